@@ -1,0 +1,5 @@
+import sys
+
+from kpdesk.cli import main
+
+sys.exit(main())

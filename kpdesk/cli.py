@@ -1,0 +1,94 @@
+"""The one command-line entry: ``kpdesk [--db PATH]`` opens the window, subcommands work headless.
+
+Exit codes: 0 done; 1 a problem with the user's data or files (explained on stderr);
+2 wrong usage; 3 an internal error (a bug: the details go to a log file, not the terminal).
+
+Each subcommand lives in ``kpdesk/commands/<name>.py`` with ``add_parser(subparsers)`` and
+``run(args) -> int``; modules import their heavy dependencies inside ``run`` so that
+``kpdesk --version`` and the window start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kpdesk import __version__
+from kpdesk.errors import UserError
+
+# Order is the order shown in --help.
+COMMANDS = ("demo", "check")
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+# argparse's own messages, in bokmål (argparse looks them up through its module-level ``_``).
+_NB = {
+    "usage: ": "bruk: ",
+    "positional arguments": "argumenter",
+    "options": "valg",
+    "show this help message and exit": "vis denne hjelpen og avslutt",
+    "show program's version number and exit": "vis versjonen og avslutt",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ukjent valg: %(value)r (velg blant %(choices)s)",
+    "the following arguments are required: %s": "disse argumentene mangler: %s",
+    "unrecognized arguments: %s": "ukjente argumenter: %s",
+    "expected one argument": "forventet én verdi",
+    "invalid %(type)s value: %(value)r": "ugyldig verdi: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydig valg: %(option)s kan være %(matches)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: feil: %(message)s\n",
+}
+argparse._ = lambda text: _NB.get(text, text)  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Norwegian headings and exit 2 on any usage error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: feil: {message}\n")
+
+
+def add_db_option(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    parser.add_argument("--db", metavar="PATH", required=required,
+                        help="databasefil (standard: $KPDESK_DB, ellers kpdesk.sqlite i datamappen)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kpdesk", description="kpdesk: behov, tilbud, matching og møteplass for studiesentre.")
+    parser.add_argument("--version", action="version", version=f"kpdesk {__version__}", help="vis versjonen og avslutt")
+    add_db_option(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+    for name in COMMANDS:
+        module = importlib.import_module(f"kpdesk.commands.{name}")
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from kpdesk.commands import gui
+
+            return gui.run(args)
+        module = importlib.import_module(f"kpdesk.commands.{args.command}")
+        return module.run(args)
+    except UserError as exc:
+        print(f"kpdesk: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("kpdesk: avbrutt", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: keep the traceback out of the user's terminal
+        from kpdesk.crashlog import write_crash_log
+
+        log = write_crash_log(exc)
+        print(f"kpdesk: intern feil ({type(exc).__name__}). Detaljer er lagret i {log}.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

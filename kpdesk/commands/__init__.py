@@ -1,0 +1,1 @@
+"""Subcommands of ``kpdesk``; see ``kpdesk.cli`` for the shape each module follows."""

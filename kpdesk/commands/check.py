@@ -1,0 +1,45 @@
+"""``kpdesk check``: integrity, schema revision and a one-line summary. Changes nothing."""
+
+from __future__ import annotations
+
+import argparse
+
+from kpdesk.errors import UserError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from kpdesk.cli import add_db_option
+
+    parser = subparsers.add_parser("check", help="kontroller databasen og vis hva den inneholder")
+    add_db_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlalchemy import text
+
+    from kpdesk.db.migrate import head_revision
+    from kpdesk.db.store import Store
+    from kpdesk.paths import resolve_db_path
+    from kpdesk.summary import summarise
+
+    path = resolve_db_path(args.db)
+    if not path.exists():
+        raise UserError(f"{path} finnes ikke.")
+    store = Store.open(path, migrate=False)
+    try:
+        with store.engine.connect() as conn:
+            problems = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
+            fk_problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+        if problems != ["ok"]:
+            raise UserError(f"{path} er skadet: integritetskontrollen fant feil.", details=problems[:10])
+        if fk_problems:
+            raise UserError(f"{path} har {len(fk_problems)} brutte referanser mellom tabeller.")
+        revision = store.revision()
+        head = head_revision()
+        revision_note = "nyeste" if revision == head else f"eldre; oppgraderes til {head} ved åpning"
+        with store.session() as session:
+            summary = summarise(session)
+    finally:
+        store.close()
+    print(f"OK: {path.name}, skjema {revision} ({revision_note}): {summary.sentence()}.")
+    return 0

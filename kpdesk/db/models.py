@@ -1,0 +1,394 @@
+"""The whole kpdesk domain as typed SQLAlchemy 2.0 mappings.
+
+Conventions:
+- Code-list values (level, format, status, …) are stored as the keys in ``kpdesk.codes``.
+- Dates are ``Date``; times of day in the meeting place are naive local times in Europe/Oslo
+  (a booking at 09:00 is at 09:00 on the wall clock, summer or winter).
+- Money is whole kroner (``Integer``); credits are ``Numeric(5, 1)`` with their credit system.
+- Personal data lives only in ``contact_person`` (and in audit entries about it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kpdesk.db.base import Base
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class Timestamps:
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=_now, onupdate=_now, server_default=func.now()
+    )
+
+
+# ---------------------------------------------------------------- broker register
+
+class Employer(Timestamps, Base):
+    """An employer (hovedenhet) or one of its sub-units (underenhet), each with its own orgnr."""
+
+    __tablename__ = "employer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_number: Mapped[str] = mapped_column(String(9), unique=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id", ondelete="SET NULL"), index=True)
+    municipality: Mapped[str | None] = mapped_column(String(4), index=True)
+    industry: Mapped[str | None] = mapped_column(String(10), index=True)  # SN2007 code, any depth
+    may_be_named: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    source: Mapped[str] = mapped_column(String(200), default="", server_default="")  # where it came from
+
+    parent: Mapped[Employer | None] = relationship(remote_side=[id], back_populates="sub_units")
+    sub_units: Mapped[list[Employer]] = relationship(back_populates="parent")
+    contacts: Mapped[list[ContactPerson]] = relationship(
+        back_populates="employer", cascade="all, delete-orphan", passive_deletes=True
+    )
+    needs: Mapped[list[Need]] = relationship(
+        back_populates="employer", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ContactPerson(Base):
+    """A named person at an employer. Personal data: exportable and erasable on request."""
+
+    __tablename__ = "contact_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="", index=True)
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    legal_basis: Mapped[str] = mapped_column(String(200), default="berettiget interesse",
+                                             server_default="berettiget interesse")
+    registered_on: Mapped[dt.date] = mapped_column(Date, default=dt.date.today, server_default=func.current_date())
+
+    employer: Mapped[Employer] = relationship(back_populates="contacts")
+
+
+class Need(Timestamps, Base):
+    """A competence need of one employer: what, how many, at which level, when."""
+
+    __tablename__ = "need"
+    __table_args__ = (
+        CheckConstraint("headcount > 0", name="headcount_positive"),
+        CheckConstraint("latest_start IS NULL OR earliest_start IS NULL OR latest_start >= earliest_start",
+                        name="start_window_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)  # stable external reference
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    headcount: Mapped[int] = mapped_column(Integer, default=1)
+    level: Mapped[str] = mapped_column(String(20), default="open", server_default="open", index=True)
+    formats: Mapped[str] = mapped_column(String(100), default="", server_default="")  # keys, comma-separated
+    earliest_start: Mapped[dt.date | None] = mapped_column(Date)
+    latest_start: Mapped[dt.date | None] = mapped_column(Date)
+    priority: Mapped[str] = mapped_column(String(10), default="medium", server_default="medium")
+    status: Mapped[str] = mapped_column(String(20), default="new", server_default="new", index=True)
+    status_changed_on: Mapped[dt.date] = mapped_column(Date, default=dt.date.today,
+                                                       server_default=func.current_date())
+    funding_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    employer: Mapped[Employer] = relationship(back_populates="needs")
+    status_history: Mapped[list[NeedStatusChange]] = relationship(
+        back_populates="need", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="NeedStatusChange.changed_on",
+    )
+    decisions: Mapped[list[MatchDecision]] = relationship(
+        back_populates="need", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class NeedStatusChange(Base):
+    """When each status of a need was set."""
+
+    __tablename__ = "need_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    changed_on: Mapped[dt.date] = mapped_column(Date)
+
+    need: Mapped[Need] = relationship(back_populates="status_history")
+
+
+# ---------------------------------------------------------------- providers and offers
+
+class Provider(Timestamps, Base):
+    __tablename__ = "provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(30), default="other", server_default="other")
+    web: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    offers: Mapped[list[Offer]] = relationship(back_populates="provider")
+
+
+class Offer(Timestamps, Base):
+    """A course offer from a provider, with its session dates (samlinger)."""
+
+    __tablename__ = "offer"
+    __table_args__ = (
+        CheckConstraint("seats_min IS NULL OR seats_max IS NULL OR seats_min <= seats_max", name="seats_order"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    keywords: Mapped[str] = mapped_column(Text, default="", server_default="")
+    credits: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    credit_system: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    level: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    format: Mapped[str] = mapped_column(String(20), default="campus", server_default="campus")
+    municipality: Mapped[str | None] = mapped_column(String(4))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    application_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    seats_min: Mapped[int | None] = mapped_column(Integer)
+    seats_max: Mapped[int | None] = mapped_column(Integer)
+    price_nok: Mapped[int | None] = mapped_column(Integer)
+
+    provider: Mapped[Provider] = relationship(back_populates="offers")
+    sessions: Mapped[list[OfferSession]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="OfferSession.starts_at",
+    )
+
+
+class OfferSession(Base):
+    """One session block (samling) of an offer, which the room schedule can book."""
+
+    __tablename__ = "offer_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+    offer: Mapped[Offer] = relationship(back_populates="sessions")
+
+
+class MatchDecision(Base):
+    """The coordinator's accept or reject of a proposed need–offer match, with a note."""
+
+    __tablename__ = "match_decision"
+    __table_args__ = (UniqueConstraint("need_id", "offer_id", name="uq_match_decision_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))  # accepted | rejected
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    need: Mapped[Need] = relationship(back_populates="decisions")
+    offer: Mapped[Offer] = relationship()
+
+
+class ThesaurusTerm(Base):
+    """A synonym: terms sharing a ``group_key`` mean the same thing to the matcher."""
+
+    __tablename__ = "thesaurus_term"
+    __table_args__ = (UniqueConstraint("group_key", "term", name="uq_thesaurus_term_group_term"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_key: Mapped[str] = mapped_column(String(100), index=True)
+    term: Mapped[str] = mapped_column(String(100))
+
+
+# ---------------------------------------------------------------- meeting place
+
+room_equipment = Table(
+    "room_equipment",
+    Base.metadata,
+    Column("room_id", ForeignKey("room.id", ondelete="CASCADE"), primary_key=True),
+    Column("equipment_id", ForeignKey("equipment.id", ondelete="CASCADE"), primary_key=True),
+)
+
+booking_equipment = Table(
+    "booking_equipment",
+    Base.metadata,
+    Column("booking_id", ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True),
+    Column("equipment_id", ForeignKey("equipment.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Equipment(Base):
+    """An item of the editable equipment list (videokonferanse, projektor, …)."""
+
+    __tablename__ = "equipment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Room(Timestamps, Base):
+    __tablename__ = "room"
+    __table_args__ = (CheckConstraint("capacity > 0", name="capacity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    opens_at: Mapped[dt.time] = mapped_column(Time, default=dt.time(8, 0))
+    closes_at: Mapped[dt.time] = mapped_column(Time, default=dt.time(16, 0))
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    equipment: Mapped[list[Equipment]] = relationship(secondary=room_equipment, order_by="Equipment.name")
+
+
+class BookingSeries(Timestamps, Base):
+    """A recurring booking: an RFC 5545 RRULE from a local start time, expanded into bookings.
+
+    Each occurrence is its own ``Booking`` row with its own state, so editing the series keeps
+    cancelled and moved occurrences as they are.
+    """
+
+    __tablename__ = "booking_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    rrule: Mapped[str] = mapped_column(Text)
+    first_start: Mapped[dt.datetime] = mapped_column(DateTime)  # local wall-clock time
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    organiser: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    attendees: Mapped[int | None] = mapped_column(Integer)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offer.id", ondelete="SET NULL"))
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    room: Mapped[Room] = relationship()
+    bookings: Mapped[list[Booking]] = relationship(back_populates="series", order_by="Booking.starts_at")
+
+
+class Booking(Timestamps, Base):
+    """One booking of a room, alone or as one occurrence of a series."""
+
+    __tablename__ = "booking"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_booking_room_time", "room_id", "starts_at", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("booking_series.id", ondelete="CASCADE"), index=True)
+    recurrence_start: Mapped[dt.datetime | None] = mapped_column(DateTime)  # the series' original start
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime)  # local wall-clock time
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(12), default="active", server_default="active")
+    state_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # why skipped/cancelled
+    is_exception: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # changed alone
+    organiser: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    attendees: Mapped[int | None] = mapped_column(Integer)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offer.id", ondelete="SET NULL"), index=True)
+    offer_session_id: Mapped[int | None] = mapped_column(ForeignKey("offer_session.id", ondelete="SET NULL"))
+    arrival_buffer_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # exams
+    invigilators: Mapped[int | None] = mapped_column(Integer)
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # booked despite a clash
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    room: Mapped[Room] = relationship()
+    series: Mapped[BookingSeries | None] = relationship(back_populates="bookings")
+    equipment: Mapped[list[Equipment]] = relationship(secondary=booking_equipment)
+
+
+# ---------------------------------------------------------------- centre, settings, audit
+
+class CentreProfile(Base):
+    """The learning centre's own details, printed on every document (one row)."""
+
+    __tablename__ = "centre_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    web: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    coordinator: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Setting(Base):
+    """Database-wide settings as key/value text (retention months, home county, …)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Who changed what, when. Personal values of erased persons are scrubbed from here too."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    user: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))  # create | update | delete | import | erase | …
+    entity: Mapped[str] = mapped_column(String(40), index=True)
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+# ---------------------------------------------------------------- regions (revision 0002)
+
+class Region(Base):
+    """A configurable grouping of municipalities (Salten, Helgeland, …); one may be in several."""
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    municipalities: Mapped[list[RegionMunicipality]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="RegionMunicipality.municipality"
+    )
+
+
+class RegionMunicipality(Base):
+    __tablename__ = "region_municipality"
+
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(4), primary_key=True)

@@ -1,0 +1,154 @@
+"""Norwegian text and number conventions: collation, search folding, dates, weeks, numbers.
+
+The alphabet ends ``… x y z æ ø å``; code-point order would put Å before Æ and Ø, so sorting uses
+``sort_key``. Search folds case (including Æ Ø Å) and treats common stand-ins as equal: "o" in
+"ø"'s place is *not* folded, because "bo" and "bø" are different words, but "Ø" finds "ø".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# Letters after z, in Norwegian order. Other accented Latin letters sort with their base letter
+# (é with e, á with a, š with s) as Norwegian dictionaries do.
+_TAIL = {"æ": "{0", "ä": "{0", "ø": "{1", "ö": "{1", "å": "{2"}
+_TAIL_RE = re.compile("[æäøöå]")
+_NBSP = "\u00a0"
+
+
+def fold(text: str) -> str:
+    """Case-folded, NFC text for substring search ("ø" finds "Ø")."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def sort_key(text: str | None) -> str:
+    """A key that sorts strings in Norwegian order, case-insensitively, Æ Ø Å last."""
+    if not text:
+        return ""
+    lowered = unicodedata.normalize("NFC", text).casefold()
+    lowered = _TAIL_RE.sub(lambda m: _TAIL[m.group(0)], lowered)
+    decomposed = unicodedata.normalize("NFD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# ---------------------------------------------------------------- dates and weeks
+
+def format_date(value: dt.date | None) -> str:
+    """dd.mm.yyyy, or an empty string."""
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """dd.mm.yyyy kl. HH.MM."""
+    return value.strftime("%d.%m.%Y kl. %H.%M") if value else ""
+
+
+def format_time(value: dt.time | dt.datetime | None) -> str:
+    return value.strftime("%H.%M") if value else ""
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
+)
+
+
+def parse_date(text: str) -> dt.date:
+    """A date from dd.mm.yyyy or yyyy-mm-dd. Raises ValueError with a Norwegian reason."""
+    cleaned = text.strip()
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(cleaned)
+        if m:
+            try:
+                return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                raise ValueError(f"«{cleaned}» er ikke en gyldig dato") from None
+    raise ValueError(f"«{cleaned}» er ikke en dato (bruk dd.mm.åååå eller åååå-mm-dd)")
+
+
+def iso_week(value: dt.date) -> tuple[int, int]:
+    """(ISO year, ISO week) — 01.01.2027 is in week 53 of 2026."""
+    year, week, _ = value.isocalendar()
+    return year, week
+
+
+def week_label(value: dt.date) -> str:
+    """'Uke 20, 2027' in ISO numbering."""
+    year, week = iso_week(value)
+    return f"Uke {week}, {year}"
+
+
+def week_monday(year: int, week: int) -> dt.date:
+    """The Monday of ISO week ``week`` in ISO year ``year``."""
+    return dt.date.fromisocalendar(year, week, 1)
+
+
+# ---------------------------------------------------------------- numbers
+
+def group_thousands(number: int) -> str:
+    """12500 -> '12 500' with a non-breaking space; four digits are grouped too for tables."""
+    sign = "-" if number < 0 else ""
+    digits = str(abs(number))
+    groups = []
+    while digits:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return sign + _NBSP.join(groups)
+
+
+def format_decimal(value: Decimal | float | int | None, places: int = 1) -> str:
+    """Decimal comma, trailing zeros dropped: 7.5 -> '7,5', 30 -> '30'."""
+    if value is None:
+        return ""
+    quantised = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    integer, _, fraction = f"{quantised:f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{integer},{fraction}" if fraction else integer
+
+
+def format_money(value: Decimal | int | None) -> str:
+    """'12 500 kr' (whole kroner)."""
+    if value is None:
+        return ""
+    return f"{group_thousands(round(value))}{_NBSP}kr"
+
+
+def parse_decimal(text: str) -> Decimal:
+    """'7,5', '7.5', '1 200,50' -> Decimal. Raises ValueError with a Norwegian reason."""
+    cleaned = text.strip().replace(_NBSP, "").replace(" ", "")
+    if cleaned.count(",") == 1 and "." in cleaned:
+        cleaned = cleaned.replace(".", "")  # 1.200,50: dots group thousands
+    cleaned = cleaned.replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"«{text.strip()}» er ikke et tall") from None
+    if not value.is_finite():
+        raise ValueError(f"«{text.strip()}» er ikke et tall")
+    return value
+
+
+# ---------------------------------------------------------------- identifiers
+
+def format_org_number(digits: str | None) -> str:
+    """'988077917' -> '988 077 917'; anything else is returned as given."""
+    if digits and len(digits) == 9 and digits.isdigit():
+        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+    return digits or ""
+
+
+def format_phone(digits: str | None) -> str:
+    """Norwegian 8-digit numbers in pairs: '75 55 50 00'; +47 kept as a prefix."""
+    if not digits:
+        return ""
+    prefix = ""
+    rest = digits
+    if rest.startswith("+47"):
+        prefix, rest = "+47 ", rest[3:]
+    if len(rest) == 8 and rest.isdigit():
+        return prefix + " ".join(rest[i:i + 2] for i in range(0, 8, 2))
+    return digits
