@@ -1,0 +1,39 @@
+"""Hermetic tests: offscreen Qt, settings and logs in temp folders, a fresh database per test."""
+
+from __future__ import annotations
+
+import os
+
+# Qt aborts the process (uncatchable) without a platform; setdefault misses an empty value.
+if not os.environ.get("QT_QPA_PLATFORM"):
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("KPDESK_LOG_DIR", str(home / "logs"))
+    monkeypatch.delenv("KPDESK_DB", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a test's database goes (not created yet)."""
+    return tmp_path / "kpdesk.sqlite"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    """A fresh, migrated, empty database."""
+    from kpdesk.db.store import Store
+
+    opened = Store.open(db_path)
+    yield opened
+    opened.close()
