@@ -1,0 +1,53 @@
+"""The one user-facing path for messages and questions. Tests patch these functions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from kpdesk.errors import UserError
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("alerts", text)
+
+
+def info(parent: QWidget | None, title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    box.addButton(_tr("OK"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    if details:
+        box.setDetailedText(details)
+    box.addButton(_tr("OK"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def question(parent: QWidget | None, title: str, text: str, yes: str, no: str | None = None) -> bool:
+    """Ask; True when the user chose ``yes``. The safe answer is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    no_button = box.addButton(no or _tr("Avbryt"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no_button)
+    box.setEscapeButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def show_exception(parent: QWidget | None, exc: BaseException) -> None:
+    """A UserError shows its message; anything else is a bug: log it and say where the log is."""
+    if isinstance(exc, UserError):
+        error(parent, _tr("Det gikk ikke"), exc.message, "\n".join(exc.details))
+        return
+    from kpdesk.crashlog import write_crash_log
+
+    log = write_crash_log(exc)
+    error(
+        parent,
+        _tr("Intern feil"),
+        _tr("Noe gikk galt i kpdesk ({name}). Ingenting du har lagret er tapt.").format(name=type(exc).__name__),
+        _tr("Detaljer er skrevet til {path}").format(path=log),
+    )

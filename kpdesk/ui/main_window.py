@@ -1,0 +1,202 @@
+"""The main window: navigation between sections, menus, shortcuts, status bar, remembered geometry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QStackedWidget,
+    QWidget,
+)
+
+from kpdesk.ui import alerts
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.pages.base import Page
+
+
+def _page_classes() -> list[type[Page]]:
+    from kpdesk.ui.pages.employers import EmployersPage
+    from kpdesk.ui.pages.needs import NeedsPage
+    from kpdesk.ui.pages.overview import OverviewPage
+
+    return [OverviewPage, EmployersPage, NeedsPage]
+
+
+class MainWindow(QMainWindow):
+    first_data_shown = Signal()
+    """The first list of the session has its rows on screen (startup benchmark)."""
+
+    DEFAULT_SECTION = 1  # Arbeidsgivere
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.context = AppContext(self)
+        self.runner = self.context.runner
+        self.runner.default_error_handler = lambda exc: alerts.show_exception(self, exc)
+        self.setWindowTitle(self.tr("kpdesk – {name}").format(name=db_path.name))
+        self.setMinimumSize(760, 500)
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(180)
+        self.stack = QStackedWidget()
+        self.pages: list[Page] = []
+        for page_class in _page_classes():
+            page = page_class(self.context)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            QListWidgetItem(page.title, self.navigation)
+        self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 6px 8px; }")
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(6, 6, 6, 0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.navigation.currentRowChanged.connect(self._switch_to)
+
+        self._build_status_bar()
+        self._build_menus()
+        self.context.status_message.connect(self.show_message)
+        self._first_data_emitted = False
+        self._restore_settings()
+
+    # ------------------------------------------------------------ building
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setVisible(False)
+        self.db_label = QLabel(str(self.db_path))
+        self.db_label.setToolTip(self.tr("Databasefilen som er åpen"))
+        bar.addPermanentWidget(self.count_label)
+        bar.addPermanentWidget(self.busy)
+        bar.addPermanentWidget(self.db_label)
+        self.runner.busy_changed.connect(self.busy.setVisible)
+
+    def _build_menus(self) -> None:
+        menu_file = self.menuBar().addMenu(self.tr("&Fil"))
+        quit_action = QAction(self.tr("&Avslutt"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu_file.addAction(quit_action)
+
+        menu_edit = self.menuBar().addMenu(self.tr("&Rediger"))
+        stack = self.context.undo_stack
+        self.undo_action = stack.createUndoAction(self, self.tr("&Angre"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, self.tr("&Gjør om"))
+        self.redo_action.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        menu_edit.addAction(self.undo_action)
+        menu_edit.addAction(self.redo_action)
+
+        menu_view = self.menuBar().addMenu(self.tr("&Vis"))
+        self.section_actions: list[QAction] = []
+        for number, page in enumerate(self.pages):
+            action = QAction(page.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
+            action.triggered.connect(lambda _checked=False, n=number: self.navigation.setCurrentRow(n))
+            menu_view.addAction(action)
+            self.section_actions.append(action)
+
+        menu_help = self.menuBar().addMenu(self.tr("&Hjelp"))
+        self.about_action = QAction(self.tr("&Om kpdesk"), self)
+        self.about_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.about_action.triggered.connect(self.show_about)
+        menu_help.addAction(self.about_action)
+
+    # ------------------------------------------------------------ store
+
+    def open_store(self) -> None:
+        """Open (and if needed migrate) the database on the worker thread."""
+        self.show_message(self.tr("Åpner databasen …"))
+        path = self.db_path
+
+        def work(_task):  # type: ignore[no-untyped-def]
+            from kpdesk.db.store import Store
+
+            return Store.open(path)
+
+        self.runner.submit(work, self._store_opened, self._store_failed)
+
+    def _store_opened(self, store) -> None:  # type: ignore[no-untyped-def]
+        self.context.set_store(store)
+        self.show_message(self.tr("Databasen er åpen."))
+
+    def _store_failed(self, exc: BaseException) -> None:
+        alerts.show_exception(self, exc)
+        self.close()
+
+    # ------------------------------------------------------------ navigation and status
+
+    def _switch_to(self, row: int) -> None:
+        if row < 0:
+            return
+        for page in self.pages:
+            page.deactivate()
+        page = self.pages[row]
+        self.stack.setCurrentWidget(page)
+        page.activate()
+        self.update_counts()
+
+    def current_page(self) -> Page:
+        return self.pages[self.navigation.currentRow()]
+
+    def update_counts(self) -> None:
+        self.count_label.setText(self.current_page().status_text())
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
+
+    def page_data_shown(self) -> None:
+        """Pages call this when new rows are on screen."""
+        self.update_counts()
+        if not self._first_data_emitted:
+            self._first_data_emitted = True
+            self.repaint()
+            self.first_data_shown.emit()
+
+    def show_about(self) -> None:
+        from kpdesk.ui.about import AboutDialog
+
+        AboutDialog(self).exec()
+
+    # ------------------------------------------------------------ settings
+
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        section = settings.value("window/section", self.DEFAULT_SECTION, type=int)
+        if not 0 <= section < len(self.pages):
+            section = self.DEFAULT_SECTION
+        QTimer.singleShot(0, lambda: self.navigation.setCurrentRow(section))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        if self.navigation.currentRow() >= 0:
+            settings.setValue("window/section", self.navigation.currentRow())
+        settings.sync()
+        self.runner.wait()
+        if self.context.store is not None:
+            self.context.store.close()
+        super().closeEvent(event)
+
+

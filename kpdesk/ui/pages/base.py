@@ -1,0 +1,45 @@
+"""A section of the main window."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from kpdesk.ui.context import AppContext
+
+
+class Page(QWidget):
+    """Base of every section: loads its data the first time it is shown after the store opens."""
+
+    title = ""
+    icon_name = ""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self._loaded = False
+        self._visible_now = False
+        context.store_ready.connect(self._maybe_load)
+
+    def activate(self) -> None:
+        """Called when the user switches to this page."""
+        self._visible_now = True
+        self._maybe_load()
+
+    def deactivate(self) -> None:
+        self._visible_now = False
+
+    def reload(self) -> None:
+        self._loaded = False
+        self._maybe_load()
+
+    def _maybe_load(self) -> None:
+        if self._visible_now and not self._loaded and self.context.store is not None:
+            self._loaded = True
+            self.load()
+
+    def load(self) -> None:
+        """Fetch data in the background and show it (subclasses)."""
+
+    def status_text(self) -> str:
+        """What the status bar says while this page is shown."""
+        return ""

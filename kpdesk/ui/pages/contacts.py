@@ -1,0 +1,251 @@
+"""Kontaktpersoner of one employer: list, edit in a dialog, delete (undoable), export and erase.
+
+Contact persons are personal data: "Eksporter alt om personen" writes what kpdesk holds about
+them (innsyn), "Slett personopplysninger" erases them for good (not undoable, by design).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpdesk.listing import Column
+from kpdesk.norsk import format_date, format_phone
+from kpdesk.ui import alerts
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.forms import FieldSpec, RecordForm
+from kpdesk.ui.record_actions import RecordActions, RecordService
+from kpdesk.ui.table_model import RowTableModel
+
+
+class ContactDialog(QDialog):
+    """Edit one contact person; accepted with ``self.data`` set to the validated data."""
+
+    def __init__(self, parent: QWidget | None, values: dict[str, str], title: str) -> None:
+        super().__init__(parent)
+        from kpdesk.validation import validate_contact
+
+        self.setWindowTitle(title)
+        self.form = RecordForm([
+            FieldSpec("name", self.tr("Navn")),
+            FieldSpec("role", self.tr("Rolle")),
+            FieldSpec("email", self.tr("E-post (jobb)")),
+            FieldSpec("phone", self.tr("Telefon"), placeholder="75 55 50 00"),
+            FieldSpec("legal_basis", self.tr("Behandlingsgrunnlag"), placeholder=self.tr("berettiget interesse")),
+            FieldSpec("registered_on", self.tr("Registrert"), placeholder="dd.mm.åååå"),
+        ], validate_contact, self)
+        self.form.load(values)
+        self.form.save_requested.connect(self._accept)
+        cancel = QPushButton(self.tr("Avbryt"))
+        cancel.clicked.connect(self.reject)
+        self.form.buttons.insertWidget(1, cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        self.setMinimumWidth(460)
+        self.data: Any = None
+
+    def _accept(self, data: Any) -> None:
+        self.data = data
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, values: dict[str, str], title: str) -> Any:
+        """The validated contact data, or None if cancelled. Tests patch this."""
+        dialog = cls(parent, values, title)
+        return dialog.data if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ContactsPanel(QGroupBox):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Kontaktpersoner"))
+        self.context = context
+        self.employer_id: int | None = None
+        self.model = RowTableModel([
+            Column("name", self.tr("Navn"), lambda r: r.name),
+            Column("role", self.tr("Rolle"), lambda r: r.role),
+            Column("email", self.tr("E-post"), lambda r: r.email),
+            Column("phone", self.tr("Telefon"), lambda r: format_phone(r.phone)),
+        ], self)
+        self.view = QTableView()
+        self.view.setObjectName("contactsView")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setMinimumHeight(110)
+        self.view.doubleClicked.connect(lambda _index: self.edit_selected())
+
+        self.add_button = QPushButton(self.tr("Ny kontakt"))
+        self.add_button.setObjectName("addContact")
+        self.edit_button = QPushButton(self.tr("Rediger"))
+        self.edit_button.setObjectName("editContact")
+        self.delete_button = QPushButton(self.tr("Slett"))
+        self.delete_button.setObjectName("deleteContact")
+        self.export_button = QPushButton(self.tr("Eksporter alt om personen …"))
+        self.export_button.setObjectName("exportContact")
+        self.erase_button = QPushButton(self.tr("Slett personopplysninger …"))
+        self.erase_button.setObjectName("eraseContact")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.export_button.clicked.connect(self.export_selected)
+        self.erase_button.clicked.connect(self.erase_selected)
+        row1 = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            row1.addWidget(button)
+        row1.addStretch(1)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.export_button)
+        row2.addWidget(self.erase_button)
+        row2.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+
+        from kpdesk import register
+
+        self.actions = RecordActions(
+            context,
+            RecordService(
+                "contact",
+                save=lambda s, data, rid: register.save_contact(s, data[0], data[1], rid),
+                delete=register.delete_contact,
+                restore=register.restore_contact,
+            ),
+            self,
+            lambda _id: self.refresh(),
+        )
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self._update_buttons()
+
+    def show_employer(self, employer_id: int | None) -> None:
+        self.employer_id = employer_id
+        self.setEnabled(employer_id is not None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        employer_id = self.employer_id
+        if employer_id is None or self.context.store is None:
+            self.model.set_rows([])
+            self._update_buttons()
+            return
+        from kpdesk.register import list_contacts
+
+        def shown(rows: list[Any]) -> None:
+            if self.employer_id == employer_id:
+                self.model.set_rows(rows)
+                self._update_buttons()
+
+        self.context.query(lambda s: list_contacts(s, employer_id), shown)
+
+    def selected(self) -> Any:
+        index = self.view.selectionModel().currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        has = self.selected() is not None
+        for button in (self.edit_button, self.delete_button, self.export_button, self.erase_button):
+            button.setEnabled(has)
+
+    @staticmethod
+    def _values(row: Any) -> dict[str, str]:
+        return {"name": row.name, "role": row.role, "email": row.email, "phone": format_phone(row.phone),
+                "legal_basis": row.legal_basis, "registered_on": format_date(row.registered_on)}
+
+    def add(self) -> None:
+        if self.employer_id is None:
+            return
+        import datetime as dt
+
+        defaults = {"legal_basis": "berettiget interesse", "registered_on": format_date(dt.date.today())}
+        data = ContactDialog.ask(self, defaults, self.tr("Ny kontaktperson"))
+        if data is None:
+            return
+        try:
+            self.actions.create((self.employer_id, data), self.tr("ny kontaktperson"))
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+
+    def edit_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        from kpdesk.validation import validate_contact
+
+        old_values = self._values(row)
+        data = ContactDialog.ask(self, old_values, self.tr("Rediger kontaktperson"))
+        if data is None:
+            return
+        old, _ = validate_contact(old_values)
+        try:
+            self.actions.update(row.id, (row.employer_id, old), (row.employer_id, data), self.tr("endring av kontaktperson"))
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+
+    def delete_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if not alerts.question(self, self.tr("Slett kontaktperson"),
+                               self.tr("Slette kontaktpersonen «{name}»? Du kan angre med Ctrl+Z.").format(name=row.name),
+                               self.tr("Slett")):
+            return
+        try:
+            self.actions.delete(row.id, self.tr("sletting av kontaktperson"))
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+
+    def export_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Eksporter personopplysninger"),
+                                              "personopplysninger.json", self.tr("JSON (*.json)"))
+        if not path:
+            return
+        from kpdesk.privacy import contact_export
+
+        try:
+            content = self.context.write_now(lambda s: contact_export(s, row.id))
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(content, handle, ensure_ascii=False, indent=2, default=str)
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+        self.context.status_message.emit(self.tr("Personopplysningene er lagret i {path}.").format(path=path))
+
+    def erase_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        text = self.tr("Slette alle personopplysninger om «{name}» for godt?\n"
+                       "Personen fjernes, og navn, e-post og telefon fjernes også fra endringsloggen. "
+                       "Arbeidsgiverens behov beholdes. Dette kan ikke angres.").format(name=row.name)
+        if not alerts.question(self, self.tr("Slett personopplysninger"), text, self.tr("Slett for godt")):
+            return
+        from kpdesk.privacy import contact_erase
+
+        try:
+            self.context.write_now(lambda s: contact_erase(s, row.id))
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+        self.context.undo_stack.clear()  # older undo steps could bring the person back
+        self.context.data_changed.emit("contact")
+        self.refresh()
+        self.context.status_message.emit(self.tr("Personopplysningene er slettet."))

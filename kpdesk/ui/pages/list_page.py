@@ -1,0 +1,217 @@
+"""A section built around one big list: filter-as-you-type, filter menus, sorting, counts.
+
+Subclasses name their columns, how to fetch rows (a service call on the database thread) and
+which filter menus they offer; the list itself never touches the database or ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpdesk.listing import Column
+from kpdesk.norsk import group_thousands, sort_key
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.pages.base import Page
+from kpdesk.ui.table_model import RowTableModel
+
+
+@dataclass(frozen=True)
+class FilterMenu:
+    """A drop-down that keeps rows whose ``value(row)`` equals the chosen value."""
+
+    name: str
+    all_label: str
+    value: Callable[[Any], Any]
+    label: Callable[[Any], str]  # how a value is shown in the menu
+    fixed_values: Sequence[Any] | None = None  # a code list; otherwise taken from the rows
+
+
+class ListPage(Page):
+    selection_changed = Signal(object)
+    """The selected row object, or None."""
+
+    noun_plural = ""
+
+    def __init__(self, context: AppContext, columns: Sequence[Column[Any]], menus: Sequence[FilterMenu] = ()) -> None:
+        super().__init__(context)
+        self.model = RowTableModel(columns, self)
+        self.menus = list(menus)
+        self._pending_select: Callable[[Any], bool] | None = None
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("filterEdit")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setPlaceholderText(self.tr("Filtrer (Ctrl+F) …"))
+        self.filter_edit.textChanged.connect(self.apply_filter)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_filter)
+
+        self.menu_boxes: list[QComboBox] = []
+        for menu in self.menus:
+            box = QComboBox()
+            box.setObjectName(f"filter_{menu.name}")
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
+            box.addItem(menu.all_label, None)
+            box.currentIndexChanged.connect(self.apply_filter)
+            self.menu_boxes.append(box)
+
+        self.toolbar = QHBoxLayout()
+        self.toolbar.addWidget(self.filter_edit, 2)
+        for box in self.menu_boxes:
+            self.toolbar.addWidget(box, 1)
+
+        self.view = QTableView()
+        self.view.setObjectName("listView")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setWordWrap(False)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
+        self._selected_id: Any = None
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.view)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.toolbar)
+        layout.addWidget(self.splitter, 1)
+
+        context.data_changed.connect(self._on_data_changed)
+
+    # ------------------------------------------------------------ subclass hooks
+
+    def entity_kinds(self) -> set[str]:
+        """Which ``data_changed`` kinds make this list reload."""
+        return set()
+
+    def fetch(self, session: Any) -> list[Any]:
+        raise NotImplementedError
+
+    def set_detail(self, widget: QWidget) -> None:
+        self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+    # ------------------------------------------------------------ loading
+
+    def load(self) -> None:
+        self.context.query(self.fetch, self._loaded_rows)
+
+    def _loaded_rows(self, rows: list[Any]) -> None:
+        self._fill_menus(rows)
+        self.model.set_rows(rows)
+        if not self.view.property("sized"):
+            self.view.setProperty("sized", True)
+            self._size_columns()
+        window = self.window()
+        if hasattr(window, "page_data_shown"):
+            window.page_data_shown()
+
+    def _size_columns(self) -> None:
+        header = self.view.horizontalHeader()
+        metrics = self.view.fontMetrics()
+        sample = self.model.visible_rows()[:200]
+        for number, column in enumerate(self.model.columns):
+            widest = max([metrics.horizontalAdvance(column.display(r)) for r in sample]
+                         + [metrics.horizontalAdvance(column.header) + 24])
+            header.resizeSection(number, min(widest + 16, 360))
+
+    def _fill_menus(self, rows: list[Any]) -> None:
+        for menu, box in zip(self.menus, self.menu_boxes, strict=True):
+            chosen = box.currentData()
+            values = menu.fixed_values if menu.fixed_values is not None else {menu.value(r) for r in rows} - {None, ""}
+            ordered = values if menu.fixed_values is not None else sorted(values, key=lambda v: sort_key(menu.label(v)))
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(menu.all_label, None)
+            for value in ordered:
+                box.addItem(menu.label(value), value)
+            index = box.findData(chosen) if chosen is not None else 0
+            box.setCurrentIndex(max(index, 0))
+            box.blockSignals(False)
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind in self.entity_kinds():
+            self.reload()
+
+    # ------------------------------------------------------------ filtering and selection
+
+    def apply_filter(self) -> None:
+        chosen = [(menu, box.currentData()) for menu, box in zip(self.menus, self.menu_boxes, strict=True)]
+        chosen = [(menu, value) for menu, value in chosen if value is not None]
+
+        def keep(row: Any) -> bool:
+            return all(menu.value(row) == value for menu, value in chosen)
+
+        self.model.set_filter(self.filter_edit.text(), keep if chosen else None)
+
+    def status_text(self) -> str:
+        shown, total = self.model.rowCount(), self.model.total_count()
+        if shown == total:
+            return self.tr("{total} {noun}").format(total=group_thousands(total), noun=self.noun_plural)
+        return self.tr("Viser {shown} av {total} {noun}").format(
+            shown=group_thousands(shown), total=group_thousands(total), noun=self.noun_plural)
+
+    def select_where(self, predicate: Callable[[Any], bool]) -> None:
+        """Select the first row matching ``predicate`` now, or after the next reload."""
+        row = self.model.row_of(predicate)
+        if row < 0:
+            self._pending_select = predicate
+            return
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
+
+    def selected_row(self) -> Any:
+        index = self.view.selectionModel().currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+        self.selection_changed.emit(self.model.row_at(current.row()) if current.isValid() else None)
+
+    def _before_reset(self) -> None:
+        row = self.selected_row()
+        self._selected_id = getattr(row, "id", None)
+
+    def _after_reset(self) -> None:
+        window = self.window()
+        if hasattr(window, "update_counts") and self._visible_now:
+            window.update_counts()
+        predicate = self._pending_select
+        self._pending_select = None
+        if predicate is None and self._selected_id is not None:
+            kept_id = self._selected_id
+            predicate = lambda row: getattr(row, "id", None) == kept_id  # noqa: E731
+        if predicate is not None and self.model.row_of(predicate) >= 0:
+            self.select_where(predicate)
+        else:
+            self.selection_changed.emit(None)
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install what kpdesk needs on a fresh Debian/Ubuntu machine, then either open kpdesk on a demo
+# database (`scripts/setup.sh demo`) or run the whole test suite headless (`scripts/setup.sh test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-}"
+case "$mode" in demo|test) ;; *) echo "bruk: scripts/setup.sh demo|test" >&2; exit 2 ;; esac
+
+# System libraries Qt needs (offscreen and a real X window), Xvfb for machines without a screen,
+# DejaVu fonts (the same glyphs everywhere) and poppler-utils (PDF pages to PNG).
+SYSTEM_PACKAGES=(libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
+  xvfb xauth poppler-utils libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
+  libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1
+  libxcb-shm0)
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Python 3.11 or newer, in a project-local virtual environment.
+python_bin=""
+for candidate in python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    python_bin="$candidate"; break
+  fi
+done
+[ -n "$python_bin" ] || { echo "kpdesk trenger Python 3.11 eller nyere" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$python_bin" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+if [ "$mode" = test ]; then
+  export QT_QPA_PLATFORM=offscreen
+  exec .venv/bin/python -m pytest -q -p no:cacheprovider
+fi
+
+db="${KPDESK_DEMO_DB:-$HOME/kpdesk-demo.sqlite}"
+[ -s "$db" ] || .venv/bin/kpdesk demo --db "$db" --scale small
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "Ingen skjerm funnet: kpdesk åpnes på en virtuell skjerm (Xvfb)." >&2
+  exec xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/kpdesk --db "$db"
+fi
+exec .venv/bin/kpdesk --db "$db"

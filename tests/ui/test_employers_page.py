@@ -1,0 +1,132 @@
+"""Arbeidsgivere: find, filter, sort, create, edit, delete with undo, contacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+@pytest.fixture
+def page(open_window, seeded_db: Path, qtbot):
+    window = open_window(seeded_db)
+    window.navigation.setCurrentRow(1)
+    employers = window.pages[1]
+    qtbot.waitUntil(lambda: employers.model.total_count() == 4)
+    return employers
+
+
+def names(page) -> list[str]:
+    return [row.name for row in page.model.visible_rows()]
+
+
+def test_model_is_well_behaved(page, qtmodeltester) -> None:
+    qtmodeltester.check(page.model)
+    page.filter_edit.setText("sykehjem")
+    page.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(page.model)
+
+
+def test_filter_as_you_type_folds_norwegian_letters(page, qtbot) -> None:
+    qtbot.keyClicks(page.filter_edit, "øst")
+    assert names(page) == ["Østre Vefsn sykehjem"]
+    page.filter_edit.setText("ø")  # small ø finds capital Ø in names and ø in municipalities
+    assert {"Østre Vefsn sykehjem", "Bodø kommune, helse", "Åsen Smolt AS"} <= set(names(page))
+    page.filter_edit.clear()
+    qtbot.keyClicks(page.filter_edit, "ÆRLIG")
+    assert names(page) == ["Ærlig Mek. Verksted"]
+    page.filter_edit.setText("vefsn sykehjem")  # every word must be there, in any column
+    assert names(page) == ["Østre Vefsn sykehjem"]
+    assert page.window().count_label.text() == "Viser 1 av 4 arbeidsgivere"
+
+
+def test_sorting_puts_ae_oe_aa_last(page) -> None:
+    page.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert names(page) == ["Bodø kommune, helse", "Ærlig Mek. Verksted", "Østre Vefsn sykehjem", "Åsen Smolt AS"]
+
+
+def test_filter_by_municipality_menu(page) -> None:
+    box = page.menu_boxes[0]
+    labels = [box.itemText(i) for i in range(box.count())]
+    assert labels[0] == "Alle kommuner"
+    assert "Vefsn" in labels
+    box.setCurrentIndex(labels.index("Vefsn"))
+    assert names(page) == ["Østre Vefsn sykehjem"]
+
+
+def test_form_validates_as_you_type_and_creates_with_undo(page, qtbot) -> None:
+    page.new_button.click()
+    form = page.form
+    org = form.editors["org_number"]
+    qtbot.keyClicks(org, "988077918")  # wrong check digit
+    problem = form.problem_labels["org_number"]
+    assert problem.isVisibleTo(page) and "kontrollsiffer" in problem.text()
+    assert not form.save_button.isEnabled()
+    org.clear()
+    qtbot.keyClicks(org, "974 760 673")
+    qtbot.keyClicks(form.editors["name"], "Hemnes barnehage")
+    qtbot.keyClicks(form.editors["municipality"], "Hemnes")
+    assert not problem.isVisibleTo(page)
+    assert form.save_button.isEnabled()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Hemnes barnehage" in names(page))
+    qtbot.waitUntil(lambda: page.selected_row() is not None and page.selected_row().name == "Hemnes barnehage")
+    assert page.selected_row().municipality == "1832"
+
+    page.context.undo_stack.undo()
+    qtbot.waitUntil(lambda: "Hemnes barnehage" not in names(page))
+    page.context.undo_stack.redo()
+    qtbot.waitUntil(lambda: "Hemnes barnehage" in names(page))
+
+
+def test_duplicate_org_number_is_refused_with_pointer(page, qtbot, alerts) -> None:
+    page.new_button.click()
+    qtbot.keyClicks(page.form.editors["org_number"], "988077917")
+    qtbot.keyClicks(page.form.editors["name"], "Kopi")
+    page.form.save_button.click()
+    assert "Østre Vefsn sykehjem" in alerts.texts()
+    assert names(page).count("Kopi") == 0
+
+
+def test_edit_then_undo_restores_old_value(page, qtbot) -> None:
+    page.select_where(lambda r: r.name == "Åsen Smolt AS")
+    name = page.form.editors["name"]
+    assert name.text() == "Åsen Smolt AS"
+    name.setText("Åsen Settefisk AS")
+    page.form.save_button.click()
+    qtbot.waitUntil(lambda: "Åsen Settefisk AS" in names(page))
+    page.context.undo_stack.undo()
+    qtbot.waitUntil(lambda: "Åsen Smolt AS" in names(page))
+
+
+def test_delete_asks_and_undo_brings_back_contacts_and_needs(page, qtbot, alerts) -> None:
+    page.select_where(lambda r: r.name == "Østre Vefsn sykehjem")
+    alerts.answer = False
+    page.delete_button.click()
+    assert "Østre Vefsn sykehjem" in names(page)  # the safe answer keeps it
+    alerts.answer = True
+    page.delete_button.click()
+    qtbot.waitUntil(lambda: "Østre Vefsn sykehjem" not in names(page))
+    page.context.undo_stack.undo()
+    qtbot.waitUntil(lambda: "Østre Vefsn sykehjem" in names(page))
+    row = next(r for r in page.model.visible_rows() if r.name == "Østre Vefsn sykehjem")
+    assert (row.contacts, row.needs) == (1, 1)
+
+
+def test_contacts_add_and_erase(page, qtbot, monkeypatch, alerts) -> None:
+    from kpdesk.ui.pages.contacts import ContactDialog
+    from kpdesk.validation import validate_contact
+
+    page.select_where(lambda r: r.name == "Åsen Smolt AS")
+    panel = page.contacts
+    assert panel.isEnabled()
+    data, _ = validate_contact({"name": "Per Hansen", "email": "per@asen.example.no", "phone": "+47 900 00 000"})
+    monkeypatch.setattr(ContactDialog, "ask", classmethod(lambda cls, *args: data))
+    panel.add_button.click()
+    qtbot.waitUntil(lambda: panel.model.total_count() == 1)
+    assert panel.model.row_at(0).name == "Per Hansen"
+    panel.view.selectRow(0)
+    panel.erase_button.click()
+    qtbot.waitUntil(lambda: panel.model.total_count() == 0)
+    assert "kan ikke angres" in alerts.texts()

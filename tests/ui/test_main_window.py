@@ -1,0 +1,68 @@
+"""The main window: title, sections, shortcuts, status bar, About, remembered geometry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+
+def test_window_opens_on_database_and_shows_counts(open_window, seeded_db: Path, qtbot) -> None:
+    window = open_window(seeded_db)
+    assert "kpdesk" in window.windowTitle()
+    assert seeded_db.name in window.windowTitle()
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert titles[:3] == ["Oversikt", "Arbeidsgivere", "Behov"]
+    employers = window.pages[1]
+    qtbot.waitUntil(lambda: employers.model.total_count() == 4)
+    assert window.count_label.text() == "4 arbeidsgivere"
+
+
+def test_overview_counts_what_the_database_holds(open_window, seeded_db: Path, qtbot) -> None:
+    window = open_window(seeded_db)
+    window.navigation.setCurrentRow(0)
+    overview = window.pages[0]
+    qtbot.waitUntil(lambda: overview.figures["employers"].value.text() == "4")
+    assert overview.figures["open_needs"].value.text() == "3"  # one of four is avsluttet
+
+
+def test_keyboard_shortcuts_switch_sections(open_window, seeded_db: Path, qtbot) -> None:
+    window = open_window(seeded_db)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.navigation.currentRow() == 2
+    assert window.stack.currentWidget() is window.pages[2]
+    qtbot.waitUntil(lambda: window.pages[2].model.total_count() == 4)
+    assert window.count_label.text() == "4 behov"
+
+
+def test_about_dialog_shows_version(open_window, db_path: Path, qtbot, monkeypatch) -> None:
+    from kpdesk import __version__
+    from kpdesk.ui.about import AboutDialog
+
+    shown: list[str] = []
+    monkeypatch.setattr(AboutDialog, "exec", lambda self: shown.append(self.label.text()) or 0)
+    window = open_window(db_path)
+    window.about_action.trigger()
+    assert shown and f"kpdesk {__version__}" in shown[0]
+    assert "SQLAlchemy" in shown[0]
+
+
+def test_geometry_and_section_remembered_between_runs(open_window, db_path: Path, qtbot) -> None:
+    window = open_window(db_path)
+    window.resize(780, 560)  # within the offscreen screen (800×600)
+    window.navigation.setCurrentRow(2)
+    window.close()
+    again = open_window(db_path)
+    qtbot.waitUntil(lambda: again.navigation.currentRow() == 2)
+    assert again.size().width() == 780
+    assert again.size().height() == 560
+
+
+def test_a_new_database_is_created_and_migrated(open_window, db_path: Path, qtbot) -> None:
+    assert not db_path.exists()
+    window = open_window(db_path)
+    assert db_path.exists()
+    assert window.context.store.revision() is not None
+    QApplication.processEvents()
