@@ -13,14 +13,16 @@ from kpdesk import __version__
 
 def crash_log_dir() -> Path:
     folder = Path(os.environ.get("KPDESK_LOG_DIR") or Path(tempfile.gettempdir()) / "kpdesk-logs")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
 
 def write_crash_log(exc: BaseException) -> Path:
     """Write the traceback (no data values, only code locations and the message) to a log file."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = crash_log_dir() / f"kpdesk-crash-{stamp}-{os.getpid()}.log"
     text = "".join(traceback.format_exception(exc))
-    path.write_text(f"kpdesk {__version__}\n{text}", encoding="utf-8")
-    return path
+    # A new file each time (two crashes in one second must not overwrite the first), owner only.
+    fd, name = tempfile.mkstemp(prefix=f"kpdesk-crash-{stamp}-{os.getpid()}-", suffix=".log", dir=crash_log_dir())
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f"kpdesk {__version__}\n{text}")
+    return Path(name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # Letters after z, in Norwegian order. Other accented Latin letters sort with their base letter
 # (é with e, á with a, š with s) as Norwegian dictionaries do.
@@ -104,7 +104,8 @@ def format_decimal(value: Decimal | float | int | None, places: int = 1) -> str:
     """Decimal comma, trailing zeros dropped: 7.5 -> '7,5', 30 -> '30'."""
     if value is None:
         return ""
-    quantised = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    quantised = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantised = quantised.copy_abs() if quantised.is_zero() else quantised  # never "-0"
     integer, _, fraction = f"{quantised:f}".partition(".")
     fraction = fraction.rstrip("0")
     return f"{integer},{fraction}" if fraction else integer
@@ -114,7 +115,8 @@ def format_money(value: Decimal | int | None) -> str:
     """'12 500 kr' (whole kroner)."""
     if value is None:
         return ""
-    return f"{group_thousands(round(value))}{_NBSP}kr"
+    whole = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # 0,50 kr rounds up
+    return f"{group_thousands(whole)}{_NBSP}kr"
 
 
 def parse_decimal(text: str) -> Decimal:

@@ -34,7 +34,7 @@ def problem(text: str) -> str | None:
     digits = normalise(text)
     if not digits:
         return "Organisasjonsnummer mangler"
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):  # "²" and "٣" are digits to str.isdigit
         return f"«{text.strip()}» skal bare ha sifre"
     if len(digits) != 9:
         return f"Organisasjonsnummer skal ha 9 sifre, «{text.strip()}» har {len(digits)}"

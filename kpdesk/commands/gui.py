@@ -7,6 +7,19 @@ and exit 1, never a blank window. SQLAlchemy and Alembic are imported after the 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+
+from kpdesk.errors import UserError
+
+
+def _check_display() -> None:
+    """Qt aborts the process when it finds no screen; say so in words instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise UserError("Fant ingen skjerm (verken DISPLAY eller WAYLAND_DISPLAY er satt), så vinduet kan ikke "
+                        "åpnes. Start kpdesk fra skrivebordet, eller bruk kommandoene (kpdesk --help).")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -15,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     path = resolve_db_path(args.db)
     inspect_file(path)
+    _check_display()
     from kpdesk.ui.app import run_app
 
     return run_app(path)

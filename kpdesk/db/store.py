@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 APPLICATION_ID = 0x4B504453  # "KPDS" in the SQLite header marks a kpdesk file
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+_SQLITE_BUSY, _SQLITE_CORRUPT, _SQLITE_NOTADB = 5, 11, 26  # primary result codes kpdesk explains
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,21 @@ def _sqlite_size_problem(path: Path, header: bytes) -> str | None:
     return None
 
 
+def _sqlite_code(exc: BaseException | None) -> int | None:
+    """SQLite's primary result code of a ``sqlite3`` error, else None."""
+    code = getattr(exc, "sqlite_errorcode", None) if isinstance(exc, sqlite3.Error) else None
+    return None if code is None else code & 0xFF
+
+
+def _is_damage(exc: BaseException | None) -> bool:
+    """True for SQLite's "database disk image is malformed" and "file is not a database"."""
+    return _sqlite_code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def _damaged(path: Path, exc: BaseException) -> UserError:
+    return UserError(f"{path} er skadet ({exc}). Gjenopprett fra en sikkerhetskopi.")
+
+
 def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
     """Check that ``path`` can be opened as a kpdesk database, without changing it."""
     from kpdesk.db.migrate import known_revisions
@@ -74,7 +90,10 @@ def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
         raise UserError(f"Kan ikke lese {path}: {exc.strerror}.") from None
     if not header.startswith(SQLITE_MAGIC):
         raise UserError(f"{path} er ikke en kpdesk-database (ikke en SQLite-fil).")
-    problem = _sqlite_size_problem(path, header)
+    wal = path.with_name(path.name + "-wal")
+    # With a non-empty write-ahead log beside it (another kpdesk has it open, or one stopped in the
+    # middle of a checkpoint) the file alone may be shorter than its header says; SQLite recovers.
+    problem = None if wal.exists() and wal.stat().st_size else _sqlite_size_problem(path, header)
     if problem:
         raise UserError(f"{path} er skadet: {problem}. Gjenopprett fra en sikkerhetskopi.")
     app_id = struct.unpack(">i", header[68:72])[0] & 0xFFFFFFFF
@@ -83,13 +102,14 @@ def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            empty = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            row = None if empty else conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise UserError(f"{path} er skadet eller uleselig ({exc}). Gjenopprett fra en sikkerhetskopi.") from None
     revision = row[0] if row else None
-    if revision not in known_revisions():
+    if not empty and revision not in known_revisions():
         from kpdesk import __version__
 
         raise UserError(
@@ -100,7 +120,8 @@ def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
     writable = bool(mode & stat.S_IWUSR) and os.access(path, os.W_OK)
     if need_write and not writable:
         raise UserError(f"{path} er skrivebeskyttet. Gi filen skrivetilgang, eller kopier den til en annen mappe.")
-    return FileState(path, exists=True, revision=revision, writable=writable)
+    # Empty: kpdesk made the file but its first migration never finished; it is set up as new.
+    return FileState(path, exists=not empty, revision=revision, writable=writable)
 
 
 def backup_copy(source: Path, target: Path) -> None:
@@ -118,18 +139,37 @@ def backup_copy(source: Path, target: Path) -> None:
         src.close()
 
 
-def _configure_engine(engine: Engine) -> None:
+def _configure_engine(engine: Engine, path: Path) -> None:
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below own transactions
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            if _is_damage(exc):
+                raise _damaged(path, exc) from exc
+            raise
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context) -> None:  # type: ignore[no-untyped-def]
+        # A damaged page can surface in any query; it is the user's file, not a bug in kpdesk.
+        original = context.original_exception
+        if _is_damage(original):
+            raise _damaged(path, original) from original
+        # Locked past the busy timeout, or another process wrote since this transaction read.
+        if _sqlite_code(original) == _SQLITE_BUSY:
+            raise UserError(
+                f"{path} er i bruk: et annet kpdesk-vindu eller program skriver i databasen akkurat nå. "
+                "Prøv igjen om litt."
+            ) from original
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
@@ -151,16 +191,21 @@ class Store:
         """Open (creating or upgrading as needed) the database at ``path``."""
         target = Path(path).expanduser()
         state = inspect_file(target)
+        if not state.exists and not migrate:  # nothing to open unless the tables are made
+            what = "er tom" if target.exists() else "finnes ikke"
+            raise UserError(f"{target} {what}: det er ingen kpdesk-database der ennå. Filen er ikke endret.")
         if not state.exists:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)  # personal data: owner only
             os.close(fd)
             conn = sqlite3.connect(target)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.close()
-        from sqlalchemy import create_engine
+        from sqlalchemy import URL, create_engine
 
-        engine = create_engine(f"sqlite:///{target}")
-        _configure_engine(engine)
+        # URL.create: a "%" or "?" in the file name must not be read as URL syntax. Parameters are
+        # hidden so that error messages (and crash logs) never carry personal data.
+        engine = create_engine(URL.create("sqlite", database=str(target)), hide_parameters=True)
+        _configure_engine(engine, target)
         store = cls(target, engine)
         if migrate:
             store._migrate(state)
@@ -174,10 +219,28 @@ class Store:
         if state.exists:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             copy = self.path.with_name(f"{self.path.stem}.før-oppgradering-{state.revision}-{stamp}{self.path.suffix}")
-            backup_copy(self.path, copy)
+            try:
+                backup_copy(self.path, copy)
+            except (OSError, sqlite3.Error) as exc:
+                raise UserError(
+                    f"Kan ikke lagre en kopi av {self.path} før oppgraderingen ({exc}). Databasen er ikke endret."
+                ) from exc
         try:
-            with self.engine.begin() as conn:
-                upgrade(conn)
+            with self.engine.connect() as conn:
+                raw = conn.connection.dbapi_connection
+                # A batch migration rebuilds a table (copy, DROP, rename); with foreign keys on, the
+                # DROP would cascade-delete every row referring to it. SQLite ignores this pragma in
+                # a transaction, so it is set before BEGIN, and references are checked before COMMIT.
+                raw.execute("PRAGMA foreign_keys = OFF")
+                try:
+                    with conn.begin():
+                        before = len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+                        upgrade(conn)
+                        broken = len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()) - before
+                        if broken > 0:
+                            raise UserError(f"{broken} brutte referanser mellom tabeller etterpå")
+                finally:
+                    raw.execute("PRAGMA foreign_keys = ON")
         except Exception as exc:
             raise UserError(f"Oppgraderingen av {self.path} mislyktes ({exc}). Databasen er uendret.") from exc
 
