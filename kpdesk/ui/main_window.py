@@ -89,6 +89,31 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu_file = self.menuBar().addMenu(self.tr("&Fil"))
+        from kpdesk.ui import transfer
+
+        self.transfer_actions: dict[str, QAction] = {}
+        for key, text, handler in [
+            ("import_employers", self.tr("Importer arbeidsgivere (CSV) …"),
+             lambda: transfer.import_file(self.context, "employers", self)),
+            ("import_needs", self.tr("Importer behov (CSV) …"),
+             lambda: transfer.import_file(self.context, "needs", self)),
+            ("export_employers", self.tr("Eksporter arbeidsgivere (CSV) …"),
+             lambda: transfer.export_file(self.context, "employers", self)),
+            ("export_needs", self.tr("Eksporter behov (CSV) …"),
+             lambda: transfer.export_file(self.context, "needs", self)),
+            ("template_employers", self.tr("Lagre importmal for arbeidsgivere …"),
+             lambda: transfer.save_template("employers", self)),
+            ("template_needs", self.tr("Lagre importmal for behov …"), lambda: transfer.save_template("needs", self)),
+        ]:
+            action = QAction(text, self)
+            action.triggered.connect(handler)
+            action.setEnabled(key.startswith("template"))
+            menu_file.addAction(action)
+            self.transfer_actions[key] = action
+            if key in ("import_needs", "export_needs"):
+                menu_file.addSeparator()
+        self.context.store_ready.connect(lambda: [a.setEnabled(True) for a in self.transfer_actions.values()])
+        menu_file.addSeparator()
         quit_action = QAction(self.tr("&Avslutt"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -193,7 +193,8 @@ class ContactsPanel(QGroupBox):
             return
         old, _ = validate_contact(old_values)
         try:
-            self.actions.update(row.id, (row.employer_id, old), (row.employer_id, data), self.tr("endring av kontaktperson"))
+            self.actions.update(row.id, (row.employer_id, old), (row.employer_id, data),
+                                self.tr("endring av kontaktperson"))
         except Exception as exc:
             alerts.show_exception(self, exc)
 
@@ -202,7 +203,8 @@ class ContactsPanel(QGroupBox):
         if row is None:
             return
         if not alerts.question(self, self.tr("Slett kontaktperson"),
-                               self.tr("Slette kontaktpersonen «{name}»? Du kan angre med Ctrl+Z.").format(name=row.name),
+                               self.tr("Slette kontaktpersonen «{name}»? Du kan angre med Ctrl+Z.").format(
+                                   name=row.name),
                                self.tr("Slett")):
             return
         try:

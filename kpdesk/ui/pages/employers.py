@@ -48,7 +48,8 @@ def _employer_columns(tr: Any) -> list[Column[Any]]:
 class EmployersPage(ListPage):
     def __init__(self, context: AppContext) -> None:
         menus = [
-            FilterMenu("municipality", self.tr("Alle kommuner"), lambda r: r.municipality, reference.municipality_label),
+            FilterMenu("municipality", self.tr("Alle kommuner"), lambda r: r.municipality,
+                       reference.municipality_label),
             FilterMenu("industry", self.tr("Alle næringer"), _section_of, _section_label),
         ]
         super().__init__(context, _employer_columns(self.tr), menus)
@@ -165,7 +166,8 @@ class EmployersPage(ListPage):
         data, problems = validate_employer(values)
         parent_nr = "".join(values["parent_org_number"].split())
         if parent_nr and parent_nr not in self._rows_by_orgnr:
-            problems.append(Problem("parent_org_number", self.tr("Fant ingen arbeidsgiver med dette organisasjonsnummeret")))
+            problems.append(Problem("parent_org_number",
+                                    self.tr("Fant ingen arbeidsgiver med dette organisasjonsnummeret")))
             data = None
         return data, problems
 

@@ -208,7 +208,8 @@ class NeedsPage(ListPage):
                 self.actions.create(data, self.tr("nytt behov «{title}»").format(title=data.title))
             else:
                 old, _ = validate_need(self._to_validator_raw(self.form._loaded))
-                self.actions.update(self.current_id, old, data, self.tr("endring av «{title}»").format(title=data.title))
+                self.actions.update(self.current_id, old, data,
+                                    self.tr("endring av «{title}»").format(title=data.title))
         except Exception as exc:
             alerts.show_exception(self, exc)
             return

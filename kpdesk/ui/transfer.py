@@ -1,0 +1,167 @@
+"""CSV import (with a preview of every row and problem before anything is written), export, templates."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpdesk.listing import Column
+from kpdesk.norsk import format_org_number
+from kpdesk.ui import alerts
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.table_model import RowTableModel
+
+KIND_TITLES = {"employers": "arbeidsgivere", "needs": "behov"}
+_ACTIONS = {"create": "ny", "update": "oppdateres"}
+
+
+def _row_key(row: Any) -> str:
+    data = row.data
+    return format_org_number(data.org_number) if hasattr(data, "org_number") else (data.ref or "(ny ref.)")
+
+
+def _row_name(row: Any) -> str:
+    data = row.data
+    return getattr(data, "name", None) or getattr(data, "title", "")
+
+
+class ImportDialog(QDialog):
+    """Shows what a file would do; imports only when the coordinator says so and nothing is wrong."""
+
+    def __init__(self, context: AppContext, kind: str, path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context, self.kind, self.path = context, kind, path
+        self.plan: Any = None
+        self.result: Any = None
+        self.setWindowTitle(self.tr("Importer {what}").format(what=KIND_TITLES[kind]))
+        self.resize(860, 520)
+
+        self.summary = QLabel(self.tr("Leser {path} …").format(path=path))
+        self.summary.setObjectName("importSummary")
+        self.summary.setWordWrap(True)
+        self.rows_model = RowTableModel([
+            Column("line", self.tr("Linje"), lambda r: str(r.line), sort_value=lambda r: r.line, align_right=True),
+            Column("action", self.tr("Handling"), lambda r: _ACTIONS.get(r.action, r.action)),
+            Column("key", self.tr("Nøkkel"), _row_key),
+            Column("name", self.tr("Navn / tittel"), _row_name),
+        ], self)
+        self.problems_model = RowTableModel([
+            Column("line", self.tr("Linje"), lambda p: str(p.line), sort_value=lambda p: p.line, align_right=True),
+            Column("column", self.tr("Kolonne"), lambda p: p.column),
+            Column("kind", self.tr("Type"), lambda p: self.tr("advarsel") if p.warning else self.tr("feil")),
+            Column("message", self.tr("Problem"), lambda p: p.message),
+        ], self)
+        self.tabs = QTabWidget()
+        self.rows_view = self._table(self.rows_model, "previewRows")
+        self.problems_view = self._table(self.problems_model, "previewProblems")
+        self.tabs.addTab(self.rows_view, self.tr("Rader"))
+        self.tabs.addTab(self.problems_view, self.tr("Problemer"))
+
+        self.import_button = QPushButton(self.tr("Importer"))
+        self.import_button.setObjectName("importButton")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.apply)
+        cancel = QPushButton(self.tr("Avbryt"))
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+
+        from kpdesk.transfer import plan_import
+
+        self.context.query(lambda s: plan_import(s, kind, path), self._planned, self._failed)
+
+    @staticmethod
+    def _table(model: RowTableModel, name: str) -> QTableView:
+        view = QTableView()
+        view.setObjectName(name)
+        view.setModel(model)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.setSortingEnabled(True)
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        return view
+
+    def _planned(self, plan: Any) -> None:
+        self.plan = plan
+        self.rows_model.set_rows(plan.rows)
+        self.problems_model.set_rows(plan.problems)
+        self.tabs.setTabText(0, self.tr("Rader ({n})").format(n=len(plan.rows)))
+        self.tabs.setTabText(1, self.tr("Problemer ({n})").format(n=len(plan.problems)))
+        if plan.has_errors:
+            self.tabs.setCurrentIndex(1)
+        self.summary.setText(plan.sentence())
+        self.import_button.setEnabled(not plan.has_errors and bool(plan.rows))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.summary.setText(str(exc))
+        alerts.show_exception(self, exc)
+
+    def apply(self) -> None:
+        from kpdesk.transfer import apply_import
+
+        plan = self.plan
+        self.import_button.setEnabled(False)
+        self.summary.setText(self.tr("Importerer …"))
+        self.context.query(lambda s: apply_import(s, plan), self._applied, self._failed)
+
+    def _applied(self, result: Any) -> None:
+        self.result = result
+        self.context.data_changed.emit("employer" if self.kind == "employers" else "need")
+        self.context.status_message.emit(result.sentence())
+        self.accept()
+
+
+def import_file(context: AppContext, kind: str, parent: QWidget) -> None:
+    path, _ = QFileDialog.getOpenFileName(parent, parent.tr("Importer {what}").format(what=KIND_TITLES[kind]),
+                                          "", parent.tr("CSV-filer (*.csv *.txt);;Alle filer (*)"))
+    if path:
+        ImportDialog(context, kind, path, parent).exec()
+
+
+def export_file(context: AppContext, kind: str, parent: QWidget) -> None:
+    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("Eksporter {what}").format(what=KIND_TITLES[kind]),
+                                          f"{KIND_TITLES[kind]}.csv", parent.tr("CSV-filer (*.csv)"))
+    if not path:
+        return
+    from kpdesk.transfer import count_words, export
+
+    def done(count: int) -> None:
+        context.status_message.emit(parent.tr("Eksporterte {what} til {path}.").format(
+            what=count_words(kind, count), path=path))
+
+    context.query(lambda s: export(s, kind, path), done)
+
+
+def save_template(kind: str, parent: QWidget) -> None:
+    from kpdesk.resources import resource_path
+
+    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("Lagre importmal"),
+                                          f"mal-{KIND_TITLES[kind]}.csv", parent.tr("CSV-filer (*.csv)"))
+    if not path:
+        return
+    try:
+        shutil.copyfile(resource_path("samples", f"{kind}.csv"), path)
+    except OSError as exc:
+        alerts.error(parent, parent.tr("Kunne ikke lagre"), parent.tr("Kunne ikke skrive {path}: {reason}").format(
+            path=path, reason=exc.strerror))

@@ -1,0 +1,86 @@
+"""Behov: filter by status and level, validation of the start window, create and status change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
+
+
+@pytest.fixture
+def page(open_window, seeded_db: Path, qtbot):
+    window = open_window(seeded_db)
+    window.navigation.setCurrentRow(2)
+    needs = window.pages[2]
+    qtbot.waitUntil(lambda: needs.model.total_count() == 4)
+    return needs
+
+
+def titles(page) -> list[str]:
+    return [row.title for row in page.model.visible_rows()]
+
+
+def choose(box, label: str) -> None:
+    index = box.findText(label)
+    assert index >= 0, [box.itemText(i) for i in range(box.count())]
+    box.setCurrentIndex(index)
+
+
+def test_status_and_level_menus_filter(page) -> None:
+    status_box = next(b for b in page.menu_boxes if b.objectName() == "filter_status")
+    level_box = next(b for b in page.menu_boxes if b.objectName() == "filter_level")
+    choose(status_box, "ny")
+    assert sorted(titles(page)) == ["Fagbrev helsearbeiderfaget", "Palliasjon for sykepleiere"]
+    choose(level_box, "bachelor")
+    assert titles(page) == ["Palliasjon for sykepleiere"]
+    assert page.window().count_label.text() == "Viser 1 av 4 behov"
+
+
+def test_headcount_sorts_as_number(page) -> None:
+    page.view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    counts = [row.headcount for row in page.model.visible_rows()]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_latest_before_earliest_is_explained_beside_the_field(page, qtbot) -> None:
+    page.new_button.click()
+    form = page.form
+    qtbot.keyClicks(form.editors["employer"], "988 077 917")
+    qtbot.keyClicks(form.editors["title"], "Velferdsteknologi")
+    form.editors["headcount"].setText("0")
+    assert "headcount" in {p.field for p in form.problems}
+    assert form.problem_labels["headcount"].isVisibleTo(page)
+    form.editors["headcount"].setText("6")
+    qtbot.keyClicks(form.editors["earliest_start"], "01.08.2027")
+    qtbot.keyClicks(form.editors["latest_start"], "01.06.2027")
+    assert not form.save_button.isEnabled()
+    assert "01.06.2027" in form.problem_labels["latest_start"].text()
+    form.editors["latest_start"].setText("31.12.2027")
+    assert form.save_button.isEnabled()
+    form.editors["formats"].findChild(QCheckBox, "choice_online").setChecked(True)
+    form.save_button.click()
+    qtbot.waitUntil(lambda: "Velferdsteknologi" in titles(page))
+    created = next(r for r in page.model.visible_rows() if r.title == "Velferdsteknologi")
+    assert created.ref.startswith("B") and created.headcount == 6
+    assert created.employer_name == "Østre Vefsn sykehjem"
+    assert created.formats == ("online",)
+
+
+def test_unknown_employer_is_refused_before_saving(page, qtbot) -> None:
+    page.new_button.click()
+    qtbot.keyClicks(page.form.editors["employer"], "974760673")  # valid number, not registered
+    qtbot.keyClicks(page.form.editors["title"], "Noe")
+    assert "Fant ingen arbeidsgiver" in page.form.problem_labels["employer"].text()
+    assert not page.form.save_button.isEnabled()
+
+
+def test_status_change_is_saved_and_undone(page, qtbot) -> None:
+    page.select_where(lambda r: r.ref == "B00002")
+    status = page.form.editors["status"]
+    status.setCurrentIndex(status.findData("ordered"))
+    page.form.save_button.click()
+    qtbot.waitUntil(lambda: next(r for r in page.model.visible_rows() if r.ref == "B00002").status == "ordered")
+    page.context.undo_stack.undo()
+    qtbot.waitUntil(lambda: next(r for r in page.model.visible_rows() if r.ref == "B00002").status == "mapped")
