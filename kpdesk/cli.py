@@ -19,7 +19,9 @@ from kpdesk import __version__
 from kpdesk.errors import UserError
 
 # Order is the order shown in --help.
-COMMANDS = ("demo", "check")
+COMMANDS = ("demo", "check", "import", "export")
+# Command names that are Python keywords live in a module with a trailing underscore.
+MODULES = {"import": "import_"}
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -51,7 +53,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def add_db_option(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
-    parser.add_argument("--db", metavar="PATH", required=required,
+    # SUPPRESS: a subcommand without its own --db keeps the one given before it (kpdesk --db X check).
+    parser.add_argument("--db", metavar="PATH", required=required, default=argparse.SUPPRESS,
                         help="databasefil (standard: $KPDESK_DB, ellers kpdesk.sqlite i datamappen)")
 
 
@@ -59,9 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kpdesk", description="kpdesk: behov, tilbud, matching og møteplass for studiesentre.")
     parser.add_argument("--version", action="version", version=f"kpdesk {__version__}", help="vis versjonen og avslutt")
     add_db_option(parser)
+    parser.set_defaults(db=None)
     subparsers = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
     for name in COMMANDS:
-        module = importlib.import_module(f"kpdesk.commands.{name}")
+        module = importlib.import_module(f"kpdesk.commands.{MODULES.get(name, name)}")
         module.add_parser(subparsers)
     return parser
 
@@ -74,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kpdesk.commands import gui
 
             return gui.run(args)
-        module = importlib.import_module(f"kpdesk.commands.{args.command}")
+        module = importlib.import_module(f"kpdesk.commands.{MODULES.get(args.command, args.command)}")
         return module.run(args)
     except UserError as exc:
         print(f"kpdesk: {exc}", file=sys.stderr)

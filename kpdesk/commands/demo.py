@@ -16,4 +16,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    import time
+    from pathlib import Path
+
+    from kpdesk.demo import create_demo
+    from kpdesk.norsk import format_decimal
+
+    path = Path(args.db).expanduser()
+    started = time.perf_counter()
+    summary = create_demo(path, scale=args.scale, seed=args.seed)
+    seconds = format_decimal(time.perf_counter() - started, 1)
+    scale = "ett studiesenter" if args.scale == "small" else "hele Nordland"
+    print(f"Demodata ({scale}, frø {args.seed}) laget i {path} på {seconds} s: {summary.sentence()}.")
+    return 0

@@ -1,0 +1,53 @@
+"""``kpdesk import employers|needs FILE``: read a CSV file into the broker register.
+
+All or nothing: if any row is wrong, every problem is listed on stderr ("linje 7, kolonne
+headcount: …") and the database is left as it was. (The module has a trailing underscore
+because ``import`` is a Python keyword; kpdesk.cli maps the command name to it.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+KIND_CHOICES = {"employers": "employers", "arbeidsgivere": "employers", "needs": "needs", "behov": "needs"}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from kpdesk.cli import add_db_option
+
+    parser = subparsers.add_parser("import", help="importer arbeidsgivere eller behov fra en CSV-fil")
+    parser.add_argument("kind", metavar="HVA", choices=tuple(KIND_CHOICES),
+                        help="employers (arbeidsgivere) eller needs (behov)")
+    parser.add_argument("file", metavar="FIL", help="CSV-fil med overskriftsrad (; , eller tabulator)")
+    parser.add_argument("--dry-run", action="store_true", help="bare kontroller filen; ingenting lagres")
+    add_db_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kpdesk import csvfile, transfer
+    from kpdesk.db.store import Store
+    from kpdesk.paths import resolve_db_path
+
+    kind = KIND_CHOICES[args.kind]
+    data = csvfile.read_bytes(args.file)  # a missing or unreadable file fails before the database is touched
+    store = Store.open(resolve_db_path(args.db))
+    try:
+        with store.session() as session:
+            plan = transfer.plan_bytes(session, kind, data, Path(args.file).name)
+            for problem in plan.problems:
+                print(problem, file=sys.stderr)
+            if plan.has_errors:
+                n = len(plan.errors)
+                print(f"kpdesk: {plan.source} har {n} feil, så ingenting er importert.", file=sys.stderr)
+                return 1
+            if args.dry_run:
+                print(f"Kontrollert: {plan.sentence()} Ingenting er lagret.")
+                return 0
+            result = transfer.apply_import(session, plan)
+    finally:
+        store.close()
+    print(result.sentence())
+    return 0
