@@ -100,7 +100,9 @@ def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
     if app_id != APPLICATION_ID:
         raise UserError(f"{path} er en SQLite-database, men ikke fra kpdesk.")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # immutable: without a write-ahead log beside it, looking must not leave -wal/-shm files
+        immutable = "" if wal.exists() else "&immutable=1"
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
         try:
             empty = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
             row = None if empty else conn.execute("SELECT version_num FROM alembic_version").fetchone()
