@@ -58,6 +58,8 @@ class RecordForm(QWidget):
         self.problems: list[Any] = []
         self._loaded: dict[str, str] = {}
         self._loading = False
+        self._touched: set[str] = set()  # problems show only where the user has typed, or after Save
+        self._show_all = False
         self.problem_labels: dict[str, QLabel] = {}
         self.editors: dict[str, QWidget] = {}
 
@@ -65,7 +67,7 @@ class RecordForm(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         for spec in self.specs:
-            editor = self._make_editor(spec)
+            editor = self._make_editor(spec, lambda *_a, key=spec.key: self._on_edit(key))
             editor.setObjectName(f"field_{spec.key}")
             if spec.tooltip:
                 editor.setToolTip(spec.tooltip)
@@ -103,22 +105,22 @@ class RecordForm(QWidget):
 
     # ------------------------------------------------------------ editors
 
-    def _make_editor(self, spec: FieldSpec) -> QWidget:
+    def _make_editor(self, spec: FieldSpec, edited: Callable[..., None]) -> QWidget:
         if spec.kind == "text":
             editor = QPlainTextEdit()
             editor.setTabChangesFocus(True)
             editor.setMaximumHeight(90)
-            editor.textChanged.connect(self._on_edit)
+            editor.textChanged.connect(edited)
             return editor
         if spec.kind == "combo":
             combo = QComboBox()
             for stored, shown in spec.choices:
                 combo.addItem(shown, stored)
-            combo.currentIndexChanged.connect(self._on_edit)
+            combo.currentIndexChanged.connect(edited)
             return combo
         if spec.kind == "check":
             check = QCheckBox()
-            check.toggled.connect(self._on_edit)
+            check.toggled.connect(edited)
             return check
         if spec.kind == "multi":
             box = QWidget()
@@ -128,7 +130,7 @@ class RecordForm(QWidget):
                 check = QCheckBox(shown)
                 check.setProperty("stored", stored)
                 check.setObjectName(f"choice_{stored}")
-                check.toggled.connect(self._on_edit)
+                check.toggled.connect(edited)
                 row.addWidget(check)
             row.addStretch(1)
             return box
@@ -140,7 +142,7 @@ class RecordForm(QWidget):
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             line.setCompleter(completer)
-        line.textChanged.connect(self._on_edit)
+        line.textChanged.connect(edited)
         return line
 
     def _read(self, spec: FieldSpec) -> str:
@@ -186,6 +188,8 @@ class RecordForm(QWidget):
         finally:
             self._loading = False
         self._loaded = self.raw()
+        self._touched = {key for key, value in self._loaded.items() if value.strip() and value != "nei"}
+        self._show_all = False
         self.validate()
 
     def revert(self) -> None:
@@ -198,8 +202,9 @@ class RecordForm(QWidget):
         spec = next(s for s in self.specs if s.key == key)
         self._write(spec, value)
 
-    def _on_edit(self, *_args: object) -> None:
+    def _on_edit(self, key: str) -> None:
         if not self._loading:
+            self._touched.add(key)
             self.validate()
             self.changed.emit()
 
@@ -210,7 +215,7 @@ class RecordForm(QWidget):
             by_field.setdefault(problem.field, []).append(problem)
         for key, label in self.problem_labels.items():
             found = by_field.pop(key, [])
-            self._show_problems(label, found)
+            self._show_problems(label, found if (self._show_all or key in self._touched) else [])
         leftover = [p for problems in by_field.values() for p in problems]
         if leftover:  # a rule about the whole record: show it under the last field
             last = self.problem_labels[self.specs[-1].key]
@@ -232,6 +237,7 @@ class RecordForm(QWidget):
         label.setVisible(True)
 
     def _save(self) -> None:
+        self._show_all = True
         if self.validate():
             self.save_requested.emit(self.data)
 

@@ -84,3 +84,14 @@ def test_status_change_is_saved_and_undone(page, qtbot) -> None:
     qtbot.waitUntil(lambda: next(r for r in page.model.visible_rows() if r.ref == "B00002").status == "ordered")
     page.context.undo_stack.undo()
     qtbot.waitUntil(lambda: next(r for r in page.model.visible_rows() if r.ref == "B00002").status == "mapped")
+
+
+def test_an_empty_new_form_does_not_scold_before_typing(page, qtbot) -> None:
+    page.new_button.click()
+    form = page.form
+    assert not any(label.isVisibleTo(page) for label in form.problem_labels.values())
+    assert not form.save_button.isEnabled()
+    qtbot.keyClicks(form.editors["title"], "x")
+    form.editors["title"].clear()  # touched and emptied: now the reason shows
+    assert form.problem_labels["title"].isVisibleTo(page)
+    assert not form.problem_labels["employer"].isVisibleTo(page)

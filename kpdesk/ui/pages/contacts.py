@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -86,7 +87,10 @@ class ContactsPanel(QGroupBox):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setWordWrap(False)
         self.view.setMinimumHeight(110)
+        self.view.setMaximumHeight(170)
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
 
         self.add_button = QPushButton(self.tr("Ny kontakt"))

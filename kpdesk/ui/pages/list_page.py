@@ -57,6 +57,7 @@ class ListPage(Page):
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filterEdit")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(200)
         self.filter_edit.setPlaceholderText(self.tr("Filtrer (Ctrl+F) …"))
         self.filter_edit.textChanged.connect(self.apply_filter)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_filter)
@@ -115,6 +116,7 @@ class ListPage(Page):
         self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([620, 400])  # the list gets the larger share
 
     # ------------------------------------------------------------ loading
 

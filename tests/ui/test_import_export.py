@@ -1,0 +1,78 @@
+"""CSV import through the window: preview first, nothing written on errors, then import; export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+GOOD = (
+    "org_number;name;municipality;industry;contact_name;contact_email;contact_phone;notes\n"
+    "974760673;Hemnes barnehage;Hemnes;88.911;Siri Dahl;siri@hemnes.example.no;75 14 00 00;\n"
+    "988077917;Østre Vefsn sykehjem;1824;87.101;;;;oppdatert navn beholdes\n"
+)
+BAD = (
+    "org_number;name;municipality;industry;contact_name;contact_email;contact_phone;notes\n"
+    "974760673;Hemnes barnehage;Hemnes;88.911;;;;\n"
+    "123;Feil AS;Atlantis;;;;;\n"
+)
+
+
+def _import(window, qtbot, monkeypatch, path: Path):
+    from kpdesk.ui.transfer import ImportDialog
+
+    dialogs: list[ImportDialog] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(ImportDialog, "exec", lambda self: dialogs.append(self) or 0)
+    window.transfer_actions["import_employers"].trigger()
+    dialog = dialogs[0]
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    return dialog
+
+
+def test_preview_lists_every_problem_and_writes_nothing(open_window, seeded_db, tmp_path, qtbot, monkeypatch):
+    window = open_window(seeded_db)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD, encoding="utf-8")
+    dialog = _import(window, qtbot, monkeypatch, bad)
+    problems = dialog.problems_model.visible_rows()
+    assert {(p.line, p.column) for p in problems if not p.warning} >= {(3, "org_number"), (3, "municipality")}
+    assert not dialog.import_button.isEnabled()
+    assert dialog.tabs.currentIndex() == 1
+    employers = window.pages[1]
+    qtbot.waitUntil(lambda: employers.model.total_count() == 4)
+
+
+def test_import_after_preview_creates_and_updates(open_window, seeded_db, tmp_path, qtbot, monkeypatch):
+    window = open_window(seeded_db)
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="cp1252")  # Windows-1252, as Excel in Norway may save it
+    dialog = _import(window, qtbot, monkeypatch, good)
+    actions = sorted((r.line, r.action) for r in dialog.rows_model.visible_rows())
+    assert actions == [(2, "create"), (3, "update")]
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.result is not None)
+    employers = window.pages[1]
+    qtbot.waitUntil(lambda: employers.model.total_count() == 5)
+    assert "Hemnes barnehage" in [r.name for r in employers.model.visible_rows()]
+
+
+def test_export_writes_the_file(open_window, seeded_db, tmp_path, qtbot, monkeypatch):
+    window = open_window(seeded_db)
+    out = tmp_path / "ut.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.transfer_actions["export_needs"].trigger()
+    qtbot.waitUntil(out.exists)
+    window.runner.wait()
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("ref;employer;title")
+    assert "Palliasjon for sykepleiere" in text
+
+
+def test_template_is_saved(open_window, db_path, tmp_path, qtbot, monkeypatch):
+    window = open_window(db_path)
+    out = tmp_path / "mal.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.transfer_actions["template_needs"].trigger()
+    assert out.read_bytes().decode("utf-8-sig").startswith("ref;employer;title")
