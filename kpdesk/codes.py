@@ -30,6 +30,10 @@ class CodeList:
     def __iter__(self):
         return iter(self.codes)
 
+    def __contains__(self, key: object) -> bool:
+        """``"new" in NEED_STATUSES`` asks about keys (iterating yields ``Code`` objects)."""
+        return any(code.key == key for code in self.codes)
+
     def keys(self) -> list[str]:
         return [c.key for c in self.codes]
 

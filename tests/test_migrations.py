@@ -218,12 +218,16 @@ def test_newer_database_is_refused_and_left_byte_for_byte(db_path: Path) -> None
 
 # ---------------------------------------------------------------- how future migrations run
 
+REVISIONS = known_revisions()
+HEAD = REVISIONS[-1]
+NEXT = f"{int(HEAD) + 1:04d}"  # a migration added only inside these tests
+
 MIGRATION_HEADER = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "{next}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -241,10 +245,11 @@ def with_migration_0003(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def install(upgrade_body: str) -> None:
         folder = tmp_path / "migrations"
         shutil.copytree(migrate.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        source = MIGRATION_HEADER + "def upgrade() -> None:\n" + textwrap.indent(textwrap.dedent(upgrade_body), "    ")
-        (folder / "versions" / "0003_test.py").write_text(source, encoding="utf-8")
+        body = textwrap.indent(textwrap.dedent(upgrade_body), "    ")
+        source = MIGRATION_HEADER.format(next=NEXT, head=HEAD) + "def upgrade() -> None:\n" + body
+        (folder / "versions" / f"{NEXT}_test.py").write_text(source, encoding="utf-8")
         monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
-        assert known_revisions() == alembic_chain() == ["0001", "0002", "0003"]
+        assert known_revisions() == alembic_chain() == [*REVISIONS, NEXT]
 
     return install
 
@@ -252,7 +257,7 @@ def with_migration_0003(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_a_batch_migration_of_a_parent_table_keeps_rows_that_refer_to_it(db_path: Path, with_migration_0003) -> None:
     # SQLite rebuilds the table (copy, DROP, rename); with foreign keys on, the DROP would
     # cascade-delete every contact person and need.
-    build_at(db_path, "0002", DATA_0001)
+    build_at(db_path, HEAD, DATA_0001)
     before = dump(db_path, TABLES_0001)
     with_migration_0003("""
         with op.batch_alter_table("employer", recreate="always") as batch_op:
@@ -260,7 +265,7 @@ def test_a_batch_migration_of_a_parent_table_keeps_rows_that_refer_to_it(db_path
     """)
     opened = Store.open(db_path)
     try:
-        assert opened.revision() == "0003"
+        assert opened.revision() == NEXT
         with opened.session() as session:
             assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1  # on again afterwards
             assert session.execute(text("SELECT count(*) FROM contact_person")).scalar() == 1
@@ -273,7 +278,7 @@ def test_a_batch_migration_of_a_parent_table_keeps_rows_that_refer_to_it(db_path
 
 
 def test_a_migration_that_breaks_references_is_rolled_back(db_path: Path, with_migration_0003) -> None:
-    build_at(db_path, "0002", DATA_0001)
+    build_at(db_path, HEAD, DATA_0001)
     before = dump(db_path, TABLES_0001)
     with_migration_0003("""
         op.create_table("scratch", sa.Column("id", sa.Integer(), primary_key=True))
@@ -282,7 +287,7 @@ def test_a_migration_that_breaks_references_is_rolled_back(db_path: Path, with_m
     with pytest.raises(UserError, match="brutte referanser") as raised:
         Store.open(db_path)
     assert "uendret" in str(raised.value)
-    assert inspect_file(db_path).revision == "0002"
+    assert inspect_file(db_path).revision == HEAD
     assert dump(db_path, TABLES_0001) == before
     conn = sqlite3.connect(db_path)
     try:
@@ -308,7 +313,7 @@ def test_references_broken_before_the_upgrade_do_not_block_it(db_path: Path) -> 
 
 
 def test_a_failing_migration_leaves_the_database_as_it_was(db_path: Path, with_migration_0003) -> None:
-    build_at(db_path, "0002", DATA_0001)
+    build_at(db_path, HEAD, DATA_0001)
     before = dump(db_path, TABLES_0001)
     with_migration_0003("""
         op.add_column("setting", sa.Column("scope", sa.String(20), nullable=True))
@@ -316,7 +321,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(db_path: Path, with_m
     """)
     with pytest.raises(UserError, match="mislyktes"):
         Store.open(db_path)
-    assert inspect_file(db_path).revision == "0002"
+    assert inspect_file(db_path).revision == HEAD
     assert dump(db_path, TABLES_0001) == before
     # the copy saved before the attempt is still there for the coordinator
-    assert len(list(db_path.parent.glob("kpdesk.før-oppgradering-0002-*.sqlite"))) == 1
+    assert len(list(db_path.parent.glob(f"kpdesk.før-oppgradering-{HEAD}-*.sqlite"))) == 1

@@ -35,6 +35,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kpdesk.db.base import Base
 
+# Ids of deleted rows are never handed out again, so an undone delete can restore its rows
+# with their own ids (and links from audit entries stay unambiguous).
+AUTOINCREMENT = {"sqlite_autoincrement": True}
+
 
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
@@ -53,6 +57,7 @@ class Employer(Timestamps, Base):
     """An employer (hovedenhet) or one of its sub-units (underenhet), each with its own orgnr."""
 
     __tablename__ = "employer"
+    __table_args__ = (AUTOINCREMENT,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_number: Mapped[str] = mapped_column(String(9), unique=True)
@@ -78,6 +83,7 @@ class ContactPerson(Base):
     """A named person at an employer. Personal data: exportable and erasable on request."""
 
     __tablename__ = "contact_person"
+    __table_args__ = (AUTOINCREMENT,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"), index=True)
@@ -100,6 +106,7 @@ class Need(Timestamps, Base):
         CheckConstraint("headcount > 0", name="headcount_positive"),
         CheckConstraint("latest_start IS NULL OR earliest_start IS NULL OR latest_start >= earliest_start",
                         name="start_window_order"),
+        AUTOINCREMENT,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +139,7 @@ class NeedStatusChange(Base):
     """When each status of a need was set."""
 
     __tablename__ = "need_status_change"
+    __table_args__ = (AUTOINCREMENT,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
@@ -145,6 +153,7 @@ class NeedStatusChange(Base):
 
 class Provider(Timestamps, Base):
     __tablename__ = "provider"
+    __table_args__ = (AUTOINCREMENT,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
@@ -162,6 +171,7 @@ class Offer(Timestamps, Base):
     __table_args__ = (
         CheckConstraint("seats_min IS NULL OR seats_max IS NULL OR seats_min <= seats_max", name="seats_order"),
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_order"),
+        AUTOINCREMENT,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,6 +203,7 @@ class OfferSession(Base):
     """One session block (samling) of an offer, which the room schedule can book."""
 
     __tablename__ = "offer_session"
+    __table_args__ = (AUTOINCREMENT,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
@@ -207,7 +218,7 @@ class MatchDecision(Base):
     """The coordinator's accept or reject of a proposed need–offer match, with a note."""
 
     __tablename__ = "match_decision"
-    __table_args__ = (UniqueConstraint("need_id", "offer_id", name="uq_match_decision_pair"),)
+    __table_args__ = (UniqueConstraint("need_id", "offer_id", name="uq_match_decision_pair"), AUTOINCREMENT)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
@@ -259,7 +270,7 @@ class Equipment(Base):
 
 class Room(Timestamps, Base):
     __tablename__ = "room"
-    __table_args__ = (CheckConstraint("capacity > 0", name="capacity_positive"),)
+    __table_args__ = (CheckConstraint("capacity > 0", name="capacity_positive"), AUTOINCREMENT)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -279,6 +290,7 @@ class BookingSeries(Timestamps, Base):
     """
 
     __tablename__ = "booking_series"
+    __table_args__ = (AUTOINCREMENT,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"), index=True)
@@ -303,6 +315,7 @@ class Booking(Timestamps, Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_booking_room_time", "room_id", "starts_at", "ends_at"),
+        AUTOINCREMENT,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
