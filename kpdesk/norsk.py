@@ -14,8 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # Letters after z, in Norwegian order. Other accented Latin letters sort with their base letter
 # (é with e, á with a, š with s) as Norwegian dictionaries do.
-_TAIL = {"æ": "{0", "ä": "{0", "ø": "{1", "ö": "{1", "å": "{2"}
-_TAIL_RE = re.compile("[æäøöå]")
+_TAIL = str.maketrans({"æ": "{0", "ä": "{0", "ø": "{1", "ö": "{1", "å": "{2"})
 _NBSP = "\u00a0"
 
 
@@ -28,8 +27,11 @@ def sort_key(text: str | None) -> str:
     """A key that sorts strings in Norwegian order, case-insensitively, Æ Ø Å last."""
     if not text:
         return ""
-    lowered = unicodedata.normalize("NFC", text).casefold()
-    lowered = _TAIL_RE.sub(lambda m: _TAIL[m.group(0)], lowered)
+    if text.isascii():  # the common case, and the fast one (sorting 20 000 rows per load)
+        return text.casefold()
+    lowered = unicodedata.normalize("NFC", text).casefold().translate(_TAIL)
+    if lowered.isascii():
+        return lowered
     decomposed = unicodedata.normalize("NFD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -15,9 +15,8 @@ import stat
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kpdesk.errors import UserError
 
@@ -31,8 +30,7 @@ BUSY_TIMEOUT_MS = 5000
 _SQLITE_BUSY, _SQLITE_CORRUPT, _SQLITE_NOTADB = 5, 11, 26  # primary result codes kpdesk explains
 
 
-@dataclass(frozen=True, slots=True)
-class FileState:
+class FileState(NamedTuple):  # not a dataclass: this runs before the window's first paint
     path: Path
     exists: bool  # False: a new database will be created
     revision: str | None  # Alembic revision in the file, None for a new file

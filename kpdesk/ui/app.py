@@ -60,8 +60,8 @@ def run_app(db_path: Path) -> int:
     if os.environ.get(PROBE_ENV):
         probe = StartupProbe(window)
         window.first_data_shown.connect(probe.data_shown)
+    window.open_store_after_first_paint()
     window.show()
-    window.open_store()
     code = app.exec()
     window.runner.wait()
     return code

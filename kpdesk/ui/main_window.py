@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,13 +21,13 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
 
-
-def _page_classes() -> list[type[Page]]:
-    from kpdesk.ui.pages.employers import EmployersPage
-    from kpdesk.ui.pages.needs import NeedsPage
-    from kpdesk.ui.pages.overview import OverviewPage
-
-    return [OverviewPage, EmployersPage, NeedsPage]
+# (title, module, class): a page is imported and built when it is first shown, after the
+# window's first paint, so starting kpdesk costs little more than an empty window.
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    (QT_TRANSLATE_NOOP("MainWindow", "Oversikt"), "kpdesk.ui.pages.overview", "OverviewPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Arbeidsgivere"), "kpdesk.ui.pages.employers", "EmployersPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Behov"), "kpdesk.ui.pages.needs", "NeedsPage"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -49,12 +49,12 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setFixedWidth(180)
         self.stack = QStackedWidget()
-        self.pages: list[Page] = []
-        for page_class in _page_classes():
-            page = page_class(self.context)
-            self.pages.append(page)
-            self.stack.addWidget(page)
-            QListWidgetItem(page.title, self.navigation)
+        self.placeholder = QLabel(self.tr("Laster …"))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.placeholder)
+        self._pages: list[Page | None] = [None] * len(SECTIONS)
+        for title, _module, _name in SECTIONS:
+            QListWidgetItem(self.tr(title), self.navigation)
         self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 6px 8px; }")
         central = QWidget()
         row = QHBoxLayout(central)
@@ -68,6 +68,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.context.status_message.connect(self.show_message)
         self._first_data_emitted = False
+        self._open_after_paint = False
+        self._painted = False
+        self._started = False
+        self._initial_section = self.DEFAULT_SECTION
         self._restore_settings()
 
     # ------------------------------------------------------------ building
@@ -89,24 +93,17 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu_file = self.menuBar().addMenu(self.tr("&Fil"))
-        from kpdesk.ui import transfer
-
         self.transfer_actions: dict[str, QAction] = {}
-        for key, text, handler in [
-            ("import_employers", self.tr("Importer arbeidsgivere (CSV) …"),
-             lambda: transfer.import_file(self.context, "employers", self)),
-            ("import_needs", self.tr("Importer behov (CSV) …"),
-             lambda: transfer.import_file(self.context, "needs", self)),
-            ("export_employers", self.tr("Eksporter arbeidsgivere (CSV) …"),
-             lambda: transfer.export_file(self.context, "employers", self)),
-            ("export_needs", self.tr("Eksporter behov (CSV) …"),
-             lambda: transfer.export_file(self.context, "needs", self)),
-            ("template_employers", self.tr("Lagre importmal for arbeidsgivere …"),
-             lambda: transfer.save_template("employers", self)),
-            ("template_needs", self.tr("Lagre importmal for behov …"), lambda: transfer.save_template("needs", self)),
+        for key, text, function, kind in [
+            ("import_employers", self.tr("Importer arbeidsgivere (CSV) …"), "import_file", "employers"),
+            ("import_needs", self.tr("Importer behov (CSV) …"), "import_file", "needs"),
+            ("export_employers", self.tr("Eksporter arbeidsgivere (CSV) …"), "export_file", "employers"),
+            ("export_needs", self.tr("Eksporter behov (CSV) …"), "export_file", "needs"),
+            ("template_employers", self.tr("Lagre importmal for arbeidsgivere …"), "save_template", "employers"),
+            ("template_needs", self.tr("Lagre importmal for behov …"), "save_template", "needs"),
         ]:
             action = QAction(text, self)
-            action.triggered.connect(handler)
+            action.triggered.connect(lambda _checked=False, f=function, k=kind: self._transfer(f, k))
             action.setEnabled(key.startswith("template"))
             menu_file.addAction(action)
             self.transfer_actions[key] = action
@@ -130,8 +127,8 @@ class MainWindow(QMainWindow):
 
         menu_view = self.menuBar().addMenu(self.tr("&Vis"))
         self.section_actions: list[QAction] = []
-        for number, page in enumerate(self.pages):
-            action = QAction(page.title, self)
+        for number, (title, _module, _name) in enumerate(SECTIONS):
+            action = QAction(self.tr(title), self)
             action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
             action.triggered.connect(lambda _checked=False, n=number: self.navigation.setCurrentRow(n))
             menu_view.addAction(action)
@@ -143,7 +140,39 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         menu_help.addAction(self.about_action)
 
+    def _transfer(self, function: str, kind: str) -> None:
+        from kpdesk.ui import transfer
+
+        if function == "save_template":
+            transfer.save_template(kind, self)
+        else:
+            getattr(transfer, function)(self.context, kind, self)
+
     # ------------------------------------------------------------ store
+
+    def open_store_after_first_paint(self) -> None:
+        """Start opening the database once the window has painted, so that the worker's
+        SQLAlchemy import does not compete with the first paint for the interpreter."""
+        self._open_after_paint = True
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+        return super().event(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(300, self._after_first_paint)  # in case no paint event arrives
+
+    def _after_first_paint(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        if self._open_after_paint:
+            self._open_after_paint = False
+            self.open_store()
+        self.navigation.setCurrentRow(self._initial_section)
 
     def open_store(self) -> None:
         """Open (and if needed migrate) the database on the worker thread."""
@@ -167,18 +196,33 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ navigation and status
 
+    def page(self, number: int) -> Page:
+        """The page of section ``number``, built on first use."""
+        page = self._pages[number]
+        if page is None:
+            import importlib
+
+            _title, module, name = SECTIONS[number]
+            page = getattr(importlib.import_module(module), name)(self.context)
+            self._pages[number] = page
+            self.stack.addWidget(page)
+        return page
+
+    def built_pages(self) -> list[Page]:
+        return [page for page in self._pages if page is not None]
+
     def _switch_to(self, row: int) -> None:
         if row < 0:
             return
-        for page in self.pages:
+        for page in self.built_pages():
             page.deactivate()
-        page = self.pages[row]
+        page = self.page(row)
         self.stack.setCurrentWidget(page)
         page.activate()
         self.update_counts()
 
     def current_page(self) -> Page:
-        return self.pages[self.navigation.currentRow()]
+        return self.page(max(self.navigation.currentRow(), 0))
 
     def update_counts(self) -> None:
         self.count_label.setText(self.current_page().status_text())
@@ -209,9 +253,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1200, 760)
         section = settings.value("window/section", self.DEFAULT_SECTION, type=int)
-        if not 0 <= section < len(self.pages):
-            section = self.DEFAULT_SECTION
-        QTimer.singleShot(0, lambda: self.navigation.setCurrentRow(section))
+        self._initial_section = section if 0 <= section < len(SECTIONS) else self.DEFAULT_SECTION
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()

@@ -18,6 +18,18 @@ from kpdesk.ui.undo import ActionCommand
 Session = Any
 
 
+def register_call(name: str) -> Callable[..., Any]:
+    """``kpdesk.register.<name>``, imported on first call: pages are built before the first
+    paint, and the register pulls in SQLAlchemy (~0.4 s) which must wait until after it."""
+
+    def call(*args: Any) -> Any:
+        from kpdesk import register
+
+        return getattr(register, name)(*args)
+
+    return call
+
+
 @dataclass(frozen=True)
 class RecordService:
     """The service calls for one kind of record."""

@@ -1,7 +1,8 @@
 """A read-only table model over plain row objects, sorted and filtered in Python.
 
-The model never holds ORM rows: a page loads frozen dataclasses from a service, hands them to a
-``RowIndex`` once, and every keystroke or header click replaces the visible list in one reset.
+The model never holds ORM rows: a page loads frozen dataclasses from a service, wraps them in a
+``RowIndex`` (on the worker thread), and every keystroke or header click replaces the visible
+list of row numbers in one reset.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from kpdesk.listing import Column, RowIndex, sort_rows
+from kpdesk.listing import Column, RowIndex
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -21,7 +22,7 @@ class RowTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = list(columns)
         self._index: RowIndex[Any] = RowIndex([], self.columns)
-        self._visible: list[Any] = []
+        self._visible: list[int] = []
         self._filter_text = ""
         self._keep: Callable[[Any], bool] | None = None
         self._sort_column: int | None = None
@@ -40,12 +41,13 @@ class RowTableModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(self._visible[index.row()])
+            return column.display(self._index.rows[self._visible[index.row()]])
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.columns[section].header
         return None
@@ -59,32 +61,41 @@ class RowTableModel(QAbstractTableModel):
     # ------------------------------------------------------------ kpdesk interface
 
     def set_rows(self, rows: Sequence[Any]) -> None:
-        """Replace all rows (after a load); the current filter and sort still apply."""
-        self._index = RowIndex(rows, self.columns)
+        """Replace all rows; the current filter and sort still apply."""
+        self.set_index(RowIndex(rows, self.columns))
+
+    def set_index(self, index: RowIndex[Any]) -> None:
+        """Replace all rows with a prepared index (built off the GUI thread)."""
+        self._index = index
         self._refresh()
 
     def set_filter(self, text: str, keep: Callable[[Any], bool] | None = None) -> None:
         self._filter_text, self._keep = text, keep
         self._refresh()
 
+    def sort_column(self) -> int | None:
+        return self._sort_column
+
     def row_at(self, row: int) -> Any:
-        return self._visible[row]
+        return self._index.rows[self._visible[row]]
 
     def row_of(self, predicate: Callable[[Any], bool]) -> int:
         """Visible row number of the first row matching ``predicate``, or -1."""
-        return next((i for i, r in enumerate(self._visible) if predicate(r)), -1)
+        rows = self._index.rows
+        return next((n for n, i in enumerate(self._visible) if predicate(rows[i])), -1)
 
     def total_count(self) -> int:
-        return len(self._index.rows)
+        return len(self._index)
 
     def visible_rows(self) -> list[Any]:
-        return list(self._visible)
+        rows = self._index.rows
+        return [rows[i] for i in self._visible]
 
-    def _sorted(self, rows: list[Any]) -> list[Any]:
+    def _sorted(self, numbers: list[int]) -> list[int]:
         if self._sort_column is None:
-            return rows
+            return numbers
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        return sort_rows(rows, self.columns[self._sort_column], descending)
+        return self._index.sort(numbers, self._sort_column, descending)
 
     def _refresh(self) -> None:
         self.beginResetModel()

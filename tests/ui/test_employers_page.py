@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 def page(open_window, seeded_db: Path, qtbot):
     window = open_window(seeded_db)
     window.navigation.setCurrentRow(1)
-    employers = window.pages[1]
+    employers = window.page(1)
     qtbot.waitUntil(lambda: employers.model.total_count() == 4)
     return employers
 

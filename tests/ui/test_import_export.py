@@ -39,7 +39,7 @@ def test_preview_lists_every_problem_and_writes_nothing(open_window, seeded_db, 
     assert {(p.line, p.column) for p in problems if not p.warning} >= {(3, "org_number"), (3, "municipality")}
     assert not dialog.import_button.isEnabled()
     assert dialog.tabs.currentIndex() == 1
-    employers = window.pages[1]
+    employers = window.page(1)
     qtbot.waitUntil(lambda: employers.model.total_count() == 4)
 
 
@@ -53,7 +53,7 @@ def test_import_after_preview_creates_and_updates(open_window, seeded_db, tmp_pa
     assert dialog.import_button.isEnabled()
     dialog.import_button.click()
     qtbot.waitUntil(lambda: dialog.result is not None)
-    employers = window.pages[1]
+    employers = window.page(1)
     qtbot.waitUntil(lambda: employers.model.total_count() == 5)
     assert "Hemnes barnehage" in [r.name for r in employers.model.visible_rows()]
 

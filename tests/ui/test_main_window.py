@@ -14,7 +14,7 @@ def test_window_opens_on_database_and_shows_counts(open_window, seeded_db: Path,
     assert seeded_db.name in window.windowTitle()
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert titles[:3] == ["Oversikt", "Arbeidsgivere", "Behov"]
-    employers = window.pages[1]
+    employers = window.page(1)
     qtbot.waitUntil(lambda: employers.model.total_count() == 4)
     assert window.count_label.text() == "4 arbeidsgivere"
 
@@ -22,7 +22,7 @@ def test_window_opens_on_database_and_shows_counts(open_window, seeded_db: Path,
 def test_overview_counts_what_the_database_holds(open_window, seeded_db: Path, qtbot) -> None:
     window = open_window(seeded_db)
     window.navigation.setCurrentRow(0)
-    overview = window.pages[0]
+    overview = window.page(0)
     qtbot.waitUntil(lambda: overview.figures["employers"].value.text() == "4")
     assert overview.figures["open_needs"].value.text() == "3"  # one of four is avsluttet
 
@@ -32,8 +32,8 @@ def test_keyboard_shortcuts_switch_sections(open_window, seeded_db: Path, qtbot)
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.navigation.currentRow() == 2
-    assert window.stack.currentWidget() is window.pages[2]
-    qtbot.waitUntil(lambda: window.pages[2].model.total_count() == 4)
+    assert window.stack.currentWidget() is window.page(2)
+    qtbot.waitUntil(lambda: window.page(2).model.total_count() == 4)
     assert window.count_label.text() == "4 behov"
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox
 def page(open_window, seeded_db: Path, qtbot):
     window = open_window(seeded_db)
     window.navigation.setCurrentRow(2)
-    needs = window.pages[2]
+    needs = window.page(2)
     qtbot.waitUntil(lambda: needs.model.total_count() == 4)
     return needs
 

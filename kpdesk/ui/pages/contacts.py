@@ -27,7 +27,7 @@ from kpdesk.norsk import format_date, format_phone
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.forms import FieldSpec, RecordForm
-from kpdesk.ui.record_actions import RecordActions, RecordService
+from kpdesk.ui.record_actions import RecordActions, RecordService, register_call
 from kpdesk.ui.table_model import RowTableModel
 
 
@@ -121,15 +121,14 @@ class ContactsPanel(QGroupBox):
         layout.addLayout(row1)
         layout.addLayout(row2)
 
-        from kpdesk import register
-
+        save_contact = register_call("save_contact")
         self.actions = RecordActions(
             context,
             RecordService(
                 "contact",
-                save=lambda s, data, rid: register.save_contact(s, data[0], data[1], rid),
-                delete=register.delete_contact,
-                restore=register.restore_contact,
+                save=lambda s, data, rid: save_contact(s, data[0], data[1], rid),
+                delete=register_call("delete_contact"),
+                restore=register_call("restore_contact"),
             ),
             self,
             lambda _id: self.refresh(),

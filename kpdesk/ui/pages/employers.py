@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from PySide6.QtCore import QStringListModel
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGroupBox, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -17,7 +18,7 @@ from kpdesk.ui.context import AppContext
 from kpdesk.ui.forms import FieldSpec, RecordForm
 from kpdesk.ui.pages.contacts import ContactsPanel
 from kpdesk.ui.pages.list_page import FilterMenu, ListPage
-from kpdesk.ui.record_actions import RecordActions, RecordService
+from kpdesk.ui.record_actions import RecordActions, RecordService, register_call
 
 _ORGNR_IN_TEXT = re.compile(r"(\d{3}\s?\d{3}\s?\d{3})")
 
@@ -88,15 +89,14 @@ class EmployersPage(ListPage):
         scroll.setMinimumWidth(420)
         self.set_detail(scroll)
 
-        from kpdesk import register
-
+        save_employer = register_call("save_employer")
         self.actions = RecordActions(
             context,
             RecordService(
                 "employer",
-                save=lambda s, data, rid: register.save_employer(s, data[0], rid, data[1]),
-                delete=register.delete_employer,
-                restore=register.restore_employer,
+                save=lambda s, data, rid: save_employer(s, data[0], rid, data[1]),
+                delete=register_call("delete_employer"),
+                restore=register_call("restore_employer"),
             ),
             self,
             self._after_write,
@@ -114,16 +114,14 @@ class EmployersPage(ListPage):
 
         return list_employers(session)
 
-    def _loaded_rows(self, rows: list[Any]) -> None:
-        self._rows_by_orgnr = {r.org_number: r for r in rows}
-        parent_edit = self.form.editors["parent_org_number"]
-        completer = parent_edit.completer()  # type: ignore[attr-defined]
-        if completer is not None:
-            from PySide6.QtCore import QStringListModel
+    def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
+        by_orgnr = {r.org_number: r for r in rows}
+        return by_orgnr, sorted((self._parent_text(r) for r in rows), key=sort_key)
 
-            names = sorted((self._parent_text(r) for r in rows), key=sort_key)
-            completer.setModel(QStringListModel(names, completer))
-        super()._loaded_rows(rows)
+    def use_extra(self, extra: Any) -> None:
+        self._rows_by_orgnr, names = extra
+        completer = self.form.editors["parent_org_number"].completer()  # type: ignore[attr-defined]
+        completer.setModel(QStringListModel(names, completer))
 
     # ------------------------------------------------------------ form
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.listing import Column
+from kpdesk.listing import Column, RowIndex
 from kpdesk.norsk import group_thousands, sort_key
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
@@ -40,6 +40,21 @@ class FilterMenu:
     value: Callable[[Any], Any]
     label: Callable[[Any], str]  # how a value is shown in the menu
     fixed_values: Sequence[Any] | None = None  # a code list; otherwise taken from the rows
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    index: RowIndex[Any]
+    menu_options: list[list[tuple[Any, str]]]
+    extra: Any
+
+
+def _menu_options(menu: FilterMenu, rows: Sequence[Any]) -> list[tuple[Any, str]]:
+    """(value, label) pairs for a filter menu: its code list, or the values the rows hold."""
+    if menu.fixed_values is not None:
+        return [(value, menu.label(value)) for value in menu.fixed_values]
+    values = {menu.value(r) for r in rows} - {None, ""}
+    return sorted(((v, menu.label(v)) for v in values), key=lambda pair: sort_key(pair[1]))
 
 
 class ListPage(Page):
@@ -69,6 +84,7 @@ class ListPage(Page):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(12)
             box.addItem(menu.all_label, None)
+            box.setProperty("all_label", menu.all_label)
             box.currentIndexChanged.connect(self.apply_filter)
             self.menu_boxes.append(box)
 
@@ -110,7 +126,15 @@ class ListPage(Page):
         return set()
 
     def fetch(self, session: Any) -> list[Any]:
+        """The rows of the list (runs on the database thread)."""
         raise NotImplementedError
+
+    def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
+        """Anything else the page needs with its rows (runs on the database thread)."""
+        return None
+
+    def use_extra(self, extra: Any) -> None:
+        """Take what ``fetch_extra`` returned (GUI thread), before the rows are shown."""
 
     def set_detail(self, widget: QWidget) -> None:
         self.splitter.addWidget(widget)
@@ -121,11 +145,25 @@ class ListPage(Page):
     # ------------------------------------------------------------ loading
 
     def load(self) -> None:
-        self.context.query(self.fetch, self._loaded_rows)
+        columns, menus = self.model.columns, self.menus
+        sort_column = self.model.sort_column()
 
-    def _loaded_rows(self, rows: list[Any]) -> None:
-        self._fill_menus(rows)
-        self.model.set_rows(rows)
+        def work(session: Any) -> _Loaded:
+            rows = self.fetch(session)
+            extra = self.fetch_extra(session, rows)
+            # Folding the search text, the sort keys and the menu values are pure Python: do
+            # them here, not on the GUI thread.
+            index = RowIndex(rows, columns)
+            if sort_column is not None:
+                index.sort_keys(sort_column)
+            return _Loaded(index, [_menu_options(menu, rows) for menu in menus], extra)
+
+        self.context.query(work, self._show_loaded)
+
+    def _show_loaded(self, loaded: _Loaded) -> None:
+        self.use_extra(loaded.extra)
+        self._fill_menus(loaded.menu_options)
+        self.model.set_index(loaded.index)
         if not self.view.property("sized"):
             self.view.setProperty("sized", True)
             self._size_columns()
@@ -142,16 +180,14 @@ class ListPage(Page):
                          + [metrics.horizontalAdvance(column.header) + 24])
             header.resizeSection(number, min(widest + 16, 360))
 
-    def _fill_menus(self, rows: list[Any]) -> None:
-        for menu, box in zip(self.menus, self.menu_boxes, strict=True):
+    def _fill_menus(self, options: list[list[tuple[Any, str]]]) -> None:
+        for box, menu_options in zip(self.menu_boxes, options, strict=True):
             chosen = box.currentData()
-            values = menu.fixed_values if menu.fixed_values is not None else {menu.value(r) for r in rows} - {None, ""}
-            ordered = values if menu.fixed_values is not None else sorted(values, key=lambda v: sort_key(menu.label(v)))
             box.blockSignals(True)
             box.clear()
-            box.addItem(menu.all_label, None)
-            for value in ordered:
-                box.addItem(menu.label(value), value)
+            box.addItem(box.property("all_label"), None)
+            for value, label in menu_options:
+                box.addItem(label, value)
             index = box.findData(chosen) if chosen is not None else 0
             box.setCurrentIndex(max(index, 0))
             box.blockSignals(False)

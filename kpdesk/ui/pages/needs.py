@@ -18,7 +18,7 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.forms import FieldSpec, RecordForm
 from kpdesk.ui.pages.list_page import FilterMenu, ListPage
-from kpdesk.ui.record_actions import RecordActions, RecordService
+from kpdesk.ui.record_actions import RecordActions, RecordService, register_call
 
 _ORGNR_IN_TEXT = re.compile(r"(\d{3}\s?\d{3}\s?\d{3})")
 _PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -90,12 +90,10 @@ class NeedsPage(ListPage):
         scroll.setMinimumWidth(440)
         self.set_detail(scroll)
 
-        from kpdesk import register
-
         self.actions = RecordActions(
             context,
-            RecordService("need", save=lambda s, data, rid: register.save_need(s, data, rid),
-                          delete=register.delete_need, restore=register.restore_need),
+            RecordService("need", save=register_call("save_need"), delete=register_call("delete_need"),
+                          restore=register_call("restore_need")),
             self,
             self._after_write,
         )
@@ -107,18 +105,22 @@ class NeedsPage(ListPage):
     def entity_kinds(self) -> set[str]:
         return {"need", "employer"}
 
-    def fetch(self, session: Any) -> Any:
-        from kpdesk.register import list_employers, list_needs
+    def fetch(self, session: Any) -> list[Any]:
+        from kpdesk.register import list_needs
 
-        return list_needs(session), list_employers(session)
+        return list_needs(session)
 
-    def _loaded_rows(self, loaded: Any) -> None:  # type: ignore[override]
-        needs, employers = loaded
-        self._employers = {e.org_number: e for e in employers}
-        completer = self.form.editors["employer"].completer()  # type: ignore[attr-defined]
+    def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
+        from kpdesk.register import list_employers
+
+        employers = list_employers(session)
         names = sorted((self._employer_text(e.name, e.org_number) for e in employers), key=sort_key)
+        return {e.org_number: e for e in employers}, names
+
+    def use_extra(self, extra: Any) -> None:
+        self._employers, names = extra
+        completer = self.form.editors["employer"].completer()  # type: ignore[attr-defined]
         completer.setModel(QStringListModel(names, completer))
-        super()._loaded_rows(needs)
 
     # ------------------------------------------------------------ form
 
