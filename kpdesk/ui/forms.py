@@ -87,7 +87,7 @@ class RecordForm(QWidget):
         self.save_button.setObjectName("saveButton")
         self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
-        self.save_button.clicked.connect(self._save)
+        self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton(self.tr("Forkast endringer"))
         self.revert_button.setObjectName("revertButton")
         self.revert_button.setEnabled(False)
@@ -236,7 +236,8 @@ class RecordForm(QWidget):
         label.setText("\n".join(p.message for p in problems))
         label.setVisible(True)
 
-    def _save(self) -> None:
+    def save(self) -> None:
+        """Save if valid (the page does the writing); otherwise show every field's reason."""
         self._show_all = True
         if self.validate():
             self.save_requested.emit(self.data)

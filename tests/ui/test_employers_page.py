@@ -130,3 +130,29 @@ def test_contacts_add_and_erase(page, qtbot, monkeypatch, alerts) -> None:
     panel.erase_button.click()
     qtbot.waitUntil(lambda: panel.model.total_count() == 0)
     assert "kan ikke angres" in alerts.texts()
+
+
+def test_moving_away_from_unsaved_edits_asks_first(page, qtbot, alerts) -> None:
+    page.select_where(lambda r: r.name == "Åsen Smolt AS")
+    page.form.editors["name"].setText("Åsen Smolt og Settefisk AS")
+    alerts.answer = True  # "Lagre"
+    page.select_where(lambda r: r.name == "Bodø kommune, helse")
+    assert "Vil du lagre" in alerts.texts()
+    qtbot.waitUntil(lambda: "Åsen Smolt og Settefisk AS" in names(page))
+    assert page.form.editors["name"].text() == "Bodø kommune, helse"
+
+    page.form.editors["name"].setText("Bodø kommune")
+    alerts.answer = False  # "Forkast"
+    page.select_where(lambda r: r.name == "Ærlig Mek. Verksted")
+    assert page.form.editors["name"].text() == "Ærlig Mek. Verksted"
+    assert "Bodø kommune" not in names(page)
+
+
+def test_invalid_unsaved_edits_keep_the_user_on_the_record(page, alerts) -> None:
+    page.select_where(lambda r: r.name == "Åsen Smolt AS")
+    page.form.editors["org_number"].setText("12")
+    alerts.answer = False  # "Fortsett å redigere"
+    page.select_where(lambda r: r.name == "Bodø kommune, helse")
+    assert "kan ikke lagres" in alerts.texts()
+    assert page.selected_row().name == "Åsen Smolt AS"
+    assert page.form.editors["org_number"].text() == "12"

@@ -56,7 +56,6 @@ class EmployersPage(ListPage):
         super().__init__(context, _employer_columns(self.tr), menus)
         self.title = self.tr("Arbeidsgivere")
         self.noun_plural = self.tr("arbeidsgivere")
-        self.current_id: int | None = None
         self._rows_by_orgnr: dict[str, Any] = {}
 
         self.new_button = QPushButton(self.tr("Ny arbeidsgiver"))
@@ -197,6 +196,8 @@ class EmployersPage(ListPage):
         self.contacts.show_employer(self.current_id)
 
     def new_record(self) -> None:
+        if not self.leave_form():
+            return
         self.view.clearSelection()
         self.view.selectionModel().clearCurrentIndex()
         self.current_id = None

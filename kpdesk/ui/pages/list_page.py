@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from kpdesk.listing import Column, RowIndex
 from kpdesk.norsk import group_thousands, sort_key
+from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
+from kpdesk.ui.forms import RecordForm
 from kpdesk.ui.pages.base import Page
 from kpdesk.ui.table_model import RowTableModel
 
@@ -68,6 +70,9 @@ class ListPage(Page):
         self.model = RowTableModel(columns, self)
         self.menus = list(menus)
         self._pending_select: Callable[[Any], bool] | None = None
+        self.form: RecordForm | None = None  # the detail form, if the page has one
+        self.current_id: Any = None  # the record the form shows
+        self._restoring_selection = False
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filterEdit")
@@ -230,7 +235,44 @@ class ListPage(Page):
         return self.model.row_at(index.row()) if index.isValid() else None
 
     def _current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
-        self.selection_changed.emit(self.model.row_at(current.row()) if current.isValid() else None)
+        if self._restoring_selection:
+            return
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        target = getattr(row, "id", None)
+        if row is not None and target != self.current_id:
+            if not self.leave_form():
+                self._restoring_selection = True
+                try:
+                    kept = self.current_id
+                    self.select_where(lambda r: getattr(r, "id", None) == kept)
+                finally:
+                    self._restoring_selection = False
+                return
+            selected = self.selected_row()
+            if getattr(selected, "id", None) != target:  # saving moved the selection back: go on
+                self.select_where(lambda r: getattr(r, "id", None) == target)
+                return
+        self.selection_changed.emit(row)
+
+    def leave_form(self) -> bool:
+        """Ask what to do with unsaved edits in the form; True when the page may show something else."""
+        form = self.form
+        if form is None or not form.is_dirty():
+            return True
+        if form.validate():
+            if alerts.question(self, self.tr("Ulagrede endringer"),
+                               self.tr("Du har endringer som ikke er lagret. Vil du lagre dem?"),
+                               self.tr("Lagre"), self.tr("Forkast")):
+                form.save()
+                return not form.is_dirty()  # still dirty: the save was refused, and the reason shown
+            form.revert()
+            return True
+        if alerts.question(self, self.tr("Ulagrede endringer"),
+                           self.tr("Endringene har feil og kan ikke lagres. Vil du forkaste dem?"),
+                           self.tr("Forkast"), self.tr("Fortsett å redigere")):
+            form.revert()
+            return True
+        return False
 
     def _before_reset(self) -> None:
         row = self.selected_row()

@@ -64,7 +64,6 @@ class NeedsPage(ListPage):
         super().__init__(context, columns, menus)
         self.title = tr("Behov")
         self.noun_plural = tr("behov")
-        self.current_id: int | None = None
         self._employers: dict[str, Any] = {}
 
         self.new_button = QPushButton(tr("Nytt behov"))
@@ -194,6 +193,8 @@ class NeedsPage(ListPage):
         return {"headcount": "1", "level": "open", "priority": "medium", "status": "new"}
 
     def new_record(self) -> None:
+        if not self.leave_form():
+            return
         self.view.clearSelection()
         self.view.selectionModel().clearCurrentIndex()
         self.current_id = None
