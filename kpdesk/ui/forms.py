@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -124,15 +125,15 @@ class RecordForm(QWidget):
             return check
         if spec.kind == "multi":
             box = QWidget()
-            row = QHBoxLayout(box)
-            row.setContentsMargins(0, 0, 0, 0)
-            for stored, shown in spec.choices:
+            grid = QGridLayout(box)  # two columns, so a narrow panel needs no sideways scrolling
+            grid.setContentsMargins(0, 0, 0, 0)
+            for number, (stored, shown) in enumerate(spec.choices):
                 check = QCheckBox(shown)
                 check.setProperty("stored", stored)
                 check.setObjectName(f"choice_{stored}")
                 check.toggled.connect(edited)
-                row.addWidget(check)
-            row.addStretch(1)
+                grid.addWidget(check, number // 2, number % 2)
+            grid.setColumnStretch(2, 1)
             return box
         line = QLineEdit()
         line.setPlaceholderText(spec.placeholder)

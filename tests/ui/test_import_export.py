@@ -76,3 +76,28 @@ def test_template_is_saved(open_window, db_path, tmp_path, qtbot, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.transfer_actions["template_needs"].trigger()
     assert out.read_bytes().decode("utf-8-sig").startswith("ref;employer;title")
+
+
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval" / "matching"
+
+
+def test_the_shared_eval_files_import_through_the_window(open_window, db_path, qtbot, monkeypatch):
+    import pytest
+    from kpdesk.ui.transfer import ImportDialog
+
+    if not (EVAL / "employers.csv").exists():
+        pytest.skip(f"the shared eval files are not beside the repository ({EVAL})")
+    window = open_window(db_path)
+    for kind, action in (("employers", "import_employers"), ("needs", "import_needs")):
+        dialogs: list[ImportDialog] = []
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, k=kind, **kw: (str(EVAL / f"{k}.csv"), ""))
+        monkeypatch.setattr(ImportDialog, "exec", lambda self, d=dialogs: d.append(self) or 0)
+        window.transfer_actions[action].trigger()
+        dialog = dialogs[0]
+        qtbot.waitUntil(lambda d=dialog: d.plan is not None)
+        assert not dialog.plan.has_errors, [str(p) for p in dialog.plan.errors]
+        dialog.import_button.click()
+        qtbot.waitUntil(lambda d=dialog: d.result is not None)
+    expected_needs = len((EVAL / "needs.csv").read_text(encoding="utf-8-sig").strip().splitlines()) - 1
+    window.navigation.setCurrentRow(2)
+    qtbot.waitUntil(lambda: window.page(2).model.total_count() == expected_needs)

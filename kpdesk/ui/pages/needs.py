@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QStringListModel
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGroupBox, QPushButton, QScrollArea, QVBoxLayout
 
@@ -85,6 +85,7 @@ class NeedsPage(ListPage):
         QVBoxLayout(self.form_box).addWidget(self.form)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.form_box)
         scroll.setMinimumWidth(440)
         self.set_detail(scroll)
