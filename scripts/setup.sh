@@ -27,7 +27,7 @@ fi
 # Python 3.11 or newer, in a project-local virtual environment.
 python_bin=""
 for candidate in python3.12 python3.11 python3; do
-  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
     python_bin="$candidate"; break
   fi
 done
