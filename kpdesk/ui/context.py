@@ -50,8 +50,8 @@ class AppContext(QObject):
 
         return self.runner.submit(run, on_done, on_error)
 
-    def write_now(self, work: Callable[[Session], Any]) -> Any:
-        """Run a small write (one record) at once, in one transaction; errors propagate.
+    def run_now(self, work: Callable[[Session], Any]) -> Any:
+        """Run a small read or write (one record) at once, in one transaction; errors propagate.
 
         Used by forms and undo commands: a single-row write takes milliseconds, and doing it
         synchronously keeps undo/redo ordered with what is on screen.

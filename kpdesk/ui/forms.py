@@ -193,6 +193,10 @@ class RecordForm(QWidget):
         self._show_all = False
         self.validate()
 
+    def loaded_raw(self) -> dict[str, str]:
+        """The raw text as it was when the record was shown (before the user's edits)."""
+        return dict(self._loaded)
+
     def revert(self) -> None:
         self.load(self._loaded)
 

@@ -49,7 +49,7 @@ class RecordActions:
         self.on_written = on_written  # called with the id to select after every write
 
     def _write(self, work: Callable[[Session], Any]) -> Any:
-        result = self.context.write_now(work)
+        result = self.context.run_now(work)
         self.context.data_changed.emit(self.service.kind)
         return result
 

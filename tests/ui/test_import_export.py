@@ -83,6 +83,7 @@ EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval" / "matching"
 
 def test_the_shared_eval_files_import_through_the_window(open_window, db_path, qtbot, monkeypatch):
     import pytest
+
     from kpdesk.ui.transfer import ImportDialog
 
     if not (EVAL / "employers.csv").exists():

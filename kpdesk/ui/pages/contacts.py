@@ -226,7 +226,7 @@ class ContactsPanel(QGroupBox):
         from kpdesk.privacy import contact_export
 
         try:
-            content = self.context.write_now(lambda s: contact_export(s, row.id))
+            content = self.context.run_now(lambda s: contact_export(s, row.id))
             with open(path, "w", encoding="utf-8") as handle:
                 json.dump(content, handle, ensure_ascii=False, indent=2, default=str)
         except Exception as exc:
@@ -246,7 +246,7 @@ class ContactsPanel(QGroupBox):
         from kpdesk.privacy import contact_erase
 
         try:
-            self.context.write_now(lambda s: contact_erase(s, row.id))
+            self.context.run_now(lambda s: contact_erase(s, row.id))
         except Exception as exc:
             alerts.show_exception(self, exc)
             return

@@ -1,0 +1,214 @@
+"""Kurstilbud: the course offers with their session dates (samlinger), and the providers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QStringListModel
+
+from kpdesk import reference
+from kpdesk.codes import CREDIT_SYSTEMS, FORMATS, LEVELS, PROVIDER_KINDS
+from kpdesk.listing import Column
+from kpdesk.norsk import format_date, format_decimal, format_money, sort_key
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.forms import FieldSpec
+from kpdesk.ui.pages.list_page import FilterMenu
+from kpdesk.ui.pages.needs import code_choices
+from kpdesk.ui.pages.record_page import RecordPage
+from kpdesk.ui.record_actions import RecordService
+
+
+def offers_call(name: str) -> Any:
+    """``kpdesk.offers.<name>``, imported on first call (after the window's first paint)."""
+
+    def call(*args: Any) -> Any:
+        from kpdesk import offers
+
+        return getattr(offers, name)(*args)
+
+    return call
+
+
+def credits_text(row: Any) -> str:
+    if row.credits is None:
+        return ""
+    unit = {"uh": "sp", "fagskole": "fagskole-sp"}.get(row.credit_system, "")
+    return f"{format_decimal(row.credits)} {unit}".strip()
+
+
+def seats_text(row: Any) -> str:
+    if row.seats_min is None and row.seats_max is None:
+        return ""
+    return f"{row.seats_min or 0}–{row.seats_max or ''}"
+
+
+class OffersPage(RecordPage):
+    def __init__(self, context: AppContext) -> None:
+        tr = self.tr
+        self.title = tr("Kurstilbud")
+        self.noun_plural = tr("kurstilbud")
+        self.new_text = tr("Nytt kurstilbud")
+        self.new_tooltip = tr("Registrer et nytt kurstilbud (Ctrl+N)")
+        self._provider_kinds: dict[str, str] = {}
+        self._sessions_text: dict[int, str] = {}
+        columns: list[Column[Any]] = [
+            Column("ref", tr("Ref."), lambda r: r.ref),
+            Column("title", tr("Tilbud"), lambda r: r.title),
+            Column("provider", tr("Tilbyder"), lambda r: r.provider_name),
+            Column("level", tr("Nivå"), lambda r: LEVELS.label(r.level)),
+            Column("format", tr("Format"), lambda r: FORMATS.label(r.format)),
+            Column("place", tr("Sted"), lambda r: r.municipality_name),
+            Column("credits", tr("Studiepoeng"), credits_text, sort_value=lambda r: r.credits, align_right=True),
+            Column("start", tr("Start"), lambda r: format_date(r.start_date), sort_value=lambda r: r.start_date,
+                   searchable=False),
+            Column("deadline", tr("Søknadsfrist"), lambda r: format_date(r.application_deadline),
+                   sort_value=lambda r: r.application_deadline, searchable=False),
+            Column("seats", tr("Plasser"), seats_text, sort_value=lambda r: r.seats_min, searchable=False),
+            Column("price", tr("Pris"), lambda r: format_money(r.price_nok), sort_value=lambda r: r.price_nok,
+                   align_right=True, searchable=False),
+        ]
+        menus = [
+            FilterMenu("provider_kind", tr("Alle tilbydere"), lambda r: r.provider_kind, PROVIDER_KINDS.label,
+                       fixed_values=PROVIDER_KINDS.keys()),
+            FilterMenu("level", tr("Alle nivåer"), lambda r: r.level, LEVELS.label, fixed_values=LEVELS.keys()),
+            FilterMenu("format", tr("Alle formater"), lambda r: r.format, FORMATS.label, fixed_values=FORMATS.keys()),
+            FilterMenu("place", tr("Alle steder"), lambda r: r.municipality, reference.municipality_label),
+        ]
+        specs = [
+            FieldSpec("ref", tr("Referanse"), placeholder=tr("lages automatisk hvis tom")),
+            FieldSpec("provider", tr("Tilbyder"), completions=lambda: [],
+                      placeholder=tr("navnet; en ny tilbyder opprettes")),
+            FieldSpec("title", tr("Tittel")),
+            FieldSpec("description", tr("Beskrivelse"), kind="text"),
+            FieldSpec("keywords", tr("Stikkord"), placeholder=tr("kommaseparert")),
+            FieldSpec("credits", tr("Studiepoeng"), placeholder="7,5"),
+            FieldSpec("credit_system", tr("Studiepoengsystem"), kind="combo",
+                      choices=[("", tr("(ut fra nivå og tilbyder)")), *code_choices(CREDIT_SYSTEMS)]),
+            FieldSpec("level", tr("Nivå"), kind="combo", choices=code_choices(LEVELS)),
+            FieldSpec("format", tr("Format"), kind="combo", choices=code_choices(FORMATS)),
+            FieldSpec("location", tr("Sted (kommune)"),
+                      completions=lambda: [m.label for m in reference.municipalities()],
+                      placeholder=tr("tom for nettbasert")),
+            FieldSpec("start_date", tr("Start"), placeholder="dd.mm.åååå"),
+            FieldSpec("end_date", tr("Slutt"), placeholder="dd.mm.åååå"),
+            FieldSpec("application_deadline", tr("Søknadsfrist"), placeholder="dd.mm.åååå"),
+            FieldSpec("seats_min", tr("Minst antall deltakere")),
+            FieldSpec("seats_max", tr("Flest antall deltakere")),
+            FieldSpec("price_nok", tr("Pris (kr)")),
+            FieldSpec("sessions", tr("Samlinger"), kind="text",
+                      tooltip=tr("Én samling per linje, for eksempel 23.08.2027 09:00–25.08.2027 15:00")),
+        ]
+        service = RecordService("offer", save=offers_call("save_offer"), delete=offers_call("delete_offer"),
+                                restore=offers_call("restore_offer"))
+        super().__init__(context, columns, menus, specs, service)
+
+    def entity_kinds(self) -> set[str]:
+        return {"offer", "provider"}
+
+    def fetch(self, session: Any) -> list[Any]:
+        from kpdesk.offers import list_offers
+
+        return list_offers(session)
+
+    def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
+        from kpdesk.offers import list_providers
+
+        providers = list_providers(session)
+        return {p.name: p.kind for p in providers}, sorted((p.name for p in providers), key=sort_key)
+
+    def use_extra(self, extra: Any) -> None:
+        self._provider_kinds, names = extra
+        completer = self.form.editors["provider"].completer()  # type: ignore[attr-defined]
+        completer.setModel(QStringListModel(names, completer))
+
+    def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
+        from kpdesk.offer_validation import validate_offer
+
+        values = dict(raw)
+        values["sessions"] = values.get("sessions", "").replace("\n", ", ")
+        return validate_offer(values, self._provider_kinds.get)
+
+    def raw_of(self, row: Any) -> dict[str, str]:
+        municipality = reference.municipality(row.municipality)
+        return {
+            "ref": row.ref,
+            "provider": row.provider_name,
+            "title": row.title,
+            "description": row.description,
+            "keywords": row.keywords,
+            "credits": format_decimal(row.credits) if row.credits is not None else "",
+            "credit_system": row.credit_system,
+            "level": row.level,
+            "format": row.format,
+            "location": municipality.label if municipality else "",
+            "start_date": format_date(row.start_date),
+            "end_date": format_date(row.end_date),
+            "application_deadline": format_date(row.application_deadline),
+            "seats_min": "" if row.seats_min is None else str(row.seats_min),
+            "seats_max": "" if row.seats_max is None else str(row.seats_max),
+            "price_nok": "" if row.price_nok is None else str(row.price_nok),
+            "sessions": self._sessions_of(row.id),
+        }
+
+    def _sessions_of(self, offer_id: int) -> str:
+        from kpdesk.offer_validation import format_session
+        from kpdesk.offers import list_sessions
+
+        sessions = self.context.run_now(lambda s: list_sessions(s, offer_id))
+        return "\n".join(format_session(item.as_data()) for item in sessions)
+
+    def defaults(self) -> dict[str, str]:
+        return {"level": "open", "format": "campus"}
+
+    def record_title(self, row: Any) -> str:
+        return f"{row.ref}: {row.title}"
+
+
+class ProvidersPage(RecordPage):
+    def __init__(self, context: AppContext) -> None:
+        tr = self.tr
+        self.title = tr("Tilbydere")
+        self.noun_plural = tr("tilbydere")
+        self.new_text = tr("Ny tilbyder")
+        self.new_tooltip = tr("Registrer en ny tilbyder (Ctrl+N)")
+        columns: list[Column[Any]] = [
+            Column("name", tr("Navn"), lambda r: r.name),
+            Column("kind", tr("Type"), lambda r: PROVIDER_KINDS.label(r.kind)),
+            Column("offers", tr("Tilbud"), lambda r: str(r.offers), sort_value=lambda r: r.offers, align_right=True,
+                   searchable=False),
+            Column("web", tr("Nettsted"), lambda r: r.web),
+        ]
+        menus = [FilterMenu("kind", tr("Alle typer"), lambda r: r.kind, PROVIDER_KINDS.label,
+                            fixed_values=PROVIDER_KINDS.keys())]
+        specs = [
+            FieldSpec("name", tr("Navn")),
+            FieldSpec("kind", tr("Type"), kind="combo", choices=code_choices(PROVIDER_KINDS)),
+            FieldSpec("web", tr("Nettsted")),
+            FieldSpec("notes", tr("Notater"), kind="text"),
+        ]
+        service = RecordService("provider", save=offers_call("save_provider"),
+                                delete=offers_call("delete_provider"), restore=offers_call("restore_provider"))
+        super().__init__(context, columns, menus, specs, service)
+
+    def entity_kinds(self) -> set[str]:
+        return {"offer", "provider"}
+
+    def fetch(self, session: Any) -> list[Any]:
+        from kpdesk.offers import list_providers
+
+        return list_providers(session)
+
+    def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
+        from kpdesk.offer_validation import validate_provider
+
+        return validate_provider(raw)
+
+    def raw_of(self, row: Any) -> dict[str, str]:
+        return {"name": row.name, "kind": row.kind, "web": row.web, "notes": row.notes}
+
+    def defaults(self) -> dict[str, str]:
+        return {"kind": "other"}
+
+    def delete_question(self, row: Any) -> str:
+        return self.tr("Slette tilbyderen «{name}»? Du kan angre med Ctrl+Z.").format(name=row.name)

@@ -1,0 +1,155 @@
+"""A list with a detail form beside it: find a record, edit it, create, delete, all undoable.
+
+Employers, needs, providers and offers are all this shape; a subclass names its columns, its
+form fields and validator, its service calls, and how a row becomes the form's raw text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QGroupBox, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from kpdesk.listing import Column
+from kpdesk.ui import alerts
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.forms import FieldSpec, RecordForm
+from kpdesk.ui.pages.list_page import FilterMenu, ListPage
+from kpdesk.ui.record_actions import RecordActions, RecordService
+
+
+class RecordPage(ListPage):
+    new_text = ""  # "Ny arbeidsgiver"
+    new_tooltip = ""
+
+    def __init__(self, context: AppContext, columns: Sequence[Column[Any]], menus: Sequence[FilterMenu],
+                 specs: Sequence[FieldSpec], service: RecordService) -> None:
+        super().__init__(context, columns, menus)
+        self.new_button = QPushButton(self.new_text)
+        self.new_button.setObjectName("newButton")
+        self.new_button.setToolTip(self.new_tooltip)
+        self.new_button.clicked.connect(self.new_record)
+        self.delete_button = QPushButton(self.tr("Slett"))
+        self.delete_button.setObjectName("deleteButton")
+        self.delete_button.setEnabled(False)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.toolbar.addWidget(self.new_button)
+        self.toolbar.addWidget(self.delete_button)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_record)
+        QShortcut(QKeySequence.StandardKey.Delete, self.view, activated=self.delete_selected)
+
+        self.form = RecordForm(specs, self.validate_raw)
+        self.form.save_requested.connect(self._save)
+        self.form_box = QGroupBox(self.new_text)
+        QVBoxLayout(self.form_box).addWidget(self.form)
+        detail = QWidget()
+        self.detail_layout = QVBoxLayout(detail)
+        self.detail_layout.addWidget(self.form_box)
+        for widget in self.extra_detail_widgets():
+            self.detail_layout.addWidget(widget)
+        self.detail_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(detail)
+        scroll.setMinimumWidth(440)
+        self.set_detail(scroll)
+
+        self.actions = RecordActions(context, service, self, self._after_write)
+        self.selection_changed.connect(self._show_row)
+        self._show_row(None)
+
+    # ------------------------------------------------------------ subclass hooks
+
+    def extra_detail_widgets(self) -> list[QWidget]:
+        """Widgets shown under the form (an employer's contact persons)."""
+        return []
+
+    def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
+        raise NotImplementedError
+
+    def raw_of(self, row: Any) -> dict[str, str]:
+        """The form's raw text for a row."""
+        raise NotImplementedError
+
+    def defaults(self) -> dict[str, str]:
+        """The form's raw text for a new record."""
+        return {}
+
+    def payload(self, data: Any, raw: Mapping[str, str]) -> Any:
+        """What the service's save gets for validated form data (default: the data itself)."""
+        return data
+
+    def record_title(self, row: Any) -> str:
+        return str(getattr(row, "name", None) or getattr(row, "title", ""))
+
+    def data_label(self, data: Any) -> str:
+        return str(getattr(data, "name", None) or getattr(data, "title", ""))
+
+    def delete_question(self, row: Any) -> str:
+        return self.tr("Slette «{name}»? Du kan angre med Ctrl+Z.").format(name=self.record_title(row))
+
+    def on_record_shown(self, row: Any) -> None:
+        """After a row (or None for a new record) is shown in the form."""
+
+    # ------------------------------------------------------------ behaviour
+
+    def _show_row(self, row: Any) -> None:
+        if row is None and self.form.is_dirty():
+            return  # keep unsaved typing when the list is filtered away from it
+        self.current_id = row.id if row is not None else None
+        self.delete_button.setEnabled(row is not None)
+        self.form_box.setTitle(self.record_title(row) if row is not None else self.new_text)
+        self.form.load(self.raw_of(row) if row is not None else self.defaults())
+        self.on_record_shown(row)
+
+    def new_record(self) -> None:
+        if not self.leave_form():
+            return
+        self.view.clearSelection()
+        self.view.selectionModel().clearCurrentIndex()
+        self.current_id = None
+        self.delete_button.setEnabled(False)
+        self.form_box.setTitle(self.new_text)
+        self.form.load(self.defaults())
+        self.on_record_shown(None)
+        self.form.editors[self.form.specs[0].key if not self.form.specs[0].read_only
+                          else self.form.specs[1].key].setFocus()
+
+    def _save(self, data: Any) -> None:
+        label = self.data_label(data)
+        try:
+            if self.current_id is None:
+                self.actions.create(self.payload(data, self.form.raw()), self.tr("ny «{name}»").format(name=label))
+            else:
+                old_raw = self.form.loaded_raw()
+                old, _ = self.validate_raw(old_raw)
+                self.actions.update(self.current_id, self.payload(old, old_raw), self.payload(data, self.form.raw()),
+                                    self.tr("endring av «{name}»").format(name=label))
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+        self.form.mark_saved()
+        self.context.status_message.emit(self.tr("Lagret «{name}».").format(name=label))
+
+    def delete_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if not alerts.question(self, self.tr("Slett"), self.delete_question(row), self.tr("Slett")):
+            return
+        name = self.record_title(row)
+        try:
+            self.actions.delete(row.id, self.tr("sletting av «{name}»").format(name=name))
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+        self.context.status_message.emit(self.tr("Slettet «{name}». Angre med Ctrl+Z.").format(name=name))
+
+    def _after_write(self, record_id: int | None) -> None:
+        self.form.mark_saved()
+        if record_id is not None:
+            self.select_where(lambda r: r.id == record_id)
