@@ -1,0 +1,115 @@
+"""Wall-clock times of the meeting place: parsing what people type, and saying spans in bokmål.
+
+Bookings are stored as naive local times in Europe/Oslo (a lecture at 09:00 is at 09:00 on the
+wall clock, summer or winter). Only the iCalendar export attaches the zone (``OSLO``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from kpdesk.norsk import format_date
+from kpdesk.validation import EARLIEST_YEAR, LATEST_YEAR, FieldError
+
+OSLO = ZoneInfo("Europe/Oslo")
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+# How the database stores DateTime in SQLite (SQLAlchemy's format); raw SQL compares these strings.
+DB_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+_TIME = re.compile(r"^(?:kl\.?\s*)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2})(?::(?P<s>\d{2}))?)?$", re.IGNORECASE)
+_DATE_TIME = re.compile(
+    r"^(?P<date>\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})"
+    r"(?:[T\s]+(?:kl\.?\s*)?(?P<time>\d{1,2}(?:[:.]\d{2}(?::\d{2})?)?))?$",
+    re.IGNORECASE,
+)
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").replace("\u00a0", " ").strip()
+
+
+def parse_time(text: str, label: str = "Klokkeslettet") -> dt.time:
+    """'09:00', '9.30', 'kl. 9', '13' -> a time of day; raises FieldError."""
+    cleaned = _clean(text)
+    if not cleaned:
+        raise FieldError(f"{label} mangler")
+    match = _TIME.match(cleaned)
+    if match is None:
+        raise FieldError(f"{label} «{cleaned}» er ikke et klokkeslett (skriv for eksempel 09:00)")
+    hour, minute, second = int(match["h"]), int(match["m"] or 0), int(match["s"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise FieldError(f"{label} «{cleaned}» finnes ikke på klokka (00:00–23:59)")
+    return dt.time(hour, minute, second)
+
+
+def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
+    """'12.05.2027 09:00', '12.05.2027 kl. 9.00' or ISO '2027-05-12T09:00' -> a naive local datetime."""
+    cleaned = _clean(text)
+    if not cleaned:
+        raise FieldError(f"{label} mangler")
+    match = _DATE_TIME.match(cleaned)
+    if match is None:
+        raise FieldError(f"{label} «{cleaned}» er ikke et tidspunkt (skriv for eksempel 12.05.2027 09:00 "
+                         f"eller 2027-05-12T09:00)")
+    if match["time"] is None:
+        raise FieldError(f"{label} «{cleaned}» mangler klokkeslett (skriv for eksempel {cleaned} 09:00)")
+    date_text = match["date"]
+    try:
+        if "-" in date_text:
+            year, month, day = (int(p) for p in date_text.split("-"))
+        else:
+            day, month, year = (int(p) for p in date_text.split("."))
+        day_value = dt.date(year, month, day)
+    except ValueError:
+        raise FieldError(f"{label} «{cleaned}»: datoen {date_text} finnes ikke") from None
+    if not EARLIEST_YEAR <= day_value.year <= LATEST_YEAR:
+        raise FieldError(f"{label} «{cleaned}» er urimelig; året må være mellom {EARLIEST_YEAR} og {LATEST_YEAR}")
+    try:
+        clock = parse_time(match["time"], label)
+    except FieldError:
+        raise FieldError(f"{label} «{cleaned}»: klokkeslettet {match['time']} finnes ikke på klokka") from None
+    return dt.datetime.combine(day_value, clock)
+
+
+def parse_end(text: str, start: dt.datetime | None, label: str = "Slutt") -> dt.datetime:
+    """An end as a full moment, or as a bare time on the start's day ('11:00')."""
+    cleaned = _clean(text)
+    if cleaned and start is not None and _TIME.match(cleaned):
+        return dt.datetime.combine(start.date(), parse_time(cleaned, label))
+    return parse_datetime(cleaned, label)
+
+
+# ---------------------------------------------------------------- saying it
+
+def hm(value: dt.datetime | dt.time) -> str:
+    """'09.00' (Språkrådet accepts both 09.00 and 09:00; kpdesk prints the dot)."""
+    return value.strftime("%H.%M")
+
+
+def format_span(start: dt.datetime, end: dt.datetime) -> str:
+    """'12.05.2027 kl. 09.00–13.00'; '… kl. 22.00–24.00' to midnight; both dates across midnight."""
+    if end.date() == start.date():
+        return f"{format_date(start.date())} kl. {hm(start)}–{hm(end)}"
+    if end == dt.datetime.combine(start.date() + dt.timedelta(days=1), dt.time(0)):
+        return f"{format_date(start.date())} kl. {hm(start)}–24.00"
+    return f"{format_date(start.date())} kl. {hm(start)} – {format_date(end.date())} kl. {hm(end)}"
+
+
+def weekday_name(day: dt.date) -> str:
+    return WEEKDAYS[day.weekday()]
+
+
+def to_db(value: dt.datetime) -> str:
+    """A naive datetime as the database stores it (``DB_FORMAT``), for raw SQL comparisons."""
+    return value.isoformat(" ", "microseconds")
+
+
+def from_db(value: str | dt.datetime) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
+def aware(value: dt.datetime) -> dt.datetime:
+    """The wall-clock time in Oslo as an aware datetime (for iCalendar only)."""
+    return value.replace(tzinfo=OSLO)
