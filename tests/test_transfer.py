@@ -351,7 +351,7 @@ def test_a_failure_while_writing_rolls_everything_back(store, monkeypatch: pytes
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(transfer, "_apply_contacts", broken)
+    monkeypatch.setattr(transfer.employers, "_apply_contacts", broken)
     with pytest.raises(RuntimeError), store.session() as s:
         apply_import(s, plan_bytes(s, "employers", csv_bytes(EMPLOYER_HEADER, FAUSKE, BODO)))
     assert counts(store) == (0, 0, 0, 0, 0)

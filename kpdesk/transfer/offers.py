@@ -1,0 +1,240 @@
+"""Course offers as CSV: keyed by ref, the provider named by name and created when missing.
+
+Canonical columns (the issue's): ``ref;provider;title;description;keywords;credits;level;format;
+location;start_date;end_date;application_deadline;seats_min;seats_max;price_nok``. Two more are
+read when present and always written, so that an export imported again gives the same data:
+``credit_system`` (UH-studiepoeng, fagskolestudiepoeng or ingen; inferred when absent, see
+``kpdesk.offer_validation``) and ``sessions`` (the samlinger, "03.02.2027–05.02.2027, 14.04.2027";
+absent: the offer's sessions stay as they are).
+
+A row that updates an offer and leaves out some columns keeps the database values of those
+columns, and the rules across fields (end before start, seats) are checked on the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpdesk import audit, csvfile
+from kpdesk.codes import CREDIT_SYSTEMS, FORMATS, LEVELS
+from kpdesk.db.models import Offer, OfferSession, Provider
+from kpdesk.norsk import format_date, format_decimal
+from kpdesk.offer_validation import (
+    OfferData,
+    SessionData,
+    format_sessions,
+    infer_provider_kind,
+    parse_ref,
+    validate_offer,
+)
+from kpdesk.offers import OFFER, OFFER_REF_PREFIX, PROVIDER, name_key, next_offer_ref, offer_values, sync_sessions
+from kpdesk.transfer.base import (
+    ImportPlan,
+    ImportProblem,
+    ImportResult,
+    Kind,
+    PlannedRow,
+    bulk_insert,
+    bulk_update,
+    changed,
+    count_words,
+    now,
+    problems_at,
+    stale,
+)
+from kpdesk.validation import FieldError
+
+OFFER_COLUMNS = ("ref", "provider", "title", "description", "keywords", "credits", "level", "format", "location",
+                 "start_date", "end_date", "application_deadline", "seats_min", "seats_max", "price_nok")
+_OPTIONAL = ("credit_system", "sessions")
+OFFER_EXPORT_COLUMNS = OFFER_COLUMNS + _OPTIONAL
+_ALIASES = {
+    "referanse": "ref", "tilbyder": "provider", "leverandør": "provider", "kursleverandør": "provider",
+    "tittel": "title", "kursnavn": "title", "navn": "title", "beskrivelse": "description", "stikkord": "keywords",
+    "nøkkelord": "keywords", "studiepoeng": "credits", "nivå": "level", "sted": "location", "kommune": "location",
+    "kommunenummer": "location", "startdato": "start_date", "oppstart": "start_date", "sluttdato": "end_date",
+    "slutt": "end_date", "søknadsfrist": "application_deadline", "frist": "application_deadline",
+    "minste antall plasser": "seats_min", "min plasser": "seats_min", "største antall plasser": "seats_max",
+    "maks plasser": "seats_max", "plasser": "seats_max", "pris": "price_nok", "pris nok": "price_nok",
+    "studiepoengsystem": "credit_system", "samlinger": "sessions",
+}
+_FILLED = " (verdien i databasen)"
+
+
+# ---------------------------------------------------------------- cells
+
+def _cells(row: Mapping[str, Any], provider: str) -> dict[str, str]:
+    """An offer row of the database as the text the canonical columns hold."""
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    return {
+        "ref": row["ref"], "provider": provider, "title": row["title"], "description": row["description"] or "",
+        "keywords": row["keywords"] or "", "credits": format_decimal(row["credits"]),
+        "credit_system": CREDIT_SYSTEMS.label(row["credit_system"]), "level": LEVELS.label(row["level"]),
+        "format": FORMATS.label(row["format"]), "location": row["municipality"] or "",
+        "start_date": format_date(row["start_date"]), "end_date": format_date(row["end_date"]),
+        "application_deadline": format_date(row["application_deadline"]), "seats_min": text(row["seats_min"]),
+        "seats_max": text(row["seats_max"]), "price_nok": text(row["price_nok"]),
+    }
+
+
+# ---------------------------------------------------------------- planning
+
+def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
+    providers: dict[str, tuple[int | None, str, str]] = {}  # name key -> (id or None for new, kind, name)
+    for id_, name, kind in session.execute(select(Provider.id, Provider.name, Provider.kind).order_by(Provider.id)):
+        providers.setdefault(name_key(name), (id_, kind, name))
+
+    def kind_of(name: str) -> str | None:
+        found = providers.get(name_key(name))
+        return found[1] if found else None
+
+    existing = {ref: id_ for ref, id_ in session.execute(select(Offer.ref, Offer.id))}
+    missing = [c for c in (*OFFER_COLUMNS, "credit_system") if c not in table.columns]
+    if "credits" in table.columns:
+        missing = [c for c in missing if c != "credit_system"]  # inferred from the credits given
+    stored = _stored_cells(session, table, existing) if missing else {}
+    seen: dict[str, int] = {}
+    new_providers: list[str] = []
+    for row in table.rows:
+        raw = dict(row.values)
+        filled: set[str] = set()
+        ref = _ref(raw.get("ref", ""))
+        if ref in stored:
+            filled = set(missing)
+            raw.update({c: stored[ref][c] for c in filled})
+        data, found = validate_offer(raw, kind_of)
+        for problem in problems_at(row.line, found):
+            if problem.column in filled:
+                problem = ImportProblem(problem.line, problem.column, problem.message + _FILLED, problem.warning)
+            plan.problems.append(problem)
+        if data is None:
+            continue
+        target = None
+        if data.ref:
+            if data.ref in seen:
+                plan.problems.append(ImportProblem(row.line, "ref", f"Referansen «{data.ref}» står også på linje "
+                                                   f"{seen[data.ref]}"))
+                continue
+            seen[data.ref] = row.line
+            target = existing.get(data.ref)
+        key = name_key(data.provider)
+        if key not in providers:
+            providers[key] = (None, infer_provider_kind(data.provider), data.provider)
+            new_providers.append(data.provider)
+        plan.rows.append(PlannedRow(row.line, "update" if target else "create", data, None, target))
+    if new_providers and not plan.has_errors:
+        plan.note = f"{_new_providers(len(new_providers))} blir lagt til: {', '.join(new_providers)}."
+
+
+def _new_providers(count: int) -> str:
+    return f"{count} {'ny tilbyder' if count == 1 else 'nye tilbydere'}"
+
+
+def _ref(text: str) -> str | None:
+    try:
+        return parse_ref(text)
+    except FieldError:
+        return None
+
+
+def _stored_cells(session: Session, table: csvfile.CsvTable, existing: Mapping[str, int]) -> dict[str, dict]:
+    """The database values as text of the offers the file updates (for columns the file leaves out)."""
+    refs = {ref for ref in (_ref(r.values.get("ref", "")) for r in table.rows) if ref in existing}
+    if not refs:
+        return {}
+    cells = {}
+    columns = [*Offer.__table__.c, Provider.name.label("provider_name")]
+    stmt = select(*columns).join(Provider, Offer.provider_id == Provider.id)
+    for row in session.execute(stmt).mappings():
+        if row["ref"] in refs:
+            cells[row["ref"]] = _cells(row, row["provider_name"])
+    return cells
+
+
+# ---------------------------------------------------------------- applying
+
+def apply(session: Session, plan: ImportPlan) -> ImportResult:
+    table = Offer.__table__
+    current = {r["ref"]: r for r in session.execute(select(*table.c)).mappings()}
+    for r in plan.rows:
+        if (r.action == "create") == (r.data.ref is not None and r.data.ref in current):
+            raise stale()
+    stamp = now()
+    providers, new_providers = _ensure_providers(session, plan, stamp)
+    refs_in_file = [r.data.ref for r in plan.rows if r.data.ref]
+    next_number = int(next_offer_ref(session, refs_in_file)[len(OFFER_REF_PREFIX):])
+    creates, updates = [], []
+    sessions: dict[str, tuple[SessionData, ...]] = {}
+    for r in plan.rows:
+        d: OfferData = r.data
+        values = offer_values(d, providers[name_key(d.provider)], d.credit_system or "none")
+        if r.action == "create":
+            ref = d.ref
+            if ref is None:
+                ref, next_number = f"{OFFER_REF_PREFIX}{next_number:05d}", next_number + 1
+            creates.append({"ref": ref, **values, "created_at": stamp, "updated_at": stamp})
+        else:
+            ref = d.ref
+            row = current[ref]
+            if d.credit_system is None:  # neither credits nor credit system in the file
+                values["credit_system"] = row["credit_system"]
+            if changed(row, values):
+                updates.append({"id": row["id"], **values, "updated_at": stamp})
+        if d.sessions is not None:
+            sessions[ref] = d.sessions
+    bulk_insert(session, Offer, creates)
+    bulk_update(session, Offer, updates)
+    ids = {ref: id_ for ref, id_ in session.execute(select(Offer.ref, Offer.id)) if ref in sessions}
+    touched = sync_sessions(session, {ids[ref]: items for ref, items in sessions.items()})
+    updated_ids = {u["id"] for u in updates} | {current[r.data.ref]["id"] for r in plan.rows
+                                                if r.action == "update" and ids.get(r.data.ref) in touched}
+    note = f"La til {_new_providers(new_providers)}." if new_providers else ""
+    return ImportResult(plan.kind, len(creates), len(updated_ids), plan.updates - len(updated_ids), note)
+
+
+def _ensure_providers(session: Session, plan: ImportPlan, stamp: Any) -> tuple[dict[str, int], int]:
+    """Name key -> provider id for every provider the plan names, and how many were created."""
+    known: dict[str, int] = {}
+    for id_, name in session.execute(select(Provider.id, Provider.name).order_by(Provider.id)):
+        known.setdefault(name_key(name), id_)
+    wanted: dict[str, str] = {}
+    for r in plan.rows:
+        wanted.setdefault(name_key(r.data.provider), r.data.provider)
+    new = [(key, name) for key, name in wanted.items() if key not in known]
+    bulk_insert(session, Provider, [{"name": name, "kind": infer_provider_kind(name), "web": "", "notes": "",
+                                     "created_at": stamp, "updated_at": stamp} for _, name in new])
+    if new:
+        for id_, name in session.execute(select(Provider.id, Provider.name)):
+            known.setdefault(name_key(name), id_)
+        audit.record(session, "import", PROVIDER, None,
+                     summary=f"Import av kurstilbud fra {plan.source} la til {count_words('providers', len(new))}: "
+                             f"{', '.join(name for _, name in new)}.")
+    return {key: known[key] for key in wanted}, len(new)
+
+
+# ---------------------------------------------------------------- export
+
+def export_rows(session: Session) -> list[tuple[Any, ...]]:
+    sessions: dict[int, list[SessionData]] = {}
+    for offer_id, starts_at, ends_at in session.execute(
+            select(OfferSession.offer_id, OfferSession.starts_at, OfferSession.ends_at)
+            .order_by(OfferSession.offer_id, OfferSession.starts_at, OfferSession.id)):
+        sessions.setdefault(offer_id, []).append(SessionData(starts_at, ends_at))
+    stmt = (select(*Offer.__table__.c, Provider.name.label("provider_name"))
+            .join(Provider, Offer.provider_id == Provider.id).order_by(Offer.id))
+    rows = []
+    for row in session.execute(stmt).mappings():
+        cells = _cells(row, row["provider_name"])
+        cells["sessions"] = format_sessions(sessions.get(row["id"], []))
+        rows.append(tuple(cells[c] for c in OFFER_EXPORT_COLUMNS))
+    return rows
+
+
+KIND = Kind("offers", OFFER, OFFER_COLUMNS, ("provider", "title"), _OPTIONAL, _ALIASES, plan, apply, export_rows,
+            OFFER_EXPORT_COLUMNS)
