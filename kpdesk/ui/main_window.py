@@ -99,17 +99,28 @@ class MainWindow(QMainWindow):
         for key, text, function, kind in [
             ("import_employers", self.tr("Importer arbeidsgivere (CSV) …"), "import_file", "employers"),
             ("import_needs", self.tr("Importer behov (CSV) …"), "import_file", "needs"),
+            ("import_providers", self.tr("Importer tilbydere (CSV) …"), "import_file", "providers"),
+            ("import_offers", self.tr("Importer kurstilbud (CSV) …"), "import_file", "offers"),
             ("export_employers", self.tr("Eksporter arbeidsgivere (CSV) …"), "export_file", "employers"),
             ("export_needs", self.tr("Eksporter behov (CSV) …"), "export_file", "needs"),
-            ("template_employers", self.tr("Lagre importmal for arbeidsgivere …"), "save_template", "employers"),
-            ("template_needs", self.tr("Lagre importmal for behov …"), "save_template", "needs"),
+            ("export_providers", self.tr("Eksporter tilbydere (CSV) …"), "export_file", "providers"),
+            ("export_offers", self.tr("Eksporter kurstilbud (CSV) …"), "export_file", "offers"),
+            ("template_employers", self.tr("Arbeidsgivere"), "save_template", "employers"),
+            ("template_needs", self.tr("Behov"), "save_template", "needs"),
+            ("template_providers", self.tr("Tilbydere"), "save_template", "providers"),
+            ("template_offers", self.tr("Kurstilbud"), "save_template", "offers"),
         ]:
             action = QAction(text, self)
             action.triggered.connect(lambda _checked=False, f=function, k=kind: self._transfer(f, k))
             action.setEnabled(key.startswith("template"))
-            menu_file.addAction(action)
+            if key.startswith("template"):
+                if not hasattr(self, "template_menu"):
+                    self.template_menu = menu_file.addMenu(self.tr("Lagre importmal"))
+                self.template_menu.addAction(action)
+            else:
+                menu_file.addAction(action)
             self.transfer_actions[key] = action
-            if key in ("import_needs", "export_needs"):
+            if key in ("import_offers", "export_offers"):
                 menu_file.addSeparator()
         self.context.store_ready.connect(lambda: [a.setEnabled(True) for a in self.transfer_actions.values()])
         menu_file.addSeparator()

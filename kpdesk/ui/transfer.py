@@ -25,13 +25,19 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.table_model import RowTableModel
 
-KIND_TITLES = {"employers": "arbeidsgivere", "needs": "behov"}
+KIND_TITLES = {"employers": "arbeidsgivere", "needs": "behov", "providers": "tilbydere", "offers": "kurstilbud"}
+# which lists reload after an import of each kind (AppContext.data_changed kinds)
+KIND_ENTITIES = {"employers": "employer", "needs": "need", "providers": "provider", "offers": "offer"}
 _ACTIONS = {"create": "ny", "update": "oppdateres"}
 
 
 def _row_key(row: Any) -> str:
     data = row.data
-    return format_org_number(data.org_number) if hasattr(data, "org_number") else (data.ref or "(ny ref.)")
+    if hasattr(data, "org_number"):
+        return format_org_number(data.org_number)
+    if hasattr(data, "ref"):
+        return data.ref or "(ny ref.)"
+    return str(getattr(data, "name", ""))
 
 
 def _row_name(row: Any) -> str:
@@ -127,7 +133,7 @@ class ImportDialog(QDialog):
 
     def _applied(self, result: Any) -> None:
         self.result = result
-        self.context.data_changed.emit("employer" if self.kind == "employers" else "need")
+        self.context.data_changed.emit(KIND_ENTITIES[self.kind])
         self.context.status_message.emit(result.sentence())
         self.accept()
 

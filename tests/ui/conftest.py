@@ -89,10 +89,14 @@ def open_window(qtbot: Any):
     opened: list[Any] = []
 
     def opener(path: Path) -> Any:
+        from PySide6.QtCore import QSettings
+
         from kpdesk.ui.app import create_application
         from kpdesk.ui.main_window import MainWindow
 
         create_application()
+        if not opened:  # QSettings outlives tests (one QApplication): each test starts fresh
+            QSettings().clear()
         window = MainWindow(path)
         qtbot.addWidget(window)
         window.show()

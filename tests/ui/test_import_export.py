@@ -89,7 +89,7 @@ def test_the_shared_eval_files_import_through_the_window(open_window, db_path, q
     if not (EVAL / "employers.csv").exists():
         pytest.skip(f"the shared eval files are not beside the repository ({EVAL})")
     window = open_window(db_path)
-    for kind, action in (("employers", "import_employers"), ("needs", "import_needs")):
+    for kind, action in (("employers", "import_employers"), ("needs", "import_needs"), ("offers", "import_offers")):
         dialogs: list[ImportDialog] = []
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, k=kind, **kw: (str(EVAL / f"{k}.csv"), ""))
         monkeypatch.setattr(ImportDialog, "exec", lambda self, d=dialogs: d.append(self) or 0)
@@ -102,3 +102,6 @@ def test_the_shared_eval_files_import_through_the_window(open_window, db_path, q
     expected_needs = len((EVAL / "needs.csv").read_text(encoding="utf-8-sig").strip().splitlines()) - 1
     window.navigation.setCurrentRow(2)
     qtbot.waitUntil(lambda: window.page(2).model.total_count() == expected_needs)
+    expected_offers = len((EVAL / "offers.csv").read_text(encoding="utf-8-sig").strip().splitlines()) - 1
+    window.navigation.setCurrentRow(3)
+    qtbot.waitUntil(lambda: window.page(3).model.total_count() == expected_offers)

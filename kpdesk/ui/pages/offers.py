@@ -138,7 +138,8 @@ class OffersPage(RecordPage):
             "description": row.description,
             "keywords": row.keywords,
             "credits": format_decimal(row.credits) if row.credits is not None else "",
-            "credit_system": row.credit_system,
+            # no credits: leave the system open, so credits typed later get an inferred system
+            "credit_system": row.credit_system if row.credits is not None else "",
             "level": row.level,
             "format": row.format,
             "location": municipality.label if municipality else "",
