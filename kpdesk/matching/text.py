@@ -1,0 +1,159 @@
+"""Norwegian text as the matcher sees it: folding, tokens, stop and generic words, stems.
+
+Folding keeps what Norwegian keeps apart and folds what it does not:
+- case is folded and the text is NFC-normalised;
+- æ, ø and å stay distinct letters ("bo" and "bø" are different words); the Swedish and German
+  spellings ä and ö fold to æ and ø;
+- other diacritics are dropped (é → e, á → a, š → s, ï → i), so "kafé" finds "kafe".
+
+Stemming uses the Snowball Norwegian stemmer, applied until the stem no longer changes. The
+Snowball stemmer removes one suffix per pass, so the plural agent noun "sykepleiere" only
+reaches the stem of "sykepleier" on a second pass. Three documented complements cover gaps that
+every Norwegian light stemmer has and which matter for course titles:
+- the definite plural "-erne" ("lærerne") is read as the indefinite plural "-ere";
+- verbal nouns in "-ning"/"-ing" conflate with their verb ("sveising" ~ "sveise",
+  "veiledning" ~ "veileder"), when at least four letters remain;
+- nouns in "-ikk" conflate with their adjectives in "-isk" ("pedagogikk" ~ "pedagogisk",
+  "teknikk" ~ "teknisk").
+
+Stop words are function words (the Snowball list). Generic words are content words that say
+nothing about a subject (kurs, fagbrev, opplæring, ansatte, kompetanse, …): they never count as
+topic, on their own or as parts of compounds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import snowballstemmer
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Snowball's Norwegian stop-word list (bokmål and nynorsk), plus a few abbreviations and
+# function words that course texts use as glue ("samt", "blant", "bl.a.").
+STOPWORDS: frozenset[str] = _word_set("""
+og i jeg det at en et den til er som på de med han av ikke ikkje der så var meg seg men ett har
+om vi min mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva
+skal selv sjøl her alle vil bli ble blei blitt kunne inn når være kom noen noe ville dere deres
+kun ja etter ned skulle denne for deg si sine sitt mot å meget hvorfor dette disse uten hvordan
+ingen din ditt blir samme hvilken hvilke sånn inni mellom vår hver hvem vors hvis både bare enn
+fordi før mange også slik vært båe begge siden dykk dykkar dei deira deires deim di då eg ein
+eit eitt elles honom hjå ho hoe henne hennar hennes hoss hossen ingi inkje korleis korso kva kvar
+kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre sia sidan so somt
+somme um upp vere vore verte vort varte vart
+hele helt samt blant via per pr bl mv osv etc eks fram frem innen innenfor hos under mellom
+rundt gjennom hverandre ved vha inkl ca
+""")
+
+# Content words that describe the form, audience or purpose of learning, never its subject.
+# Matched by stem, so inflected forms ("kurset", "ansatte") are generic too.
+GENERIC_WORDS: frozenset[str] = _word_set("""
+kurs kursdag grunnkurs fag fagbrev svennebrev fagprøve svenneprøve kompetansebevis vitnemål
+kursbevis bevis sertifikat sertifisering autorisasjon godkjenning
+utdanning videreutdanning etterutdanning opplæring grunnopplæring teori teoriopplæring teorikurs
+studium studie studiepoeng emne modul program studieprogram fordypning påbygning
+kompetanse kompetanseheving kvalifisering kvalifikasjon praksis praksiskandidat kandidat
+grunnleggende grunnlag grunn innføring introduksjon videregående videre avansert nivå trinn del
+deltid heltid samling samlingsbasert nettbasert nettstudium nett stedbasert desentralisert
+campus klasserom kull semester høst uke dag time år
+ansatt nyansatt medarbeider arbeidstaker personale personell kollega deltaker student
+bedrift virksomhet arbeidsgiver arbeidsplass kommune kommunal organisasjon sektor tjeneste
+arbeid jobb behov trenge ønske mål krav lovpålagt formell formal erfaring erfaren
+ny nytt nye lang langt lange god godt gode bedre best mer mest økt økte styrke heve gjennomføre tilbud
+liten lite små stor stort store
+""")
+
+_WORD_RE = re.compile(r"[^\W_]+")
+_STEMMER = snowballstemmer.stemmer("norwegian")
+_MAX_PASSES = 4
+
+
+_SPECIAL_FOLDS = {"ä": "æ", "ö": "ø", "đ": "d", "ŋ": "n", "ŧ": "t", "ł": "l", "ß": "ss"}
+
+
+class _FoldTable(dict):
+    """A ``str.translate`` table built lazily: æøå kept, ä/ö as æ/ø, other marks dropped."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in "æøå":
+            folded = char
+        elif char in _SPECIAL_FOLDS:
+            folded = _SPECIAL_FOLDS[char]
+        else:
+            decomposed = unicodedata.normalize("NFD", char)
+            folded = "".join(c for c in decomposed if not unicodedata.combining(c)) or char
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def normalise(text: str) -> str:
+    """Case-folded NFC text with non-Norwegian diacritics dropped ("Kafé Ærø" → "kafe ærø")."""
+    lowered = unicodedata.normalize("NFC", text).casefold()
+    return lowered if lowered.isascii() else lowered.translate(_FOLD)
+
+
+def raw_words(text: str) -> list[str]:
+    """The words of ``text`` as written (letters and digits; hyphens and punctuation split)."""
+    return _WORD_RE.findall(unicodedata.normalize("NFC", text))
+
+
+def tokenise(text: str) -> list[str]:
+    """Normalised words, without pure numbers ("40 timer" → ["timer"])."""
+    return [w for w in (normalise(raw) for raw in raw_words(text)) if not w.isdigit()]
+
+
+def display_form(raw: str) -> str:
+    """How a word is shown in reasons: lower case, except acronyms (HMS, IKT)."""
+    return raw if raw.isupper() and len(raw) > 1 else raw.lower()
+
+
+_stem_cache: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """The stem of a normalised word (see the module docstring for the policy)."""
+    cached = _stem_cache.get(word)
+    if cached is not None:
+        return cached
+    current = word
+    if len(current) > 6 and current.endswith("erne"):
+        current = current[:-4] + "ere"
+    for _ in range(_MAX_PASSES):
+        nxt = _STEMMER.stemWord(current)
+        for suffix in ("ning", "ing"):
+            if nxt.endswith(suffix) and len(nxt) - len(suffix) >= 4:
+                nxt = nxt[: -len(suffix)]
+                break
+        if nxt == current:
+            break
+        current = nxt
+    if current.endswith("ikk") and len(current) >= 6:
+        current = current[:-3] + "isk"
+    _stem_cache[word] = current
+    return current
+
+
+GENERIC_STEMS: frozenset[str] = frozenset(stem(w) for w in GENERIC_WORDS)
+
+
+def is_stopword(word: str) -> bool:
+    """A normalised function word ("og", "for", "med")."""
+    return word in STOPWORDS
+
+
+def is_generic(word: str) -> bool:
+    """A normalised content word that says nothing about a subject ("kurs", "ansatte")."""
+    return stem(word) in GENERIC_STEMS
+
+
+def content_words(text: str) -> list[str]:
+    """Normalised words without stop words (generic words kept)."""
+    return [w for w in tokenise(text) if not is_stopword(w)]
