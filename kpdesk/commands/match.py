@@ -1,0 +1,86 @@
+"""``kpdesk match``: propose offers for every open need, and the demand groups (courses to order)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from kpdesk.errors import UserError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from kpdesk.cli import add_db_option
+
+    parser = subparsers.add_parser("match", help="finn kurstilbud til hvert åpent behov, og samle etterspørselen")
+    add_db_option(parser)
+    parser.add_argument("--as-of", metavar="ÅÅÅÅ-MM-DD", help="referansedato (standard: i dag)")
+    parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON på stdout")
+
+
+def parse_as_of(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    from kpdesk.norsk import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise UserError(f"--as-of: {exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from kpdesk.db.store import Store
+    from kpdesk.matching_run import run_matching
+    from kpdesk.paths import resolve_db_path
+
+    as_of = parse_as_of(args.as_of)
+    path = resolve_db_path(args.db)
+    if not path.exists():
+        raise UserError(f"{path} finnes ikke.")
+    store = Store.open(path)
+    try:
+        with store.session() as session:
+            result = run_matching(session, as_of)
+            titles = _titles(session)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_table(result, titles)
+    return 0
+
+
+def _titles(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from kpdesk.db.models import Need, Offer
+
+    rows = session.execute(select(Need.ref, Need.title)).all() + session.execute(select(Offer.ref, Offer.title)).all()
+    return dict(rows)
+
+
+def _print_table(result, titles: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    from kpdesk.matching_run import level_label
+    from kpdesk.norsk import format_date
+
+    print(f"Matching per {format_date(result.as_of)}: {len(result.results)} åpne behov, "
+          f"{sum(1 for r in result.results if not r.matches)} uten passende tilbud.")
+    for need_result in result.results:
+        title = titles.get(need_result.need_ref, "")
+        if not need_result.matches:
+            print(f"{need_result.need_ref:<8} {title}\n         ingen passende tilbud")
+            continue
+        print(f"{need_result.need_ref:<8} {title}")
+        for match in need_result.matches[:3]:
+            score = f"{match.score:.2f}".replace(".", ",")
+            print(f"         {score:>5}  {match.offer_ref:<8} {titles.get(match.offer_ref, '')}")
+    unmet = [g for g in result.groups if g.unmet]
+    print()
+    print(f"Samlet etterspørsel: {len(result.groups)} grupper, {len(unmet)} kurs å bestille.")
+    for group in result.groups:
+        offer = f"{group.offer_ref} ({group.seats_text})" if group.offer_ref else "ingen tilbud: bestill"
+        print(f"  {group.topic} · {level_label(group.level)} · {group.region}: {group.headcount} personer "
+              f"hos {len(group.employers)} arbeidsgivere → {offer}")

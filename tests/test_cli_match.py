@@ -1,0 +1,68 @@
+"""``kpdesk match`` on the shared labelled set, through the command line, as the issue asks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "matching"
+
+
+def kpdesk(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kpdesk", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def eval_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not (EVAL / "labels.csv").exists():
+        pytest.skip(f"the shared eval files are not beside the repository ({EVAL})")
+    db = tmp_path_factory.mktemp("eval") / "eval.sqlite"
+    for kind in ("employers", "offers", "needs"):
+        result = kpdesk("import", kind, str(EVAL / f"{kind}.csv"), "--db", str(db))
+        assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_best_offer_first_and_no_match_where_none_fits(eval_db: Path) -> None:
+    result = kpdesk("match", "--db", str(eval_db), "--as-of", "2027-01-10", "--json")
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["as_of"] == "2027-01-10"
+    by_need = {need["ref"]: need["matches"] for need in output["needs"]}
+    with (EVAL / "labels.csv").open(encoding="utf-8-sig", newline="") as handle:
+        labels = list(csv.DictReader(handle, delimiter=";"))
+    wrong = []
+    for label in labels:
+        matches = by_need[label["need"]]
+        if not label["best"]:
+            if matches:
+                wrong.append(f"{label['need']}: expected no match, got {matches[0]['offer']}")
+        elif not matches or matches[0]["offer"] != label["best"]:
+            wrong.append(f"{label['need']}: expected {label['best']}, got {[m['offer'] for m in matches[:3]]}")
+    assert not wrong, wrong
+    for matches in by_need.values():
+        for match in matches:
+            assert 0 <= match["score"] <= 1 and match["reasons"]
+        assert [m["score"] for m in matches] == sorted((m["score"] for m in matches), reverse=True)
+    assert all(isinstance(group["headcount"], int) for group in output["groups"])
+
+
+def test_readable_table_and_bad_date(eval_db: Path) -> None:
+    result = kpdesk("match", "--db", str(eval_db), "--as-of", "2027-01-10")
+    assert result.returncode == 0
+    assert "ingen passende tilbud" in result.stdout
+    assert "Samlet etterspørsel" in result.stdout
+    bad = kpdesk("match", "--db", str(eval_db), "--as-of", "31.02.2027")
+    assert bad.returncode == 1
+    assert "--as-of" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
+    result = kpdesk("match", "--db", str(tmp_path / "nope.sqlite"))
+    assert result.returncode == 1
+    assert "finnes ikke" in result.stderr
