@@ -91,6 +91,11 @@ def week_monday(year: int, week: int) -> dt.date:
 
 # ---------------------------------------------------------------- numbers
 
+def plural(count: int, one: str, many: str) -> str:
+    """'1 arbeidsgiver', '2 arbeidsgivere' (thousands grouped)."""
+    return f"{group_thousands(count)} {one if count == 1 else many}"
+
+
 def group_thousands(number: int) -> str:
     """12500 -> '12 500' with a non-breaking space; four digits are grouped too for tables."""
     sign = "-" if number < 0 else ""

@@ -25,17 +25,12 @@ from kpdesk import audit, reference
 from kpdesk.codes import CLOSED_NEED_STATUSES, NEED_STATUSES
 from kpdesk.db.models import ContactPerson, Employer, MatchDecision, Need, NeedStatusChange, Offer
 from kpdesk.errors import UserError
-from kpdesk.norsk import format_org_number
+from kpdesk.norsk import format_org_number, plural
 from kpdesk.validation import ContactData, EmployerData, NeedData, start_window_problem
 
 EMPLOYER, CONTACT, NEED = "employer", "contact_person", "need"
 NEED_REF_PREFIX = "B"
 _AUTO_REF = re.compile(rf"^{NEED_REF_PREFIX}(\d{{5,}})$")
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """'1 behov', '2 arbeidsgivere'."""
-    return f"{count} {one if count == 1 else many}"
 
 
 class NotFoundError(UserError):

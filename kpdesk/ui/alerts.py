@@ -51,3 +51,28 @@ def show_exception(parent: QWidget | None, exc: BaseException) -> None:
         _tr("Noe gikk galt i kpdesk ({name}). Ingenting du har lagret er tapt.").format(name=type(exc).__name__),
         _tr("Detaljer er skrevet til {path}").format(path=log),
     )
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, ok: str, required: bool = False) -> str | None:
+    """A line of text from the user (a note, a reason); None when cancelled."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    edit = QLineEdit()
+    buttons = QDialogButtonBox()
+    ok_button = buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton(_tr("Avbryt"), QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    if required:
+        ok_button.setEnabled(False)
+        edit.textChanged.connect(lambda text: ok_button.setEnabled(bool(text.strip())))
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel(label))
+    layout.addWidget(edit)
+    layout.addWidget(buttons)
+    dialog.setMinimumWidth(420)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return edit.text().strip()

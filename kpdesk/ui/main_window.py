@@ -28,6 +28,8 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     (QT_TRANSLATE_NOOP("MainWindow", "Arbeidsgivere"), "kpdesk.ui.pages.employers", "EmployersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Behov"), "kpdesk.ui.pages.needs", "NeedsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Kurstilbud"), "kpdesk.ui.pages.offers", "OffersPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Matching"), "kpdesk.ui.pages.matching", "MatchingPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Samordning"), "kpdesk.ui.pages.demand", "DemandPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
 )
 

@@ -127,3 +127,18 @@ def demo_db(_demo_template: Path, db_path: Path) -> Path:
 
     shutil.copyfile(_demo_template, db_path)
     return db_path
+
+
+@pytest.fixture(autouse=True)
+def _text_answers(monkeypatch: pytest.MonkeyPatch, alerts: AlertRecorder) -> list[str | None]:
+    """Answers for alerts.ask_text, first in first out (default: an empty note)."""
+    from kpdesk.ui import alerts as module
+
+    answers: list[str | None] = []
+
+    def ask_text(_parent: Any, title: str, label: str, ok: str, required: bool = False) -> str | None:
+        alerts.shown.append(("ask_text", title, label))
+        return answers.pop(0) if answers else ""
+
+    monkeypatch.setattr(module, "ask_text", ask_text)
+    return answers

@@ -45,13 +45,13 @@ class FilterMenu:
 
 
 @dataclass(frozen=True)
-class _Loaded:
+class Loaded:
     index: RowIndex[Any]
     menu_options: list[list[tuple[Any, str]]]
     extra: Any
 
 
-def _menu_options(menu: FilterMenu, rows: Sequence[Any]) -> list[tuple[Any, str]]:
+def menu_options(menu: FilterMenu, rows: Sequence[Any]) -> list[tuple[Any, str]]:
     """(value, label) pairs for a filter menu: its code list, or the values the rows hold."""
     if menu.fixed_values is not None:
         return [(value, menu.label(value)) for value in menu.fixed_values]
@@ -150,22 +150,22 @@ class ListPage(Page):
     # ------------------------------------------------------------ loading
 
     def load(self) -> None:
-        columns, menus = self.model.columns, self.menus
-        sort_column = self.model.sort_column()
-
-        def work(session: Any) -> _Loaded:
+        def work(session: Any) -> Loaded:
             rows = self.fetch(session)
-            extra = self.fetch_extra(session, rows)
-            # Folding the search text, the sort keys and the menu values are pure Python: do
-            # them here, not on the GUI thread.
-            index = RowIndex(rows, columns)
-            if sort_column is not None:
-                index.sort_keys(sort_column)
-            return _Loaded(index, [_menu_options(menu, rows) for menu in menus], extra)
+            return self.prepare(rows, self.fetch_extra(session, rows))
 
-        self.context.query(work, self._show_loaded)
+        self.context.query(work, self.show_prepared)
 
-    def _show_loaded(self, loaded: _Loaded) -> None:
+    def prepare(self, rows: list[Any], extra: Any = None) -> Loaded:
+        """Rows made ready to show: folded search text, sort keys, menu values. Pure Python, so
+        callers run it on the worker thread for big lists."""
+        index = RowIndex(rows, self.model.columns)
+        sort_column = self.model.sort_column()
+        if sort_column is not None:
+            index.sort_keys(sort_column)
+        return Loaded(index, [menu_options(menu, rows) for menu in self.menus], extra)
+
+    def show_prepared(self, loaded: Loaded) -> None:
         self.use_extra(loaded.extra)
         self._fill_menus(loaded.menu_options)
         self.model.set_index(loaded.index)
@@ -206,11 +206,16 @@ class ListPage(Page):
     def apply_filter(self) -> None:
         chosen = [(menu, box.currentData()) for menu, box in zip(self.menus, self.menu_boxes, strict=True)]
         chosen = [(menu, value) for menu, value in chosen if value is not None]
+        extra = self.row_filter()
 
         def keep(row: Any) -> bool:
-            return all(menu.value(row) == value for menu, value in chosen)
+            return all(menu.value(row) == value for menu, value in chosen) and (extra is None or extra(row))
 
-        self.model.set_filter(self.filter_edit.text(), keep if chosen else None)
+        self.model.set_filter(self.filter_edit.text(), keep if chosen or extra else None)
+
+    def row_filter(self) -> Callable[[Any], bool] | None:
+        """A page's own filter besides the text and the menus (a checkbox), or None."""
+        return None
 
     def status_text(self) -> str:
         shown, total = self.model.rowCount(), self.model.total_count()

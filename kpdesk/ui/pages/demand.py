@@ -1,0 +1,115 @@
+"""Samordning (the engine role): open needs grouped across employers by topic, level and region,
+with the offer that could take each group, and the groups no offer fits: courses to order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QPushButton, QVBoxLayout
+
+from kpdesk.listing import Column
+from kpdesk.matching_run import level_label
+from kpdesk.norsk import format_date, group_thousands, plural
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.matching_runner import MatchingRunner
+from kpdesk.ui.pages.list_page import FilterMenu, ListPage
+from kpdesk.ui.pages.matching import _table
+from kpdesk.ui.table_model import RowTableModel
+
+
+class DemandPage(ListPage):
+    def __init__(self, context: AppContext) -> None:
+        tr = self.tr
+        columns: list[Column[Any]] = [
+            Column("topic", tr("Tema"), lambda g: g.topic),
+            Column("level", tr("Nivå"), lambda g: level_label(g.level)),
+            Column("region", tr("Region"), lambda g: g.region),
+            Column("headcount", tr("Personer"), lambda g: group_thousands(g.headcount),
+                   sort_value=lambda g: -g.headcount, align_right=True, searchable=False),
+            Column("employers", tr("Arbeidsgivere"), lambda g: str(len(g.employers)),
+                   sort_value=lambda g: -len(g.employers), align_right=True, searchable=False),
+            Column("offer", tr("Tilbud"), lambda g: f"{g.offer_ref} {g.offer_title}" if g.offer_ref
+                   else tr("ingen: kurs å bestille")),
+            Column("seats", tr("Plasser"), lambda g: g.seats_text, searchable=False),
+        ]
+        menus = [FilterMenu("region", tr("Alle regioner"), lambda g: g.region, str)]
+        super().__init__(context, columns, menus)
+        self.title = tr("Samordning")
+        self.noun_plural = tr("grupper")
+        self.matching = MatchingRunner.of(context)
+        self._run: Any = None
+        self.to_order = QCheckBox(tr("Bare kurs å bestille"))
+        self.to_order.setObjectName("toOrder")
+        self.to_order.toggled.connect(self.apply_filter)
+        self.run_button = QPushButton(tr("Kjør matching"))
+        self.run_button.setObjectName("runButton")
+        self.run_button.clicked.connect(self._start)
+        self.toolbar.addWidget(self.to_order)
+        self.toolbar.addWidget(self.run_button)
+        self.hint = QLabel(tr("Samordningen bygger på matchingen. Trykk «Kjør matching» for å samle etterspørselen."))
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.layout().insertWidget(1, self.hint)
+
+        self.members = RowTableModel([
+            Column("ref", tr("Behov"), lambda m: m[0]),
+            Column("employer", tr("Arbeidsgiver"), lambda m: m[1]),
+        ], self)
+        self.detail = QGroupBox(tr("Gruppen"))
+        layout = QVBoxLayout(self.detail)
+        self.summary = QLabel()
+        self.summary.setObjectName("groupSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        layout.addWidget(_table(self.members, "membersView"), 1)
+        self.set_detail(self.detail)
+        self.matching.finished.connect(self._show_run)
+        self.matching.started.connect(lambda: self.run_button.setEnabled(False))
+        self.matching.stopped.connect(lambda: self.run_button.setEnabled(True))
+        self.selection_changed.connect(self._show_group)
+        self._show_group(None)
+        self.view.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # the largest groups first
+
+    def load(self) -> None:
+        if self.matching.latest is not None and self._run is not self.matching.latest:
+            self._show_run(self.matching.latest)
+
+    def _start(self) -> None:
+        import datetime as dt
+
+        self.matching.run(dt.date.today())
+
+    def _show_run(self, run: Any) -> None:
+        self._run = run
+        self.run_button.setEnabled(True)
+        to_order = sum(1 for g in run.groups if g.unmet)
+        self.hint.setText(self.tr("Per {date}: {groups} grupper av åpne behov; {order} av dem har ikke noe "
+                                  "tilbud og er kurs å bestille.").format(date=format_date(run.as_of),
+                                                                          groups=len(run.groups), order=to_order))
+        self.show_prepared(self.prepare(list(run.groups)))
+
+    def row_filter(self) -> Any:
+        return (lambda group: group.unmet) if self.to_order.isChecked() else None
+
+    def _show_group(self, group: Any) -> None:
+        if group is None:
+            self.summary.setText("")
+            self.members.set_rows([])
+            return
+        employers = dict(zip(group.employer_refs, group.employers, strict=False))
+        needs = {n.ref: n for n in self._run.needs} if self._run is not None else {}
+        members = [(ref, employers.get(needs[ref].employer_ref, needs[ref].employer_name) if ref in needs else "")
+                   for ref in group.need_refs]
+        self.members.set_rows(members)
+        if group.unmet:
+            text = self.tr("{people} hos {employers} ønsker «{topic}» ({level}, {region}), "
+                           "men ingen tilbud passer. Dette er et kurs å bestille fra en tilbyder.")
+        else:
+            text = self.tr("{people} hos {employers} ønsker «{topic}» ({level}, {region}). "
+                           "Tilbudet «{offer}» kan ta dem: {seats}.")
+        people = plural(group.headcount, self.tr("person"), self.tr("personer"))
+        employers = plural(len(group.employers), self.tr("arbeidsgiver"), self.tr("arbeidsgivere"))
+        self.summary.setText(text.format(people=people, employers=employers, topic=group.topic,
+                                         level=level_label(group.level), region=group.region,
+                                         offer=group.offer_title, seats=group.seats_text))

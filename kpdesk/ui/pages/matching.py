@@ -1,0 +1,352 @@
+"""Matching: for each open need, the ranked offers with score and reasons; accept or reject."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from kpdesk import reference
+from kpdesk.codes import DECISIONS, FORMATS, LEVELS, NEED_STATUSES
+from kpdesk.listing import Column
+from kpdesk.norsk import format_date, format_datetime, parse_date
+from kpdesk.ui import alerts
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.matching_runner import MatchingRunner
+from kpdesk.ui.pages.list_page import FilterMenu, ListPage
+from kpdesk.ui.table_model import RowTableModel
+from kpdesk.ui.undo import ActionCommand
+
+
+def score_text(score: float | None) -> str:
+    return "" if score is None else f"{score:.2f}".replace(".", ",")
+
+
+@dataclass(frozen=True, slots=True)
+class NeedMatchRow:
+    id: int
+    ref: str
+    title: str
+    employer_name: str
+    municipality: str | None
+    level: str | None
+    headcount: int
+    status: str
+    best_ref: str
+    best_title: str
+    best_score: float | None
+    proposals: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalRow:
+    offer_id: int
+    offer_ref: str
+    title: str
+    provider: str
+    level: str | None
+    format: str | None
+    municipality: str | None
+    start_date: dt.date | None
+    score: float
+    match: Any  # the engine's Match: reasons are written when first read
+
+
+class MatchingPage(ListPage):
+    def __init__(self, context: AppContext) -> None:
+        tr = self.tr
+        columns: list[Column[Any]] = [
+            Column("ref", tr("Ref."), lambda r: r.ref),
+            Column("title", tr("Behov"), lambda r: r.title),
+            Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name),
+            Column("municipality", tr("Kommune"), lambda r: reference.municipality_label(r.municipality)),
+            Column("headcount", tr("Antall"), lambda r: str(r.headcount), sort_value=lambda r: r.headcount,
+                   align_right=True, searchable=False),
+            Column("best", tr("Beste tilbud"), lambda r: r.best_title or tr("ingen passende tilbud")),
+            Column("score", tr("Poeng"), lambda r: score_text(r.best_score), sort_value=lambda r: r.best_score,
+                   align_right=True, searchable=False),
+            Column("status", tr("Status"), lambda r: NEED_STATUSES.label(r.status)),
+        ]
+        menus = [FilterMenu("municipality", tr("Alle kommuner"), lambda r: r.municipality,
+                            reference.municipality_label)]
+        super().__init__(context, columns, menus)
+        self.title = tr("Matching")
+        self.noun_plural = tr("åpne behov")
+        self.matching = MatchingRunner.of(context)
+        self._run: Any = None
+        self._offer_ids: dict[str, int] = {}
+
+        self.as_of_edit = QLineEdit(format_date(dt.date.today()))
+        self.as_of_edit.setObjectName("asOfEdit")
+        self.as_of_edit.setMaximumWidth(110)
+        self.as_of_edit.setToolTip(tr("Referansedato: tilbud som er slutt eller har passert søknadsfristen, "
+                                      "foreslås ikke"))
+        self.run_button = QPushButton(tr("Kjør matching"))
+        self.run_button.setObjectName("runButton")
+        self.run_button.setToolTip(tr("Match alle åpne behov mot alle tilbud (F5)"))
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(tr("Avbryt"))
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.matching.cancel)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.progress.setMaximumWidth(200)
+        self.unmet_only = QCheckBox(tr("Bare behov uten tilbud"))
+        self.unmet_only.setObjectName("unmetOnly")
+        self.unmet_only.toggled.connect(self.apply_filter)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.start)
+        self.toolbar.addWidget(self.unmet_only)
+        self.toolbar.addWidget(QLabel(tr("Per")))
+        self.toolbar.addWidget(self.as_of_edit)
+        self.toolbar.addWidget(self.run_button)
+        self.toolbar.addWidget(self.progress)
+        self.toolbar.addWidget(self.cancel_button)
+
+        self.proposals = RowTableModel([
+            Column("score", tr("Poeng"), lambda p: score_text(p.score), sort_value=lambda p: -p.score,
+                   align_right=True),
+            Column("ref", tr("Ref."), lambda p: p.offer_ref),
+            Column("title", tr("Tilbud"), lambda p: p.title),
+            Column("provider", tr("Tilbyder"), lambda p: p.provider),
+            Column("level", tr("Nivå"), lambda p: LEVELS.label(p.level)),
+            Column("format", tr("Format"), lambda p: FORMATS.label(p.format)),
+            Column("start", tr("Start"), lambda p: format_date(p.start_date)),
+        ], self)
+        self.proposals_view = _table(self.proposals, "proposalsView")
+        self.proposals_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_reasons())
+        self.reasons = QLabel()
+        self.reasons.setObjectName("reasons")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reasons.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.accept_button = QPushButton(tr("Godta …"))
+        self.accept_button.setObjectName("acceptButton")
+        self.reject_button = QPushButton(tr("Avvis …"))
+        self.reject_button.setObjectName("rejectButton")
+        self.accept_button.clicked.connect(lambda: self.decide("accepted"))
+        self.reject_button.clicked.connect(lambda: self.decide("rejected"))
+        self.decisions = RowTableModel([
+            Column("decision", tr("Beslutning"), lambda d: DECISIONS.label(d.decision)),
+            Column("offer", tr("Tilbud"), lambda d: f"{d.offer_ref} {d.offer_title}"),
+            Column("note", tr("Notat"), lambda d: d.note),
+            Column("at", tr("Tidspunkt"), lambda d: format_datetime(d.decided_at)),
+        ], self)
+        self.decisions_view = _table(self.decisions, "decisionsView")
+        self.decisions_view.setMaximumHeight(120)
+
+        self.detail_box = QGroupBox(tr("Forslag"))
+        detail = QVBoxLayout(self.detail_box)
+        detail.addWidget(self.proposals_view, 2)
+        detail.addWidget(QLabel(tr("Begrunnelse")))
+        detail.addWidget(self.reasons, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.reject_button)
+        buttons.addStretch(1)
+        detail.addLayout(buttons)
+        detail.addWidget(QLabel(tr("Beslutninger for behovet")))
+        detail.addWidget(self.decisions_view)
+        self.set_detail(self.detail_box)
+        self.hint = QLabel(tr("Trykk «Kjør matching» (F5) for å finne tilbud til alle åpne behov."))
+        self.hint.setObjectName("hint")
+        self.layout().insertWidget(1, self.hint)
+
+        self.matching.started.connect(self._running)
+        self.matching.progressed.connect(self._progress)
+        self.matching.finished.connect(self._finished)
+        self.matching.stopped.connect(self._stopped)
+        self.selection_changed.connect(self._show_need)
+        self._show_need(None)
+
+    # ------------------------------------------------------------ running
+
+    def entity_kinds(self) -> set[str]:
+        return set()  # a new run is the coordinator's choice (it can take a second or two)
+
+    def load(self) -> None:
+        if self.matching.latest is not None and self._run is not self.matching.latest:
+            self._finished(self.matching.latest)
+
+    def start(self) -> None:
+        try:
+            as_of = parse_date(self.as_of_edit.text())
+        except ValueError as exc:
+            alerts.error(self, self.tr("Ugyldig dato"), str(exc))
+            return
+        self.matching.run(as_of)
+
+    def _running(self) -> None:
+        self.run_button.setEnabled(False)
+        self.cancel_button.setVisible(True)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.hint.setText(self.tr("Matcher …"))
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _stopped(self) -> None:
+        self.run_button.setEnabled(True)
+        self.cancel_button.setVisible(False)
+        self.progress.setVisible(False)
+        self.hint.setText(self.tr("Matchingen ble avbrutt."))
+
+    def _finished(self, run: Any) -> None:
+        self._run = run
+        self.run_button.setEnabled(True)
+        self.cancel_button.setVisible(False)
+        self.progress.setVisible(False)
+        unmet = sum(1 for r in run.results if r.unmet)
+        self.hint.setText(self.tr("Matchet {needs} åpne behov per {date}: {unmet} uten passende tilbud.").format(
+            needs=len(run.results), date=format_date(run.as_of), unmet=unmet))
+
+        def rows(session: Any) -> Any:
+            from kpdesk.match_service import ids_by_ref
+
+            need_ids, offer_ids = ids_by_ref(session)
+            return self.prepare(_need_rows(run, need_ids), offer_ids)
+
+        self.context.query(rows, self.show_prepared)
+
+    def use_extra(self, extra: Any) -> None:
+        self._offer_ids = extra
+
+    def row_filter(self) -> Any:
+        if self.unmet_only.isChecked():
+            return lambda row: row.best_score is None
+        return None
+
+    # ------------------------------------------------------------ one need
+
+    def _show_need(self, row: Any) -> None:
+        self.current_id = row.id if row is not None else None
+        enabled = row is not None and self._run is not None
+        self.detail_box.setTitle(self.tr("Forslag til {ref}: {title}").format(ref=row.ref, title=row.title)
+                                 if row is not None else self.tr("Forslag"))
+        self.proposals.set_rows(self._proposals_for(row) if enabled else [])
+        if self.proposals.rowCount():
+            self.proposals_view.selectRow(0)
+        self._show_reasons()
+        self.accept_button.setEnabled(enabled and self.proposals.rowCount() > 0)
+        self.reject_button.setEnabled(enabled and self.proposals.rowCount() > 0)
+        self._load_decisions(row.id if row is not None else None)
+
+    def _proposals_for(self, row: Any) -> list[ProposalRow]:
+        result = self._run.result_for(row.ref)
+        if result is None:
+            return []
+        offer_ids = self._offer_ids
+        proposals = []
+        for match in result.matches:
+            offer = self._run.offer(match.offer_ref)
+            proposals.append(ProposalRow(offer_ids.get(match.offer_ref, 0), match.offer_ref, offer.title,
+                                         offer.provider, offer.level, offer.format, offer.municipality,
+                                         offer.start_date, match.score, match))
+        return proposals
+
+    def _selected_proposal(self) -> ProposalRow | None:
+        index = self.proposals_view.selectionModel().currentIndex()
+        return self.proposals.row_at(index.row()) if index.isValid() else None
+
+    def _show_reasons(self) -> None:
+        proposal = self._selected_proposal()
+        if proposal is None:
+            unmet = self.current_id is not None and self._run is not None and self.proposals.rowCount() == 0
+            self.reasons.setText(self.tr("Ingen tilbud passer dette behovet: det er et kurs å bestille.")
+                                 if unmet else "")
+            return
+        self.reasons.setText("\n".join(f"• {reason}" for reason in proposal.match.reasons))
+
+    def _load_decisions(self, need_id: int | None) -> None:
+        if need_id is None or self.context.store is None:
+            self.decisions.set_rows([])
+            return
+        from kpdesk.match_service import list_decisions
+
+        self.context.query(lambda s: list_decisions(s, need_id=need_id),
+                           lambda rows: self.decisions.set_rows(rows) if self.current_id == need_id else None)
+
+    def decide(self, decision: str) -> None:
+        proposal = self._selected_proposal()
+        need = self.selected_row()
+        if proposal is None or need is None:
+            return
+        accepted = decision == "accepted"
+        note = alerts.ask_text(self, self.tr("Godta forslag") if accepted else self.tr("Avvis forslag"),
+                               self.tr("Notat til beslutningen om «{offer}» for «{need}» (valgfritt):").format(
+                                   offer=proposal.title, need=need.title),
+                               self.tr("Godta") if accepted else self.tr("Avvis"))
+        if note is None:
+            return
+        from kpdesk import match_service
+
+        need_id, offer_id = need.id, proposal.offer_id
+        try:
+            state = {"snapshot": self.context.run_now(
+                lambda s: match_service.decide(s, need_id, offer_id, decision, note))}
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+
+        def undo() -> None:
+            self.context.run_now(lambda s: match_service.undo_decision(s, state["snapshot"]))
+            self.context.data_changed.emit("need")
+            self._load_decisions(need_id)
+
+        def redo() -> None:
+            state["snapshot"] = self.context.run_now(
+                lambda s: match_service.decide(s, need_id, offer_id, decision, note))
+            self.context.data_changed.emit("need")
+            self._load_decisions(need_id)
+
+        text = self.tr("godta «{offer}»") if accepted else self.tr("avvis «{offer}»")
+        self.context.undo_stack.push(ActionCommand(text.format(offer=proposal.title), redo, undo, self))
+        self.context.data_changed.emit("need")
+        self._load_decisions(need_id)
+        self.context.status_message.emit(
+            self.tr("«{need}» er satt til matchet.").format(need=need.title) if accepted
+            else self.tr("Forslaget er avvist."))
+
+
+def _need_rows(run: Any, need_ids: dict[str, int]) -> list[NeedMatchRow]:
+    titles = {o.ref: o.title for o in run.offers}
+    rows = []
+    for need, result in zip(run.needs, run.results, strict=True):
+        best = result.best
+        rows.append(NeedMatchRow(
+            need_ids.get(need.ref, 0), need.ref, need.title, need.employer_name, need.municipality, need.level,
+            need.headcount, need.status, best.offer_ref if best else "", titles.get(best.offer_ref, "") if best else "",
+            best.score if best else None, len(result.matches)))
+    return rows
+
+
+def _table(model: RowTableModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.setWordWrap(False)
+    return view
+

@@ -1,0 +1,86 @@
+"""Matching and Samordning on the demo data: run in the background, review, accept with undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kpdesk.ui.main_window import SECTIONS
+
+
+def section(name: str) -> int:
+    return next(i for i, s in enumerate(SECTIONS) if s[2] == name)
+
+
+@pytest.fixture
+def matching(open_window, demo_db, qtbot):
+    window = open_window(demo_db)
+    number = section("MatchingPage")
+    window.navigation.setCurrentRow(number)
+    page = window.page(number)
+    page.as_of_edit.setText("11.01.2027")
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.total_count() > 20, timeout=30000)
+    return page
+
+
+def test_run_shows_every_open_need_with_best_offer_and_reasons(matching) -> None:
+    rows = matching.model.visible_rows()
+    assert any(r.best_score is not None for r in rows)
+    assert any(r.best_score is None for r in rows)  # the demo leaves some topics without offers
+    assert "uten passende tilbud" in matching.hint.text()
+    matching.select_where(lambda r: r.best_score is not None)
+    assert matching.proposals.rowCount() >= 1
+    scores = [p.score for p in matching.proposals.visible_rows()]
+    assert scores == sorted(scores, reverse=True)
+    assert matching.reasons.text().startswith("• Tema:")
+
+
+def test_unmet_only_filter_and_course_to_order_text(matching) -> None:
+    matching.unmet_only.setChecked(True)
+    rows = matching.model.visible_rows()
+    assert rows and all(r.best_score is None for r in rows)
+    matching.select_where(lambda r: True)
+    assert "kurs å bestille" in matching.reasons.text()
+    assert not matching.accept_button.isEnabled()
+
+
+def test_accept_sets_need_matched_and_undo_restores(matching, qtbot, _text_answers) -> None:
+    matching.select_where(lambda r: r.best_score is not None and r.status in ("new", "mapped"))
+    need = matching.selected_row()
+    _text_answers.append("Avtalt med HR")
+    matching.accept_button.click()
+    qtbot.waitUntil(lambda: matching.decisions.rowCount() == 1)
+    decision = matching.decisions.row_at(0)
+    assert (decision.decision, decision.note, decision.need_ref) == ("accepted", "Avtalt med HR", need.ref)
+    from kpdesk.register import get_need
+
+    assert matching.context.run_now(lambda s: get_need(s, need.id)).status == "matched"
+    matching.context.undo_stack.undo()
+    qtbot.waitUntil(lambda: matching.decisions.rowCount() == 0)
+    assert matching.context.run_now(lambda s: get_need(s, need.id)).status == need.status
+
+
+def test_cancel_stops_a_run(open_window, demo_db, qtbot) -> None:
+    window = open_window(demo_db)
+    number = section("MatchingPage")
+    window.navigation.setCurrentRow(number)
+    page = window.page(number)
+    page.run_button.click()
+    page.cancel_button.click()
+    qtbot.waitUntil(lambda: page.run_button.isEnabled())
+    window.runner.wait()
+
+
+def test_demand_groups_list_courses_to_order(matching, qtbot) -> None:
+    window = matching.window()
+    number = section("DemandPage")
+    window.navigation.setCurrentRow(number)
+    demand = window.page(number)
+    qtbot.waitUntil(lambda: demand.model.total_count() > 0)
+    demand.to_order.setChecked(True)
+    groups = demand.model.visible_rows()
+    assert groups and all(g.unmet for g in groups)
+    demand.select_where(lambda g: True)
+    assert "kurs å bestille" in demand.summary.text()
+    assert demand.members.rowCount() == len(groups[0].need_refs)
