@@ -139,6 +139,12 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
         menu_edit.addAction(self.undo_action)
         menu_edit.addAction(self.redo_action)
+        menu_edit.addSeparator()
+        self.thesaurus_action = QAction(self.tr("Synonymliste for matching …"), self)
+        self.thesaurus_action.setEnabled(False)
+        self.thesaurus_action.triggered.connect(self.show_thesaurus)
+        self.context.store_ready.connect(lambda: self.thesaurus_action.setEnabled(True))
+        menu_edit.addAction(self.thesaurus_action)
 
         menu_view = self.menuBar().addMenu(self.tr("&Vis"))
         self.section_actions: list[QAction] = []
@@ -252,6 +258,11 @@ class MainWindow(QMainWindow):
             self._first_data_emitted = True
             self.repaint()
             self.first_data_shown.emit()
+
+    def show_thesaurus(self) -> None:
+        from kpdesk.ui.thesaurus_dialog import ThesaurusDialog
+
+        ThesaurusDialog(self.context, self).exec()
 
     def show_about(self) -> None:
         from kpdesk.ui.about import AboutDialog

@@ -84,3 +84,17 @@ def test_demand_groups_list_courses_to_order(matching, qtbot) -> None:
     demand.select_where(lambda g: True)
     assert "kurs å bestille" in demand.summary.text()
     assert demand.members.rowCount() == len(groups[0].need_refs)
+
+
+def test_offer_shows_interest_after_matching(matching, qtbot) -> None:
+    window = matching.window()
+    matching.select_where(lambda r: r.best_score is not None)
+    best_ref = matching.selected_row().best_ref
+    number = section("OffersPage")
+    window.navigation.setCurrentRow(number)
+    offers = window.page(number)
+    qtbot.waitUntil(lambda: offers.model.total_count() > 0)
+    offers.select_where(lambda r: r.ref == best_ref)
+    qtbot.waitUntil(lambda: offers.interest.rowCount() > 0)
+    assert "fra" in offers.interest_text.text()
+    assert any(r.source == "proposed" for r in offers.interest.visible_rows())

@@ -6,17 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QStringListModel
+from PySide6.QtWidgets import QGroupBox, QLabel, QTableView, QVBoxLayout, QWidget
 
 from kpdesk import reference
 from kpdesk.codes import CREDIT_SYSTEMS, FORMATS, LEVELS, PROVIDER_KINDS
 from kpdesk.listing import Column
-from kpdesk.norsk import format_date, format_decimal, format_money, sort_key
+from kpdesk.norsk import format_date, format_decimal, format_money, plural, sort_key
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.forms import FieldSpec
 from kpdesk.ui.pages.list_page import FilterMenu
 from kpdesk.ui.pages.needs import code_choices
 from kpdesk.ui.pages.record_page import RecordPage
 from kpdesk.ui.record_actions import RecordService
+from kpdesk.ui.table_model import RowTableModel
 
 
 def offers_call(name: str) -> Any:
@@ -102,6 +104,52 @@ class OffersPage(RecordPage):
         service = RecordService("offer", save=offers_call("save_offer"), delete=offers_call("delete_offer"),
                                 restore=offers_call("restore_offer"))
         super().__init__(context, columns, menus, specs, service)
+
+    def extra_detail_widgets(self) -> list[QWidget]:
+        self.interest_box = QGroupBox(self.tr("Interesse"))
+        self.interest_text = QLabel()
+        self.interest_text.setObjectName("interestText")
+        self.interest_text.setWordWrap(True)
+        self.interest = RowTableModel([
+            Column("need", self.tr("Behov"), lambda r: f"{r.need_ref} {r.need_title}"),
+            Column("employer", self.tr("Arbeidsgiver"), lambda r: r.employer_name),
+            Column("headcount", self.tr("Antall"), lambda r: str(r.headcount), align_right=True),
+            Column("source", self.tr("Grunnlag"), lambda r: self.tr("godtatt") if r.source == "accepted"
+                   else self.tr("foreslått ({score})").format(score=f"{r.score or 0:.2f}".replace(".", ","))),
+        ], self)
+        view = QTableView()
+        view.setObjectName("interestView")
+        view.setModel(self.interest)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.setMinimumHeight(120)
+        layout = QVBoxLayout(self.interest_box)
+        layout.addWidget(self.interest_text)
+        layout.addWidget(view)
+        return [self.interest_box]
+
+    def on_record_shown(self, row: Any) -> None:
+        if row is None or self.context.store is None:
+            self.interest.set_rows([])
+            self.interest_text.setText(self.tr("Velg et tilbud for å se hvem som er interessert."))
+            return
+        from kpdesk.match_service import offer_interest
+        from kpdesk.ui.matching_runner import MatchingRunner
+
+        latest = MatchingRunner.of(self.context).latest
+        proposals = list(latest.results) if latest is not None else []
+        offer_id = row.id
+
+        def shown(interest: Any) -> None:
+            if self.current_id != offer_id:
+                return
+            self.interest.set_rows(list(interest.needs))
+            basis = "" if latest is not None else self.tr(" Kjør matching for å ta med foreslåtte behov.")
+            self.interest_text.setText(self.tr("{seats} fra {employers}.").format(
+                seats=interest.seats_text, employers=plural(len(interest.employers), self.tr("arbeidsgiver"),
+                                                            self.tr("arbeidsgivere"))) + basis)
+
+        self.context.query(lambda s: offer_interest(s, offer_id, proposals), shown)
 
     def entity_kinds(self) -> set[str]:
         return {"offer", "provider"}

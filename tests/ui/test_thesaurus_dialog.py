@@ -1,0 +1,32 @@
+"""Synonymliste: add and delete synonyms (undoable); a term that would match everything is refused."""
+
+from __future__ import annotations
+
+
+def test_add_refuse_delete_and_undo(open_window, db_path, qtbot, alerts, monkeypatch) -> None:
+    from kpdesk.ui.thesaurus_dialog import ThesaurusDialog
+
+    window = open_window(db_path)
+    shown: list[ThesaurusDialog] = []
+    monkeypatch.setattr(ThesaurusDialog, "exec", lambda self: shown.append(self) or 0)
+    window.thesaurus_action.trigger()
+    dialog = shown[0]
+    qtbot.waitUntil(lambda: dialog.model.total_count() > 50)  # the bundled list is seeded
+    before = dialog.model.total_count()
+
+    dialog.group_box.setCurrentText("havbruk")
+    dialog.term_edit.setText("merdkant")
+    dialog.add_term()
+    qtbot.waitUntil(lambda: dialog.model.total_count() == before + 1)
+
+    dialog.term_edit.setText("x")  # one letter would make everything a synonym
+    dialog.add_term()
+    assert alerts.shown and alerts.shown[-1][0] == "error"
+    assert dialog.model.total_count() == before + 1
+
+    dialog.filter_edit.setText("merdkant")
+    dialog.view.selectRow(0)
+    dialog.delete_selected()
+    qtbot.waitUntil(lambda: dialog.model.total_count() == before)
+    window.context.undo_stack.undo()
+    qtbot.waitUntil(lambda: dialog.model.total_count() == before + 1)
