@@ -66,8 +66,10 @@ class RowTableModel(QAbstractTableModel):
 
     def set_index(self, index: RowIndex[Any]) -> None:
         """Replace all rows with a prepared index (built off the GUI thread)."""
+        self.beginResetModel()  # before the swap: listeners may still read the old rows
         self._index = index
-        self._refresh()
+        self._visible = self._sorted(self._index.filter(self._filter_text, self._keep))
+        self.endResetModel()
 
     def set_filter(self, text: str, keep: Callable[[Any], bool] | None = None) -> None:
         self._filter_text, self._keep = text, keep
