@@ -19,7 +19,7 @@ from kpdesk import __version__
 from kpdesk.errors import UserError
 
 # Order is the order shown in --help.
-COMMANDS = ("demo", "check", "import", "export")
+COMMANDS = ("demo", "check", "import", "export", "match", "backup", "restore", "person", "report")
 # Command names that are Python keywords live in a module with a trailing underscore.
 MODULES = {"import": "import_"}
 
@@ -83,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"kpdesk: {exc}", file=sys.stderr)
         return EXIT_DATA
+    except BrokenPipeError:  # the reader went away (kpdesk match | head): not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("kpdesk: avbrutt", file=sys.stderr)
         return 130

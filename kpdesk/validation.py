@@ -119,10 +119,17 @@ def _checked_text(cleaned: str, label: str, max_length: int | None) -> str:
     return cleaned
 
 
-# Words that suggest special-category data (GDPR art. 9) in free text.
+# Words that suggest special-category data (GDPR art. 9, and convictions, art. 10) in free text,
+# with their inflections (sykemeldt/sykmeldte/sykemeldingen, diagnosen/diagnostisert, …). Course
+# topics of the domain are left out on purpose: "psykisk helse og rus", "sykdomslære",
+# "kreftomsorg" and "funksjonsnedsettelser" name what is taught, not anyone's health.
 _SENSITIVE = re.compile(
-    r"\b(sykemeld\w*|sykmeld\w*|diagnose\w*|legeerklæring\w*|gravid\w*|fagforening\w*|"
-    r"religion\w*|etnisitet\w*|rusproblem\w*|psykisk\w*)",
+    r"\b(syke?meld\w*|legeerklæring\w*|diagnos\w*|sykdom(?!slær)\w*|helseopplysning\w*|"
+    r"gravid\w*|svanger\w*|ufør\w*|depresjon\w*|deprimert\w*|utbrent\w*|"
+    r"psykiske?\s+(?:syk|lidelse|plage|problem|uhelse|ustabil)\w*|"
+    r"rus(?:problem|misbruk|avhengig|middelproblem|behandling)\w*|ruset\w*|"
+    r"fagforening\w*|religi(?:on|øs)\w*|trosretning\w*|etnisitet\w*|etnisk\w*|legning\w*|"
+    r"straffedømt\w*|straffedom\w*)",
     re.IGNORECASE,
 )
 

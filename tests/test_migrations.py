@@ -15,6 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import URL, create_engine, inspect, select, text
 
 from kpdesk import reference
+from kpdesk.backup import list_backups
 from kpdesk.db import migrate
 from kpdesk.db.base import Base
 from kpdesk.db.migrate import alembic_chain, alembic_config, head_revision, known_revisions, upgrade
@@ -187,7 +188,8 @@ def test_upgrade_from_0001_keeps_the_data_seeds_regions_and_saves_a_copy(db_path
         opened.close()
 
     assert dump(db_path, TABLES_0001) == before
-    copies = list(db_path.parent.glob("kpdesk.før-oppgradering-0001-*.sqlite"))
+    # the copy saved before upgrading is in backups/ (issue 7), named by kpdesk.backup
+    copies = [b.path for b in list_backups(db_path) if b.reason == "before-migration"]
     assert len(copies) == 1
     copy = copies[0]
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
@@ -213,7 +215,7 @@ def test_newer_database_is_refused_and_left_byte_for_byte(db_path: Path) -> None
     assert "9999" in str(raised.value)
     assert db_path.read_bytes() == data
     assert db_path.stat().st_mtime_ns == mtime
-    assert list(db_path.parent.glob("*før-oppgradering*")) == []
+    assert list_backups(db_path) == []
 
 
 # ---------------------------------------------------------------- how future migrations run
@@ -324,4 +326,4 @@ def test_a_failing_migration_leaves_the_database_as_it_was(db_path: Path, with_m
     assert inspect_file(db_path).revision == HEAD
     assert dump(db_path, TABLES_0001) == before
     # the copy saved before the attempt is still there for the coordinator
-    assert len(list(db_path.parent.glob(f"kpdesk.før-oppgradering-{HEAD}-*.sqlite"))) == 1
+    assert [b.reason for b in list_backups(db_path)] == ["before-migration"]

@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import URL, create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from kpdesk import backup as backup_module
+from kpdesk.backup import list_backups
 from kpdesk.db import store as store_module
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.models import ContactPerson, Employer, Need
@@ -80,8 +82,8 @@ def test_new_database_is_created_owner_only_with_kpdesk_header_at_head(db_path: 
     finally:
         opened.close()
     assert inspect_file(db_path).revision == head_revision()
-    # no pre-migration copy for a brand-new file
-    assert [p.name for p in db_path.parent.iterdir() if "før-oppgradering" in p.name] == []
+    # no copy at all for a brand-new file
+    assert list_backups(db_path) == []
 
 
 def test_sessions_have_foreign_keys_wal_and_busy_timeout(store: Store) -> None:
@@ -175,17 +177,21 @@ def test_check_constraints_hold(store: Store) -> None:
         session.add(employer)
 
 
-def test_reopening_a_current_database_keeps_data_and_makes_no_copy(db_path: Path) -> None:
+def test_reopening_a_current_database_keeps_data_and_makes_only_the_daily_copy(db_path: Path) -> None:
+    # Issue 7: opening a database makes the day's automatic copy in backups/ (at most one a day);
+    # nothing else appears beside the file, and no upgrade copy is made for a current database.
     make_db(db_path, employers=3)
     before = sorted(os.listdir(db_path.parent))
-    opened = Store.open(db_path)
-    try:
-        with opened.session() as session:
-            assert session.scalar(select(func.count()).select_from(Employer)) == 3
-            assert session.scalar(select(func.count()).select_from(ContactPerson)) == 3
-    finally:
-        opened.close()
-    assert sorted(os.listdir(db_path.parent)) == before
+    for _ in range(2):
+        opened = Store.open(db_path)
+        try:
+            with opened.session() as session:
+                assert session.scalar(select(func.count()).select_from(Employer)) == 3
+                assert session.scalar(select(func.count()).select_from(ContactPerson)) == 3
+        finally:
+            opened.close()
+        assert sorted(os.listdir(db_path.parent)) == sorted([*before, "backups"])
+    assert [b.reason for b in list_backups(db_path)] == ["daily"]
 
 
 @pytest.mark.parametrize("name", ["a%20b.sqlite", "hva?.sqlite", "nr#1.sqlite", "Bodø 100%.sqlite"])
@@ -429,11 +435,12 @@ def test_a_write_ahead_log_beside_a_short_file_is_recovered_not_refused(tmp_path
 # ---------------------------------------------------------------- upgrading
 
 
-def test_upgrade_saves_a_copy_beside_the_file_first(db_path: Path) -> None:
+def test_upgrade_saves_a_copy_in_the_backups_folder_first(db_path: Path) -> None:
+    # Issue 7 moved the pre-upgrade copy from beside the file into backups/ (kpdesk.backup's names).
     make_db_at(db_path, "0001")
     opened = Store.open(db_path)
     opened.close()
-    copies = sorted(db_path.parent.glob("kpdesk.før-oppgradering-0001-*.sqlite"))
+    copies = [b.path for b in list_backups(db_path) if b.reason == "before-migration"]
     assert len(copies) == 1
     assert stat.S_IMODE(copies[0].stat().st_mode) == 0o600
     assert inspect_file(copies[0]).revision == "0001"
@@ -445,7 +452,7 @@ def test_upgrade_is_refused_when_the_copy_cannot_be_saved(db_path: Path, monkeyp
     def disk_full(source: Path, target: Path) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_module, "backup_copy", disk_full)
+    monkeypatch.setattr(backup_module, "copy_database", disk_full)
     with pytest.raises(UserError, match="kopi"):
         Store.open(db_path)
     assert inspect_file(db_path).revision == "0001"

@@ -18,14 +18,15 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy import text
 
     from kpdesk.db.migrate import head_revision
-    from kpdesk.db.store import Store
+    from kpdesk.db.store import Store, inspect_file
     from kpdesk.paths import resolve_db_path
     from kpdesk.summary import summarise
 
     path = resolve_db_path(args.db)
     if not path.exists():
         raise UserError(f"{path} finnes ikke.")
-    store = Store.open(path, migrate=False)
+    inspect_file(path)  # refuses what kpdesk could not open for writing (a read-only file, say)
+    store = Store.open(path, migrate=False, read_only=True)  # runs beside a window that has it open
     try:
         with store.engine.connect() as conn:
             problems = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]

@@ -1,4 +1,4 @@
-"""``kpdesk import employers|needs FILE``: read a CSV file into the broker register.
+"""``kpdesk import employers|needs|providers|offers|rooms|bookings FILE``: read a CSV file into kpdesk.
 
 All or nothing: if any row is wrong, every problem is listed on stderr ("linje 7, kolonne
 headcount: …") and the database is left as it was. (The module has a trailing underscore
@@ -10,15 +10,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-KIND_CHOICES = {"employers": "employers", "arbeidsgivere": "employers", "needs": "needs", "behov": "needs"}
+KIND_CHOICES = {"employers": "employers", "arbeidsgivere": "employers", "needs": "needs", "behov": "needs",
+                "providers": "providers", "tilbydere": "providers", "offers": "offers", "kurstilbud": "offers",
+                "rooms": "rooms", "rom": "rooms", "bookings": "bookings", "bookinger": "bookings"}
+# The meeting place's kinds are read by kpdesk.booking.imports (same plan_bytes/apply_import shape).
+PLACE_KINDS = ("rooms", "bookings")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from kpdesk.cli import add_db_option
 
-    parser = subparsers.add_parser("import", help="importer arbeidsgivere eller behov fra en CSV-fil")
+    parser = subparsers.add_parser("import", help="importer arbeidsgivere, behov, tilbydere, kurstilbud, "
+                                                  "rom eller bookinger fra en CSV-fil")
     parser.add_argument("kind", metavar="HVA", choices=tuple(KIND_CHOICES),
-                        help="employers (arbeidsgivere) eller needs (behov)")
+                        help="employers (arbeidsgivere), needs (behov), providers (tilbydere), "
+                             "offers (kurstilbud), rooms (rom) eller bookings (bookinger)")
     parser.add_argument("file", metavar="FIL", help="CSV-fil med overskriftsrad (; , eller tabulator)")
     parser.add_argument("--dry-run", action="store_true", help="bare kontroller filen; ingenting lagres")
     add_db_option(parser)
@@ -32,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from kpdesk.paths import resolve_db_path
 
     kind = KIND_CHOICES[args.kind]
+    if kind in PLACE_KINDS:
+        from kpdesk.booking import imports as transfer  # type: ignore[no-redef]
     data = csvfile.read_bytes(args.file)  # a missing or unreadable file fails before the database is touched
     store = Store.open(resolve_db_path(args.db))
     try:
@@ -46,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
             if args.dry_run:
                 print(f"Kontrollert: {plan.sentence()} Ingenting er lagret.")
                 return 0
+            from kpdesk.backup import backup_before_import
+
+            backup_before_import(store)  # a copy first; if it cannot be made, nothing is imported
             result = transfer.apply_import(session, plan)
     finally:
         store.close()

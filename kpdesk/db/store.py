@@ -2,13 +2,19 @@
 
 ``inspect_file`` looks at a file with the plain ``sqlite3`` module and never changes it: it
 refuses folders, files that are not SQLite, truncated files, other programs' databases and
-databases written by a newer kpdesk. ``Store.open`` then creates or migrates the file (after a
-copy is saved beside it) and gives sessions with foreign keys on, WAL and a busy timeout.
+databases written by a newer kpdesk. ``Store.open`` then takes the write lock (``kpdesk.db.lock``:
+one writer per database), creates or migrates the file (after a copy is saved in the backups
+folder, ``kpdesk.backup``), makes the day's automatic copy and gives sessions with foreign keys
+on, WAL and a busy timeout. ``Store.open(path, read_only=True)`` takes no lock and cannot write.
+
+The database and its -wal/-shm files are owner-only (0600): the file is created so, and SQLite
+gives its side files the database file's permissions. A full or failing disk becomes a UserError
+("Disken er full …"); the transaction is rolled back and what was saved before stays.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import errno
 import os
 import sqlite3
 import stat
@@ -24,10 +30,16 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
+    from kpdesk.backup import BackupInfo
+    from kpdesk.db.lock import DatabaseLock
+
 APPLICATION_ID = 0x4B504453  # "KPDS" in the SQLite header marks a kpdesk file
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_BUSY, _SQLITE_CORRUPT, _SQLITE_NOTADB = 5, 11, 26  # primary result codes kpdesk explains
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
+_DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+_DISK_FAILING_ERRNOS = frozenset({errno.EIO, errno.EROFS})
 
 
 class FileState(NamedTuple):  # not a dataclass: this runs before the window's first paint
@@ -65,6 +77,25 @@ def _is_damage(exc: BaseException | None) -> bool:
 
 def _damaged(path: Path, exc: BaseException) -> UserError:
     return UserError(f"{path} er skadet ({exc}). Gjenopprett fra en sikkerhetskopi.")
+
+
+def storage_error(path: Path, exc: BaseException | None,
+                  outcome: str = "endringen ble ikke lagret") -> UserError | None:
+    """A full or failing disk (SQLite's SQLITE_FULL/SQLITE_IOERR, or ENOSPC/EIO) in plain words, else None.
+
+    Both leave what was saved before as it was: SQLite rolls back the transaction, and kpdesk
+    writes other files through a temporary file.
+    """
+    code = _sqlite_code(exc)
+    number = exc.errno if isinstance(exc, OSError) else None
+    if code == _SQLITE_FULL or number in _DISK_FULL_ERRNOS:
+        return UserError(f"Disken er full, så {outcome}. Det som var lagret fra før, er i behold. "
+                         f"Frigjør plass på disken der {path.name} ligger ({path.parent}), og prøv igjen.")
+    if code == _SQLITE_IOERR or number in _DISK_FAILING_ERRNOS:
+        return UserError(f"Lese- eller skrivefeil på disken der {path.name} ligger ({path.parent}: {exc}), så "
+                         f"{outcome}. Det som var lagret fra før, er i behold. Sjekk disken, minnepinnen eller "
+                         f"nettverksmappen og prøv igjen.")
+    return None
 
 
 def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
@@ -124,22 +155,7 @@ def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
     return FileState(path, exists=not empty, revision=revision, writable=writable)
 
 
-def backup_copy(source: Path, target: Path) -> None:
-    """A consistent copy with SQLite's online backup API (safe while others read)."""
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.close(fd)
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
-def _configure_engine(engine: Engine, path: Path) -> None:
+def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) -> None:
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
@@ -149,11 +165,20 @@ def _configure_engine(engine: Engine, path: Path) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
+            if read_only:
+                cursor.execute("PRAGMA query_only = ON")
+            else:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
             if _is_damage(exc):
                 raise _damaged(path, exc) from exc
+            mapped = storage_error(path, exc, "databasen kunne ikke åpnes")
+            if mapped is not None:
+                raise mapped from exc
+            if read_only and _sqlite_code(exc) == _SQLITE_CANTOPEN:  # a WAL file in a folder we cannot write
+                raise UserError(f"Kan ikke åpne {path} skrivebeskyttet ({exc}). Kopier filen til en mappe du kan "
+                                f"skrive i, og åpne kopien.") from exc
             raise
         finally:
             cursor.close()
@@ -170,46 +195,121 @@ def _configure_engine(engine: Engine, path: Path) -> None:
                 f"{path} er i bruk: et annet kpdesk-vindu eller program skriver i databasen akkurat nå. "
                 "Prøv igjen om litt."
             ) from original
+        full_or_failing = storage_error(path, original)
+        if full_or_failing is not None:
+            raise full_or_failing from original
+        if read_only and _sqlite_code(original) == _SQLITE_READONLY:
+            raise UserError(f"{path} er åpnet skrivebeskyttet, så endringen ble ikke lagret.") from original
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN")
 
 
-class Store:
-    """An open kpdesk database. Create sessions with ``store.session()``."""
+def _no_database(target: Path) -> UserError:
+    what = "er tom" if target.exists() else "finnes ikke"
+    return UserError(f"{target} {what}: det er ingen kpdesk-database der ennå. Filen er ikke endret.")
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+
+class Store:
+    """An open kpdesk database. Create sessions with ``store.session()``.
+
+    ``read_only``: opened with ``Store.open(path, read_only=True)``; every write raises UserError.
+    ``lock``: the write lock this store holds (None when read-only).
+    ``daily_backup``: the automatic copy made when it was opened (None: there was one today).
+    ``notices``: things the user should hear about that did not stop the opening.
+    """
+
+    def __init__(self, path: Path, engine: Engine, *, read_only: bool = False,
+                 lock: DatabaseLock | None = None) -> None:
         self.path = path
         self.engine = engine
+        self.read_only = read_only
+        self.lock = lock
+        self.daily_backup: BackupInfo | None = None
+        self.notices: list[str] = []
+        self._closed = False
         from sqlalchemy.orm import sessionmaker
 
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, migrate: bool = True) -> Store:
-        """Open (creating or upgrading as needed) the database at ``path``."""
+    def open(cls, path: str | os.PathLike[str], *, migrate: bool = True, read_only: bool = False,
+             daily_backup: bool = True) -> Store:
+        """Open (creating or upgrading as needed) the database at ``path``.
+
+        Raises ``kpdesk.db.lock.DatabaseLocked`` (a UserError naming the holder) when another
+        kpdesk has it open for writing; ``read_only=True`` then opens it to look at.
+        """
         target = Path(path).expanduser()
+        if read_only:
+            return cls._open_read_only(target, migrate=migrate)
         state = inspect_file(target)
         if not state.exists and not migrate:  # nothing to open unless the tables are made
-            what = "er tom" if target.exists() else "finnes ikke"
-            raise UserError(f"{target} {what}: det er ingen kpdesk-database der ennå. Filen er ikke endret.")
-        if not state.exists:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)  # personal data: owner only
-            os.close(fd)
-            conn = sqlite3.connect(target)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.close()
-        from sqlalchemy import URL, create_engine
+            raise _no_database(target)
+        from kpdesk.db.lock import acquire
 
-        # URL.create: a "%" or "?" in the file name must not be read as URL syntax. Parameters are
-        # hidden so that error messages (and crash logs) never carry personal data.
-        engine = create_engine(URL.create("sqlite", database=str(target)), hide_parameters=True)
-        _configure_engine(engine, target)
-        store = cls(target, engine)
-        if migrate:
-            store._migrate(state)
-        return store
+        lock = acquire(target)
+        engine = None
+        try:
+            state = inspect_file(target)  # again: it may have changed before the lock was ours
+            if not state.exists and not migrate:
+                raise _no_database(target)
+            if not state.exists:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)  # personal data: owner only
+                os.close(fd)
+                conn = sqlite3.connect(target)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.close()
+            from sqlalchemy import URL, create_engine
+
+            # URL.create: a "%" or "?" in the file name must not be read as URL syntax. Parameters are
+            # hidden so that error messages (and crash logs) never carry personal data.
+            engine = create_engine(URL.create("sqlite", database=str(target)), hide_parameters=True)
+            _configure_engine(engine, target)
+            store = cls(target, engine, lock=lock)
+            if migrate:
+                store._migrate(state)
+            if daily_backup and state.exists:
+                store._make_daily_backup()
+            return store
+        except BaseException:
+            if engine is not None:
+                engine.dispose()
+            lock.release()
+            raise
+
+    @classmethod
+    def _open_read_only(cls, target: Path, *, migrate: bool) -> Store:
+        """Open to look only: no lock, no copies, SQLite ``mode=ro`` and ``query_only``."""
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import QueuePool
+
+        from kpdesk.db.migrate import head_revision
+
+        state = inspect_file(target, need_write=False)
+        if not state.exists:
+            raise _no_database(target)
+        if migrate and state.revision != head_revision():
+            raise UserError(f"{target} har skjemaversjon {state.revision} og må oppgraderes før den kan vises. "
+                            f"Det gjøres når den åpnes for skriving.")
+        uri = f"{target.resolve().as_uri()}?mode=ro"
+        timeout = BUSY_TIMEOUT_MS / 1000
+
+        def connect() -> sqlite3.Connection:
+            return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=timeout)
+
+        engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool, hide_parameters=True)
+        _configure_engine(engine, target, read_only=True)
+        return cls(target, engine, read_only=True)
+
+    def _make_daily_backup(self) -> None:
+        from kpdesk import backup
+
+        try:
+            self.daily_backup = backup.daily_backup(self.path)
+        except (UserError, OSError, sqlite3.Error) as exc:
+            self.notices.append(f"Dagens automatiske sikkerhetskopi ble ikke laget: {exc}")
 
     def _migrate(self, state: FileState) -> None:
         from kpdesk.db.migrate import head_revision, upgrade
@@ -217,11 +317,11 @@ class Store:
         if state.revision == head_revision():
             return
         if state.exists:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            copy = self.path.with_name(f"{self.path.stem}.før-oppgradering-{state.revision}-{stamp}{self.path.suffix}")
+            from kpdesk import backup
+
             try:
-                backup_copy(self.path, copy)
-            except (OSError, sqlite3.Error) as exc:
+                backup.create_backup(self.path, "before-migration")
+            except (UserError, OSError, sqlite3.Error) as exc:
                 raise UserError(
                     f"Kan ikke lagre en kopi av {self.path} før oppgraderingen ({exc}). Databasen er ikke endret."
                 ) from exc
@@ -247,6 +347,8 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
+        if self.lock is not None:
+            self.lock.touch()  # tells other hosts the lock is in use (at most once a minute)
         with self._sessions() as session, session.begin():
             yield session
 
@@ -257,4 +359,12 @@ class Store:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def close(self) -> None:
-        self.engine.dispose()
+        """Close the connections and give back the write lock (again: nothing happens)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.engine.dispose()
+        finally:
+            if self.lock is not None:
+                self.lock.release()

@@ -1,0 +1,143 @@
+"""``kpdesk person export|erase|due``: the data subject's rights and the retention rule.
+
+``export`` writes everything held about a contact person (rows, employer, audit entries, free
+text that names them) to a JSON file; ``erase`` deletes and scrubs it without asking (the command
+line is the confirmation) and says what it did; ``due`` lists who the retention rule says to
+delete, and ``due --delete`` deletes them. Exports and erasures are logged without personal data.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from kpdesk.cli import add_db_option
+
+    parser = subparsers.add_parser("person", help="personopplysninger: innsyn, sletting og oppbevaringstid")
+    actions = parser.add_subparsers(dest="person_command", metavar="HANDLING", required=True)
+    export = actions.add_parser("export", help="eksporter alt om en kontaktperson til en JSON-fil (innsyn)")
+    export.add_argument("--email", metavar="ADRESSE", required=True, help="kontaktpersonens e-postadresse")
+    export.add_argument("--out", metavar="FIL", required=True, help="JSON-filen som skal skrives")
+    add_db_option(export)
+    erase = actions.add_parser("erase", help="slett en kontaktperson og sporene etter den i endringsloggen")
+    erase.add_argument("--email", metavar="ADRESSE", required=True, help="kontaktpersonens e-postadresse")
+    add_db_option(erase)
+    due = actions.add_parser("due", help="vis kontaktpersoner som skal slettes etter oppbevaringsregelen")
+    due.add_argument("--as-of", metavar="DATO", help="regn som om i dag er DATO (dd.mm.åååå)")
+    due.add_argument("--delete", action="store_true", help="slett dem som vises (uten å spørre)")
+    add_db_option(due)
+
+
+def _email(text: str) -> str:
+    from kpdesk.errors import UserError
+    from kpdesk.validation import FieldError, parse_email
+
+    try:
+        email = parse_email(text)
+    except FieldError as exc:
+        raise UserError(f"{exc.message}.") from None
+    if not email:
+        raise UserError("Oppgi e-postadressen til personen med --email.")
+    return email
+
+
+def _open(args: argparse.Namespace, *, read_only: bool = False):  # type: ignore[no-untyped-def]
+    from kpdesk.db.store import Store
+    from kpdesk.errors import UserError
+    from kpdesk.paths import resolve_db_path
+
+    path = resolve_db_path(args.db)
+    if not path.exists():
+        raise UserError(f"{path} finnes ikke.")
+    return Store.open(path, read_only=read_only)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kpdesk import privacy
+    from kpdesk.errors import UserError
+    from kpdesk.register import plural
+
+    email = _email(args.email)
+    out = Path(args.out).expanduser()
+    if out.is_dir() or not out.parent.is_dir():
+        privacy.write_export(out, {})  # raises the message about the folder, before the database is opened
+    store = _open(args)
+    try:
+        with store.session() as session:
+            exported = privacy.person_export(session, email)
+            if privacy.is_empty_export(exported):
+                raise UserError(f"Ingen kontaktperson med e-postadressen {email} finnes i {store.path.name}, og "
+                                f"endringsloggen nevner den ikke. Ingen fil er laget.")
+            privacy.write_export(out, exported)
+            privacy.record_access(session, exported)
+    finally:
+        store.close()
+    contacts = plural(len(exported["contacts"]), "kontaktperson", "kontaktpersoner")
+    entries = plural(len(exported["audit"]), "oppføring", "oppføringer")
+    mentions = plural(len(exported["mentions"]), "fritekstfelt", "fritekstfelt")
+    print(f"Eksporterte alt om {email} til {out}: {contacts}, {entries} i endringsloggen og {mentions} som nevner "
+          f"personen.")
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from kpdesk import privacy
+    from kpdesk.errors import UserError
+
+    email = _email(args.email)
+    store = _open(args)
+    try:
+        with store.session() as session:
+            report = privacy.person_erase_report(session, email)
+            if not report.found:
+                raise UserError(f"Ingen kontaktperson med e-postadressen {email} finnes i {store.path.name}, og "
+                                f"endringsloggen nevner den ikke. Ingenting er slettet.")
+    finally:
+        store.close()
+    print(f"{email}: {report.sentence()}")
+    return 0
+
+
+def _due(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from kpdesk import retention
+    from kpdesk.errors import UserError
+    from kpdesk.norsk import format_date, parse_date
+    from kpdesk.register import plural
+
+    try:
+        today = parse_date(args.as_of) if args.as_of else dt.date.today()
+    except ValueError as exc:
+        raise UserError(f"--as-of: {exc}") from None
+    store = _open(args, read_only=not args.delete)
+    try:
+        with store.session() as session:
+            months = retention.retention_months(session)
+            due = retention.due_for_deletion(session, today)
+            deleted = retention.delete_due(session, [d.id for d in due], today) if args.delete and due else 0
+    finally:
+        store.close()
+    if months == 0:
+        print("Oppbevaringsregelen er slått av (retention_contact_months = 0): ingen skal slettes.")
+        return 0
+    for d in due:
+        email = f" <{d.email}>" if d.email else ""
+        print(f"{d.id:>6}  {d.name}{email}, {d.employer_name}: {d.reason}")
+    rule = f"{plural(months, 'måned', 'måneder')} uten åpne behov"
+    if args.delete:
+        print(f"Slettet {plural(deleted, 'kontaktperson', 'kontaktpersoner')} etter oppbevaringsregelen ({rule}).")
+    elif due:
+        print(f"{plural(len(due), 'kontaktperson', 'kontaktpersoner')} skal slettes etter oppbevaringsregelen "
+              f"({rule}) per {format_date(today)}. Slett dem med: kpdesk person due --delete")
+    else:
+        print(f"Ingen kontaktpersoner skal slettes etter oppbevaringsregelen ({rule}) per {format_date(today)}.")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    handlers = {"export": _export, "erase": _erase, "due": _due}
+    return handlers[args.person_command](args)

@@ -1,0 +1,153 @@
+"""``kpdesk person export|erase|due``: the data subject's rights on the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from kpdesk import audit, register
+from kpdesk.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
+from kpdesk.db.models import ContactPerson
+from kpdesk.db.store import Store
+from kpdesk.validation import ContactData, EmployerData, NeedData
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(db_path: Path) -> Path:
+    """Marit at two employers (one e-mail, one phone change on record), Per at one, a note naming Marit."""
+    store = Store.open(db_path)
+    with store.session() as s:
+        fauske = register.save_employer(s, EmployerData("988077917", "Fauske kommune",
+                                                        notes="Ring Marit Sandvik før jul"))
+        saltdal = register.save_employer(s, EmployerData("974112345", "Saltdal Trelast AS"))
+        marit = register.save_contact(s, fauske, ContactData("Marit Sandvik", "HR-sjef", "marit@fauske.no", "75600000"))
+        register.save_contact(s, saltdal, ContactData("Marit Sandvik", email="marit@fauske.no"))
+        register.save_contact(s, fauske, ContactData("Per Hansen", "Personalsjef", "per@fauske.no", "91234567"))
+        register.save_need(s, NeedData("988077917", "Lederutdanning", headcount=4))
+    with store.session() as s:
+        register.save_contact(s, fauske, ContactData("Marit Sandvik", "HR-sjef", "marit@fauske.no", "91111111"), marit)
+    store.close()
+    return db_path
+
+
+def test_export_writes_everything_about_the_person_owner_only(capsys: pytest.CaptureFixture[str], db: Path,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "innsyn.json"
+    code, stdout, err = run(capsys, "person", "export", "--db", str(db), "--email", "Marit@Fauske.no",
+                            "--out", str(out))
+    assert (code, err) == (EXIT_OK, "")
+    assert stdout.startswith(f"Eksporterte alt om marit@fauske.no til {out}: 2 kontaktpersoner, ")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["subject"] == "marit@fauske.no"
+    assert [(c["employer_name"], c["employer_org_number"], c["phone"]) for c in exported["contacts"]] == [
+        ("Fauske kommune", "988077917", "91111111"), ("Saltdal Trelast AS", "974112345", "")]
+    changes = [(e["field"], e["old_value"], e["new_value"]) for e in exported["audit"]]
+    assert ("phone", "75600000", "91111111") in changes
+    assert [m["text"] for m in exported["mentions"]] == ["Ring Marit Sandvik før jul"]
+    assert "Per Hansen" not in out.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary files left
+    # the export is logged, without personal data
+    store = Store.open(db)
+    with store.session() as s:
+        newest = audit.audit_rows(s, limit=1)[0]
+    store.close()
+    assert newest.action == "export" and "Marit" not in newest.summary and "fauske.no" not in newest.summary
+
+
+@pytest.mark.parametrize(("email", "phrase"), [("ingen@fauske.no", "Ingen kontaktperson med e-postadressen"),
+                                               ("ikke-en-adresse", "er ikke en e-postadresse")])
+def test_export_of_an_unknown_or_bad_address_makes_no_file(capsys: pytest.CaptureFixture[str], db: Path,
+                                                           tmp_path: Path, email: str, phrase: str) -> None:
+    out = tmp_path / "innsyn.json"
+    code, stdout, err = run(capsys, "person", "export", "--db", str(db), "--email", email, "--out", str(out))
+    assert (code, stdout) == (EXIT_DATA, "")
+    assert phrase in err and "Traceback" not in err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".innsyn")] == []
+
+
+def test_export_to_a_missing_folder_is_refused_before_the_database_is_opened(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    before = db.read_bytes()
+    code, _, err = run(capsys, "person", "export", "--db", str(db), "--email", "marit@fauske.no",
+                       "--out", str(tmp_path / "borte" / "innsyn.json"))
+    assert code == EXIT_DATA and "finnes ikke" in err
+    assert db.read_bytes() == before
+
+
+def test_erase_deletes_and_scrubs_and_says_what_it_did(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    code, stdout, err = run(capsys, "person", "erase", "--db", str(db), "--email", "marit@fauske.no")
+    assert (code, err) == (EXIT_OK, "")
+    assert stdout.startswith("marit@fauske.no: Slettet 2 kontaktpersoner hos Fauske kommune, Saltdal Trelast AS; "
+                             "renset ")
+    assert "fjernet navn, e-post eller telefon fra 1 fritekstfelt" in stdout
+    store = Store.open(db)
+    try:
+        with store.session() as s:
+            names = s.scalars(select(ContactPerson.name)).all()
+            per = s.execute(select(ContactPerson.role, ContactPerson.phone, ContactPerson.email)).one()
+            entries = audit.audit_rows(s)
+            notes = register.list_employers(s)[0].notes
+    finally:
+        store.close()
+    assert names == ["Per Hansen"]
+    assert notes == "Ring [slettet] før jul"
+    logged = " ".join(f"{e.old_value} {e.new_value} {e.summary}" for e in entries)
+    for value in ("Marit", "marit@fauske.no", "75600000", "91111111"):
+        assert value not in logged
+    assert tuple(per) == ("Personalsjef", "91234567", "per@fauske.no")  # Per is untouched
+    assert entries[0].action == "erase"
+    assert entries[0].summary.startswith("Slettet personopplysninger etter forespørsel")
+    for value in (b"marit@fauske.no", b"91111111", b"Marit Sandvik"):  # gone from the file itself
+        assert value not in db.read_bytes()
+
+
+def test_erase_of_an_unknown_address_erases_nothing(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    code, stdout, err = run(capsys, "person", "erase", "--db", str(db), "--email", "ingen@fauske.no")
+    assert (code, stdout) == (EXIT_DATA, "")
+    assert "Ingenting er slettet" in err
+
+
+def test_due_lists_and_deletes_by_the_retention_rule(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    store = Store.open(db)
+    with store.session() as s:  # Saltdal has no need: its contact counts from its registration
+        s.execute(update(ContactPerson).where(ContactPerson.name == "Marit Sandvik")
+                  .values(registered_on=dt.date(2020, 1, 1)))
+    store.close()
+    today = dt.date.today()
+    code, out, err = run(capsys, "person", "due", "--db", str(db))
+    assert (code, err) == (EXIT_OK, "")
+    assert out.startswith("Ingen kontaktpersoner skal slettes")  # everyone was edited today
+    later = dt.date(today.year + 3, 1, 15)
+    code, out, _ = run(capsys, "person", "due", "--db", str(db), "--as-of", later.strftime("%d.%m.%Y"))
+    lines = out.strip().splitlines()
+    assert code == EXIT_OK
+    assert len(lines) == 2 and "Marit Sandvik <marit@fauske.no>, Saltdal Trelast AS: ingen behov registrert" in lines[0]
+    assert lines[-1].startswith("1 kontaktperson skal slettes etter oppbevaringsregelen (24 måneder uten åpne behov)")
+    code, out, _ = run(capsys, "person", "due", "--db", str(db), "--as-of", later.isoformat(), "--delete")
+    assert code == EXIT_OK and out.strip().splitlines()[-1].startswith("Slettet 1 kontaktperson")
+    code, out, _ = run(capsys, "person", "due", "--db", str(db), "--as-of", later.isoformat())
+    assert out.startswith("Ingen kontaktpersoner skal slettes")
+
+
+def test_due_with_a_bad_date_and_person_without_action(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    code, _, err = run(capsys, "person", "due", "--db", str(db), "--as-of", "31.02.2027")
+    assert code == EXIT_DATA and err.startswith("kpdesk: --as-of:")
+    code, _, err = run(capsys, "person")
+    assert code == EXIT_USAGE and "HANDLING" in err
