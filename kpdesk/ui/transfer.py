@@ -126,10 +126,18 @@ class ImportDialog(QDialog):
     def apply(self) -> None:
         from kpdesk.transfer import apply_import
 
-        plan = self.plan
+        from kpdesk.backup import backup_before_import
+
+        plan, store = self.plan, self.context.store
         self.import_button.setEnabled(False)
-        self.summary.setText(self.tr("Importerer …"))
-        self.context.query(lambda s: apply_import(s, plan), self._applied, self._failed)
+        self.summary.setText(self.tr("Tar sikkerhetskopi og importerer …"))
+
+        def work(_task: Any) -> Any:
+            backup_before_import(store)  # a copy first; if it cannot be made, nothing is imported
+            with store.session() as session:
+                return apply_import(session, plan)
+
+        self.context.runner.submit(work, self._applied, self._failed)
 
     def _applied(self, result: Any) -> None:
         self.result = result

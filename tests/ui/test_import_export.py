@@ -56,6 +56,9 @@ def test_import_after_preview_creates_and_updates(open_window, seeded_db, tmp_pa
     employers = window.page(1)
     qtbot.waitUntil(lambda: employers.model.total_count() == 5)
     assert "Hemnes barnehage" in [r.name for r in employers.model.visible_rows()]
+    from kpdesk.backup import list_backups
+
+    assert any(b.reason == "before-import" for b in list_backups(seeded_db))
 
 
 def test_export_writes_the_file(open_window, seeded_db, tmp_path, qtbot, monkeypatch):

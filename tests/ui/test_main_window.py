@@ -14,8 +14,9 @@ def test_window_opens_on_database_and_shows_counts(open_window, seeded_db: Path,
     assert seeded_db.name in window.windowTitle()
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert titles[:3] == ["Oversikt", "Arbeidsgivere", "Behov"]
+    qtbot.waitUntil(lambda: window.navigation.currentRow() == 1)
     employers = window.page(1)
-    qtbot.waitUntil(lambda: employers.model.total_count() == 4)
+    qtbot.waitUntil(lambda: employers.model.total_count() == 4, timeout=15000)
     assert window.count_label.text() == "4 arbeidsgivere"
 
 
