@@ -124,9 +124,8 @@ class ImportDialog(QDialog):
         alerts.show_exception(self, exc)
 
     def apply(self) -> None:
-        from kpdesk.transfer import apply_import
-
         from kpdesk.backup import backup_before_import
+        from kpdesk.transfer import apply_import
 
         plan, store = self.plan, self.context.store
         self.import_button.setEnabled(False)
