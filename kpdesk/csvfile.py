@@ -18,7 +18,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,28 +273,6 @@ def to_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 def write(path: str | os.PathLike[str], columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Write a CSV file atomically: readers see the old file or the whole new one, never half."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise UserError(f"{target} er en mappe; oppgi et filnavn, for eksempel {target / 'eksport.csv'}.")
-    folder = target.parent
-    if not folder.is_dir():
-        raise UserError(f"Mappen {folder} finnes ikke, så {target.name} kan ikke lagres der.")
-    data = to_bytes(columns, rows)
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except PermissionError:
-        raise UserError(f"Kan ikke lagre i {folder}: mappen er skrivebeskyttet.") from None
-    except OSError as exc:
-        raise UserError(f"Kan ikke lagre i {folder}: {exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UserError(f"Kan ikke lagre {target}: {exc.strerror or exc}.") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    from kpdesk.files import write_atomic
+
+    write_atomic(path, to_bytes(columns, rows), example="eksport.csv")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,7 +29,6 @@ from kpdesk.booking.recurrence import occurrences, split_rule
 from kpdesk.booking.times import OSLO, aware, hm
 from kpdesk.codes import BOOKING_KINDS
 from kpdesk.db.models import Booking, BookingSeries, Offer, Room, Setting
-from kpdesk.errors import UserError
 
 UID_SETTING = "ical_uid_tag"
 TZID = "Europe/Oslo"
@@ -228,31 +226,10 @@ class _Row:
 # ---------------------------------------------------------------- writing
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write a file through a temporary file in the same folder and ``os.replace`` (never half)."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise UserError(f"{target} er en mappe; oppgi et filnavn, for eksempel {target / 'bookinger.ics'}.")
-    folder = target.parent
-    if not folder.is_dir():
-        raise UserError(f"Mappen {folder} finnes ikke, så {target.name} kan ikke lagres der.")
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except PermissionError:
-        raise UserError(f"Kan ikke lagre i {folder}: mappen er skrivebeskyttet.") from None
-    except OSError as exc:
-        raise UserError(f"Kan ikke lagre i {folder}: {exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UserError(f"Kan ikke lagre {target}: {exc.strerror or exc}.") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write the calendar file atomically (see kpdesk.files)."""
+    from kpdesk import files
+
+    files.write_atomic(path, data, example="bookinger.ics")
 
 
 def export_ics(session: Session, path: str | os.PathLike[str], room_id: int | None = None) -> IcsResult:

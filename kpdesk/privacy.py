@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from kpdesk import audit
 from kpdesk.db.models import AuditEntry, Booking, BookingSeries, ContactPerson, Employer, MatchDecision, Need
-from kpdesk.errors import UserError
 from kpdesk.register import CONTACT, NotFoundError, plural
 
 ERASED = "[slettet]"
@@ -223,33 +221,11 @@ def record_access(session: Session, exported: dict[str, Any]) -> None:
 
 
 def write_export(path: str | os.PathLike[str], exported: dict[str, Any]) -> Path:
-    """Write an export as UTF-8 JSON, owner-only, through a temporary file and ``os.replace``."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise UserError(f"{target} er en mappe; oppgi et filnavn, for eksempel {target / 'innsyn.json'}.")
-    if not target.parent.is_dir():
-        raise UserError(f"Mappen {target.parent} finnes ikke, så {target.name} kan ikke lagres der.")
-    data = json.dumps(exported, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    try:
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")  # 0600
-    except OSError as exc:
-        raise UserError(f"Kan ikke lagre i {target.parent}: {exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        from kpdesk.db.store import storage_error
+    """Write an export as UTF-8 JSON, owner-only, atomically (see kpdesk.files)."""
+    from kpdesk.files import write_atomic
 
-        mapped = storage_error(target, exc, "filen ble ikke lagret")
-        raise (mapped or UserError(f"Kan ikke lagre {target}: {exc.strerror or exc}.")) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return target
+    data = json.dumps(exported, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    return write_atomic(path, data, example="innsyn.json")
 
 
 # ---------------------------------------------------------------- erasure
