@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSettings, Qt, QTimer, Signal
@@ -31,6 +32,10 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     (QT_TRANSLATE_NOOP("MainWindow", "Matching"), "kpdesk.ui.pages.matching", "MatchingPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Samordning"), "kpdesk.ui.pages.demand", "DemandPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Timeplan"), "kpdesk.ui.pages.schedule", "SchedulePage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Rom"), "kpdesk.ui.pages.rooms", "RoomsPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Endringslogg"), "kpdesk.ui.pages.audit_log", "AuditLogPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Utskrifter"), "kpdesk.ui.pages.reports", "ReportsPage"),
 )
 
 
@@ -126,6 +131,12 @@ class MainWindow(QMainWindow):
                 menu_file.addSeparator()
         self.context.store_ready.connect(lambda: [a.setEnabled(True) for a in self.transfer_actions.values()])
         menu_file.addSeparator()
+        self.backups_action = QAction(self.tr("Sikkerhetskopier …"), self)
+        self.backups_action.setEnabled(False)
+        self.backups_action.triggered.connect(self.show_backups)
+        self.context.store_ready.connect(lambda: self.backups_action.setEnabled(True))
+        menu_file.addAction(self.backups_action)
+        menu_file.addSeparator()
         quit_action = QAction(self.tr("&Avslutt"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -145,6 +156,20 @@ class MainWindow(QMainWindow):
         self.thesaurus_action.triggered.connect(self.show_thesaurus)
         self.context.store_ready.connect(lambda: self.thesaurus_action.setEnabled(True))
         menu_edit.addAction(self.thesaurus_action)
+        self.centre_action = QAction(self.tr("Senterprofil …"), self)
+        self.centre_action.setEnabled(False)
+        self.centre_action.triggered.connect(self.show_centre_profile)
+        self.context.store_ready.connect(lambda: self.centre_action.setEnabled(True))
+        menu_edit.addAction(self.centre_action)
+        self.retention_action = QAction(self.tr("Personvern: sletting etter lagringstid …"), self)
+        self.retention_action.setEnabled(False)
+        self.retention_action.triggered.connect(self.show_retention)
+        self.context.store_ready.connect(lambda: self.retention_action.setEnabled(True))
+        menu_edit.addAction(self.retention_action)
+
+        from kpdesk.ui.place_menu import build_place_menu
+
+        build_place_menu(self)  # Møteplass: bookinger, ledig rom, bruk av møteplassen, import, iCalendar
 
         menu_view = self.menuBar().addMenu(self.tr("&Vis"))
         self.section_actions: list[QAction] = []
@@ -195,7 +220,7 @@ class MainWindow(QMainWindow):
             self.open_store()
         self.navigation.setCurrentRow(self._initial_section)
 
-    def open_store(self) -> None:
+    def open_store(self, read_only: bool = False) -> None:
         """Open (and if needed migrate) the database on the worker thread."""
         self.show_message(self.tr("Åpner databasen …"))
         path = self.db_path
@@ -203,16 +228,30 @@ class MainWindow(QMainWindow):
         def work(_task):  # type: ignore[no-untyped-def]
             from kpdesk.db.store import Store
 
-            return Store.open(path)
+            return Store.open(path, read_only=read_only)
 
         self.runner.submit(work, self._store_opened, self._store_failed)
 
     def _store_opened(self, store) -> None:  # type: ignore[no-untyped-def]
         self.context.set_store(store)
-        self.show_message(self.tr("Databasen er åpen."))
+        if getattr(store, "read_only", False):
+            self.setWindowTitle(self.tr("kpdesk – {name} (skrivebeskyttet)").format(name=self.db_path.name))
+            self.db_label.setText(self.tr("{path} – skrivebeskyttet").format(path=self.db_path))
+            self.show_message(self.tr("Databasen er åpnet skrivebeskyttet: du kan se, men ikke endre."))
+        else:
+            self.show_message(self.tr("Databasen er åpen."))
 
     def _store_failed(self, exc: BaseException) -> None:
-        alerts.show_exception(self, exc)
+        from kpdesk.db.lock import DatabaseLocked
+
+        if isinstance(exc, DatabaseLocked):
+            question = self.tr("{reason}\n\nVil du åpne databasen skrivebeskyttet?").format(reason=exc.message)
+            if alerts.question(self, self.tr("Databasen er i bruk"), question, self.tr("Åpne skrivebeskyttet"),
+                               self.tr("Avslutt")):
+                self.open_store(read_only=True)
+                return
+        else:
+            alerts.show_exception(self, exc)
         self.close()
 
     # ------------------------------------------------------------ navigation and status
@@ -259,10 +298,61 @@ class MainWindow(QMainWindow):
             self.repaint()
             self.first_data_shown.emit()
 
+    def show_backups(self) -> None:
+        from kpdesk.ui.backups_dialog import BackupsDialog
+
+        BackupsDialog(self).exec()
+
+    def restore_database(self, source: Path, on_done: Callable[[], None] | None = None) -> None:
+        """Close the database, replace it with ``source`` (a copy of the current one is kept), reopen."""
+        path = self.db_path
+        if self.context.store is not None:
+            self.runner.wait()
+            self.context.store.close()
+            self.context.store = None
+
+        def work(_task):  # type: ignore[no-untyped-def]
+            from kpdesk.backup import restore
+            from kpdesk.db.store import Store
+            from kpdesk.errors import UserError
+
+            try:
+                result, error = restore(path, source), None
+            except UserError as exc:  # the database is as it was; open it again and say why
+                result, error = None, exc
+            return result, Store.open(path), error
+
+        def done(outcome) -> None:  # type: ignore[no-untyped-def]
+            result, store, error = outcome
+            self.context.set_store(store)
+            if error is not None:
+                alerts.show_exception(self, error)
+                return
+            self.context.undo_stack.clear()  # undo steps refer to the database that was replaced
+            for page in self.built_pages():
+                page.reload()
+            self.show_message(self.tr("Gjenopprettet fra {name}. Det som ble erstattet, er lagret som {safety}.")
+                              .format(name=result.source.name,
+                                      safety=result.safety.path.name if result.safety else "-"))
+            if on_done is not None:
+                on_done()
+
+        self.runner.submit(work, done, lambda exc: alerts.show_exception(self, exc))
+
+    def show_retention(self) -> None:
+        from kpdesk.ui.retention_dialog import RetentionDialog
+
+        RetentionDialog(self.context, self).exec()
+
     def show_thesaurus(self) -> None:
         from kpdesk.ui.thesaurus_dialog import ThesaurusDialog
 
         ThesaurusDialog(self.context, self).exec()
+
+    def show_centre_profile(self) -> None:
+        from kpdesk.ui.centre_dialog import CentreDialog
+
+        CentreDialog.edit(self.context, self)
 
     def show_about(self) -> None:
         from kpdesk.ui.about import AboutDialog

@@ -1,0 +1,346 @@
+"""Meeting handout for a region or some municipalities: anonymous, aggregated, ready for a public table.
+
+Contents (domain brief §1.4): the open needs counted by municipality and industry (SN2007
+section), the course offers that fit the pooled demand, the demand groups with their headcount
+against each offer's minimum class, the groups no offer fits ("Kurs å bestille"), next steps with
+the centre's own contact, and a privacy note.
+
+It is anonymous (domain brief §4):
+- no contact persons, e-mails, phone numbers, need descriptions or notes are read into the
+  data at all, so the PDF cannot print them;
+- an employer is named only where its "kan navngis" flag (``may_be_named``) is set; the others
+  are only counted;
+- every count below 3 prints as "<3", with secondary suppression where a table has sums
+  (``kpdesk.reports.suppression``): in the cross table of needs by municipality and industry,
+  and in the persons per demand group, whose sum is the persons total the summary states;
+- figures that would add up to the same totals another way are left out: offers are listed
+  without their own headcount (the groups carry it), and the summary does not split the needs
+  into "with an offer" and "without" (only the groups are counted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.platypus import Flowable
+
+from kpdesk import reference
+from kpdesk.errors import UserError
+from kpdesk.norsk import format_date, plural, sort_key
+from kpdesk.reports import style
+from kpdesk.reports.facts import OfferFacts, join_names, level_text, load_letterhead, load_offer_facts
+from kpdesk.reports.style import Letterhead, ReportInfo
+from kpdesk.reports.suppression import PRIMARY_TEXT, SECONDARY_TEXT, CrossTable, Partition, count_text
+
+MAX_SECTION_COLUMNS = 9
+OTHER_SECTIONS, NO_SECTION = "Andre", "?"
+MAX_NAMED = 2
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which municipalities the handout covers; none means the whole database."""
+
+    municipalities: tuple[str, ...] = ()  # four-digit numbers
+    region: str = ""  # the region's name, when chosen by region
+
+    @property
+    def label(self) -> str:
+        if self.region:
+            return self.region
+        if not self.municipalities:
+            return "alle kommuner"
+        names = [reference.municipality_label(m) for m in self.municipalities]
+        if len(names) <= 4:
+            return join_names(names)
+        return f"{len(names)} kommuner"
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    topic: str
+    level: str | None
+    region: str
+    persons: str  # suppressed text
+    employers: str  # suppressed text
+    named: tuple[str, ...]  # employers that may be named
+    offer_title: str
+    offer_provider: str
+    seats_min: int | None
+
+
+@dataclass(frozen=True)
+class HandoutData:
+    letterhead: Letterhead
+    as_of: dt.date
+    scope: Scope
+    needs_table: CrossTable  # rows: municipalities, columns: SN2007 sections
+    sections: tuple[tuple[str, str], ...]  # (column label, section name), in column order
+    employers: int
+    persons: Partition  # persons per demand group (the groups partition the needs)
+    groups: tuple[GroupLine, ...]  # with an offer
+    to_order: tuple[GroupLine, ...]  # no offer fits: courses to order
+    offers: tuple[OfferFacts, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.needs_table.grand_value == 0
+
+
+def resolve_scope(session: Any, municipalities: Iterable[str] = (), region: str | None = None) -> Scope:
+    """The scope from municipality numbers or names and/or a region name; UserError for unknown ones."""
+    from kpdesk.match_service import load_regions
+
+    numbers: list[str] = []
+    for text in municipalities:
+        found = reference.find_municipality(str(text))
+        if found is None:
+            raise UserError(f"Kommunen «{str(text).strip()}» finnes ikke; bruk kommunenummeret, for eksempel 1824.")
+        if found.number not in numbers:
+            numbers.append(found.number)
+    explicit = bool(numbers)
+    region_name = ""
+    if region:
+        regions: dict[str, set[str]] = {}
+        for number, names in load_regions(session).items():
+            for name in names:
+                regions.setdefault(name, set()).add(number)
+        match = next((name for name in regions if name.casefold() == region.strip().casefold()), None)
+        if match is None:
+            known = ", ".join(sorted(regions, key=sort_key)) or "ingen ennå"
+            raise UserError(f"Regionen «{region.strip()}» finnes ikke. Regionene er: {known}.")
+        region_name = match
+        numbers.extend(n for n in sorted(regions[match]) if n not in numbers)
+    return Scope(tuple(numbers), "" if explicit else region_name)
+
+
+def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: Any = None) -> HandoutData:
+    """The handout's figures for ``scope`` per ``as_of`` (``run``: a MatchingRun to reuse if for that date).
+
+    ``progress(done, total)`` is passed on to the matching run when one is needed.
+    """
+    from sqlalchemy import select
+
+    from kpdesk.db.models import Employer
+    from kpdesk.matching.aggregation import aggregate
+
+    wanted = set(scope.municipalities)
+    if run is not None and run.as_of == as_of:
+        needs = [n for n in run.needs if not wanted or n.municipality in wanted]
+        if wanted:
+            by_ref = {r.need_ref: r for r in run.results}
+            results = [by_ref[n.ref] for n in needs if n.ref in by_ref]
+            groups = aggregate(needs, results, run.offers, run.matcher.regions, matcher=run.matcher)
+        else:
+            groups = run.groups
+    else:  # match the needs in scope only, with the same engine inputs as a full run
+        from kpdesk.match_service import load_inputs
+        from kpdesk.matching_run import match_inputs
+
+        inputs = load_inputs(session)
+        scoped = [n for n in inputs.needs if not wanted or n.municipality in wanted]
+        run = match_inputs(scoped, inputs.offers, inputs.regions, inputs.matcher(), as_of, progress)
+        needs, groups = run.needs, run.groups
+
+    employer_rows = session.execute(select(Employer.org_number, Employer.name, Employer.may_be_named,
+                                           Employer.industry)).all()
+    nameable = {org: name for org, name, may, _industry in employer_rows if may}
+    industry = {org: code for org, _name, _may, code in employer_rows}
+
+    table, sections = _needs_table(needs, industry, scope)
+    persons = Partition.of([g.headcount for g in groups])
+    by_need = {n.ref: n for n in needs}
+    offer_by_ref = {o.ref: o for o in run.offers}
+    lines = []
+    for index, group in enumerate(groups):
+        orgs = {by_need[ref].employer_ref for ref in group.need_refs if ref in by_need}
+        named = tuple(sorted({nameable[o] for o in orgs if o in nameable}, key=sort_key))
+        offer = offer_by_ref.get(group.offer_ref) if group.offer_ref else None
+        lines.append(GroupLine(group.topic, group.level, group.region, persons.text(index),
+                               count_text(len(orgs)), named, offer.title if offer else "",
+                               offer.provider if offer else "", group.seats_min))
+    offer_refs = {g.offer_ref for g in groups if g.offer_ref}
+    facts = load_offer_facts(session, offer_refs)
+    offers = tuple(sorted(facts.values(), key=lambda o: (sort_key(o.title), sort_key(o.provider), o.ref)))
+    employers = len({n.employer_ref for n in needs})
+    return HandoutData(load_letterhead(session), as_of, scope, table, sections, employers, persons,
+                       tuple(line for line in lines if line.offer_title),
+                       tuple(line for line in lines if not line.offer_title), offers)
+
+
+def _needs_table(needs: Sequence[Any], industry: dict[str, str | None], scope: Scope
+                 ) -> tuple[CrossTable, tuple[tuple[str, str], ...]]:
+    """Open needs by municipality (rows) and SN2007 section (columns), at most 9 + 'Andre' columns."""
+    section_of: dict[str, str] = {}
+    names: dict[str, str] = {NO_SECTION: "Næring ikke oppgitt", OTHER_SECTIONS: "Andre næringer"}
+    for need in needs:
+        found = reference.industry_section(industry.get(need.employer_ref))
+        section_of[need.ref] = found.code if found else NO_SECTION
+        if found:
+            names[found.code] = found.name
+    totals: dict[str, int] = {}
+    for key in section_of.values():
+        totals[key] = totals.get(key, 0) + 1
+    letters = sorted((k for k in totals if k != NO_SECTION), key=lambda k: (-totals[k], k))
+    kept = set(letters if len(letters) <= MAX_SECTION_COLUMNS + 1 else letters[:MAX_SECTION_COLUMNS])
+    columns = sorted(kept)
+    if len(kept) < len(letters):
+        columns.append(OTHER_SECTIONS)
+    if NO_SECTION in totals:
+        columns.append(NO_SECTION)
+    municipalities = sorted(scope.municipalities or {n.municipality or "" for n in needs},
+                            key=lambda m: sort_key(reference.municipality_label(m)))
+    row_of = {m: i for i, m in enumerate(municipalities)}
+    col_of = {c: i for i, c in enumerate(columns)}
+    counts: dict[tuple[int, int], int] = {}
+    for need in needs:
+        key = section_of[need.ref]
+        column = col_of.get(key, col_of.get(OTHER_SECTIONS))
+        row = row_of.get(need.municipality or "")
+        if row is None or column is None:
+            continue
+        counts[(row, column)] = counts.get((row, column), 0) + 1
+    row_labels = [reference.municipality_label(m) if m else "Kommune ikke oppgitt" for m in municipalities]
+    legend = tuple((c, names[c]) for c in columns)
+    return CrossTable.of(row_labels, columns, counts), legend
+
+
+# ---------------------------------------------------------------- the PDF
+
+def info(data: HandoutData, printed_at: dt.datetime | None = None) -> ReportInfo:
+    extra = {"printed_at": printed_at} if printed_at else {}
+    return ReportInfo(title=f"Kompetansebehov i {data.scope.label}",
+                      subtitle="Møteunderlag: behov, tilbud og kurs å bestille (anonymisert)", date=data.as_of,
+                      **extra)
+
+
+def _count_phrase(text: str, one: str, many: str) -> str:
+    """'<3 behov', ': personer' → 'et skjult antall personer', '12 personer'."""
+    if text == SECONDARY_TEXT:
+        return f"et skjult antall {many}"
+    return f"{text} {one if text == '1' else many}"
+
+
+def story(data: HandoutData) -> list[Flowable]:
+    s = style.styles()
+    flow: list[Flowable] = []
+    table = data.needs_table
+    if data.empty:
+        flow.append(style.para(f"Det er ingen åpne kompetansebehov registrert i {data.scope.label} per "
+                               f"{format_date(data.as_of)}.", s.body))
+    else:
+        flow.append(style.para(
+            f"Studiesenteret har registrert {_count_phrase(table.grand_total, 'åpent behov', 'åpne behov')} fra "
+            f"{_count_phrase(count_text(data.employers), 'arbeidsgiver', 'arbeidsgivere')} i "
+            f"{data.scope.label}, til sammen {_count_phrase(data.persons.total_text, 'person', 'personer')}. "
+            f"Behovene er samlet i {plural(len(data.groups) + len(data.to_order), 'gruppe', 'grupper')} etter tema, "
+            f"nivå og region; {plural(len(data.groups), 'gruppe', 'grupper')} har et tilbud som passer, og "
+            f"{plural(len(data.to_order), 'gruppe', 'grupper')} er kurs studiesenteret kan bestille.", s.body))
+        flow.extend(_needs_section(data))
+    flow.extend(_groups_section(data))
+    flow.extend(_to_order_section(data))
+    flow.extend(_offers_section(data))
+    flow.append(style.heading("Neste steg"))
+    steps = ["Arbeidsgivere som vil være med på et tilbud, melder fra til studiesenteret; jo flere som går sammen, "
+             "jo lettere er det å nå tilbyderens minste klassestørrelse."]
+    deadlines = sorted({(o.application_deadline, o.title) for o in data.offers
+                        if o.application_deadline and o.application_deadline >= data.as_of})
+    for deadline, title in deadlines[:5]:
+        steps.append(f"Søknadsfrist {format_date(deadline)}: {title}.")
+    if data.to_order:
+        steps.append("For kursene å bestille tar studiesenteret kontakt med tilbydere når det er nok interesse.")
+    flow.extend(style.bullets(steps))
+    contact = data.letterhead.contact_sentence()
+    if contact:
+        flow.append(style.para(f"Kontakt: {contact}", s.body))
+    flow.append(style.heading("Personvern", 2))
+    flow.append(style.para(
+        "Dokumentet er anonymisert. Det har ingen kontaktpersoner, e-postadresser, telefonnumre eller notater, og "
+        "bare arbeidsgivere som har sagt ja til det, er navngitt. Tall under 3 vises som «<3». Der et skjult tall "
+        "ellers kunne regnes ut fra en sum, er også et annet tall skjult og vist som «:», slik SSB gjør.", s.note))
+    return flow
+
+
+def _needs_section(data: HandoutData) -> list[Flowable]:
+    s = style.styles()
+    table = data.needs_table
+    header = ["Kommune", *table.columns, "Sum"]
+    rows: list[list[Any]] = []
+    for r, label in enumerate(table.rows):
+        rows.append([label, *(table.cell(r, c) for c in range(len(table.columns))), table.row_total(r)])
+    rows.append(["Sum", *(table.column_total(c) for c in range(len(table.columns))), table.grand_total])
+    columns = len(table.columns)
+    number_width, sum_width = (0.065, 0.09) if columns <= 10 else (0.055, 0.085)
+    widths = [1.0 - number_width * columns - sum_width, *([number_width] * columns), sum_width]
+    flow: list[Flowable] = [style.heading("Behov etter kommune og næring")]
+    flow.append(style.para("Antall åpne behov. Kolonnene er næringer (SN2007-hovedområder, forklart under "
+                           "tabellen).", s.small_keep))
+    flow.append(style.data_table(header, rows, widths, right=range(1, columns + 2), bold_first=False,
+                                 total_row=True))
+    legend = " · ".join(f"{code}: {name}" for code, name in data.sections)
+    flow.append(style.para(legend, s.note))
+    return flow
+
+
+def _group_rows(lines: Sequence[GroupLine], with_offer: bool) -> list[list[Any]]:
+    rows = []
+    for g in lines:
+        named = ", ".join(g.named[:MAX_NAMED]) + (" m.fl." if len(g.named) > MAX_NAMED else "")
+        employers = g.employers + (f" (bl.a. {named})" if named else "")
+        row: list[Any] = [g.topic, level_text(g.level), g.region, g.persons, employers]
+        if with_offer:
+            row += [f"{g.offer_title} ({g.offer_provider})", str(g.seats_min) if g.seats_min else "–"]
+        rows.append(row)
+    return rows
+
+
+def _groups_section(data: HandoutData) -> list[Flowable]:
+    if not data.groups:
+        return []
+    s = style.styles()
+    return [
+        style.heading("Samlet etterspørsel med tilbud"),
+        style.para("Behov om samme tema, på samme nivå og i samme region er lagt sammen på tvers av arbeidsgivere. "
+                   "«Minste klasse» er antall deltakere tilbyderen trenger for å starte.", s.small_keep),
+        style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere", "Tilbud", "Minste klasse"],
+                         _group_rows(data.groups, True), [0.22, 0.1, 0.11, 0.1, 0.18, 0.2, 0.09],
+                         right=(3, 6)),
+    ]
+
+
+def _to_order_section(data: HandoutData) -> list[Flowable]:
+    s = style.styles()
+    flow: list[Flowable] = [style.heading("Kurs å bestille")]
+    if not data.to_order:
+        flow.append(style.para("Alle behovene har et tilbud som passer.", s.body))
+        return flow
+    flow.append(style.para("Ingen tilbud passer disse behovene ennå. Studiesenteret kan bestille kurs fra en "
+                           "tilbyder når nok deltakere går sammen.", s.small_keep))
+    flow.append(style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere"],
+                                 _group_rows(data.to_order, False), [0.32, 0.16, 0.14, 0.1, 0.28], right=(3,)))
+    return flow
+
+
+def _offers_section(data: HandoutData) -> list[Flowable]:
+    if not data.offers:
+        return []
+    s = style.styles()
+    rows = [[o.title, f"{o.provider}\n{o.credits_text}, {o.level_text}", f"{o.format_place_text}\n{o.period_text}",
+             o.sessions_text, f"Frist {o.deadline_text}\n{o.price_text}"] for o in data.offers]
+    return [
+        style.heading("Tilbud som passer"),
+        style.para("Kurstilbudene gruppene over er matchet mot.", s.small_keep),
+        style.data_table(["Tilbud", "Tilbyder og studiepoeng", "Format, sted og periode", "Samlinger",
+                          "Søknad og pris"], rows, [0.2, 0.21, 0.22, 0.21, 0.16], bold_first=True),
+    ]
+
+
+def build(data: HandoutData, printed_at: dt.datetime | None = None) -> bytes:
+    """The handout as PDF bytes (pure: no database, no Qt)."""
+    return style.build_pdf(story(data), info(data, printed_at), data.letterhead)
+
+
+__all__ = ["PRIMARY_TEXT", "SECONDARY_TEXT", "HandoutData", "Scope", "build", "load", "resolve_scope"]

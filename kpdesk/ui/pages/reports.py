@@ -1,0 +1,604 @@
+"""Utskrifter: pick a report and its scope, preview the PDF, save it or print it.
+
+The page only turns the pickers into a ``kpdesk.reports.requests.ReportRequest``; loading,
+checking and building happen in ``kpdesk.reports`` on the database worker (one thread, so
+ReportLab never builds two reports at once), and the finished PDF is written to a temporary file
+the preview (QtPdf's ``QPdfView``) shows. "Lagre PDF …" writes the same bytes atomically where
+the coordinator chooses; "Skriv ut …" renders the pages as images on QtPdf's own render thread
+and paints them on the printer chosen in the system print dialog, page by page, so the window
+stays responsive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QObject, QRect, QSettings, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QPageLayout, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpdesk.norsk import format_date, parse_date
+from kpdesk.ui import alerts
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.operations import Cancelled, Handle, Task
+from kpdesk.ui.pages.base import Page
+
+try:  # QtPdf ships in PySide6-Addons; without it the page still builds and saves PDFs
+    from PySide6.QtPdf import QPdfDocument, QPdfPageRenderer
+    from PySide6.QtPdfWidgets import QPdfView
+
+    HAVE_QTPDF = True
+except ImportError:  # pragma: no cover - depends on the installation
+    HAVE_QTPDF = False
+
+MAX_PRINT_DPI = 300
+SETTINGS_FOLDER = "reports/folder"
+
+
+@dataclass(frozen=True)
+class Preview:
+    path: Path  # the temporary file the preview shows
+    data: bytes
+    description: str
+    file_name: str
+    pages: int
+
+
+class PdfPrintJob(QObject):
+    """Prints a QPdfDocument's pages as images, one at a time, rendered off the GUI thread."""
+
+    progressed = Signal(int, int)
+    finished = Signal(int)
+    """How many pages were printed."""
+    failed = Signal(str)
+
+    def __init__(self, document: Any, printer: QPrinter, first: int, last: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document, self.printer = document, printer
+        self.pages = list(range(first, last + 1))
+        self.painter = QPainter()
+        self.renderer = QPdfPageRenderer(self)
+        self.renderer.setDocument(document)
+        self.renderer.setRenderMode(QPdfPageRenderer.RenderMode.MultiThreaded)
+        self.renderer.pageRendered.connect(self._rendered)
+        self._index = 0
+        self._request: int | None = None
+
+    def start(self) -> None:
+        if not self.pages:
+            self.finished.emit(0)
+            return
+        if not self.painter.begin(self.printer):
+            self.failed.emit(self.tr("Skriveren kunne ikke startes."))
+            return
+        self._next()
+
+    def _next(self) -> None:
+        page = self.pages[self._index]
+        dpi = min(self.printer.resolution(), MAX_PRINT_DPI)
+        points = self.document.pagePointSize(page)
+        size = QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
+        self._request = self.renderer.requestPage(page, size)
+
+    def _rendered(self, page: int, _size: QSize, image: Any, _options: Any, request: int) -> None:
+        if request != self._request:
+            return
+        if self._index:
+            self.printer.newPage()
+        area = self.painter.viewport()
+        scale = min(area.width() / image.width(), area.height() / image.height())
+        width, height = round(image.width() * scale), round(image.height() * scale)
+        target = QRect(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2, width, height)
+        self.painter.drawImage(target, image)
+        self._index += 1
+        self.progressed.emit(self._index, len(self.pages))
+        if self._index < len(self.pages):
+            self._next()
+        else:
+            self.painter.end()
+            self.finished.emit(len(self.pages))
+
+
+class ReportsPage(Page):
+    """The Utskrifter section."""
+
+    preview_ready = Signal()
+    """A new preview is on screen."""
+    saved = Signal(str)
+    """A PDF was saved to this path."""
+    printed = Signal(int)
+    """This many pages went to the printer."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        tr = self.tr
+        self.title = tr("Utskrifter")
+        self.choices: Any = None
+        self.preview: Preview | None = None
+        self._handle: Handle | None = None
+        self._serial = 0
+        self._temp = tempfile.TemporaryDirectory(prefix="kpdesk-utskrift-")
+        self._employers: dict[str, str] = {}
+        self._offers: dict[str, str] = {}
+        self.print_job: PdfPrintJob | None = None
+
+        self.kind = QComboBox()
+        self.kind.setObjectName("reportKind")
+        from kpdesk.reports.requests import KINDS
+
+        for key, label in KINDS:
+            self.kind.addItem(tr(label), key)
+        # One form per report, in the order of KINDS; only the chosen one is shown (and takes room).
+        self.forms = [self._employer_form(), self._offer_form(), self._handout_form(), self._schedule_form(),
+                      self._door_form()]
+        self.as_of_label = QLabel(tr("Per dato"))
+        self.as_of_edit = QLineEdit(format_date(dt.date.today()))
+        self.as_of_edit.setObjectName("asOfEdit")
+        self.as_of_edit.setToolTip(tr("Referansedato for matchingen: tilbud som er slutt eller har passert "
+                                      "søknadsfristen, tas ikke med"))
+        as_of_row = QHBoxLayout()
+        as_of_row.addWidget(self.as_of_label)
+        as_of_row.addWidget(self.as_of_edit, 1)
+
+        self.preview_button = QPushButton(tr("Lag forhåndsvisning"))
+        self.preview_button.setObjectName("previewButton")
+        self.preview_button.setDefault(True)
+        self.preview_button.clicked.connect(self.make_preview)
+        self.cancel_button = QPushButton(tr("Avbryt"))
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setVisible(False)
+        self.status = QLabel(tr("Velg utskrift og hva den skal gjelde, og trykk «Lag forhåndsvisning»."))
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.save_button = QPushButton(tr("Lagre PDF …"))
+        self.save_button.setObjectName("saveButton")
+        self.save_button.clicked.connect(self.save_pdf)
+        self.print_button = QPushButton(tr("Skriv ut …"))
+        self.print_button.setObjectName("printButton")
+        self.print_button.clicked.connect(self.print_pdf)
+
+        controls = QWidget()
+        controls.setObjectName("reportControls")
+        controls.setFixedWidth(360)
+        column = QVBoxLayout(controls)
+        column.setContentsMargins(0, 0, 6, 0)
+        column.addWidget(QLabel(tr("Utskrift")))
+        column.addWidget(self.kind)
+        for form in self.forms:
+            column.addWidget(form)
+        column.addLayout(as_of_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.preview_button, 1)
+        buttons.addWidget(self.cancel_button)
+        column.addLayout(buttons)
+        column.addWidget(self.progress)
+        column.addWidget(self.status)
+        output = QHBoxLayout()
+        output.addWidget(self.save_button)
+        output.addWidget(self.print_button)
+        column.addLayout(output)
+        column.addStretch(1)
+
+        if HAVE_QTPDF:
+            self.document = QPdfDocument(self)
+            self.viewer: QWidget = QPdfView()
+            self.viewer.setPageMode(QPdfView.PageMode.MultiPage)
+            self.viewer.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.viewer.setDocument(self.document)
+        else:  # pragma: no cover
+            self.document = None
+            self.viewer = QLabel(tr("Forhåndsvisning krever QtPdf (PySide6-Addons). PDF-en kan likevel lagres."))
+            self.viewer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.viewer.setObjectName("pdfView")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(controls)
+        layout.addWidget(self.viewer, 1)
+
+        # The Matching page's latest run is reused while nothing it depends on has changed since.
+        from kpdesk.ui.matching_runner import MatchingRunner
+
+        self._run: Any = None
+        self.matching = MatchingRunner.of(context)
+        self.matching.finished.connect(self._matching_finished)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        context.data_changed.connect(self._data_changed)
+        self._kind_changed()
+        self._set_busy(False)
+
+    # ------------------------------------------------------------ the scope forms
+
+    def _employer_form(self) -> QWidget:
+        self.employer_edit = QLineEdit()
+        self.employer_edit.setObjectName("employerEdit")
+        self.employer_edit.setPlaceholderText(self.tr("Navn eller organisasjonsnummer"))
+        self.employer_edit.setCompleter(self._completer())
+        return self._form([(self.tr("Arbeidsgiver"), self.employer_edit)],
+                          self.tr("Åpne behov for arbeidsgiveren, med de beste kurstilbudene og hvorfor."))
+
+    def _offer_form(self) -> QWidget:
+        self.offer_edit = QLineEdit()
+        self.offer_edit.setObjectName("offerEdit")
+        self.offer_edit.setPlaceholderText(self.tr("Referanse eller tittel"))
+        self.offer_edit.setCompleter(self._completer())
+        return self._form([(self.tr("Kurstilbud"), self.offer_edit)],
+                          self.tr("Tilbudet med arbeidsgiverne og behovene som er interessert, og hvor mange "
+                                  "som mangler til oppstart."))
+
+    def _handout_form(self) -> QWidget:
+        self.region_box = QComboBox()
+        self.region_box.setObjectName("regionBox")
+        self.region_box.addItem(self.tr("Velg kommuner selv"), "")
+        self.region_box.currentIndexChanged.connect(self._region_chosen)
+        self.municipality_list = QListWidget()
+        self.municipality_list.setObjectName("municipalityList")
+        self.municipality_list.setMinimumHeight(180)
+        self.municipality_list.itemChanged.connect(self._municipality_toggled)
+        return self._form([(self.tr("Region"), self.region_box), (self.tr("Kommuner"), self.municipality_list)],
+                          self.tr("Anonymt: ingen kontaktpersoner, tall under 3 vises som «<3», og bare "
+                                  "arbeidsgivere som har sagt ja, er navngitt. Ingen kommuner valgt: alle."))
+
+    def _schedule_form(self) -> QWidget:
+        year, week, _ = dt.date.today().isocalendar()
+        self.week_edit = QLineEdit(f"{year}-W{week:02d}")
+        self.week_edit.setObjectName("weekEdit")
+        previous, following = QPushButton("◀"), QPushButton("▶")
+        previous.setObjectName("previousWeek")
+        following.setObjectName("nextWeek")
+        previous.setToolTip(self.tr("Forrige uke"))
+        following.setToolTip(self.tr("Neste uke"))
+        for button in (previous, following):
+            button.setFixedWidth(32)
+        previous.clicked.connect(lambda: self._shift_week(-1))
+        following.clicked.connect(lambda: self._shift_week(1))
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(previous)
+        line.addWidget(self.week_edit, 1)
+        line.addWidget(following)
+        self.room_box = QComboBox()
+        self.room_box.setObjectName("roomBox")
+        self.weekend_box = QCheckBox(self.tr("Ta med lørdag og søndag"))
+        self.weekend_box.setObjectName("weekendBox")
+        return self._form([(self.tr("Uke"), row), (self.tr("Rom"), self.room_box), ("", self.weekend_box)],
+                          self.tr("A4 liggende: dagene som kolonner, rommene som rader (ett rom: dagene som rader)."))
+
+    def _door_form(self) -> QWidget:
+        self.door_room_box = QComboBox()
+        self.door_room_box.setObjectName("doorRoomBox")
+        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit.setObjectName("dateEdit")
+        self.date_edit.setDisplayFormat("dd.MM.yyyy")
+        self.date_edit.setCalendarPopup(True)
+        return self._form([(self.tr("Rom"), self.door_room_box), (self.tr("Dag"), self.date_edit)],
+                          self.tr("Ett A4-ark til døren: rommet, dagen og bookingene med stor skrift."))
+
+    def _form(self, rows: list[tuple[str, QWidget]], hint: str) -> QWidget:
+        widget = QWidget()
+        form = QFormLayout(widget)
+        form.setContentsMargins(0, 6, 0, 6)
+        for label, field in rows:
+            form.addRow(label, field)
+        text = QLabel(hint)
+        text.setWordWrap(True)
+        text.setStyleSheet("color: palette(mid);")
+        form.addRow(text)
+        return widget
+
+    def _completer(self) -> QCompleter:
+        completer = QCompleter(QStringListModel(self), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setMaxVisibleItems(12)
+        return completer
+
+    def _kind_changed(self) -> None:
+        from kpdesk.reports.requests import USES_AS_OF
+
+        current = max(self.kind.currentIndex(), 0)
+        for index, form in enumerate(self.forms):
+            form.setVisible(index == current)
+        uses = self.current_kind() in USES_AS_OF
+        self.as_of_label.setVisible(uses)
+        self.as_of_edit.setVisible(uses)
+
+    def current_kind(self) -> str:
+        return str(self.kind.currentData() or "matching")
+
+    def _shift_week(self, weeks: int) -> None:
+        from kpdesk.booking.week import parse_week, shift_week
+        from kpdesk.errors import UserError
+
+        try:
+            year, week = parse_week(self.week_edit.text())
+        except UserError:
+            year, week, _ = dt.date.today().isocalendar()
+        year, week = shift_week(year, week, weeks)
+        self.week_edit.setText(f"{year}-W{week:02d}")
+
+    def _region_chosen(self) -> None:
+        name = self.region_box.currentData()
+        if self.choices is None or not name:
+            return
+        members = set(self.choices.regions.get(name, ()))
+        self.municipality_list.blockSignals(True)
+        for row in range(self.municipality_list.count()):
+            item = self.municipality_list.item(row)
+            checked = item.data(Qt.ItemDataRole.UserRole) in members
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.municipality_list.blockSignals(False)
+
+    def _municipality_toggled(self, _item: QListWidgetItem) -> None:
+        name = self.region_box.currentData()
+        if name and self.choices is not None and set(self.checked_municipalities()) != set(
+                self.choices.regions.get(name, ())):
+            self.region_box.blockSignals(True)
+            self.region_box.setCurrentIndex(0)
+            self.region_box.blockSignals(False)
+
+    def checked_municipalities(self) -> list[str]:
+        return [self.municipality_list.item(row).data(Qt.ItemDataRole.UserRole)
+                for row in range(self.municipality_list.count())
+                if self.municipality_list.item(row).checkState() == Qt.CheckState.Checked]
+
+    # ------------------------------------------------------------ choices
+
+    def load(self) -> None:
+        from kpdesk.reports.requests import load_choices
+
+        self.context.query(load_choices, self._show_choices)
+
+    def _matching_finished(self, run: Any) -> None:
+        self._run = run
+
+    def _data_changed(self, kind: str) -> None:
+        if kind != "centre_profile":  # any change to the register may change the matching
+            self._run = None
+        if kind in ("employer", "offer", "room", "provider", "region"):
+            self.reload()
+
+    def _show_choices(self, choices: Any) -> None:
+        self.choices = choices
+        self._employers = dict(choices.employers)
+        self._offers = dict(choices.offers)
+        self.employer_edit.completer().model().setStringList([label for label, _org in choices.employers])
+        self.offer_edit.completer().model().setStringList([label for label, _ref in choices.offers])
+        checked = set(self.checked_municipalities())
+        self.municipality_list.blockSignals(True)
+        self.municipality_list.clear()
+        for label, number in choices.municipalities:
+            item = QListWidgetItem(label, self.municipality_list)
+            item.setData(Qt.ItemDataRole.UserRole, number)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if number in checked else Qt.CheckState.Unchecked)
+        self.municipality_list.blockSignals(False)
+        region = self.region_box.currentData()
+        self.region_box.blockSignals(True)
+        self.region_box.clear()
+        self.region_box.addItem(self.tr("Velg kommuner selv"), "")
+        for name in choices.regions:
+            self.region_box.addItem(name, name)
+        self.region_box.setCurrentIndex(max(self.region_box.findData(region), 0))
+        self.region_box.blockSignals(False)
+        for box, first in ((self.room_box, self.tr("Alle rom")), (self.door_room_box, None)):
+            current = box.currentData()
+            box.clear()
+            if first:
+                box.addItem(first, "")
+            for name in choices.rooms:
+                box.addItem(name, name)
+            box.setCurrentIndex(max(box.findData(current), 0))
+
+    # ------------------------------------------------------------ building
+
+    def request(self) -> Any:
+        """The ReportRequest the pickers describe (ValueError for a date that does not parse)."""
+        from kpdesk.reports.requests import USES_AS_OF, ReportRequest
+
+        kind = self.current_kind()
+        as_of = parse_date(self.as_of_edit.text()) if kind in USES_AS_OF else None
+        employer = self.employer_edit.text().strip()
+        employer = self._employers.get(employer, employer)
+        if not re.fullmatch(r"[\d\s]{9,11}", employer):  # a name typed without choosing from the list
+            typed = employer.casefold()
+            matches = [org for label, org in self._employers.items() if label.casefold().startswith(typed)]
+            employer = matches[0] if len(matches) == 1 else employer
+        offer = self.offer_edit.text().strip()
+        offer = self._offers.get(offer, offer.split(" ", 1)[0] if offer else "")
+        region = self.region_box.currentData() or ""
+        municipalities = () if region else tuple(self.checked_municipalities())
+        room_box = self.door_room_box if kind == "doorsign" else self.room_box
+        return ReportRequest(kind, employer=employer, offer=offer, municipalities=municipalities, region=region,
+                             week=self.week_edit.text().strip(), room=room_box.currentData() or "",
+                             weekend=self.weekend_box.isChecked(), day=self.date_edit.date().toPython(),
+                             as_of=as_of)
+
+    def make_preview(self) -> None:
+        if self.context.store is None or self.is_busy():
+            return
+        try:
+            request = self.request()
+        except ValueError as exc:
+            alerts.error(self, self.tr("Ugyldig dato"), str(exc))
+            return
+        store = self.context.store
+        run = self._run if self._run is not None and request.as_of == getattr(self._run, "as_of", None) else None
+        self._serial += 1
+        target = Path(self._temp.name) / f"forhandsvisning-{self._serial}.pdf"
+        reading, matching, building = self.tr("Henter data …"), self.tr("Matcher …"), self.tr("Lager PDF …")
+
+        def work(task: Task) -> Preview:
+            from kpdesk.reports.requests import load_report
+            from kpdesk.reports.style import write_pdf
+
+            def progress(done: int, total: int) -> None:
+                task.check_cancelled()
+                task.progress(done, total, matching)
+
+            task.progress(0, 0, reading)
+            with store.session() as session:
+                loaded = load_report(session, request, progress, run)
+            task.check_cancelled()
+            task.progress(0, 0, building)
+            data = loaded.build()
+            task.check_cancelled()
+            write_pdf(target, data)
+            pages = len(re.findall(rb"/Type /Page[^s]", data))
+            return Preview(target, data, loaded.description, loaded.file_name, pages)
+
+        self._set_busy(True)
+        self.status.setText(reading)
+        self._handle = self.context.runner.submit(work, self._show_preview, self._failed, self._progressed)
+        self._handle.finished.connect(lambda: self._set_busy(False))
+
+    def is_busy(self) -> bool:
+        return self._handle is not None and not self._handle.done
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self.status.setText(self.tr("Avbrutt."))
+
+    def _progressed(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 0))
+        self.progress.setValue(done)
+        if text:
+            self.status.setText(text)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.preview_button.setEnabled(not busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, 0)
+        has_pdf = self.preview is not None and not busy
+        self.save_button.setEnabled(has_pdf)
+        self.print_button.setEnabled(has_pdf and HAVE_QTPDF and self.print_job is None)
+
+    def _show_preview(self, preview: Preview) -> None:
+        old = self.preview
+        self.preview = preview
+        if self.document is not None:
+            self.document.close()
+            self.document.load(str(preview.path))
+        if old is not None and old.path != preview.path:
+            old.path.unlink(missing_ok=True)
+        self.status.setText(self.tr("Forhåndsvisning av {what}: {pages} sider.").format(
+            what=preview.description, pages=preview.pages) if preview.pages != 1 else
+            self.tr("Forhåndsvisning av {what}: 1 side.").format(what=preview.description))
+        self._set_busy(False)
+        self.preview_ready.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, Cancelled):
+            return
+        self.status.setText(self.tr("Utskriften kunne ikke lages."))
+        alerts.show_exception(self, exc)
+
+    # ------------------------------------------------------------ save and print
+
+    def save_pdf(self) -> None:
+        preview = self.preview
+        if preview is None:
+            return
+        settings = QSettings()
+        folder = Path(str(settings.value(SETTINGS_FOLDER, "") or Path.home()))
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Lagre PDF"), str(folder / preview.file_name),
+                                                    self.tr("PDF-filer (*.pdf)"))
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        settings.setValue(SETTINGS_FOLDER, str(Path(path).parent))
+
+        def work(_task: Task) -> str:
+            from kpdesk.reports.style import write_pdf
+
+            return str(write_pdf(path, preview.data))
+
+        def done(saved: str) -> None:
+            self.status.setText(self.tr("Lagret {path}.").format(path=saved))
+            self.context.status_message.emit(self.tr("Lagret {path}.").format(path=saved))
+            self.saved.emit(saved)
+
+        self.context.runner.submit(work, done, lambda exc: alerts.show_exception(self, exc))
+
+    def print_pdf(self) -> None:
+        if self.preview is None or self.document is None or self.print_job is not None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.preview.file_name)
+        size = self.document.pagePointSize(0)
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape if size.width() > size.height()
+                                   else QPageLayout.Orientation.Portrait)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(self.tr("Skriv ut"))
+        dialog.setMinMax(1, self.document.pageCount())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> PdfPrintJob:
+        """Send the previewed pages (the printer's page range, or all) to ``printer``."""
+        assert self.document is not None
+        count = self.document.pageCount()
+        first, last = printer.fromPage(), printer.toPage()
+        if first <= 0 or last <= 0:
+            first, last = 1, count
+        job = PdfPrintJob(self.document, printer, first - 1, min(last, count) - 1, self)
+        self.print_job = job
+        self.progress.setVisible(True)
+        self.progress.setRange(0, last - first + 1)
+        self.print_button.setEnabled(False)
+        job.progressed.connect(lambda done, total: (self.progress.setValue(done),
+                                                    self.status.setText(self.tr("Skriver ut side {done} av {total} …")
+                                                                        .format(done=done, total=total))))
+        job.finished.connect(self._printed)
+        job.failed.connect(self._print_failed)
+        job.start()
+        return job
+
+    def _printed(self, pages: int) -> None:
+        self.print_job = None
+        self.progress.setVisible(False)
+        self.status.setText(self.tr("Sendt {pages} sider til skriveren.").format(pages=pages))
+        self._set_busy(self.is_busy())
+        self.printed.emit(pages)
+
+    def _print_failed(self, message: str) -> None:
+        self.print_job = None
+        self.progress.setVisible(False)
+        self._set_busy(self.is_busy())
+        alerts.error(self, self.tr("Utskrift"), message)
+
+    def status_text(self) -> str:
+        return self.status.text() if self.preview is not None else ""

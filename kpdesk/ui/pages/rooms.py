@@ -1,0 +1,295 @@
+"""Rom: the meeting place's rooms, their capacity, equipment and opening hours; the equipment list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from kpdesk.listing import Column
+from kpdesk.norsk import format_time
+from kpdesk.ui import alerts
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.forms import FieldSpec
+from kpdesk.ui.pages.record_page import RecordPage
+from kpdesk.ui.record_actions import RecordService
+from kpdesk.ui.undo import ActionCommand
+
+
+def rooms_call(name: str) -> Callable[..., Any]:
+    """``kpdesk.rooms.<name>``, imported on first call (after the window's first paint)."""
+
+    def call(*args: Any) -> Any:
+        from kpdesk import rooms
+
+        return getattr(rooms, name)(*args)
+
+    return call
+
+
+def hours_text(row: Any) -> str:
+    return f"kl. {format_time(row.opens_at)}–{format_time(row.closes_at)}"
+
+
+class RoomsPage(RecordPage):
+    def __init__(self, context: AppContext) -> None:
+        tr = self.tr
+        self.title = tr("Rom")
+        self.noun_plural = tr("rom")
+        self.new_text = tr("Nytt rom")
+        self.new_tooltip = tr("Registrer et nytt rom (Ctrl+N)")
+        self.equipment_names: list[str] = []
+        columns: list[Column[Any]] = [
+            Column("name", tr("Rom"), lambda r: r.name),
+            Column("capacity", tr("Plasser"), lambda r: str(r.capacity), sort_value=lambda r: r.capacity,
+                   align_right=True),
+            Column("hours", tr("Åpningstid"), hours_text, sort_value=lambda r: (r.opens_at, r.closes_at),
+                   searchable=False),
+            Column("bookings", tr("Bookinger"), lambda r: str(r.bookings), sort_value=lambda r: r.bookings,
+                   align_right=True, searchable=False),
+            Column("equipment", tr("Utstyr"), lambda r: ", ".join(r.equipment)),
+        ]
+        specs = [
+            FieldSpec("name", tr("Navn")),
+            FieldSpec("capacity", tr("Plasser"), placeholder=tr("hvor mange rommet har plass til")),
+            FieldSpec("equipment", tr("Utstyr"), kind="multi"),
+            FieldSpec("opens_at", tr("Åpner"), placeholder="08.00"),
+            FieldSpec("closes_at", tr("Stenger"), placeholder="16.00"),
+            FieldSpec("notes", tr("Notater"), kind="text"),
+        ]
+        service = RecordService("room", save=rooms_call("save_room"), delete=rooms_call("delete_room"),
+                                restore=rooms_call("restore_room"))
+        self.equipment_button = QPushButton(tr("Rediger utstyrsliste …"))
+        self.equipment_button.setObjectName("equipmentListButton")
+        self.equipment_button.setToolTip(tr("Legg til, gi nytt navn til eller fjern utstyr rommene kan ha"))
+        super().__init__(context, columns, [], specs, service)
+        self.equipment_button.clicked.connect(self.edit_equipment_list)
+
+    def entity_kinds(self) -> set[str]:
+        return {"room", "booking", "equipment"}
+
+    def fetch(self, session: Any) -> list[Any]:
+        from kpdesk.rooms import list_rooms
+
+        return list_rooms(session)
+
+    def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
+        from kpdesk.rooms import list_equipment
+
+        return [e.name for e in list_equipment(session)]
+
+    def use_extra(self, extra: Any) -> None:
+        self.set_equipment_choices(extra)
+
+    def set_equipment_choices(self, names: list[str]) -> None:
+        """Rebuild the equipment checkboxes from the list, keeping what is ticked."""
+        if names == self.equipment_names:
+            return
+        self.equipment_names = list(names)
+        box = self.form.editors["equipment"]
+        grid = box.layout()
+        assert isinstance(grid, QGridLayout)
+        ticked = {str(c.property("stored")) for c in box.findChildren(QCheckBox) if c.isChecked()}
+        for check in box.findChildren(QCheckBox):
+            grid.removeWidget(check)
+            check.setParent(None)
+        for number, name in enumerate(names):
+            check = QCheckBox(name)
+            check.setProperty("stored", name)
+            check.setObjectName(f"choice_{name}")
+            check.setChecked(name in ticked)
+            check.toggled.connect(lambda *_a: self.form._on_edit("equipment"))
+            grid.addWidget(check, number // 2, number % 2)
+        if not self.form.is_dirty():
+            self.form.mark_saved()
+
+    def extra_detail_widgets(self) -> list[QWidget]:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addStretch(1)
+        line.addWidget(self.equipment_button)
+        return [row]
+
+    def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
+        from kpdesk.rooms import validate_room
+
+        return validate_room(raw)
+
+    def raw_of(self, row: Any) -> dict[str, str]:
+        return {"name": row.name, "capacity": str(row.capacity), "equipment": ",".join(row.equipment),
+                "opens_at": format_time(row.opens_at), "closes_at": format_time(row.closes_at), "notes": row.notes}
+
+    def defaults(self) -> dict[str, str]:
+        return {"opens_at": "08.00", "closes_at": "16.00"}
+
+    def delete_question(self, row: Any) -> str:
+        return self.tr("Slette rommet «{name}»? Du kan angre med Ctrl+Z.").format(name=row.name)
+
+    def edit_equipment_list(self) -> None:
+        EquipmentDialog(self.context, self).exec()
+
+
+class EquipmentDialog(QDialog):
+    """The equipment list: add, rename, remove; each step undoable with Ctrl+Z."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.rows: list[Any] = []
+        self.setWindowTitle(self.tr("Utstyrsliste"))
+        self.setMinimumSize(460, 380)
+        self.list = QListWidget()
+        self.list.setObjectName("equipmentList")
+        self.list.currentRowChanged.connect(self._current_changed)
+        self.name = QLineEdit()
+        self.name.setObjectName("equipmentName")
+        self.name.setPlaceholderText(self.tr("navn på utstyret, for eksempel dokumentkamera"))
+        self.add_button = QPushButton(self.tr("Legg til"))
+        self.add_button.setObjectName("addEquipment")
+        self.add_button.setDefault(True)
+        self.add_button.clicked.connect(self.add)
+        self.rename_button = QPushButton(self.tr("Gi nytt navn"))
+        self.rename_button.setObjectName("renameEquipment")
+        self.rename_button.clicked.connect(self.rename)
+        self.remove_button = QPushButton(self.tr("Fjern …"))
+        self.remove_button.setObjectName("removeEquipment")
+        self.remove_button.clicked.connect(self.remove)
+        close = QPushButton(self.tr("Lukk"))
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addWidget(self.name, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.rename_button)
+        row.addWidget(self.remove_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel(self.tr("Endringene kan angres med Ctrl+Z.")), 1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+        layout.addLayout(bottom)
+        self._select_name: str | None = None
+        self.reload()
+
+    def reload(self) -> None:
+        from kpdesk.rooms import list_equipment
+
+        self.context.query(list_equipment, self._show)
+
+    def _show(self, rows: list[Any]) -> None:
+        if not isValid(self):  # closed and deleted before the answer came
+            return
+        self.rows = rows
+        self.list.clear()
+        for item in rows:
+            entry = QListWidgetItem(self.tr("{name}  ({rooms} rom, {bookings} bookinger)").format(
+                name=item.name, rooms=item.rooms, bookings=item.bookings))
+            self.list.addItem(entry)
+        wanted = self._select_name
+        self._select_name = None
+        number = next((n for n, r in enumerate(rows) if r.name == wanted), -1)
+        self.list.setCurrentRow(number)
+        self._current_changed(number)
+
+    def _current_changed(self, number: int) -> None:
+        chosen = 0 <= number < len(self.rows)
+        self.rename_button.setEnabled(chosen)
+        self.remove_button.setEnabled(chosen)
+        if chosen:
+            self.name.setText(self.rows[number].name)
+
+    def selected(self) -> Any:
+        number = self.list.currentRow()
+        return self.rows[number] if 0 <= number < len(self.rows) else None
+
+    def _write(self, work: Callable[[Any], Any]) -> Any:
+        result = self.context.run_now(work)
+        self.context.data_changed.emit("equipment")
+        return result
+
+    def _push(self, text: str, redo: Callable[[], None], undo: Callable[[], None], select: str | None) -> None:
+        def wrapped(action: Callable[[], None]) -> Callable[[], None]:
+            def run() -> None:
+                action()
+                self.reload()
+            return run
+
+        self.context.undo_stack.push(ActionCommand(text, wrapped(redo), wrapped(undo), self))
+        self._select_name = select
+        self.reload()
+
+    def add(self) -> None:
+        from kpdesk import rooms
+
+        name = self.name.text().strip()
+        try:
+            state = {"id": self._write(lambda s: rooms.add_equipment(s, name))}
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+
+        def undo() -> None:
+            state["snapshot"] = self._write(lambda s: rooms.remove_equipment(s, state["id"]))
+
+        def redo() -> None:
+            state["id"] = self._write(lambda s: rooms.restore_equipment(s, state["snapshot"]))
+
+        self._push(self.tr("nytt utstyr «{name}»").format(name=name), redo, undo, name)
+
+    def rename(self) -> None:
+        from kpdesk import rooms
+
+        row, name = self.selected(), self.name.text().strip()
+        if row is None or name == row.name:
+            return
+        old, equipment_id = row.name, row.id
+        try:
+            self._write(lambda s: rooms.rename_equipment(s, equipment_id, name))
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+        self._push(self.tr("nytt navn på «{name}»").format(name=old),
+                   lambda: self._write(lambda s: rooms.rename_equipment(s, equipment_id, name)),
+                   lambda: self._write(lambda s: rooms.rename_equipment(s, equipment_id, old)), name)
+
+    def remove(self) -> None:
+        from kpdesk import rooms
+
+        row = self.selected()
+        if row is None:
+            return
+        question = self.tr("Fjerne «{name}» fra utstyrslisten? {rooms} rom har det og {bookings} bookinger trenger "
+                           "det; de mister det. Du kan angre med Ctrl+Z.").format(
+            name=row.name, rooms=row.rooms, bookings=row.bookings)
+        if not alerts.question(self, self.tr("Fjern utstyr"), question, self.tr("Fjern")):
+            return
+        equipment_id = row.id
+        try:
+            state = {"snapshot": self._write(lambda s: rooms.remove_equipment(s, equipment_id))}
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+
+        def undo() -> None:
+            self._write(lambda s: rooms.restore_equipment(s, state["snapshot"]))
+
+        def redo() -> None:
+            state["snapshot"] = self._write(lambda s: rooms.remove_equipment(s, equipment_id))
+
+        self._push(self.tr("fjerning av «{name}»").format(name=row.name), redo, undo, None)
+        self.name.clear()

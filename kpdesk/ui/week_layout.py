@@ -1,0 +1,365 @@
+"""Where the parts of the week schedule go: lanes, booking boxes, headers. No painting here.
+
+A *lane* is one room on one day. Two arrangements:
+
+- ``ROWS`` (a week of several rooms): one row per room, the days side by side, time running
+  to the right. Thirty rooms read as thirty rows of the same height, and a free room shows as
+  an empty stretch of its row.
+- ``COLUMNS`` (one room's week, or the day view of all rooms): one column per day or per room,
+  time running down, the classic calendar page.
+
+Everything is in *content* coordinates (the whole schedule, as if nothing were scrolled); the
+widget subtracts the scroll offsets. Sticky headers: the top header scrolls only sideways, the
+left gutter only up and down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetrics
+
+ROWS, COLUMNS = "rows", "columns"
+SNAP_MINUTES = 15
+DEFAULT_FROM, DEFAULT_TO = 7, 22  # the hours always shown; a booking outside them widens the range
+MIN_HOUR_PX_ROWS = 12.0
+
+
+def holiday_text(name: str | None) -> str:
+    """'Andre pinsedag; Grunnlovsdag' -> 'Andre pinsedag / Grunnlovsdag'."""
+    return " / ".join(part.strip() for part in (name or "").split(";") if part.strip())
+
+
+def span_text(start: dt.datetime, end: dt.datetime) -> str:
+    """'09.00–11.30' (the end on another day gets its date)."""
+    if end.date() == start.date() or end == dt.datetime.combine(start.date() + dt.timedelta(days=1), dt.time(0)):
+        last = "24.00" if end.date() != start.date() else end.strftime("%H.%M")
+        return f"{start:%H.%M}–{last}"
+    return f"{start:%H.%M}–{end:%d.%m} {end:%H.%M}"
+
+
+@dataclass(slots=True)
+class Lane:
+    index: int
+    day: Any  # WeekDay
+    room: Any  # WeekRoom
+    rect: QRectF
+    column: int  # position across the lanes' own axis (room row, or column number)
+
+
+@dataclass(slots=True)
+class Box:
+    booking: Any  # WeekBooking
+    lane: int
+    rect: QRectF  # start to end
+    buffer: QRectF | None  # the exam's arrival time before the start
+    lines: list[str] = field(default_factory=list)  # texts already elided to fit (ROWS)
+    upright: str = ""  # ROWS, a narrow but tall box: the title turned to read upwards
+    text: str = ""  # wrapped text (COLUMNS)
+
+
+@dataclass(slots=True)
+class HeaderCell:
+    rect: QRectF
+    lines: tuple[str, ...]
+    holiday: str = ""
+    day: dt.date | None = None
+    room_id: int | None = None
+    today: bool = False
+
+
+@dataclass(slots=True)
+class Tick:
+    pos: float  # along the time axis, content coordinates
+    label: str
+
+
+class WeekLayout:
+    """Geometry of one schedule for one viewport size; rebuilt on resize, zoom or new data."""
+
+    def __init__(self, schedule: Any, width: int, height: int, metrics: QFontMetrics, *,
+                 day: dt.date | None = None, zoom: float = 1.0, today: dt.date | None = None,
+                 places: str = "{n} plasser") -> None:
+        self.schedule = schedule
+        self.days = [d for d in schedule.days if day is None or d.date == day]
+        self.rooms = list(schedule.rooms)
+        self.day_view = day is not None
+        self.orientation = ROWS if day is None and len(self.rooms) > 1 else COLUMNS
+        self.metrics = metrics
+        fh = metrics.height()
+        self.line_height = fh
+        self._min_text_width = 6 * metrics.averageCharWidth()
+        self._parts = self._all_parts()
+        self.hour_from, self.hour_to = self._hours()
+        hours = self.hour_to - self.hour_from
+        today = today or dt.date.today()
+        self.lanes: list[Lane] = []
+        self.headers: list[HeaderCell] = []
+        self.gutter_cells: list[HeaderCell] = []
+        self.ticks: list[Tick] = []
+
+        if self.orientation == ROWS:
+            widest = max((metrics.horizontalAdvance(r.name) for r in self.rooms), default=80) * 1.12  # bold
+            self.gutter = float(min(max(widest + 18, 110), 220))
+            self.tick_height = float(fh + 6)
+            self.header = float(2 * fh + 10) + self.tick_height
+            fit = (width - self.gutter) / max(len(self.days) * hours, 1)
+            self.hour_px = max(MIN_HOUR_PX_ROWS, fit) * zoom
+            self.day_size = self.hour_px * hours
+            row = (height - self.header) / max(len(self.rooms), 1)
+            self.row_size = float(min(max(row, 2.4 * fh + 6), 10 * fh))
+            self.width = self.gutter + self.day_size * len(self.days)
+            self.height = self.header + self.row_size * len(self.rooms)
+            for d_index, day_ in enumerate(self.days):
+                x = self.gutter + d_index * self.day_size
+                for r_index, room in enumerate(self.rooms):
+                    rect = QRectF(x, self.header + r_index * self.row_size, self.day_size, self.row_size)
+                    self.lanes.append(Lane(len(self.lanes), day_, room, rect, r_index))
+                self.headers.append(HeaderCell(QRectF(x, 0, self.day_size, self.header - self.tick_height),
+                                               (self._day_title(day_),), holiday_text(day_.holiday), day_.date,
+                                               today=day_.date == today))
+                step = 1 if self.hour_px >= 30 else 2 if self.hour_px >= 15 else 3
+                label_width = metrics.horizontalAdvance("00") + 4
+                for hour in range(self.hour_from, self.hour_to, step):
+                    pos = x + (hour - self.hour_from) * self.hour_px
+                    if pos + label_width < x + self.day_size:  # never into the next day's first label
+                        self.ticks.append(Tick(pos, f"{hour:02d}"))
+            for r_index, room in enumerate(self.rooms):
+                self.gutter_cells.append(HeaderCell(
+                    QRectF(0, self.header + r_index * self.row_size, self.gutter, self.row_size),
+                    (room.name, places.format(n=room.capacity)), room_id=room.id))
+        else:
+            self.gutter = float(metrics.horizontalAdvance("00.00") + 16)
+            self.tick_height = 0.0
+            self.header = float((3 if self.day_view else 2) * fh + 12)
+            pairs = [(d, r) for r in self.rooms for d in self.days] if self.day_view else \
+                [(d, r) for d in self.days for r in self.rooms[:1]]
+            lane_min = 13.0 * metrics.averageCharWidth() + 20
+            if self.day_view:  # room names wrap in the header, but not inside a word
+                words = [word for room in self.rooms for word in room.name.split()]
+                lane_min = max(lane_min, max((metrics.horizontalAdvance(w) for w in words), default=0) * 1.12 + 16)
+            self.row_size = float(max(lane_min, (width - self.gutter) / max(len(pairs), 1)))
+            fit = (height - self.header) / max(hours, 1)
+            self.hour_px = float(max(2.2 * fh, fit)) * zoom
+            self.day_size = self.hour_px * hours
+            self.width = self.gutter + self.row_size * len(pairs)
+            self.height = self.header + self.day_size
+            for column, (day_, room) in enumerate(pairs):
+                rect = QRectF(self.gutter + column * self.row_size, self.header, self.row_size, self.day_size)
+                self.lanes.append(Lane(len(self.lanes), day_, room, rect, column))
+                head = QRectF(rect.x(), 0, rect.width(), self.header)
+                if self.day_view:
+                    self.headers.append(HeaderCell(head, (room.name, places.format(n=room.capacity)),
+                                                   holiday_text(day_.holiday), day_.date, room.id))
+                else:
+                    self.headers.append(HeaderCell(head, (self._day_title(day_),), holiday_text(day_.holiday),
+                                                   day_.date, room.id, today=day_.date == today))
+            for hour in range(self.hour_from, self.hour_to + 1):
+                self.ticks.append(Tick(self.header + (hour - self.hour_from) * self.hour_px, f"{hour:02d}.00"))
+        self._lane_of = {(lane.day.date, lane.room.id): lane.index for lane in self.lanes}
+        self.boxes: list[Box] = []
+        self._place_boxes()
+        self.order = sorted(range(len(self.boxes)), key=lambda i: (self.boxes[i].booking.starts_at,
+                                                                   self.boxes[i].lane))
+
+    # ------------------------------------------------------------ building
+
+    @staticmethod
+    def _day_title(day: Any) -> str:
+        return f"{day.weekday} {day.date:%d.%m}"
+
+    def _all_parts(self) -> list[tuple[Any, dt.date, float, float, float]]:
+        """(booking, date, blocked-from minute, start minute, end minute) for each shown day a
+        booking touches (the shown days are consecutive), minutes counted from that day's midnight."""
+        days = self.days
+        if not days:
+            return []
+        base = dt.datetime.combine(days[0].date, dt.time(0))
+        last = len(days) - 1
+        room_ids = {room.id for room in self.rooms}
+        parts = []
+        for booking in self.schedule.bookings:
+            if booking.room_id not in room_ids:
+                continue
+            blocked = (booking.blocked_from - base).total_seconds() / 60
+            start = (booking.starts_at - base).total_seconds() / 60
+            end = (booking.ends_at - base).total_seconds() / 60
+            for index in range(max(int(blocked // 1440), 0), min(int((end - 0.001) // 1440), last) + 1):
+                offset = index * 1440.0
+                parts.append((booking, days[index].date, max(blocked - offset, 0.0), max(start - offset, 0.0),
+                              min(end - offset, 1440.0)))
+        return parts
+
+    def _hours(self) -> tuple[int, int]:
+        """The rooms' opening hours (07–22 without rooms), widened to every booking shown."""
+        if self.rooms:
+            low = min(r.opens_at.hour * 60.0 for r in self.rooms)
+            high = max(r.closes_at.hour * 60.0 + r.closes_at.minute for r in self.rooms)
+        else:
+            low, high = DEFAULT_FROM * 60.0, DEFAULT_TO * 60.0
+        for _booking, _date, blocked, _start, end in self._parts:
+            low, high = min(low, blocked), max(high, end)
+        return int(low // 60), int(min(math.ceil(high / 60), 24))
+
+    def _place_boxes(self) -> None:
+        per_lane: dict[int, list[tuple[float, float, float, Any]]] = {}
+        lane_of = self._lane_of
+        for booking, date, blocked, start, end in self._parts:
+            lane = lane_of.get((date, booking.room_id))
+            if lane is not None:
+                per_lane.setdefault(lane, []).append((blocked, start, end, booking))
+        for lane_index, entries in per_lane.items():
+            entries.sort(key=lambda e: (e[0], not e[3].active, -e[2]))
+            self._place_lane(self.lanes[lane_index], entries)
+
+    def _place_lane(self, lane: Lane, entries: list[tuple[float, float, float, Any]]) -> None:
+        """Side by side where bookings overlap (an override, or a cancelled date and its replacement)."""
+        cluster: list[tuple[int, tuple[float, float, float, Any]]] = []
+        column_ends: list[float] = []
+        cluster_end = -1.0
+        for entry in entries:
+            blocked, _start, end, _booking = entry
+            if cluster and blocked >= cluster_end:
+                self._finish_cluster(lane, cluster, len(column_ends))
+                cluster, column_ends = [], []
+            column = next((i for i, last in enumerate(column_ends) if last <= blocked), len(column_ends))
+            if column == len(column_ends):
+                column_ends.append(end)
+            else:
+                column_ends[column] = end
+            cluster.append((column, entry))
+            cluster_end = max(cluster_end, end) if len(cluster) > 1 else end
+        if cluster:
+            self._finish_cluster(lane, cluster, len(column_ends))
+
+    def _finish_cluster(self, lane: Lane, cluster: list[tuple[int, tuple[float, float, float, Any]]],
+                        columns: int) -> None:
+        rows = self.orientation == ROWS
+        across_start = lane.rect.y() if rows else lane.rect.x()
+        across = (lane.rect.height() if rows else lane.rect.width()) - 2.0
+        share = across / columns
+        for column, (blocked, start, end, booking) in cluster:
+            a = self._axis(lane, start)
+            b = max(self._axis(lane, end), a + 3.0)
+            c = across_start + 1.0 + column * share
+            size = max(share - 1.0, 2.0)
+            rect = QRectF(a, c, b - a, size) if rows else QRectF(c, a, size, b - a)
+            buffer = None
+            if blocked < start:
+                z = self._axis(lane, blocked)
+                buffer = QRectF(z, c, a - z, size) if rows else QRectF(c, z, size, a - z)
+            box = Box(booking, lane.index, rect, buffer)
+            self._texts(box)
+            self.boxes.append(box)
+
+    def _texts(self, box: Box) -> None:
+        booking = box.booking
+        if self.orientation == COLUMNS:
+            box.text = f"{span_text(booking.starts_at, booking.ends_at)}\n{booking.title}"
+            return
+        width = int(box.rect.width()) - 7
+        if width < self._min_text_width:
+            height = int(box.rect.height()) - 6
+            if box.rect.width() >= self.line_height + 4 and height >= 5 * self.line_height:
+                box.upright = self.metrics.elidedText(booking.title, Qt.TextElideMode.ElideRight, height)
+            return  # too narrow for words across; the tooltip and the day view tell
+        when = span_text(booking.starts_at, booking.ends_at)
+        fits = max(int((box.rect.height() - 2) // self.line_height), 1)
+        elide = self.metrics.elidedText
+        right = Qt.TextElideMode.ElideRight
+        box.lines = [elide(booking.title, right, width)]
+        if fits >= 2:
+            start = f"{booking.starts_at:%H.%M}"
+            if self.metrics.horizontalAdvance(when) <= width:
+                box.lines.append(when)
+            elif self.metrics.horizontalAdvance(start) <= width:
+                box.lines.append(start)
+
+    # ------------------------------------------------------------ time and position
+
+    def _axis(self, lane: Lane, minute: float) -> float:
+        """Content position along the time axis of ``minute`` after midnight."""
+        origin = lane.rect.x() if self.orientation == ROWS else lane.rect.y()
+        minute = min(max(minute, self.hour_from * 60.0), self.hour_to * 60.0)
+        return origin + (minute - self.hour_from * 60.0) * self.hour_px / 60.0
+
+    def position(self, lane: Lane, when: dt.datetime) -> float:
+        return self._axis(lane, (when - dt.datetime.combine(lane.day.date, dt.time(0))).total_seconds() / 60)
+
+    def minute_at(self, lane: Lane, point: QPointF) -> float:
+        """Minutes after midnight at ``point`` in ``lane`` (not snapped, clamped to the hours shown)."""
+        origin = lane.rect.x() if self.orientation == ROWS else lane.rect.y()
+        along = point.x() if self.orientation == ROWS else point.y()
+        minute = self.hour_from * 60.0 + (along - origin) * 60.0 / self.hour_px
+        return min(max(minute, self.hour_from * 60.0), self.hour_to * 60.0)
+
+    def time_at(self, lane: Lane, point: QPointF, *, up: bool = False) -> dt.datetime:
+        """The moment at ``point``, snapped down (or ``up``) to a quarter of an hour."""
+        minute = self.minute_at(lane, point)
+        snapped = (math.ceil if up else math.floor)(minute / SNAP_MINUTES) * SNAP_MINUTES
+        return dt.datetime.combine(lane.day.date, dt.time(0)) + dt.timedelta(minutes=snapped)
+
+    def span_rect(self, lane: Lane, start: dt.datetime, end: dt.datetime) -> QRectF:
+        a, b = self.position(lane, start), self.position(lane, end)
+        r = lane.rect
+        return QRectF(a, r.y(), b - a, r.height()) if self.orientation == ROWS else QRectF(r.x(), a, r.width(), b - a)
+
+    def closed_rects(self, lane: Lane) -> list[QRectF]:
+        """The parts of the lane outside the room's opening hours."""
+        room, r = lane.room, lane.rect
+        opens = self.position(lane, dt.datetime.combine(lane.day.date, room.opens_at))
+        closes = self.position(lane, dt.datetime.combine(lane.day.date, room.closes_at))
+        if self.orientation == ROWS:
+            parts = [QRectF(r.x(), r.y(), opens - r.x(), r.height()), QRectF(closes, r.y(), r.right() - closes,
+                                                                              r.height())]
+        else:
+            parts = [QRectF(r.x(), r.y(), r.width(), opens - r.y()), QRectF(r.x(), closes, r.width(),
+                                                                             r.bottom() - closes)]
+        return [p for p in parts if p.width() > 0 and p.height() > 0]
+
+    # ------------------------------------------------------------ hit tests (content coordinates)
+
+    def lane_at(self, point: QPointF) -> Lane | None:
+        if self.orientation == ROWS:
+            if point.x() < self.gutter or point.y() < self.header:
+                return None
+            d = int((point.x() - self.gutter) // self.day_size)
+            r = int((point.y() - self.header) // self.row_size)
+            if 0 <= d < len(self.days) and 0 <= r < len(self.rooms):
+                return self.lanes[d * len(self.rooms) + r]
+            return None
+        if point.y() < self.header or point.x() < self.gutter:
+            return None
+        c = int((point.x() - self.gutter) // self.row_size)
+        return self.lanes[c] if 0 <= c < len(self.lanes) and point.y() < self.header + self.day_size else None
+
+    def box_at(self, point: QPointF) -> int | None:
+        """Index of the box (its buffer included) under ``point``."""
+        for index in range(len(self.boxes) - 1, -1, -1):
+            box = self.boxes[index]
+            if box.rect.contains(point) or (box.buffer is not None and box.buffer.contains(point)):
+                return index
+        return None
+
+    def header_at(self, x: float) -> HeaderCell | None:
+        return next((h for h in self.headers if h.rect.left() <= x < h.rect.right()), None)
+
+    def gutter_at(self, y: float) -> HeaderCell | None:
+        return next((g for g in self.gutter_cells if g.rect.top() <= y < g.rect.bottom()), None)
+
+    def lane_for(self, room_id: int, date: dt.date) -> Lane | None:
+        index = self._lane_of.get((date, room_id))
+        return None if index is None else self.lanes[index]
+
+    def point_for(self, room_id: int, when: dt.datetime) -> QPointF | None:
+        """The content point of ``when`` in the middle of the room's lane that day."""
+        lane = self.lane_for(room_id, when.date())
+        if lane is None:
+            return None
+        along = self.position(lane, when)
+        centre = lane.rect.center()
+        return QPointF(along, centre.y()) if self.orientation == ROWS else QPointF(centre.x(), along)

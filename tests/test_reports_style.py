@@ -1,0 +1,278 @@
+"""The shared report style: fonts, page numbers, headers, tables, metadata, atomic writing, suppression."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import itertools
+import os
+from pathlib import Path
+
+import pypdf
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpdesk.errors import UserError
+from kpdesk.norsk import format_money
+from kpdesk.reports import style
+from kpdesk.reports.suppression import TOTAL, CrossTable, Partition, count_text
+
+SAMI = "æ ø å Æ Ø Å á š đ ŋ ŧ ï č ž Á Š Đ Ŋ Ŧ Č Ž"
+PRINTED = dt.datetime(2027, 1, 11, 14, 5)
+LETTERHEAD = style.Letterhead("Studiesenter Hábmer – Hamarøy", "Storgata 1\n8290 Skutvik", "75001122",
+                              "post@studiesenter.example.no", "https://studiesenter.example.no", "Ánde Đuŋŧa")
+
+
+def pages_text(data: bytes) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return [page.extract_text().replace("\u00a0", " ") for page in reader.pages]
+
+
+def build(story: list, **info: object) -> bytes:
+    return style.build_pdf(story, style.ReportInfo(title=str(info.pop("title", "Prøveutskrift")),
+                                                   printed_at=PRINTED, **info), LETTERHEAD)  # type: ignore[arg-type]
+
+
+def long_table(rows: int = 120) -> object:
+    return style.data_table(["Kolonne én", "Beløp"], [[f"Rad {i}", format_money(12500 + i)] for i in range(rows)],
+                            [0.7, 0.3], right=(1,))
+
+
+# ---------------------------------------------------------------- fonts and text
+
+def test_fonts_are_registered_once_and_cover_sami_letters() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    style.register_fonts()
+    style.register_fonts()
+    assert {style.FONT, style.FONT_BOLD} <= set(pdfmetrics.getRegisteredFontNames())
+    face = pdfmetrics.getFont(style.FONT).face
+    missing = [ch for ch in SAMI.replace(" ", "") if ord(ch) not in face.charWidths]
+    assert missing == []
+
+
+def test_font_and_licence_ship_in_resources() -> None:
+    from kpdesk.resources import resource_path
+
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
+        assert resource_path("fonts", name).is_file(), name
+    licence = resource_path("fonts", "LICENSE-DejaVu.txt").read_text(encoding="utf-8")
+    assert "Bitstream" in licence and "Arev" in licence
+
+
+def test_norwegian_and_sami_letters_survive_as_searchable_text() -> None:
+    data = build([style.para(f"Bokstaver: {SAMI}"), style.para("Aarborte – Hattfjelldal og Hábmer – Hamarøy")])
+    text = pages_text(data)[0]
+    assert SAMI in text
+    assert "Aarborte – Hattfjelldal" in text and "Hábmer – Hamarøy" in text
+    assert b"DejaVuSans" in data  # embedded (as a subset)
+
+
+def test_metadata_header_footer_and_dates() -> None:
+    data = build([style.para("Innhold")], title="Møteunderlag Træna", subtitle="Anonymt",
+                 date=dt.date(2027, 5, 19))
+    meta = pypdf.PdfReader(io.BytesIO(data)).metadata
+    assert meta.title == "Møteunderlag Træna"
+    assert meta.author == "Studiesenter Hábmer – Hamarøy"
+    assert meta.subject == "Anonymt"
+    text = pages_text(data)[0]
+    assert "Dato 19.05.2027 · uke 20, 2027" in text
+    assert "Utskrevet 11.01.2027 kl. 14.05" in text
+    assert "Side 1 av 1" in text
+    for part in ("Storgata 1, 8290 Skutvik", "tlf. 75 00 11 22", "post@studiesenter.example.no",
+                 "https://studiesenter.example.no"):
+        assert part in text
+
+
+def test_money_dates_and_markup_characters_print_as_written() -> None:
+    data = build([style.para(f"Pris {format_money(12500)}; færre enn 3: <3 & «sitat»")])
+    text = pages_text(data)[0]
+    assert "Pris 12 500 kr" in text
+    assert "<3 & «sitat»" in text
+
+
+# ---------------------------------------------------------------- pages and tables
+
+def test_page_x_of_y_and_header_row_repeated_on_every_page() -> None:
+    pages = pages_text(build([long_table()]))
+    assert len(pages) >= 3
+    for number, text in enumerate(pages, start=1):
+        assert f"Side {number} av {len(pages)}" in text
+        assert "Kolonne én" in text  # the table's header row on every page
+    assert "12 619 kr" in pages[-1]
+
+
+def test_landscape_pages_are_wider_than_tall() -> None:
+    reader = pypdf.PdfReader(io.BytesIO(build([style.para("Uke")], landscape=True)))
+    box = reader.pages[0].mediabox
+    assert box.width > box.height
+
+
+def test_a_heading_never_ends_a_page_alone() -> None:
+    # Filler that leaves room for the heading but hardly for anything after it.
+    from reportlab.platypus import Spacer
+
+    filler_height = style.content_height() - 95
+    for spare in (0, 20, 40, 60, 80):
+        story = [Spacer(1, filler_height - 60 + spare), style.heading("Overskriften"), long_table(40)]
+        pages = pages_text(build(story, title_block=False))
+        holder = next(i for i, text in enumerate(pages) if "Overskriften" in text)
+        assert "Rad 0" in pages[holder], f"heading alone at the bottom of page {holder + 1} (spare {spare})"
+
+
+def test_a_long_table_starts_under_its_heading_instead_of_on_a_new_page() -> None:
+    pages = pages_text(build([style.para("Innledning"), style.heading("Tabell"), long_table(120)]))
+    assert "Tabell" in pages[0] and "Rad 0" in pages[0]
+
+
+def test_wrap_breaks_at_spaces_then_dashes() -> None:
+    style.register_fonts()
+    lines = style.wrap("samlingsbasert, Rana\n23.08.2027–23.04.2029", style.FONT, 8.5, 90)
+    assert lines == ["samlingsbasert,", "Rana", "23.08.2027–", "23.04.2029"]
+    assert style.wrap("kort tekst", style.FONT, 8.5, 500) == ["kort tekst"]
+
+
+# ---------------------------------------------------------------- writing files
+
+def test_write_pdf_replaces_an_existing_file_whole(tmp_path: Path) -> None:
+    target = tmp_path / "rapport.pdf"
+    target.write_bytes(b"gammel")
+    data = build([style.para("Ny")])
+    style.write_pdf(target, data)
+    assert target.read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport.pdf"]
+
+
+def test_a_failing_build_leaves_no_file_and_an_existing_one_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "rapport.pdf"
+
+    def broken() -> bytes:
+        raise UserError("Noe mangler.")
+
+    with pytest.raises(UserError):
+        style.save_report(target, broken)
+    assert list(tmp_path.iterdir()) == []
+    target.write_bytes(b"gammel")
+    with pytest.raises(UserError):
+        style.save_report(target, broken)
+    assert target.read_bytes() == b"gammel"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport.pdf"]
+
+
+def test_a_failing_write_removes_its_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "rapport.pdf"
+    target.write_bytes(b"gammel")
+
+    def refuse(_src: object, _dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(UserError, match="Disken er full"):
+        style.write_pdf(target, build([style.para("Ny")]))
+    assert target.read_bytes() == b"gammel"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport.pdf"]
+
+
+def test_bad_targets_are_refused_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="er en mappe"):
+        style.check_output_path(tmp_path)
+    with pytest.raises(UserError, match="finnes ikke"):
+        style.check_output_path(tmp_path / "mangler" / "x.pdf")
+
+
+# ---------------------------------------------------------------- small-cell suppression
+
+def test_counts_print_as_ssb_does() -> None:
+    assert [count_text(v) for v in (0, 1, 2, 3, 12500)] == ["–", "<3", "<3", "3", "12\u00a0500"]
+    assert count_text(7, hidden=True) == ":"
+
+
+def test_a_single_small_cell_takes_a_rectangle_of_cells_with_it() -> None:
+    table = CrossTable.of(["Træna", "Rana"], ["C", "Q"], {(0, 0): 1, (0, 1): 5, (1, 0): 4, (1, 1): 7})
+    assert table.cell(0, 0) == "<3"
+    # Træna C could be 2 if Træna Q were 4, Rana C 3 and Rana Q 8: all three are hidden too.
+    assert [table.cell(0, 1), table.cell(1, 0), table.cell(1, 1)] == [":", ":", ":"]
+    assert [table.row_total(0), table.row_total(1), table.column_total(0), table.column_total(1)] == \
+        ["6", "11", "5", "12"]
+    assert table.grand_total == "17"
+    assert not table.unprotected
+
+
+def test_partition_hides_a_second_group_when_one_is_small() -> None:
+    persons = Partition.of([2, 10, 5, 7])
+    assert [persons.text(i) for i in range(4)] == ["<3", "10", ":", "7"]
+    assert persons.total_text == "24"
+    lone = Partition.of([2])
+    assert lone.text(0) == "<3" and lone.total_text == "<3"
+
+
+def _readings(table: CrossTable) -> dict[tuple[int, int], set[int]]:
+    """Brute force: every value each "<3" inner cell can have in a table that agrees with the print.
+
+    A "<3" count is 1 or 2, a ":" count 3 or more, "–" is 0 and a number is itself; every row,
+    column and the grand total must add up.
+    """
+    values = table.values
+    rows, columns = len(table.rows), len(table.columns)
+    hidden_cells = [(r, c) for r in range(rows) for c in range(columns) if (r, c) in table.hidden]
+    ceiling = values[(TOTAL, TOTAL)] + 2
+
+    def possible(key: tuple[int, int], value: int) -> bool:
+        if key not in table.hidden:
+            return value == values[key]
+        return 1 <= value <= 2 if 0 < values[key] < 3 else value >= 3
+
+    seen: dict[tuple[int, int], set[int]] = {k: set() for k in hidden_cells if 0 < values[k] < 3}
+    domains = [range(1, 3) if 0 < values[k] < 3 else range(3, ceiling + 1) for k in hidden_cells]
+    for guess in itertools.product(*domains):
+        cell = {(r, c): values[(r, c)] for r in range(rows) for c in range(columns)}
+        cell.update(zip(hidden_cells, guess, strict=True))
+        totals = {(r, TOTAL): sum(cell[(r, c)] for c in range(columns)) for r in range(rows)}
+        totals |= {(TOTAL, c): sum(cell[(r, c)] for r in range(rows)) for c in range(columns)}
+        totals[(TOTAL, TOTAL)] = sum(cell.values())
+        if all(possible(k, v) for k, v in totals.items()):
+            for key in seen:
+                seen[key].add(cell[key])
+    return seen
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 2), st.integers(1, 3), st.data())
+def test_no_small_cell_can_be_worked_out_from_what_is_shown(rows: int, columns: int, data: st.DataObject) -> None:
+    counts = {(r, c): data.draw(st.integers(0, 5)) for r in range(rows) for c in range(columns)}
+    table = CrossTable.of([f"r{r}" for r in range(rows)], [f"c{c}" for c in range(columns)], counts)
+    for key, value in table.values.items():
+        if 0 < value < 3:
+            assert key in table.hidden
+        if value == 0:
+            assert key not in table.hidden
+    for key, possible in _readings(table).items():
+        if possible != {1, 2}:
+            assert key in table.unprotected, (key, counts)
+    if rows * columns <= 4:
+        # "Unprotected" only where nothing could help: pinned even with every count hidden.
+        everything = dataclasses.replace(table, hidden=frozenset(k for k, v in table.values.items() if v > 0))
+        pinned = _readings(everything)
+        for key in table.unprotected:
+            if key[0] != TOTAL and key[1] != TOTAL:
+                assert pinned[key] != {1, 2}, (key, counts)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 8), st.integers(1, 8), st.data())
+def test_bigger_tables_hide_every_small_count_and_no_zero(rows: int, columns: int, data: st.DataObject) -> None:
+    counts = {(r, c): data.draw(st.integers(0, 12)) for r in range(rows) for c in range(columns)}
+    table = CrossTable.of([f"r{r}" for r in range(rows)], [f"c{c}" for c in range(columns)], counts)
+    for key, value in table.values.items():
+        if 0 < value < 3:
+            assert key in table.hidden
+        if value == 0:
+            assert key not in table.hidden
+
+
+def test_the_case_that_cannot_be_protected_is_a_line_below_three() -> None:
+    table = CrossTable.of(["Træna"], ["C", "Q"], {(0, 0): 1, (0, 1): 1})
+    assert [table.cell(0, 0), table.cell(0, 1), table.row_total(0)] == ["<3", "<3", "<3"]
+    assert (0, 0) in table.unprotected

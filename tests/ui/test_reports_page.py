@@ -1,0 +1,227 @@
+"""The Utskrifter page: preview off the GUI thread, save, print; and the Senterprofil dialog."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from kpdesk.ui.main_window import SECTIONS
+
+TIMEOUT = 60000
+
+
+def section(name: str) -> int:
+    return next(i for i, s in enumerate(SECTIONS) if s[2] == name)
+
+
+def pdf_text(path: Path) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
+
+
+def reports_page(open_window: Any, qtbot: Any, db: Path) -> Any:
+    window = open_window(db)
+    window.navigation.setCurrentRow(section("ReportsPage"))
+    page = window.page(section("ReportsPage"))
+    qtbot.waitUntil(lambda: page.choices is not None, timeout=TIMEOUT)
+    return page
+
+
+def preview(page: Any, qtbot: Any) -> None:
+    with qtbot.waitSignal(page.preview_ready, timeout=TIMEOUT):
+        qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+        assert page.is_busy()  # the work runs on the worker; the click returned at once
+        assert not page.preview_button.isEnabled()
+    assert page.preview is not None and page.preview.path.exists()
+
+
+def test_matching_summary_preview_save_and_print(open_window: Any, qtbot: Any, demo_db: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    page = reports_page(open_window, qtbot, demo_db)
+    assert page.title == "Utskrifter"
+    assert not page.save_button.isEnabled() and not page.print_button.isEnabled()
+    label, org = next((label, org) for label, org in page.choices.employers if "Meløy kommune" in label)
+    page.kind.setCurrentIndex(page.kind.findData("matching"))
+    page.employer_edit.setText(label)
+    page.as_of_edit.setText("11.01.2027")
+    assert page.request().employer == org
+    preview(page, qtbot)
+    assert "matchingoppsummeringen for Meløy kommune" in page.status.text()
+    assert page.document.pageCount() == page.preview.pages >= 1
+    assert page.save_button.isEnabled() and page.print_button.isEnabled()
+
+    target = tmp_path / "ut" / "sammendrag"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "PDF")))
+    with qtbot.waitSignal(page.saved, timeout=TIMEOUT) as saved:
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args == [str(target) + ".pdf"]
+    text = pdf_text(Path(saved.args[0]))
+    assert "Kurstilbud for Meløy kommune" in text and "Neste steg" in text
+    assert sorted(p.name for p in target.parent.iterdir()) == ["sammendrag.pdf"]
+
+    printed = tmp_path / "skrevet-ut.pdf"
+
+    class FakePrintDialog:
+        def __init__(self, printer: Any, _parent: Any = None) -> None:
+            from PySide6.QtPrintSupport import QPrinter
+
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(printed))
+            printer.setResolution(72)
+
+        def setWindowTitle(self, _title: str) -> None:
+            pass
+
+        def setMinMax(self, _low: int, _high: int) -> None:
+            pass
+
+        def exec(self) -> QDialog.DialogCode:
+            return QDialog.DialogCode.Accepted
+
+    from kpdesk.ui.pages import reports
+
+    monkeypatch.setattr(reports, "QPrintDialog", FakePrintDialog)
+    with qtbot.waitSignal(page.printed, timeout=TIMEOUT) as done:
+        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    assert done.args == [page.preview.pages]
+    assert len(pypdf.PdfReader(str(printed)).pages) == page.preview.pages
+    assert page.print_button.isEnabled()
+
+
+def test_cancelled_save_writes_nothing(open_window: Any, qtbot: Any, demo_db: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    page = reports_page(open_window, qtbot, demo_db)
+    page.kind.setCurrentIndex(page.kind.findData("doorsign"))
+    page.door_room_box.setCurrentIndex(page.door_room_box.findData("Eksamensrom"))
+    from PySide6.QtCore import QDate
+
+    page.date_edit.setDate(QDate(2027, 5, 19))
+    preview(page, qtbot)
+    assert page.preview.file_name == "dorskilt-eksamensrom-2027-05-19.pdf"
+    assert "Onsdag 19. mai 2027" in pdf_text(page.preview.path)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: ("", "")))
+    page.save_pdf()
+    assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_handout_by_region_and_schedule_for_one_room(open_window: Any, qtbot: Any, demo_db: Path) -> None:
+    page = reports_page(open_window, qtbot, demo_db)
+    page.kind.setCurrentIndex(page.kind.findData("handout"))
+    assert page.as_of_edit.isVisible()
+    page.region_box.setCurrentIndex(page.region_box.findData("Salten"))
+    assert set(page.checked_municipalities()) == set(page.choices.regions["Salten"]) & {
+        n for _label, n in page.choices.municipalities}
+    request = page.request()
+    assert request.region == "Salten" and request.municipalities == ()
+    page.as_of_edit.setText("11.01.2027")
+    preview(page, qtbot)
+    text = pdf_text(page.preview.path)
+    assert "Kompetansebehov i Salten" in text and "anonymisert" in text
+
+    # unticking one municipality leaves the region: the handout is for the municipalities ticked
+    first = page.municipality_list.item(0)
+    first.setCheckState(Qt.CheckState.Unchecked if first.checkState() == Qt.CheckState.Checked
+                        else Qt.CheckState.Checked)
+    assert page.region_box.currentData() == ""
+    assert page.request().municipalities
+
+    page.kind.setCurrentIndex(page.kind.findData("schedule"))
+    assert not page.as_of_edit.isVisible()
+    page.week_edit.setText("2027-W19")
+    qtbot.mouseClick(page.findChild(type(page.preview_button), "nextWeek"), Qt.MouseButton.LeftButton)
+    assert page.week_edit.text() == "2027-W20"
+    page.room_box.setCurrentIndex(page.room_box.findData("Møterom Tind"))
+    preview(page, qtbot)
+    text = pdf_text(page.preview.path)
+    assert "Ukeplan Møterom Tind, uke 20" in text and "Andre pinsedag" in text
+
+
+def test_unknown_employer_and_bad_date_are_explained(open_window: Any, qtbot: Any, demo_db: Path,
+                                                     alerts: Any) -> None:
+    page = reports_page(open_window, qtbot, demo_db)
+    page.kind.setCurrentIndex(page.kind.findData("matching"))
+    page.employer_edit.setText("999 999 999")
+    page.as_of_edit.setText("11.01.2027")
+    qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=TIMEOUT)
+    assert "Ingen arbeidsgiver har organisasjonsnummer 999 999 999" in alerts.texts()
+    assert page.preview is None and not page.save_button.isEnabled()
+    page.as_of_edit.setText("31.02.2027")
+    qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    assert "31.02.2027" in alerts.texts().splitlines()[-1]
+    assert not page.is_busy()
+
+
+# ---------------------------------------------------------------- Senterprofil
+
+def test_centre_profile_dialog_saves_with_logo(open_window: Any, qtbot: Any, demo_db: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    from kpdesk.centre import get_profile
+    from kpdesk.ui.centre_dialog import CentreDialog
+
+    window = open_window(demo_db)
+    assert window.centre_action.isEnabled()
+    dialog = CentreDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    assert dialog.fields["name"].text() == "Kunnskapsparken Helgeland (DEMO)"
+    assert dialog.fields["phone"].text() == "75 00 00 00"
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (200, 60), (29, 78, 137)).save(logo)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(logo), "")))
+    qtbot.mouseClick(dialog.findChild(type(dialog.save_button), "chooseLogo"), Qt.MouseButton.LeftButton)
+    assert dialog.logo == logo.read_bytes() and dialog.remove_button.isEnabled()
+    dialog.fields["email"].setText("ikke-epost")
+    dialog.save()
+    assert "e-postadresse" in dialog.problems.text() and dialog.result() != QDialog.DialogCode.Accepted
+    dialog.fields["email"].setText("post@hamaroy.example.no")
+    dialog.fields["name"].setText("Studiesenteret Hábmer – Hamarøy")
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    profile = window.context.run_now(get_profile)
+    assert profile.name == "Studiesenteret Hábmer – Hamarøy" and profile.email == "post@hamaroy.example.no"
+    assert profile.logo == logo.read_bytes()
+
+
+def test_menu_opens_the_centre_dialog(open_window: Any, qtbot: Any, demo_db: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpdesk.ui.centre_dialog import CentreDialog
+
+    opened: list[Any] = []
+    monkeypatch.setattr(CentreDialog, "exec", lambda self: opened.append(self) or QDialog.DialogCode.Rejected)
+    window = open_window(demo_db)
+    window.centre_action.trigger()
+    assert len(opened) == 1 and opened[0].windowTitle() == "Senterprofil"
+
+
+def test_a_finished_matching_run_is_reused_until_the_register_changes(open_window: Any, qtbot: Any, demo_db: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from kpdesk import match_service
+
+    page = reports_page(open_window, qtbot, demo_db)
+    with qtbot.waitSignal(page.matching.finished, timeout=TIMEOUT):
+        page.matching.run(dt.date(2027, 1, 11))
+    calls: list[int] = []
+    original = match_service.load_inputs
+    monkeypatch.setattr(match_service, "load_inputs", lambda *a, **k: calls.append(1) or original(*a, **k))
+    page.kind.setCurrentIndex(page.kind.findData("handout"))
+    page.as_of_edit.setText("11.01.2027")
+    preview(page, qtbot)
+    assert calls == []  # the run was reused: no new matching
+    page.as_of_edit.setText("12.01.2027")
+    preview(page, qtbot)
+    assert calls == [1]  # another date: matched afresh
+    page.as_of_edit.setText("11.01.2027")
+    page.context.data_changed.emit("need")
+    preview(page, qtbot)
+    assert calls == [1, 1]  # something changed since the run
