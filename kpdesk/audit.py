@@ -99,7 +99,7 @@ ACTION_LABELS = {
 ENTITY_LABELS = {
     "employer": "arbeidsgiver", "contact_person": "kontaktperson", "need": "behov", "offer": "kurstilbud",
     "provider": "tilbyder", "room": "rom", "booking": "booking", "booking_series": "bookingserie",
-    "setting": "innstilling", "audit_entry": "endringslogg",
+    "setting": "innstilling", "audit_entry": "endringslogg", "centre_profile": "senterprofil",
 }
 CSV_COLUMNS = ("tidspunkt", "bruker", "handling", "hva", "id", "felt", "fra", "til", "sammendrag")
 

@@ -31,11 +31,11 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     (QT_TRANSLATE_NOOP("MainWindow", "Kurstilbud"), "kpdesk.ui.pages.offers", "OffersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Matching"), "kpdesk.ui.pages.matching", "MatchingPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Samordning"), "kpdesk.ui.pages.demand", "DemandPage"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Timeplan"), "kpdesk.ui.pages.schedule", "SchedulePage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Utskrifter"), "kpdesk.ui.pages.reports", "ReportsPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Rom"), "kpdesk.ui.pages.rooms", "RoomsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Endringslogg"), "kpdesk.ui.pages.audit_log", "AuditLogPage"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Utskrifter"), "kpdesk.ui.pages.reports", "ReportsPage"),
 )
 
 
@@ -175,7 +175,8 @@ class MainWindow(QMainWindow):
         self.section_actions: list[QAction] = []
         for number, (title, _module, _name) in enumerate(SECTIONS):
             action = QAction(self.tr(title), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
+            if number < 9:  # Ctrl+1 … Ctrl+9
+                action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
             action.triggered.connect(lambda _checked=False, n=number: self.navigation.setCurrentRow(n))
             menu_view.addAction(action)
             self.section_actions.append(action)

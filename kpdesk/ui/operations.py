@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
@@ -106,6 +107,8 @@ class BackgroundRunner(QObject):
 
         def finish() -> None:
             handle.done = True
+            if not shiboken6.isValid(self):  # the window closed while the work ran
+                return
             self._live.discard(handle)
             bridge.deleteLater()
             if not self._live:
@@ -114,6 +117,8 @@ class BackgroundRunner(QObject):
 
         @Slot(object)
         def succeeded(result: Any) -> None:
+            if not shiboken6.isValid(self):
+                return
             try:
                 if on_done is not None:
                     on_done(result)
