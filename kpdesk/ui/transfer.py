@@ -25,9 +25,12 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.table_model import RowTableModel
 
-KIND_TITLES = {"employers": "arbeidsgivere", "needs": "behov", "providers": "tilbydere", "offers": "kurstilbud"}
+KIND_TITLES = {"employers": "arbeidsgivere", "needs": "behov", "providers": "tilbydere", "offers": "kurstilbud",
+               "rooms": "rom", "bookings": "bookinger"}
 # which lists reload after an import of each kind (AppContext.data_changed kinds)
-KIND_ENTITIES = {"employers": "employer", "needs": "need", "providers": "provider", "offers": "offer"}
+KIND_ENTITIES = {"employers": "employer", "needs": "need", "providers": "provider", "offers": "offer",
+                 "rooms": "room", "bookings": "booking"}
+PLACE_KINDS = ("rooms", "bookings")  # planned by kpdesk.booking.imports, the rest by kpdesk.transfer
 _ACTIONS = {"create": "ny", "update": "oppdateres"}
 
 
@@ -42,7 +45,43 @@ def _row_key(row: Any) -> str:
 
 def _row_name(row: Any) -> str:
     data = row.data
-    return getattr(data, "name", None) or getattr(data, "title", "")
+    return getattr(data, "title", None) or getattr(data, "name", "")
+
+
+def _place_details(row: Any) -> str:
+    """What a room or booking row would create: capacity, or room, date, time and repetition."""
+    data = row.data
+    if hasattr(data, "capacity"):
+        return f"{data.capacity} plasser" + (f", {', '.join(data.equipment)}" if data.equipment else "")
+    from kpdesk.ui.week_layout import span_text
+
+    text = f"{data.room}, {data.starts_at:%d.%m.%Y} kl. {span_text(data.starts_at, data.ends_at)}"
+    if data.repeat:
+        from kpdesk.booking.recurrence import describe
+
+        text += f", {describe(row.plan.rule or data.repeat)} ({row.plan.active_count} datoer)"
+    return text
+
+
+def _plan(session: Any, kind: str, path: str) -> Any:
+    if kind in PLACE_KINDS:
+        from pathlib import Path
+
+        from kpdesk import csvfile
+        from kpdesk.booking.imports import plan_bytes
+
+        return plan_bytes(session, kind, csvfile.read_bytes(path), Path(path).name)
+    from kpdesk.transfer import plan_import
+
+    return plan_import(session, kind, path)
+
+
+def _apply(session: Any, plan: Any, kind: str) -> Any:
+    if kind in PLACE_KINDS:
+        from kpdesk.booking.imports import apply_import
+    else:
+        from kpdesk.transfer import apply_import
+    return apply_import(session, plan)
 
 
 class ImportDialog(QDialog):
@@ -62,8 +101,9 @@ class ImportDialog(QDialog):
         self.rows_model = RowTableModel([
             Column("line", self.tr("Linje"), lambda r: str(r.line), sort_value=lambda r: r.line, align_right=True),
             Column("action", self.tr("Handling"), lambda r: _ACTIONS.get(r.action, r.action)),
-            Column("key", self.tr("Nøkkel"), _row_key),
             Column("name", self.tr("Navn / tittel"), _row_name),
+            Column("key", self.tr("Detaljer") if kind in PLACE_KINDS else self.tr("Nøkkel"),
+                   _place_details if kind in PLACE_KINDS else _row_key),
         ], self)
         self.problems_model = RowTableModel([
             Column("line", self.tr("Linje"), lambda p: str(p.line), sort_value=lambda p: p.line, align_right=True),
@@ -92,9 +132,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 
-        from kpdesk.transfer import plan_import
-
-        self.context.query(lambda s: plan_import(s, kind, path), self._planned, self._failed)
+        self.context.query(lambda s: _plan(s, kind, path), self._planned, self._failed)
 
     @staticmethod
     def _table(model: RowTableModel, name: str) -> QTableView:
@@ -125,16 +163,15 @@ class ImportDialog(QDialog):
 
     def apply(self) -> None:
         from kpdesk.backup import backup_before_import
-        from kpdesk.transfer import apply_import
 
-        plan, store = self.plan, self.context.store
+        plan, store, kind = self.plan, self.context.store, self.kind
         self.import_button.setEnabled(False)
         self.summary.setText(self.tr("Tar sikkerhetskopi og importerer …"))
 
         def work(_task: Any) -> Any:
             backup_before_import(store)  # a copy first; if it cannot be made, nothing is imported
             with store.session() as session:
-                return apply_import(session, plan)
+                return _apply(session, plan, kind)
 
         self.context.runner.submit(work, self._applied, self._failed)
 

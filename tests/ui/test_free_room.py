@@ -179,7 +179,7 @@ BOOKINGS_CSV = ("room;title;kind;start;end;repeat;organiser;attendees;offer_ref\
 
 
 def test_rooms_and_bookings_import_with_preview(window, qtbot, tmp_path, monkeypatch) -> None:
-    from kpdesk.ui.place_transfer import PlaceImportDialog
+    from kpdesk.ui.transfer import ImportDialog as PlaceImportDialog
 
     dialogs: list = []
     monkeypatch.setattr(PlaceImportDialog, "exec", lambda self: dialogs.append(self) or 0)
