@@ -70,9 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _opens_window(argv: Sequence[str]) -> bool:
+    """``kpdesk`` or ``kpdesk --db PATH``: the window, which need not build every subcommand's parser."""
+    args = list(argv)
+    if args[:1] == ["--db"]:
+        args = args[2:] if len(args) >= 2 else ["--db"]
+    elif args[:1] and args[0].startswith("--db="):
+        args = args[1:]
+    return not args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if _opens_window(arguments):  # saves importing ten command modules before the first paint
+        args = argparse.Namespace(command=None, db=None)
+        if arguments:
+            args.db = arguments[1] if arguments[0] == "--db" else arguments[0].split("=", 1)[1]
+    else:
+        args = build_parser().parse_args(arguments)
     try:
         if args.command is None:
             from kpdesk.commands import gui
