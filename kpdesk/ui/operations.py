@@ -80,13 +80,16 @@ class Handle(QObject):
 
 
 class BackgroundRunner(QObject):
-    """A pool of worker threads (one by default: SQLite likes a single writer)."""
+    """Runs jobs on the application's thread pool, one at a time by default (SQLite likes one writer)."""
 
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 1) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
+        # The application-wide pool, not one owned by this object: a pool destroyed with a window
+        # waits for its running job while the destroying thread holds Python's GIL, and the job
+        # needs the GIL to finish (a deadlock seen when a window closed mid-query).
+        self._pool = QThreadPool.globalInstance()
         self._pool.setMaxThreadCount(max_threads)
         self._live: set[Handle] = set()
         self.default_error_handler: Callable[[BaseException], None] | None = None
