@@ -35,6 +35,7 @@ from kpdesk.errors import UserError
 from kpdesk.norsk import fold
 from kpdesk.rooms import ROOM, RoomData, equipment_ids_for, plural, save_room, validate_room
 from kpdesk.transfer import ImportProblem
+from kpdesk.transfer.base import PlanCounts
 
 KINDS = ("rooms", "bookings")
 MAX_CLASHES_PER_LINE = 5  # a series clashing all term long: the first dates, then how many more
@@ -86,7 +87,7 @@ class PlannedBooking:
 
 
 @dataclass
-class PlaceImportPlan:
+class PlaceImportPlan(PlanCounts):
     kind: str
     source: str
     encoding: str = ""
@@ -94,26 +95,6 @@ class PlaceImportPlan:
     columns: tuple[str, ...] = ()
     rows: list[Any] = field(default_factory=list)  # PlannedRoom or PlannedBooking
     problems: list[ImportProblem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[ImportProblem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[ImportProblem]:
-        return [p for p in self.problems if p.warning]
-
-    @property
-    def has_errors(self) -> bool:
-        return any(not p.warning for p in self.problems)
-
-    @property
-    def creates(self) -> int:
-        return sum(r.action == "create" for r in self.rows)
-
-    @property
-    def updates(self) -> int:
-        return sum(r.action == "update" for r in self.rows)
 
     def sentence(self) -> str:
         if self.has_errors:

@@ -49,16 +49,11 @@ class PlannedRow:
     target_id: int | None = None  # the row updated
 
 
-@dataclass
-class ImportPlan:
-    kind: str
-    source: str  # the file's name, for messages
-    encoding: str = ""  # a key of csvfile.ENCODING_NAMES ("" when the file could not be decoded)
-    delimiter: str = ""
-    columns: tuple[str, ...] = ()
-    rows: list[PlannedRow] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
-    note: str = ""  # what else applying does, as a sentence ("2 nye tilbydere blir lagt til.")
+class PlanCounts:
+    """What every import plan says about itself; a plan has ``rows`` (with ``action``) and ``problems``."""
+
+    rows: list[Any]
+    problems: list[ImportProblem]
 
     @property
     def errors(self) -> list[ImportProblem]:
@@ -79,6 +74,18 @@ class ImportPlan:
     @property
     def updates(self) -> int:
         return sum(r.action == "update" for r in self.rows)
+
+
+@dataclass
+class ImportPlan(PlanCounts):
+    kind: str
+    source: str  # the file's name, for messages
+    encoding: str = ""  # a key of csvfile.ENCODING_NAMES ("" when the file could not be decoded)
+    delimiter: str = ""
+    columns: tuple[str, ...] = ()
+    rows: list[PlannedRow] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    note: str = ""  # what else applying does, as a sentence ("2 nye tilbydere blir lagt til.")
 
     def sentence(self) -> str:
         """What applying the plan would do, or why it cannot be applied."""
