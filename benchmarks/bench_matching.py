@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import importlib
 import random
 import sqlite3
@@ -326,20 +327,28 @@ def measure(label: str, offers: list[OfferInput], needs: list[NeedInput], region
     build_s, build_cpu, matcher = _timed(lambda: Matcher(offers, regions=regions, vocabulary_texts=texts))
     print(f"[{label}] index build (offers + need vocabulary): {build_s * 1000:.0f} ms (cpu {build_cpu * 1000:.0f} ms)")
 
-    total_s, total_cpu, results = _timed(lambda: matcher.match_all(needs, AS_OF))
+    match_s, match_cpu, results = _timed(lambda: matcher.match_all(needs, AS_OF))
     unmet = sum(1 for r in results if r.unmet)
     proposals = sum(len(r.matches) for r in results)
-    print(f"[{label}] match_all, all open needs: {total_s * 1000:.0f} ms (cpu {total_cpu * 1000:.0f} ms; budget "
-          f"{BUDGET_TOTAL_S * 1000:.0f} ms); {len(results)} needs, {proposals} proposals, {unmet} unmet")
+    total_s = build_s + match_s
+    print(f"[{label}] match_all, all open needs: {match_s * 1000:.0f} ms (cpu {match_cpu * 1000:.0f} ms); "
+          f"{len(results)} needs, {proposals} proposals, {unmet} unmet")
+    print(f"[{label}] index build + match_all (a cold run): {total_s * 1000:.0f} ms "
+          f"(budget {BUDGET_TOTAL_S * 1000:.0f} ms)")
 
     fresh = Matcher(offers, regions=regions, vocabulary_texts=texts)
     per_need = []
-    for n in open_needs:
-        started = time.perf_counter()
-        fresh.match_need(n, AS_OF)
-        per_need.append((time.perf_counter() - started) * 1000)
+    gc.collect()
+    gc.disable()  # as in match_all: a collector pass over the whole heap is not the engine's work
+    try:
+        for n in open_needs:
+            started = time.perf_counter()
+            fresh.match_need(n, AS_OF)
+            per_need.append((time.perf_counter() - started) * 1000)
+    finally:
+        gc.enable()
     per_need.sort()
-    print(f"[{label}] per need (fresh engine): median {statistics.median(per_need):.3f} ms, "
+    print(f"[{label}] per need (fresh engine, collector paused): median {statistics.median(per_need):.3f} ms, "
           f"p99 {per_need[int(len(per_need) * 0.99)]:.3f} ms, max {per_need[-1]:.2f} ms "
           f"(budget {BUDGET_NEED_MS:.0f} ms)")
 
@@ -353,10 +362,31 @@ def measure(label: str, offers: list[OfferInput], needs: list[NeedInput], region
 
     floor_s = _floor(open_needs, offers)
     print(f"[{label}] floor, one dict lookup per need word: {floor_s * 1000:.0f} ms "
-          f"(match_all is {total_s / floor_s:.0f}× the floor)")
+          f"(match_all is {match_s / floor_s:.0f}× the floor)")
     within = total_s <= BUDGET_TOTAL_S and per_need[-1] <= BUDGET_NEED_MS
     print(f"[{label}] result: {'within' if within else 'OVER'} budget")
     return within
+
+
+def whole_run(path: Path) -> None:
+    """The run a coordinator waits for (``run_matching``: read the database, build, match, aggregate)."""
+    import shutil
+    import tempfile
+
+    from kpdesk.db.store import Store
+    from kpdesk.matching_run import run_matching
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "regional.sqlite"
+        shutil.copy(path, copy)
+        store = Store.open(copy)
+        try:
+            with store.session() as session:
+                run_s, run_cpu, run = _timed(lambda: run_matching(session, AS_OF))
+        finally:
+            store.close()
+    print(f"[regional demo] whole run (database read, build, match, demand groups): {run_s * 1000:.0f} ms "
+          f"(cpu {run_cpu * 1000:.0f} ms); {len(run.results)} needs, {len(run.groups)} demand groups")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -374,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     measure("synthetic", _offers(rng, args.offers, places), _needs(rng, args.needs, places), _regions())
     if args.db.exists():
         measure("regional demo", *_from_database(args.db))
+        whole_run(args.db)
     else:
         print(f"[regional demo] skipped: no database at {args.db} (make one with "
               "`kpdesk demo --db FILE --scale regional`)")

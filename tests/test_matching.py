@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import datetime as dt
 import importlib
+import itertools
 import os
 import random
 from pathlib import Path
@@ -26,7 +27,7 @@ from kpdesk.matching import (
 )
 from kpdesk.matching.analysis import Analyzer
 from kpdesk.matching.engine import W_TOPIC, topic_strength, topic_units
-from kpdesk.matching.fit import UNIT
+from kpdesk.matching.fit import START_UNITS, TIE_BITS, UNIT, start_blocks, start_value
 from kpdesk.matching.text import is_generic, normalise, stem, tokenise
 from kpdesk.matching.thesaurus import entry_problem
 from kpdesk.norsk import parse_date, parse_decimal
@@ -385,18 +386,23 @@ def _random_need(rng: random.Random, ref: str) -> NeedInput:
                 latest_start=latest)
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_pruned_ranking_equals_brute_force(seed):
-    """The fast ranking (bounds, shared tables) proposes exactly the top of an exhaustive ranking."""
+@pytest.mark.parametrize(("seed", "count", "keep"), [*((s, 60, 5) for s in range(8)), (8, 400, 5), (9, 400, 1),
+                                                    (10, 300, 2)])
+def test_pruned_ranking_equals_brute_force(seed, count, keep):
+    """The fast ranking (bounds, shared tables) proposes exactly the top of an exhaustive ranking.
+
+    With hundreds of offers a kind group is larger than the first slice ``rank`` scores, so the
+    bound inside a group is used too.
+    """
     rng = random.Random(seed)
-    m = Matcher(_random_offers(rng, 60), regions=REGIONS, max_matches=5)
+    m = Matcher(_random_offers(rng, count), regions=REGIONS, max_matches=keep)
     for k in range(25):
         wanted = _random_need(rng, f"N{k}")
         groups = m._candidates(m._relevance_of(wanted), AS_OF)
         fit = m._fit(wanted, AS_OF)
-        everything = sorted(((topic + fit.value_units(i), m._refs[i])
-                             for g in groups for topic, i in zip(g.topics, g.index, strict=True)),
-                            key=lambda item: (-item[0], item[1]))[:5]
+        everything = sorted((((k >> TIE_BITS) + fit.value_units(i), m._refs[i])
+                             for g in groups for k, i in zip(g.keys, g.index, strict=True)),
+                            key=lambda item: (-item[0], item[1]))[:keep]
         got = [(x.score, x.offer_ref) for x in m.match_need(wanted, AS_OF).matches]
         assert got == [(score / UNIT, ref) for score, ref in everything]
 
@@ -412,6 +418,24 @@ def test_fast_fit_equals_the_explained_fit(seed):
             value, reasons = fit.reasons(i, m.names)
             assert fit.value(i) == pytest.approx(value)
             assert len(reasons) == 5
+
+
+def test_start_blocks_by_bisection_equal_start_value_member_by_member():
+    """Windows before, around and after the reference day, open on either side, even reversed."""
+    rng = random.Random(11)
+    as_of = AS_OF.toordinal()
+    for _ in range(300):
+        days = sorted(as_of + rng.randrange(-400, 900) for _ in range(rng.randrange(0, 30)))
+        unknown = rng.randrange(0, 3)
+        earliest = as_of + rng.randrange(-100, 500) if rng.random() > 0.2 else None
+        latest = as_of + rng.randrange(-100, 700) if rng.random() > 0.2 else None
+        blocks = sorted(start_blocks(tuple(days), len(days) + unknown, earliest, latest, as_of), key=lambda b: b.first)
+        assert [(b.first, b.end) for b in blocks] == list(itertools.pairwise([0, *(b.end for b in blocks)]))
+        got = [list(b.values(tuple(days))) for b in blocks]
+        assert [b.most for b in blocks] == [max(values) for values in got]
+        expected = [round(START_UNITS * start_value(earliest, latest, d, as_of)) << TIE_BITS
+                    for d in [*days, *[None] * unknown]]
+        assert [v for values in got for v in values] == expected
 
 
 def test_topic_units_equal_topic_strength():

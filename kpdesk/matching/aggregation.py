@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add, mul
 
 from kpdesk.codes import CLOSED_NEED_STATUSES, LEVEL_RANK
 from kpdesk.matching.analysis import Term
@@ -72,13 +74,13 @@ class DemandGroup:
 class _Cluster:
     """A growing group: its needs and the sum of their topic vectors."""
 
-    __slots__ = ("needs", "norm", "offers", "vector")
+    __slots__ = ("_norm", "needs", "offers", "vector")
 
     def __init__(self) -> None:
         self.needs: list[NeedInput] = []
         self.vector: dict[str, float] = {}
         self.offers: set[str] = set()
-        self.norm = 0.0
+        self._norm: float | None = 0.0
 
     def add(self, need: NeedInput, vector: Mapping[str, float], offers: Iterable[str]) -> None:
         self.needs.append(need)
@@ -91,15 +93,21 @@ class _Cluster:
         self._sum(other.vector)
 
     def _sum(self, vector: Mapping[str, float]) -> None:
-        for key, value in vector.items():
-            self.vector[key] = self.vector.get(key, 0.0) + value
-        self.norm = math.sqrt(sum(v * v for v in self.vector.values()))
+        get = self.vector.get
+        self.vector.update(zip(vector, map(add, map(get, vector, repeat(0.0)), vector.values()), strict=True))
+        self._norm = None  # found again when next asked: a seed cluster grows by many needs in a row
+
+    @property
+    def norm(self) -> float:
+        if self._norm is None:
+            self._norm = math.sqrt(sum(map(mul, self.vector.values(), self.vector.values())))
+        return self._norm
 
     def cosine(self, other: _Cluster) -> float:
         if not self.norm or not other.norm:
             return 0.0
         small, large = sorted((self.vector, other.vector), key=len)
-        dot = sum(value * large.get(key, 0.0) for key, value in small.items())
+        dot = sum(map(mul, small.values(), map(large.get, small, repeat(0.0))))
         return dot / (self.norm * other.norm)
 
     def overlap(self, other: _Cluster) -> float:
@@ -125,8 +133,7 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
                           vocabulary_texts=[t for n in open_needs for t in (n.title, n.description)])
     by_need = {r.need_ref: r for r in results}
     by_offer = {o.ref: o for o in offers}
-    terms = {n.ref: matcher.need_terms(n) for n in open_needs}
-    vectors = _vectors(terms)
+    vectors = _vectors({n.ref: matcher.need_terms(n) for n in open_needs})
 
     buckets: dict[tuple[str, str], list[NeedInput]] = {}
     for need in open_needs:
@@ -153,17 +160,25 @@ def _region_of(need: NeedInput, regions: Mapping[str, Iterable[str]]) -> str:
 
 
 def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, float]]:
-    """Topic vectors: term weight × IDF over the needs, so words every need uses count little."""
+    """Topic vectors: term weight × IDF over the needs, so words every need uses count little.
+
+    Needs with the same text share their terms (the engine caches them) and so one vector.
+    """
     df: dict[str, int] = {}
     for need_terms in terms.values():
         for key in need_terms:
             df[key] = df.get(key, 0) + 1
     n = max(len(terms), MIN_CORPUS)
     scale = math.log(n + 1)
-    return {
-        ref: {k: t.weight * max(0.05, math.log((n + 1) / (df[k] + 0.5)) / scale) for k, t in need_terms.items()}
-        for ref, need_terms in terms.items()
-    }
+    idf = {k: max(0.05, math.log((n + 1) / (count + 0.5)) / scale) for k, count in df.items()}
+    shared: dict[int, dict[str, float]] = {}
+    vectors: dict[str, dict[str, float]] = {}
+    for ref, need_terms in terms.items():
+        vector = shared.get(id(need_terms))
+        if vector is None:
+            vector = shared[id(need_terms)] = {k: t.weight * idf[k] for k, t in need_terms.items()}
+        vectors[ref] = vector
+    return vectors
 
 
 def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],

@@ -35,6 +35,7 @@ from kpdesk.matching.text import (
     raw_words,
     stem,
     tokenise,
+    vocabulary,
 )
 
 HEAD_WEIGHT = 0.6  # the last piece of a compound
@@ -82,10 +83,7 @@ class Analyzer:
         self._single = single
         self._phrases = phrases
         self._short_terms = {w for w in curated if len(w) == 2}
-        vocabulary: set[str] = set()
-        for text in vocabulary_texts:
-            vocabulary.update(tokenise(text))
-        self.splitter = CompoundSplitter(vocabulary, curated)
+        self.splitter = CompoundSplitter(vocabulary(vocabulary_texts), curated)
         self._words: dict[str, _Word | None] = {}
 
     def concept(self, stem_: str) -> str:
@@ -147,6 +145,7 @@ class Analyzer:
         """The topic terms of ``text`` at field weight ``weight``, merged into ``into`` (max weight wins)."""
         result: dict[str, Term] = {} if into is None else into
         words = [w for w in map(self._word, raw_words(text)) if w is not None and not w.stop]
+        get = result.get
         claimed_until = 0
         for i, word in enumerate(words):
             for stems, concept, written in self._phrases.get(word.stem, ()):
@@ -158,8 +157,10 @@ class Analyzer:
                 if word.keys:
                     _add(result, word.stem, weight * PART_WEIGHT, word.display)
                 continue
-            for key, factor in word.keys:
-                _add(result, key, weight * factor, word.display)
+            for key, factor in word.keys:  # _add, inlined: the hot loop of every analysis
+                current = get(key)
+                if current is None or weight * factor > current.weight:
+                    result[key] = Term(weight * factor, word.display)
         return result
 
 

@@ -78,7 +78,18 @@ from functools import cache
 
 from kpdesk.codes import CLOSED_NEED_STATUSES
 from kpdesk.matching.analysis import Analyzer, Term
-from kpdesk.matching.fit import ONLINE, UNIT, Candidates, FitTables, KindGroup, NeedFit, OfferFacts
+from kpdesk.matching.fit import (
+    MAX_OFFERS,
+    ONLINE,
+    TIE_BITS,
+    TIE_MASK,
+    UNIT,
+    Candidates,
+    FitTables,
+    KindGroup,
+    NeedFit,
+    OfferFacts,
+)
 from kpdesk.matching.index import MIN_CORPUS, TopicIndex
 from kpdesk.matching.thesaurus import Thesaurus, load_default
 
@@ -243,11 +254,15 @@ class Matcher:
         self._names = municipality_names
         self._offers = list(offers)
         self._refs = [o.ref for o in self._offers]
-        self._tie = [0] * len(self._refs)  # minus each offer's position by reference: ties go to the lower ref
+        if len(self._refs) > MAX_OFFERS:
+            raise ValueError(f"Kan ikke matche mot flere enn {MAX_OFFERS} kurstilbud om gangen.")
+        tie = [0] * len(self._refs)  # tie rank: the lower reference ranks higher, so it wins a tie
         for position, i in enumerate(sorted(range(len(self._refs)), key=self._refs.__getitem__)):
-            self._tie[i] = -position
+            tie[i] = len(self._refs) - 1 - position
         texts = [t for o in self._offers for t in (o.title, o.description, o.keywords)]
         self.analyzer = Analyzer([*texts, *vocabulary_texts], self.thesaurus.groups)
+        self._fields: dict[tuple[str, float, bool], dict[str, Term]] = {}
+        self._need_terms: dict[tuple[str, str], dict[str, Term]] = {}
         self._offer_terms = [self._terms_of_offer(o) for o in self._offers]
         self.index = TopicIndex(self._offer_terms)
         none = frozenset[str]()
@@ -261,11 +276,11 @@ class Matcher:
             start_day=[o.start_date.toordinal() if o.start_date else None for o in self._offers],
             seats_max=[o.seats_max for o in self._offers],
             place_key=[ONLINE if o.format == "online" else (o.municipality or "") for o in self._offers],
+            tie=tie,
         )
         self._tables = FitTables(self.facts, self.regions)
         self._kind_of = list(zip(self.facts.level, self.facts.format, strict=True))
         self._topics: dict[tuple[str, str], _Relevance] = {}  # (title, description) → relevance
-        self._fields: dict[tuple[str, bool], dict[str, Term]] = {}
         self._relevance: dict[frozenset[tuple[str, float]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
 
@@ -274,22 +289,25 @@ class Matcher:
         return self._names if self._names is not None else _reference_names()
 
     def _terms_of_offer(self, offer: OfferInput) -> dict[str, Term]:
-        terms: dict[str, Term] = {}
-        self.analyzer.terms(offer.description, OFFER_DESCRIPTION, terms)
-        for keyword in offer.keywords.split(","):
-            self.analyzer.terms(keyword, OFFER_KEYWORDS, terms)
-        self.analyzer.title_terms(offer.title, OFFER_TITLE, terms)
-        return terms
+        fields = [self._field_terms(offer.description, OFFER_DESCRIPTION, False),
+                  *(self._field_terms(keyword, OFFER_KEYWORDS, False) for keyword in offer.keywords.split(",")),
+                  self._field_terms(offer.title, OFFER_TITLE, True)]
+        return _merged(fields)
 
     # ------------------------------------------------------------ topic
 
     def need_terms(self, need: NeedInput) -> dict[str, Term]:
-        """The weighted topic terms of a need (title and description)."""
-        terms = dict(self._field_terms(need.description, False))
-        for key, term in self._field_terms(need.title, True).items():
-            if key not in terms or term.weight > terms[key].weight:
-                terms[key] = term
-        return terms
+        """The weighted topic terms of a need (title and description), cached by the two texts:
+        needs with the same texts get the same dict, which callers must not change."""
+        key = (need.title, need.description)
+        cached = self._need_terms.get(key)
+        if cached is None:
+            cached = _merged([self._field_terms(need.description, NEED_DESCRIPTION, False),
+                              self._field_terms(need.title, NEED_TITLE, True)])
+            if len(self._need_terms) >= _CACHE_LIMIT:
+                self._need_terms.clear()
+            self._need_terms[key] = cached
+        return cached
 
     def subject_keys(self, need: NeedInput) -> frozenset[str]:
         """The keys that name a need's subject: its title's, or its description's if the title names none.
@@ -298,25 +316,23 @@ class Matcher:
         also mentions "sikkerhet"; "Kompetanseheving for ansatte" names no subject, so its
         description does.
         """
-        title = self._field_terms(need.title, True)
+        title = self._field_terms(need.title, NEED_TITLE, True)
         named = frozenset(k for k, t in title.items() if t.weight >= NEED_DESCRIPTION)
-        return named or frozenset(self._field_terms(need.description, False))
+        return named or frozenset(self._field_terms(need.description, NEED_DESCRIPTION, False))
 
     def title_terms(self, need: NeedInput) -> dict[str, Term]:
         """The weighted topic terms of a need's title alone."""
-        return self._field_terms(need.title, True)
+        return self._field_terms(need.title, NEED_TITLE, True)
 
-    def _field_terms(self, text: str, title: bool) -> dict[str, Term]:
-        """The terms of one need title or description, cached: many needs share a title."""
-        cached = self._fields.get((text, title))
+    def _field_terms(self, text: str, weight: float, title: bool) -> dict[str, Term]:
+        """The terms of one title, description or keyword at a field weight, cached: many needs
+        share a title, many offers a description. Callers must not change the result."""
+        cached = self._fields.get((text, weight, title))
         if cached is None:
-            if title:
-                cached = self.analyzer.title_terms(text, NEED_TITLE)
-            else:
-                cached = self.analyzer.terms(text, NEED_DESCRIPTION)
+            cached = self.analyzer.title_terms(text, weight) if title else self.analyzer.terms(text, weight)
             if len(self._fields) >= _CACHE_LIMIT:
                 self._fields.clear()
-            self._fields[(text, title)] = cached
+            self._fields[(text, weight, title)] = cached
         return cached
 
     def _relevance_of(self, need: NeedInput) -> _Relevance:
@@ -363,11 +379,13 @@ class Matcher:
 
     def _kind_group(self, kind: tuple[str | None, str | None], positions: list[int], index: tuple[int, ...],
                     topics: list[int]) -> KindGroup:
-        members = tuple(map(index.__getitem__, positions))
-        parts = tuple(map(topics.__getitem__, positions))
         facts = self.facts
-        return KindGroup(kind, max(parts), tuple(map(facts.start_day.__getitem__, members)), parts, members,
-                         tuple(map(self._tie.__getitem__, members)), tuple(map(facts.place_key.__getitem__, members)),
+        positions.sort(key=lambda p: _day_order(facts.start_day[index[p]]))  # by start day: see ``start_blocks``
+        members = tuple(map(index.__getitem__, positions))
+        keys = tuple(topics[p] << TIE_BITS | facts.tie[i] for p, i in zip(positions, members, strict=True))
+        days = tuple(d for d in map(facts.start_day.__getitem__, members) if d is not None)
+        return KindGroup(kind, max(topics[p] for p in positions) << TIE_BITS | TIE_MASK, days, keys, members,
+                         tuple(map(facts.place_key.__getitem__, members)),
                          tuple(map(facts.seats_max.__getitem__, members)))
 
     def _open_mask(self, as_of: dt.date) -> list[bool]:
@@ -426,6 +444,22 @@ class Matcher:
         phrases = [set(s.casefold().split()) for s in surfaces if " " in s]
         shown = [s for s in surfaces if not any(p > {s.casefold()} for p in phrases)]
         return shown[:MAX_TOPIC_TERMS]
+
+
+def _merged(fields: Iterable[Mapping[str, Term]]) -> dict[str, Term]:
+    """Terms of several fields in one: the heaviest of each key, the first of equal weights."""
+    terms: dict[str, Term] = {}
+    for field_terms in fields:
+        for key, term in field_terms.items():
+            current = terms.get(key)
+            if current is None or term.weight > current.weight:
+                terms[key] = term
+    return terms
+
+
+def _day_order(day: int | None) -> tuple[bool, int]:
+    """Sort key: known start days ascending, then offers with no start date."""
+    return (day is None, day or 0)
 
 
 def _minus_evidence(item: tuple[int, float]) -> float:

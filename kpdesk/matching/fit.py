@@ -14,10 +14,12 @@ them (the policy is in ``engine``'s docstring). The same functions serve both pa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from heapq import heapify, heappop, heappush
 from itertools import chain, compress, repeat
-from operator import add, ge
+from operator import add, ge, sub
 from typing import NamedTuple
 
 from kpdesk.codes import FORMATS, LEVEL_RANK, LEVELS
@@ -150,15 +152,27 @@ def _personer(n: int) -> str:
 
 ONLINE = "@online"
 # Ranking adds fixed-point numbers (units of 10⁻⁹): sums are exact, so two offers that fit
-# equally well tie exactly and the lower reference wins, whatever order the sums were made in.
+# equally well tie exactly, whatever order the sums were made in. A ranking *key* is a score in
+# units shifted left by TIE_BITS, with the offer's tie rank (higher for a lower reference) in the
+# low bits: keys are distinct, so the keep-th best is one number, and a tie goes to the lower
+# reference without a second comparison.
 UNIT = 1_000_000_000
 START_UNITS = round(W_START * UNIT)
-REST_UNITS = START_UNITS + round(W_PLACE * UNIT) + round(W_SEATS * UNIT)
+TIE_BITS = 20
+TIE_MASK = (1 << TIE_BITS) - 1
+MAX_OFFERS = 1 << TIE_BITS
+PLACE_SEATS_KEY = (round(W_PLACE * UNIT) + round(W_SEATS * UNIT)) << TIE_BITS  # the best place and seats fit
+_YEAR = 365
 
 
 def units(value: float) -> int:
     """A score part in fixed point."""
     return round(value * UNIT)
+
+
+def key(value: float) -> int:
+    """A score part as a ranking key (no tie rank)."""
+    return round(value * UNIT) << TIE_BITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,17 +188,17 @@ class OfferFacts:
     start_day: list[int | None]  # start.toordinal(), for ranking
     seats_max: list[int | None]
     place_key: list[str]  # ONLINE, the municipality, or "" when unknown: what place fit depends on
+    tie: list[int]  # tie rank: 0 for the highest reference, up to len - 1 for the lowest
 
 
 class KindGroup(NamedTuple):
-    """Candidates of one (level, format), as parallel tuples."""
+    """Candidates of one (level, format), as parallel tuples sorted by start day (no start last)."""
 
     kind: tuple[str | None, str | None]  # (level, format)
-    top: int  # the strongest topic part among them
-    days: tuple[int | None, ...]  # start days (date.toordinal())
-    topics: tuple[int, ...]  # topic parts: W_TOPIC × topic strength, in units
+    top: int  # a bound on ``keys``: the strongest topic part with every tie rank
+    days: tuple[int, ...]  # the known start days (date.toordinal()), ascending: the first len(days) members
+    keys: tuple[int, ...]  # topic part (W_TOPIC × topic strength) as a ranking key, with the offer's tie rank
     index: tuple[int, ...]  # offer indexes
-    tie: tuple[int, ...]  # minus the offer's position by reference: the lower reference wins a tie
     places: tuple[str, ...]  # place keys
     seats: tuple[int | None, ...]  # seats_max
 
@@ -192,19 +206,60 @@ class KindGroup(NamedTuple):
 Candidates = tuple[KindGroup, ...]
 
 
-class _StartTable(dict):
-    """Start fit (units) by start day for one window, filled on first use of each day."""
+def _start_units(value: float) -> int:
+    return round(START_UNITS * value)
 
-    __slots__ = ("window",)
 
-    def __init__(self, earliest: int | None, latest: int | None, as_of: int) -> None:
-        super().__init__()
-        self.window = (earliest, latest, as_of)
+# Start fit (ranking keys) of an offer starting ``gap`` days outside the need's window (index 365: a year or more).
+_OUTSIDE = [_start_units(start_value(None, 0, gap, 0)) << TIE_BITS for gap in range(_YEAR + 1)]
+_INSIDE, _STARTED, _UNKNOWN = (_start_units(value) << TIE_BITS for value in (START_INSIDE, START_STARTED,
+                                                                              START_UNKNOWN))
+_BEST_START = max(_INSIDE, _STARTED, _UNKNOWN, *_OUTSIDE)
 
-    def __missing__(self, start: int | None) -> int:
-        earliest, latest, as_of = self.window
-        value = self[start] = round(START_UNITS * start_value(earliest, latest, start, as_of))
-        return value
+
+class StartBlock(NamedTuple):
+    """Members ``first:end`` of a day-sorted group that share how their start fit is found."""
+
+    most: int  # the highest start fit among them (ranking key)
+    first: int
+    end: int
+    edge: int | None = None  # outside the window: the window's edge day (a start fit per member); else one value
+    after: bool = False  # outside, after the window rather than before it
+
+    def values(self, days: tuple[int, ...]) -> Iterable[int]:
+        """The start fit (ranking keys) of each member, ``start_value``'s member by member."""
+        if self.edge is None:
+            return repeat(self.most, self.end - self.first)
+        part, edge = days[self.first:self.end], repeat(self.edge)
+        gaps = map(sub, part, edge) if self.after else map(sub, edge, part)
+        return map(_OUTSIDE.__getitem__, map(min, gaps, repeat(_YEAR)))
+
+
+def start_blocks(days: tuple[int, ...], size: int, earliest: int | None, latest: int | None,
+                 as_of: int) -> list[StartBlock]:
+    """The members of a day-sorted group in blocks by their start fit for a need's window.
+
+    ``days`` are the known start days, ascending, of the first ``len(days)`` of ``size``
+    members. Bisection splits them into already started | before the window | inside | after
+    it | no start date; only the members outside the window cost a lookup each, and only when
+    their block is scored.
+    """
+    known = len(days)
+    started = bisect_left(days, as_of)
+    after = bisect_right(days, latest, started) if latest is not None else known
+    before = bisect_left(days, earliest, started, after) if earliest is not None else started
+    blocks = []
+    if after > before:
+        blocks.append(StartBlock(_INSIDE, before, after))
+    if size > known:
+        blocks.append(StartBlock(_UNKNOWN, known, size))
+    if before > started:  # the day closest to the window, the last, fits best
+        blocks.append(StartBlock(_OUTSIDE[min(earliest - days[before - 1], _YEAR)], started, before, earliest))
+    if known > after:  # the day closest to the window, the first, fits best
+        blocks.append(StartBlock(_OUTSIDE[min(days[after] - latest, _YEAR)], after, known, latest, True))
+    if started:
+        blocks.append(StartBlock(_STARTED, 0, started))
+    return blocks
 
 
 class FitTables:
@@ -218,43 +273,39 @@ class FitTables:
         for i, key in enumerate(facts.place_key):
             self._place_example.setdefault(key, i)
         self._kinds = set(zip(facts.level, facts.format, strict=True))
+        self.by_tie = [0] * len(facts.tie)  # tie rank → offer index
+        for i, rank in enumerate(facts.tie):
+            self.by_tie[rank] = i
         self._seats = set(facts.seats_max)
         self._cache: dict[tuple, dict] = {}
 
     def kind(self, wanted: str | None, accepted: frozenset[str]) -> dict[tuple[str | None, str | None], int]:
-        """Level plus format fit (units) for every (level, format) an offer has."""
+        """Level plus format fit (ranking keys) for every (level, format) an offer has."""
         table = self._cache.get(("kind", wanted, accepted))
         if table is None:
             table = self._cache["kind", wanted, accepted] = {
-                (level, fmt): units(W_LEVEL * level_fit(wanted, level, False)[0])
-                + units(W_FORMAT * format_fit(accepted, fmt, False)[0])
+                (level, fmt): key(W_LEVEL * level_fit(wanted, level, False)[0])
+                + key(W_FORMAT * format_fit(accepted, fmt, False)[0])
                 for level, fmt in self._kinds}
         return table
 
     def place(self, home: str | None) -> dict[str, int]:
-        """Place fit (units) for every place key, seen from the municipality ``home``."""
+        """Place fit (ranking keys) for every place key, seen from the municipality ``home``."""
         table = self._cache.get(("place", home))
         if table is None:
             home_regions = self.regions.get(home or "", frozenset())
             facts = self.facts
             table = self._cache["place", home] = {
-                key: units(W_PLACE * place_fit(home, home_regions, facts.online[i], facts.place[i],
+                place: key(W_PLACE * place_fit(home, home_regions, facts.online[i], facts.place[i],
                                                facts.regions[i], {}, False)[0])
-                for key, i in self._place_example.items()}
-        return table
-
-    def start(self, earliest: int | None, latest: int | None, as_of: int) -> dict[int | None, int]:
-        """Start fit (units) by start day, for a need's window on a reference day."""
-        table = self._cache.get(("start", earliest, latest, as_of))
-        if table is None:
-            table = self._cache["start", earliest, latest, as_of] = _StartTable(earliest, latest, as_of)
+                for place, i in self._place_example.items()}
         return table
 
     def seats(self, headcount: int) -> dict[int | None, int]:
-        """Seats fit (units) for every seats_max, for ``headcount`` persons."""
+        """Seats fit (ranking keys) for every seats_max, for ``headcount`` persons."""
         table = self._cache.get(("seats", headcount))
         if table is None:
-            table = self._cache["seats", headcount] = {v: units(W_SEATS * seats_fit(headcount, v, False)[0])
+            table = self._cache["seats", headcount] = {v: key(W_SEATS * seats_fit(headcount, v, False)[0])
                                                        for v in self._seats}
         return table
 
@@ -262,8 +313,8 @@ class FitTables:
 class NeedFit:
     """The weighted fit of one need against offers by index."""
 
-    __slots__ = ("_kind", "_place", "_seats", "_start", "as_of", "earliest", "facts", "formats", "headcount",
-                 "latest", "level", "municipality", "regions")
+    __slots__ = ("_by_tie", "_kind", "_place", "_seats", "_window", "as_of", "earliest", "facts", "formats",
+                 "headcount", "latest", "level", "municipality", "regions")
 
     def __init__(self, level: str | None, formats: frozenset[str], earliest: dt.date | None,
                  latest: dt.date | None, municipality: str | None, headcount: int, tables: FitTables,
@@ -272,10 +323,11 @@ class NeedFit:
         self.municipality, self.headcount, self.as_of = municipality, headcount, as_of
         self.regions = tables.regions.get(municipality or "", frozenset())
         self.facts = tables.facts
-        self._start = tables.start(day(earliest), day(latest), as_of.toordinal())
+        self._window = (day(earliest), day(latest), as_of.toordinal())
         self._kind = tables.kind(level, formats)
         self._place = tables.place(municipality)
         self._seats = tables.seats(headcount)
+        self._by_tie = tables.by_tie
 
     def value(self, i: int) -> float:
         """The weighted fit of offer ``i``, in [0, FIT_MAX]."""
@@ -284,37 +336,60 @@ class NeedFit:
     def value_units(self, i: int) -> int:
         """The weighted fit of offer ``i`` in fixed point, as ``rank`` adds it."""
         facts = self.facts
-        return (self._kind[facts.level[i], facts.format[i]] + self._place[facts.place_key[i]]
-                + self._seats[facts.seats_max[i]] + self._start[facts.start_day[i]])
+        earliest, latest, as_of = self._window
+        return ((self._kind[facts.level[i], facts.format[i]] + self._place[facts.place_key[i]]
+                 + self._seats[facts.seats_max[i]]) >> TIE_BITS) + _start_units(
+            start_value(earliest, latest, facts.start_day[i], as_of))
 
     def rank(self, candidates: Candidates, keep: int) -> list[tuple[float, int]]:
         """The ``keep`` best ``(score, offer index)`` among the candidates, best first.
 
-        Score = topic part + ``value``, added in fixed point. A group's bound is its strongest
-        topic + its level and format fit + the best start, place and seats; groups go best bound
-        first, and the rest are skipped once a bound cannot reach the kept ones (typically only the
-        groups at the need's own level and formats are scored). A group is scored at once from
-        lookups in the shared tables, in C-level passes (map, zip, sort) rather than a Python loop
-        per candidate.
+        Score = topic part + ``value``, added in fixed point as ranking keys. Each group (one level
+        and format, members sorted by start day) is cut into blocks by start fit
+        (``start_blocks``); a block's bound is the group's strongest topic + its level and format
+        fit + the best place and seats + the block's best start. Groups and blocks are taken best
+        bound first (a group is cut only when its bound with the best start comes up), and the
+        search stops once a bound cannot reach the ``keep`` best found so far: typically only the
+        offers at the need's own level and format that start inside its window are scored. A
+        block is scored at once from lookups in the shared tables, in C-level passes (map, sort,
+        compress) rather than a Python loop per candidate.
         """
         kind = self._kind
-        place, seats, start = self._place.__getitem__, self._seats.__getitem__, self._start.__getitem__
-        kept: list[tuple[int, int, int]] = []
-        for bound, group in sorted(((g.top + kind[g.kind], g) for g in candidates), key=_first, reverse=True):
-            if len(kept) == keep and bound + REST_UNITS < kept[-1][0]:
+        place, seats = self._place.__getitem__, self._seats.__getitem__
+        earliest, latest, as_of = self._window
+        # best first: a group waits with the bound of its best possible start, a block with its own
+        waiting: list[tuple[int, int, KindGroup, StartBlock | None]] = [
+            (-(group.top + kind[group.kind] + PLACE_SEATS_KEY + _BEST_START), n, group, None)
+            for n, group in enumerate(candidates)]
+        heapify(waiting)
+        serial = len(waiting)
+        kept: list[int] = []  # ranking keys, best first
+        while waiting:
+            bound, _, group, block = heappop(waiting)
+            if len(kept) == keep and -bound < kept[-1]:
                 break
-            scores = list(map(add, map(add, group.topics, repeat(kind[group.kind])),
-                              map(add, map(add, map(place, group.places), map(seats, group.seats)),
-                                  map(start, group.days))))
-            if len(scores) > keep:  # only what can enter the top: at least the keep-th best score
-                least = sorted(scores, reverse=True)[keep - 1]
-                if kept:
-                    least = max(least, kept[-1][0]) if len(kept) == keep else least
-                found = compress(zip(scores, group.tie, group.index), map(ge, scores, repeat(least)))  # noqa: B905
+            if block is None:
+                for block in start_blocks(group.days, len(group.index), earliest, latest, as_of):
+                    serial += 1
+                    heappush(waiting, (bound + _BEST_START - block.most, serial, group, block))
+                continue
+            first, end = block.first, block.end
+            offset = kind[group.kind]  # the same for the whole block, added only to what is kept
+            scores = map(add, map(add, group.keys[first:end], map(place, group.places[first:end])),
+                         map(seats, group.seats[first:end]))
+            if block.edge is None:
+                offset += block.most
             else:
-                found = zip(scores, group.tie, group.index)  # noqa: B905
-            kept = sorted(chain(kept, found), reverse=True)[:keep]
-        return [(score / UNIT, i) for score, _, i in kept]
+                scores = map(add, scores, block.values(group.days))
+            scores = list(scores)
+            if len(scores) > keep:  # only what can enter the top: at least the keep-th best (keys are distinct)
+                least = sorted(scores)[-keep]
+                if len(kept) == keep:
+                    least = max(least, kept[-1] - offset)
+                scores = compress(scores, map(ge, scores, repeat(least)))
+            kept = sorted(chain(kept, map(add, scores, repeat(offset))), reverse=True)[:keep]
+        by_tie = self._by_tie
+        return [((k >> TIE_BITS) / UNIT, by_tie[k & TIE_MASK]) for k in kept]
 
     def reasons(self, i: int, names: Mapping[str, str]) -> tuple[float, list[str]]:
         """The weighted fit of offer ``i`` and one sentence per factor, level first."""
