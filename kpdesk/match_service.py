@@ -20,7 +20,8 @@ coordinator who deletes every synonym does not get the defaults back behind thei
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import threading
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,12 +80,25 @@ def _need_inputs(session: Session, stmt: Select[Any]) -> list[NeedInput]:
     return needs
 
 
-def load_needs(session: Session, *, include_closed: bool = False) -> list[NeedInput]:
-    """The open needs (status not closed or rejected) as engine input, in registration order."""
+def load_needs(session: Session, *, include_closed: bool = False, org_number: str | None = None) -> list[NeedInput]:
+    """The open needs (status not closed or rejected) as engine input, in registration order;
+    only one employer's when ``org_number`` is given."""
     stmt = select(*_NEED_COLUMNS).join(Employer, Need.employer_id == Employer.id).order_by(Need.id)
     if not include_closed:
         stmt = stmt.where(Need.status.not_in(CLOSED_NEED_STATUSES))
+    if org_number is not None:
+        stmt = stmt.where(Employer.org_number == org_number)
     return _need_inputs(session, stmt)
+
+
+def load_vocabulary(session: Session) -> list[str]:
+    """The distinct titles and descriptions of the open needs: the words the engine's compound
+    splitter learns from them (what ``MatchingInputs.matcher`` gives it, without reading every need)."""
+    session.flush()
+    open_needs = Need.status.not_in(CLOSED_NEED_STATUSES)
+    titles = select(Need.title).where(open_needs)
+    descriptions = select(Need.description).where(open_needs, Need.description.is_not(None))
+    return [text for (text,) in session.connection().execute(titles.union(descriptions)) if text]
 
 
 def load_need(session: Session, need_id: int) -> NeedInput:
@@ -138,13 +152,45 @@ class MatchingInputs:
     def matcher(self, **options: Any) -> Matcher:
         """A matcher over these offers; the needs' words help the compound splitter."""
         texts = [t for n in self.needs for t in (n.title, n.description) if t]
-        return Matcher(self.offers, self.thesaurus, self.regions, vocabulary_texts=texts, **options)
+        return engine(self.offers, self.thesaurus, self.regions, texts, **options)
 
 
 def load_inputs(session: Session, *, include_closed: bool = False) -> MatchingInputs:
     """Needs, offers, regions and thesaurus (seeding the thesaurus the first time)."""
     return MatchingInputs(load_needs(session, include_closed=include_closed), load_offers(session),
                           load_regions(session), load_thesaurus(session))
+
+
+def load_engine(session: Session) -> Matcher:
+    """The matcher a whole run would use, without reading every need (one employer's summary)."""
+    return engine(load_offers(session), load_thesaurus(session), load_regions(session), load_vocabulary(session))
+
+
+_engine_lock = threading.Lock()
+_last_engine: tuple[Hashable, Matcher] | None = None
+
+
+def engine(offers: list[OfferInput], thesaurus: Thesaurus, regions: dict[str, set[str]], texts: Iterable[str],
+           **options: Any) -> Matcher:
+    """A matcher over these inputs: the last one built when the inputs are the same.
+
+    Building one takes a few hundred milliseconds on a regional database, and a coordinator's
+    session runs matching, previews and prints over the same offers many times. The key is the
+    inputs themselves (offers, synonyms, regions, the needs' distinct texts), so any change to
+    them builds afresh; a matcher's results depend on nothing else, and it is safe to share
+    between threads (its caches only ever gain entries that are the same whoever adds them).
+    """
+    global _last_engine
+    key = (tuple(offers), tuple(sorted((group, tuple(terms)) for group, terms in thesaurus.groups.items())),
+           frozenset((m, frozenset(names)) for m, names in regions.items()), frozenset(texts),
+           tuple(sorted(options.items())))
+    with _engine_lock:
+        if _last_engine is not None and _last_engine[0] == key:
+            return _last_engine[1]
+    matcher = Matcher(offers, thesaurus, regions, vocabulary_texts=key[3], **options)
+    with _engine_lock:
+        _last_engine = (key, matcher)
+    return matcher
 
 
 def ids_by_ref(session: Session) -> tuple[dict[str, int], dict[str, int]]:

@@ -156,23 +156,22 @@ def _industry_name(code: str | None) -> str:
     return found.name if found else ""
 
 
-def _employer_query() -> Select[Any]:
+def _employer_query(employer_id: int | None = None) -> Select[Any]:
+    """Employers with their counts; one employer's when ``employer_id`` is given (counted over its
+    own needs and contacts: SQLite would otherwise count every employer's first)."""
     parent = aliased(Employer)
-    needs = (
-        select(
-            Need.employer_id.label("employer_id"),
-            func.count().label("needs"),
-            func.sum(case((Need.status.not_in(CLOSED_NEED_STATUSES), 1), else_=0)).label("open_needs"),
-        )
-        .group_by(Need.employer_id)
-        .subquery()
-    )
-    contacts = (
-        select(ContactPerson.employer_id.label("employer_id"), func.count().label("contacts"))
-        .group_by(ContactPerson.employer_id)
-        .subquery()
-    )
-    return (
+    needs = select(
+        Need.employer_id.label("employer_id"),
+        func.count().label("needs"),
+        func.sum(case((Need.status.not_in(CLOSED_NEED_STATUSES), 1), else_=0)).label("open_needs"),
+    ).group_by(Need.employer_id)
+    contacts = select(ContactPerson.employer_id.label("employer_id"), func.count().label("contacts")).group_by(
+        ContactPerson.employer_id)
+    if employer_id is not None:
+        needs = needs.where(Need.employer_id == employer_id)
+        contacts = contacts.where(ContactPerson.employer_id == employer_id)
+    needs, contacts = needs.subquery(), contacts.subquery()
+    query = (
         select(
             Employer.id, Employer.org_number, Employer.name, Employer.parent_id, parent.name,
             Employer.municipality, Employer.industry, Employer.may_be_named, Employer.notes,
@@ -183,6 +182,7 @@ def _employer_query() -> Select[Any]:
         .outerjoin(needs, needs.c.employer_id == Employer.id)
         .outerjoin(contacts, contacts.c.employer_id == Employer.id)
     )
+    return query if employer_id is None else query.where(Employer.id == employer_id)
 
 
 def _employer_rows(session: Session, stmt: Select[Any]) -> list[EmployerRow]:
@@ -211,7 +211,7 @@ def list_employers(session: Session) -> list[EmployerRow]:
 
 
 def get_employer(session: Session, employer_id: int) -> EmployerRow:
-    rows = _employer_rows(session, _employer_query().where(Employer.id == employer_id))
+    rows = _employer_rows(session, _employer_query(employer_id))
     if not rows:
         raise NotFoundError(f"Arbeidsgiveren finnes ikke lenger (id {employer_id}).")
     return rows[0]

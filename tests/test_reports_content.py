@@ -115,6 +115,7 @@ def test_matching_summary_lists_each_open_need_with_its_best_offers(demo: Path) 
     from kpdesk.match_service import list_decisions
     from kpdesk.matching_run import run_matching
     from kpdesk.reports import matching_summary
+    from kpdesk.reports.matching_summary import MAX_OFFERS
 
     def work(session: Any) -> tuple[Any, Any, Any, Any]:
         org = busiest_employer(session)
@@ -135,6 +136,12 @@ def test_matching_summary_lists_each_open_need_with_its_best_offers(demo: Path) 
         assert need.ref in flat_text and need.title in flat_text
         result = run.result_for(need.ref)
         proposals = [m for m in result.matches if (need.ref, m.offer_ref) not in rejected]
+        # the summary matched only this employer's needs, with the engine a whole run uses: the same proposals
+        printed = next(n for n in data.needs if n.ref == need.ref)
+        accepted = [o.facts.ref for o in printed.offers if o.accepted]
+        shown = [(o.facts.ref, o.score, o.reasons) for o in printed.offers if not o.accepted]
+        expected = [(m.offer_ref, m.score, tuple(m.reasons)) for m in proposals if m.offer_ref not in accepted]
+        assert shown == expected[:MAX_OFFERS - len(accepted)], need.ref
         if proposals:
             assert titles[proposals[0].offer_ref] in flat_text, need.ref
             for reason in proposals[0].reasons[:2]:

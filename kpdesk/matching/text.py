@@ -6,7 +6,9 @@ Folding keeps what Norwegian keeps apart and folds what it does not:
   spellings ä and ö fold to æ and ø;
 - other diacritics are dropped (é → e, á → a, š → s, ï → i), so "kafé" finds "kafe".
 
-Stemming uses the Snowball Norwegian stemmer, applied until the stem no longer changes. The
+Stemming uses the Snowball Norwegian stemmer (``snowballstemmer``, which runs the C build from
+PyStemmer when it is installed, as kpdesk's dependencies ensure), applied until the stem no
+longer changes. The
 Snowball stemmer removes one suffix per pass, so the plural agent noun "sykepleiere" only
 reaches the stem of "sykepleier" on a second pass. Three documented complements cover gaps that
 every Norwegian light stemmer has and which matter for course titles:
@@ -98,7 +100,10 @@ _FOLD = _FoldTable()
 def normalise(text: str) -> str:
     """Case-folded NFC text with non-Norwegian diacritics dropped ("Kafé Ærø" → "kafe ærø")."""
     lowered = unicodedata.normalize("NFC", text).casefold()
-    return lowered if lowered.isascii() else lowered.translate(_FOLD)
+    return lowered if _PLAIN.fullmatch(lowered) else lowered.translate(_FOLD)
+
+
+_PLAIN = re.compile(r"[\x00-\x7fæøå]*")  # nothing to fold: most Norwegian text (translate looks up every letter)
 
 
 def raw_words(text: str) -> list[str]:
@@ -114,11 +119,12 @@ def tokenise(text: str) -> list[str]:
 def vocabulary(texts: Iterable[str]) -> set[str]:
     """The distinct normalised words of many texts, as ``tokenise`` gives them, in one pass.
 
-    Normalising and splitting one joined text is far cheaper than word by word; a regional
-    run gives tens of thousands of need texts, most of them repeated.
+    Splitting one joined, case-folded text and folding each distinct word once is far cheaper
+    than word by word; a regional run gives tens of thousands of need texts, most repeated.
     """
-    joined = normalise("\n".join(set(texts)))
-    return {w for w in _WORD_RE.findall(joined) if not w.isdigit()}
+    joined = unicodedata.normalize("NFC", "\n".join(set(texts))).casefold()
+    return {w if _PLAIN.fullmatch(w) else w.translate(_FOLD) for w in set(_WORD_RE.findall(joined))
+            if not w.isdigit()}
 
 
 def display_form(raw: str) -> str:

@@ -160,11 +160,10 @@ def _results(session: Any, org: str, needs: list[Any], as_of: dt.date, run: Any)
             found[need.ref] = list(result.matches)
         else:
             return found
-    from kpdesk.match_service import load_inputs
+    from kpdesk.match_service import load_engine, load_needs
 
-    inputs = load_inputs(session)
-    mine = [n for n in inputs.needs if n.employer_ref == org]
-    return {r.need_ref: list(r.matches) for r in inputs.matcher().match_all(mine, as_of)}
+    mine = load_needs(session, org_number=org)
+    return {r.need_ref: list(r.matches) for r in load_engine(session).match_all(mine, as_of)}
 
 
 # ---------------------------------------------------------------- the PDF
