@@ -106,8 +106,13 @@ def fresh_home() -> Iterator[dict[str, str]]:
 
 
 def child_env(**overrides: str) -> dict[str, str]:
-    """The runner's environment without kpdesk's own variables, plus ``overrides``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KPDESK_")}
+    """The runner's environment without kpdesk's own variables, plus ``overrides``.
+
+    PYTHONDONTWRITEBYTECODE is dropped too: an installed kpdesk has its modules compiled
+    (.pyc), and a shell that forbids writing them would make every child compile kpdesk from
+    source, timing the compiler rather than the program (the warm-up run writes them).
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KPDESK_") and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(overrides)
     return env
 

@@ -18,12 +18,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, case, delete, func, insert, select, type_coerce, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, String, delete, insert, select, type_coerce, update
+from sqlalchemy.orm import Session
 
-from kpdesk import audit, reference
-from kpdesk.codes import CLOSED_NEED_STATUSES, NEED_STATUSES
+from kpdesk import audit
+from kpdesk.codes import NEED_STATUSES
 from kpdesk.db.models import ContactPerson, Employer, MatchDecision, Need, NeedStatusChange, Offer
+from kpdesk.employer_list import EmployerRow, by_name, employer_rows, employer_sql, municipality_name
 from kpdesk.errors import UserError
 from kpdesk.norsk import format_org_number, plural
 from kpdesk.validation import ContactData, EmployerData, NeedData, start_window_problem
@@ -38,24 +39,6 @@ class NotFoundError(UserError):
 
 
 # ---------------------------------------------------------------- read models
-
-@dataclass(frozen=True, slots=True)
-class EmployerRow:
-    id: int
-    org_number: str
-    name: str
-    parent_id: int | None
-    parent_name: str
-    municipality: str | None
-    municipality_name: str
-    industry: str | None
-    industry_name: str
-    may_be_named: bool
-    notes: str
-    needs: int
-    open_needs: int
-    contacts: int
-
 
 @dataclass(frozen=True, slots=True)
 class NeedRow:
@@ -144,74 +127,15 @@ class EmployerSnapshot:
 
 # ---------------------------------------------------------------- reads
 
-def _municipality_name(number: str | None, cache: dict[str | None, str]) -> str:
-    name = cache.get(number)
-    if name is None:
-        name = cache[number] = reference.municipality_label(number)
-    return name
-
-
-def _industry_name(code: str | None) -> str:
-    found = reference.industry_for_code(code)
-    return found.name if found else ""
-
-
-def _employer_query(employer_id: int | None = None) -> Select[Any]:
-    """Employers with their counts; one employer's when ``employer_id`` is given (counted over its
-    own needs and contacts: SQLite would otherwise count every employer's first)."""
-    parent = aliased(Employer)
-    needs = select(
-        Need.employer_id.label("employer_id"),
-        func.count().label("needs"),
-        func.sum(case((Need.status.not_in(CLOSED_NEED_STATUSES), 1), else_=0)).label("open_needs"),
-    ).group_by(Need.employer_id)
-    contacts = select(ContactPerson.employer_id.label("employer_id"), func.count().label("contacts")).group_by(
-        ContactPerson.employer_id)
-    if employer_id is not None:
-        needs = needs.where(Need.employer_id == employer_id)
-        contacts = contacts.where(ContactPerson.employer_id == employer_id)
-    needs, contacts = needs.subquery(), contacts.subquery()
-    query = (
-        select(
-            Employer.id, Employer.org_number, Employer.name, Employer.parent_id, parent.name,
-            Employer.municipality, Employer.industry, Employer.may_be_named, Employer.notes,
-            func.coalesce(needs.c.needs, 0), func.coalesce(needs.c.open_needs, 0),
-            func.coalesce(contacts.c.contacts, 0),
-        )
-        .outerjoin(parent, Employer.parent_id == parent.id)
-        .outerjoin(needs, needs.c.employer_id == Employer.id)
-        .outerjoin(contacts, contacts.c.employer_id == Employer.id)
-    )
-    return query if employer_id is None else query.where(Employer.id == employer_id)
-
-
-def _employer_rows(session: Session, stmt: Select[Any]) -> list[EmployerRow]:
-    places: dict[str | None, str] = {}
-    industries: dict[str | None, str] = {}
-    rows = []
-    for (id_, org, name, parent_id, parent_name, municipality, industry, may_be_named, notes,
-         needs, open_needs, contacts) in session.execute(stmt):
-        industry_name = industries.get(industry)
-        if industry_name is None:
-            industry_name = industries[industry] = _industry_name(industry)
-        rows.append(EmployerRow(
-            id_, org, name, parent_id, parent_name or "", municipality, _municipality_name(municipality, places),
-            industry, industry_name, bool(may_be_named), notes or "", needs, open_needs, contacts,
-        ))
-    return rows
-
-
 def list_employers(session: Session) -> list[EmployerRow]:
     """All employers, in Norwegian alphabetical order of name."""
-    from kpdesk.norsk import sort_key
-
-    rows = _employer_rows(session, _employer_query())
-    rows.sort(key=lambda r: (sort_key(r.name), r.id))
-    return rows
+    session.flush()  # driver-level SQL does not autoflush
+    return by_name(employer_rows(session.connection().exec_driver_sql(employer_sql())))
 
 
 def get_employer(session: Session, employer_id: int) -> EmployerRow:
-    rows = _employer_rows(session, _employer_query(employer_id))
+    session.flush()
+    rows = employer_rows(session.connection().exec_driver_sql(employer_sql(one=True), {"id": employer_id}))
     if not rows:
         raise NotFoundError(f"Arbeidsgiveren finnes ikke lenger (id {employer_id}).")
     return rows[0]
@@ -243,7 +167,7 @@ def _need_rows(session: Session, stmt: Select[Any]) -> list[NeedRow]:
         if keys is None:
             keys = formats[fmt] = tuple(k for k in (fmt or "").split(",") if k)
         rows.append(build(
-            id_, ref, employer_id, employer_name, org_number, municipality, _municipality_name(municipality, places),
+            id_, ref, employer_id, employer_name, org_number, municipality, municipality_name(municipality, places),
             industry, title, description or "", headcount, level, keys, day(earliest) if earliest else None,
             day(latest) if latest else None, priority, status, day(changed_on), funding_note or "",
         ))

@@ -98,6 +98,13 @@ def storage_error(path: Path, exc: BaseException | None,
     return None
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection that cannot write. Without a write-ahead log beside the file it
+    is opened immutable, so that looking leaves no -wal/-shm files behind."""
+    immutable = "" if path.with_name(path.name + "-wal").exists() else "&immutable=1"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
+
+
 def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
     """Check that ``path`` can be opened as a kpdesk database, without changing it."""
     from kpdesk.db.migrate import known_revisions
@@ -129,9 +136,7 @@ def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
     if app_id != APPLICATION_ID:
         raise UserError(f"{path} er en SQLite-database, men ikke fra kpdesk.")
     try:
-        # immutable: without a write-ahead log beside it, looking must not leave -wal/-shm files
-        immutable = "" if wal.exists() else "&immutable=1"
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
+        conn = connect_read_only(path)
         try:
             empty = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
             row = None if empty else conn.execute("SELECT version_num FROM alembic_version").fetchone()

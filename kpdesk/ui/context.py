@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -29,6 +30,7 @@ class AppContext(QObject):
         self.runner = BackgroundRunner(self)
         self.undo_stack = QUndoStack(self)
         self.store: Store | None = None
+        self.db_path: Path | None = None  # the file being opened, for reads before the store is open
 
     def set_store(self, store: Store) -> None:
         self.store = store
@@ -56,7 +58,10 @@ class AppContext(QObject):
         Used by forms and undo commands: a single-row write takes milliseconds, and doing it
         synchronously keeps undo/redo ordered with what is on screen.
         """
-        assert self.store is not None
+        if self.store is None:  # the start list can be on screen (read early) while the store still opens
+            from kpdesk.errors import UserError
+
+            raise UserError(self.tr("Databasen åpnes fortsatt. Prøv igjen om et øyeblikk."))
         self.runner.wait()
         with self.store.session() as session:
             return work(session)

@@ -67,3 +67,55 @@ def test_a_new_database_is_created_and_migrated(open_window, db_path: Path, qtbo
     assert db_path.exists()
     assert window.context.store.revision() is not None
     QApplication.processEvents()
+
+
+def test_the_start_list_is_on_screen_before_the_database_has_opened(qtbot, seeded_db: Path, monkeypatch,
+                                                                    alerts) -> None:
+    """The employers list is read with plain sqlite3 while the store (SQLAlchemy) still opens;
+    the store's own read follows and shows the same rows."""
+    import threading
+
+    from PySide6.QtCore import QSettings
+
+    from kpdesk.db.store import Store
+    from kpdesk.employer_list import read_early
+    from kpdesk.ui.app import create_application
+    from kpdesk.ui.main_window import MainWindow
+
+    release = threading.Event()
+    real_open = Store.open
+
+    def held_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert release.wait(20), "the test never let the store open"
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(Store, "open", held_open)
+    expected = sorted((r.org_number, r.name, r.needs) for r in read_early(seeded_db))
+    create_application()
+    QSettings().clear()
+    window = MainWindow(seeded_db)
+    qtbot.addWidget(window)
+    window.open_store_after_first_paint()
+    window.show()
+    try:
+        page = window.page(MainWindow.DEFAULT_SECTION)
+        qtbot.waitUntil(lambda: page.model.rowCount() == len(expected), timeout=10000)
+        assert window.context.store is None  # still opening
+        shown = sorted((r.org_number, r.name, r.needs) for r in page.model.visible_rows())
+        assert shown == expected and len(expected) >= 3
+        # saving before the database is open: a plain message, and the typing stays
+        qtbot.keyClicks(page.form.editors["org_number"], "974760673")
+        qtbot.keyClicks(page.form.editors["name"], "Tidlig AS")
+        page.form.save_button.click()
+        assert "Databasen åpnes fortsatt" in alerts.texts()
+        assert page.form.editors["name"].text() == "Tidlig AS"
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: window.context.store is not None, timeout=10000)
+    qtbot.waitUntil(lambda: page._from_store, timeout=10000)
+    assert sorted((r.org_number, r.name, r.needs) for r in page.model.visible_rows()) == expected
+    assert page.form.save_button.isEnabled(), alerts.texts()
+    page.form.save_button.click()  # now it is saved
+    qtbot.waitUntil(lambda: len(page.model.visible_rows()) == len(expected) + 1, timeout=10000)
+    assert "Tidlig AS" in {r.name for r in page.model.visible_rows()}
+    window.runner.wait()

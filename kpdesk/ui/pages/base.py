@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QWidget
 
 from kpdesk.ui.context import AppContext
@@ -18,6 +20,7 @@ class Page(QWidget):
         self.context = context
         self._loaded = False
         self._visible_now = False
+        self._early_tried = False
         context.store_ready.connect(self._maybe_load)
 
     def activate(self) -> None:
@@ -33,9 +36,18 @@ class Page(QWidget):
         self._maybe_load()
 
     def _maybe_load(self) -> None:
-        if self._visible_now and not self._loaded and self.context.store is not None:
+        if not self._visible_now or self._loaded:
+            return
+        if self.context.store is not None:
             self._loaded = True
             self.load()
+        elif not self._early_tried and self.context.db_path is not None:
+            self._early_tried = True
+            self.load_early(self.context.db_path)
+
+    def load_early(self, db_path: Path) -> None:
+        """Show what can be read before the store is open (the list a coordinator starts on);
+        most pages just wait for the store."""
 
     def load(self) -> None:
         """Fetch data in the background and show it (subclasses)."""

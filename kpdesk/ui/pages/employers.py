@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStringListModel
@@ -98,6 +99,11 @@ class EmployersPage(RecordPage):
         from kpdesk.register import list_employers
 
         return list_employers(session)
+
+    def early_fetch(self, db_path: Path) -> list[Any] | None:
+        from kpdesk.employer_list import read_early
+
+        return read_early(db_path)
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
         by_orgnr = {r.org_number: r for r in rows}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -73,6 +74,7 @@ class ListPage(Page):
         self.form: RecordForm | None = None  # the detail form, if the page has one
         self.current_id: Any = None  # the record the form shows
         self._restoring_selection = False
+        self._from_store = False  # rows from the store are shown (not only the early read's)
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filterEdit")
@@ -149,12 +151,33 @@ class ListPage(Page):
 
     # ------------------------------------------------------------ loading
 
+    def early_fetch(self, db_path: Path) -> list[Any] | None:
+        """The rows read without the store (plain sqlite3, on the worker thread), or None: only
+        the list a coordinator starts on needs it."""
+        return None
+
     def load(self) -> None:
         def work(session: Any) -> Loaded:
             rows = self.fetch(session)
             return self.prepare(rows, self.fetch_extra(session, rows))
 
-        self.context.query(work, self.show_prepared)
+        def show(loaded: Loaded) -> None:
+            self._from_store = True
+            self.show_prepared(loaded)
+
+        self.context.query(work, show)
+
+    def load_early(self, db_path: Path) -> None:
+        def work(_task: Any) -> Loaded | None:
+            rows = self.early_fetch(db_path)
+            return None if rows is None else self.prepare(rows, self.fetch_extra(None, rows))
+
+        def show(loaded: Loaded | None) -> None:
+            if loaded is not None and not self._from_store:  # the store's rows came first: keep them
+                self.show_prepared(loaded)
+
+        # a failed early read is not the coordinator's concern: the store's load follows and explains
+        self.context.runner.submit(work, show, lambda _exc: None)
 
     def prepare(self, rows: list[Any], extra: Any = None) -> Loaded:
         """Rows made ready to show: folded search text, sort keys, menu values. Pure Python, so
