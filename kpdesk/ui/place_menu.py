@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 
 
 def _tr(text: str) -> str:
@@ -65,7 +65,7 @@ def build_place_menu(window: Any) -> dict[str, QAction]:
     ]:
         action = QAction(text, window)
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+            window.shortcut_later(action, shortcut)
         action.triggered.connect(lambda _checked=False, h=handler: h())
         action.setEnabled(False)
         menu.addAction(action)

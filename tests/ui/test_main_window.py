@@ -119,3 +119,18 @@ def test_the_start_list_is_on_screen_before_the_database_has_opened(qtbot, seede
     qtbot.waitUntil(lambda: len(page.model.visible_rows()) == len(expected) + 1, timeout=10000)
     assert "Tidlig AS" in {r.name for r in page.model.visible_rows()}
     window.runner.wait()
+
+
+def test_startup_probe_reports_paint_and_data_then_quits(seeded_db: Path) -> None:
+    """What the startup benchmark reads: the window paints, the list fills, the program exits."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KPDESK_STARTUP_PROBE": "1", "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "kpdesk", "--db", str(seeded_db)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    assert 0 < times["first_paint"] <= times["data_shown"]
