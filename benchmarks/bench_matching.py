@@ -399,12 +399,13 @@ def main(argv: list[str] | None = None) -> int:
                              "used when it exists")
     args = parser.parse_args(argv)
 
+    if args.db.exists():  # first, in a process that holds nothing else yet, as the window's would not
+        whole_run(args.db)
     rng = random.Random(args.seed)
     places = _nordland()
     measure("synthetic", _offers(rng, args.offers, places), _needs(rng, args.needs, places), _regions())
     if args.db.exists():
         measure("regional demo", *_from_database(args.db))
-        whole_run(args.db)
     else:
         print(f"[regional demo] skipped: no database at {args.db} (make one with "
               "`kpdesk demo --db FILE --scale regional`)")
