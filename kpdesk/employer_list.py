@@ -112,10 +112,14 @@ def read_early(path: Path) -> list[EmployerRow] | None:
         state = inspect_file(path, need_write=False)
         if state.revision != head_revision():
             return None
-        conn = connect_read_only(path)
+        wal = path.with_name(path.name + "-wal")
+        had_log = wal.exists()
+        conn = connect_read_only(path)  # immutable, without locks, when there is no log beside it
         try:
-            return by_name(employer_rows(conn.execute(employer_sql())))
+            rows = employer_rows(conn.execute(employer_sql()))
         finally:
             conn.close()
+        # another kpdesk opened the file meanwhile: a read without locks may be torn; the store reads it
+        return by_name(rows) if wal.exists() == had_log else None
     except (UserError, OSError, sqlite3.Error):
         return None

@@ -36,6 +36,13 @@ class AppContext(QObject):
         self.store = store
         self.store_ready.emit()
 
+    def not_open(self) -> Exception:
+        """What a read or write says while the store is still opening (the start list can be on
+        screen before, read early)."""
+        from kpdesk.errors import UserError
+
+        return UserError(self.tr("Databasen åpnes fortsatt. Prøv igjen om et øyeblikk."))
+
     def query(
         self,
         work: Callable[[Session], Any],
@@ -44,7 +51,8 @@ class AppContext(QObject):
     ) -> Handle:
         """Run ``work(session)`` in one transaction on the database thread."""
         store = self.store
-        assert store is not None, "query before the store is open"
+        if store is None:
+            raise self.not_open()
 
         def run(_task: Task) -> Any:
             with store.session() as session:
@@ -58,10 +66,8 @@ class AppContext(QObject):
         Used by forms and undo commands: a single-row write takes milliseconds, and doing it
         synchronously keeps undo/redo ordered with what is on screen.
         """
-        if self.store is None:  # the start list can be on screen (read early) while the store still opens
-            from kpdesk.errors import UserError
-
-            raise UserError(self.tr("Databasen åpnes fortsatt. Prøv igjen om et øyeblikk."))
+        if self.store is None:
+            raise self.not_open()
         self.runner.wait()
         with self.store.session() as session:
             return work(session)

@@ -236,12 +236,14 @@ class MainWindow(QMainWindow):
             return
         self._started = True
         self._apply_shortcuts()
-        # the start page first: its early read (plain sqlite3) is queued on the worker before the
-        # store's opening, which imports SQLAlchemy, so the list is on screen before that is done
-        self.navigation.setCurrentRow(self._initial_section)
-        if self._open_after_paint:
-            self._open_after_paint = False
-            self.open_store()
+        try:
+            # the start page first: its early read (plain sqlite3) is queued on the worker before
+            # the store's opening, which imports SQLAlchemy, so the list is on screen before that
+            self.navigation.setCurrentRow(self._initial_section)
+        finally:
+            if self._open_after_paint:  # whatever the page did, the database opens
+                self._open_after_paint = False
+                self.open_store()
 
     def open_store(self, read_only: bool = False) -> None:
         """Open (and if needed migrate) the database on the worker thread."""

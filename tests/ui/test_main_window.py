@@ -121,6 +121,54 @@ def test_the_start_list_is_on_screen_before_the_database_has_opened(qtbot, seede
     window.runner.wait()
 
 
+def test_an_edit_begun_on_the_early_list_survives_the_stores_rows(qtbot, seeded_db: Path, monkeypatch,
+                                                                   alerts) -> None:
+    """An employer picked and edited before the store is open keeps the edit when the store's
+    rows replace the early read's; its contacts come with the store."""
+    import threading
+
+    from PySide6.QtCore import QSettings
+
+    from kpdesk.db.store import Store
+    from kpdesk.ui.app import create_application
+    from kpdesk.ui.main_window import MainWindow
+
+    release = threading.Event()
+    real_open = Store.open
+
+    def held_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert release.wait(20), "the test never let the store open"
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(Store, "open", held_open)
+    create_application()
+    QSettings().clear()
+    window = MainWindow(seeded_db)
+    qtbot.addWidget(window)
+    window.open_store_after_first_paint()
+    window.show()
+    try:
+        page = window.page(MainWindow.DEFAULT_SECTION)
+        qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10000)
+        page.select_where(lambda r: r.contacts > 0)
+        chosen = page.selected_row()
+        assert chosen is not None and not page.contacts.isEnabled()  # contacts come with the store
+        qtbot.keyClicks(page.form.editors["notes"], "Ringes i januar")
+        page.form.save_button.click()
+        assert "Databasen åpnes fortsatt" in alerts.texts()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: page._from_store, timeout=10000)
+    assert page.selected_row().id == chosen.id
+    assert page.form.editors["notes"].toPlainText().endswith("Ringes i januar")  # the edit is still there
+    qtbot.waitUntil(lambda: page.contacts.isEnabled() and page.contacts.model.rowCount() == chosen.contacts,
+                    timeout=10000)
+    page.form.save_button.click()
+    qtbot.waitUntil(lambda: page.selected_row() is not None
+                    and page.selected_row().notes.endswith("Ringes i januar"), timeout=10000)
+    window.runner.wait()
+
+
 def test_startup_probe_reports_paint_and_data_then_quits(seeded_db: Path) -> None:
     """What the startup benchmark reads: the window paints, the list fills, the program exits."""
     import json

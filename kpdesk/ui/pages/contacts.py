@@ -134,11 +134,20 @@ class ContactsPanel(QGroupBox):
             lambda _id: self.refresh(),
         )
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        context.store_ready.connect(self._store_ready)
         self._update_buttons()
 
     def show_employer(self, employer_id: int | None) -> None:
         self.employer_id = employer_id
-        self.setEnabled(employer_id is not None)
+        self._enable()
+        self.refresh()
+
+    def _enable(self) -> None:
+        # an employer from the early list (the store still opening): its contacts come with the store
+        self.setEnabled(self.employer_id is not None and self.context.store is not None)
+
+    def _store_ready(self) -> None:
+        self._enable()
         self.refresh()
 
     def refresh(self) -> None:

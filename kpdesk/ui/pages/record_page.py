@@ -98,8 +98,10 @@ class RecordPage(ListPage):
     # ------------------------------------------------------------ behaviour
 
     def _show_row(self, row: Any) -> None:
-        if row is None and self.form.is_dirty():
-            return  # keep unsaved typing when the list is filtered away from it
+        if self.form.is_dirty() and (row is None or row.id == self.current_id):
+            # keep unsaved typing when the list is filtered away from it, or reloaded under it
+            # (the store's rows replacing the early read's, another write): same record, same form
+            return
         self.current_id = row.id if row is not None else None
         self.delete_button.setEnabled(row is not None)
         self.form_box.setTitle(self.record_title(row) if row is not None else self.new_text)
