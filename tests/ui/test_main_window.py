@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -69,16 +71,12 @@ def test_a_new_database_is_created_and_migrated(open_window, db_path: Path, qtbo
     QApplication.processEvents()
 
 
-def test_the_start_list_is_on_screen_before_the_database_has_opened(qtbot, seeded_db: Path, monkeypatch,
-                                                                    alerts) -> None:
-    """The employers list is read with plain sqlite3 while the store (SQLAlchemy) still opens;
-    the store's own read follows and shows the same rows."""
-    import threading
-
+def window_with_store_held(qtbot, path: Path, monkeypatch) -> tuple[Any, threading.Event]:  # type: ignore[no-untyped-def]
+    """The main window started as ``kpdesk`` starts it, with the store's opening held until the
+    returned event is set."""
     from PySide6.QtCore import QSettings
 
     from kpdesk.db.store import Store
-    from kpdesk.employer_list import read_early
     from kpdesk.ui.app import create_application
     from kpdesk.ui.main_window import MainWindow
 
@@ -90,13 +88,24 @@ def test_the_start_list_is_on_screen_before_the_database_has_opened(qtbot, seede
         return real_open(*args, **kwargs)
 
     monkeypatch.setattr(Store, "open", held_open)
-    expected = sorted((r.org_number, r.name, r.needs) for r in read_early(seeded_db))
     create_application()
     QSettings().clear()
-    window = MainWindow(seeded_db)
+    window = MainWindow(path)
     qtbot.addWidget(window)
     window.open_store_after_first_paint()
     window.show()
+    return window, release
+
+
+def test_the_start_list_is_on_screen_before_the_database_has_opened(qtbot, seeded_db: Path, monkeypatch,
+                                                                    alerts) -> None:
+    """The employers list is read with plain sqlite3 while the store (SQLAlchemy) still opens;
+    the store's own read follows and shows the same rows."""
+    from kpdesk.employer_list import read_early
+    from kpdesk.ui.main_window import MainWindow
+
+    expected = sorted((r.org_number, r.name, r.needs) for r in read_early(seeded_db))
+    window, release = window_with_store_held(qtbot, seeded_db, monkeypatch)
     try:
         page = window.page(MainWindow.DEFAULT_SECTION)
         qtbot.waitUntil(lambda: page.model.rowCount() == len(expected), timeout=10000)
@@ -125,28 +134,9 @@ def test_an_edit_begun_on_the_early_list_survives_the_stores_rows(qtbot, seeded_
                                                                    alerts) -> None:
     """An employer picked and edited before the store is open keeps the edit when the store's
     rows replace the early read's; its contacts come with the store."""
-    import threading
-
-    from PySide6.QtCore import QSettings
-
-    from kpdesk.db.store import Store
-    from kpdesk.ui.app import create_application
     from kpdesk.ui.main_window import MainWindow
 
-    release = threading.Event()
-    real_open = Store.open
-
-    def held_open(*args, **kwargs):  # type: ignore[no-untyped-def]
-        assert release.wait(20), "the test never let the store open"
-        return real_open(*args, **kwargs)
-
-    monkeypatch.setattr(Store, "open", held_open)
-    create_application()
-    QSettings().clear()
-    window = MainWindow(seeded_db)
-    qtbot.addWidget(window)
-    window.open_store_after_first_paint()
-    window.show()
+    window, release = window_with_store_held(qtbot, seeded_db, monkeypatch)
     try:
         page = window.page(MainWindow.DEFAULT_SECTION)
         qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10000)
