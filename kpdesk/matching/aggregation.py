@@ -136,8 +136,12 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
     vectors = _vectors({n.ref: matcher.need_terms(n) for n in open_needs})
 
     buckets: dict[tuple[str, str], list[NeedInput]] = {}
+    region_of: dict[str | None, str] = {}  # municipality → region
     for need in open_needs:
-        buckets.setdefault((need.level or "open", _region_of(need, regions)), []).append(need)
+        region = region_of.get(need.municipality)
+        if region is None:
+            region = region_of[need.municipality] = _region_of(need, regions)
+        buckets.setdefault((need.level or "open", region), []).append(need)
 
     groups: list[DemandGroup] = []
     for (level, region), members in buckets.items():
