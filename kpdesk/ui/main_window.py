@@ -89,6 +89,12 @@ class MainWindow(QMainWindow):
         self._started = False
         self._initial_section = self.DEFAULT_SECTION
         self._restore_settings()
+        # The start section is current before the window shows: a list view with no current row
+        # makes its first row current when it gets focus, which would build that page (Oversikt)
+        # before the first paint. The page itself is built right after the first paint.
+        self.navigation.blockSignals(True)
+        self.navigation.setCurrentRow(self._initial_section)
+        self.navigation.blockSignals(False)
 
     # ------------------------------------------------------------ building
 
@@ -239,7 +245,7 @@ class MainWindow(QMainWindow):
         try:
             # the start page first: its early read (plain sqlite3) is queued on the worker before
             # the store's opening, which imports SQLAlchemy, so the list is on screen before that
-            self.navigation.setCurrentRow(self._initial_section)
+            self._switch_to(self.navigation.currentRow())
         finally:
             if self._open_after_paint:  # whatever the page did, the database opens
                 self._open_after_paint = False

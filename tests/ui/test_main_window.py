@@ -159,6 +159,36 @@ def test_an_edit_begun_on_the_early_list_survives_the_stores_rows(qtbot, seeded_
     window.runner.wait()
 
 
+def test_no_page_is_built_before_the_first_paint(qtbot, seeded_db: Path) -> None:
+    """The window paints first; the start section's page (and only it) is built right after."""
+    from PySide6.QtCore import QEvent, QObject, QSettings
+
+    from kpdesk.ui.app import create_application
+    from kpdesk.ui.main_window import MainWindow
+
+    class PagesAtFirstPaint(QObject):
+        built: int | None = None
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and self.built is None:
+                self.built = len(window.built_pages())
+            return False
+
+    create_application()
+    QSettings().clear()
+    window = MainWindow(seeded_db)
+    qtbot.addWidget(window)
+    probe = PagesAtFirstPaint(window)
+    window.installEventFilter(probe)
+    window.open_store_after_first_paint()
+    window.show()
+    qtbot.waitUntil(lambda: window.context.store is not None, timeout=10000)
+    assert probe.built == 0
+    assert window.built_pages() == [window.page(MainWindow.DEFAULT_SECTION)]
+    assert window.navigation.currentRow() == MainWindow.DEFAULT_SECTION
+    window.runner.wait()
+
+
 def test_startup_probe_reports_paint_and_data_then_quits(seeded_db: Path) -> None:
     """What the startup benchmark reads: the window paints, the list fills, the program exits."""
     import json
