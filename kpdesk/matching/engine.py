@@ -283,6 +283,8 @@ class Matcher:
         self._topics: dict[tuple[str, str], _Relevance] = {}  # (title, description) → relevance
         self._relevance: dict[frozenset[tuple[str, float]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
+        self._shared: dict[tuple[str, str, int], list[str]] = {}  # (need title, description, offer) → terms
+        self._last_fit: tuple[NeedInput | None, dt.date | None, NeedFit | None] = (None, None, None)
 
     @property
     def names(self) -> Mapping[str, str]:
@@ -426,9 +428,21 @@ class Matcher:
 
     def explain(self, need: NeedInput, i: int, as_of: dt.date) -> tuple[list[str], list[str]]:
         """The reasons for proposing offer number ``i`` for ``need``, and the shared topic terms."""
-        shared = self.shared_terms(self.need_terms(need), self._offer_terms[i])
-        _, sentences = self._fit(need, as_of).reasons(i, self.names)
-        return [f"Tema: {', '.join(shared)}", *sentences], shared
+        key = (need.title, need.description, i)  # the topic part depends on the texts alone
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = self.shared_terms(self.need_terms(need), self._offer_terms[i])
+            if len(self._shared) >= _CACHE_LIMIT:
+                self._shared.clear()
+            self._shared[key] = shared
+        last = self._last_fit  # a need's proposals are explained one after another: one fit for them all
+        if last[0] is need and last[1] == as_of:
+            fit = last[2]
+        else:
+            fit = self._fit(need, as_of)
+            self._last_fit = (need, as_of, fit)
+        _, sentences = fit.reasons(i, self.names)
+        return [f"Tema: {', '.join(shared)}", *sentences], list(shared)
 
     def shared_terms(self, need_terms: Mapping[str, Term], offer_terms: Mapping[str, Term]) -> list[str]:
         """How the shared topic terms are written, strongest first (the need's words, then the offer's)."""
@@ -436,14 +450,23 @@ class Matcher:
         shared = sorted((k for k in need_terms.keys() & offer_terms.keys() if k in idf),
                         key=lambda k: (-need_terms[k].weight * offer_terms[k].weight * idf[k], k))
         surfaces: list[str] = []
+        seen: set[str] = set()  # case-folded
         for key in shared:
             for surface in (need_terms[key].surface, offer_terms[key].surface):
-                if surface.casefold() not in (s.casefold() for s in surfaces):
+                folded = surface.casefold()
+                if folded not in seen:
+                    seen.add(folded)
                     surfaces.append(surface)
         # "behandling" adds nothing beside "lindrende behandling"
         phrases = [set(s.casefold().split()) for s in surfaces if " " in s]
-        shown = [s for s in surfaces if not any(p > {s.casefold()} for p in phrases)]
-        return shown[:MAX_TOPIC_TERMS]
+        shown: list[str] = []
+        for surface in surfaces:
+            word = {surface.casefold()}
+            if not any(p > word for p in phrases):
+                shown.append(surface)
+                if len(shown) == MAX_TOPIC_TERMS:
+                    break
+        return shown
 
 
 def _merged(fields: Iterable[Mapping[str, Term]]) -> dict[str, Term]:

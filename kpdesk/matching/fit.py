@@ -17,6 +17,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from heapq import heapify, heappop, heappush
 from itertools import chain, compress, repeat
 from operator import add, ge, sub
@@ -97,6 +98,9 @@ def day(value: dt.date | None) -> int | None:
     return value.toordinal() if value is not None else None
 
 
+_date_text = lru_cache(maxsize=4096)(format_date)  # offers share start dates; reasons are written by the thousand
+
+
 def start_fit(earliest: dt.date | None, latest: dt.date | None, start: dt.date | None, as_of: dt.date,
               explain: bool) -> Assessed:
     value = start_value(day(earliest), day(latest), day(start), as_of.toordinal())
@@ -104,7 +108,7 @@ def start_fit(earliest: dt.date | None, latest: dt.date | None, start: dt.date |
         return value, None
     if start is None:
         return value, "Startdato ikke oppgitt"
-    when = format_date(start)
+    when = _date_text(start)
     if start < as_of:
         return value, f"Startet allerede {when}"
     if latest is not None and start > latest:
