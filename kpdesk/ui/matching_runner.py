@@ -24,6 +24,9 @@ class MatchingRunner(QObject):
         super().__init__(context)
         self.context = context
         self.latest: Any = None
+        self.as_of = dt.date.today()
+        """The reference date of the session's runs: today, until the coordinator picks another
+        (the Matching page's date field); Samordning runs with it too."""
         self._handle: Handle | None = None
 
     @classmethod
@@ -38,6 +41,7 @@ class MatchingRunner(QObject):
     def run(self, as_of: dt.date) -> None:
         if self.is_running() or self.context.store is None:
             return
+        self.as_of = as_of
         store = self.context.store
 
         def work(task: Task) -> Any:

@@ -86,6 +86,20 @@ def test_demand_groups_list_courses_to_order(matching, qtbot) -> None:
     assert demand.members.rowCount() == len(groups[0].need_refs)
 
 
+def test_samordning_runs_with_the_date_chosen_on_the_matching_page(matching, qtbot) -> None:
+    """A run from Samordning uses the Matching page's date (11.01.2027 here), not today's."""
+    import datetime as dt
+
+    window = matching.window()
+    first = matching.matching.latest
+    demand = window.page(section("DemandPage"))
+    window.navigation.setCurrentRow(section("DemandPage"))
+    demand.run_button.click()
+    qtbot.waitUntil(lambda: matching.matching.latest is not first, timeout=30000)
+    assert matching.matching.latest.as_of == dt.date(2027, 1, 11)
+    assert "Per 11.01.2027" in demand.hint.text()
+
+
 def test_offer_shows_interest_after_matching(matching, qtbot) -> None:
     window = matching.window()
     matching.select_where(lambda r: r.best_score is not None)

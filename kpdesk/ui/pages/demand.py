@@ -76,9 +76,7 @@ class DemandPage(ListPage):
             self._show_run(self.matching.latest)
 
     def _start(self) -> None:
-        import datetime as dt
-
-        self.matching.run(dt.date.today())
+        self.matching.run(self.matching.as_of)  # the date chosen on the Matching page, else today
 
     def _show_run(self, run: Any) -> None:
         self._run = run

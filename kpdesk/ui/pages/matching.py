@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -92,8 +93,9 @@ class MatchingPage(ListPage):
         self._run: Any = None
         self._offer_ids: dict[str, int] = {}
 
-        self.as_of_edit = QLineEdit(format_date(dt.date.today()))
+        self.as_of_edit = QLineEdit(format_date(self.matching.as_of))
         self.as_of_edit.setObjectName("asOfEdit")
+        self.as_of_edit.textChanged.connect(self._as_of_typed)
         self.as_of_edit.setMaximumWidth(110)
         self.as_of_edit.setToolTip(tr("Referansedato: tilbud som er slutt eller har passert søknadsfristen, "
                                       "foreslås ikke"))
@@ -183,6 +185,10 @@ class MatchingPage(ListPage):
     def load(self) -> None:
         if self.matching.latest is not None and self._run is not self.matching.latest:
             self._finished(self.matching.latest)
+
+    def _as_of_typed(self, text: str) -> None:
+        with contextlib.suppress(ValueError):  # a half-typed date is said when the run starts
+            self.matching.as_of = parse_date(text)  # Samordning's runs use it too
 
     def start(self) -> None:
         try:
