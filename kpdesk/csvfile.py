@@ -236,7 +236,13 @@ def parse(data: bytes, columns: Sequence[str], *, required: Sequence[str] = (), 
             problems.append(CsvProblem(start, "", f"Linjen har {len(cells)} felt, men overskriftsraden har "
                                                   f"{width}; sjekk skilletegn og anførselstegn"))
             continue
-        rows.append(CsvRow(start, {c: (cells[i] if i < len(cells) else "") for c, i in positions.items()}))
+        if len(cells) < width:  # read as empty, the missing fields would clear what is stored
+            problems.append(CsvProblem(start, "", f"Linjen har {len(cells)} felt, men overskriftsraden har "
+                                                  f"{width}; et tomt felt skrives med skilletegn "
+                                                  f"(«{delimiter if delimiter != chr(9) else 'tabulator'}»), "
+                                                  "sjekk også anførselstegn"))
+            continue
+        rows.append(CsvRow(start, {c: cells[i] for c, i in positions.items()}))
     present = tuple(sorted(positions, key=positions.__getitem__))
     return CsvTable(rows, present, encoding, delimiter, header_line, problems)
 

@@ -147,12 +147,17 @@ def test_blank_lines_before_the_header() -> None:
     assert [r.line for r in table.rows] == [4]
 
 
-def test_short_rows_are_padded_and_long_rows_reported() -> None:
-    table = parse(b"org_number;name;notes\n1;A\n2;B;x;;\n3;C;x;extra\n")
-    assert [r.values for r in table.rows] == [{"org_number": "1", "name": "A", "notes": ""},
-                                              {"org_number": "2", "name": "B", "notes": "x"}]
-    assert table.problems == [CsvProblem(4, "", "Linjen har 4 felt, men overskriftsraden har 3; sjekk skilletegn og "
-                                                "anførselstegn")]
+def test_short_and_long_rows_are_reported_not_guessed() -> None:
+    """A short row is not padded: its missing fields, read as empty, would clear stored values
+    (an employer's municipality) on import. Empty trailing fields written out are fine."""
+    table = parse(b"org_number;name;notes\n1;A\n2;B;x;;\n3;C;x;extra\n4;D;\n")
+    assert [r.values for r in table.rows] == [{"org_number": "2", "name": "B", "notes": "x"},
+                                              {"org_number": "4", "name": "D", "notes": ""}]
+    assert table.problems == [
+        CsvProblem(2, "", "Linjen har 2 felt, men overskriftsraden har 3; et tomt felt skrives med skilletegn "
+                          "(«;»), sjekk også anførselstegn"),
+        CsvProblem(4, "", "Linjen har 4 felt, men overskriftsraden har 3; sjekk skilletegn og anførselstegn"),
+    ]
 
 
 def test_unclosed_quote_is_reported_at_its_line() -> None:
