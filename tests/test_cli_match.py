@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +58,8 @@ def test_readable_table_and_bad_date(eval_db: Path) -> None:
     assert result.returncode == 0
     assert "ingen passende tilbud" in result.stdout
     assert "Samlet etterspørsel" in result.stdout
+    assert " 1 personer" not in result.stdout and " 1 arbeidsgivere" not in result.stdout  # Norwegian plurals
+    assert re.search(r": 1 person hos 1 arbeidsgiver →|: \d+ personer hos \d+ arbeidsgivere? →", result.stdout)
     bad = kpdesk("match", "--db", str(eval_db), "--as-of", "31.02.2027")
     assert bad.returncode == 1
     assert "--as-of" in bad.stderr and "Traceback" not in bad.stderr

@@ -64,7 +64,7 @@ def _titles(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def _print_table(result, titles: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     from kpdesk.matching_run import level_label
-    from kpdesk.norsk import format_date
+    from kpdesk.norsk import format_date, plural
 
     print(f"Matching per {format_date(result.as_of)}: {len(result.results)} åpne behov, "
           f"{sum(1 for r in result.results if not r.matches)} uten passende tilbud.")
@@ -79,8 +79,10 @@ def _print_table(result, titles: dict[str, str]) -> None:  # type: ignore[no-unt
             print(f"         {score:>5}  {match.offer_ref:<8} {titles.get(match.offer_ref, '')}")
     unmet = [g for g in result.groups if g.unmet]
     print()
-    print(f"Samlet etterspørsel: {len(result.groups)} grupper, {len(unmet)} kurs å bestille.")
+    print(f"Samlet etterspørsel: {plural(len(result.groups), 'gruppe', 'grupper')}, "
+          f"{len(unmet)} kurs å bestille.")
     for group in result.groups:
         offer = f"{group.offer_ref} ({group.seats_text})" if group.offer_ref else "ingen tilbud: bestill"
-        print(f"  {group.topic} · {level_label(group.level)} · {group.region}: {group.headcount} personer "
-              f"hos {len(group.employers)} arbeidsgivere → {offer}")
+        print(f"  {group.topic} · {level_label(group.level)} · {group.region}: "
+              f"{plural(group.headcount, 'person', 'personer')} "
+              f"hos {plural(len(group.employers), 'arbeidsgiver', 'arbeidsgivere')} → {offer}")
