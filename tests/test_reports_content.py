@@ -317,6 +317,16 @@ def test_handout_for_two_sami_municipalities(demo: Path) -> None:
     assert "<3" in compact
 
 
+def test_handout_without_open_needs_says_so_once(demo: Path) -> None:
+    from kpdesk.reports import handout
+
+    data = with_session(demo, lambda session: handout.load(session, handout.resolve_scope(session, region="Lofoten"),
+                                                           AS_OF))
+    compact = flat(pdf_text(handout.build(data)))
+    assert "Det er ingen åpne kompetansebehov registrert i" in compact
+    assert "Alle behovene har et tilbud" not in compact and "Kurs å bestille" not in compact
+
+
 def test_handout_refuses_unknown_municipality_and_region(demo: Path) -> None:
     from kpdesk.reports import handout
 

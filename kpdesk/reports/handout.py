@@ -312,6 +312,8 @@ def _groups_section(data: HandoutData) -> list[Flowable]:
 
 
 def _to_order_section(data: HandoutData) -> list[Flowable]:
+    if data.empty:  # no needs: nothing to order, and nothing that "has an offer" either
+        return []
     s = style.styles()
     flow: list[Flowable] = [style.heading("Kurs å bestille")]
     if not data.to_order:
