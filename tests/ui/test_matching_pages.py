@@ -61,6 +61,13 @@ def test_accept_sets_need_matched_and_undo_restores(matching, qtbot, _text_answe
     assert matching.context.run_now(lambda s: get_need(s, need.id)).status == need.status
 
 
+def test_status_bar_says_matching_has_not_run_yet(open_window, demo_db, qtbot) -> None:
+    window = open_window(demo_db)
+    for name in ("MatchingPage", "DemandPage"):
+        window.navigation.setCurrentRow(section(name))
+        assert window.count_label.text() == "Matchingen er ikke kjørt ennå"
+
+
 def test_cancel_stops_a_run(open_window, demo_db, qtbot) -> None:
     window = open_window(demo_db)
     number = section("MatchingPage")

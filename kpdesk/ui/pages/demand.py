@@ -71,6 +71,11 @@ class DemandPage(ListPage):
         self._show_group(None)
         self.view.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # the largest groups first
 
+    def status_text(self) -> str:
+        if self._run is None:  # "0 åpne behov" would read as if there were none
+            return self.tr("Matchingen er ikke kjørt ennå")
+        return super().status_text()
+
     def load(self) -> None:
         if self.matching.latest is not None and self._run is not self.matching.latest:
             self._show_run(self.matching.latest)

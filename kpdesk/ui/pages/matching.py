@@ -182,6 +182,11 @@ class MatchingPage(ListPage):
     def entity_kinds(self) -> set[str]:
         return set()  # a new run is the coordinator's choice (it can take a second or two)
 
+    def status_text(self) -> str:
+        if self._run is None:  # "0 åpne behov" would read as if there were none
+            return self.tr("Matchingen er ikke kjørt ennå")
+        return super().status_text()
+
     def load(self) -> None:
         if self.matching.latest is not None and self._run is not self.matching.latest:
             self._finished(self.matching.latest)
