@@ -85,6 +85,8 @@ def test_demand_groups_list_courses_to_order(matching, qtbot) -> None:
     window.navigation.setCurrentRow(number)
     demand = window.page(number)
     qtbot.waitUntil(lambda: demand.model.total_count() > 0)
+    sizes = [g.headcount for g in demand.model.visible_rows()]
+    assert sizes == sorted(sizes, reverse=True)  # the largest groups first
     demand.to_order.setChecked(True)
     groups = demand.model.visible_rows()
     assert groups and all(g.unmet for g in groups)

@@ -22,16 +22,17 @@ class DemandPage(ListPage):
     def __init__(self, context: AppContext) -> None:
         tr = self.tr
         columns: list[Column[Any]] = [
+            # the offer (or the course to order) and its seats fit on screen at 1280 px
             Column("topic", tr("Tema"), lambda g: g.topic),
-            Column("level", tr("Nivå"), lambda g: level_label(g.level)),
-            Column("region", tr("Region"), lambda g: g.region),
             Column("headcount", tr("Personer"), lambda g: group_thousands(g.headcount),
                    sort_value=lambda g: -g.headcount, align_right=True, searchable=False),
-            Column("employers", tr("Arbeidsgivere"), lambda g: str(len(g.employers)),
-                   sort_value=lambda g: -len(g.employers), align_right=True, searchable=False),
             Column("offer", tr("Tilbud"), lambda g: f"{g.offer_ref} {g.offer_title}" if g.offer_ref
                    else tr("ingen: kurs å bestille")),
             Column("seats", tr("Plasser"), lambda g: g.seats_text, searchable=False),
+            Column("level", tr("Nivå"), lambda g: level_label(g.level)),
+            Column("region", tr("Region"), lambda g: g.region),
+            Column("employers", tr("Arbeidsgivere"), lambda g: str(len(g.employers)),
+                   sort_value=lambda g: -len(g.employers), align_right=True, searchable=False),
         ]
         menus = [FilterMenu("region", tr("Alle regioner"), lambda g: g.region, str)]
         super().__init__(context, columns, menus)
@@ -69,7 +70,7 @@ class DemandPage(ListPage):
         self.matching.stopped.connect(lambda: self.run_button.setEnabled(True))
         self.selection_changed.connect(self._show_group)
         self._show_group(None)
-        self.view.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # the largest groups first
+        self.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # the largest groups first (Personer)
 
     def status_text(self) -> str:
         if self._run is None:  # "0 åpne behov" would read as if there were none
