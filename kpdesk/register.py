@@ -227,6 +227,34 @@ def employer_id_for_org(session: Session, org_number: str) -> int:
     return found
 
 
+def find_employer_org(session: Session, text: str) -> str:
+    """The organisation number of the employer ``text`` names: its number, or its name (the whole
+    name in any case, else a unique part of it). A UserError says what was not found or which
+    employers a part matches."""
+    digits = re.sub(r"[\s\u00a0.]", "", text or "")
+    if digits.isascii() and digits.isdigit():
+        if len(digits) != 9:
+            raise UserError(f"«{text.strip()}» er ikke et organisasjonsnummer (ni sifre, som 988 077 917).")
+        return digits
+    wanted = (text or "").strip().casefold()
+    if not wanted:
+        raise UserError("Oppgi arbeidsgiverens organisasjonsnummer eller navn.")
+    rows = session.execute(select(Employer.org_number, Employer.name)).all()
+    exact = [(org, name) for org, name in rows if name.casefold() == wanted]
+    found = exact or [(org, name) for org, name in rows if wanted in name.casefold()]
+    if len(found) == 1:
+        return found[0][0]
+    if not found:
+        raise UserError(f"Ingen arbeidsgiver har organisasjonsnummer eller navn «{text.strip()}».")
+    from kpdesk.norsk import sort_key
+
+    shown = sorted(found, key=lambda item: sort_key(item[1]))
+    listed = "; ".join(f"{name} ({format_org_number(org)})" for org, name in shown[:5])
+    more = f" og {len(shown) - 5} til" if len(shown) > 5 else ""
+    raise UserError(f"«{text.strip()}» passer {len(shown)} arbeidsgivere: {listed}{more}. "
+                    "Oppgi organisasjonsnummeret.")
+
+
 def _check_org_number_free(session: Session, org_number: str, employer_id: int | None) -> None:
     stmt = select(Employer.id, Employer.name).where(Employer.org_number == org_number)
     if employer_id is not None:

@@ -329,3 +329,23 @@ def test_list_needs_is_fast_on_regional_data(store) -> None:
     assert sum(r.open_needs for r in employers) == 15000
     # min, not median: other processes on a shared machine only ever add time
     assert min(timings) < 0.3, f"list_needs took {statistics.median(timings) * 1000:.0f} ms (median)"
+
+
+def test_an_employer_is_found_by_number_or_name(store) -> None:
+    from kpdesk.validation import EmployerData
+
+    with store.session() as s:
+        register.save_employer(s, EmployerData("974760673", "Øksnes kommune", "1868"))
+        register.save_employer(s, EmployerData("935112346", "Fauske kommune", "1841"))
+        register.save_employer(s, EmployerData("968812343", "Fauske Trelast AS", "1841"))
+        assert register.find_employer_org(s, "974 760 673") == "974760673"
+        assert register.find_employer_org(s, "øksnes KOMMUNE") == "974760673"  # whole name, any case
+        assert register.find_employer_org(s, "Øksnes") == "974760673"  # a unique part
+        assert register.find_employer_org(s, "fauske kommune") == "935112346"  # whole name beats a part
+        with pytest.raises(UserError, match=r"«Fauske» passer 2 arbeidsgivere: Fauske kommune \(935 112 346\); "
+                                            r"Fauske Trelast AS \(968 812 343\)\. Oppgi organisasjonsnummeret\."):
+            register.find_employer_org(s, "Fauske")
+        with pytest.raises(UserError, match="Ingen arbeidsgiver har organisasjonsnummer eller navn «Bodø»"):
+            register.find_employer_org(s, "Bodø")
+        with pytest.raises(UserError, match="«1234» er ikke et organisasjonsnummer"):
+            register.find_employer_org(s, "1234")

@@ -39,6 +39,7 @@ def text_of(path: Path) -> str:
 
 @pytest.mark.parametrize("args, expect", [
     (["matching", "--employer", "{org}", "--as-of", "11.01.2027"], "Kurstilbud for"),
+    (["matching", "--employer", "valseverket", "--as-of", "11.01.2027"], "Rana Stålverk AS, valseverket"),
     (["offer", "--offer", "T0002", "--as-of", "2027-01-11"], "Kurstilbud T0002"),
     (["handout", "--municipality", "1824", "--municipality", "Rana", "--as-of", "11.01.2027"],
      "Kompetansebehov i Vefsn og Rana"),
@@ -61,7 +62,9 @@ def test_each_report_is_written(demo: Path, tmp_path: Path, args: list[str], exp
 
 @pytest.mark.parametrize("args, message", [
     (["matching", "--employer", "123456785"], "Ingen arbeidsgiver har organisasjonsnummer 123 456 785."),
-    (["matching", "--employer", "abc"], "«abc» er ikke et organisasjonsnummer"),
+    (["matching", "--employer", "abc"], "Ingen arbeidsgiver har organisasjonsnummer eller navn «abc»."),
+    (["matching", "--employer", "12345"], "«12345» er ikke et organisasjonsnummer"),
+    (["matching", "--employer", "kommune"], "«kommune» passer "),
     (["matching", "--employer", "{org}", "--as-of", "31.02.2027"], "--as-of: «31.02.2027» er ikke en gyldig dato"),
     (["offer", "--offer", "T9999"], "Ingen kurstilbud har referansen «T9999»."),
     (["handout", "--municipality", "9999"], "Kommunen «9999» finnes ikke"),

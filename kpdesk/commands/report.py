@@ -33,7 +33,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         return sub
 
     sub = common("matching", "kurstilbud som passer en arbeidsgivers åpne behov, med begrunnelse")
-    sub.add_argument("--employer", metavar="ORGNR", required=True, help="arbeidsgiverens organisasjonsnummer")
+    sub.add_argument("--employer", metavar="ORGNR", required=True,
+                     help="arbeidsgiverens organisasjonsnummer, eller navn (hele navnet eller en entydig del)")
     sub.add_argument("--as-of", metavar="DATO", help="referansedato (standard: i dag)")
 
     sub = common("offer", "et kurstilbud med arbeidsgiverne og behovene som er interessert")

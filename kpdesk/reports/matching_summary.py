@@ -15,14 +15,12 @@ so it names the employer; it holds no contact persons and no notes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.platypus import Flowable
 
 from kpdesk.codes import CLOSED_NEED_STATUSES, FORMATS, NEED_STATUSES
-from kpdesk.errors import UserError
 from kpdesk.norsk import format_date, format_org_number, plural
 from kpdesk.reports import style
 from kpdesk.reports.facts import OfferFacts, level_text, load_letterhead, load_offer_facts
@@ -86,16 +84,8 @@ class MatchingSummaryData:
         return [n for n in self.needs if n.unmet]
 
 
-def parse_org(text: str) -> str:
-    """Nine digits from '988077917' or '988 077 917'; UserError otherwise."""
-    digits = re.sub(r"[\s\u00a0.]", "", text or "")
-    if not (len(digits) == 9 and digits.isascii() and digits.isdigit()):
-        raise UserError(f"«{(text or '').strip()}» er ikke et organisasjonsnummer (ni sifre, som 988 077 917).")
-    return digits
-
-
 def load(session: Any, org_number: str, as_of: dt.date, run: Any = None) -> MatchingSummaryData:
-    """Everything the summary prints for the employer with this organisation number.
+    """Everything the summary prints for the employer with this organisation number (or name).
 
     ``run`` is a ``MatchingRun`` to reuse (the GUI's latest); it is used only if it is for ``as_of``.
     """
@@ -104,7 +94,7 @@ def load(session: Any, org_number: str, as_of: dt.date, run: Any = None) -> Matc
     from kpdesk import register
     from kpdesk.db.models import MatchDecision, Offer
 
-    digits = parse_org(org_number)
+    digits = register.find_employer_org(session, org_number)
     employer_id = register.employer_id_for_org(session, digits)
     employer = register.get_employer(session, employer_id)
     needs = [n for n in register.list_needs(session, employer_id) if n.status not in CLOSED_NEED_STATUSES]
