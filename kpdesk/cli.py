@@ -52,10 +52,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: feil: {message}\n")
 
 
-def add_db_option(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+def add_db_option(parser: argparse.ArgumentParser, *, required: str = "") -> None:
+    """``--db``; ``required``: the help text when the command needs it (no default is then shown)."""
     # SUPPRESS: a subcommand without its own --db keeps the one given before it (kpdesk --db X check).
-    parser.add_argument("--db", metavar="PATH", required=required, default=argparse.SUPPRESS,
-                        help="databasefil (standard: $KPDESK_DB, ellers kpdesk.sqlite i datamappen)")
+    parser.add_argument("--db", metavar="PATH", required=bool(required), default=argparse.SUPPRESS,
+                        help=required or "databasefil (standard: $KPDESK_DB, ellers kpdesk.sqlite i datamappen)")
 
 
 def build_parser() -> argparse.ArgumentParser:

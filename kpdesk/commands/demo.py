@@ -9,7 +9,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from kpdesk.cli import add_db_option
 
     parser = subparsers.add_parser("demo", help="lag en database med demodata")
-    add_db_option(parser, required=True)
+    add_db_option(parser, required="databasefilen demodataene skrives i (ny eller tom)")
     parser.add_argument("--scale", choices=("small", "regional"), default="small",
                         help="small: ett studiesenter; regional: hele regionen, for ytelsesmålinger")
     parser.add_argument("--seed", type=int, default=1, help="frø for tilfeldige valg (samme frø gir samme data)")

@@ -14,7 +14,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from kpdesk.cli import add_db_option
 
     parser = subparsers.add_parser("restore", help="gjenopprett databasen fra en sikkerhetskopi")
-    add_db_option(parser, required=True)
+    add_db_option(parser, required="databasen som skal erstattes av sikkerhetskopien")
     parser.add_argument("--from", dest="source", metavar="FIL", required=True,
                         help="sikkerhetskopien som skal tilbake (for eksempel fra backups-mappen)")
 
