@@ -44,7 +44,7 @@ from kpdesk.db.models import (
 )
 from kpdesk.errors import UserError
 from kpdesk.matching import Matcher, NeedInput, NeedResult, OfferInput, Thesaurus, ThesaurusError, load_default
-from kpdesk.register import NotFoundError
+from kpdesk.records import NotFoundError, apply_changes, existing_row, insert_rows, row_dicts, row_exists
 from kpdesk.validation import parse_text
 
 # Audit entities. Decision entries carry the need's id, so one query gives a need's decisions.
@@ -283,7 +283,7 @@ def add_thesaurus_term(session: Session, group: str, term: str) -> int:
 
 
 def delete_thesaurus_term(session: Session, term_id: int) -> ThesaurusSnapshot:
-    rows = register._rows(session, ThesaurusTerm, ThesaurusTerm.id == term_id)
+    rows = row_dicts(session, ThesaurusTerm, ThesaurusTerm.id == term_id)
     if not rows:
         raise NotFoundError(f"Synonymet finnes ikke lenger (id {term_id}).")
     session.execute(delete(ThesaurusTerm).where(ThesaurusTerm.id == term_id))
@@ -295,10 +295,10 @@ def delete_thesaurus_term(session: Session, term_id: int) -> ThesaurusSnapshot:
 
 def restore_thesaurus_term(session: Session, snapshot: ThesaurusSnapshot) -> int:
     row = snapshot.term
-    if register._exists(session, ThesaurusTerm, row["id"]):
+    if row_exists(session, ThesaurusTerm, row["id"]):
         raise UserError(f"Synonymet «{row['term']}» kan ikke gjenopprettes: id {row['id']} er tatt i bruk igjen.")
     load_thesaurus(session).with_entry(row["group_key"], row["term"])
-    register._insert(session, ThesaurusTerm, [row])
+    insert_rows(session, ThesaurusTerm, [row])
     audit.record(session, "restore", THESAURUS, row["id"], summary=f"Gjenopprettet synonymet «{row['term']}»")
     return row["id"]
 
@@ -349,7 +349,7 @@ def list_decisions(session: Session, need_id: int | None = None, offer_id: int |
 
 
 def _snapshot(session: Session, need: Need, offer_id: int) -> DecisionSnapshot:
-    previous = register._rows(session, MatchDecision, MatchDecision.need_id == need.id,
+    previous = row_dicts(session, MatchDecision, MatchDecision.need_id == need.id,
                               MatchDecision.offer_id == offer_id)
     last = session.execute(select(func.coalesce(func.max(NeedStatusChange.id), 0))
                            .where(NeedStatusChange.need_id == need.id)).scalar_one()
@@ -386,9 +386,7 @@ def decide(session: Session, need_id: int, offer_id: int, decision: str, note: s
     if key is None:
         raise UserError(f"Ukjent beslutning «{decision}»; bruk {DECISIONS.words().replace(', ', ' eller ')}.")
     note = parse_text(note, "Notatet")
-    need = session.get(Need, need_id)
-    if need is None:
-        raise NotFoundError(f"Behovet finnes ikke lenger (id {need_id}).")
+    need = existing_row(session, Need, need_id, "Behovet")
     label = _offer_label(session, offer_id)
     if key == "accepted" and need.status in CLOSED_NEED_STATUSES:
         raise UserError(f"Behovet {need.ref} er {NEED_STATUSES.label(need.status)}; åpne det igjen før du "
@@ -415,9 +413,7 @@ def decide(session: Session, need_id: int, offer_id: int, decision: str, note: s
 
 def withdraw_decision(session: Session, need_id: int, offer_id: int) -> DecisionSnapshot:
     """Remove the decision on a pair (the proposal is open again); returns the undo snapshot."""
-    need = session.get(Need, need_id)
-    if need is None:
-        raise NotFoundError(f"Behovet finnes ikke lenger (id {need_id}).")
+    need = existing_row(session, Need, need_id, "Behovet")
     label = _offer_label(session, offer_id)
     snapshot = _snapshot(session, need, offer_id)
     if snapshot.previous is None:
@@ -435,14 +431,14 @@ def undo_decision(session: Session, snapshot: DecisionSnapshot) -> None:
     need = session.get(Need, snapshot.need_id)
     if need is None:
         raise UserError("Beslutningen kan ikke angres: behovet er slettet.")
-    if not register._exists(session, Offer, snapshot.offer_id):
+    if not row_exists(session, Offer, snapshot.offer_id):
         raise UserError("Beslutningen kan ikke angres: kurstilbudet er slettet.")
     session.execute(delete(MatchDecision).where(MatchDecision.need_id == snapshot.need_id,
                                                 MatchDecision.offer_id == snapshot.offer_id))
     if snapshot.previous is not None:
-        register._insert(session, MatchDecision, [snapshot.previous])
+        insert_rows(session, MatchDecision, [snapshot.previous])
     if need.status != snapshot.need_status:
-        register._apply_changes(session, need, {"status": snapshot.need_status}, register.NEED)
+        apply_changes(session, need, {"status": snapshot.need_status}, register.NEED)
     need.status_changed_on = snapshot.status_changed_on
     session.execute(delete(NeedStatusChange).where(NeedStatusChange.need_id == snapshot.need_id,
                                                    NeedStatusChange.id > snapshot.last_status_change_id))

@@ -38,7 +38,8 @@ from kpdesk.offer_validation import (
     offer_rule_problems,
     session_problem,
 )
-from kpdesk.register import NotFoundError, _apply_changes, _exists, _fast_builder, _insert, _rows, plural
+from kpdesk.records import NotFoundError, apply_changes, create_row, existing_row, insert_rows, row_dicts, row_exists
+from kpdesk.register import _fast_builder, plural
 
 PROVIDER, OFFER, OFFER_SESSION = "provider", "offer", "offer_session"
 OFFER_REF_PREFIX = "T"
@@ -253,21 +254,16 @@ def save_provider(session: Session, data: ProviderData, provider_id: int | None 
     if data.kind is not None:
         values["kind"] = data.kind
     if provider_id is None:
-        provider = Provider(**{"kind": infer_provider_kind(data.name), **values})
-        session.add(provider)
-        session.flush()
-        audit.record(session, "create", PROVIDER, provider.id, summary=f"Ny tilbyder «{data.name}»")
-        return provider.id
-    provider = session.get(Provider, provider_id)
-    if provider is None:
-        raise NotFoundError(f"Tilbyderen finnes ikke lenger (id {provider_id}).")
-    _apply_changes(session, provider, values, PROVIDER)
+        return create_row(session, Provider, {"kind": infer_provider_kind(data.name), **values}, PROVIDER,
+                          f"Ny tilbyder «{data.name}»").id
+    provider = existing_row(session, Provider, provider_id, "Tilbyderen")
+    apply_changes(session, provider, values, PROVIDER)
     return provider_id
 
 
 def delete_provider(session: Session, provider_id: int) -> ProviderSnapshot:
     """Delete a provider that has no offers (its offers would lose their provider)."""
-    rows = _rows(session, Provider, Provider.id == provider_id)
+    rows = row_dicts(session, Provider, Provider.id == provider_id)
     if not rows:
         raise NotFoundError(f"Tilbyderen finnes ikke lenger (id {provider_id}).")
     name = rows[0]["name"]
@@ -282,10 +278,10 @@ def delete_provider(session: Session, provider_id: int) -> ProviderSnapshot:
 
 def restore_provider(session: Session, snapshot: ProviderSnapshot) -> int:
     row = snapshot.provider
-    if _exists(session, Provider, row["id"]):
+    if row_exists(session, Provider, row["id"]):
         raise UserError(f"«{row['name']}» kan ikke gjenopprettes: id {row['id']} er tatt i bruk igjen.")
     _check_provider_name_free(session, row["name"], None)
-    _insert(session, Provider, [row])
+    insert_rows(session, Provider, [row])
     audit.record(session, "restore", PROVIDER, row["id"], summary=f"Gjenopprettet tilbyderen «{row['name']}»")
     return row["id"]
 
@@ -371,17 +367,12 @@ def save_offer(session: Session, data: OfferData, offer_id: int | None = None,
         values = {"ref": data.ref, **values}
     if offer_id is None:
         values.setdefault("ref", next_offer_ref(session))
-        offer = Offer(**values)
-        session.add(offer)
-        session.flush()
-        audit.record(session, "create", OFFER, offer.id, summary=f"Nytt kurstilbud {offer.ref} «{data.title}»")
+        offer = create_row(session, Offer, values, OFFER, f"Nytt kurstilbud {values['ref']} «{data.title}»")
         if data.sessions:
             sync_sessions(session, {offer.id: data.sessions})
         return offer.id
-    offer = session.get(Offer, offer_id)
-    if offer is None:
-        raise NotFoundError(f"Kurstilbudet finnes ikke lenger (id {offer_id}).")
-    _apply_changes(session, offer, values, OFFER)
+    offer = existing_row(session, Offer, offer_id, "Kurstilbudet")
+    apply_changes(session, offer, values, OFFER)
     if data.sessions is not None:
         before = format_sessions([s.as_data() for s in list_sessions(session, offer_id)])
         if sync_sessions(session, {offer_id: data.sessions}):
@@ -406,11 +397,11 @@ def _linked_bookings(session: Session, offer_id: int | None,
 
 def delete_offer(session: Session, offer_id: int) -> OfferSnapshot:
     """Delete an offer with its sessions and match decisions; bookings of it stay, unlinked."""
-    rows = _rows(session, Offer, Offer.id == offer_id)
+    rows = row_dicts(session, Offer, Offer.id == offer_id)
     if not rows:
         raise NotFoundError(f"Kurstilbudet finnes ikke lenger (id {offer_id}).")
-    sessions = tuple(_rows(session, OfferSession, OfferSession.offer_id == offer_id))
-    decisions = tuple(_rows(session, MatchDecision, MatchDecision.offer_id == offer_id))
+    sessions = tuple(row_dicts(session, OfferSession, OfferSession.offer_id == offer_id))
+    decisions = tuple(row_dicts(session, MatchDecision, MatchDecision.offer_id == offer_id))
     bookings = tuple(_linked_bookings(session, offer_id, [s["id"] for s in sessions]))
     series = tuple(session.execute(select(BookingSeries.id).where(BookingSeries.offer_id == offer_id)
                                    .order_by(BookingSeries.id)).scalars())
@@ -433,17 +424,17 @@ def restore_offer(session: Session, snapshot: OfferSnapshot) -> int:
     """Put a deleted offer back with the same ids, its sessions, decisions and booking links."""
     row = snapshot.offer
     offer_id = row["id"]
-    if _exists(session, Offer, offer_id):
+    if row_exists(session, Offer, offer_id):
         raise UserError(f"Kurstilbudet {row['ref']} kan ikke gjenopprettes: id {offer_id} er tatt i bruk igjen.")
-    if not _exists(session, Provider, row["provider_id"]):
+    if not row_exists(session, Provider, row["provider_id"]):
         raise UserError(f"Kurstilbudet {row['ref']} kan ikke gjenopprettes: tilbyderen er slettet. Gjenopprett "
                         f"tilbyderen først.")
     _check_ref_free(session, row["ref"], None)
-    _insert(session, Offer, [row])
-    _insert(session, OfferSession, snapshot.sessions)
+    insert_rows(session, Offer, [row])
+    insert_rows(session, OfferSession, snapshot.sessions)
     needs = {d["need_id"] for d in snapshot.decisions}
     living = set(session.execute(select(Need.id).where(Need.id.in_(needs))).scalars()) if needs else set()
-    _insert(session, MatchDecision, [d for d in snapshot.decisions if d["need_id"] in living])
+    insert_rows(session, MatchDecision, [d for d in snapshot.decisions if d["need_id"] in living])
     for booking_id, session_id in snapshot.bookings:
         session.execute(update(Booking).where(Booking.id == booking_id, Booking.offer_id.is_(None))
                         .values(offer_id=offer_id, offer_session_id=session_id))
@@ -471,22 +462,16 @@ def save_session(session: Session, offer_id: int, data: SessionData, session_id:
     label = _offer_label(session, offer_id)
     values = {"offer_id": offer_id, "starts_at": data.starts_at, "ends_at": data.ends_at, "title": data.title}
     if session_id is None:
-        block = OfferSession(**values)
-        session.add(block)
-        session.flush()
-        audit.record(session, "create", OFFER_SESSION, block.id,
-                     summary=f"Ny samling {format_sessions([data])} for {label}")
-        return block.id
-    block = session.get(OfferSession, session_id)
-    if block is None:
-        raise NotFoundError(f"Samlingen finnes ikke lenger (id {session_id}).")
-    _apply_changes(session, block, values, OFFER_SESSION)
+        return create_row(session, OfferSession, values, OFFER_SESSION,
+                          f"Ny samling {format_sessions([data])} for {label}").id
+    block = existing_row(session, OfferSession, session_id, "Samlingen")
+    apply_changes(session, block, values, OFFER_SESSION)
     return session_id
 
 
 def delete_session(session: Session, session_id: int) -> SessionSnapshot:
     """Delete one session; bookings of it stay, unlinked from the session (not from the offer)."""
-    rows = _rows(session, OfferSession, OfferSession.id == session_id)
+    rows = row_dicts(session, OfferSession, OfferSession.id == session_id)
     if not rows:
         raise NotFoundError(f"Samlingen finnes ikke lenger (id {session_id}).")
     row = rows[0]
@@ -503,9 +488,9 @@ def delete_session(session: Session, session_id: int) -> SessionSnapshot:
 def restore_session(session: Session, snapshot: SessionSnapshot) -> int:
     row = snapshot.session
     label = _offer_label(session, row["offer_id"])
-    if _exists(session, OfferSession, row["id"]):
+    if row_exists(session, OfferSession, row["id"]):
         raise UserError(f"Samlingen kan ikke gjenopprettes: id {row['id']} er tatt i bruk igjen.")
-    _insert(session, OfferSession, [row])
+    insert_rows(session, OfferSession, [row])
     if snapshot.booking_ids:
         session.execute(update(Booking).where(Booking.id.in_(snapshot.booking_ids),
                                               Booking.offer_session_id.is_(None))

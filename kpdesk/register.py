@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, delete, insert, select, type_coerce, update
+from sqlalchemy import Select, String, delete, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from kpdesk import audit
@@ -27,15 +27,12 @@ from kpdesk.db.models import ContactPerson, Employer, MatchDecision, Need, NeedS
 from kpdesk.employer_list import EmployerRow, by_name, employer_rows, employer_sql, municipality_name
 from kpdesk.errors import UserError
 from kpdesk.norsk import format_org_number, plural
+from kpdesk.records import NotFoundError, apply_changes, create_row, existing_row, insert_rows, row_dicts, row_exists
 from kpdesk.validation import ContactData, EmployerData, NeedData, start_window_problem
 
 EMPLOYER, CONTACT, NEED = "employer", "contact_person", "need"
 NEED_REF_PREFIX = "B"
 _AUTO_REF = re.compile(rf"^{NEED_REF_PREFIX}(\d{{5,}})$")
-
-
-class NotFoundError(UserError):
-    """The row is gone (deleted in another window, or never there)."""
 
 
 # ---------------------------------------------------------------- read models
@@ -299,52 +296,19 @@ def save_employer(session: Session, data: EmployerData, employer_id: int | None 
         "industry": data.industry, "notes": data.notes, "may_be_named": data.may_be_named, "parent_id": parent_id,
     }
     if employer_id is None:
-        employer = Employer(**values)
-        session.add(employer)
-        session.flush()
-        audit.record(session, "create", EMPLOYER, employer.id,
-                     summary=f"Ny arbeidsgiver «{data.name}» ({format_org_number(data.org_number)})")
-        return employer.id
-    employer = session.get(Employer, employer_id)
-    if employer is None:
-        raise NotFoundError(f"Arbeidsgiveren finnes ikke lenger (id {employer_id}).")
-    _apply_changes(session, employer, values, EMPLOYER)
+        return create_row(session, Employer, values, EMPLOYER,
+                          f"Ny arbeidsgiver «{data.name}» ({format_org_number(data.org_number)})").id
+    employer = existing_row(session, Employer, employer_id, "Arbeidsgiveren")
+    apply_changes(session, employer, values, EMPLOYER)
     return employer_id
-
-
-def _apply_changes(session: Session, obj: Any, values: dict[str, Any], entity: str) -> list[str]:
-    """Set changed attributes with one audit entry each; returns the changed field names."""
-    changed = []
-    for name, new in values.items():
-        old = getattr(obj, name)
-        if old != new:
-            setattr(obj, name, new)
-            audit.record(session, "update", entity, obj.id, field=name, old=old, new=new)
-            changed.append(name)
-    session.flush()
-    return changed
-
-
-def _rows(session: Session, model: type, *where: Any) -> list[dict[str, Any]]:
-    table = model.__table__  # type: ignore[attr-defined]
-    return [dict(row) for row in session.execute(select(*table.c).where(*where).order_by(table.c[0])).mappings()]
-
-
-def _insert(session: Session, model: type, rows: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> None:
-    if rows:
-        session.execute(insert(model).execution_options(render_nulls=True), list(rows))
-
-
-def _exists(session: Session, model: type, row_id: int) -> bool:
-    return session.execute(select(model.id).where(model.id == row_id)).first() is not None  # type: ignore[attr-defined]
 
 
 def delete_employer(session: Session, employer_id: int) -> EmployerSnapshot:
     """Delete an employer with its contacts and needs; its sub-units lose their parent."""
-    rows = _rows(session, Employer, Employer.id == employer_id)
+    rows = row_dicts(session, Employer, Employer.id == employer_id)
     if not rows:
         raise NotFoundError(f"Arbeidsgiveren finnes ikke lenger (id {employer_id}).")
-    contacts = _rows(session, ContactPerson, ContactPerson.employer_id == employer_id)
+    contacts = row_dicts(session, ContactPerson, ContactPerson.employer_id == employer_id)
     need_ids = session.execute(select(Need.id).where(Need.employer_id == employer_id).order_by(Need.id)).scalars().all()
     needs = tuple(_need_snapshot(session, need_id) for need_id in need_ids)
     sub_units = tuple(session.execute(
@@ -368,13 +332,13 @@ def restore_employer(session: Session, snapshot: EmployerSnapshot) -> int:
     """Put a deleted employer back with the same ids, its contacts, needs and sub-units."""
     row = dict(snapshot.employer)
     employer_id = row["id"]
-    if _exists(session, Employer, employer_id):
+    if row_exists(session, Employer, employer_id):
         raise UserError(f"«{row['name']}» kan ikke gjenopprettes: id {employer_id} er tatt i bruk igjen.")
     _check_org_number_free(session, row["org_number"], None)
-    if row.get("parent_id") is not None and not _exists(session, Employer, row["parent_id"]):
+    if row.get("parent_id") is not None and not row_exists(session, Employer, row["parent_id"]):
         row["parent_id"] = None
-    _insert(session, Employer, [row])
-    _insert(session, ContactPerson, snapshot.contacts)
+    insert_rows(session, Employer, [row])
+    insert_rows(session, ContactPerson, snapshot.contacts)
     for need in snapshot.needs:
         _restore_need_rows(session, need)
     if snapshot.sub_unit_ids:
@@ -407,21 +371,15 @@ def save_contact(session: Session, employer_id: int, data: ContactData, contact_
         values["registered_on"] = data.registered_on
     if contact_id is None:
         values.setdefault("registered_on", dt.date.today())
-        contact = ContactPerson(**values)
-        session.add(contact)
-        session.flush()
         # No personal data in the summary: it survives erasure of the person.
-        audit.record(session, "create", CONTACT, contact.id, summary=f"Ny kontaktperson hos «{employer_name}»")
-        return contact.id
-    contact = session.get(ContactPerson, contact_id)
-    if contact is None:
-        raise NotFoundError(f"Kontaktpersonen finnes ikke lenger (id {contact_id}).")
-    _apply_changes(session, contact, values, CONTACT)
+        return create_row(session, ContactPerson, values, CONTACT, f"Ny kontaktperson hos «{employer_name}»").id
+    contact = existing_row(session, ContactPerson, contact_id, "Kontaktpersonen")
+    apply_changes(session, contact, values, CONTACT)
     return contact_id
 
 
 def delete_contact(session: Session, contact_id: int) -> ContactSnapshot:
-    rows = _rows(session, ContactPerson, ContactPerson.id == contact_id)
+    rows = row_dicts(session, ContactPerson, ContactPerson.id == contact_id)
     if not rows:
         raise NotFoundError(f"Kontaktpersonen finnes ikke lenger (id {contact_id}).")
     employer_name = _employer_name(session, rows[0]["employer_id"])
@@ -433,9 +391,9 @@ def delete_contact(session: Session, contact_id: int) -> ContactSnapshot:
 def restore_contact(session: Session, snapshot: ContactSnapshot) -> int:
     row = snapshot.contact
     employer_name = _employer_name(session, row["employer_id"])
-    if _exists(session, ContactPerson, row["id"]):
+    if row_exists(session, ContactPerson, row["id"]):
         raise UserError(f"Kontaktpersonen kan ikke gjenopprettes: id {row['id']} er tatt i bruk igjen.")
-    _insert(session, ContactPerson, [row])
+    insert_rows(session, ContactPerson, [row])
     audit.record(session, "restore", CONTACT, row["id"],
                  summary=f"Gjenopprettet en kontaktperson hos «{employer_name}»")
     return row["id"]
@@ -486,18 +444,14 @@ def save_need(session: Session, data: NeedData, need_id: int | None = None) -> i
         values = {"ref": data.ref, **values}
     if need_id is None:
         values.setdefault("ref", next_need_ref(session))
-        need = Need(**values, status_changed_on=today)
-        session.add(need)
-        session.flush()
+        need = create_row(session, Need, {**values, "status_changed_on": today}, NEED,
+                          f"Nytt behov {values['ref']} «{data.title}»")
         session.add(NeedStatusChange(need_id=need.id, status=data.status, changed_on=today))
-        audit.record(session, "create", NEED, need.id, summary=f"Nytt behov {need.ref} «{data.title}»")
         session.flush()
         return need.id
-    need = session.get(Need, need_id)
-    if need is None:
-        raise NotFoundError(f"Behovet finnes ikke lenger (id {need_id}).")
+    need = existing_row(session, Need, need_id, "Behovet")
     old_status = need.status
-    _apply_changes(session, need, values, NEED)
+    apply_changes(session, need, values, NEED)
     if data.status != old_status:
         need.status_changed_on = today
         session.add(NeedStatusChange(need_id=need_id, status=data.status, changed_on=today))
@@ -509,26 +463,24 @@ def set_need_status(session: Session, need_id: int, status: str) -> None:
     """Change only a need's status (a quick action in the needs list)."""
     if status not in {code.key for code in NEED_STATUSES}:
         raise UserError(f"Ukjent status «{status}».")
-    need = session.get(Need, need_id)
-    if need is None:
-        raise NotFoundError(f"Behovet finnes ikke lenger (id {need_id}).")
+    need = existing_row(session, Need, need_id, "Behovet")
     if need.status == status:
         return
     today = dt.date.today()
-    _apply_changes(session, need, {"status": status}, NEED)
+    apply_changes(session, need, {"status": status}, NEED)
     need.status_changed_on = today
     session.add(NeedStatusChange(need_id=need_id, status=status, changed_on=today))
     session.flush()
 
 
 def _need_snapshot(session: Session, need_id: int) -> NeedSnapshot:
-    rows = _rows(session, Need, Need.id == need_id)
+    rows = row_dicts(session, Need, Need.id == need_id)
     if not rows:
         raise NotFoundError(f"Behovet finnes ikke lenger (id {need_id}).")
     return NeedSnapshot(
         rows[0],
-        tuple(_rows(session, NeedStatusChange, NeedStatusChange.need_id == need_id)),
-        tuple(_rows(session, MatchDecision, MatchDecision.need_id == need_id)),
+        tuple(row_dicts(session, NeedStatusChange, NeedStatusChange.need_id == need_id)),
+        tuple(row_dicts(session, MatchDecision, MatchDecision.need_id == need_id)),
     )
 
 
@@ -540,14 +492,14 @@ def _delete_need_rows(session: Session, need_id: int) -> None:
 
 def _restore_need_rows(session: Session, snapshot: NeedSnapshot) -> None:
     row = snapshot.need
-    if _exists(session, Need, row["id"]):
+    if row_exists(session, Need, row["id"]):
         raise UserError(f"Behovet {row['ref']} kan ikke gjenopprettes: id {row['id']} er tatt i bruk igjen.")
     _check_ref_free(session, row["ref"], None)
-    _insert(session, Need, [row])
-    _insert(session, NeedStatusChange, snapshot.status_changes)
+    insert_rows(session, Need, [row])
+    insert_rows(session, NeedStatusChange, snapshot.status_changes)
     offers = {d["offer_id"] for d in snapshot.decisions}
     living = set(session.execute(select(Offer.id).where(Offer.id.in_(offers))).scalars()) if offers else set()
-    _insert(session, MatchDecision, [d for d in snapshot.decisions if d["offer_id"] in living])
+    insert_rows(session, MatchDecision, [d for d in snapshot.decisions if d["offer_id"] in living])
 
 
 def delete_need(session: Session, need_id: int) -> NeedSnapshot:
@@ -561,7 +513,7 @@ def delete_need(session: Session, need_id: int) -> NeedSnapshot:
 
 def restore_need(session: Session, snapshot: NeedSnapshot) -> int:
     employer_id = snapshot.need["employer_id"]
-    if not _exists(session, Employer, employer_id):
+    if not row_exists(session, Employer, employer_id):
         raise UserError(f"Behovet {snapshot.need['ref']} kan ikke gjenopprettes: arbeidsgiveren er slettet. "
                         f"Gjenopprett arbeidsgiveren først.")
     _restore_need_rows(session, snapshot)

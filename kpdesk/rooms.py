@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from kpdesk import audit
 from kpdesk.db.models import Booking, BookingSeries, Equipment, Room, booking_equipment, room_equipment
 from kpdesk.errors import UserError
-from kpdesk.norsk import fold, format_time, sort_key
+from kpdesk.norsk import fold, format_time, plural, sort_key
+from kpdesk.records import NotFoundError, create_row, existing_row
 from kpdesk.validation import FieldError, Problem, _Collector, parse_required_text, parse_text
 
 ROOM, EQUIPMENT = "room", "equipment"
@@ -29,14 +30,6 @@ MAX_CAPACITY = 10_000
 DEFAULT_OPENS, DEFAULT_CLOSES = dt.time(8, 0), dt.time(16, 0)
 
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?(?::\d{2})?$", re.IGNORECASE)
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-class NotFoundError(UserError):
-    """The row is gone (deleted in another window, or never there)."""
 
 
 # ---------------------------------------------------------------- parsers
@@ -268,9 +261,7 @@ def rename_equipment(session: Session, equipment_id: int, name: str) -> None:
         cleaned = parse_equipment_name(name)
     except FieldError as exc:
         raise UserError(exc.message + ".") from None
-    item = session.get(Equipment, equipment_id)
-    if item is None:
-        raise NotFoundError(f"Utstyret finnes ikke lenger (id {equipment_id}).")
+    item = existing_row(session, Equipment, equipment_id, "Utstyret")
     existing = _equipment_ids(session).get(fold(cleaned))
     if existing is not None and existing[0] != equipment_id:
         raise UserError(f"«{existing[1]}» står allerede i utstyrslisten.")
@@ -354,15 +345,10 @@ def save_room(session: Session, data: RoomData, room_id: int | None = None, *,
     values = {"name": data.name, "capacity": data.capacity, "opens_at": data.opens_at,
               "closes_at": data.closes_at, "notes": data.notes}
     if room_id is None:
-        room = Room(**values)
-        session.add(room)
-        session.flush()
+        room = create_row(session, Room, values, ROOM, f"Nytt rom «{data.name}» ({data.capacity} plasser)")
         _set_equipment(session, room.id, ids)
-        audit.record(session, "create", ROOM, room.id, summary=f"Nytt rom «{data.name}» ({data.capacity} plasser)")
         return room.id
-    room = session.get(Room, room_id)
-    if room is None:
-        raise NotFoundError(f"Rommet finnes ikke lenger (id {room_id}).")
+    room = existing_row(session, Room, room_id, "Rommet")
     for name, new in values.items():
         old = getattr(room, name)
         if old != new:

@@ -36,7 +36,8 @@ from kpdesk.booking.times import format_span
 from kpdesk.db.models import Booking, BookingSeries, booking_equipment
 from kpdesk.errors import UserError
 from kpdesk.norsk import format_date
-from kpdesk.rooms import NotFoundError, equipment_ids_for, plural
+from kpdesk.records import existing_row
+from kpdesk.rooms import equipment_ids_for, plural
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,12 @@ class _Tracker:
 # ---------------------------------------------------------------- small helpers
 
 def _booking(session: Session, booking_id: int) -> Booking:
-    row = session.get(Booking, booking_id)
-    if row is None:
-        raise NotFoundError(f"Bookingen finnes ikke lenger (id {booking_id}).")
+    row = existing_row(session, Booking, booking_id, "Bookingen")
     return row
 
 
 def _series(session: Session, series_id: int) -> BookingSeries:
-    row = session.get(BookingSeries, series_id)
-    if row is None:
-        raise NotFoundError(f"Bookingserien finnes ikke lenger (id {series_id}).")
+    row = existing_row(session, BookingSeries, series_id, "Bookingserien")
     return row
 
 
