@@ -5,17 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "matching"
-
-
-def kpdesk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kpdesk", *args], capture_output=True, text=True, timeout=120)
+from support import EVAL, run_kpdesk
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +17,13 @@ def eval_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip(f"the shared eval files are not beside the repository ({EVAL})")
     db = tmp_path_factory.mktemp("eval") / "eval.sqlite"
     for kind in ("employers", "offers", "needs"):
-        result = kpdesk("import", kind, str(EVAL / f"{kind}.csv"), "--db", str(db))
+        result = run_kpdesk("import", kind, str(EVAL / f"{kind}.csv"), "--db", str(db))
         assert result.returncode == 0, result.stderr
     return db
 
 
 def test_best_offer_first_and_no_match_where_none_fits(eval_db: Path) -> None:
-    result = kpdesk("match", "--db", str(eval_db), "--as-of", "2027-01-10", "--json")
+    result = run_kpdesk("match", "--db", str(eval_db), "--as-of", "2027-01-10", "--json")
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
     assert output["as_of"] == "2027-01-10"
@@ -54,18 +47,18 @@ def test_best_offer_first_and_no_match_where_none_fits(eval_db: Path) -> None:
 
 
 def test_readable_table_and_bad_date(eval_db: Path) -> None:
-    result = kpdesk("match", "--db", str(eval_db), "--as-of", "2027-01-10")
+    result = run_kpdesk("match", "--db", str(eval_db), "--as-of", "2027-01-10")
     assert result.returncode == 0
     assert "ingen passende tilbud" in result.stdout
     assert "Samlet etterspørsel" in result.stdout
     assert " 1 personer" not in result.stdout and " 1 arbeidsgivere" not in result.stdout  # Norwegian plurals
     assert re.search(r": 1 person hos 1 arbeidsgiver →|: \d+ personer hos \d+ arbeidsgivere? →", result.stdout)
-    bad = kpdesk("match", "--db", str(eval_db), "--as-of", "31.02.2027")
+    bad = run_kpdesk("match", "--db", str(eval_db), "--as-of", "31.02.2027")
     assert bad.returncode == 1
     assert "--as-of" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
-    result = kpdesk("match", "--db", str(tmp_path / "nope.sqlite"))
+    result = run_kpdesk("match", "--db", str(tmp_path / "nope.sqlite"))
     assert result.returncode == 1
     assert "finnes ikke" in result.stderr

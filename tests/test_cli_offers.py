@@ -7,69 +7,50 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from sqlalchemy import func, select
+from support import EVAL, count_rows, needs_eval, run_cli
 
-from kpdesk.cli import main
 from kpdesk.db.models import Offer, OfferSession, Provider
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "matching"
-needs_eval = pytest.mark.skipif(not (EVAL / "offers.csv").exists(), reason="the shared eval files are not here")
 SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
 
 
-def kpdesk(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def rows(db: Path, model) -> int:
-    from kpdesk.db.store import Store
-
-    store = Store.open(db)
-    try:
-        with store.session() as s:
-            return s.execute(select(func.count()).select_from(model)).scalar_one()
-    finally:
-        store.close()
 
 
 @needs_eval
 def test_import_the_eval_offers(capsys, db_path: Path) -> None:
-    assert kpdesk(capsys, "import", "offers", EVAL / "offers.csv", "--db", db_path) == (
+    assert run_cli(capsys, "import", "offers", EVAL / "offers.csv", "--db", db_path) == (
         0, "Importerte 16 kurstilbud: 16 nye, 0 oppdatert. La til 6 nye tilbydere.\n", "")
-    assert (rows(db_path, Offer), rows(db_path, Provider)) == (16, 6)
+    assert (count_rows(db_path, Offer), count_rows(db_path, Provider)) == (16, 6)
     # the whole labelled set goes in through the command line, in the order a coordinator would
-    assert kpdesk(capsys, "import", "employers", EVAL / "employers.csv", "--db", db_path)[0] == 0
-    assert kpdesk(capsys, "import", "needs", EVAL / "needs.csv", "--db", db_path)[0] == 0
+    assert run_cli(capsys, "import", "employers", EVAL / "employers.csv", "--db", db_path)[0] == 0
+    assert run_cli(capsys, "import", "needs", EVAL / "needs.csv", "--db", db_path)[0] == 0
 
 
 @needs_eval
 def test_export_and_reimport(capsys, tmp_path: Path, db_path: Path) -> None:
-    assert kpdesk(capsys, "import", "kurstilbud", EVAL / "offers.csv", "--db", db_path)[0] == 0
+    assert run_cli(capsys, "import", "kurstilbud", EVAL / "offers.csv", "--db", db_path)[0] == 0
     offers_out, providers_out = tmp_path / "kurstilbud.csv", tmp_path / "tilbydere.csv"
-    assert kpdesk(capsys, "export", "offers", "--db", db_path, "--out", offers_out) == (
+    assert run_cli(capsys, "export", "offers", "--db", db_path, "--out", offers_out) == (
         0, f"Eksporterte 16 kurstilbud til {offers_out}.\n", "")
-    assert kpdesk(capsys, "export", "tilbydere", "--db", db_path, "--out", providers_out) == (
+    assert run_cli(capsys, "export", "tilbydere", "--db", db_path, "--out", providers_out) == (
         0, f"Eksporterte 6 tilbydere til {providers_out}.\n", "")
 
     # into the same database: recognised by ref and name, nothing duplicated
-    assert kpdesk(capsys, "import", "offers", offers_out, "--db", db_path)[1] == (
+    assert run_cli(capsys, "import", "offers", offers_out, "--db", db_path)[1] == (
         "Importerte 16 kurstilbud: 0 nye, 0 oppdatert, 16 uendret.\n")
-    assert kpdesk(capsys, "import", "providers", providers_out, "--db", db_path)[1] == (
+    assert run_cli(capsys, "import", "providers", providers_out, "--db", db_path)[1] == (
         "Importerte 6 tilbydere: 0 nye, 0 oppdatert, 6 uendret.\n")
-    assert (rows(db_path, Offer), rows(db_path, Provider)) == (16, 6)
+    assert (count_rows(db_path, Offer), count_rows(db_path, Provider)) == (16, 6)
 
     # into a new database: the same files come out again
     other = tmp_path / "annen.sqlite"
-    assert kpdesk(capsys, "import", "providers", providers_out, "--db", other)[1] == (
+    assert run_cli(capsys, "import", "providers", providers_out, "--db", other)[1] == (
         "Importerte 6 tilbydere: 6 nye, 0 oppdatert.\n")
-    assert kpdesk(capsys, "import", "offers", offers_out, "--db", other)[1] == (
+    assert run_cli(capsys, "import", "offers", offers_out, "--db", other)[1] == (
         "Importerte 16 kurstilbud: 16 nye, 0 oppdatert.\n")
     again_offers, again_providers = tmp_path / "igjen-kurstilbud.csv", tmp_path / "igjen-tilbydere.csv"
-    assert kpdesk(capsys, "export", "offers", "--db", other, "--out", again_offers)[0] == 0
-    assert kpdesk(capsys, "export", "providers", "--db", other, "--out", again_providers)[0] == 0
+    assert run_cli(capsys, "export", "offers", "--db", other, "--out", again_offers)[0] == 0
+    assert run_cli(capsys, "export", "providers", "--db", other, "--out", again_providers)[0] == 0
     assert again_offers.read_bytes() == offers_out.read_bytes()
     assert again_providers.read_bytes() == providers_out.read_bytes()
 
@@ -84,7 +65,7 @@ def test_bad_rows_are_listed_and_nothing_is_written(capsys, tmp_path: Path, db_p
         "K3;Nord universitet;Regnskap;7,5;bachelor;nettbasert;01.02.2027;15.05.2027;25.02.2027;70;60;0\r\n"
         "K4;Salten Kurs AS;HMS;-2;kurs;klasserom;01.02.2027;15.05.2027;;;;-100\r\n"
         "K5;Salten Kurs AS;HMS;;grunnkurs;webinar;;;;;;\r\n".encode())
-    code, out, err = kpdesk(capsys, "import", "offers", bad, "--db", db_path)
+    code, out, err = run_cli(capsys, "import", "offers", bad, "--db", db_path)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "linje 3, kolonne end_date: Sluttdatoen 15.01.2027 er før startdatoen 01.02.2027",
@@ -100,32 +81,32 @@ def test_bad_rows_are_listed_and_nothing_is_written(capsys, tmp_path: Path, db_p
         "desentralisert",
         "kpdesk: kurstilbud.csv har 7 feil, så ingenting er importert.",
     ]
-    assert (rows(db_path, Offer), rows(db_path, Provider)) == (0, 0)
+    assert (count_rows(db_path, Offer), count_rows(db_path, Provider)) == (0, 0)
 
 
 def test_samples_import_cleanly(capsys, db_path: Path) -> None:
     for kind, count in (("providers", "6 tilbydere"), ("offers", "6 kurstilbud")):
         data = (SAMPLES / f"{kind}.csv").read_bytes()
         assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
-        assert kpdesk(capsys, "import", kind, SAMPLES / f"{kind}.csv", "--db", db_path) == (
+        assert run_cli(capsys, "import", kind, SAMPLES / f"{kind}.csv", "--db", db_path) == (
             0, f"Importerte {count}: 6 nye, 0 oppdatert.\n", "")
-    assert rows(db_path, OfferSession) == 13
+    assert count_rows(db_path, OfferSession) == 13
 
 
 def test_samples_export_as_they_are(capsys, tmp_path: Path, db_path: Path) -> None:
     for kind in ("providers", "offers"):
-        assert kpdesk(capsys, "import", kind, SAMPLES / f"{kind}.csv", "--db", db_path)[0] == 0
+        assert run_cli(capsys, "import", kind, SAMPLES / f"{kind}.csv", "--db", db_path)[0] == 0
         out = tmp_path / f"{kind}.csv"
-        assert kpdesk(capsys, "export", kind, "--db", db_path, "--out", out)[0] == 0
+        assert run_cli(capsys, "export", kind, "--db", db_path, "--out", out)[0] == 0
         assert out.read_bytes() == (SAMPLES / f"{kind}.csv").read_bytes()
 
 
 def test_dry_run_writes_nothing(capsys, db_path: Path) -> None:
-    code, out, _ = kpdesk(capsys, "import", "offers", SAMPLES / "offers.csv", "--db", db_path, "--dry-run")
+    code, out, _ = run_cli(capsys, "import", "offers", SAMPLES / "offers.csv", "--db", db_path, "--dry-run")
     assert (code, out) == (0, "Kontrollert: offers.csv: 6 kurstilbud, 6 nye og 0 finnes fra før. 5 nye tilbydere "
                               "blir lagt til: Nordland fagskole, Fagskolen i Nord, Nord universitet, Norsk "
                               "Havbruksfagskole, Polarsirkelen videregående skole. Ingenting er lagret.\n")
-    assert (rows(db_path, Offer), rows(db_path, Provider)) == (0, 0)
+    assert (count_rows(db_path, Offer), count_rows(db_path, Provider)) == (0, 0)
 
 
 def test_the_installed_command(tmp_path: Path) -> None:

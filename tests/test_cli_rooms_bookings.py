@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from support import count_rows, run_cli
 
-from kpdesk.cli import main
 from kpdesk.csvfile import to_bytes
 from kpdesk.db.models import Booking, BookingSeries, Equipment, Room
 
@@ -15,21 +14,6 @@ SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
 BOOKING_COLUMNS = ("room", "title", "kind", "start", "end", "repeat", "organiser", "attendees", "offer_ref")
 
 
-def kpdesk(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def count(db: Path, model) -> int:
-    from kpdesk.db.store import Store
-
-    store = Store.open(db)
-    try:
-        with store.session() as s:
-            return s.execute(select(func.count()).select_from(model)).scalar_one()
-    finally:
-        store.close()
 
 
 def bookings_file(path: Path, *rows: tuple[object, ...]) -> Path:
@@ -39,29 +23,29 @@ def bookings_file(path: Path, *rows: tuple[object, ...]) -> Path:
 
 @pytest.fixture
 def rooms_db(capsys, db_path: Path) -> Path:
-    assert kpdesk(capsys, "import", "rooms", SAMPLES / "rooms.csv", "--db", db_path) == (
+    assert run_cli(capsys, "import", "rooms", SAMPLES / "rooms.csv", "--db", db_path) == (
         0, "Importerte 5 rom: 5 nye, 0 oppdatert.\n", "")
     return db_path
 
 
 def test_sample_files_import_and_export(capsys, rooms_db: Path, tmp_path: Path) -> None:
-    assert count(rooms_db, Equipment) == 7  # unknown equipment names are added to the list
-    assert kpdesk(capsys, "import", "bookings", SAMPLES / "bookings.csv", "--db", rooms_db) == (
+    assert count_rows(rooms_db, Equipment) == 7  # unknown equipment names are added to the list
+    assert run_cli(capsys, "import", "bookings", SAMPLES / "bookings.csv", "--db", rooms_db) == (
         0, "Importerte 9 bookinger: 80 datoer booket, 4 hoppet over på helligdager.\n", "")
-    assert (count(rooms_db, BookingSeries), count(rooms_db, Booking)) == (4, 84)
+    assert (count_rows(rooms_db, BookingSeries), count_rows(rooms_db, Booking)) == (4, 84)
     out = tmp_path / "alle.ics"
-    assert kpdesk(capsys, "export", "ics", "--db", rooms_db, "--out", out) == (
+    assert run_cli(capsys, "export", "ics", "--db", rooms_db, "--out", out) == (
         0, f"Eksporterte 80 bookinger (4 serier) til {out}.\n", "")
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
     one = tmp_path / "eksamen.ics"
-    assert kpdesk(capsys, "export", "ics", "--db", rooms_db, "--out", one, "--room", "eksamensrom") == (
+    assert run_cli(capsys, "export", "ics", "--db", rooms_db, "--out", one, "--room", "eksamensrom") == (
         0, f"Eksporterte 2 bookinger (0 serier) til {one}.\n", "")
 
 
 def test_rooms_import_updates_by_name(capsys, rooms_db: Path, tmp_path: Path) -> None:
     changed = tmp_path / "rom.csv"
     changed.write_bytes(to_bytes(("navn", "kapasitet"), [("Eksamensrom", 30), ("Lesesal", 20)]))
-    assert kpdesk(capsys, "import", "rom", changed, "--db", rooms_db) == (
+    assert run_cli(capsys, "import", "rom", changed, "--db", rooms_db) == (
         0, "Importerte 2 rom: 1 nye, 1 oppdatert.\n", "")
     from kpdesk.db.store import Store
     from kpdesk.rooms import list_rooms
@@ -81,7 +65,7 @@ def test_bad_rooms_are_all_listed(capsys, db_path: Path, tmp_path: Path) -> None
     bad.write_bytes(to_bytes(("name", "capacity", "equipment", "notes"),
                              [("Rom A", 0, "", ""), ("", 5, "", ""), ("Rom B", "mange", "", ""), ("Rom C", 4, "", ""),
                               ("rom c", 6, "", "")]))
-    code, out, err = kpdesk(capsys, "import", "rooms", bad, "--db", db_path)
+    code, out, err = run_cli(capsys, "import", "rooms", bad, "--db", db_path)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "linje 2, kolonne capacity: Kapasiteten må være minst 1, ikke 0",
@@ -90,7 +74,7 @@ def test_bad_rooms_are_all_listed(capsys, db_path: Path, tmp_path: Path) -> None
         "linje 6, kolonne name: Rommet «rom c» står også på linje 5",
         "kpdesk: rom.csv har 4 feil, så ingenting er importert.",
     ]
-    assert count(db_path, Room) == 0
+    assert count_rows(db_path, Room) == 0
 
 
 def test_bad_booking_rows_are_all_listed_and_nothing_written(capsys, rooms_db: Path, tmp_path: Path) -> None:
@@ -106,7 +90,7 @@ def test_bad_booking_rows_are_all_listed_and_nothing_written(capsys, rooms_db: P
         ("Grupperom Lundu", "Stort møte", "møte", "05.01.2027 10:00", "11:00", "", "", "30", ""),
         ("Auditoriet", "Kurs", "samling", "05.01.2027 12:00", "13:00", "", "", "", "T9999"),
     )
-    code, out, err = kpdesk(capsys, "import", "bookings", bad, "--db", rooms_db)
+    code, out, err = run_cli(capsys, "import", "bookings", bad, "--db", rooms_db)
     assert (code, out) == (1, "")
     lines = err.splitlines()
     assert lines[0].startswith("linje 3, kolonne room: Rommet «Kjelleren» finnes ikke. Rommene er: Auditoriet")
@@ -122,12 +106,13 @@ def test_bad_booking_rows_are_all_listed_and_nothing_written(capsys, rooms_db: P
         "linje 10, kolonne offer_ref: Tilbudet med referanse «T9999» finnes ikke",
         "kpdesk: bookinger.csv har 8 feil, så ingenting er importert.",
     ]
-    assert count(rooms_db, Booking) == 0
+    assert count_rows(rooms_db, Booking) == 0
 
 
 def test_clash_with_the_database_or_within_the_file(capsys, rooms_db: Path, tmp_path: Path) -> None:
     exam = ("Eksamensrom", "Eksamen SYK2001", "eksamen", "12.05.2027 09:00", "12.05.2027 13:00", "", "", "12", "")
-    assert kpdesk(capsys, "import", "bookings", bookings_file(tmp_path / "eksamen.csv", exam), "--db", rooms_db)[0] == 0
+    exam_file = bookings_file(tmp_path / "eksamen.csv", exam)
+    assert run_cli(capsys, "import", "bookings", exam_file, "--db", rooms_db)[0] == 0
     clash = bookings_file(
         tmp_path / "kollisjon.csv",
         ("Eksamensrom", "Forelesning", "video", "05.05.2027 08:00", "09:00", "FREQ=WEEKLY;BYDAY=WE;COUNT=3", "", "",
@@ -135,7 +120,7 @@ def test_clash_with_the_database_or_within_the_file(capsys, rooms_db: Path, tmp_
         ("Auditoriet", "Samling", "samling", "20.05.2027 09:00", "15:00", "", "", "", ""),
         ("Auditoriet", "Møte", "møte", "20.05.2027 14:00", "16:00", "", "", "", ""),
     )
-    code, _out, err = kpdesk(capsys, "import", "bookings", clash, "--db", rooms_db)
+    code, _out, err = run_cli(capsys, "import", "bookings", clash, "--db", rooms_db)
     assert code == 1
     assert err.splitlines() == [
         "linje 2, kolonne start: 12.05.2027 kl. 08.00–09.00: Kollisjon med «Eksamen SYK2001» 12.05.2027 kl. "
@@ -144,20 +129,20 @@ def test_clash_with_the_database_or_within_the_file(capsys, rooms_db: Path, tmp_
         "Auditoriet (linje 3)",
         "kpdesk: kollisjon.csv har 2 feil, så ingenting er importert.",
     ]
-    assert count(rooms_db, Booking) == 1
+    assert count_rows(rooms_db, Booking) == 1
     # checking only
     fine = bookings_file(tmp_path / "ok.csv", (*exam[:3], "13.05.2027 09:00", "13:00", *exam[5:]))
-    assert kpdesk(capsys, "import", "bookings", fine, "--db", rooms_db, "--dry-run") == (
+    assert run_cli(capsys, "import", "bookings", fine, "--db", rooms_db, "--dry-run") == (
         0, "Kontrollert: ok.csv: 1 booking med 1 dato. Ingenting er lagret.\n", "")
-    assert count(rooms_db, Booking) == 1
+    assert count_rows(rooms_db, Booking) == 1
 
 
 def test_export_ics_mistakes(capsys, rooms_db: Path, tmp_path: Path) -> None:
-    code, out, err = kpdesk(capsys, "export", "ics", "--db", rooms_db, "--out", tmp_path / "x.ics", "--room", "Loftet")
+    code, out, err = run_cli(capsys, "export", "ics", "--db", rooms_db, "--out", tmp_path / "x.ics", "--room", "Loftet")
     assert (code, out) == (1, "")
     assert err.startswith("kpdesk: Rommet «Loftet» finnes ikke. Rommene er: Auditoriet, Eksamensrom")
-    code, _, err = kpdesk(capsys, "export", "employers", "--db", rooms_db, "--out", tmp_path / "a.csv", "--room", "X")
+    code, _, err = run_cli(capsys, "export", "employers", "--db", rooms_db, "--out", tmp_path / "a.csv", "--room", "X")
     assert (code, err) == (1, "kpdesk: --room gjelder bare eksport av bookinger som ics.\n")
-    code, _, err = kpdesk(capsys, "export", "ics", "--db", rooms_db, "--out", tmp_path / "nei" / "x.ics")
+    code, _, err = run_cli(capsys, "export", "ics", "--db", rooms_db, "--out", tmp_path / "nei" / "x.ics")
     assert code == 1 and "finnes ikke" in err
     assert not (tmp_path / "x.ics").exists()

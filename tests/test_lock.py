@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from support import run_kpdesk
 
 from kpdesk.cli import EXIT_DATA, EXIT_OK
 from kpdesk.db import lock as lock_module
@@ -84,10 +85,6 @@ def holder(db: Path):
         held.kill()
 
 
-def kpdesk(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kpdesk", *argv], capture_output=True, text=True, timeout=60)
-
-
 def employers(path: Path) -> list[str]:
     import sqlite3
 
@@ -140,22 +137,22 @@ def test_write_commands_refuse_with_the_holders_name_and_change_nothing(db: Path
     before = db.read_bytes()
     for argv in (["import", "employers", str(csv)], ["restore", "--from", str(csv)], ["person", "erase", "--email",
                                                                                        "a@b.no"]):
-        result = kpdesk(*argv, "--db", str(db))
+        result = run_kpdesk(*argv, "--db", str(db))
         assert result.returncode == EXIT_DATA, (argv, result.stderr)
         if argv[0] != "restore":  # restore refuses the non-database file before it asks for the lock
             assert f"prosess {holder.pid}" in result.stderr, (argv, result.stderr)
         assert "Traceback" not in result.stderr
-    demo = kpdesk("demo", "--db", str(db))
+    demo = run_kpdesk("demo", "--db", str(db))
     assert demo.returncode == EXIT_DATA
     assert db.read_bytes() == before
     assert employers(db) == ["Fauske kommune"]
 
 
 def test_check_and_listing_run_read_only_beside_the_holder(db: Path, holder: Holder) -> None:
-    result = kpdesk("check", "--db", str(db))
+    result = run_kpdesk("check", "--db", str(db))
     assert (result.returncode, result.stderr) == (EXIT_OK, "")
     assert "1 arbeidsgiver" in result.stdout
-    due = kpdesk("person", "due", "--db", str(db))
+    due = run_kpdesk("person", "due", "--db", str(db))
     assert due.returncode == EXIT_OK, due.stderr
 
 

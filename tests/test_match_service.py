@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, insert, select, update
+from support import EVAL, needs_eval
 
 from kpdesk import match_service as ms
 from kpdesk import offers, register
@@ -18,8 +18,6 @@ from kpdesk.matching import Match, Matcher, NeedInput, NeedResult, OfferInput, T
 from kpdesk.offer_validation import OfferData, ProviderData
 from kpdesk.validation import EmployerData, NeedData
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "matching"
-needs_eval = pytest.mark.skipif(not (EVAL / "offers.csv").exists(), reason="the shared eval files are not here")
 TODAY = dt.date.today()
 
 

@@ -8,11 +8,11 @@ import dataclasses
 import datetime as dt
 import importlib
 import itertools
-import os
 import random
 from pathlib import Path
 
 import pytest
+from support import EVAL
 
 from kpdesk.codes import FORMATS, LEVELS
 from kpdesk.matching import (
@@ -666,11 +666,6 @@ def _seeded_regions() -> dict[str, set[str]]:
     return regions
 
 
-def _eval_dir() -> Path:
-    configured = os.environ.get("KPDESK_EVAL_DIR")
-    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared/eval/matching"
-
-
 def _rows(folder: Path, name: str) -> list[dict[str, str]]:
     with (folder / name).open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle, delimiter=";"))
@@ -717,7 +712,7 @@ def load_eval(folder: Path) -> tuple[list[OfferInput], list[NeedInput], dict[str
 
 
 def test_shared_labelled_set():
-    folder = _eval_dir()
+    folder = EVAL
     if not (folder / "labels.csv").exists():
         pytest.skip(f"the shared labelled set is not at {folder} (set KPDESK_EVAL_DIR to its folder)")
     offers, needs, labels = load_eval(folder)

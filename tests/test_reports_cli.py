@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pypdf
 import pytest
-
-
-def kpdesk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kpdesk", *args], capture_output=True, text=True, timeout=180)
+from support import run_kpdesk
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +46,7 @@ def text_of(path: Path) -> str:
 def test_each_report_is_written(demo: Path, tmp_path: Path, args: list[str], expect: str) -> None:
     out = tmp_path / "rapport.pdf"
     org = org_with_needs(demo)
-    result = kpdesk("report", args[0], "--db", str(demo), "--out", str(out),
+    result = run_kpdesk("report", args[0], "--db", str(demo), "--out", str(out),
                     *[a.format(org=org) for a in args[1:]])
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -78,7 +73,7 @@ def test_each_report_is_written(demo: Path, tmp_path: Path, args: list[str], exp
 def test_unknown_things_exit_1_with_a_norwegian_message_and_no_file(demo: Path, tmp_path: Path, args: list[str],
                                                                     message: str) -> None:
     out = tmp_path / "rapport.pdf"
-    result = kpdesk("report", args[0], "--db", str(demo), "--out", str(out),
+    result = run_kpdesk("report", args[0], "--db", str(demo), "--out", str(out),
                     *[a.format(org=org_with_needs(demo)) for a in args[1:]])
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stderr.startswith("kpdesk: ")
@@ -90,27 +85,28 @@ def test_unknown_things_exit_1_with_a_norwegian_message_and_no_file(demo: Path, 
 def test_an_existing_file_is_kept_when_the_report_cannot_be_made(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "rapport.pdf"
     out.write_bytes(b"%PDF-1.4 gammel")
-    result = kpdesk("report", "offer", "--db", str(demo), "--out", str(out), "--offer", "T9999")
+    result = run_kpdesk("report", "offer", "--db", str(demo), "--out", str(out), "--offer", "T9999")
     assert result.returncode == 1
     assert out.read_bytes() == b"%PDF-1.4 gammel"
     assert [p.name for p in tmp_path.iterdir()] == ["rapport.pdf"]
-    result = kpdesk("report", "offer", "--db", str(demo), "--out", str(out), "--offer", "T0002")
+    result = run_kpdesk("report", "offer", "--db", str(demo), "--out", str(out), "--offer", "T0002")
     assert result.returncode == 0
     assert out.read_bytes().startswith(b"%PDF-") and b"gammel" not in out.read_bytes()
 
 
 def test_bad_output_places_and_usage(demo: Path, tmp_path: Path) -> None:
-    result = kpdesk("report", "schedule", "--db", str(demo), "--out", str(tmp_path / "mangler" / "x.pdf"),
+    result = run_kpdesk("report", "schedule", "--db", str(demo), "--out", str(tmp_path / "mangler" / "x.pdf"),
                     "--week", "2027-W20")
     assert result.returncode == 1 and "Mappen" in result.stderr and "finnes ikke" in result.stderr
-    result = kpdesk("report", "schedule", "--db", str(demo), "--out", str(tmp_path), "--week", "2027-W20")
+    result = run_kpdesk("report", "schedule", "--db", str(demo), "--out", str(tmp_path), "--week", "2027-W20")
     assert result.returncode == 1 and "er en mappe" in result.stderr
-    result = kpdesk("report", "schedule", "--db", str(tmp_path / "nei.sqlite"), "--out", str(tmp_path / "x.pdf"),
+    result = run_kpdesk("report", "schedule", "--db", str(tmp_path / "nei.sqlite"), "--out", str(tmp_path / "x.pdf"),
                     "--week", "2027-W20")
     assert result.returncode == 1 and "finnes ikke" in result.stderr
     assert not (tmp_path / "nei.sqlite").exists()
-    result = kpdesk("report", "doorsign", "--db", str(demo), "--out", str(tmp_path / "x.pdf"), "--room", "Auditoriet")
+    result = run_kpdesk("report", "doorsign", "--db", str(demo), "--out", str(tmp_path / "x.pdf"),
+                        "--room", "Auditoriet")
     assert result.returncode == 2 and "--date" in result.stderr
-    result = kpdesk("report", "kake", "--db", str(demo))
+    result = run_kpdesk("report", "kake", "--db", str(demo))
     assert result.returncode == 2 and "ukjent valg" in result.stderr
-    assert kpdesk("report", "--help").returncode == 0
+    assert run_kpdesk("report", "--help").returncode == 0

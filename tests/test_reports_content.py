@@ -12,12 +12,12 @@ from typing import Any
 
 import pypdf
 import pytest
+from support import EVAL
 
 from kpdesk.errors import UserError
 from kpdesk.norsk import format_org_number, format_phone
 
 AS_OF = dt.date(2027, 1, 11)
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "matching"
 
 
 def org_number(first_eight: str) -> str:

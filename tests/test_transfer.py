@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from support import EVAL, needs_eval
 
 from kpdesk import orgnr, register, transfer
 from kpdesk.audit import history
@@ -20,8 +21,6 @@ from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, NeedStat
 from kpdesk.errors import UserError
 from kpdesk.transfer import ImportProblem, apply_import, plan_bytes, plan_import
 
-EVAL = Path("/work/shared/eval/matching")
-needs_eval = pytest.mark.skipif(not (EVAL / "needs.csv").exists(), reason="the shared eval files are not here")
 TODAY = dt.date.today()
 EMPLOYER_HEADER = "org_number;name;municipality;industry;contact_name;contact_email;contact_phone;notes"
 NEED_HEADER = "ref;employer;title;description;headcount;level;formats;earliest_start;latest_start;priority;status"

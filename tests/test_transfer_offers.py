@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from support import EVAL, needs_eval
 
 from kpdesk import offers, transfer
 from kpdesk.audit import history
@@ -18,8 +19,6 @@ from kpdesk.errors import UserError
 from kpdesk.offer_validation import ProviderData, parse_sessions
 from kpdesk.transfer import ImportProblem, apply_import, plan_bytes, plan_import
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "matching"
-needs_eval = pytest.mark.skipif(not (EVAL / "offers.csv").exists(), reason="the shared eval files are not here")
 HEADER = ("ref;provider;title;description;keywords;credits;level;format;location;start_date;end_date;"
           "application_deadline;seats_min;seats_max;price_nok")
 PO01 = ("PO01;Nordland fagskole;Kreftomsorg og lindrende pleie;Palliativ omsorg.;palliasjon, kreft;30;fagskole;"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
+from support import EVAL
 
 GOOD = (
     "org_number;name;municipality;industry;contact_name;contact_email;contact_phone;notes\n"
@@ -79,9 +80,6 @@ def test_template_is_saved(open_window, db_path, tmp_path, qtbot, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.transfer_actions["template_needs"].trigger()
     assert out.read_bytes().decode("utf-8-sig").startswith("ref;employer;title")
-
-
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval" / "matching"
 
 
 def test_the_shared_eval_files_import_through_the_window(open_window, db_path, qtbot, monkeypatch):

@@ -1,0 +1,48 @@
+"""What many test modules share: where the labelled eval set is, and running kpdesk's command line.
+
+Imported as ``from support import …`` (pytest puts the tests folder on the path, beside conftest).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EVAL = Path(os.environ.get("KPDESK_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared/eval/matching")
+"""The shared labelled set (employers, needs, offers, labels), beside the repository unless KPDESK_EVAL_DIR says."""
+
+needs_eval = pytest.mark.skipif(not (EVAL / "offers.csv").exists(),
+                                reason=f"the shared eval files are not at {EVAL} (set KPDESK_EVAL_DIR)")
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    """``kpdesk …`` in this process: (exit code, stdout, stderr)."""
+    from kpdesk.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_kpdesk(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """``python -m kpdesk …`` as its own process, as a coordinator's script runs it."""
+    return subprocess.run([sys.executable, "-m", "kpdesk", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def count_rows(db: Path, model: Any) -> int:
+    """How many rows of ``model`` the database at ``db`` holds."""
+    from sqlalchemy import func, select
+
+    from kpdesk.db.store import Store
+
+    store = Store.open(db)
+    try:
+        with store.session() as s:
+            return s.execute(select(func.count()).select_from(model)).scalar_one()
+    finally:
+        store.close()
