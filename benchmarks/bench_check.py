@@ -18,7 +18,7 @@ class CheckRun:
 
 
 def _closed_statuses() -> list[str]:
-    from kpdesk.codes import CLOSED_NEED_STATUSES  # plain Python, no SQLAlchemy
+    from kpdesk.common.codes import CLOSED_NEED_STATUSES  # plain Python, no SQLAlchemy
 
     return sorted(CLOSED_NEED_STATUSES)
 

@@ -32,8 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kpdesk.codes import CLOSED_NEED_STATUSES
-from kpdesk.matching import Matcher, NeedInput, OfferInput
+from kpdesk.common.codes import CLOSED_NEED_STATUSES
+from kpdesk.matching.engine import Matcher, NeedInput, OfferInput
 
 AS_OF = dt.date(2027, 1, 10)
 DEMO_DB = Path("/tmp/kpdesk-bench-regional.sqlite")  # where benchmarks/regional_db.py caches it
@@ -211,7 +211,7 @@ def _regions() -> dict[str, set[str]]:
 
 
 def _nordland() -> list[str]:
-    from kpdesk.reference import municipalities
+    from kpdesk.common.reference import municipalities
 
     return [m.number for m in municipalities() if m.county_number == "18"]
 
@@ -374,7 +374,7 @@ def whole_run(path: Path) -> None:
     import tempfile
 
     from kpdesk.db.store import Store
-    from kpdesk.matching_run import run_matching
+    from kpdesk.matching.run import run_matching
 
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "regional.sqlite"

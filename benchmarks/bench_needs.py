@@ -39,7 +39,7 @@ def _wait_until(condition: Callable[[], bool], timeout_s: float = 120.0) -> None
 
 def _plain_floor(strings: list[str], text: str) -> float:
     """The same scan without Qt or row objects: a list comprehension over plain strings."""
-    from kpdesk.norsk import fold
+    from kpdesk.common.norsk import fold
 
     words = fold(text).split()
     start = time.perf_counter()
@@ -60,8 +60,8 @@ def child(db: Path) -> dict[str, Any]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from kpdesk.listing import RowIndex
-    from kpdesk.norsk import fold, sort_key
+    from kpdesk.common.list_filter import RowIndex
+    from kpdesk.common.norsk import fold, sort_key
     from kpdesk.ui.app import create_application
     from kpdesk.ui.main_window import MainWindow
     from kpdesk.ui.pages.needs import NeedsPage
@@ -158,7 +158,7 @@ def measure(db: Path, runs: int) -> list[Figure]:
                        extra={"median_ms_by_text": per_text, "rows_shown_by_text": shown})
     keystroke.goal_met = keystroke.stats.high <= KEYSTROKE_GOAL_MS
     filter_only = Figure(group, "  of which: RowIndex.filter", "ms", [ms(k["filter_only_s"]) for k in strokes],
-                         note="kpdesk.listing's scan alone, same texts (measured separately)")
+                         note="kpdesk.common.list_filter's scan alone, same texts (measured separately)")
     sort_matches = Figure(group, "  of which: re-sort of matches", "ms", [ms(k["sort_matches_s"]) for k in strokes],
                           note="RowIndex.sort(matches, Ref. column) with keys cached at load (measured separately)")
     clicks = Figure(group, "sort, header click", "ms", [ms(c["s"]) for d in data for c in d["sort_clicks"]],

@@ -72,7 +72,7 @@ def _report(kind: str, db: str, org: str) -> dict[str, float]:
         with store.session() as session:
             run = None
             if kind.endswith("-run"):  # the GUI after "Kjør matching": the latest run is reused
-                from kpdesk.matching_run import run_matching
+                from kpdesk.matching.run import run_matching
 
                 run = run_matching(session, AS_OF)
                 opened = time.perf_counter()

@@ -3,7 +3,7 @@
 Usage: .venv/bin/python benchmarks/bench_week_paint.py [--db PATH] [--repeats N]
 
 Loads the busiest ISO week of the regional demo database (all rooms) with
-``kpdesk.booking.week.week_schedule``, shows it in ``kpdesk.ui.week_widget.WeekView`` on the
+``kpdesk.booking.week.week_schedule``, shows it in ``kpdesk.ui.booking.week_widget.WeekView`` on the
 offscreen platform, and times:
 
 - **full week**: the view resized so that the whole schedule (every room, every day) is on
@@ -98,8 +98,8 @@ def run(db: Path, repeats: int) -> list[dict[str, Any]]:
 
     from kpdesk.booking.week import week_schedule
     from kpdesk.db.store import Store
-    from kpdesk.ui.week_layout import WeekLayout
-    from kpdesk.ui.week_widget import WeekView
+    from kpdesk.ui.booking.week_layout import WeekLayout
+    from kpdesk.ui.booking.week_widget import WeekView
 
     app = QApplication.instance() or QApplication([])
     store = Store.open(db)

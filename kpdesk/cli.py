@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from kpdesk import __version__
-from kpdesk.errors import UserError
+from kpdesk.common.errors import UserError
 
 # Order is the order shown in --help.
 COMMANDS = ("demo", "check", "import", "export", "match", "backup", "restore", "person", "report")
@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("kpdesk: avbrutt", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: keep the traceback out of the user's terminal
-        from kpdesk.crashlog import write_crash_log
+        from kpdesk.common.crashlog import write_crash_log
 
         log = write_crash_log(exc)
         print(f"kpdesk: intern feil ({type(exc).__name__}). Detaljer er lagret i {log}.", file=sys.stderr)

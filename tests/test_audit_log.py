@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kpdesk import audit, csvfile, privacy, register
-from kpdesk.audit import AuditFilter, audit_rows, export_audit_csv
+from kpdesk.admin import privacy
+from kpdesk.common import csvfile
+from kpdesk.db import audit
+from kpdesk.db.audit import AuditFilter, audit_rows, export_audit_csv
 from kpdesk.db.models import AuditEntry, Booking, Room
-from kpdesk.validation import ContactData, EmployerData, NeedData
+from kpdesk.register import service as register
+from kpdesk.register.validation import ContactData, EmployerData, NeedData
 
 
 def entry(at: dt.datetime, user: str, action: str, entity: str, *, field: str = "", old: str | None = None,

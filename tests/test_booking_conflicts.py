@@ -16,10 +16,10 @@ from kpdesk.booking.conflicts import ConflictError, overlap_pairs, overlaps
 from kpdesk.booking.inputs import BookingData
 from kpdesk.booking.planning import plan_booking
 from kpdesk.booking.reads import get_booking, series_bookings
+from kpdesk.booking.rooms import RoomData, add_equipment, save_room
 from kpdesk.booking.service import create_booking, update_booking
 from kpdesk.booking.week import week_schedule
 from kpdesk.db.models import Booking, Room
-from kpdesk.rooms import RoomData, add_equipment, save_room
 
 T = dt.datetime
 EXAM = BookingData("Eksamensrom", "Eksamen SYK2001", T(2027, 5, 12, 9), T(2027, 5, 12, 13), kind="exam",

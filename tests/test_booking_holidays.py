@@ -9,9 +9,9 @@ import pytest
 from kpdesk.booking.holidays import holiday_name, holidays_between, is_workday
 from kpdesk.booking.inputs import BookingData
 from kpdesk.booking.reads import series_bookings
+from kpdesk.booking.rooms import RoomData, save_room
 from kpdesk.booking.service import create_booking
-from kpdesk.errors import UserError
-from kpdesk.rooms import RoomData, save_room
+from kpdesk.common.errors import UserError
 
 
 def test_holidays_2027() -> None:

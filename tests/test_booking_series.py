@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from kpdesk import audit
 from kpdesk.booking.conflicts import ConflictError
 from kpdesk.booking.inputs import BookingData
 from kpdesk.booking.reads import BookingRow, booking_data, get_series, series_bookings, series_data
+from kpdesk.booking.rooms import RoomData, save_room
 from kpdesk.booking.service import (
     cancel_booking,
     cancel_following,
@@ -26,9 +26,9 @@ from kpdesk.booking.service import (
     update_series,
 )
 from kpdesk.booking.snapshots import undo
+from kpdesk.common.errors import UserError
+from kpdesk.db import audit
 from kpdesk.db.models import Booking, BookingSeries
-from kpdesk.errors import UserError
-from kpdesk.rooms import RoomData, save_room
 
 T = dt.datetime
 FIRST = T(2027, 1, 5, 9)  # a Tuesday

@@ -8,11 +8,11 @@ import pytest
 
 from kpdesk.booking.finder import find_rooms, free_slots, nearest_free_times
 from kpdesk.booking.inputs import BookingData
+from kpdesk.booking.rooms import RoomData, add_equipment, save_room
 from kpdesk.booking.service import cancel_booking, create_booking
 from kpdesk.booking.usage import room_usage, yearly
 from kpdesk.booking.week import parse_week, shift_week, week_of, week_schedule
-from kpdesk.errors import UserError
-from kpdesk.rooms import RoomData, add_equipment, save_room
+from kpdesk.common.errors import UserError
 
 T = dt.datetime
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kpdesk.centre import (
+from kpdesk.admin.centre_profile import (
     MAX_LOGO_BYTES,
     CentreProfileData,
     check_logo,
@@ -18,8 +18,8 @@ from kpdesk.centre import (
     save_profile,
     validate_profile,
 )
-from kpdesk.errors import UserError
-from kpdesk.validation import FieldError
+from kpdesk.common.errors import UserError
+from kpdesk.register.validation import FieldError
 
 
 def image_bytes(kind: str = "PNG", size: tuple[int, int] = (120, 40)) -> bytes:
@@ -95,7 +95,7 @@ def test_read_logo_file(tmp_path: Path) -> None:
 
 
 def test_save_audits_each_change_and_reads_back(store) -> None:  # type: ignore[no-untyped-def]
-    from kpdesk.audit import history
+    from kpdesk.db.audit import history
 
     with store.session() as session:
         assert get_profile(session).is_empty

@@ -18,7 +18,7 @@ from sqlalchemy import URL, create_engine
 
 from kpdesk import __version__
 from kpdesk.cli import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
-from kpdesk.crashlog import write_crash_log
+from kpdesk.common.crashlog import write_crash_log
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.models import Booking, ContactPerson, Employer, Need, Offer, Provider, Room
 from kpdesk.db.store import APPLICATION_ID, Store
@@ -317,7 +317,7 @@ def test_internal_error_exits_3_and_the_traceback_goes_to_the_log(
     def broken(_session):  # type: ignore[no-untyped-def]
         raise RuntimeError("en feil i kpdesk")
 
-    monkeypatch.setattr("kpdesk.summary.summarise", broken)
+    monkeypatch.setattr("kpdesk.admin.database_summary.summarise", broken)
     code, out, err = run_in_process(capsys, "check", "--db", str(db_path))
     assert (code, out) == (EXIT_INTERNAL, "")
     assert "Traceback" not in err
@@ -337,7 +337,7 @@ def test_keyboard_interrupt(capsys: pytest.CaptureFixture[str], db_path: Path, m
     def interrupted(_session):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kpdesk.summary.summarise", interrupted)
+    monkeypatch.setattr("kpdesk.admin.database_summary.summarise", interrupted)
     code, _, err = run_in_process(capsys, "check", "--db", str(db_path))
     assert (code, err) == (130, "kpdesk: avbrutt\n")
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from kpdesk import audit, register
 from kpdesk.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
+from kpdesk.db import audit
 from kpdesk.db.models import ContactPerson
 from kpdesk.db.store import Store
-from kpdesk.validation import ContactData, EmployerData, NeedData
+from kpdesk.register import service as register
+from kpdesk.register.validation import ContactData, EmployerData, NeedData
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from support import count_rows, run_cli
 
-from kpdesk.csvfile import to_bytes
+from kpdesk.common.csvfile import to_bytes
 from kpdesk.db.models import Booking, BookingSeries, Equipment, Room
 
 SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
@@ -47,8 +47,8 @@ def test_rooms_import_updates_by_name(capsys, rooms_db: Path, tmp_path: Path) ->
     changed.write_bytes(to_bytes(("navn", "kapasitet"), [("Eksamensrom", 30), ("Lesesal", 20)]))
     assert run_cli(capsys, "import", "rom", changed, "--db", rooms_db) == (
         0, "Importerte 2 rom: 1 nye, 1 oppdatert.\n", "")
+    from kpdesk.booking.rooms import list_rooms
     from kpdesk.db.store import Store
-    from kpdesk.rooms import list_rooms
 
     store = Store.open(rooms_db)
     try:

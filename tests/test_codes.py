@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpdesk import codes
-from kpdesk.codes import (
+from kpdesk.common import codes
+from kpdesk.common.codes import (
     BOOKING_KINDS,
     BOOKING_STATES,
     CLOSED_NEED_STATUSES,

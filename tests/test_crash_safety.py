@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from kpdesk import backup, orgnr
+from kpdesk.common import orgnr
+from kpdesk.common.errors import UserError
+from kpdesk.db import backup
 from kpdesk.db.models import Employer
 from kpdesk.db.store import Store, storage_error
-from kpdesk.errors import UserError
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and tmpfs are POSIX")
 

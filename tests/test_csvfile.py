@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpdesk import csvfile
-from kpdesk.csvfile import CsvError, CsvProblem
-from kpdesk.errors import UserError
+from kpdesk.common import csvfile
+from kpdesk.common.csvfile import CsvError, CsvProblem
+from kpdesk.common.errors import UserError
 
 COLUMNS = ("org_number", "name", "municipality", "notes")
 REQUIRED = ("org_number", "name")

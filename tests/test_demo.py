@@ -20,8 +20,8 @@ import pytest
 from dateutil.easter import easter
 from dateutil.rrule import rrulestr
 
-from kpdesk import orgnr
 from kpdesk.cli import main
+from kpdesk.common import orgnr
 
 HELGELAND_SALTEN = {"1804", "1811", "1812", "1813", "1815", "1816", "1818", "1820", "1822", "1824", "1825", "1826",
                     "1827", "1828", "1832", "1833", "1834", "1835", "1836", "1837", "1838", "1839", "1840", "1841",

@@ -6,9 +6,9 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from kpdesk import register
-from kpdesk.employer_list import read_early
-from kpdesk.validation import ContactData, EmployerData, NeedData
+from kpdesk.register import service as register
+from kpdesk.register.employer_list import read_early
+from kpdesk.register.validation import ContactData, EmployerData, NeedData
 
 
 def seed(store) -> None:  # type: ignore[no-untyped-def]

@@ -25,14 +25,17 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from kpdesk import orgnr, register, transfer, validation
+from kpdesk import transfer
 from kpdesk.booking import imports as place_imports
 from kpdesk.booking import recurrence
+from kpdesk.common import orgnr
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import parse_decimal
 from kpdesk.db.models import Employer, Need, Room
 from kpdesk.db.store import Store
-from kpdesk.errors import UserError
-from kpdesk.norsk import parse_decimal
-from kpdesk.validation import FieldError
+from kpdesk.register import service as register
+from kpdesk.register import validation
+from kpdesk.register.validation import FieldError
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=120, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

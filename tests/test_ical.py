@@ -12,14 +12,14 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sqlalchemy import select
 
+from kpdesk.booking.ical import build_calendar, export_ics
 from kpdesk.booking.inputs import BookingData
 from kpdesk.booking.reads import booking_data, series_bookings
+from kpdesk.booking.rooms import RoomData, room_id_for_name, save_room
 from kpdesk.booking.service import cancel_booking, create_booking, update_booking, update_following
 from kpdesk.booking.times import OSLO
+from kpdesk.common.errors import UserError
 from kpdesk.db.models import Booking, Room
-from kpdesk.errors import UserError
-from kpdesk.ical import build_calendar, export_ics
-from kpdesk.rooms import RoomData, room_id_for_name, save_room
 
 T = dt.datetime
 Event = tuple[dt.datetime, dt.datetime, str, str]

@@ -19,11 +19,11 @@ from sqlalchemy import func, select, text
 from support import run_kpdesk
 
 from kpdesk.cli import EXIT_DATA, EXIT_OK
+from kpdesk.common.errors import UserError
 from kpdesk.db import lock as lock_module
 from kpdesk.db.lock import DatabaseLocked, LockHolder, current_holder, lock_path
 from kpdesk.db.models import Employer
 from kpdesk.db.store import Store
-from kpdesk.errors import UserError
 
 HOLD = """
 import sys

@@ -9,14 +9,15 @@ import pytest
 from sqlalchemy import delete, func, insert, select, update
 from support import EVAL, needs_eval
 
-from kpdesk import match_service as ms
-from kpdesk import offers, register
-from kpdesk.audit import history
+from kpdesk.common.errors import UserError
+from kpdesk.db.audit import history
 from kpdesk.db.models import MatchDecision, Need, NeedStatusChange, Offer, Setting, ThesaurusTerm
-from kpdesk.errors import UserError
-from kpdesk.matching import Match, Matcher, NeedInput, NeedResult, OfferInput, ThesaurusError, load_default
-from kpdesk.offer_validation import OfferData, ProviderData
-from kpdesk.validation import EmployerData, NeedData
+from kpdesk.matching import persistence as ms
+from kpdesk.matching.engine import Match, Matcher, NeedInput, NeedResult, OfferInput, ThesaurusError, load_default
+from kpdesk.offers import service as offers
+from kpdesk.offers.validation import OfferData, ProviderData
+from kpdesk.register import service as register
+from kpdesk.register.validation import EmployerData, NeedData
 
 TODAY = dt.date.today()
 

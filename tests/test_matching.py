@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from support import EVAL
 
-from kpdesk.codes import FORMATS, LEVELS
-from kpdesk.matching import (
+from kpdesk.common.codes import FORMATS, LEVELS
+from kpdesk.common.norsk import parse_date, parse_decimal
+from kpdesk.matching.engine import (
     Matcher,
     NeedInput,
     OfferInput,
@@ -25,12 +26,11 @@ from kpdesk.matching import (
     courses_to_order,
     load_default,
 )
-from kpdesk.matching.analysis import Analyzer
-from kpdesk.matching.engine import W_TOPIC, topic_strength, topic_units
-from kpdesk.matching.fit import START_UNITS, TIE_BITS, UNIT, start_blocks, start_value
-from kpdesk.matching.text import is_generic, normalise, stem, tokenise
-from kpdesk.matching.thesaurus import entry_problem
-from kpdesk.norsk import parse_date, parse_decimal
+from kpdesk.matching.engine.analysis import Analyzer
+from kpdesk.matching.engine.fit import START_UNITS, TIE_BITS, UNIT, start_blocks, start_value
+from kpdesk.matching.engine.matcher import W_TOPIC, topic_strength, topic_units
+from kpdesk.matching.engine.text import is_generic, normalise, stem, tokenise
+from kpdesk.matching.engine.thesaurus import entry_problem
 
 AS_OF = dt.date(2027, 1, 10)
 D = dt.date

@@ -14,14 +14,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import URL, create_engine, inspect, select, text
 
-from kpdesk import reference
-from kpdesk.backup import list_backups
+from kpdesk.common import reference
+from kpdesk.common.errors import UserError
 from kpdesk.db import migrate
+from kpdesk.db.backup import list_backups
 from kpdesk.db.base import Base
 from kpdesk.db.migrate import alembic_chain, alembic_config, head_revision, known_revisions, upgrade
 from kpdesk.db.models import Region
 from kpdesk.db.store import APPLICATION_ID, Store, inspect_file
-from kpdesk.errors import UserError
 
 TABLES_0001 = (
     "audit_entry", "booking", "booking_equipment", "booking_series", "centre_profile", "contact_person",
@@ -188,7 +188,7 @@ def test_upgrade_from_0001_keeps_the_data_seeds_regions_and_saves_a_copy(db_path
         opened.close()
 
     assert dump(db_path, TABLES_0001) == before
-    # the copy saved before upgrading is in backups/ (issue 7), named by kpdesk.backup
+    # the copy saved before upgrading is in backups/ (issue 7), named by kpdesk.db.backup
     copies = [b.path for b in list_backups(db_path) if b.reason == "before-migration"]
     assert len(copies) == 1
     copy = copies[0]

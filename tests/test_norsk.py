@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpdesk.norsk import (
+from kpdesk.common.norsk import (
     fold,
     format_date,
     format_datetime,

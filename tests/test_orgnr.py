@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kpdesk import orgnr
+from kpdesk.common import orgnr
 
 eight_digits = st.text(alphabet="0123456789", min_size=8, max_size=8)
 # Same examples on every run, no example database, no timing flakiness on a slow CI machine.

@@ -21,7 +21,8 @@ def test_domain_layer_has_no_qt_widgets() -> None:
     import subprocess
 
     code = (
-        "import sys, kpdesk.cli, kpdesk.db.store, kpdesk.register, kpdesk.transfer, kpdesk.summary, kpdesk.demo;"
+        "import sys, kpdesk.cli, kpdesk.db.store, kpdesk.register.service, kpdesk.transfer,"
+        " kpdesk.admin.database_summary, kpdesk.demo;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6.QtWidgets', 'PySide6.QtGui'))];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

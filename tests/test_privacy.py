@@ -8,11 +8,12 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from kpdesk import privacy, register
-from kpdesk.audit import history
+from kpdesk.admin import privacy
+from kpdesk.db.audit import history
 from kpdesk.db.models import AuditEntry, ContactPerson
-from kpdesk.register import NotFoundError
-from kpdesk.validation import ContactData, EmployerData, NeedData
+from kpdesk.register import service as register
+from kpdesk.register.service import NotFoundError
+from kpdesk.register.validation import ContactData, EmployerData, NeedData
 
 MARIT = ContactData("Marit Sandvik", "HR-sjef", "marit@fauske.no", "75600000")
 
@@ -80,7 +81,7 @@ def test_person_erase_removes_and_scrubs(store, people) -> None:
 
 
 def test_erase_scrubs_personal_values_anywhere_in_the_log(store, people) -> None:
-    from kpdesk import audit
+    from kpdesk.db import audit
 
     with store.session() as s:
         audit.record(s, "note", "employer", people["fauske"], field="contact", old="Marit Sandvik",

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from kpdesk import reference
-from kpdesk.reference import (
+from kpdesk.common import reference
+from kpdesk.common.reference import (
     NKR_LEVELS,
     find_municipality,
     industries,

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import statistics
-import time
 
 import pytest
 from sqlalchemy import func, insert, select
 
-from kpdesk import orgnr, register
-from kpdesk.audit import history
+from kpdesk.common import orgnr
+from kpdesk.common.errors import UserError
+from kpdesk.db.audit import history
 from kpdesk.db.models import AuditEntry, ContactPerson, Employer, MatchDecision, Need, NeedStatusChange, Offer, Provider
-from kpdesk.errors import UserError
-from kpdesk.register import NotFoundError
-from kpdesk.validation import ContactData, EmployerData, NeedData
+from kpdesk.register import service as register
+from kpdesk.register.service import NotFoundError
+from kpdesk.register.validation import ContactData, EmployerData, NeedData
 
 TODAY = dt.date.today()
 
@@ -315,24 +314,18 @@ def _bulk_needs(store, employers: int, needs: int) -> None:
              "status_changed_on": TODAY} for i in range(needs)])
 
 
-def test_list_needs_is_fast_on_regional_data(store) -> None:
-    """The regional demo has 5,000 employers and 20,000 needs; the list must load well under 300 ms."""
+def test_list_needs_reads_regional_data(store) -> None:
+    """The regional demo's size (5,000 employers, 20,000 needs) reads whole; its speed: benchmarks/bench_needs.py."""
     _bulk_needs(store, 5000, 20000)
     with store.session() as s:
-        timings: list[float] = []
-        while len(timings) < 10 and min(timings, default=1) >= 0.3:
-            start = time.perf_counter()
-            rows = register.list_needs(s)
-            timings.append(time.perf_counter() - start)
+        rows = register.list_needs(s)
         employers = register.list_employers(s)
     assert len(rows) == 20000 and len(employers) == 5000
     assert sum(r.open_needs for r in employers) == 15000
-    # min, not median: other processes on a shared machine only ever add time
-    assert min(timings) < 0.3, f"list_needs took {statistics.median(timings) * 1000:.0f} ms (median)"
 
 
 def test_an_employer_is_found_by_number_or_name(store) -> None:
-    from kpdesk.validation import EmployerData
+    from kpdesk.register.validation import EmployerData
 
     with store.session() as s:
         register.save_employer(s, EmployerData("974760673", "Øksnes kommune", "1868"))

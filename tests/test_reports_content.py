@@ -14,14 +14,14 @@ import pypdf
 import pytest
 from support import EVAL
 
-from kpdesk.errors import UserError
-from kpdesk.norsk import format_org_number, format_phone
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_org_number, format_phone
 
 AS_OF = dt.date(2027, 1, 11)
 
 
 def org_number(first_eight: str) -> str:
-    from kpdesk.orgnr import check_digit
+    from kpdesk.common.orgnr import check_digit
 
     digit = check_digit(first_eight)
     assert digit is not None
@@ -44,9 +44,9 @@ def flat(text: str) -> str:
 
 
 def _add_sami_employers(path: Path) -> None:
-    from kpdesk import register
     from kpdesk.db.store import Store
-    from kpdesk.validation import validate_contact, validate_employer, validate_need
+    from kpdesk.register import service as register
+    from kpdesk.register.validation import validate_contact, validate_employer, validate_need
 
     store = Store.open(path)
     try:
@@ -111,9 +111,9 @@ def busiest_employer(session: Any) -> str:
 # ---------------------------------------------------------------- matching summary
 
 def test_matching_summary_lists_each_open_need_with_its_best_offers(demo: Path) -> None:
-    from kpdesk import register
-    from kpdesk.match_service import list_decisions
-    from kpdesk.matching_run import run_matching
+    from kpdesk.matching.persistence import list_decisions
+    from kpdesk.matching.run import run_matching
+    from kpdesk.register import service as register
     from kpdesk.reports import matching_summary
     from kpdesk.reports.matching_summary import MAX_OFFERS
 
@@ -184,9 +184,9 @@ def test_matching_summary_money_and_unknown_employer(demo: Path) -> None:
 # ---------------------------------------------------------------- offer summary
 
 def test_offer_summary_counts_interest_against_the_minimum(demo: Path) -> None:
-    from kpdesk.match_service import offer_interest
-    from kpdesk.matching_run import run_matching
-    from kpdesk.offers import offer_id_for_ref
+    from kpdesk.matching.persistence import offer_interest
+    from kpdesk.matching.run import run_matching
+    from kpdesk.offers.service import offer_id_for_ref
     from kpdesk.reports import offer_summary
 
     def work(session: Any) -> tuple[Any, Any, dict[str, bool]]:

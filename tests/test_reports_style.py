@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpdesk.errors import UserError
-from kpdesk.norsk import format_money
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_money
 from kpdesk.reports import style
 from kpdesk.reports.suppression import TOTAL, CrossTable, Partition, count_text
 
@@ -54,7 +54,7 @@ def test_fonts_are_registered_once_and_cover_sami_letters() -> None:
 
 
 def test_font_and_licence_ship_in_resources() -> None:
-    from kpdesk.resources import resource_path
+    from kpdesk.common.resources import resource_path
 
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
         assert resource_path("fonts", name).is_file(), name

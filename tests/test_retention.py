@@ -7,11 +7,20 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select, update
 
-from kpdesk import audit, orgnr, register, retention
+from kpdesk.admin import retention
+from kpdesk.admin.retention import add_months, delete_due, due_for_deletion
+from kpdesk.common import orgnr
+from kpdesk.common.errors import UserError
+from kpdesk.db import audit
 from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, Setting
-from kpdesk.errors import UserError
-from kpdesk.retention import add_months, delete_due, due_for_deletion
-from kpdesk.validation import ContactData, EmployerData, sensitive_text_warning, validate_employer, validate_need
+from kpdesk.register import service as register
+from kpdesk.register.validation import (
+    ContactData,
+    EmployerData,
+    sensitive_text_warning,
+    validate_employer,
+    validate_need,
+)
 
 TODAY = dt.date(2027, 6, 1)  # 24 months back: 01.06.2025
 OLD = dt.date(2020, 1, 1)

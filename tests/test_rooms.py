@@ -6,9 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kpdesk import audit
-from kpdesk.errors import UserError
-from kpdesk.rooms import (
+from kpdesk.booking.rooms import (
     RoomData,
     add_equipment,
     delete_room,
@@ -25,7 +23,9 @@ from kpdesk.rooms import (
     save_room,
     validate_room,
 )
-from kpdesk.validation import FieldError, Problem
+from kpdesk.common.errors import UserError
+from kpdesk.db import audit
+from kpdesk.register.validation import FieldError, Problem
 
 
 def message(parser, *args) -> str:

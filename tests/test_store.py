@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import URL, create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from kpdesk import backup as backup_module
-from kpdesk.backup import list_backups
+from kpdesk.common.errors import UserError
+from kpdesk.db import backup as backup_module
 from kpdesk.db import store as store_module
+from kpdesk.db.backup import list_backups
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.models import ContactPerson, Employer, Need
 from kpdesk.db.store import APPLICATION_ID, BUSY_TIMEOUT_MS, Store, inspect_file
-from kpdesk.errors import UserError
 
 
 def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
@@ -436,7 +436,7 @@ def test_a_write_ahead_log_beside_a_short_file_is_recovered_not_refused(tmp_path
 
 
 def test_upgrade_saves_a_copy_in_the_backups_folder_first(db_path: Path) -> None:
-    # Issue 7 moved the pre-upgrade copy from beside the file into backups/ (kpdesk.backup's names).
+    # Issue 7 moved the pre-upgrade copy from beside the file into backups/ (kpdesk.db.backup's names).
     make_db_at(db_path, "0001")
     opened = Store.open(db_path)
     opened.close()

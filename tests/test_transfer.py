@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from support import EVAL, needs_eval
 
-from kpdesk import orgnr, register, transfer
-from kpdesk.audit import history
+from kpdesk import transfer
+from kpdesk.common import orgnr
+from kpdesk.common.errors import UserError
+from kpdesk.db.audit import history
 from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, NeedStatusChange
-from kpdesk.errors import UserError
+from kpdesk.register import service as register
 from kpdesk.transfer import ImportProblem, apply_import, plan_bytes, plan_import
 
 TODAY = dt.date.today()

@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import func, select
 from support import EVAL, needs_eval
 
-from kpdesk import offers, transfer
-from kpdesk.audit import history
+from kpdesk import transfer
+from kpdesk.common.errors import UserError
+from kpdesk.db.audit import history
 from kpdesk.db.models import AuditEntry, Offer, OfferSession, Provider
-from kpdesk.errors import UserError
-from kpdesk.offer_validation import ProviderData, parse_sessions
+from kpdesk.offers import service as offers
+from kpdesk.offers.validation import ProviderData, parse_sessions
 from kpdesk.transfer import ImportProblem, apply_import, plan_bytes, plan_import
 
 HEADER = ("ref;provider;title;description;keywords;credits;level;format;location;start_date;end_date;"

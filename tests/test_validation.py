@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpdesk import orgnr
-from kpdesk.validation import (
+from kpdesk.common import orgnr
+from kpdesk.register.validation import (
     FieldError,
     Problem,
     format_formats,

@@ -1,8 +1,8 @@
 """`kpdesk check` floor: the same reads with the plain sqlite3 module, nothing else imported.
 
-Usage: check_sqlite.py DB CLOSED_STATUS... (the runner passes kpdesk.codes.CLOSED_NEED_STATUSES).
+Usage: check_sqlite.py DB CLOSED_STATUS... (the runner passes kpdesk.common.codes.CLOSED_NEED_STATUSES).
 Mirrors kpdesk check: header and revision read on a read-only connection, then the same PRAGMAs,
-integrity and foreign-key checks, the schema revision and the counts of ``kpdesk.summary``.
+integrity and foreign-key checks, the schema revision and the counts of ``kpdesk.admin.database_summary``.
 """
 
 from __future__ import annotations

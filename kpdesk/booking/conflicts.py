@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from kpdesk.booking.inputs import MAX_ARRIVAL_BUFFER
 from kpdesk.booking.times import format_span, from_db, hm, to_db
-from kpdesk.errors import UserError
+from kpdesk.common.errors import UserError
 
 Span = tuple[dt.datetime, dt.datetime]  # (blocked from, end)
 _CHUNK = 180  # candidates per statement: 5 parameters each stays under SQLite's old 999 limit
@@ -108,7 +108,7 @@ class Conflicts:
         return lines
 
     def warnings(self) -> list[str]:
-        from kpdesk.norsk import format_date, format_datetime
+        from kpdesk.common.norsk import format_date, format_datetime
 
         lines = [f"{format_date(day)} er helligdag ({name})" for day, name in self.holidays]
         if self.outside_hours:

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from kpdesk.booking.conflicts import Clash, overlaps
 from kpdesk.booking.recurrence import occurrences, parse_rule
 from kpdesk.booking.week import WeekRoom, bookings_between, week_rooms
-from kpdesk.errors import UserError
-from kpdesk.norsk import fold, sort_key
-from kpdesk.validation import FieldError
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import fold, sort_key
+from kpdesk.register.validation import FieldError
 
 Slot = tuple[dt.datetime, dt.datetime]
 

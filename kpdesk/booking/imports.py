@@ -1,6 +1,6 @@
 """Importing rooms and bookings from CSV, in the two steps of ``kpdesk.transfer``.
 
-``plan_bytes`` reads the file with ``kpdesk.csvfile``, checks every row and resolves it against
+``plan_bytes`` reads the file with ``kpdesk.common.csvfile``, checks every row and resolves it against
 the database without writing; ``apply_import`` writes a plan with no errors, all or nothing,
 with one audit entry. Every problem is reported as "linje N, kolonne X: …".
 
@@ -23,17 +23,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpdesk import audit, csvfile
 from kpdesk.booking.conflicts import Clash, Existing, overlap_pairs
 from kpdesk.booking.inputs import BookingData, validate_booking
 from kpdesk.booking.planning import BookingPlan, plan_booking
+from kpdesk.booking.rooms import ROOM, RoomData, equipment_ids_for, plural, save_room, validate_room
 from kpdesk.booking.service import booking_values, insert_bookings, series_values, set_equipment_links
 from kpdesk.booking.snapshots import BOOKING
 from kpdesk.booking.times import format_span
+from kpdesk.common import csvfile
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import fold
+from kpdesk.db import audit
 from kpdesk.db.models import Room
-from kpdesk.errors import UserError
-from kpdesk.norsk import fold
-from kpdesk.rooms import ROOM, RoomData, equipment_ids_for, plural, save_room, validate_room
 from kpdesk.transfer import ImportProblem
 from kpdesk.transfer.base import PlanCounts
 
@@ -262,7 +263,7 @@ def _apply_rooms(session: Session, plan: PlaceImportPlan) -> PlaceImportResult:
             current = session.get(Room, planned.target_id)
             if current is None:
                 raise _stale()
-            from kpdesk.rooms import get_room
+            from kpdesk.booking.rooms import get_room
 
             row = get_room(session, current.id)
             kept = {"capacity": row.capacity, "equipment": row.equipment, "notes": row.notes,

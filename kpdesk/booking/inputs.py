@@ -1,4 +1,4 @@
-"""What a booking is made of, checked field by field in the style of ``kpdesk.validation``.
+"""What a booking is made of, checked field by field in the style of ``kpdesk.register.validation``.
 
 ``validate_booking`` takes raw text (from the booking dialog or a CSV row) and returns typed
 ``BookingData`` or the problems. Rules that need the database (the room exists, the offer ref is
@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kpdesk.booking.recurrence import parse_rule
+from kpdesk.booking.rooms import parse_equipment_list, parse_room_name
 from kpdesk.booking.times import format_span, parse_datetime, parse_end
-from kpdesk.codes import BOOKING_KINDS
-from kpdesk.norsk import format_datetime
-from kpdesk.rooms import parse_equipment_list, parse_room_name
-from kpdesk.validation import (
+from kpdesk.common.codes import BOOKING_KINDS
+from kpdesk.common.norsk import format_datetime
+from kpdesk.register.validation import (
     MAX_REF,
     FieldError,
     Problem,

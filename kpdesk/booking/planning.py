@@ -18,12 +18,12 @@ from kpdesk.booking.conflicts import Clash, Conflicts, overlaps
 from kpdesk.booking.holidays import holiday_name
 from kpdesk.booking.inputs import BookingData, booking_problems
 from kpdesk.booking.recurrence import occurrences, parse_rule
+from kpdesk.booking.rooms import room_id_for_name
 from kpdesk.booking.times import format_span
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import fold, sort_key
 from kpdesk.db.models import Equipment, Offer, OfferSession, Room, room_equipment
-from kpdesk.errors import UserError
-from kpdesk.norsk import fold, sort_key
-from kpdesk.rooms import room_id_for_name
-from kpdesk.validation import FieldError
+from kpdesk.register.validation import FieldError
 
 
 @dataclass(frozen=True, slots=True)

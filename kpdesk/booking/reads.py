@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from kpdesk.booking.inputs import BookingData
 from kpdesk.booking.recurrence import describe
+from kpdesk.booking.rooms import NotFoundError
+from kpdesk.common.norsk import sort_key
 from kpdesk.db.models import Booking, BookingSeries, Equipment, Offer, Room, booking_equipment
-from kpdesk.norsk import sort_key
-from kpdesk.rooms import NotFoundError
 
 
 @dataclass(frozen=True, slots=True)

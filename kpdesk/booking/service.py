@@ -26,18 +26,18 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from kpdesk import audit
 from kpdesk.booking.conflicts import ConflictError
 from kpdesk.booking.inputs import BookingData
 from kpdesk.booking.planning import BookingPlan, plan_booking, series_starts
 from kpdesk.booking.recurrence import describe, ending_at, moved_rule, occurrences
+from kpdesk.booking.rooms import equipment_ids_for, plural
 from kpdesk.booking.snapshots import BOOKING, SERIES, BookingSnapshot, capture
 from kpdesk.booking.times import format_span
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_date
+from kpdesk.db import audit
 from kpdesk.db.models import Booking, BookingSeries, booking_equipment
-from kpdesk.errors import UserError
-from kpdesk.norsk import format_date
-from kpdesk.records import existing_row
-from kpdesk.rooms import equipment_ids_for, plural
+from kpdesk.db.row_writing import existing_row
 
 
 @dataclass(frozen=True)

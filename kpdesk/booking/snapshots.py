@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from kpdesk import audit
 from kpdesk.booking.conflicts import Clash, ConflictError, Conflicts, overlaps
+from kpdesk.common.errors import UserError
+from kpdesk.db import audit
 from kpdesk.db.models import Booking, BookingSeries, Equipment, Offer, OfferSession, Room, booking_equipment
-from kpdesk.errors import UserError
 
 BOOKING, SERIES = "booking", "booking_series"
 

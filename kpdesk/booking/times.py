@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from kpdesk.norsk import format_date
-from kpdesk.validation import EARLIEST_YEAR, LATEST_YEAR, FieldError
+from kpdesk.common.norsk import format_date
+from kpdesk.register.validation import EARLIEST_YEAR, LATEST_YEAR, FieldError
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kpdesk.booking.holidays import is_workday
 from kpdesk.booking.inputs import MAX_BOOKING_DAYS
 from kpdesk.booking.week import week_rooms
-from kpdesk.codes import BOOKING_KINDS
+from kpdesk.common.codes import BOOKING_KINDS
 from kpdesk.db.models import Booking
 
 _HOUR = 3600.0

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from kpdesk.booking.holidays import holidays_between
 from kpdesk.booking.inputs import MAX_ARRIVAL_BUFFER, MAX_BOOKING_DAYS
 from kpdesk.booking.times import weekday_name
-from kpdesk.codes import BOOKING_KINDS
+from kpdesk.common.codes import BOOKING_KINDS
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_date, sort_key
 from kpdesk.db.models import Booking, Equipment, Offer, Room, room_equipment
-from kpdesk.errors import UserError
-from kpdesk.norsk import format_date, sort_key
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 

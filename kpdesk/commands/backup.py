@@ -20,14 +20,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def megabytes(size: int) -> str:
-    from kpdesk.norsk import format_decimal
+    from kpdesk.common.norsk import format_decimal
 
     return f"{format_decimal(size / 1_000_000, 1)} MB"
 
 
 def _print_list(path) -> int:  # type: ignore[no-untyped-def]
-    from kpdesk.backup import backup_folder, list_backups
-    from kpdesk.norsk import format_datetime
+    from kpdesk.common.norsk import format_datetime
+    from kpdesk.db.backup import backup_folder, list_backups
 
     backups = list_backups(path)
     if not backups:
@@ -42,10 +42,10 @@ def run(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from kpdesk import backup
+    from kpdesk.common.errors import UserError
+    from kpdesk.common.paths import resolve_db_path
+    from kpdesk.db import backup
     from kpdesk.db.store import inspect_file
-    from kpdesk.errors import UserError
-    from kpdesk.paths import resolve_db_path
 
     path = resolve_db_path(args.db)
     if args.list:

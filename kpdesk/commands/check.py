@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kpdesk.errors import UserError
+from kpdesk.common.errors import UserError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -17,10 +17,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from sqlalchemy import text
 
+    from kpdesk.admin.database_summary import summarise
+    from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.migrate import head_revision
     from kpdesk.db.store import Store, inspect_file
-    from kpdesk.paths import resolve_db_path
-    from kpdesk.summary import summarise
 
     path = resolve_db_path(args.db)
     if not path.exists():

@@ -19,8 +19,8 @@ def run(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
+    from kpdesk.common.norsk import format_decimal
     from kpdesk.demo import create_demo
-    from kpdesk.norsk import format_decimal
 
     path = Path(args.db).expanduser()
     started = time.perf_counter()

@@ -1,7 +1,7 @@
 """``kpdesk export employers|needs|providers|offers --out FILE``: write the register as CSV.
 
 ``kpdesk export ics --out FILE.ics [--room NAME]`` writes the room bookings as iCalendar instead
-(kpdesk.ical): series as RRULE with EXDATE, Europe/Oslo times, for Outlook and Google Calendar.
+(kpdesk.booking.ical): series as RRULE with EXDATE, Europe/Oslo times, for Outlook and Google Calendar.
 
 The file has the columns ``kpdesk import`` reads (``;``, UTF-8 with BOM, dd.mm.yyyy), so it can
 be edited in Excel and imported again.
@@ -37,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kpdesk import transfer
+    from kpdesk.common.errors import UserError
+    from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
-    from kpdesk.errors import UserError
-    from kpdesk.paths import resolve_db_path
 
     kind = KIND_CHOICES[args.kind]
     path = resolve_db_path(args.db)
@@ -61,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_ics(path: Path, out: Path, room: str | None) -> int:
-    from kpdesk import ical
+    from kpdesk.booking import ical
+    from kpdesk.booking.rooms import room_id_for_name
     from kpdesk.db.store import Store
-    from kpdesk.rooms import room_id_for_name
 
     store = Store.open(path)
     try:

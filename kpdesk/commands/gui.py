@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from kpdesk.errors import UserError
+from kpdesk.common.errors import UserError
 
 
 def _check_display() -> None:
@@ -23,8 +23,8 @@ def _check_display() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import inspect_file
-    from kpdesk.paths import resolve_db_path
 
     path = resolve_db_path(args.db)
     inspect_file(path)

@@ -33,9 +33,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kpdesk import csvfile, transfer
+    from kpdesk import transfer
+    from kpdesk.common import csvfile
+    from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
-    from kpdesk.paths import resolve_db_path
 
     kind = KIND_CHOICES[args.kind]
     if kind in PLACE_KINDS:
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             if args.dry_run:
                 print(f"Kontrollert: {plan.sentence()} Ingenting er lagret.")
                 return 0
-            from kpdesk.backup import backup_before_import
+            from kpdesk.db.backup import backup_before_import
 
             backup_before_import(store)  # a copy first; if it cannot be made, nothing is imported
             result = transfer.apply_import(session, plan)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from kpdesk.errors import UserError
+from kpdesk.common.errors import UserError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def parse_as_of(text: str | None) -> dt.date:
     if not text:
         return dt.date.today()
-    from kpdesk.norsk import parse_date
+    from kpdesk.common.norsk import parse_date
 
     try:
         return parse_date(text)
@@ -31,9 +31,9 @@ def parse_as_of(text: str | None) -> dt.date:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
-    from kpdesk.matching_run import run_matching
-    from kpdesk.paths import resolve_db_path
+    from kpdesk.matching.run import run_matching
 
     as_of = parse_as_of(args.as_of)
     path = resolve_db_path(args.db)
@@ -63,8 +63,8 @@ def _titles(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def _print_table(result, titles: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    from kpdesk.matching_run import level_label
-    from kpdesk.norsk import format_date, plural
+    from kpdesk.common.norsk import format_date, plural
+    from kpdesk.matching.run import level_label
 
     print(f"Matching per {format_date(result.as_of)}: {len(result.results)} åpne behov, "
           f"{sum(1 for r in result.results if not r.matches)} uten passende tilbud.")

@@ -30,8 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _email(text: str) -> str:
-    from kpdesk.errors import UserError
-    from kpdesk.validation import FieldError, parse_email
+    from kpdesk.common.errors import UserError
+    from kpdesk.register.validation import FieldError, parse_email
 
     try:
         email = parse_email(text)
@@ -43,9 +43,9 @@ def _email(text: str) -> str:
 
 
 def _open(args: argparse.Namespace, *, read_only: bool = False):  # type: ignore[no-untyped-def]
+    from kpdesk.common.errors import UserError
+    from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
-    from kpdesk.errors import UserError
-    from kpdesk.paths import resolve_db_path
 
     path = resolve_db_path(args.db)
     if not path.exists():
@@ -56,9 +56,9 @@ def _open(args: argparse.Namespace, *, read_only: bool = False):  # type: ignore
 def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kpdesk import privacy
-    from kpdesk.errors import UserError
-    from kpdesk.register import plural
+    from kpdesk.admin import privacy
+    from kpdesk.common.errors import UserError
+    from kpdesk.register.service import plural
 
     email = _email(args.email)
     out = Path(args.out).expanduser()
@@ -84,8 +84,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _erase(args: argparse.Namespace) -> int:
-    from kpdesk import privacy
-    from kpdesk.errors import UserError
+    from kpdesk.admin import privacy
+    from kpdesk.common.errors import UserError
 
     email = _email(args.email)
     store = _open(args)
@@ -104,10 +104,10 @@ def _erase(args: argparse.Namespace) -> int:
 def _due(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from kpdesk import retention
-    from kpdesk.errors import UserError
-    from kpdesk.norsk import format_date, parse_date
-    from kpdesk.register import plural
+    from kpdesk.admin import retention
+    from kpdesk.common.errors import UserError
+    from kpdesk.common.norsk import format_date, parse_date
+    from kpdesk.register.service import plural
 
     try:
         today = parse_date(args.as_of) if args.as_of else dt.date.today()

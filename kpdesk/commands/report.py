@@ -14,7 +14,7 @@ import argparse
 import re
 from typing import Any
 
-from kpdesk.errors import UserError
+from kpdesk.common.errors import UserError
 
 KINDS = ("matching", "offer", "handout", "schedule", "doorsign")
 
@@ -58,7 +58,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _date(text: str, option: str) -> Any:
-    from kpdesk.norsk import parse_date
+    from kpdesk.common.norsk import parse_date
 
     try:
         return parse_date(text)
@@ -72,9 +72,9 @@ def _pages(data: bytes) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from kpdesk.commands.match import parse_as_of
+    from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
-    from kpdesk.paths import resolve_db_path
-    from kpdesk.reports.requests import ReportRequest, load_report
+    from kpdesk.reports.report_loader import ReportRequest, load_report
     from kpdesk.reports.style import check_output_path, write_pdf
 
     path = resolve_db_path(args.db)

@@ -22,7 +22,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kpdesk import backup
+    from kpdesk.db import backup
     from kpdesk.db.migrate import head_revision
 
     db = Path(args.db).expanduser()

@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpdesk.errors import UserError
+from kpdesk.common.errors import UserError
 
 LOCK_SUFFIX = ".lock"
 FOREIGN_MAX_AGE = dt.timedelta(hours=12)
@@ -105,7 +105,7 @@ def lock_path(db_path: Path) -> Path:
 
 
 def _me() -> LockHolder:
-    from kpdesk.audit import current_user
+    from kpdesk.db.audit import current_user
 
     return LockHolder(current_user(), this_host(), os.getpid(), dt.datetime.now().replace(microsecond=0))
 

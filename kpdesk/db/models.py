@@ -1,7 +1,7 @@
 """The whole kpdesk domain as typed SQLAlchemy 2.0 mappings.
 
 Conventions:
-- Code-list values (level, format, status, …) are stored as the keys in ``kpdesk.codes``.
+- Code-list values (level, format, status, …) are stored as the keys in ``kpdesk.common.codes``.
 - Dates are ``Date``; times of day in the meeting place are naive local times in Europe/Oslo
   (a booking at 09:00 is at 09:00 on the wall clock, summer or winter).
 - Money is whole kroner (``Integer``); credits are ``Numeric(5, 1)`` with their credit system.

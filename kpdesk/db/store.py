@@ -4,7 +4,7 @@
 refuses folders, files that are not SQLite, truncated files, other programs' databases and
 databases written by a newer kpdesk. ``Store.open`` then takes the write lock (``kpdesk.db.lock``:
 one writer per database), creates or migrates the file (after a copy is saved in the backups
-folder, ``kpdesk.backup``), makes the day's automatic copy and gives sessions with foreign keys
+folder, ``kpdesk.db.backup``), makes the day's automatic copy and gives sessions with foreign keys
 on, WAL and a busy timeout. ``Store.open(path, read_only=True)`` takes no lock and cannot write.
 
 The database and its -wal/-shm files are owner-only (0600): the file is created so, and SQLite
@@ -24,13 +24,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from kpdesk.errors import UserError
+from kpdesk.common.errors import UserError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
-    from kpdesk.backup import BackupInfo
+    from kpdesk.db.backup import BackupInfo
     from kpdesk.db.lock import DatabaseLock
 
 APPLICATION_ID = 0x4B504453  # "KPDS" in the SQLite header marks a kpdesk file
@@ -309,7 +309,7 @@ class Store:
         return cls(target, engine, read_only=True)
 
     def _make_daily_backup(self) -> None:
-        from kpdesk import backup
+        from kpdesk.db import backup
 
         try:
             self.daily_backup = backup.daily_backup(self.path)
@@ -322,7 +322,7 @@ class Store:
         if state.revision == head_revision():
             return
         if state.exists:
-            from kpdesk import backup
+            from kpdesk.db import backup
 
             try:
                 backup.create_backup(self.path, "before-migration")

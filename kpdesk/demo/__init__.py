@@ -17,14 +17,14 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kpdesk.common.errors import UserError
 from kpdesk.demo.builder import DEMO_TODAY, TABLES, DemoBuilder, norwegian_holidays
 from kpdesk.demo.catalogue import SMALL_CENTRE
-from kpdesk.errors import UserError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from kpdesk.summary import Summary
+    from kpdesk.admin.database_summary import Summary
 
 __all__ = ["DATA_TABLES", "DEMO_TODAY", "SCALES", "build", "create_demo", "data_counts", "generate",
            "norwegian_holidays"]
@@ -120,7 +120,7 @@ def data_counts(path: Path) -> dict[str, int]:
 
 def _refuse_if_used(path: Path) -> None:
     """Refuse a file that holds data before anything (Store.open, its checks) touches it."""
-    from kpdesk.norsk import group_thousands
+    from kpdesk.common.norsk import group_thousands
 
     if not path.is_file() or path.stat().st_size == 0:
         return
@@ -142,8 +142,8 @@ def create_demo(path: Path, *, scale: str = "small", seed: int = 1) -> Summary:
     read-only before anything opens it for writing. If generating fails, nothing is written, and a
     file this call created is removed again.
     """
+    from kpdesk.admin.database_summary import summarise
     from kpdesk.db.store import Store
-    from kpdesk.summary import summarise
 
     _refuse_if_used(path)
     created = not path.exists()

@@ -13,7 +13,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from kpdesk import orgnr
+from kpdesk.common import orgnr
 from kpdesk.demo.catalogue import (
     FIRST_NAMES,
     FUNDING_NOTES,

@@ -2,7 +2,7 @@
 
 Providers are real institutions (names only). Employers, vendors, people and the centre itself are
 invented and carry "(DEMO)" where a name could be mistaken for a real one. Codes are SN2007 for
-industries and the keys of ``kpdesk.codes`` for levels, formats and kinds.
+industries and the keys of ``kpdesk.common.codes`` for levels, formats and kinds.
 """
 
 from __future__ import annotations
@@ -422,7 +422,7 @@ del E
 @dataclass(frozen=True, slots=True)
 class ProviderSpec:
     name: str
-    kind: str  # kpdesk.codes.PROVIDER_KINDS key
+    kind: str  # kpdesk.common.codes.PROVIDER_KINDS key
     municipality: str  # where its courses are held by default
     web: str = ""
     notes: str = ""
@@ -467,7 +467,7 @@ class OfferSpec:
     provider: str
     title: str
     credits: int | None
-    format: str  # kpdesk.codes.FORMATS key
+    format: str  # kpdesk.common.codes.FORMATS key
     municipality: str | None
     start: dt.date
     days: int | None = None  # a short course's length; None: from the credits

@@ -56,7 +56,7 @@ BOOKING_TITLES = {
 
 
 def municipality_name(number: str) -> str:
-    from kpdesk.reference import municipality
+    from kpdesk.common.reference import municipality
 
     found = municipality(number)
     return found.name.split(" (")[0] if found else number

@@ -15,10 +15,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpdesk import reference
-from kpdesk.codes import FORMATS, LEVELS
+from kpdesk.common import reference
+from kpdesk.common.codes import FORMATS, LEVELS
+from kpdesk.common.norsk import format_date, format_decimal, format_money, group_thousands
 from kpdesk.db.models import Offer, OfferSession
-from kpdesk.norsk import format_date, format_decimal, format_money, group_thousands
 from kpdesk.reports.style import Letterhead
 
 MAX_SESSIONS_SHOWN = 6
@@ -27,7 +27,7 @@ NKR = {"fagbrev": "NKR 4", "fagskole": "NKR 5", "bachelor": "NKR 6", "master": "
 
 def load_letterhead(session: Session) -> Letterhead:
     """The centre's details for the header and footer (empty until the profile is filled in)."""
-    from kpdesk.centre import get_profile
+    from kpdesk.admin.centre_profile import get_profile
 
     return Letterhead.from_profile(get_profile(session))
 
@@ -162,7 +162,7 @@ def span_text(first: dt.date, last: dt.date) -> str:
 
 def load_offer_facts(session: Session, refs: Iterable[str]) -> dict[str, OfferFacts]:
     """The offers with these refs (unknown refs are left out), with their sessions, by ref."""
-    from kpdesk.offers import _offer_query, _offer_rows
+    from kpdesk.offers.service import _offer_query, _offer_rows
 
     wanted = sorted(set(refs))
     if not wanted:

@@ -27,9 +27,9 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from kpdesk import reference
-from kpdesk.errors import UserError
-from kpdesk.norsk import format_date, plural, sort_key
+from kpdesk.common import reference
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_date, plural, sort_key
 from kpdesk.reports import style
 from kpdesk.reports.facts import OfferFacts, join_names, level_text, load_letterhead, load_offer_facts
 from kpdesk.reports.style import Letterhead, ReportInfo
@@ -92,7 +92,7 @@ class HandoutData:
 
 def resolve_scope(session: Any, municipalities: Iterable[str] = (), region: str | None = None) -> Scope:
     """The scope from municipality numbers or names and/or a region name; UserError for unknown ones."""
-    from kpdesk.match_service import load_regions
+    from kpdesk.matching.persistence import load_regions
 
     numbers: list[str] = []
     for text in municipalities:
@@ -125,7 +125,7 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
     from sqlalchemy import select
 
     from kpdesk.db.models import Employer
-    from kpdesk.matching.aggregation import aggregate
+    from kpdesk.matching.engine.aggregation import aggregate
 
     wanted = set(scope.municipalities)
     if run is not None and run.as_of == as_of:
@@ -137,8 +137,8 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
         else:
             groups = run.groups
     else:  # match the needs in scope only, with the same engine inputs as a full run
-        from kpdesk.match_service import load_inputs
-        from kpdesk.matching_run import match_inputs
+        from kpdesk.matching.persistence import load_inputs
+        from kpdesk.matching.run import match_inputs
 
         inputs = load_inputs(session)
         scoped = [n for n in inputs.needs if not wanted or n.municipality in wanted]

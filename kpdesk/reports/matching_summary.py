@@ -20,8 +20,8 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from kpdesk.codes import CLOSED_NEED_STATUSES, FORMATS, NEED_STATUSES
-from kpdesk.norsk import format_date, format_org_number, plural
+from kpdesk.common.codes import CLOSED_NEED_STATUSES, FORMATS, NEED_STATUSES
+from kpdesk.common.norsk import format_date, format_org_number, plural
 from kpdesk.reports import style
 from kpdesk.reports.facts import OfferFacts, level_text, load_letterhead, load_offer_facts
 from kpdesk.reports.style import Letterhead, ReportInfo
@@ -91,8 +91,8 @@ def load(session: Any, org_number: str, as_of: dt.date, run: Any = None) -> Matc
     """
     from sqlalchemy import select
 
-    from kpdesk import register
     from kpdesk.db.models import MatchDecision, Offer
+    from kpdesk.register import service as register
 
     digits = register.find_employer_org(session, org_number)
     employer_id = register.employer_id_for_org(session, digits)
@@ -150,7 +150,7 @@ def _results(session: Any, org: str, needs: list[Any], as_of: dt.date, run: Any)
             found[need.ref] = list(result.matches)
         else:
             return found
-    from kpdesk.match_service import load_engine, load_needs
+    from kpdesk.matching.persistence import load_engine, load_needs
 
     mine = load_needs(session, org_number=org)
     return {r.need_ref: list(r.matches) for r in load_engine(session).match_all(mine, as_of)}

@@ -1,7 +1,7 @@
 """Offer summary: one course offer, the employers and needs interested in it, and the headcount
 against the provider's minimum class.
 
-Interest is what ``kpdesk.match_service.offer_interest`` counts: the needs the coordinator has
+Interest is what ``kpdesk.matching.persistence.offer_interest`` counts: the needs the coordinator has
 accepted the offer for, then the open needs the matching engine proposes it to (pairs the
 coordinator rejected are left out). The paper may be shown to the provider, so an employer is
 named only when it has agreed to be ("kan navngis"); the others appear as "Arbeidsgiver i
@@ -16,10 +16,10 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from kpdesk import reference
-from kpdesk.codes import NEED_STATUSES
-from kpdesk.errors import UserError
-from kpdesk.norsk import format_date, group_thousands, plural
+from kpdesk.common import reference
+from kpdesk.common.codes import NEED_STATUSES
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_date, group_thousands, plural
 from kpdesk.reports import style
 from kpdesk.reports.facts import OfferFacts, load_letterhead, load_offer_facts
 from kpdesk.reports.style import Letterhead, ReportInfo
@@ -95,8 +95,8 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
     from sqlalchemy import select
 
     from kpdesk.db.models import Employer
-    from kpdesk.match_service import offer_interest
-    from kpdesk.offers import offer_id_for_ref
+    from kpdesk.matching.persistence import offer_interest
+    from kpdesk.offers.service import offer_id_for_ref
 
     cleaned = (ref or "").strip()
     if not cleaned:
@@ -104,7 +104,7 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
     offer_id = offer_id_for_ref(session, cleaned)
     facts = load_offer_facts(session, [cleaned])[cleaned]
     if run is None or run.as_of != as_of:
-        from kpdesk.matching_run import run_matching
+        from kpdesk.matching.run import run_matching
 
         run = run_matching(session, as_of, progress)
     interest = offer_interest(session, offer_id, run.results)

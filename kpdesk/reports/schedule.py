@@ -24,8 +24,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Table, TableStyle
 
 from kpdesk.booking.week import WeekBooking, WeekDay, WeekRoom, WeekSchedule
-from kpdesk.errors import UserError
-from kpdesk.norsk import format_date, format_time, plural
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_date, format_time, plural
 from kpdesk.reports import style
 from kpdesk.reports.facts import load_letterhead
 from kpdesk.reports.style import Letterhead, ReportInfo
@@ -67,8 +67,8 @@ class WeekScheduleData:
 def load_week(session: Any, week: str | tuple[int, int], room: str | None = None,
               include_weekend: bool = False) -> WeekScheduleData:
     """The week ('2027-W20' or (2027, 20)) for all rooms or the room with this name."""
+    from kpdesk.booking.rooms import room_id_for_name
     from kpdesk.booking.week import parse_week, week_schedule
-    from kpdesk.rooms import room_id_for_name
 
     year, number = parse_week(week) if isinstance(week, str) else week
     room_id = room_id_for_name(session, room) if room else None
@@ -193,8 +193,8 @@ class DoorSignData:
 
 def load_door_sign(session: Any, room: str, day: dt.date) -> DoorSignData:
     """The room with this name and its bookings on ``day``."""
+    from kpdesk.booking.rooms import room_id_for_name
     from kpdesk.booking.week import week_schedule
-    from kpdesk.rooms import room_id_for_name
 
     room_id = room_id_for_name(session, room)
     year, week, _weekday = day.isocalendar()

@@ -13,14 +13,14 @@ Every report is a list of flowables handed to ``build_pdf``, which adds what all
 - headings that never end a page alone: a heading keeps with what follows, and when that is a
   long table the table starts under the heading and splits, with its header row repeated on
   every page (``data_table`` sets ``repeatRows=1``);
-- money as "12 500 kr" (``kpdesk.norsk.format_money``), dates as dd.mm.yyyy.
+- money as "12 500 kr" (``kpdesk.common.norsk.format_money``), dates as dd.mm.yyyy.
 
 Thread safety: ReportLab keeps module-level state (font registry, caches) and is not safe to use
 from two threads at once. ``build_pdf`` holds a module lock, so reports are built one at a time
 whatever the caller does; the GUI also runs them on its single worker thread. Fonts are
 registered once per process (``register_fonts``).
 
-``write_pdf`` writes atomically through kpdesk's one helper (``kpdesk.files.write_atomic``): the
+``write_pdf`` writes atomically through kpdesk's one helper (``kpdesk.common.atomic_files.write_atomic``): the
 bytes go to a temporary file in the target folder, which is flushed, synced and then renamed
 over the target (``os.replace``). An existing file is replaced only by a complete new one; on any
 error the temporary file is removed and nothing is left behind. ``check_output_path`` says what
@@ -62,9 +62,9 @@ from reportlab.platypus import (
 )
 
 from kpdesk import __version__
-from kpdesk.errors import UserError
-from kpdesk.norsk import format_date, format_phone, iso_week
-from kpdesk.resources import resource_path
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_date, format_phone, iso_week
+from kpdesk.common.resources import resource_path
 
 FONT, FONT_BOLD = "KpdeskSans", "KpdeskSans-Bold"
 FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
@@ -172,7 +172,7 @@ class Letterhead:
 
     @classmethod
     def from_profile(cls, profile: Any) -> Letterhead:
-        """From ``kpdesk.centre.CentreProfileRow`` (or anything with the same attributes)."""
+        """From ``kpdesk.admin.centre_profile.CentreProfileRow`` (or anything with the same attributes)."""
         return cls(profile.name, profile.address, profile.phone, profile.email, profile.web, profile.coordinator,
                    profile.logo)
 
@@ -642,8 +642,8 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
 
 
 def write_pdf(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (``kpdesk.files.write_atomic``: temporary file, then rename)."""
-    from kpdesk.files import write_atomic
+    """Write ``data`` to ``path`` atomically (``write_atomic``: a temporary file, then a rename)."""
+    from kpdesk.common.atomic_files import write_atomic
 
     check_output_path(path)
     if not data.startswith(b"%PDF-"):

@@ -46,7 +46,7 @@ def is_small(value: int) -> bool:
 
 def count_text(value: int, hidden: bool = False) -> str:
     """How a count prints: '–' for 0, '<3' for 1–2, ':' when hidden otherwise, else the number."""
-    from kpdesk.norsk import group_thousands
+    from kpdesk.common.norsk import group_thousands
 
     if value == 0:
         return ZERO_TEXT

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from kpdesk import audit, csvfile
-from kpdesk.errors import UserError
+from kpdesk.common import csvfile
+from kpdesk.common.errors import UserError
+from kpdesk.db import audit
 from kpdesk.transfer import employers, needs, offers, providers
 from kpdesk.transfer.base import KIND_WORDS, ImportPlan, ImportProblem, ImportResult, Kind, PlannedRow, count_words
 from kpdesk.transfer.employers import EMPLOYER_COLUMNS

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from kpdesk import csvfile
-from kpdesk.errors import UserError
+from kpdesk.common import csvfile
+from kpdesk.common.errors import UserError
 
 KIND_WORDS = {"employers": ("arbeidsgiver", "arbeidsgivere"), "needs": ("behov", "behov"),
               "providers": ("tilbyder", "tilbydere"), "offers": ("kurstilbud", "kurstilbud")}

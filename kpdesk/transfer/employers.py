@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from kpdesk import csvfile
+from kpdesk.common import csvfile
+from kpdesk.common.norsk import format_org_number, format_phone, sort_key
 from kpdesk.db.models import ContactPerson, Employer
-from kpdesk.norsk import format_org_number, format_phone, sort_key
-from kpdesk.register import EMPLOYER
+from kpdesk.register.service import EMPLOYER
+from kpdesk.register.validation import EmployerData, validate_contact, validate_employer
 from kpdesk.transfer.base import (
     ImportPlan,
     ImportProblem,
@@ -24,7 +25,6 @@ from kpdesk.transfer.base import (
     now,
     stale,
 )
-from kpdesk.validation import EmployerData, validate_contact, validate_employer
 
 EMPLOYER_COLUMNS = ("org_number", "name", "municipality", "industry", "contact_name", "contact_email",
                     "contact_phone", "notes")

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpdesk import csvfile
-from kpdesk.codes import LEVELS, NEED_STATUSES, PRIORITIES
+from kpdesk.common import csvfile
+from kpdesk.common.codes import LEVELS, NEED_STATUSES, PRIORITIES
+from kpdesk.common.norsk import format_org_number
 from kpdesk.db.models import Employer, Need, NeedStatusChange
-from kpdesk.norsk import format_org_number
-from kpdesk.register import NEED, next_need_ref
+from kpdesk.register.service import NEED, next_need_ref
+from kpdesk.register.validation import NeedData, format_formats, start_window_problem, validate_need
 from kpdesk.transfer.base import (
     ImportPlan,
     ImportProblem,
@@ -25,7 +26,6 @@ from kpdesk.transfer.base import (
     now,
     stale,
 )
-from kpdesk.validation import NeedData, format_formats, start_window_problem, validate_need
 
 NEED_COLUMNS = ("ref", "employer", "title", "description", "headcount", "level", "formats", "earliest_start",
                 "latest_start", "priority", "status")

@@ -4,7 +4,7 @@ Canonical columns (the issue's): ``ref;provider;title;description;keywords;credi
 location;start_date;end_date;application_deadline;seats_min;seats_max;price_nok``. Two more are
 read when present and always written, so that an export imported again gives the same data:
 ``credit_system`` (UH-studiepoeng, fagskolestudiepoeng or ingen; inferred when absent, see
-``kpdesk.offer_validation``) and ``sessions`` (the samlinger, "03.02.2027–05.02.2027, 14.04.2027";
+``kpdesk.offers.validation``) and ``sessions`` (the samlinger, "03.02.2027–05.02.2027, 14.04.2027";
 absent: the offer's sessions stay as they are).
 
 A row that updates an offer and leaves out some columns keeps the database values of those
@@ -19,11 +19,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpdesk import audit, csvfile
-from kpdesk.codes import CREDIT_SYSTEMS, FORMATS, LEVELS
+from kpdesk.common import csvfile
+from kpdesk.common.codes import CREDIT_SYSTEMS, FORMATS, LEVELS
+from kpdesk.common.norsk import format_date, format_decimal
+from kpdesk.db import audit
 from kpdesk.db.models import Offer, OfferSession, Provider
-from kpdesk.norsk import format_date, format_decimal
-from kpdesk.offer_validation import (
+from kpdesk.offers.service import (
+    OFFER,
+    OFFER_REF_PREFIX,
+    PROVIDER,
+    name_key,
+    next_offer_ref,
+    offer_values,
+    sync_sessions,
+)
+from kpdesk.offers.validation import (
     OfferData,
     SessionData,
     format_sessions,
@@ -31,7 +41,7 @@ from kpdesk.offer_validation import (
     parse_ref,
     validate_offer,
 )
-from kpdesk.offers import OFFER, OFFER_REF_PREFIX, PROVIDER, name_key, next_offer_ref, offer_values, sync_sessions
+from kpdesk.register.validation import FieldError
 from kpdesk.transfer.base import (
     ImportPlan,
     ImportProblem,
@@ -46,7 +56,6 @@ from kpdesk.transfer.base import (
     problems_at,
     stale,
 )
-from kpdesk.validation import FieldError
 
 OFFER_COLUMNS = ("ref", "provider", "title", "description", "keywords", "credits", "level", "format", "location",
                  "start_date", "end_date", "application_deadline", "seats_min", "seats_max", "price_nok")

@@ -7,12 +7,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpdesk import csvfile
-from kpdesk.codes import PROVIDER_KINDS
+from kpdesk.common import csvfile
+from kpdesk.common.codes import PROVIDER_KINDS
+from kpdesk.common.norsk import sort_key
 from kpdesk.db.models import Provider
-from kpdesk.norsk import sort_key
-from kpdesk.offer_validation import ProviderData, infer_provider_kind, validate_provider
-from kpdesk.offers import PROVIDER, name_key
+from kpdesk.offers.service import PROVIDER, name_key
+from kpdesk.offers.validation import ProviderData, infer_provider_kind, validate_provider
 from kpdesk.transfer.base import (
     ImportPlan,
     ImportProblem,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from kpdesk.errors import UserError
+from kpdesk.common.errors import UserError
 
 
 def _tr(text: str) -> str:
@@ -42,7 +42,7 @@ def show_exception(parent: QWidget | None, exc: BaseException) -> None:
     if isinstance(exc, UserError):
         error(parent, _tr("Det gikk ikke"), exc.message, "\n".join(exc.details))
         return
-    from kpdesk.crashlog import write_crash_log
+    from kpdesk.common.crashlog import write_crash_log
 
     log = write_crash_log(exc)
     error(

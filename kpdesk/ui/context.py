@@ -39,7 +39,7 @@ class AppContext(QObject):
     def not_open(self) -> Exception:
         """What a read or write says while the store is still opening (the start list can be on
         screen before, read early)."""
-        from kpdesk.errors import UserError
+        from kpdesk.common.errors import UserError
 
         return UserError(self.tr("Databasen åpnes fortsatt. Prøv igjen om et øyeblikk."))
 

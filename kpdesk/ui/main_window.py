@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.context.store_ready.connect(lambda: self.retention_action.setEnabled(True))
         menu_edit.addAction(self.retention_action)
 
-        from kpdesk.ui.place_menu import build_place_menu
+        from kpdesk.ui.booking.menu import build_place_menu
 
         build_place_menu(self)  # Møteplass: bookinger, ledig rom, bruk av møteplassen, import, iCalendar
 
@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
         self._pending_shortcuts.clear()
 
     def _transfer(self, function: str, kind: str) -> None:
-        from kpdesk.ui import transfer
+        from kpdesk.ui.dialogs import transfer
 
         if function == "save_template":
             transfer.save_template(kind, self)
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
             self.first_data_shown.emit()
 
     def show_backups(self) -> None:
-        from kpdesk.ui.backups_dialog import BackupsDialog
+        from kpdesk.ui.dialogs.backups import BackupsDialog
 
         BackupsDialog(self).exec()
 
@@ -343,9 +343,9 @@ class MainWindow(QMainWindow):
             self.context.store = None
 
         def work(_task):  # type: ignore[no-untyped-def]
-            from kpdesk.backup import restore
+            from kpdesk.common.errors import UserError
+            from kpdesk.db.backup import restore
             from kpdesk.db.store import Store
-            from kpdesk.errors import UserError
 
             try:
                 result, error = restore(path, source), None
@@ -371,22 +371,22 @@ class MainWindow(QMainWindow):
         self.runner.submit(work, done, lambda exc: alerts.show_exception(self, exc))
 
     def show_retention(self) -> None:
-        from kpdesk.ui.retention_dialog import RetentionDialog
+        from kpdesk.ui.dialogs.retention import RetentionDialog
 
         RetentionDialog(self.context, self).exec()
 
     def show_thesaurus(self) -> None:
-        from kpdesk.ui.thesaurus_dialog import ThesaurusDialog
+        from kpdesk.ui.dialogs.thesaurus import ThesaurusDialog
 
         ThesaurusDialog(self.context, self).exec()
 
     def show_centre_profile(self) -> None:
-        from kpdesk.ui.centre_dialog import CentreDialog
+        from kpdesk.ui.dialogs.centre_profile import CentreDialog
 
         CentreDialog.edit(self.context, self)
 
     def show_about(self) -> None:
-        from kpdesk.ui.about import AboutDialog
+        from kpdesk.ui.dialogs.about import AboutDialog
 
         AboutDialog(self).exec()
 

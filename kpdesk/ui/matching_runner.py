@@ -16,7 +16,7 @@ class MatchingRunner(QObject):
     started = Signal()
     progressed = Signal(int, int)
     finished = Signal(object)
-    """A kpdesk.matching_run.MatchingRun."""
+    """A kpdesk.matching.run.MatchingRun."""
     stopped = Signal()
     """Cancelled or failed (a failure is shown by the runner's error handler)."""
 
@@ -45,7 +45,7 @@ class MatchingRunner(QObject):
         store = self.context.store
 
         def work(task: Task) -> Any:
-            from kpdesk.matching_run import run_matching
+            from kpdesk.matching.run import run_matching
 
             def checkpoint(done: int, total: int) -> None:
                 task.check_cancelled()

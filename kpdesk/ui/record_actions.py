@@ -19,11 +19,11 @@ Session = Any
 
 
 def register_call(name: str) -> Callable[..., Any]:
-    """``kpdesk.register.<name>``, imported on first call: pages are built before the first
+    """``kpdesk.register.service.<name>``, imported on first call: pages are built before the first
     paint, and the register pulls in SQLAlchemy (~0.4 s) which must wait until after it."""
 
     def call(*args: Any) -> Any:
-        from kpdesk import register
+        from kpdesk.register import service as register
 
         return getattr(register, name)(*args)
 

@@ -42,9 +42,9 @@ def alerts(monkeypatch: pytest.MonkeyPatch) -> AlertRecorder:
 
 def seed_register(db_path: Path) -> None:
     """A few employers, contacts and needs with Norwegian letters, through the real services."""
-    from kpdesk import register
     from kpdesk.db.store import Store
-    from kpdesk.validation import validate_contact, validate_employer, validate_need
+    from kpdesk.register import service as register
+    from kpdesk.register.validation import validate_contact, validate_employer, validate_need
 
     store = Store.open(db_path)
     employers = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 def test_backup_then_restore_brings_back_the_old_data(open_window, seeded_db: Path, qtbot, alerts,
                                                       monkeypatch) -> None:
-    from kpdesk.ui.backups_dialog import BackupsDialog
+    from kpdesk.ui.dialogs.backups import BackupsDialog
 
     window = open_window(seeded_db)
     shown: list[BackupsDialog] = []

@@ -43,8 +43,8 @@ def open_drained(open_window, path, qtbot):
 
 
 def bookings_in(window, room: str, day: dt.date) -> list:
+    from kpdesk.booking.rooms import room_id_for_name
     from kpdesk.booking.week import bookings_between
-    from kpdesk.rooms import room_id_for_name
 
     start = dt.datetime.combine(day, dt.time(0))
     return read(window, lambda s: bookings_between(s, start, start + dt.timedelta(days=1),
@@ -52,7 +52,7 @@ def bookings_in(window, room: str, day: dt.date) -> list:
 
 
 def open_dialog(window, qtbot, **kwargs):
-    from kpdesk.ui.booking_dialog import BookingDialog
+    from kpdesk.ui.booking.dialog import BookingDialog
 
     dialog = BookingDialog(window.context, window, **kwargs)
     qtbot.addWidget(dialog)
@@ -125,7 +125,7 @@ def test_recurrence_editor_builds_and_describes_the_rule(window, qtbot) -> None:
 
 
 def test_conflict_is_shown_and_override_with_reason_stores_it(window, qtbot, monkeypatch) -> None:
-    from kpdesk.ui.booking_actions import ReasonDialog
+    from kpdesk.ui.booking.actions import ReasonDialog
 
     dialog = open_dialog(window, qtbot, prefill=prefill("Eksamensrom", dt.datetime(2027, 5, 19, 10)))
     qtbot.keyClicks(dialog.title, "Møte om eksamensavvikling")
@@ -193,7 +193,7 @@ def first_series_occurrence(window, day: dt.date):
 
 
 def test_edit_one_date_of_a_series_leaves_the_rest_and_undo_redo(window, qtbot, monkeypatch) -> None:
-    from kpdesk.ui.booking_actions import ScopeDialog
+    from kpdesk.ui.booking.actions import ScopeDialog
 
     tuesday = first_series_occurrence(window, dt.date(2027, 5, 18))
     dialog = open_dialog(window, qtbot, booking_id=tuesday.id)
@@ -217,7 +217,7 @@ def test_edit_one_date_of_a_series_leaves_the_rest_and_undo_redo(window, qtbot, 
 
 def test_edit_this_and_following_and_the_whole_series(window, qtbot, monkeypatch) -> None:
     from kpdesk.booking.reads import series_bookings
-    from kpdesk.ui.booking_actions import ScopeDialog
+    from kpdesk.ui.booking.actions import ScopeDialog
 
     tuesday = first_series_occurrence(window, dt.date(2027, 5, 18))
     series_id = tuesday.series_id
@@ -244,7 +244,7 @@ def test_edit_this_and_following_and_the_whole_series(window, qtbot, monkeypatch
 
 def test_cancel_from_the_dialog_asks_for_scope(window, qtbot, monkeypatch) -> None:
     from kpdesk.booking.reads import series_bookings
-    from kpdesk.ui.booking_actions import CancelDialog
+    from kpdesk.ui.booking.actions import CancelDialog
 
     tuesday = first_series_occurrence(window, dt.date(2027, 5, 18))
     earlier = [(r.id, r.state) for r in read(window, lambda s: series_bookings(s, tuesday.series_id))
@@ -264,9 +264,9 @@ def test_cancel_from_the_dialog_asks_for_scope(window, qtbot, monkeypatch) -> No
 @pytest.fixture
 def small_db(db_path: Path) -> Path:
     from kpdesk.booking.inputs import validate_booking
+    from kpdesk.booking.rooms import add_equipment, save_room, validate_room
     from kpdesk.booking.service import create_booking
     from kpdesk.db.store import Store
-    from kpdesk.rooms import add_equipment, save_room, validate_room
 
     store = Store.open(db_path)
     with store.session() as session:
@@ -329,7 +329,7 @@ def test_keyboard_enter_books_escape_closes_and_tab_goes_down_the_form(window, q
 
 
 def test_ctrl_b_and_ctrl_n_open_a_new_booking(window, qtbot, monkeypatch) -> None:
-    from kpdesk.ui.booking_dialog import BookingDialog
+    from kpdesk.ui.booking.dialog import BookingDialog
 
     opened: list = []
     monkeypatch.setattr(BookingDialog, "exec", lambda self: opened.append(self) or 0)

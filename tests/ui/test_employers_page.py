@@ -115,8 +115,8 @@ def test_delete_asks_and_undo_brings_back_contacts_and_needs(page, qtbot, alerts
 
 
 def test_contacts_add_and_erase(page, qtbot, monkeypatch, alerts) -> None:
+    from kpdesk.register.validation import validate_contact
     from kpdesk.ui.pages.contacts import ContactDialog
-    from kpdesk.validation import validate_contact
 
     page.select_where(lambda r: r.name == "Åsen Smolt AS")
     panel = page.contacts

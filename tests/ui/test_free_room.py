@@ -38,7 +38,7 @@ def open_drained(open_window, path, qtbot):
 
 
 def free_dialog(window, qtbot, start: dt.datetime, end: dt.datetime):
-    from kpdesk.ui.free_room import FreeRoomDialog
+    from kpdesk.ui.booking.free_room import FreeRoomDialog
 
     dialog = FreeRoomDialog(window.context, window, start=start, end=end)
     qtbot.addWidget(dialog)
@@ -51,7 +51,7 @@ def statuses(dialog) -> dict[str, str]:
 
 
 def test_ctrl_l_opens_the_dialog(window, monkeypatch) -> None:
-    from kpdesk.ui.free_room import FreeRoomDialog
+    from kpdesk.ui.booking.free_room import FreeRoomDialog
 
     opened: list = []
     monkeypatch.setattr(FreeRoomDialog, "exec", lambda self: opened.append(self) or 0)
@@ -94,7 +94,7 @@ def test_a_series_is_checked_on_every_date(window, qtbot) -> None:
 
 
 def test_book_opens_the_booking_dialog_prefilled(window, qtbot, monkeypatch) -> None:
-    from kpdesk.ui.booking_dialog import BookingDialog
+    from kpdesk.ui.booking.dialog import BookingDialog
 
     dialog = free_dialog(window, qtbot, dt.datetime(2027, 5, 19, 10), dt.datetime(2027, 5, 19, 12))
     asked: list = []
@@ -122,7 +122,7 @@ def test_end_before_start_is_said_plainly(window, qtbot) -> None:
 # ---------------------------------------------------------------- use of the meeting place
 
 def test_usage_per_room_and_month_and_csv(window, qtbot, tmp_path, monkeypatch) -> None:
-    from kpdesk.ui.usage import UsageDialog
+    from kpdesk.ui.booking.usage import UsageDialog
 
     dialog = UsageDialog(window.context, window)
     qtbot.addWidget(dialog)
@@ -152,7 +152,7 @@ def test_usage_per_room_and_month_and_csv(window, qtbot, tmp_path, monkeypatch) 
 # ---------------------------------------------------------------- files
 
 def test_icalendar_export_of_one_room(window, qtbot, tmp_path, monkeypatch) -> None:
-    from kpdesk.ui.place_transfer import IcsExportDialog
+    from kpdesk.ui.booking.transfer import IcsExportDialog
 
     asked: list = []
 
@@ -179,7 +179,7 @@ BOOKINGS_CSV = ("room;title;kind;start;end;repeat;organiser;attendees;offer_ref\
 
 
 def test_rooms_and_bookings_import_with_preview(window, qtbot, tmp_path, monkeypatch) -> None:
-    from kpdesk.ui.transfer import ImportDialog as PlaceImportDialog
+    from kpdesk.ui.dialogs.transfer import ImportDialog as PlaceImportDialog
 
     dialogs: list = []
     monkeypatch.setattr(PlaceImportDialog, "exec", lambda self: dialogs.append(self) or 0)

@@ -20,7 +20,7 @@ BAD = (
 
 
 def _import(window, qtbot, monkeypatch, path: Path):
-    from kpdesk.ui.transfer import ImportDialog
+    from kpdesk.ui.dialogs.transfer import ImportDialog
 
     dialogs: list[ImportDialog] = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
@@ -57,7 +57,7 @@ def test_import_after_preview_creates_and_updates(open_window, seeded_db, tmp_pa
     employers = window.page(1)
     qtbot.waitUntil(lambda: employers.model.total_count() == 5)
     assert "Hemnes barnehage" in [r.name for r in employers.model.visible_rows()]
-    from kpdesk.backup import list_backups
+    from kpdesk.db.backup import list_backups
 
     assert any(b.reason == "before-import" for b in list_backups(seeded_db))
 
@@ -85,7 +85,7 @@ def test_template_is_saved(open_window, db_path, tmp_path, qtbot, monkeypatch):
 def test_the_shared_eval_files_import_through_the_window(open_window, db_path, qtbot, monkeypatch):
     import pytest
 
-    from kpdesk.ui.transfer import ImportDialog
+    from kpdesk.ui.dialogs.transfer import ImportDialog
 
     if not (EVAL / "employers.csv").exists():
         pytest.skip(f"the shared eval files are not beside the repository ({EVAL})")

@@ -42,7 +42,7 @@ def test_keyboard_shortcuts_switch_sections(open_window, seeded_db: Path, qtbot)
 
 def test_about_dialog_shows_version(open_window, db_path: Path, qtbot, monkeypatch) -> None:
     from kpdesk import __version__
-    from kpdesk.ui.about import AboutDialog
+    from kpdesk.ui.dialogs.about import AboutDialog
 
     shown: list[str] = []
     monkeypatch.setattr(AboutDialog, "exec", lambda self: shown.append(self.label.text()) or 0)
@@ -101,7 +101,7 @@ def test_the_start_list_is_on_screen_before_the_database_has_opened(qtbot, seede
                                                                     alerts) -> None:
     """The employers list is read with plain sqlite3 while the store (SQLAlchemy) still opens;
     the store's own read follows and shows the same rows."""
-    from kpdesk.employer_list import read_early
+    from kpdesk.register.employer_list import read_early
     from kpdesk.ui.main_window import MainWindow
 
     expected = sorted((r.org_number, r.name, r.needs) for r in read_early(seeded_db))

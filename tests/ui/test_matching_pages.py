@@ -53,7 +53,7 @@ def test_accept_sets_need_matched_and_undo_restores(matching, qtbot, _text_answe
     qtbot.waitUntil(lambda: matching.decisions.rowCount() == 1)
     decision = matching.decisions.row_at(0)
     assert (decision.decision, decision.note, decision.need_ref) == ("accepted", "Avtalt med HR", need.ref)
-    from kpdesk.register import get_need
+    from kpdesk.register.service import get_need
 
     assert matching.context.run_now(lambda s: get_need(s, need.id)).status == "matched"
     matching.context.undo_stack.undo()

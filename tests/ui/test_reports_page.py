@@ -165,8 +165,8 @@ def test_centre_profile_dialog_saves_with_logo(open_window: Any, qtbot: Any, dem
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from PIL import Image
 
-    from kpdesk.centre import get_profile
-    from kpdesk.ui.centre_dialog import CentreDialog
+    from kpdesk.admin.centre_profile import get_profile
+    from kpdesk.ui.dialogs.centre_profile import CentreDialog
 
     window = open_window(demo_db)
     assert window.centre_action.isEnabled()
@@ -193,7 +193,7 @@ def test_centre_profile_dialog_saves_with_logo(open_window: Any, qtbot: Any, dem
 
 def test_menu_opens_the_centre_dialog(open_window: Any, qtbot: Any, demo_db: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from kpdesk.ui.centre_dialog import CentreDialog
+    from kpdesk.ui.dialogs.centre_profile import CentreDialog
 
     opened: list[Any] = []
     monkeypatch.setattr(CentreDialog, "exec", lambda self: opened.append(self) or QDialog.DialogCode.Rejected)
@@ -206,7 +206,7 @@ def test_a_finished_matching_run_is_reused_until_the_register_changes(open_windo
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from kpdesk import match_service
+    from kpdesk.matching import persistence as match_service
 
     page = reports_page(open_window, qtbot, demo_db)
     with qtbot.waitSignal(page.matching.finished, timeout=TIMEOUT):

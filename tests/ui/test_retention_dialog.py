@@ -7,7 +7,7 @@ from pathlib import Path
 
 def test_due_contacts_are_listed_and_deleted_only_on_confirmation(open_window, seeded_db: Path, qtbot, alerts,
                                                                   monkeypatch) -> None:
-    from kpdesk.ui.retention_dialog import RetentionDialog
+    from kpdesk.ui.dialogs.retention import RetentionDialog
 
     window = open_window(seeded_db)
     shown: list[RetentionDialog] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_add_refuse_delete_and_undo(open_window, db_path, qtbot, alerts, monkeypatch) -> None:
-    from kpdesk.ui.thesaurus_dialog import ThesaurusDialog
+    from kpdesk.ui.dialogs.thesaurus import ThesaurusDialog
 
     window = open_window(db_path)
     shown: list[ThesaurusDialog] = []

@@ -56,7 +56,7 @@ def boxes(page) -> list:
 
 
 def capture_dialogs(monkeypatch) -> list:
-    from kpdesk.ui.booking_dialog import BookingDialog
+    from kpdesk.ui.booking.dialog import BookingDialog
 
     dialogs: list = []
     monkeypatch.setattr(BookingDialog, "exec", lambda self: dialogs.append(self) or 0)
@@ -246,7 +246,7 @@ def test_one_room_week_and_weekend_on_demand(schedule, qtbot) -> None:
 
 
 def test_delete_key_cancels_with_reason_and_undo_reopens(schedule, qtbot, monkeypatch) -> None:
-    from kpdesk.ui.booking_actions import CancelDialog
+    from kpdesk.ui.booking.actions import CancelDialog
 
     asked: list = []
     monkeypatch.setattr(CancelDialog, "ask", classmethod(

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
-from kpdesk.listing import Column
-from kpdesk.norsk import format_datetime
+from kpdesk.common.list_filter import Column
+from kpdesk.common.norsk import format_datetime
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.list_page import FilterMenu, ListPage
 
@@ -16,7 +16,7 @@ LIMIT = 20_000  # newest entries shown; the CSV export has them all
 
 
 def _labels() -> tuple[Any, Any]:
-    from kpdesk.audit import action_label, entity_label
+    from kpdesk.db.audit import action_label, entity_label
 
     return action_label, entity_label
 
@@ -54,7 +54,7 @@ class AuditLogPage(ListPage):
         return {"employer", "need", "contact", "offer", "provider", "room", "booking", "person"}
 
     def fetch(self, session: Any) -> list[Any]:
-        from kpdesk.audit import audit_rows
+        from kpdesk.db.audit import audit_rows
 
         return audit_rows(session, limit=LIMIT)
 
@@ -63,7 +63,7 @@ class AuditLogPage(ListPage):
                                               self.tr("CSV-filer (*.csv)"))
         if not path:
             return
-        from kpdesk.audit import export_audit_csv
+        from kpdesk.db.audit import export_audit_csv
 
         self.context.query(lambda s: export_audit_csv(s, path),
                            lambda _result: self.context.status_message.emit(

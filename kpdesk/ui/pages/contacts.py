@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.listing import Column
-from kpdesk.norsk import format_date, format_phone
+from kpdesk.common.list_filter import Column
+from kpdesk.common.norsk import format_date, format_phone
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.forms import FieldSpec, RecordForm
 from kpdesk.ui.record_actions import RecordActions, RecordService, register_call
-from kpdesk.ui.table_model import RowTableModel
+from kpdesk.ui.widgets.forms import FieldSpec, RecordForm
+from kpdesk.ui.widgets.table_model import RowTableModel
 
 
 class ContactDialog(QDialog):
@@ -36,7 +36,7 @@ class ContactDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, values: dict[str, str], title: str) -> None:
         super().__init__(parent)
-        from kpdesk.validation import validate_contact
+        from kpdesk.register.validation import validate_contact
 
         self.setWindowTitle(title)
         self.form = RecordForm([
@@ -156,7 +156,7 @@ class ContactsPanel(QGroupBox):
             self.model.set_rows([])
             self._update_buttons()
             return
-        from kpdesk.register import list_contacts
+        from kpdesk.register.service import list_contacts
 
         def shown(rows: list[Any]) -> None:
             if self.employer_id == employer_id:
@@ -197,7 +197,7 @@ class ContactsPanel(QGroupBox):
         row = self.selected()
         if row is None:
             return
-        from kpdesk.validation import validate_contact
+        from kpdesk.register.validation import validate_contact
 
         old_values = self._values(row)
         data = ContactDialog.ask(self, old_values, self.tr("Rediger kontaktperson"))
@@ -232,7 +232,7 @@ class ContactsPanel(QGroupBox):
                                               "personopplysninger.json", self.tr("JSON (*.json)"))
         if not path:
             return
-        from kpdesk.privacy import contact_export
+        from kpdesk.admin.privacy import contact_export
 
         try:
             content = self.context.run_now(lambda s: contact_export(s, row.id))
@@ -252,7 +252,7 @@ class ContactsPanel(QGroupBox):
                        "Arbeidsgiverens behov beholdes. Dette kan ikke angres.").format(name=row.name)
         if not alerts.question(self, self.tr("Slett personopplysninger"), text, self.tr("Slett for godt")):
             return
-        from kpdesk.privacy import contact_erase
+        from kpdesk.admin.privacy import contact_erase
 
         try:
             self.context.run_now(lambda s: contact_erase(s, row.id))

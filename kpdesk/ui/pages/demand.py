@@ -8,14 +8,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QPushButton, QVBoxLayout
 
-from kpdesk.listing import Column
-from kpdesk.matching_run import level_label
-from kpdesk.norsk import format_date, group_thousands, plural
+from kpdesk.common.list_filter import Column
+from kpdesk.common.norsk import format_date, group_thousands, plural
+from kpdesk.matching.run import level_label
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.matching_runner import MatchingRunner
 from kpdesk.ui.pages.list_page import FilterMenu, ListPage
 from kpdesk.ui.pages.matching import _table
-from kpdesk.ui.table_model import RowTableModel
+from kpdesk.ui.widgets.table_model import RowTableModel
 
 
 class DemandPage(ListPage):

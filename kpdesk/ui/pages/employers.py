@@ -10,15 +10,15 @@ from typing import Any
 from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import QWidget
 
-from kpdesk import reference
-from kpdesk.listing import Column
-from kpdesk.norsk import format_org_number, sort_key
+from kpdesk.common import reference
+from kpdesk.common.list_filter import Column
+from kpdesk.common.norsk import format_org_number, sort_key
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.forms import FieldSpec
 from kpdesk.ui.pages.contacts import ContactsPanel
 from kpdesk.ui.pages.list_page import FilterMenu
 from kpdesk.ui.pages.record_page import RecordPage
 from kpdesk.ui.record_actions import RecordService, register_call
+from kpdesk.ui.widgets.forms import FieldSpec
 
 ORGNR_IN_TEXT = re.compile(r"(\d{3}\s?\d{3}\s?\d{3})")
 
@@ -96,12 +96,12 @@ class EmployersPage(RecordPage):
         return {"employer", "need", "contact"}
 
     def fetch(self, session: Any) -> list[Any]:
-        from kpdesk.register import list_employers
+        from kpdesk.register.service import list_employers
 
         return list_employers(session)
 
     def early_fetch(self, db_path: Path) -> list[Any] | None:
-        from kpdesk.employer_list import read_early
+        from kpdesk.register.employer_list import read_early
 
         return read_early(db_path)
 
@@ -129,7 +129,7 @@ class EmployersPage(RecordPage):
         return values
 
     def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
-        from kpdesk.validation import Problem, validate_employer
+        from kpdesk.register.validation import Problem, validate_employer
 
         values = self._plain(raw)
         data, problems = validate_employer(values)

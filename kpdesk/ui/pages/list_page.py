@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.listing import Column, RowIndex
-from kpdesk.norsk import group_thousands, sort_key
+from kpdesk.common.list_filter import Column, RowIndex
+from kpdesk.common.norsk import group_thousands, sort_key
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.forms import RecordForm
 from kpdesk.ui.pages.base import Page
-from kpdesk.ui.table_model import RowTableModel
+from kpdesk.ui.widgets.forms import RecordForm
+from kpdesk.ui.widgets.table_model import RowTableModel
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kpdesk import reference
-from kpdesk.codes import DECISIONS, FORMATS, LEVELS, NEED_STATUSES
-from kpdesk.listing import Column
-from kpdesk.norsk import format_date, format_datetime, parse_date
+from kpdesk.common import reference
+from kpdesk.common.codes import DECISIONS, FORMATS, LEVELS, NEED_STATUSES
+from kpdesk.common.list_filter import Column
+from kpdesk.common.norsk import format_date, format_datetime, parse_date
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.matching_runner import MatchingRunner
 from kpdesk.ui.pages.list_page import FilterMenu, ListPage
-from kpdesk.ui.table_model import RowTableModel
 from kpdesk.ui.undo import ActionCommand
+from kpdesk.ui.widgets.table_model import RowTableModel
 
 
 def score_text(score: float | None) -> str:
@@ -232,7 +232,7 @@ class MatchingPage(ListPage):
             needs=len(run.results), date=format_date(run.as_of), unmet=unmet))
 
         def rows(session: Any) -> Any:
-            from kpdesk.match_service import ids_by_ref
+            from kpdesk.matching.persistence import ids_by_ref
 
             need_ids, offer_ids = ids_by_ref(session)
             return self.prepare(_need_rows(run, need_ids), offer_ids)
@@ -292,7 +292,7 @@ class MatchingPage(ListPage):
         if need_id is None or self.context.store is None:
             self.decisions.set_rows([])
             return
-        from kpdesk.match_service import list_decisions
+        from kpdesk.matching.persistence import list_decisions
 
         self.context.query(lambda s: list_decisions(s, need_id=need_id),
                            lambda rows: self.decisions.set_rows(rows) if self.current_id == need_id else None)
@@ -309,7 +309,7 @@ class MatchingPage(ListPage):
                                self.tr("Godta") if accepted else self.tr("Avvis"))
         if note is None:
             return
-        from kpdesk import match_service
+        from kpdesk.matching import persistence as match_service
 
         need_id, offer_id = need.id, proposal.offer_id
         try:

@@ -7,16 +7,16 @@ from typing import Any
 
 from PySide6.QtCore import QStringListModel
 
-from kpdesk import reference
-from kpdesk.codes import FORMATS, LEVELS, NEED_STATUSES, PRIORITIES
-from kpdesk.listing import Column
-from kpdesk.norsk import format_date, sort_key
+from kpdesk.common import reference
+from kpdesk.common.codes import FORMATS, LEVELS, NEED_STATUSES, PRIORITIES
+from kpdesk.common.list_filter import Column
+from kpdesk.common.norsk import format_date, sort_key
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.forms import FieldSpec
 from kpdesk.ui.pages.employers import employer_text, industry_section, industry_section_label, orgnr_in
 from kpdesk.ui.pages.list_page import FilterMenu
 from kpdesk.ui.pages.record_page import RecordPage
 from kpdesk.ui.record_actions import RecordService, register_call
+from kpdesk.ui.widgets.forms import FieldSpec
 
 _PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
 _STATUS_RANK = {key: number for number, key in enumerate(NEED_STATUSES.keys())}
@@ -84,12 +84,12 @@ class NeedsPage(RecordPage):
         return {"need", "employer"}
 
     def fetch(self, session: Any) -> list[Any]:
-        from kpdesk.register import list_needs
+        from kpdesk.register.service import list_needs
 
         return list_needs(session)
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
-        from kpdesk.register import list_employers
+        from kpdesk.register.service import list_employers
 
         employers = list_employers(session)
         names = sorted((employer_text(e.name, e.org_number) for e in employers), key=sort_key)
@@ -103,7 +103,7 @@ class NeedsPage(RecordPage):
     # ------------------------------------------------------------ form
 
     def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
-        from kpdesk.validation import Problem, validate_need
+        from kpdesk.register.validation import Problem, validate_need
 
         values = dict(raw)
         values["employer"] = orgnr_in(values.get("employer", ""))

@@ -8,24 +8,24 @@ from typing import Any
 from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import QGroupBox, QLabel, QTableView, QVBoxLayout, QWidget
 
-from kpdesk import reference
-from kpdesk.codes import CREDIT_SYSTEMS, FORMATS, LEVELS, PROVIDER_KINDS
-from kpdesk.listing import Column
-from kpdesk.norsk import format_date, format_decimal, format_money, plural, sort_key
+from kpdesk.common import reference
+from kpdesk.common.codes import CREDIT_SYSTEMS, FORMATS, LEVELS, PROVIDER_KINDS
+from kpdesk.common.list_filter import Column
+from kpdesk.common.norsk import format_date, format_decimal, format_money, plural, sort_key
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.forms import FieldSpec
 from kpdesk.ui.pages.list_page import FilterMenu
 from kpdesk.ui.pages.needs import code_choices
 from kpdesk.ui.pages.record_page import RecordPage
 from kpdesk.ui.record_actions import RecordService
-from kpdesk.ui.table_model import RowTableModel
+from kpdesk.ui.widgets.forms import FieldSpec
+from kpdesk.ui.widgets.table_model import RowTableModel
 
 
 def offers_call(name: str) -> Any:
-    """``kpdesk.offers.<name>``, imported on first call (after the window's first paint)."""
+    """``kpdesk.offers.service.<name>``, imported on first call (after the window's first paint)."""
 
     def call(*args: Any) -> Any:
-        from kpdesk import offers
+        from kpdesk.offers import service as offers
 
         return getattr(offers, name)(*args)
 
@@ -133,7 +133,7 @@ class OffersPage(RecordPage):
             self.interest.set_rows([])
             self.interest_text.setText(self.tr("Velg et tilbud for å se hvem som er interessert."))
             return
-        from kpdesk.match_service import offer_interest
+        from kpdesk.matching.persistence import offer_interest
         from kpdesk.ui.matching_runner import MatchingRunner
 
         latest = MatchingRunner.of(self.context).latest
@@ -155,12 +155,12 @@ class OffersPage(RecordPage):
         return {"offer", "provider"}
 
     def fetch(self, session: Any) -> list[Any]:
-        from kpdesk.offers import list_offers
+        from kpdesk.offers.service import list_offers
 
         return list_offers(session)
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
-        from kpdesk.offers import list_providers
+        from kpdesk.offers.service import list_providers
 
         providers = list_providers(session)
         return {p.name: p.kind for p in providers}, sorted((p.name for p in providers), key=sort_key)
@@ -171,7 +171,7 @@ class OffersPage(RecordPage):
         completer.setModel(QStringListModel(names, completer))
 
     def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
-        from kpdesk.offer_validation import validate_offer
+        from kpdesk.offers.validation import validate_offer
 
         values = dict(raw)
         values["sessions"] = values.get("sessions", "").replace("\n", ", ")
@@ -201,8 +201,8 @@ class OffersPage(RecordPage):
         }
 
     def _sessions_of(self, offer_id: int) -> str:
-        from kpdesk.offer_validation import format_session
-        from kpdesk.offers import list_sessions
+        from kpdesk.offers.service import list_sessions
+        from kpdesk.offers.validation import format_session
 
         sessions = self.context.run_now(lambda s: list_sessions(s, offer_id))
         return "\n".join(format_session(item.as_data()) for item in sessions)
@@ -244,12 +244,12 @@ class ProvidersPage(RecordPage):
         return {"offer", "provider"}
 
     def fetch(self, session: Any) -> list[Any]:
-        from kpdesk.offers import list_providers
+        from kpdesk.offers.service import list_providers
 
         return list_providers(session)
 
     def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
-        from kpdesk.offer_validation import validate_provider
+        from kpdesk.offers.validation import validate_provider
 
         return validate_provider(raw)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
-from kpdesk.norsk import format_date, group_thousands, iso_week
+from kpdesk.common.norsk import format_date, group_thousands, iso_week
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
 
@@ -56,7 +56,7 @@ class OverviewPage(Page):
         context.data_changed.connect(lambda _kind: self.reload())
 
     def load(self) -> None:
-        from kpdesk.summary import summarise
+        from kpdesk.admin.database_summary import summarise
 
         self.context.query(summarise, self._show)
 

@@ -13,12 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGroupBox, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from kpdesk.listing import Column
+from kpdesk.common.list_filter import Column
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.forms import FieldSpec, RecordForm
 from kpdesk.ui.pages.list_page import FilterMenu, ListPage
 from kpdesk.ui.record_actions import RecordActions, RecordService
+from kpdesk.ui.widgets.forms import FieldSpec, RecordForm
 
 
 class RecordPage(ListPage):

@@ -1,6 +1,6 @@
 """Utskrifter: pick a report and its scope, preview the PDF, save it or print it.
 
-The page only turns the pickers into a ``kpdesk.reports.requests.ReportRequest``; loading,
+The page only turns the pickers into a ``kpdesk.reports.report_loader.ReportRequest``; loading,
 checking and building happen in ``kpdesk.reports`` on the database worker (one thread, so
 ReportLab never builds two reports at once), and the finished PDF is written to a temporary file
 the preview (QtPdf's ``QPdfView``) shows. "Lagre PDF …" writes the same bytes atomically where
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.norsk import format_date, parse_date
+from kpdesk.common.norsk import format_date, parse_date
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.operations import Cancelled, Handle, Task
@@ -147,7 +147,7 @@ class ReportsPage(Page):
 
         self.kind = QComboBox()
         self.kind.setObjectName("reportKind")
-        from kpdesk.reports.requests import KINDS
+        from kpdesk.reports.report_loader import KINDS
 
         for key, label in KINDS:
             self.kind.addItem(tr(label), key)
@@ -321,7 +321,7 @@ class ReportsPage(Page):
         return completer
 
     def _kind_changed(self) -> None:
-        from kpdesk.reports.requests import USES_AS_OF
+        from kpdesk.reports.report_loader import USES_AS_OF
 
         current = max(self.kind.currentIndex(), 0)
         for index, form in enumerate(self.forms):
@@ -335,7 +335,7 @@ class ReportsPage(Page):
 
     def _shift_week(self, weeks: int) -> None:
         from kpdesk.booking.week import parse_week, shift_week
-        from kpdesk.errors import UserError
+        from kpdesk.common.errors import UserError
 
         try:
             year, week = parse_week(self.week_edit.text())
@@ -372,7 +372,7 @@ class ReportsPage(Page):
     # ------------------------------------------------------------ choices
 
     def load(self) -> None:
-        from kpdesk.reports.requests import load_choices
+        from kpdesk.reports.report_loader import load_choices
 
         self.context.query(load_choices, self._show_choices)
 
@@ -421,7 +421,7 @@ class ReportsPage(Page):
 
     def request(self) -> Any:
         """The ReportRequest the pickers describe (ValueError for a date that does not parse)."""
-        from kpdesk.reports.requests import USES_AS_OF, ReportRequest
+        from kpdesk.reports.report_loader import USES_AS_OF, ReportRequest
 
         kind = self.current_kind()
         as_of = parse_date(self.as_of_edit.text()) if kind in USES_AS_OF else None
@@ -456,7 +456,7 @@ class ReportsPage(Page):
         reading, matching, building = self.tr("Henter data …"), self.tr("Matcher …"), self.tr("Lager PDF …")
 
         def work(task: Task) -> Preview:
-            from kpdesk.reports.requests import load_report
+            from kpdesk.reports.report_loader import load_report
             from kpdesk.reports.style import write_pdf
 
             def progress(done: int, total: int) -> None:

@@ -20,21 +20,21 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from kpdesk.listing import Column
-from kpdesk.norsk import format_time
+from kpdesk.common.list_filter import Column
+from kpdesk.common.norsk import format_time
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.forms import FieldSpec
 from kpdesk.ui.pages.record_page import RecordPage
 from kpdesk.ui.record_actions import RecordService
 from kpdesk.ui.undo import ActionCommand
+from kpdesk.ui.widgets.forms import FieldSpec
 
 
 def rooms_call(name: str) -> Callable[..., Any]:
-    """``kpdesk.rooms.<name>``, imported on first call (after the window's first paint)."""
+    """``kpdesk.booking.rooms.<name>``, imported on first call (after the window's first paint)."""
 
     def call(*args: Any) -> Any:
-        from kpdesk import rooms
+        from kpdesk.booking import rooms
 
         return getattr(rooms, name)(*args)
 
@@ -83,12 +83,12 @@ class RoomsPage(RecordPage):
         return {"room", "booking", "equipment"}
 
     def fetch(self, session: Any) -> list[Any]:
-        from kpdesk.rooms import list_rooms
+        from kpdesk.booking.rooms import list_rooms
 
         return list_rooms(session)
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
-        from kpdesk.rooms import list_equipment
+        from kpdesk.booking.rooms import list_equipment
 
         return [e.name for e in list_equipment(session)]
 
@@ -126,7 +126,7 @@ class RoomsPage(RecordPage):
         return [row]
 
     def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
-        from kpdesk.rooms import validate_room
+        from kpdesk.booking.rooms import validate_room
 
         return validate_room(raw)
 
@@ -187,7 +187,7 @@ class EquipmentDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        from kpdesk.rooms import list_equipment
+        from kpdesk.booking.rooms import list_equipment
 
         self.context.query(list_equipment, self._show)
 
@@ -234,7 +234,7 @@ class EquipmentDialog(QDialog):
         self.reload()
 
     def add(self) -> None:
-        from kpdesk import rooms
+        from kpdesk.booking import rooms
 
         name = self.name.text().strip()
         try:
@@ -252,7 +252,7 @@ class EquipmentDialog(QDialog):
         self._push(self.tr("nytt utstyr «{name}»").format(name=name), redo, undo, name)
 
     def rename(self) -> None:
-        from kpdesk import rooms
+        from kpdesk.booking import rooms
 
         row, name = self.selected(), self.name.text().strip()
         if row is None or name == row.name:
@@ -268,7 +268,7 @@ class EquipmentDialog(QDialog):
                    lambda: self._write(lambda s: rooms.rename_equipment(s, equipment_id, old)), name)
 
     def remove(self) -> None:
-        from kpdesk import rooms
+        from kpdesk.booking import rooms
 
         row = self.selected()
         if row is None:

@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from kpdesk.norsk import format_date, iso_week, week_monday
+from kpdesk.common.norsk import format_date, iso_week, week_monday
 from kpdesk.ui import alerts
-from kpdesk.ui.booking_actions import BookingActions
+from kpdesk.ui.booking.actions import BookingActions
+from kpdesk.ui.booking.week_layout import holiday_text
+from kpdesk.ui.booking.week_widget import KIND_COLOURS, WeekView
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
-from kpdesk.ui.week_layout import holiday_text
-from kpdesk.ui.week_widget import KIND_COLOURS, WeekView
 
 Key = tuple[int, int, int | None, bool]  # (ISO year, ISO week, room id or None, weekend shown)
 CACHE_WEEKS = 12
@@ -46,8 +46,8 @@ def parse_week_text(text: str, current_year: int) -> tuple[int, int]:
 
     Raises ValueError with a sentence to show."""
     from kpdesk.booking.week import parse_week
-    from kpdesk.errors import UserError
-    from kpdesk.norsk import parse_date
+    from kpdesk.common.errors import UserError
+    from kpdesk.common.norsk import parse_date
 
     cleaned = " ".join(text.strip().lower().replace(",", " ").split())
     cleaned = re.sub(r"^(uke|veke|week|w)\.?\s*", "", cleaned)
@@ -223,7 +223,7 @@ class SchedulePage(Page):
         self._update_labels()
 
     def _legend(self) -> QHBoxLayout:
-        from kpdesk.codes import BOOKING_KINDS
+        from kpdesk.common.codes import BOOKING_KINDS
 
         row = QHBoxLayout()
         row.setSpacing(12)
@@ -452,13 +452,13 @@ class SchedulePage(Page):
         return next((r.name for r in self.rooms if r.id == room_id), "")
 
     def _span_selected(self, room_id: int, start: dt.datetime, end: dt.datetime) -> None:
-        from kpdesk.ui.booking_dialog import BookingDialog
+        from kpdesk.ui.booking.dialog import BookingDialog
 
         BookingDialog.open_new(self.context, self, {"room": self._room_name(room_id), "start": start, "end": end})
         self.view.clear_span()
 
     def new_booking(self) -> None:
-        from kpdesk.ui.booking_dialog import BookingDialog
+        from kpdesk.ui.booking.dialog import BookingDialog
 
         day = self.day or self._default_day()
         start = dt.datetime.combine(day, dt.time(9))
@@ -468,7 +468,7 @@ class SchedulePage(Page):
         BookingDialog.open_new(self.context, self, prefill)
 
     def open_booking(self, booking_id: int) -> None:
-        from kpdesk.ui.booking_dialog import BookingDialog
+        from kpdesk.ui.booking.dialog import BookingDialog
 
         BookingDialog.open_booking(self.context, self, booking_id)
 

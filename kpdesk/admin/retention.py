@@ -1,0 +1,180 @@
+"""How long contact persons are kept (GDPR art. 5(1)(e), storage limitation).
+
+The rule is the setting ``retention_contact_months`` (default 24; 0 turns it off): a contact
+person is due for deletion once their employer has had no open need for that many months.
+Precisely, for a contact person C at employer E, with N the number of months:
+
+- E's needs are the needs of E and of its sub-units (underenheter, at any depth): a sykehjem's
+  need keeps the kommune's HR contact.
+- A need is open while its status is not one of ``codes.CLOSED_NEED_STATUSES`` (avsluttet,
+  avvist). If any of E's needs is open, C is not due.
+- Otherwise C's last activity is the latest of: the day C was registered (``registered_on``);
+  for each of E's needs, the day its status last changed (``status_changed_on``, i.e. the day it
+  was closed) and the day it was last edited (``updated_at``); and the day of the newest audit
+  entry on C itself (created, edited or restored).
+- C is due from ``last activity + N calendar months`` (the 31st becomes the last day of a
+  shorter month). An employer without any needs counts from registration and C's own edits.
+
+``due_for_deletion`` lists who is due, with the reason; ``delete_due`` erases those the coordinator
+confirmed (through ``privacy.erase``, so their traces leave the audit log too), after checking
+again that each is still due.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kpdesk.common.codes import CLOSED_NEED_STATUSES
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_date
+from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, Setting
+from kpdesk.register.service import CONTACT, plural
+
+SETTING_KEY = "retention_contact_months"
+DEFAULT_MONTHS = 24
+MAX_MONTHS = 1200
+
+
+@dataclass(frozen=True, slots=True)
+class DueContact:
+    id: int
+    name: str
+    email: str
+    employer_id: int
+    employer_name: str
+    last_activity: dt.date
+    due_on: dt.date
+    reason: str  # one Norwegian sentence for the list
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (or the month's last day if it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def retention_months(session: Session) -> int:
+    """The rule's number of months from the settings (0: no rule); the default when unset or invalid."""
+    raw = session.execute(select(Setting.value).where(Setting.key == SETTING_KEY)).scalar()
+    text = (raw or "").strip()
+    if text.isdigit() and int(text) <= MAX_MONTHS:
+        return int(text)
+    return DEFAULT_MONTHS
+
+
+def set_retention_months(session: Session, months: int) -> None:
+    """Change the rule (0 turns it off)."""
+    if not 0 <= months <= MAX_MONTHS:
+        raise UserError(f"Oppbevaringstiden må være mellom 0 og {MAX_MONTHS} måneder, ikke {months}.")
+    old = retention_months(session)
+    session.merge(Setting(key=SETTING_KEY, value=str(months)))
+    if old != months:
+        from kpdesk.db import audit
+
+        audit.record(session, "update", "setting", None, field=SETTING_KEY, old=old, new=months)
+
+
+def _as_date(value: dt.date | dt.datetime | str | None) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _groups(session: Session) -> dict[int, set[int]]:
+    """Each employer with all its sub-units (any depth)."""
+    children: dict[int, list[int]] = {}
+    ids = []
+    for employer_id, parent_id in session.execute(select(Employer.id, Employer.parent_id)):
+        ids.append(employer_id)
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(employer_id)
+    groups = {}
+    for employer_id in ids:
+        seen = {employer_id}
+        stack = [employer_id]
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        groups[employer_id] = seen
+    return groups
+
+
+def _need_activity(session: Session) -> tuple[set[int], dict[int, dt.date]]:
+    """Employers with an open need, and each employer's latest need activity date."""
+    open_at: set[int] = set()
+    latest: dict[int, dt.date] = {}
+    for employer_id, status, changed_on, updated_at in session.execute(
+            select(Need.employer_id, Need.status, Need.status_changed_on, Need.updated_at)):
+        if status not in CLOSED_NEED_STATUSES:
+            open_at.add(employer_id)
+        for day in (_as_date(changed_on), _as_date(updated_at)):
+            if day is not None and day > latest.get(employer_id, dt.date.min):
+                latest[employer_id] = day
+    return open_at, latest
+
+
+def due_for_deletion(session: Session, today: dt.date | None = None) -> list[DueContact]:
+    """Contact persons the retention rule says to delete as of ``today``, longest overdue first."""
+    today = today or dt.date.today()
+    months = retention_months(session)
+    if months == 0:
+        return []
+    groups = _groups(session)
+    open_at, need_latest = _need_activity(session)
+    table = AuditEntry.__table__
+    edited = dict(session.execute(
+        select(table.c.entity_id, func.max(table.c.at))
+        .where(table.c.entity == CONTACT, table.c.entity_id.is_not(None),
+               table.c.action.in_(("create", "update", "restore")))
+        .group_by(table.c.entity_id)).all())
+    due = []
+    for contact_id, name, email, employer_id, employer_name, registered_on in session.execute(
+            select(ContactPerson.id, ContactPerson.name, ContactPerson.email, ContactPerson.employer_id,
+                   Employer.name, ContactPerson.registered_on)
+            .join(Employer, ContactPerson.employer_id == Employer.id)):
+        group = groups.get(employer_id, {employer_id})
+        if group & open_at:
+            continue
+        candidates = [d for d in (_as_date(registered_on), _as_date(edited.get(contact_id)),
+                                  *(need_latest.get(e) for e in group)) if d is not None]
+        last = max(candidates, default=today)
+        due_on = add_months(last, months)
+        if due_on > today:
+            continue
+        has_needs = any(e in need_latest for e in group)
+        why = f"ingen {'åpne behov' if has_needs else 'behov registrert'} hos «{employer_name}»"
+        reason = (f"{why}; siste aktivitet {format_date(last)}, mer enn "
+                  f"{plural(months, 'måned', 'måneder')} siden (kunne slettes fra {format_date(due_on)})")
+        due.append(DueContact(contact_id, name, email, employer_id, employer_name, last, due_on, reason))
+    due.sort(key=lambda d: (d.due_on, d.id))
+    return due
+
+
+def delete_due(session: Session, ids: Iterable[int], today: dt.date | None = None) -> int:
+    """Erase the confirmed contact persons that are still due; returns how many were erased.
+
+    An id that is no longer due (a need was opened since the list was shown) is left alone.
+    """
+    from kpdesk.admin import privacy
+
+    still_due = {d.id for d in due_for_deletion(session, today)}
+    chosen = sorted(set(ids) & still_due)
+    if not chosen:
+        return 0
+    months = retention_months(session)
+    report = privacy.erase_contacts(session, chosen,
+                                    reason=f"etter oppbevaringsregelen ({months} måneder uten åpne behov)")
+    return report.contacts

@@ -1,0 +1,472 @@
+"""Backups: consistent copies of a kpdesk database, made with SQLite's online backup API.
+
+Where and how. Copies go to a ``backups`` folder beside the database (made 0700), each file
+owner-only (0600) and named ``<stem>.<YYYYMMDD-HHMMSS>[-n].<reason><suffix>``, e.g.
+``kpdesk.20270111-083012.daily.sqlite``. A copy is written to a hidden temporary file in the
+target folder, flushed to disk and moved into place with ``os.replace``: a copy is complete or
+absent, never half-written. Copies are single files (rollback journal, no -wal beside them), so
+they can be opened, mailed or restored as they are. The online backup API reads one consistent
+snapshot, so a copy may be taken while a kpdesk window has the database open.
+
+When. ``daily``: when kpdesk opens a database for writing, at most one a day (``Store.open``).
+``before-migration``: before ``Store.open`` upgrades the schema. ``before-import``: before every
+bulk import (``kpdesk import``; the GUI calls ``backup_before_import``). ``before-restore``:
+``restore`` saves what it replaces. ``manual``: the coordinator asks (``kpdesk backup`` without
+``--out``, the GUI's button).
+
+Rotation, after every new copy (numbers from the ``setting`` table when set there):
+- daily: the newest ``backup_keep_daily`` (7) daily copies are kept, and the newest daily copy
+  of each of the ``backup_keep_weekly`` (4) most recent ISO weeks that have one. Weeks without
+  any copy (a holiday) are not counted, so a long break never empties the folder.
+- before-import: the newest ``backup_keep_before_import`` (7) are kept.
+- manual, before-migration and before-restore copies are never deleted to make room. They are
+  deleted only once they are older than what the rotation keeps: older than the oldest daily or
+  weekly copy kept, *and* older than the rotation's span (7 days × ``backup_keep_weekly``, at
+  least ``backup_keep_daily`` days; four weeks by default). Without any daily copy nothing of
+  theirs is deleted.
+- Files that are not kpdesk's copies of this database are never touched; a hidden temporary
+  file left by a copy interrupted more than an hour ago is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kpdesk.common.errors import UserError
+
+if TYPE_CHECKING:
+    from kpdesk.db.store import Store
+
+BACKUP_FOLDER = "backups"
+REASONS = ("daily", "before-migration", "before-import", "before-restore", "manual")
+REASON_LABELS = {
+    "daily": "daglig", "before-migration": "før oppgradering", "before-import": "før import",
+    "before-restore": "før gjenoppretting", "manual": "manuell",
+}
+PROTECTED = ("manual", "before-migration", "before-restore")
+SETTING_KEYS = {"daily": "backup_keep_daily", "weekly": "backup_keep_weekly",
+                "before_import": "backup_keep_before_import"}
+STALE_TEMP_S = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One copy in the backups folder."""
+
+    path: Path
+    created: dt.datetime  # local time, from the file name
+    reason: str  # one of REASONS
+    size: int  # bytes
+
+    @property
+    def reason_label(self) -> str:
+        return REASON_LABELS[self.reason]
+
+
+@dataclass(frozen=True, slots=True)
+class RotationPolicy:
+    daily: int = 7
+    weekly: int = 4
+    before_import: int = 7
+
+    @property
+    def span(self) -> dt.timedelta:
+        """How far back the rotation reaches at the least."""
+        return dt.timedelta(days=max(self.daily, 7 * self.weekly))
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    db_path: Path
+    source: Path
+    revision: str  # schema revision of the restored file
+    safety: BackupInfo | None  # the copy of what was replaced (None: there was no database)
+
+
+# ---------------------------------------------------------------- names
+
+def backup_folder(db_path: Path) -> Path:
+    return Path(db_path).expanduser().parent / BACKUP_FOLDER
+
+
+def _suffix(db_path: Path) -> str:
+    return db_path.suffix or ".sqlite"
+
+
+def _name_pattern(db_path: Path) -> re.Pattern[str]:
+    reasons = "|".join(re.escape(r) for r in REASONS)
+    return re.compile(rf"^{re.escape(db_path.stem)}\.(\d{{8}}-\d{{6}})(?:-(\d+))?\.({reasons})"
+                      rf"{re.escape(_suffix(db_path))}$")
+
+
+def _new_name(db_path: Path, folder: Path, reason: str, now: dt.datetime) -> Path:
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        extra = "" if n == 1 else f"-{n}"
+        candidate = folder / f"{db_path.stem}.{stamp}{extra}.{reason}{_suffix(db_path)}"
+        if not candidate.exists():
+            return candidate
+    raise UserError(f"For mange sikkerhetskopier med samme tidspunkt i {folder}.")
+
+
+def list_backups(db_path: str | os.PathLike[str]) -> list[BackupInfo]:
+    """The copies of this database in its backups folder, newest first."""
+    db = Path(db_path).expanduser()
+    folder = backup_folder(db)
+    pattern = _name_pattern(db)
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match is None or not entry.is_file():
+            continue
+        try:
+            created = dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
+            size = entry.stat().st_size
+        except (ValueError, OSError):
+            continue
+        found.append((created, int(match.group(2) or 1), BackupInfo(Path(entry.path), created, match.group(3), size)))
+    found.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [info for _, _, info in found]
+
+
+# ---------------------------------------------------------------- copying
+
+def _fsync_path(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # folders cannot be opened on Windows; nothing to flush there
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _source_connection(source: Path) -> sqlite3.Connection:
+    """Read the database to copy. Read-only on purpose: a read-write connection to a damaged file
+    may delete its write-ahead log on closing, which is exactly what a copy must keep. (On a closed
+    database this leaves empty -wal/-shm files beside it, which the next opening tidies.)"""
+    return sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+
+
+def _storage_error(path: Path, exc: BaseException, what: str) -> UserError:
+    from kpdesk.db.store import storage_error
+
+    mapped = storage_error(path, exc)
+    if mapped is not None:
+        return UserError(f"{what}: {mapped.message}")
+    if isinstance(exc, PermissionError):
+        return UserError(f"{what}: du har ikke skrivetilgang til {path.parent}.")
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return UserError(f"{what} ({detail}).")
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy the database ``source`` to ``target`` atomically (0600), with the online backup API.
+
+    Readers of ``target`` see the previous file or the whole new copy, never a half-written one.
+    """
+    folder = target.parent
+    try:
+        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")  # 0600
+    except OSError as exc:
+        raise _storage_error(target, exc, f"Kan ikke lagre kopien i {folder}") from None
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        src = _source_connection(source)
+        try:
+            dst = sqlite3.connect(temp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        _fsync_path(temp)
+        os.replace(temp, target)
+        _fsync_path(folder)
+    except (OSError, sqlite3.Error) as exc:
+        _remove_temp(temp)
+        if isinstance(exc, sqlite3.DatabaseError) and _is_damage(exc):
+            raise UserError(f"Kan ikke kopiere {source}: databasen er skadet ({exc}).") from None
+        raise _storage_error(target, exc, f"Kan ikke lagre kopien {target}") from None
+    except BaseException:
+        _remove_temp(temp)
+        raise
+
+
+def _is_damage(exc: BaseException) -> bool:
+    from kpdesk.db.store import _is_damage as damaged
+
+    return damaged(exc)
+
+
+def _remove_temp(temp: Path) -> None:
+    for leftover in (temp, temp.with_name(temp.name + "-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
+
+
+def _ensure_folder(db_path: Path) -> Path:
+    folder = backup_folder(db_path)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise _storage_error(folder, exc, f"Kan ikke lage mappen for sikkerhetskopier {folder}") from None
+    return folder
+
+
+def create_backup(db_path: str | os.PathLike[str], reason: str = "manual", *,
+                  now: dt.datetime | None = None, rotate_after: bool = True) -> BackupInfo:
+    """A copy of the database in its backups folder; older copies are rotated out afterwards."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    db = Path(db_path).expanduser()
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    folder = _ensure_folder(db)
+    target = _new_name(db, folder, reason, now)
+    copy_database(db, target)
+    info = BackupInfo(target, now, reason, target.stat().st_size)
+    if rotate_after:
+        rotate(db, now=now)
+    return info
+
+
+def daily_backup(db_path: str | os.PathLike[str], *, now: dt.datetime | None = None) -> BackupInfo | None:
+    """Today's automatic copy, unless there already is one (then None)."""
+    now = now or dt.datetime.now()
+    if any(b.reason == "daily" and b.created.date() == now.date() for b in list_backups(db_path)):
+        return None
+    return create_backup(db_path, "daily", now=now)
+
+
+def backup_before_import(store_or_path: Store | str | os.PathLike[str]) -> BackupInfo:
+    """The copy every bulk import makes first; the GUI calls this before ``transfer.apply_import``.
+
+    A failure raises UserError, and the import must then not run.
+    """
+    path = getattr(store_or_path, "path", store_or_path)
+    try:
+        return create_backup(path, "before-import")
+    except UserError as exc:
+        raise UserError(f"{exc.message} Ingenting er importert.") from None
+
+
+# ---------------------------------------------------------------- rotation
+
+def read_policy(db_path: Path) -> RotationPolicy:
+    """The rotation numbers from the database's settings; defaults where unset or unreadable."""
+    default = RotationPolicy()
+    values: dict[str, str] = {}
+    try:
+        conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            keys = tuple(SETTING_KEYS.values())
+            values = dict(conn.execute(f"SELECT key, value FROM setting WHERE key IN ({','.join('?' * len(keys))})",
+                                       keys).fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return default
+
+    def number(field: str, least: int) -> int:
+        raw = str(values.get(SETTING_KEYS[field], "")).strip()
+        return max(least, int(raw)) if raw.isdigit() else getattr(default, field)
+
+    return RotationPolicy(number("daily", 1), number("weekly", 0), number("before_import", 1))
+
+
+def plan_rotation(backups: list[BackupInfo], policy: RotationPolicy, now: dt.datetime) -> list[BackupInfo]:
+    """Which copies the rotation deletes (see the module docstring for the rules)."""
+    newest_first = sorted(backups, key=lambda b: b.created, reverse=True)
+    daily = [b for b in newest_first if b.reason == "daily"]
+    keep = set(daily[:policy.daily])
+    weeks: list[tuple[int, int]] = []
+    for b in daily:
+        week = tuple(b.created.isocalendar())[:2]
+        if week in weeks:
+            continue
+        if len(weeks) == policy.weekly:
+            break
+        weeks.append(week)  # type: ignore[arg-type]
+        keep.add(b)
+    drop = [b for b in daily if b not in keep]
+    drop += [b for b in newest_first if b.reason == "before-import"][policy.before_import:]
+    if keep:
+        horizon = min(min(b.created for b in keep), now - policy.span)
+        drop += [b for b in newest_first if b.reason in PROTECTED and b.created < horizon]
+    return drop
+
+
+def rotate(db_path: str | os.PathLike[str], *, now: dt.datetime | None = None,
+           policy: RotationPolicy | None = None) -> list[Path]:
+    """Delete the copies the rotation no longer keeps; returns what was deleted."""
+    db = Path(db_path).expanduser()
+    now = now or dt.datetime.now()
+    policy = policy or read_policy(db)
+    deleted = []
+    for info in plan_rotation(list_backups(db), policy, now):
+        try:
+            info.path.unlink()
+            deleted.append(info.path)
+        except OSError:
+            pass  # tried again after the next copy
+    _remove_stale_temps(db)
+    return deleted
+
+
+def _remove_stale_temps(db: Path) -> None:
+    folder = backup_folder(db)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(f".{db.stem}.") and entry.name.endswith((".tmp", ".tmp-journal")):
+            try:
+                if time.time() - entry.stat().st_mtime > STALE_TEMP_S:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+# ---------------------------------------------------------------- checking and restoring
+
+def verify_database_file(path: Path) -> str:
+    """The schema revision of a kpdesk database file that passes ``PRAGMA integrity_check``.
+
+    Anything else (missing, empty, not SQLite, another program's, newer kpdesk, damaged) raises
+    UserError saying what is wrong; the file is only read.
+    """
+    from kpdesk.db.store import inspect_file
+
+    if not path.exists():
+        raise UserError(f"Filen {path} finnes ikke.")
+    state = inspect_file(path, need_write=False)
+    if not state.exists or state.revision is None:
+        raise UserError(f"{path} er ikke en kpdesk-database: den er tom.")
+    wal = path.with_name(path.name + "-wal")
+    uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal.exists() else '&immutable=1'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"{path} er skadet eller uleselig ({exc}).") from None
+    if problems != ["ok"]:
+        raise UserError(f"{path} er skadet: integritetskontrollen fant feil.", details=problems[:10])
+    return state.revision
+
+
+def _raw_safety_copy(db: Path) -> BackupInfo:
+    """A byte copy (with the -wal beside it) of a database the backup API cannot read."""
+    folder = _ensure_folder(db)
+    now = dt.datetime.now().replace(microsecond=0)
+    target = _new_name(db, folder, "before-restore", now)
+    wal = db.with_name(db.name + "-wal")
+    pairs = [(db, target)] + ([(wal, target.with_name(target.name + "-wal"))] if wal.exists() else [])
+    for source, destination in reversed(pairs):  # the main file last: it is what list_backups sees
+        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{destination.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            shutil.copyfile(source, temp_name)
+            _fsync_path(Path(temp_name))
+            os.replace(temp_name, destination)
+        except OSError as exc:
+            _remove_temp(Path(temp_name))
+            raise _storage_error(destination, exc, f"Kan ikke lagre en kopi av {db}") from None
+    return BackupInfo(target, now, "before-restore", target.stat().st_size)
+
+
+def _save_before_restore(db: Path) -> BackupInfo:
+    try:
+        return create_backup(db, "before-restore")
+    except UserError:
+        if not db.exists():
+            raise
+        return _raw_safety_copy(db)  # a damaged database is what one restores over: keep it as it is
+
+
+def _quiesce(db: Path) -> None:
+    """Fold the write-ahead log into the file and remove -wal/-shm, so only the main file counts.
+
+    Leaving WAL mode needs the only connection to the file, so this also finds a window or
+    program that still has the database open (SQLite's own check; read-only viewers included).
+    """
+    try:
+        conn = sqlite3.connect(db, timeout=2)
+        try:
+            mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        # Damaged: its copy is saved, and its log must not meet the new file. Anything else (busy): refuse.
+        mode = "delete" if _is_damage(exc) else str(exc)
+    if str(mode).lower() != "delete":
+        raise UserError(f"{db} er åpen i et annet kpdesk-vindu eller program (kanskje skrivebeskyttet). Lukk det "
+                        f"og prøv igjen. Databasen er ikke endret.")
+    for extra in ("-wal", "-shm"):
+        db.with_name(db.name + extra).unlink(missing_ok=True)
+
+
+def restore(db_path: str | os.PathLike[str], source: str | os.PathLike[str]) -> RestoreResult:
+    """Replace the database with the copy ``source``, after saving what it replaces.
+
+    ``source`` must be a kpdesk database at a revision this kpdesk knows that passes
+    ``integrity_check``; otherwise UserError and nothing changes. The replacement is one
+    ``os.replace``: the database is the old one or the new one, never a mix. Close any Store on
+    ``db_path`` first (the GUI: close the store, restore, open it again).
+    """
+    from kpdesk.db.lock import acquire
+
+    db = Path(db_path).expanduser()
+    src = Path(source).expanduser()
+    if src.is_dir():
+        raise UserError(f"{src} er en mappe, ikke en sikkerhetskopi.")
+    revision = verify_database_file(src)
+    if not db.parent.is_dir():
+        raise UserError(f"Mappen {db.parent} finnes ikke.")
+    if db.is_dir():
+        raise UserError(f"{db} er en mappe, ikke en databasefil.")
+    if db.exists() and os.path.samefile(db, src):
+        raise UserError(f"{src} er selve databasen; velg en sikkerhetskopi.")
+    lock = acquire(db)
+    try:
+        exists = db.exists() and db.stat().st_size > 0
+        safety = _save_before_restore(db) if exists else None
+        staged = db.with_name(f".{db.name}.restore.tmp")  # one restore at a time: the lock is held
+        try:
+            copy_database(src, staged)
+            if exists:
+                _quiesce(db)
+            os.replace(staged, db)
+            _fsync_path(db.parent)
+        except OSError as exc:
+            _remove_temp(staged)
+            raise _storage_error(db, exc, f"Kan ikke gjenopprette {db}") from None
+        except BaseException:
+            _remove_temp(staged)
+            raise
+    finally:
+        lock.release()
+    return RestoreResult(db, src, revision, safety)

@@ -1,0 +1,70 @@
+"""Writing single rows the same way everywhere: found or a plain "gone" message, created or
+changed with their audit entries, and the plain row dictionaries that undo snapshots keep.
+
+The services (register, offers, rooms, bookings, matching decisions) share these, so every
+record says the same thing when it has been deleted in another window, and every change leaves
+the same trail in the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from kpdesk.common.errors import UserError
+from kpdesk.db import audit
+
+
+class NotFoundError(UserError):
+    """The row is gone (deleted in another window, or never there)."""
+
+
+def existing_row(session: Session, model: type, row_id: int, what: str) -> Any:
+    """The row with id ``row_id``; NotFoundError "<what> finnes ikke lenger (id …)." if it is gone.
+
+    ``what`` names the record in the definite form: "Arbeidsgiveren", "Behovet".
+    """
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFoundError(f"{what} finnes ikke lenger (id {row_id}).")
+    return row
+
+
+def create_row(session: Session, model: type, values: dict[str, Any], entity: str, summary: str) -> Any:
+    """A new row from ``values``, flushed (it has its id), with one audit entry saying ``summary``."""
+    row = model(**values)
+    session.add(row)
+    session.flush()
+    audit.record(session, "create", entity, row.id, summary=summary)
+    return row
+
+
+def apply_changes(session: Session, obj: Any, values: dict[str, Any], entity: str) -> list[str]:
+    """Set changed attributes with one audit entry each; returns the changed field names."""
+    changed = []
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if old != new:
+            setattr(obj, name, new)
+            audit.record(session, "update", entity, obj.id, field=name, old=old, new=new)
+            changed.append(name)
+    session.flush()
+    return changed
+
+
+def row_dicts(session: Session, model: type, *where: Any) -> list[dict[str, Any]]:
+    """Whole rows as plain dictionaries (what undo puts back), in id order."""
+    table = model.__table__  # type: ignore[attr-defined]
+    return [dict(row) for row in session.execute(select(*table.c).where(*where).order_by(table.c[0])).mappings()]
+
+
+def insert_rows(session: Session, model: type, rows: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> None:
+    """Put rows back as they were, ids included (undo of a delete)."""
+    if rows:
+        session.execute(insert(model).execution_options(render_nulls=True), list(rows))
+
+
+def row_exists(session: Session, model: type, row_id: int) -> bool:
+    return session.execute(select(model.id).where(model.id == row_id)).first() is not None  # type: ignore[attr-defined]

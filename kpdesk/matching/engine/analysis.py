@@ -1,0 +1,170 @@
+"""From a text to weighted topic terms: the representation both needs and offers get.
+
+A term key is a stem ("sveis"), or a thesaurus concept ("≈havbruk") when the stem or phrase
+belongs to a synonym group, so "oppdrett" and "akvakultur" meet on the same key.
+
+Each word gives its whole stem at full weight and the parts of a compound less: the head (last
+piece, what the word is a kind of: "mekaniker" in "vedlikeholdsmekaniker") at ``HEAD_WEIGHT``,
+other pieces at ``PART_WEIGHT``, too little for a match of their own ("helse" in "helsenorsk"
+is not about helse). When all other pieces of a compound are generic, its one topical piece is
+what the word means and keeps full weight ("sveisekurs" is about sveising, "ledelsesutdanning"
+about ledelse).
+
+Thesaurus phrases ("lindrende behandling", "psykisk helsearbeid") are found on the sequence of
+content words and add their concept; the words inside count only as plain stems at part weight,
+so that "helsearbeid" in "psykisk helsearbeid" does not also stand for the synonym group of
+"helsearbeider".
+
+Stop words and generic words never become terms; nor does a compound made only of generic
+parts ("teorikurs"). Two-letter words count only when the thesaurus lists them ("IT", "HR").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from kpdesk.matching.engine.compounds import CompoundSplitter
+from kpdesk.matching.engine.text import (
+    GENERIC_STEMS,
+    GENERIC_WORDS,
+    STOPWORDS,
+    display_form,
+    normalise,
+    raw_words,
+    stem,
+    tokenise,
+    vocabulary,
+)
+
+HEAD_WEIGHT = 0.6  # the last piece of a compound
+PART_WEIGHT = 0.5  # the other pieces, and the pieces of pieces
+AUDIENCE_WEIGHT = 0.5
+CONCEPT_PREFIX = "≈"
+_AUDIENCE_RE = re.compile(r"\s+for\s+", re.IGNORECASE)
+
+
+class Term(NamedTuple):
+    """One topic term of a text: its weight (field weight × part weight) and how it was written."""
+
+    weight: float
+    surface: str
+
+
+class _Word(NamedTuple):
+    """What one written word contributes, computed once per analyser."""
+
+    stem: str
+    display: str
+    stop: bool
+    keys: tuple[tuple[str, float], ...]  # (term key, weight factor), strongest first
+
+
+class Analyzer:
+    """Turns texts into ``{key: Term}``; built once for a vocabulary and a set of synonym groups."""
+
+    def __init__(self, vocabulary_texts: Iterable[str], synonyms: Mapping[str, Sequence[str]]) -> None:
+        single: dict[str, str] = {}
+        phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        curated: set[str] = set(GENERIC_WORDS)
+        for group, terms in synonyms.items():
+            concept = CONCEPT_PREFIX + normalise(group)
+            for term in terms:
+                words = [w for w in tokenise(term) if w not in STOPWORDS]
+                curated.update(words)
+                stems = tuple(stem(w) for w in words)
+                if len(stems) == 1:
+                    single.setdefault(stems[0], concept)
+                elif stems:
+                    phrases.setdefault(stems[0], []).append((stems, concept, term.strip()))
+        for options in phrases.values():
+            options.sort(key=lambda item: -len(item[0]))
+        self._single = single
+        self._phrases = phrases
+        self._short_terms = {w for w in curated if len(w) == 2}
+        self.splitter = CompoundSplitter(vocabulary(vocabulary_texts), curated)
+        self._words: dict[str, _Word | None] = {}
+
+    def concept(self, stem_: str) -> str:
+        """The term key of a stem: its thesaurus concept, or the stem itself."""
+        return self._single.get(stem_, stem_)
+
+    def _word(self, raw: str) -> _Word | None:
+        cached = self._words.get(raw, False)
+        if cached is not False:
+            return cached
+        word = normalise(raw)
+        info: _Word | None
+        if word.isdigit() or len(word) < 2 or (len(word) == 2 and word not in self._short_terms):
+            info = None
+        elif word in STOPWORDS:
+            info = _Word(stem(word), display_form(raw), True, ())
+        else:
+            info = _Word(stem(word), display_form(raw), False, self._keys(word))
+        self._words[raw] = info
+        return info
+
+    def _keys(self, word: str) -> tuple[tuple[str, float], ...]:
+        whole = stem(word)
+        parts = [stem(p) for p in self.splitter.parts(word) if p not in STOPWORDS]
+        topical = [p for p in parts if p not in GENERIC_STEMS]
+        if whole in GENERIC_STEMS or (parts and not topical and whole not in self._single):
+            return ()
+        keys: dict[str, float] = {self.concept(whole): 1.0}
+        pieces = [stem(p) for p in self.splitter.split(word) if p not in STOPWORDS]
+        sole = [p for p in pieces if p not in GENERIC_STEMS]
+        if len(sole) == 1:  # the only topical piece is what the word is about: "sveisekurs" is sveising
+            keys.setdefault(self.concept(sole[0]), 1.0)
+        elif pieces and pieces[-1] not in GENERIC_STEMS:
+            keys.setdefault(self.concept(pieces[-1]), HEAD_WEIGHT)
+        for part in topical:
+            keys.setdefault(self.concept(part), PART_WEIGHT)
+        return tuple(keys.items())
+
+    def title_terms(self, title: str, weight: float = 1.0, into: dict[str, Term] | None = None) -> dict[str, Term]:
+        """Terms of a title. In "<subject> for <audience>" the audience counts ``AUDIENCE_WEIGHT``.
+
+        "Palliasjon for helsefagarbeidere" is about palliasjon; an offer for the same audience on
+        another subject ("Demens for helsefagarbeidere") must not look as close as one on the
+        subject. When the part before "for" holds no topic ("Kurs for verneombud"), the audience
+        is the subject and keeps full weight.
+        """
+        result: dict[str, Term] = {} if into is None else into
+        parts = _AUDIENCE_RE.split(title, maxsplit=1)
+        subject, audience = (parts[0], parts[1]) if len(parts) == 2 else (title, "")
+        head = self.terms(subject, weight) if audience else {}
+        if not head:
+            return self.terms(title, weight, result)
+        self.terms(audience, weight * AUDIENCE_WEIGHT, result)
+        for key, term in head.items():
+            _add(result, key, term.weight, term.surface)
+        return result
+
+    def terms(self, text: str, weight: float = 1.0, into: dict[str, Term] | None = None) -> dict[str, Term]:
+        """The topic terms of ``text`` at field weight ``weight``, merged into ``into`` (max weight wins)."""
+        result: dict[str, Term] = {} if into is None else into
+        words = [w for w in map(self._word, raw_words(text)) if w is not None and not w.stop]
+        get = result.get
+        claimed_until = 0
+        for i, word in enumerate(words):
+            for stems, concept, written in self._phrases.get(word.stem, ()):
+                if tuple(w.stem for w in words[i:i + len(stems)]) == stems:
+                    _add(result, concept, weight, written)
+                    claimed_until = max(claimed_until, i + len(stems))
+                    break
+            if i < claimed_until:  # a word of a phrase means the phrase: "helsearbeid" in "psykisk helsearbeid"
+                if word.keys:
+                    _add(result, word.stem, weight * PART_WEIGHT, word.display)
+                continue
+            for key, factor in word.keys:  # _add, inlined: the hot loop of every analysis
+                current = get(key)
+                if current is None or weight * factor > current.weight:
+                    result[key] = Term(weight * factor, word.display)
+        return result
+
+
+def _add(result: dict[str, Term], key: str, weight: float, surface: str) -> None:
+    current = result.get(key)
+    if current is None or weight > current.weight:
+        result[key] = Term(weight, surface)

@@ -1,0 +1,510 @@
+"""The matching engine: which course offers to propose for a competence need, and why.
+
+Plain Python over plain data: the service layer turns database rows into ``NeedInput`` and
+``OfferInput``; nothing here touches Qt or the database.
+
+Scoring policy
+--------------
+1. **Open offers only.** An offer whose end date or application deadline lies before the
+   reference date (``as_of``) is never proposed. A deadline on the reference date is still open.
+
+2. **Topic is required.** Texts become weighted topic terms (``analysis``): Norwegian stems,
+   compound parts (head 0.6, other pieces 0.5; the only topical piece of a compound 1.0) and
+   thesaurus concepts; stop words and generic words ("kurs", "fagbrev", "ansatte",
+   "kompetanse", …) never count. Field weights: need title 1.0, need description 0.6; offer
+   title 1.0, keywords 1.0, description 0.5. In a title "<subject> for <audience>", the
+   audience counts 0.5 ("Personvern for ledere" is about personvern, and shares only its
+   audience with "Økonomistyring for daglig leder").
+   A term is weighted by an IDF over the offer corpus, normalised to [0, 1]:
+   ``ln((N+1)/(df+0.5)) / ln(N+1)``, so a word in most offers says little; N is at least 50,
+   so that a handful of offers all on one subject do not make that subject look common.
+   For a need–offer pair every shared term adds ``need weight × offer weight × idf`` to the
+   *evidence*. An offer is relevant only if
+     - at least one shared term is *strong*: it names the need's subject (a whole word or
+       compound head of its title, not its audience: "Norskopplæring for helsearbeidere" is not
+       about helsearbeiderfaget; only when the title names no subject, its description) and
+       belongs to the offer's subject (offer weight ≥ 0.6: its title before any "for", its
+       keywords, or a compound head there; not only its description or audience); need weight
+       × offer weight ≥ 0.4 (so not a compound part on both sides, such as "fører" in
+       "truckfører"/"kranfører"); and it is not the subject of most offers (the IDF counted
+       over the offers whose subject it is ≥ 0.2; a word many offers only mention, such as
+       "ledere", still counts), and
+     - the evidence is at least 0.1, and
+     - the evidence is at least 30 % of the best relevant open offer's evidence for this need
+       (offers sharing one side-issue word with the need are not proposed beside the ones that
+       are about its subject).
+   A need with no relevant offer gets no matches: it is unmet.
+
+3. **Topic first, then fit.** Score = 0.40 × topic + 0.60 × fit, in [0, 1].
+   Topic = ``(1 − exp(−evidence / 0.5)) × focus``. The first factor saturates: offers clearly
+   about the subject all score near 1. ``focus`` compares the offer with the best relevant
+   offer for the same need: 1 for offers with at least 70 % of its evidence (equally on topic,
+   so fit decides between them), falling with the square of the ratio below that, so an offer
+   that shares only a side issue ("leder" in "Økonomistyring for daglig leder") cannot pass an
+   offer on the subject by fitting better. Fit is the weighted sum of
+     - level 0.26: exact 1, one step apart 0.5 (fagskole/bachelor), further 0; a need without
+       a level accepts any; an offer without one 0.5;
+     - format 0.12: one the need accepts (a need with no formats accepts any) 1, else 0;
+     - start 0.09: within [earliest_start, latest_start] 1; outside it 0.3, falling to 0 a year
+       away; already started 0.2; no start date 0.5;
+     - place 0.08: online or same municipality 1, same region 0.75, further away 0.3;
+     - seats 0.05: enough seats for the headcount 1, not stated 0.8, too few ≤ 0.5.
+   The weights are ordered so that, between two offers on the same subject, a better level
+   outweighs a better format, which outweighs a better start, then place, then seats.
+   Ties are broken by offer reference, so the order is deterministic.
+
+4. **Explain.** Each proposal carries one short Norwegian sentence per factor ("Tema: …",
+   "Nivå passer (fagskole)", "Starter 23.08.2027, innenfor ønsket periode", …). The sentences
+   are written when ``Match.reasons`` is first read: a regional run ranks hundreds of thousands
+   of need–offer pairs, and the coordinator reads the reasons of a few.
+
+Speed: an inverted index from term key to the offers holding it is built once per offer set
+(``index``); a need only visits the offers that share one of its terms. The topic step depends
+only on a need's title and description and is cached by them, and by the terms they share with
+the offers. Ranking uses tables of factor values shared between needs and bounds that skip
+groups of candidates (by level and format) that cannot reach the top ``max_matches``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import math
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+from kpdesk.common.codes import CLOSED_NEED_STATUSES
+from kpdesk.matching.engine.analysis import Analyzer, Term
+from kpdesk.matching.engine.fit import (
+    MAX_OFFERS,
+    ONLINE,
+    TIE_BITS,
+    TIE_MASK,
+    UNIT,
+    Candidates,
+    FitTables,
+    KindGroup,
+    NeedFit,
+    OfferFacts,
+)
+from kpdesk.matching.engine.index import MIN_CORPUS, TopicIndex
+from kpdesk.matching.engine.thesaurus import Thesaurus, load_default
+
+__all__ = ["MIN_CORPUS", "Match", "Matcher", "NeedInput", "NeedResult", "OfferInput", "is_open", "topic_strength"]
+
+W_TOPIC = 0.40
+NEED_TITLE, NEED_DESCRIPTION = 1.0, 0.6
+OFFER_TITLE, OFFER_KEYWORDS, OFFER_DESCRIPTION = 1.0, 1.0, 0.5
+RELATIVE_FLOOR = 0.3
+FOCUS = 0.7
+TOPIC_SCALE = 0.5
+MAX_MATCHES = 5
+MAX_TOPIC_TERMS = 5
+_CACHE_LIMIT = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class NeedInput:
+    """A competence need as the engine needs it. ``formats`` holds FORMATS keys; empty = any."""
+
+    ref: str
+    title: str
+    description: str = ""
+    headcount: int = 1
+    level: str | None = None  # LEVELS key; None or "open" = any level
+    formats: tuple[str, ...] = ()
+    earliest_start: dt.date | None = None
+    latest_start: dt.date | None = None
+    municipality: str | None = None  # four-digit number, usually the employer's
+    employer_name: str = ""
+    employer_ref: str = ""  # organisation number
+    status: str = "new"
+
+
+@dataclass(frozen=True, slots=True)
+class OfferInput:
+    """A course offer as the engine needs it. ``format`` is a FORMATS key, ``level`` a LEVELS key."""
+
+    ref: str
+    title: str
+    description: str = ""
+    keywords: str = ""
+    provider: str = ""
+    level: str | None = None
+    format: str | None = None
+    municipality: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    application_deadline: dt.date | None = None
+    seats_min: int | None = None
+    seats_max: int | None = None
+    credits: Decimal | None = None
+    credit_system: str | None = None
+    price_nok: int | None = None
+
+
+class Match:
+    """One proposed offer for a need: score in [0, 1], one reason per factor, shared topic terms.
+
+    ``reasons`` and ``topic_terms`` are lists of strings; the engine writes them on first read.
+    """
+
+    __slots__ = ("_reasons", "_source", "_topic_terms", "offer_ref", "score")
+
+    def __init__(self, offer_ref: str, score: float, reasons: list[str] | None = None,
+                 topic_terms: list[str] | None = None,
+                 _source: tuple[Matcher, NeedInput, int, dt.date] | None = None) -> None:
+        self.offer_ref = offer_ref
+        self.score = score
+        self._reasons = reasons
+        self._topic_terms = topic_terms
+        self._source = _source  # (engine, need, offer index, date) until the reasons are read
+
+    def _load(self) -> None:
+        if self._source is not None:
+            matcher, need, index, as_of = self._source
+            self._reasons, self._topic_terms = matcher.explain(need, index, as_of)
+            self._source = None
+
+    @property
+    def reasons(self) -> list[str]:
+        self._load()
+        return self._reasons if self._reasons is not None else []
+
+    @property
+    def topic_terms(self) -> list[str]:
+        self._load()
+        return self._topic_terms if self._topic_terms is not None else []
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Match):
+            return NotImplemented
+        return (self.offer_ref, self.score, self.reasons, self.topic_terms) == \
+            (other.offer_ref, other.score, other.reasons, other.topic_terms)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Match({self.offer_ref!r}, score={self.score}, reasons={self.reasons!r})"
+
+
+@dataclass(frozen=True)
+class NeedResult:
+    """The proposals for one need, best first; no proposals means the need is unmet."""
+
+    need_ref: str
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def unmet(self) -> bool:
+        return not self.matches
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+class _Relevance:
+    """The relevant offers for one set of shared terms, most evidence first, and their ranking groups.
+
+    Relevance depends only on the terms a need shares with the offers (the signature), so needs
+    worded differently but sharing the same terms share this work.
+    """
+
+    __slots__ = ("by_date", "candidates")
+
+    def __init__(self, candidates: tuple[tuple[int, float], ...]) -> None:
+        self.candidates = candidates
+        self.by_date: dict[dt.date, Candidates] = {}  # the open ones on a date, ready to rank
+
+
+@cache
+def _reference_names() -> dict[str, str]:
+    from kpdesk.common.reference import municipalities
+
+    return {m.number: m.name for m in municipalities()}
+
+
+def need_formats(value: Iterable[str] | str | None) -> frozenset[str]:
+    """FORMATS keys from a tuple or from the comma-separated form the database stores."""
+    if not value:
+        return frozenset()
+    items = value.split(",") if isinstance(value, str) else value
+    return frozenset(item.strip() for item in items if item and item.strip())
+
+
+class Matcher:
+    """Matches needs against one set of offers; build it again when the offers change."""
+
+    def __init__(self, offers: Sequence[OfferInput], thesaurus: Thesaurus | None = None,
+                 regions: Mapping[str, Iterable[str]] | None = None, *, vocabulary_texts: Iterable[str] = (),
+                 municipality_names: Mapping[str, str] | None = None, max_matches: int = MAX_MATCHES) -> None:
+        """``regions``: municipality number → names of the regions it belongs to.
+
+        ``vocabulary_texts``: more texts whose words the compound splitter should know, such as
+        the open needs' titles and descriptions (offer and thesaurus words are always known).
+        ``municipality_names``: number → name for the reasons; by default kpdesk's reference list.
+        """
+        self.thesaurus = thesaurus if thesaurus is not None else load_default()
+        self.regions = {m: frozenset(names) for m, names in (regions or {}).items()}
+        self.max_matches = max(1, max_matches)
+        self._names = municipality_names
+        self._offers = list(offers)
+        self._refs = [o.ref for o in self._offers]
+        if len(self._refs) > MAX_OFFERS:
+            raise ValueError(f"Kan ikke matche mot flere enn {MAX_OFFERS} kurstilbud om gangen.")
+        tie = [0] * len(self._refs)  # tie rank: the lower reference ranks higher, so it wins a tie
+        for position, i in enumerate(sorted(range(len(self._refs)), key=self._refs.__getitem__)):
+            tie[i] = len(self._refs) - 1 - position
+        texts = [t for o in self._offers for t in (o.title, o.description, o.keywords)]
+        self.analyzer = Analyzer([*texts, *vocabulary_texts], self.thesaurus.groups)
+        self._fields: dict[tuple[str, float, bool], dict[str, Term]] = {}
+        self._need_terms: dict[tuple[str, str], dict[str, Term]] = {}
+        self._offer_terms = [self._terms_of_offer(o) for o in self._offers]
+        self.index = TopicIndex(self._offer_terms)
+        none = frozenset[str]()
+        self.facts = OfferFacts(
+            level=[o.level for o in self._offers],
+            format=[o.format for o in self._offers],
+            online=[o.format == "online" for o in self._offers],
+            place=[o.municipality for o in self._offers],
+            regions=[self.regions.get(o.municipality or "", none) for o in self._offers],
+            start=[o.start_date for o in self._offers],
+            start_day=[o.start_date.toordinal() if o.start_date else None for o in self._offers],
+            seats_max=[o.seats_max for o in self._offers],
+            place_key=[ONLINE if o.format == "online" else (o.municipality or "") for o in self._offers],
+            tie=tie,
+        )
+        self._tables = FitTables(self.facts, self.regions)
+        self._kind_of = list(zip(self.facts.level, self.facts.format, strict=True))
+        self._topics: dict[tuple[str, str], _Relevance] = {}  # (title, description) → relevance
+        self._relevance: dict[frozenset[tuple[str, float]], _Relevance] = {}
+        self._open: dict[dt.date, list[bool]] = {}
+        self._shared: dict[tuple[str, str, int], list[str]] = {}  # (need title, description, offer) → terms
+        self._last_fit: tuple[NeedInput | None, dt.date | None, NeedFit | None] = (None, None, None)
+
+    @property
+    def names(self) -> Mapping[str, str]:
+        return self._names if self._names is not None else _reference_names()
+
+    def _terms_of_offer(self, offer: OfferInput) -> dict[str, Term]:
+        fields = [self._field_terms(offer.description, OFFER_DESCRIPTION, False),
+                  *(self._field_terms(keyword, OFFER_KEYWORDS, False) for keyword in offer.keywords.split(",")),
+                  self._field_terms(offer.title, OFFER_TITLE, True)]
+        return _merged(fields)
+
+    # ------------------------------------------------------------ topic
+
+    def need_terms(self, need: NeedInput) -> dict[str, Term]:
+        """The weighted topic terms of a need (title and description), cached by the two texts:
+        needs with the same texts get the same dict, which callers must not change."""
+        key = (need.title, need.description)
+        cached = self._need_terms.get(key)
+        if cached is None:
+            cached = _merged([self._field_terms(need.description, NEED_DESCRIPTION, False),
+                              self._field_terms(need.title, NEED_TITLE, True)])
+            if len(self._need_terms) >= _CACHE_LIMIT:
+                self._need_terms.clear()
+            self._need_terms[key] = cached
+        return cached
+
+    def subject_keys(self, need: NeedInput) -> frozenset[str]:
+        """The keys that name a need's subject: its title's, or its description's if the title names none.
+
+        "Kompetanse i guiding og opplevelsesturisme" is about guiding even when its description
+        also mentions "sikkerhet"; "Kompetanseheving for ansatte" names no subject, so its
+        description does.
+        """
+        title = self._field_terms(need.title, NEED_TITLE, True)
+        named = frozenset(k for k, t in title.items() if t.weight >= NEED_DESCRIPTION)
+        return named or frozenset(self._field_terms(need.description, NEED_DESCRIPTION, False))
+
+    def title_terms(self, need: NeedInput) -> dict[str, Term]:
+        """The weighted topic terms of a need's title alone."""
+        return self._field_terms(need.title, NEED_TITLE, True)
+
+    def _field_terms(self, text: str, weight: float, title: bool) -> dict[str, Term]:
+        """The terms of one title, description or keyword at a field weight, cached: many needs
+        share a title, many offers a description. Callers must not change the result."""
+        cached = self._fields.get((text, weight, title))
+        if cached is None:
+            cached = self.analyzer.title_terms(text, weight) if title else self.analyzer.terms(text, weight)
+            if len(self._fields) >= _CACHE_LIMIT:
+                self._fields.clear()
+            self._fields[(text, weight, title)] = cached
+        return cached
+
+    def _relevance_of(self, need: NeedInput) -> _Relevance:
+        """The relevant offers for a need's text, cached by the text and by the shared terms."""
+        key = (need.title, need.description)
+        cached = self._topics.get(key)
+        if cached is None:
+            terms = self.need_terms(need)
+            subject = self.subject_keys(need)
+            idf = self.index.idf
+            signature = frozenset((k, t.weight, k in subject) for k, t in terms.items() if k in idf)
+            relevance = self._relevance.get(signature)
+            if relevance is None:
+                relevance = _Relevance(self.index.relevant(terms, subject))
+                if len(self._relevance) >= _CACHE_LIMIT:
+                    self._relevance.clear()
+                self._relevance[signature] = relevance
+            cached = relevance
+            if len(self._topics) >= _CACHE_LIMIT:
+                self._topics.clear()
+            self._topics[key] = cached
+        return cached
+
+    def _candidates(self, relevance: _Relevance, as_of: dt.date) -> Candidates:
+        """The open relevant offers above the relative floor, by (level, format), with their topic parts."""
+        if as_of in relevance.by_date:
+            return relevance.by_date[as_of]
+        mask = self._open_mask(as_of)
+        found = [(i, e) for i, e in relevance.candidates if mask[i]]  # most evidence first
+        result: Candidates = ()
+        if found:
+            top = found[0][1]
+            floor = top * RELATIVE_FLOOR
+            if found[-1][1] < floor:
+                found = found[:bisect_left(found, -floor, key=_minus_evidence)]
+            index, evidence = zip(*found, strict=True)
+            topics = topic_units(evidence, top)
+            kinds: dict[tuple[str | None, str | None], list[int]] = {}
+            for position, kind in enumerate(map(self._kind_of.__getitem__, index)):
+                kinds.setdefault(kind, []).append(position)
+            result = tuple(self._kind_group(kind, positions, index, topics) for kind, positions in kinds.items())
+        relevance.by_date[as_of] = result
+        return result
+
+    def _kind_group(self, kind: tuple[str | None, str | None], positions: list[int], index: tuple[int, ...],
+                    topics: list[int]) -> KindGroup:
+        facts = self.facts
+        positions.sort(key=lambda p: _day_order(facts.start_day[index[p]]))  # by start day: see ``start_blocks``
+        members = tuple(map(index.__getitem__, positions))
+        keys = tuple(topics[p] << TIE_BITS | facts.tie[i] for p, i in zip(positions, members, strict=True))
+        days = tuple(d for d in map(facts.start_day.__getitem__, members) if d is not None)
+        return KindGroup(kind, max(topics[p] for p in positions) << TIE_BITS | TIE_MASK, days, keys, members,
+                         tuple(map(facts.place_key.__getitem__, members)),
+                         tuple(map(facts.seats_max.__getitem__, members)))
+
+    def _open_mask(self, as_of: dt.date) -> list[bool]:
+        mask = self._open.get(as_of)
+        if mask is None:
+            mask = self._open[as_of] = [is_open(o, as_of) for o in self._offers]
+        return mask
+
+    # ------------------------------------------------------------ matching
+
+    def match_need(self, need: NeedInput, as_of: dt.date) -> NeedResult:
+        """The proposals for one need on the reference date ``as_of``, best first (any status)."""
+        candidates = self._candidates(self._relevance_of(need), as_of)
+        if not candidates:
+            return NeedResult(need.ref, [])
+        ranked = self._fit(need, as_of).rank(candidates, self.max_matches)
+        refs = self._refs
+        return NeedResult(need.ref, [Match(refs[i], score, None, None, (self, need, i, as_of)) for score, i in ranked])
+
+    def match_all(self, needs: Iterable[NeedInput], as_of: dt.date) -> list[NeedResult]:
+        """Proposals for every open need (closed and rejected needs are left out), in input order.
+
+        Python's cycle collector is paused meanwhile: a regional run allocates some hundred
+        thousand objects, none in reference cycles (freed by reference counting as usual), and
+        collector passes over the engine's growing caches would only cost time.
+        """
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return [self.match_need(need, as_of) for need in needs if need.status not in CLOSED_NEED_STATUSES]
+        finally:
+            if paused:
+                gc.enable()
+
+    def _fit(self, need: NeedInput, as_of: dt.date) -> NeedFit:
+        return NeedFit(need.level, need_formats(need.formats), need.earliest_start, need.latest_start,
+                       need.municipality, need.headcount, self._tables, as_of)
+
+    def explain(self, need: NeedInput, i: int, as_of: dt.date) -> tuple[list[str], list[str]]:
+        """The reasons for proposing offer number ``i`` for ``need``, and the shared topic terms."""
+        key = (need.title, need.description, i)  # the topic part depends on the texts alone
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = self.shared_terms(self.need_terms(need), self._offer_terms[i])
+            if len(self._shared) >= _CACHE_LIMIT:
+                self._shared.clear()
+            self._shared[key] = shared
+        last = self._last_fit  # a need's proposals are explained one after another: one fit for them all
+        if last[0] is need and last[1] == as_of:
+            fit = last[2]
+        else:
+            fit = self._fit(need, as_of)
+            self._last_fit = (need, as_of, fit)
+        _, sentences = fit.reasons(i, self.names)
+        return [f"Tema: {', '.join(shared)}", *sentences], list(shared)
+
+    def shared_terms(self, need_terms: Mapping[str, Term], offer_terms: Mapping[str, Term]) -> list[str]:
+        """How the shared topic terms are written, strongest first (the need's words, then the offer's)."""
+        idf = self.index.idf
+        shared = sorted((k for k in need_terms.keys() & offer_terms.keys() if k in idf),
+                        key=lambda k: (-need_terms[k].weight * offer_terms[k].weight * idf[k], k))
+        surfaces: list[str] = []
+        seen: set[str] = set()  # case-folded
+        for key in shared:
+            for surface in (need_terms[key].surface, offer_terms[key].surface):
+                folded = surface.casefold()
+                if folded not in seen:
+                    seen.add(folded)
+                    surfaces.append(surface)
+        # "behandling" adds nothing beside "lindrende behandling"
+        phrases = [set(s.casefold().split()) for s in surfaces if " " in s]
+        shown: list[str] = []
+        for surface in surfaces:
+            word = {surface.casefold()}
+            if not any(p > word for p in phrases):
+                shown.append(surface)
+                if len(shown) == MAX_TOPIC_TERMS:
+                    break
+        return shown
+
+
+def _merged(fields: Iterable[Mapping[str, Term]]) -> dict[str, Term]:
+    """Terms of several fields in one: the heaviest of each key, the first of equal weights."""
+    terms: dict[str, Term] = {}
+    for field_terms in fields:
+        for key, term in field_terms.items():
+            current = terms.get(key)
+            if current is None or term.weight > current.weight:
+                terms[key] = term
+    return terms
+
+
+def _day_order(day: int | None) -> tuple[bool, int]:
+    """Sort key: known start days ascending, then offers with no start date."""
+    return (day is None, day or 0)
+
+
+def _minus_evidence(item: tuple[int, float]) -> float:
+    return -item[1]
+
+
+def topic_strength(evidence: float, best: float) -> float:
+    """Topic score in [0, 1): saturating in the evidence, scaled down when far below the best offer's."""
+    ratio = evidence / best if best > 0 else 0.0
+    focus = 1.0 if ratio >= FOCUS else (ratio / FOCUS) ** 2
+    return (1.0 - math.exp(-evidence / TOPIC_SCALE)) * focus
+
+
+def topic_units(evidence: Iterable[float], best: float) -> list[int]:
+    """``units(W_TOPIC × topic_strength(e, best))`` for many evidences (inlined: called per candidate)."""
+    scale, exp, focus_from = W_TOPIC * UNIT, math.exp, FOCUS * best
+    return [round(scale * (1.0 - exp(-e / TOPIC_SCALE)) * (1.0 if e >= focus_from else (e / focus_from) ** 2))
+            for e in evidence]
+
+
+def is_open(offer: OfferInput, as_of: dt.date) -> bool:
+    """Whether ``offer`` can still be proposed on ``as_of``: not ended, deadline not passed."""
+    if offer.end_date is not None and offer.end_date < as_of:
+        return False
+    return not (offer.application_deadline is not None and offer.application_deadline < as_of)

@@ -1,0 +1,81 @@
+"""One matching run over the whole database: every open need against every open offer, and the
+demand groups. Shared by ``kpdesk match`` and the GUI's Matching and Samordning pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kpdesk.common.codes import LEVELS
+from kpdesk.matching.engine.aggregation import DemandGroup, aggregate
+from kpdesk.matching.engine.matcher import Matcher, NeedInput, NeedResult, OfferInput
+from kpdesk.matching.persistence import load_inputs
+
+PROGRESS_EVERY = 250  # needs between progress reports (and chances to cancel)
+
+Checkpoint = Callable[[int, int], None]
+"""Called as ``checkpoint(done, total)`` during a run; it may raise to cancel the run."""
+
+
+@dataclass(frozen=True)
+class MatchingRun:
+    as_of: dt.date
+    needs: list[NeedInput]  # the open needs, in ref order
+    offers: list[OfferInput]
+    results: list[NeedResult]  # one per open need, in the same order
+    groups: list[DemandGroup]
+    matcher: Matcher
+
+    def result_for(self, need_ref: str) -> NeedResult | None:
+        return next((r for r in self.results if r.need_ref == need_ref), None)
+
+    def offer(self, ref: str) -> OfferInput | None:
+        return next((o for o in self.offers if o.ref == ref), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape ``kpdesk match --json`` prints."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "needs": [
+                {"ref": r.need_ref,
+                 "matches": [{"offer": m.offer_ref, "score": round(m.score, 2), "reasons": list(m.reasons)}
+                             for m in r.matches]}
+                for r in self.results
+            ],
+            "groups": [
+                {"topic": g.topic, "level": g.level, "region": g.region, "headcount": g.headcount,
+                 "needs": list(g.need_refs), "employers": list(g.employers), "offer": g.offer_ref,
+                 "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text}
+                for g in self.groups
+            ],
+        }
+
+
+def run_matching(session: Session, as_of: dt.date, checkpoint: Checkpoint | None = None) -> MatchingRun:
+    """Match every open need; ``checkpoint`` reports progress and may cancel by raising."""
+    inputs = load_inputs(session)
+    return match_inputs(inputs.needs, inputs.offers, inputs.regions, inputs.matcher(), as_of, checkpoint)
+
+
+def match_inputs(needs: list[NeedInput], offers: list[OfferInput], regions: dict[str, set[str]], matcher: Matcher,
+                 as_of: dt.date, checkpoint: Checkpoint | None = None) -> MatchingRun:
+    """The run on inputs already loaded (plain data: safe on a worker thread)."""
+    ordered = sorted(needs, key=lambda n: n.ref)
+    results: list[NeedResult] = []
+    total = len(ordered)
+    for start in range(0, total, PROGRESS_EVERY):
+        results.extend(matcher.match_all(ordered[start:start + PROGRESS_EVERY], as_of))
+        if checkpoint is not None:
+            checkpoint(min(start + PROGRESS_EVERY, total), total)
+    groups = aggregate(ordered, results, offers, regions, matcher=matcher)
+    open_refs = {r.need_ref for r in results}
+    return MatchingRun(as_of, [n for n in ordered if n.ref in open_refs], offers, results, groups, matcher)
+
+
+def level_label(key: str | None) -> str:
+    return LEVELS.label(key) if key else "alle nivåer"

@@ -1,0 +1,1 @@
+"""Providers, their course offers and the offers' sessions (samlinger)."""

@@ -1,0 +1,1 @@
+"""The broker register: employers, their contact persons and competence needs."""

@@ -1,0 +1,1 @@
+"""The meeting place's widgets: week schedule, booking dialog, free-room finder, usage, its menu."""

@@ -1,0 +1,130 @@
+"""Personvern: contact persons the retention rule says are due for deletion, deleted on confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpdesk.common.list_filter import Column
+from kpdesk.common.norsk import format_date, plural
+from kpdesk.ui import alerts
+from kpdesk.ui.context import AppContext
+from kpdesk.ui.widgets.table_model import RowTableModel
+
+
+class RetentionDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(self.tr("Sletting etter lagringstid"))
+        self.resize(820, 480)
+        intro = QLabel(self.tr("Kontaktpersoner hos arbeidsgivere uten åpne behov slettes når de ikke har vært i bruk "
+                               "på lagringstiden. Listen viser hvem som kan slettes nå; ingen slettes uten at du "
+                               "bekrefter."))
+        intro.setWordWrap(True)
+        self.months = QSpinBox()
+        self.months.setObjectName("monthsBox")
+        self.months.setRange(0, 1200)
+        self.months.setSuffix(self.tr(" måneder"))
+        self.months.setSpecialValueText(self.tr("av (ingen sletting)"))
+        save_months = QPushButton(self.tr("Bruk"))
+        save_months.setObjectName("saveMonths")
+        save_months.clicked.connect(self.save_months)
+        self.model = RowTableModel([
+            Column("name", self.tr("Navn"), lambda d: d.name),
+            Column("employer", self.tr("Arbeidsgiver"), lambda d: d.employer_name),
+            Column("last", self.tr("Siste aktivitet"), lambda d: format_date(d.last_activity),
+                   sort_value=lambda d: d.last_activity),
+            Column("due", self.tr("Kan slettes fra"), lambda d: format_date(d.due_on), sort_value=lambda d: d.due_on),
+            Column("reason", self.tr("Grunn"), lambda d: d.reason),
+        ], self)
+        self.view = QTableView()
+        self.view.setObjectName("dueView")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.delete_button = QPushButton(self.tr("Slett valgte …"))
+        self.delete_button.setObjectName("deleteButton")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.summary = QLabel()
+        close = QPushButton(self.tr("Lukk"))
+        close.clicked.connect(self.accept)
+        rule = QHBoxLayout()
+        rule.addWidget(QLabel(self.tr("Lagringstid:")))
+        rule.addWidget(self.months)
+        rule.addWidget(save_months)
+        rule.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.delete_button)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(rule)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        self.reload()
+
+    def reload(self) -> None:
+        from kpdesk.admin.retention import due_for_deletion, retention_months
+
+        self.context.query(lambda s: (retention_months(s), due_for_deletion(s)), self._show)
+
+    def _show(self, loaded: tuple[int, list[Any]]) -> None:
+        months, due = loaded
+        self.months.setValue(months)
+        self.model.set_rows(due)
+        self.summary.setText(self.tr("{due} kan slettes.").format(
+            due=plural(len(due), self.tr("kontaktperson"), self.tr("kontaktpersoner"))))
+        self.delete_button.setEnabled(bool(due) and not getattr(self.context.store, "read_only", False))
+
+    def save_months(self) -> None:
+        from kpdesk.admin.retention import set_retention_months
+
+        months = self.months.value()
+        try:
+            self.context.run_now(lambda s: set_retention_months(s, months))
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+        self.reload()
+
+    def delete_selected(self) -> None:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        chosen = [self.model.row_at(row) for row in rows]
+        if not chosen:
+            alerts.info(self, self.tr("Ingen valgt"), self.tr("Velg personene som skal slettes i listen."))
+            return
+        text = self.tr("Slette {who} for godt? Navn, e-post og telefon fjernes også fra endringsloggen. "
+                       "Dette kan ikke angres.").format(
+            who=plural(len(chosen), self.tr("kontaktperson"), self.tr("kontaktpersoner")))
+        if not alerts.question(self, self.tr("Slett personopplysninger"), text, self.tr("Slett for godt")):
+            return
+        from kpdesk.admin.retention import delete_due
+
+        ids = [d.id for d in chosen]
+        try:
+            count = self.context.run_now(lambda s: delete_due(s, ids))
+        except Exception as exc:
+            alerts.show_exception(self, exc)
+            return
+        self.context.undo_stack.clear()  # older undo steps could bring the persons back
+        self.context.data_changed.emit("contact")
+        self.context.status_message.emit(self.tr("Slettet {who}.").format(
+            who=plural(count, self.tr("kontaktperson"), self.tr("kontaktpersoner"))))
+        self.reload()

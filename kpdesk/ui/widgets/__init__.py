@@ -1,0 +1,1 @@
+"""Reusable widgets and models: the row table model and validating record forms."""

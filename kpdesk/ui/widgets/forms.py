@@ -1,0 +1,252 @@
+"""Record forms that validate as the user types.
+
+A form is a list of fields; each field turns its widget's content into the raw text a record
+validator from ``kpdesk.register.validation`` reads (the same validator the CSV importers use), shows the
+validator's reason beside the field, and keeps Save disabled until the record is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+Validator = Callable[[Mapping[str, str]], tuple[Any, list[Any]]]
+
+ERROR_STYLE = "color: #b00020;"
+WARNING_STYLE = "color: #8a5a00;"
+
+
+@dataclass
+class FieldSpec:
+    key: str  # the validator's raw key (a canonical CSV column)
+    label: str
+    kind: str = "line"  # line | text | combo | check | multi | completer
+    choices: Sequence[tuple[str, str]] = ()  # (stored text, shown label) for combo / multi
+    completions: Callable[[], list[str]] | None = None
+    placeholder: str = ""
+    read_only: bool = False
+    tooltip: str = ""
+    widgets: list[QWidget] = field(default_factory=list)
+
+
+class RecordForm(QWidget):
+    save_requested = Signal(object)
+    """Emitted with the validated data object when the user saves."""
+    changed = Signal()
+
+    def __init__(self, specs: Sequence[FieldSpec], validator: Validator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.specs = list(specs)
+        self.validator = validator
+        self.data: Any = None
+        self.problems: list[Any] = []
+        self._loaded: dict[str, str] = {}
+        self._loading = False
+        self._touched: set[str] = set()  # problems show only where the user has typed, or after Save
+        self._show_all = False
+        self.problem_labels: dict[str, QLabel] = {}
+        self.editors: dict[str, QWidget] = {}
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        for spec in self.specs:
+            editor = self._make_editor(spec, lambda *_a, key=spec.key: self._on_edit(key))
+            editor.setObjectName(f"field_{spec.key}")
+            if spec.tooltip:
+                editor.setToolTip(spec.tooltip)
+            problem = QLabel()
+            problem.setObjectName(f"problem_{spec.key}")
+            problem.setWordWrap(True)
+            problem.setVisible(False)
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(editor)
+            column.addWidget(problem)
+            self.form.addRow(spec.label, column)
+            self.editors[spec.key] = editor
+            self.problem_labels[spec.key] = problem
+
+        self.save_button = QPushButton(self.tr("Lagre"))
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton(self.tr("Forkast endringer"))
+        self.revert_button.setObjectName("revertButton")
+        self.revert_button.setEnabled(False)
+        self.revert_button.clicked.connect(self.revert)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.revert_button)
+        self.buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addLayout(self.buttons)
+        layout.addStretch(1)
+        self._loaded = self.raw()
+
+    # ------------------------------------------------------------ editors
+
+    def _make_editor(self, spec: FieldSpec, edited: Callable[..., None]) -> QWidget:
+        if spec.kind == "text":
+            editor = QPlainTextEdit()
+            editor.setTabChangesFocus(True)
+            editor.setMaximumHeight(90)
+            editor.textChanged.connect(edited)
+            return editor
+        if spec.kind == "combo":
+            combo = QComboBox()
+            for stored, shown in spec.choices:
+                combo.addItem(shown, stored)
+            combo.currentIndexChanged.connect(edited)
+            return combo
+        if spec.kind == "check":
+            check = QCheckBox()
+            check.toggled.connect(edited)
+            return check
+        if spec.kind == "multi":
+            box = QWidget()
+            grid = QGridLayout(box)  # two columns, so a narrow panel needs no sideways scrolling
+            grid.setContentsMargins(0, 0, 0, 0)
+            for number, (stored, shown) in enumerate(spec.choices):
+                check = QCheckBox(shown)
+                check.setProperty("stored", stored)
+                check.setObjectName(f"choice_{stored}")
+                check.toggled.connect(edited)
+                grid.addWidget(check, number // 2, number % 2)
+            grid.setColumnStretch(2, 1)
+            return box
+        line = QLineEdit()
+        line.setPlaceholderText(spec.placeholder)
+        line.setReadOnly(spec.read_only)
+        if spec.completions is not None:
+            completer = QCompleter(spec.completions(), line)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            line.setCompleter(completer)
+        line.textChanged.connect(edited)
+        return line
+
+    def _read(self, spec: FieldSpec) -> str:
+        editor = self.editors[spec.key]
+        if isinstance(editor, QPlainTextEdit):
+            return editor.toPlainText()
+        if isinstance(editor, QComboBox):
+            return str(editor.currentData() or "")
+        if isinstance(editor, QCheckBox):
+            return "ja" if editor.isChecked() else "nei"
+        if isinstance(editor, QLineEdit):
+            return editor.text()
+        checks = editor.findChildren(QCheckBox)
+        return ",".join(str(c.property("stored")) for c in checks if c.isChecked())
+
+    def _write(self, spec: FieldSpec, value: str) -> None:
+        editor = self.editors[spec.key]
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(value)
+        elif isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(editor.findData(value), 0))
+        elif isinstance(editor, QCheckBox):
+            editor.setChecked(value.strip().lower() in {"ja", "1", "true", "x"})
+        elif isinstance(editor, QLineEdit):
+            editor.setText(value)
+            editor.setCursorPosition(0)
+        else:
+            wanted = {part.strip() for part in value.split(",") if part.strip()}
+            for check in editor.findChildren(QCheckBox):
+                check.setChecked(str(check.property("stored")) in wanted)
+
+    # ------------------------------------------------------------ state
+
+    def raw(self) -> dict[str, str]:
+        return {spec.key: self._read(spec) for spec in self.specs}
+
+    def load(self, values: Mapping[str, str]) -> None:
+        """Show a record (or empty values for a new one) without marking the form changed."""
+        self._loading = True
+        try:
+            for spec in self.specs:
+                self._write(spec, values.get(spec.key, ""))
+        finally:
+            self._loading = False
+        self._loaded = self.raw()
+        self._touched = {key for key, value in self._loaded.items() if value.strip() and value != "nei"}
+        self._show_all = False
+        self.validate()
+
+    def loaded_raw(self) -> dict[str, str]:
+        """The raw text as it was when the record was shown (before the user's edits)."""
+        return dict(self._loaded)
+
+    def revert(self) -> None:
+        self.load(self._loaded)
+
+    def is_dirty(self) -> bool:
+        return self.raw() != self._loaded
+
+    def set_field(self, key: str, value: str) -> None:
+        spec = next(s for s in self.specs if s.key == key)
+        self._write(spec, value)
+
+    def _on_edit(self, key: str) -> None:
+        if not self._loading:
+            self._touched.add(key)
+            self.validate()
+            self.changed.emit()
+
+    def validate(self) -> bool:
+        self.data, self.problems = self.validator(self.raw())
+        by_field: dict[str, list[Any]] = {}
+        for problem in self.problems:
+            by_field.setdefault(problem.field, []).append(problem)
+        for key, label in self.problem_labels.items():
+            found = by_field.pop(key, [])
+            self._show_problems(label, found if (self._show_all or key in self._touched) else [])
+        leftover = [p for problems in by_field.values() for p in problems]
+        if leftover:  # a rule about the whole record: show it under the last field
+            last = self.problem_labels[self.specs[-1].key]
+            self._show_problems(last, leftover)
+        dirty = self.is_dirty()
+        self.save_button.setEnabled(self.data is not None and dirty)
+        self.revert_button.setEnabled(dirty)
+        return self.data is not None
+
+    @staticmethod
+    def _show_problems(label: QLabel, problems: list[Any]) -> None:
+        if not problems:
+            label.clear()
+            label.setVisible(False)
+            return
+        errors = [p for p in problems if not getattr(p, "warning", False)]
+        label.setStyleSheet(ERROR_STYLE if errors else WARNING_STYLE)
+        label.setText("\n".join(p.message for p in problems))
+        label.setVisible(True)
+
+    def save(self) -> None:
+        """Save if valid (the page does the writing); otherwise show every field's reason."""
+        self._show_all = True
+        if self.validate():
+            self.save_requested.emit(self.data)
+
+    def mark_saved(self) -> None:
+        self._loaded = self.raw()
+        self.validate()
