@@ -44,7 +44,7 @@ _NB = {
 argparse._ = lambda text: _NB.get(text, text)  # type: ignore[attr-defined]
 
 
-class _Parser(argparse.ArgumentParser):
+class NorwegianParser(argparse.ArgumentParser):
     """argparse with Norwegian headings and exit 2 on any usage error."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -60,11 +60,12 @@ def add_db_option(parser: argparse.ArgumentParser, *, required: str = "") -> Non
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kpdesk", description="kpdesk: behov, tilbud, matching og møteplass for studiesentre.")
+    parser = NorwegianParser(prog="kpdesk",
+                             description="kpdesk: behov, tilbud, matching og møteplass for studiesentre.")
     parser.add_argument("--version", action="version", version=f"kpdesk {__version__}", help="vis versjonen og avslutt")
     add_db_option(parser)
     parser.set_defaults(db=None)
-    subparsers = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=NorwegianParser)
     for name in COMMANDS:
         module = importlib.import_module(f"kpdesk.commands.{MODULES.get(name, name)}")
         module.add_parser(subparsers)

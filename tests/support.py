@@ -46,3 +46,18 @@ def count_rows(db: Path, model: Any) -> int:
             return s.execute(select(func.count()).select_from(model)).scalar_one()
     finally:
         store.close()
+
+
+def read_db(context: Any, work: Any) -> Any:
+    """Read what a window's writes left in its database: once the database thread is idle, in a
+    session of the test's own (the window's GUI thread never reads synchronously)."""
+    from kpdesk.ui.operations import wait_for_all
+
+    assert wait_for_all(), "the database thread did not finish"
+    with context.store.session() as session:
+        return work(session)
+
+
+def settle(qtbot: Any, window: Any, timeout: int = 15000) -> None:
+    """Wait until every background job of ``window`` has finished and its callbacks have run."""
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=timeout)

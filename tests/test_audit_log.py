@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kpdesk.admin import privacy
+from kpdesk.admin import audit_log, privacy
+from kpdesk.admin.audit_log import AuditFilter, audit_rows, export_audit_csv
 from kpdesk.common import csvfile
+from kpdesk.common.os_user import current_user
 from kpdesk.db import audit
-from kpdesk.db.audit import AuditFilter, audit_rows, export_audit_csv
 from kpdesk.db.models import AuditEntry, Booking, Room
 from kpdesk.register import service as register
 from kpdesk.register.validation import ContactData, EmployerData, NeedData
@@ -36,7 +37,7 @@ def log(store) -> None:  # type: ignore[no-untyped-def]
         ])
 
 
-def summaries(rows: list[audit.AuditRow]) -> list[str]:
+def summaries(rows: list[audit_log.AuditRow]) -> list[str]:
     return [r.summary or r.field for r in rows]
 
 
@@ -63,9 +64,10 @@ def test_rows_newest_first_and_each_filter(store, log) -> None:  # type: ignore[
         assert len(audit_rows(s, AuditFilter(user="ola", entity="employer", text="slettet"))) == 1
         assert len(audit_rows(s, limit=2)) == 2
         assert len(audit_rows(s, AuditFilter(text="e"), limit=1)) == 1
-        assert audit.audit_choices(s) == {"user": ["kari", "ola"], "action": ["create", "delete", "import", "update"],
-                                          "entity": ["employer", "need"]}
-    assert (audit.action_label("erase"), audit.entity_label("contact_person")) == (
+        assert audit_log.audit_choices(s) == {"user": ["kari", "ola"],
+                                              "action": ["create", "delete", "import", "update"],
+                                              "entity": ["employer", "need"]}
+    assert (audit_log.action_label("erase"), audit_log.entity_label("contact_person")) == (
         "sletting av personopplysninger", "kontaktperson")
 
 
@@ -73,15 +75,15 @@ def test_export_to_csv_is_readable_by_the_csv_reader_and_is_logged(store, log, t
     out = tmp_path / "logg.csv"
     with store.session() as s:
         assert export_audit_csv(s, out, AuditFilter(user="kari")) == 2
-    table = csvfile.parse(out.read_bytes(), audit.CSV_COLUMNS)
-    assert table.columns == audit.CSV_COLUMNS
+    table = csvfile.parse(out.read_bytes(), audit_log.CSV_COLUMNS)
+    assert table.columns == audit_log.CSV_COLUMNS
     assert [r.values["tidspunkt"] for r in table.rows] == ["11.01.2027 09.00", "10.01.2027 09.00"]
     first = table.rows[0].values
     assert (first["handling"], first["hva"], first["fra"], first["til"]) == ("endret", "behov", "Sveising",
                                                                               "Sveisesertifikat")
     with store.session() as s:
         [newest] = audit_rows(s, AuditFilter(action="export"))
-    assert (newest.action, newest.entity, newest.user) == ("export", "audit_entry", audit.current_user())
+    assert (newest.action, newest.entity, newest.user) == ("export", "audit_entry", current_user())
     assert newest.summary == "Eksporterte 2 oppføringer fra endringsloggen til logg.csv."
 
 

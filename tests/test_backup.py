@@ -19,9 +19,10 @@ from sqlalchemy import URL, create_engine, select
 from kpdesk.cli import EXIT_DATA, EXIT_OK, main
 from kpdesk.db import backup
 from kpdesk.db.backup import BackupInfo, RotationPolicy, create_backup, list_backups, plan_rotation
+from kpdesk.db.inspection import APPLICATION_ID
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.models import Employer, Setting
-from kpdesk.db.store import APPLICATION_ID, Store
+from kpdesk.db.store import Store
 
 # ---------------------------------------------------------------- helpers
 

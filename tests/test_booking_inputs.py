@@ -8,7 +8,7 @@ import pytest
 
 from kpdesk.booking.inputs import BookingData, booking_problems, parse_buffer, parse_kind, validate_booking
 from kpdesk.booking.times import format_span, parse_datetime, parse_end, parse_time
-from kpdesk.register.validation import FieldError, Problem
+from kpdesk.common.fields import FieldError, Problem
 
 T = dt.datetime
 

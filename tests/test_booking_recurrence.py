@@ -20,7 +20,7 @@ from kpdesk.booking.recurrence import (
     parse_rule,
 )
 from kpdesk.booking.times import OSLO
-from kpdesk.register.validation import FieldError
+from kpdesk.common.fields import FieldError
 
 T = dt.datetime
 TUESDAY = T(2027, 1, 5, 9)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from kpdesk.admin import audit_log
 from kpdesk.booking.conflicts import ConflictError
 from kpdesk.booking.inputs import BookingData
 from kpdesk.booking.reads import BookingRow, booking_data, get_series, series_bookings, series_data
@@ -27,7 +28,6 @@ from kpdesk.booking.service import (
 )
 from kpdesk.booking.snapshots import undo
 from kpdesk.common.errors import UserError
-from kpdesk.db import audit
 from kpdesk.db.models import Booking, BookingSeries
 
 T = dt.datetime
@@ -224,8 +224,8 @@ def test_undo_puts_every_row_back(series, operation) -> None:
     assert dump(store) != before
     with store.session() as s:
         undo(s, write.undo)
-        assert audit.history(s, "booking_series", limit=1)[0].summary.startswith("Angret: ") or \
-            audit.history(s, "booking", limit=1)[0].summary.startswith("Angret: ")
+        assert audit_log.history(s, "booking_series", limit=1)[0].summary.startswith("Angret: ") or \
+            audit_log.history(s, "booking", limit=1)[0].summary.startswith("Angret: ")
     assert dump(store) == before
 
 

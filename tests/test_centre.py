@@ -19,7 +19,7 @@ from kpdesk.admin.centre_profile import (
     validate_profile,
 )
 from kpdesk.common.errors import UserError
-from kpdesk.register.validation import FieldError
+from kpdesk.common.fields import FieldError
 
 
 def image_bytes(kind: str = "PNG", size: tuple[int, int] = (120, 40)) -> bytes:
@@ -95,7 +95,7 @@ def test_read_logo_file(tmp_path: Path) -> None:
 
 
 def test_save_audits_each_change_and_reads_back(store) -> None:  # type: ignore[no-untyped-def]
-    from kpdesk.db.audit import history
+    from kpdesk.admin.audit_log import history
 
     with store.session() as session:
         assert get_profile(session).is_empty

@@ -19,9 +19,10 @@ from sqlalchemy import URL, create_engine
 from kpdesk import __version__
 from kpdesk.cli import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
 from kpdesk.common.crashlog import write_crash_log
+from kpdesk.db.inspection import APPLICATION_ID
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.models import Booking, ContactPerson, Employer, Need, Offer, Provider, Room
-from kpdesk.db.store import APPLICATION_ID, Store
+from kpdesk.db.store import Store
 
 
 def run_in_process(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

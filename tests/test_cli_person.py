@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from kpdesk.admin import audit_log
 from kpdesk.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
-from kpdesk.db import audit
 from kpdesk.db.models import ContactPerson
 from kpdesk.db.store import Store
 from kpdesk.register import service as register
@@ -65,7 +65,7 @@ def test_export_writes_everything_about_the_person_owner_only(capsys: pytest.Cap
     # the export is logged, without personal data
     store = Store.open(db)
     with store.session() as s:
-        newest = audit.audit_rows(s, limit=1)[0]
+        newest = audit_log.audit_rows(s, limit=1)[0]
     store.close()
     assert newest.action == "export" and "Marit" not in newest.summary and "fauske.no" not in newest.summary
 
@@ -103,7 +103,7 @@ def test_erase_deletes_and_scrubs_and_says_what_it_did(capsys: pytest.CaptureFix
         with store.session() as s:
             names = s.scalars(select(ContactPerson.name)).all()
             per = s.execute(select(ContactPerson.role, ContactPerson.phone, ContactPerson.email)).one()
-            entries = audit.audit_rows(s)
+            entries = audit_log.audit_rows(s)
             notes = register.list_employers(s)[0].notes
     finally:
         store.close()

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from kpdesk.common import orgnr
-from kpdesk.common.errors import UserError
+from kpdesk.common.errors import UserError, storage_error
 from kpdesk.db import backup
 from kpdesk.db.models import Employer
-from kpdesk.db.store import Store, storage_error
+from kpdesk.db.store import Store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and tmpfs are POSIX")
 

@@ -50,8 +50,8 @@ def test_the_early_read_writes_nothing_and_leaves_no_side_files(store, db_path: 
 
 
 def test_the_early_read_gives_way_when_the_file_is_not_ready(tmp_path: Path) -> None:
+    from kpdesk.db.inspection import APPLICATION_ID
     from kpdesk.db.migrate import known_revisions
-    from kpdesk.db.store import APPLICATION_ID
 
     missing = tmp_path / "missing.sqlite"
     assert read_early(missing) is None and not missing.exists()

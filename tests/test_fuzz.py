@@ -26,24 +26,23 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kpdesk import transfer
-from kpdesk.booking import imports as place_imports
 from kpdesk.booking import recurrence
-from kpdesk.common import orgnr
+from kpdesk.common import fields, orgnr
 from kpdesk.common.errors import UserError
+from kpdesk.common.fields import FieldError
 from kpdesk.common.norsk import parse_decimal
 from kpdesk.db.models import Employer, Need, Room
 from kpdesk.db.store import Store
 from kpdesk.register import service as register
 from kpdesk.register import validation
-from kpdesk.register.validation import FieldError
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=120, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
 MORE = settings(FUZZ, max_examples=300)
 
-TRANSFER_KINDS = transfer.KINDS  # employers, needs, providers, offers
-PLACE_KINDS = place_imports.KINDS  # rooms, bookings
+PLACE_KINDS = ("rooms", "bookings")
+TRANSFER_KINDS = tuple(k for k in transfer.KINDS if k not in PLACE_KINDS)  # employers, needs, providers, offers
 
 # ---------------------------------------------------------------- hostile text
 
@@ -117,13 +116,11 @@ def assert_sentences(problems: list[Any]) -> None:
 
 
 def plan(session: Any, kind: str, data: bytes) -> Any:
-    module = place_imports if kind in PLACE_KINDS else transfer
-    return module.plan_bytes(session, kind, data, "fuzz.csv")
+    return transfer.plan_bytes(session, kind, data, "fuzz.csv")
 
 
 def apply(session: Any, kind: str, the_plan: Any) -> Any:
-    module = place_imports if kind in PLACE_KINDS else transfer
-    return module.apply_import(session, the_plan)
+    return transfer.apply_import(session, the_plan)
 
 
 def check_import(demo: dict[str, Any], kind: str, data: bytes, *, fuzzing: bool = True,
@@ -162,8 +159,6 @@ def test_random_bytes_never_crash_an_importer(demo: dict[str, Any], data: bytes,
 
 
 def _header(kind: str) -> tuple[str, ...]:
-    if kind in PLACE_KINDS:
-        return place_imports._COLUMNS[kind] + place_imports._OPTIONAL[kind]
     spec = transfer.kind_spec(kind)
     return spec.columns + spec.optional
 
@@ -324,11 +319,11 @@ def test_huge_fields_and_huge_lines_are_refused_with_a_message(demo: dict[str, A
 @given(text=odd_text)
 def test_every_field_parser_returns_a_value_or_a_field_error(text: str) -> None:
     parsers: list[Callable[[str], Any]] = [
-        validation.parse_date, validation.parse_headcount, validation.parse_org_number, validation.parse_email,
-        validation.parse_phone, validation.parse_municipality, validation.parse_industry, validation.parse_formats,
-        validation.parse_level, validation.parse_need_status, validation.parse_priority, validation.parse_yes_no,
-        validation.parse_ref, lambda t: validation.parse_required_text(t, "Navnet", 300),
-        lambda t: validation.parse_text(t, "Notatet"),
+        fields.parse_date, fields.parse_headcount, fields.parse_org_number, fields.parse_email,
+        fields.parse_phone, fields.parse_municipality, fields.parse_industry, fields.parse_formats,
+        fields.parse_level, fields.parse_need_status, fields.parse_priority, fields.parse_yes_no,
+        fields.parse_ref, lambda t: fields.parse_required_text(t, "Navnet", 300),
+        lambda t: fields.parse_text(t, "Notatet"),
     ]
     for parse in parsers:
         try:
@@ -337,14 +332,14 @@ def test_every_field_parser_returns_a_value_or_a_field_error(text: str) -> None:
             assert exc.message.strip()
             continue
         if isinstance(value, dt.date):
-            assert validation.EARLIEST_YEAR <= value.year <= validation.LATEST_YEAR
-        if parse is validation.parse_headcount:
-            assert 1 <= value <= validation.MAX_HEADCOUNT
+            assert fields.EARLIEST_YEAR <= value.year <= fields.LATEST_YEAR
+        if parse is fields.parse_headcount:
+            assert 1 <= value <= fields.MAX_HEADCOUNT
     try:
         parse_decimal(text)
     except ValueError as exc:
         assert str(exc).strip()
-    assert validation.sensitive_text_warning(text) is None or validation.sensitive_text_warning(text)
+    assert fields.sensitive_text_warning(text) is None or fields.sensitive_text_warning(text)
 
 
 @MORE
@@ -354,7 +349,7 @@ def test_every_field_parser_returns_a_value_or_a_field_error(text: str) -> None:
 def test_dates_are_read_exactly_or_refused(day: int, month: int, year: int, shape: str) -> None:
     text = shape.format(d=day, m=month, y=year)
     try:
-        value = validation.parse_date(text)
+        value = fields.parse_date(text)
     except FieldError as exc:
         assert exc.message.strip()
         return

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import delete, func, insert, select, update
 from support import EVAL, needs_eval
 
+from kpdesk.admin.audit_log import history
 from kpdesk.common.errors import UserError
-from kpdesk.db.audit import history
 from kpdesk.db.models import MatchDecision, Need, NeedStatusChange, Offer, Setting, ThesaurusTerm
 from kpdesk.matching import persistence as ms
 from kpdesk.matching.engine import Match, Matcher, NeedInput, NeedResult, OfferInput, ThesaurusError, load_default

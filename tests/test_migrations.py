@@ -19,9 +19,10 @@ from kpdesk.common.errors import UserError
 from kpdesk.db import migrate
 from kpdesk.db.backup import list_backups
 from kpdesk.db.base import Base
+from kpdesk.db.inspection import APPLICATION_ID, inspect_file
 from kpdesk.db.migrate import alembic_chain, alembic_config, head_revision, known_revisions, upgrade
 from kpdesk.db.models import Region
-from kpdesk.db.store import APPLICATION_ID, Store, inspect_file
+from kpdesk.db.store import Store
 
 TABLES_0001 = (
     "audit_entry", "booking", "booking_equipment", "booking_series", "centre_profile", "contact_person",

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from kpdesk.admin.audit_log import history
 from kpdesk.common.errors import UserError
-from kpdesk.db.audit import history
+from kpdesk.common.fields import FieldError, Problem
 from kpdesk.db.models import Booking, MatchDecision, Offer, OfferSession, Provider, Room
 from kpdesk.offers import service as offers
 from kpdesk.offers.validation import (
@@ -37,7 +38,6 @@ from kpdesk.offers.validation import (
     validate_provider,
 )
 from kpdesk.register.service import NotFoundError
-from kpdesk.register.validation import FieldError, Problem
 
 
 def message(parser, *args) -> str:

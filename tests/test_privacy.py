@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kpdesk.admin import privacy
-from kpdesk.db.audit import history
+from kpdesk.admin.audit_log import history
 from kpdesk.db.models import AuditEntry, ContactPerson
 from kpdesk.register import service as register
 from kpdesk.register.service import NotFoundError

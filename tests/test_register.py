@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, insert, select
 
+from kpdesk.admin.audit_log import history
 from kpdesk.common import orgnr
 from kpdesk.common.errors import UserError
-from kpdesk.db.audit import history
 from kpdesk.db.models import AuditEntry, ContactPerson, Employer, MatchDecision, Need, NeedStatusChange, Offer, Provider
 from kpdesk.register import service as register
 from kpdesk.register.service import NotFoundError

@@ -7,20 +7,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select, update
 
-from kpdesk.admin import retention
+from kpdesk.admin import audit_log, retention
 from kpdesk.admin.retention import add_months, delete_due, due_for_deletion
 from kpdesk.common import orgnr
 from kpdesk.common.errors import UserError
-from kpdesk.db import audit
+from kpdesk.common.fields import sensitive_text_warning
 from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, Setting
 from kpdesk.register import service as register
-from kpdesk.register.validation import (
-    ContactData,
-    EmployerData,
-    sensitive_text_warning,
-    validate_employer,
-    validate_need,
-)
+from kpdesk.register.validation import ContactData, EmployerData, validate_employer, validate_need
 
 TODAY = dt.date(2027, 6, 1)  # 24 months back: 01.06.2025
 OLD = dt.date(2020, 1, 1)
@@ -130,7 +124,7 @@ def test_the_setting_changes_the_rule(store, people) -> None:  # type: ignore[no
         assert retention.retention_months(s) == 24
         with pytest.raises(UserError, match="mellom 0 og"):
             retention.set_retention_months(s, -1)
-        entries = audit.audit_rows(s, audit.AuditFilter(entity="setting"))
+        entries = audit_log.audit_rows(s, audit_log.AuditFilter(entity="setting"))
     assert [(e.old_value, e.new_value) for e in entries] == [("12", "0"), ("24", "12")]
 
 
@@ -143,7 +137,7 @@ def test_delete_due_erases_only_who_is_still_due(store, people) -> None:  # type
         assert delete_due(s, [*listed, people["open"]], TODAY) == 1
     with store.session() as s:
         remaining = set(s.scalars(select(ContactPerson.id)))
-        entries = audit.audit_rows(s)
+        entries = audit_log.audit_rows(s)
     assert people["registered_on_the_day"] not in remaining
     assert {people["closed_long_ago"], people["open"]} <= remaining
     erase = entries[0]

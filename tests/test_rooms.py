@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from kpdesk.admin import audit_log
 from kpdesk.booking.rooms import (
     RoomData,
     add_equipment,
@@ -24,8 +25,7 @@ from kpdesk.booking.rooms import (
     validate_room,
 )
 from kpdesk.common.errors import UserError
-from kpdesk.db import audit
-from kpdesk.register.validation import FieldError, Problem
+from kpdesk.common.fields import FieldError, Problem
 
 
 def message(parser, *args) -> str:
@@ -97,7 +97,7 @@ def test_save_list_update_room(store) -> None:
         room = get_room(s, first)
         assert (room.capacity, room.equipment, room.notes) == (10, ("PC-er", "projektor"), "Nytt bord")
         assert room_id_for_name(s, "  øvingsrom ") == first
-        fields = {e.field for e in audit.history(s, "room", first)}
+        fields = {e.field for e in audit_log.history(s, "room", first)}
         assert {"capacity", "equipment", "notes"} <= fields
         assert get_room(s, second).equipment == ()
 
@@ -138,7 +138,7 @@ def test_delete_room_refused_with_bookings_and_restored_without(store) -> None:
         assert restore_room(s, snapshot) == free
     with store.session() as s:
         assert get_room(s, free).equipment == ("projektor",)
-        assert [e.action for e in audit.history(s, "room", free)][:2] == ["restore", "delete"]
+        assert [e.action for e in audit_log.history(s, "room", free)][:2] == ["restore", "delete"]
 
 
 def test_equipment_list_management(store) -> None:

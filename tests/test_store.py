@@ -20,9 +20,10 @@ from kpdesk.common.errors import UserError
 from kpdesk.db import backup as backup_module
 from kpdesk.db import store as store_module
 from kpdesk.db.backup import list_backups
+from kpdesk.db.inspection import APPLICATION_ID, inspect_file
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.models import ContactPerson, Employer, Need
-from kpdesk.db.store import APPLICATION_ID, BUSY_TIMEOUT_MS, Store, inspect_file
+from kpdesk.db.store import BUSY_TIMEOUT_MS, Store
 
 
 def snapshot(path: Path) -> tuple[bytes, int, list[str]]:

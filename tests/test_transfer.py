@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from support import EVAL, needs_eval
 
 from kpdesk import transfer
+from kpdesk.admin.audit_log import history
 from kpdesk.common import orgnr
 from kpdesk.common.errors import UserError
-from kpdesk.db.audit import history
 from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, NeedStatusChange
 from kpdesk.register import service as register
 from kpdesk.transfer import ImportProblem, apply_import, plan_bytes, plan_import

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from support import EVAL, needs_eval
 
 from kpdesk import transfer
+from kpdesk.admin.audit_log import history
 from kpdesk.common.errors import UserError
-from kpdesk.db.audit import history
 from kpdesk.db.models import AuditEntry, Offer, OfferSession, Provider
 from kpdesk.offers import service as offers
 from kpdesk.offers.validation import ProviderData, parse_sessions

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpdesk.common import orgnr
-from kpdesk.register.validation import (
+from kpdesk.common.fields import (
     FieldError,
     Problem,
     format_formats,
@@ -29,10 +29,8 @@ from kpdesk.register.validation import (
     parse_text,
     parse_yes_no,
     sensitive_text_warning,
-    validate_contact,
-    validate_employer,
-    validate_need,
 )
+from kpdesk.register.validation import validate_contact, validate_employer, validate_need
 
 
 def message(parser, *args) -> str:

@@ -20,18 +20,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.errors import UserError
-from kpdesk.common.norsk import format_phone
-from kpdesk.db import audit
-from kpdesk.db.models import CentreProfile
-from kpdesk.register.validation import (
+from kpdesk.common.fields import (
+    Collector,
     FieldError,
     Problem,
-    _Collector,
     parse_email,
     parse_phone,
     parse_required_text,
     parse_text,
 )
+from kpdesk.common.norsk import format_phone
+from kpdesk.db import audit
+from kpdesk.db.models import CentreProfile
 
 CENTRE = "centre_profile"
 MAX_NAME = 200
@@ -168,7 +168,7 @@ def read_logo_file(path: str | os.PathLike[str]) -> bytes:
 def validate_profile(raw: Mapping[str, str | None], logo: bytes | None = None
                      ) -> tuple[CentreProfileData | None, list[Problem]]:
     """The profile from the form's text fields (name, address, phone, email, web, coordinator) and a logo."""
-    get = _Collector(raw)
+    get = Collector(raw)
     name = get("name", parse_required_text, "Navnet på studiesenteret", MAX_NAME)
     address = get("address", parse_text, "Adressen", MAX_ADDRESS)
     phone = get("phone", parse_phone)

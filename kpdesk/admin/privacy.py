@@ -220,6 +220,15 @@ def record_access(session: Session, exported: dict[str, Any]) -> None:
                          f"({plural(len(exported['audit']), 'oppføring', 'oppføringer')} i endringsloggen)")
 
 
+def export_contact_to_file(session: Session, contact_id: int, path: str | os.PathLike[str]) -> Path:
+    """Everything held about one contact person, written to ``path`` (atomic, owner-only) and the
+    access recorded in the audit log: the window's export, the same steps as ``kpdesk person export``."""
+    exported = contact_export(session, contact_id)
+    written = write_export(path, exported)
+    record_access(session, exported)
+    return written
+
+
 def write_export(path: str | os.PathLike[str], exported: dict[str, Any]) -> Path:
     """Write an export as UTF-8 JSON, owner-only, atomically (see kpdesk.common.atomic_files)."""
     from kpdesk.common.atomic_files import write_atomic

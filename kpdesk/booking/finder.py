@@ -13,8 +13,8 @@ from kpdesk.booking.conflicts import Clash, overlaps
 from kpdesk.booking.recurrence import occurrences, parse_rule
 from kpdesk.booking.week import WeekRoom, bookings_between, week_rooms
 from kpdesk.common.errors import UserError
+from kpdesk.common.fields import FieldError
 from kpdesk.common.norsk import fold, sort_key
-from kpdesk.register.validation import FieldError
 
 Slot = tuple[dt.datetime, dt.datetime]
 

@@ -17,17 +17,17 @@ from kpdesk.booking.recurrence import parse_rule
 from kpdesk.booking.rooms import parse_equipment_list, parse_room_name
 from kpdesk.booking.times import format_span, parse_datetime, parse_end
 from kpdesk.common.codes import BOOKING_KINDS
-from kpdesk.common.norsk import format_datetime
-from kpdesk.register.validation import (
+from kpdesk.common.fields import (
     MAX_REF,
+    Collector,
     FieldError,
     Problem,
-    _Collector,
     parse_required_text,
     parse_text,
     parse_yes_no,
     sensitive_text_warning,
 )
+from kpdesk.common.norsk import format_datetime
 
 MAX_TITLE = 300
 MAX_ORGANISER = 200
@@ -175,7 +175,7 @@ def validate_booking(raw: Mapping[str, str | None], *, allow_overnight: bool | N
     organiser, attendees, offer_ref, equipment, arrival_buffer, invigilators, notes, overnight
     (ja/nei; ``allow_overnight`` overrides it).
     """
-    get = _Collector(raw)
+    get = Collector(raw)
     room = get("room", parse_room_name)
     title = get("title", parse_required_text, "Tittelen", MAX_TITLE)
     kind = get("kind", parse_kind)

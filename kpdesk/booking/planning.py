@@ -21,9 +21,9 @@ from kpdesk.booking.recurrence import occurrences, parse_rule
 from kpdesk.booking.rooms import room_id_for_name
 from kpdesk.booking.times import format_span
 from kpdesk.common.errors import UserError
+from kpdesk.common.fields import FieldError
 from kpdesk.common.norsk import fold, sort_key
 from kpdesk.db.models import Equipment, Offer, OfferSession, Room, room_equipment
-from kpdesk.register.validation import FieldError
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,8 @@ from functools import lru_cache
 from dateutil.rrule import rrule, rrulestr
 
 from kpdesk.booking.times import OSLO, weekday_name
+from kpdesk.common.fields import FieldError
 from kpdesk.common.norsk import format_date
-from kpdesk.register.validation import FieldError
 
 MAX_OCCURRENCES = 500
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

@@ -17,11 +17,11 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.errors import UserError
+from kpdesk.common.fields import Collector, FieldError, Problem, parse_required_text, parse_text
 from kpdesk.common.norsk import fold, format_time, plural, sort_key
 from kpdesk.db import audit
 from kpdesk.db.models import Booking, BookingSeries, Equipment, Room, booking_equipment, room_equipment
 from kpdesk.db.row_writing import NotFoundError, create_row, existing_row
-from kpdesk.register.validation import FieldError, Problem, _Collector, parse_required_text, parse_text
 
 ROOM, EQUIPMENT = "room", "equipment"
 MAX_ROOM_NAME = 100
@@ -100,7 +100,7 @@ class RoomData:
 
 def validate_room(raw: Mapping[str, str | None]) -> tuple[RoomData | None, list[Problem]]:
     """A room from raw text: name, capacity, equipment, opens_at, closes_at, notes."""
-    get = _Collector(raw)
+    get = Collector(raw)
     name = get("name", parse_room_name)
     capacity = get("capacity", parse_capacity)
     equipment = get("equipment", parse_equipment_list)

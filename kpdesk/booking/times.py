@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from kpdesk.common.fields import EARLIEST_YEAR, LATEST_YEAR, FieldError
 from kpdesk.common.norsk import format_date
-from kpdesk.register.validation import EARLIEST_YEAR, LATEST_YEAR, FieldError
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -26,13 +26,13 @@ _DATE_TIME = re.compile(
 )
 
 
-def _clean(text: str | None) -> str:
+def clean(text: str | None) -> str:
     return (text or "").replace("\u00a0", " ").strip()
 
 
 def parse_time(text: str, label: str = "Klokkeslettet") -> dt.time:
     """'09:00', '9.30', 'kl. 9', '13' -> a time of day; raises FieldError."""
-    cleaned = _clean(text)
+    cleaned = clean(text)
     if not cleaned:
         raise FieldError(f"{label} mangler")
     match = _TIME.match(cleaned)
@@ -46,7 +46,7 @@ def parse_time(text: str, label: str = "Klokkeslettet") -> dt.time:
 
 def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
     """'12.05.2027 09:00', '12.05.2027 kl. 9.00' or ISO '2027-05-12T09:00' -> a naive local datetime."""
-    cleaned = _clean(text)
+    cleaned = clean(text)
     if not cleaned:
         raise FieldError(f"{label} mangler")
     match = _DATE_TIME.match(cleaned)
@@ -75,7 +75,7 @@ def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
 
 def parse_end(text: str, start: dt.datetime | None, label: str = "Slutt") -> dt.datetime:
     """An end as a full moment, or as a bare time on the start's day ('11:00')."""
-    cleaned = _clean(text)
+    cleaned = clean(text)
     if cleaned and start is not None and _TIME.match(cleaned):
         return dt.datetime.combine(start.date(), parse_time(cleaned, label))
     return parse_datetime(cleaned, label)

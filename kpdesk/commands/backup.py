@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from kpdesk.common.errors import UserError
     from kpdesk.common.paths import resolve_db_path
     from kpdesk.db import backup
-    from kpdesk.db.store import inspect_file
+    from kpdesk.db.inspection import inspect_file
 
     path = resolve_db_path(args.db)
     if args.list:

@@ -19,8 +19,9 @@ def run(args: argparse.Namespace) -> int:
 
     from kpdesk.admin.database_summary import summarise
     from kpdesk.common.paths import resolve_db_path
+    from kpdesk.db.inspection import inspect_file
     from kpdesk.db.migrate import head_revision
-    from kpdesk.db.store import Store, inspect_file
+    from kpdesk.db.store import Store
 
     path = resolve_db_path(args.db)
     if not path.exists():

@@ -24,7 +24,7 @@ def _check_display() -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kpdesk.common.paths import resolve_db_path
-    from kpdesk.db.store import inspect_file
+    from kpdesk.db.inspection import inspect_file
 
     path = resolve_db_path(args.db)
     inspect_file(path)

@@ -13,8 +13,6 @@ import sys
 KIND_CHOICES = {"employers": "employers", "arbeidsgivere": "employers", "needs": "needs", "behov": "needs",
                 "providers": "providers", "tilbydere": "providers", "offers": "offers", "kurstilbud": "offers",
                 "rooms": "rooms", "rom": "rooms", "bookings": "bookings", "bookinger": "bookings"}
-# The meeting place's kinds are read by kpdesk.booking.imports (same plan_bytes/apply_import shape).
-PLACE_KINDS = ("rooms", "bookings")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -39,8 +37,6 @@ def run(args: argparse.Namespace) -> int:
     from kpdesk.db.store import Store
 
     kind = KIND_CHOICES[args.kind]
-    if kind in PLACE_KINDS:
-        from kpdesk.booking import imports as transfer  # type: ignore[no-redef]
     data = csvfile.read_bytes(args.file)  # a missing or unreadable file fails before the database is touched
     store = Store.open(resolve_db_path(args.db))
     try:
@@ -55,10 +51,7 @@ def run(args: argparse.Namespace) -> int:
             if args.dry_run:
                 print(f"Kontrollert: {plan.sentence()} Ingenting er lagret.")
                 return 0
-            from kpdesk.db.backup import backup_before_import
-
-            backup_before_import(store)  # a copy first; if it cannot be made, nothing is imported
-            result = transfer.apply_import(session, plan)
+        result = transfer.import_plan(store, plan)  # a backup first, then all rows, then the audit entry
     finally:
         store.close()
     print(result.sentence())

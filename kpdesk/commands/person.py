@@ -31,7 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _email(text: str) -> str:
     from kpdesk.common.errors import UserError
-    from kpdesk.register.validation import FieldError, parse_email
+    from kpdesk.common.fields import FieldError, parse_email
 
     try:
         email = parse_email(text)

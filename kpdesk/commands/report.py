@@ -20,11 +20,11 @@ KINDS = ("matching", "offer", "handout", "schedule", "doorsign")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from kpdesk.cli import _Parser, add_db_option
+    from kpdesk.cli import NorwegianParser, add_db_option
 
     parser = subparsers.add_parser("report", help="skriv ut matchingoppsummering, tilbudsoppsummering, "
                                                   "møteunderlag, ukeplan eller dørskilt som PDF")
-    kinds = parser.add_subparsers(dest="report", metavar="RAPPORT", parser_class=_Parser, required=True)
+    kinds = parser.add_subparsers(dest="report", metavar="RAPPORT", parser_class=NorwegianParser, required=True)
 
     def common(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = kinds.add_parser(name, help=help_text)

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from kpdesk.common.errors import UserError
+from kpdesk.common.errors import UserError, storage_error
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, example: str = "fil") -> Path:
@@ -36,8 +36,6 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, example: str = "f
         os.replace(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        from kpdesk.db.store import storage_error
-
         mapped = storage_error(target, exc, "filen ble ikke lagret")
         raise (mapped or UserError(f"Kan ikke lagre {target}: {exc.strerror or exc}.")) from None
     except BaseException:

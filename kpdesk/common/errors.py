@@ -6,6 +6,10 @@ exits 1; the GUI shows it in a dialog. Anything else is a bug and gets the crash
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+from pathlib import Path
+
 
 class UserError(Exception):
     """A problem with the user's data or files, explained in plain words."""
@@ -19,3 +23,36 @@ class UserError(Exception):
         if not self.details:
             return self.message
         return "\n".join([self.message, *(f"  {line}" for line in self.details)])
+
+
+# ---------------------------------------------------------------- the disk and SQLite
+
+SQLITE_BUSY, SQLITE_CORRUPT, SQLITE_NOTADB = 5, 11, 26  # primary result codes kpdesk explains
+SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 8, 10, 13, 14
+_DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+_DISK_FAILING_ERRNOS = frozenset({errno.EIO, errno.EROFS})
+
+
+def sqlite_code(exc: BaseException | None) -> int | None:
+    """SQLite's primary result code of a ``sqlite3`` error, else None."""
+    code = getattr(exc, "sqlite_errorcode", None) if isinstance(exc, sqlite3.Error) else None
+    return None if code is None else code & 0xFF
+
+
+def storage_error(path: Path, exc: BaseException | None,
+                  outcome: str = "endringen ble ikke lagret") -> UserError | None:
+    """A full or failing disk (SQLite's SQLITE_FULL/SQLITE_IOERR, or ENOSPC/EIO) in plain words, else None.
+
+    Both leave what was saved before as it was: SQLite rolls back the transaction, and kpdesk
+    writes other files through a temporary file.
+    """
+    code = sqlite_code(exc)
+    number = exc.errno if isinstance(exc, OSError) else None
+    if code == SQLITE_FULL or number in _DISK_FULL_ERRNOS:
+        return UserError(f"Disken er full, så {outcome}. Det som var lagret fra før, er i behold. "
+                         f"Frigjør plass på disken der {path.name} ligger ({path.parent}), og prøv igjen.")
+    if code == SQLITE_IOERR or number in _DISK_FAILING_ERRNOS:
+        return UserError(f"Lese- eller skrivefeil på disken der {path.name} ligger ({path.parent}: {exc}), så "
+                         f"{outcome}. Det som var lagret fra før, er i behold. Sjekk disken, minnepinnen eller "
+                         f"nettverksmappen og prøv igjen.")
+    return None

@@ -42,7 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpdesk.common.errors import UserError
+from kpdesk.common.errors import UserError, storage_error
+from kpdesk.db.inspection import inspect_file, is_damage
 
 if TYPE_CHECKING:
     from kpdesk.db.store import Store
@@ -166,8 +167,6 @@ def _source_connection(source: Path) -> sqlite3.Connection:
 
 
 def _storage_error(path: Path, exc: BaseException, what: str) -> UserError:
-    from kpdesk.db.store import storage_error
-
     mapped = storage_error(path, exc)
     if mapped is not None:
         return UserError(f"{what}: {mapped.message}")
@@ -205,18 +204,12 @@ def copy_database(source: Path, target: Path) -> None:
         _fsync_path(folder)
     except (OSError, sqlite3.Error) as exc:
         _remove_temp(temp)
-        if isinstance(exc, sqlite3.DatabaseError) and _is_damage(exc):
+        if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc):
             raise UserError(f"Kan ikke kopiere {source}: databasen er skadet ({exc}).") from None
         raise _storage_error(target, exc, f"Kan ikke lagre kopien {target}") from None
     except BaseException:
         _remove_temp(temp)
         raise
-
-
-def _is_damage(exc: BaseException) -> bool:
-    from kpdesk.db.store import _is_damage as damaged
-
-    return damaged(exc)
 
 
 def _remove_temp(temp: Path) -> None:
@@ -356,8 +349,6 @@ def verify_database_file(path: Path) -> str:
     Anything else (missing, empty, not SQLite, another program's, newer kpdesk, damaged) raises
     UserError saying what is wrong; the file is only read.
     """
-    from kpdesk.db.store import inspect_file
-
     if not path.exists():
         raise UserError(f"Filen {path} finnes ikke.")
     state = inspect_file(path, need_write=False)
@@ -421,7 +412,7 @@ def _quiesce(db: Path) -> None:
             conn.close()
     except sqlite3.DatabaseError as exc:
         # Damaged: its copy is saved, and its log must not meet the new file. Anything else (busy): refuse.
-        mode = "delete" if _is_damage(exc) else str(exc)
+        mode = "delete" if is_damage(exc) else str(exc)
     if str(mode).lower() != "delete":
         raise UserError(f"{db} er åpen i et annet kpdesk-vindu eller program (kanskje skrivebeskyttet). Lukk det "
                         f"og prøv igjen. Databasen er ikke endret.")

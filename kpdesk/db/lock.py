@@ -28,7 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpdesk.common.errors import UserError
+from kpdesk.common.errors import UserError, storage_error
+from kpdesk.common.os_user import current_user
 
 LOCK_SUFFIX = ".lock"
 FOREIGN_MAX_AGE = dt.timedelta(hours=12)
@@ -105,8 +106,6 @@ def lock_path(db_path: Path) -> Path:
 
 
 def _me() -> LockHolder:
-    from kpdesk.db.audit import current_user
-
     return LockHolder(current_user(), this_host(), os.getpid(), dt.datetime.now().replace(microsecond=0))
 
 
@@ -310,8 +309,6 @@ def _acquire_file(db_path: Path) -> DatabaseLock:
             try:
                 _write(fd, me.to_json())
             except OSError as exc:
-                from kpdesk.db.store import storage_error
-
                 mapped = storage_error(path, exc, "databasen ble ikke åpnet")
                 raise (mapped or UserError(f"Kan ikke skrive låsefilen {path}: {exc.strerror or exc}.")) from None
             return DatabaseLock(db_path, fd, me, holder)

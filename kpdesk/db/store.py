@@ -14,17 +14,22 @@ gives its side files the database file's permissions. A full or failing disk bec
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
-import stat
-import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from kpdesk.common.errors import UserError
+from kpdesk.common.errors import (
+    SQLITE_BUSY,
+    SQLITE_CANTOPEN,
+    SQLITE_READONLY,
+    UserError,
+    sqlite_code,
+    storage_error,
+)
+from kpdesk.db.inspection import APPLICATION_ID, FileState, damaged_error, inspect_file, is_damage
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -33,131 +38,7 @@ if TYPE_CHECKING:
     from kpdesk.db.backup import BackupInfo
     from kpdesk.db.lock import DatabaseLock
 
-APPLICATION_ID = 0x4B504453  # "KPDS" in the SQLite header marks a kpdesk file
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-_SQLITE_BUSY, _SQLITE_CORRUPT, _SQLITE_NOTADB = 5, 11, 26  # primary result codes kpdesk explains
-_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
-_DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
-_DISK_FAILING_ERRNOS = frozenset({errno.EIO, errno.EROFS})
-
-
-class FileState(NamedTuple):  # not a dataclass: this runs before the window's first paint
-    path: Path
-    exists: bool  # False: a new database will be created
-    revision: str | None  # Alembic revision in the file, None for a new file
-    writable: bool
-
-
-def _sqlite_size_problem(path: Path, header: bytes) -> str | None:
-    """Why the file is shorter than its own header says, or None."""
-    if len(header) < 100:
-        return "filen er avkortet (mindre enn et SQLite-hode)"
-    page_size = struct.unpack(">H", header[16:18])[0]
-    page_size = 65536 if page_size == 1 else page_size
-    change_counter, pages = struct.unpack(">II", header[24:32])
-    valid_for = struct.unpack(">I", header[92:96])[0]
-    if page_size < 512 or page_size & (page_size - 1):
-        return "SQLite-hodet er ødelagt"
-    if valid_for == change_counter and pages and path.stat().st_size < pages * page_size:
-        return "filen er avkortet (den er kortere enn databasen sier)"
-    return None
-
-
-def _sqlite_code(exc: BaseException | None) -> int | None:
-    """SQLite's primary result code of a ``sqlite3`` error, else None."""
-    code = getattr(exc, "sqlite_errorcode", None) if isinstance(exc, sqlite3.Error) else None
-    return None if code is None else code & 0xFF
-
-
-def _is_damage(exc: BaseException | None) -> bool:
-    """True for SQLite's "database disk image is malformed" and "file is not a database"."""
-    return _sqlite_code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-
-
-def _damaged(path: Path, exc: BaseException) -> UserError:
-    return UserError(f"{path} er skadet ({exc}). Gjenopprett fra en sikkerhetskopi.")
-
-
-def storage_error(path: Path, exc: BaseException | None,
-                  outcome: str = "endringen ble ikke lagret") -> UserError | None:
-    """A full or failing disk (SQLite's SQLITE_FULL/SQLITE_IOERR, or ENOSPC/EIO) in plain words, else None.
-
-    Both leave what was saved before as it was: SQLite rolls back the transaction, and kpdesk
-    writes other files through a temporary file.
-    """
-    code = _sqlite_code(exc)
-    number = exc.errno if isinstance(exc, OSError) else None
-    if code == _SQLITE_FULL or number in _DISK_FULL_ERRNOS:
-        return UserError(f"Disken er full, så {outcome}. Det som var lagret fra før, er i behold. "
-                         f"Frigjør plass på disken der {path.name} ligger ({path.parent}), og prøv igjen.")
-    if code == _SQLITE_IOERR or number in _DISK_FAILING_ERRNOS:
-        return UserError(f"Lese- eller skrivefeil på disken der {path.name} ligger ({path.parent}: {exc}), så "
-                         f"{outcome}. Det som var lagret fra før, er i behold. Sjekk disken, minnepinnen eller "
-                         f"nettverksmappen og prøv igjen.")
-    return None
-
-
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A plain sqlite3 connection that cannot write. Without a write-ahead log beside the file it
-    is opened immutable, so that looking leaves no -wal/-shm files behind."""
-    immutable = "" if path.with_name(path.name + "-wal").exists() else "&immutable=1"
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
-
-
-def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
-    """Check that ``path`` can be opened as a kpdesk database, without changing it."""
-    from kpdesk.db.migrate import known_revisions
-
-    if path.is_dir():
-        example = path / "kpdesk.sqlite"
-        raise UserError(f"{path} er en mappe, ikke en databasefil. Oppgi en fil, for eksempel {example}.")
-    if not path.exists() or path.stat().st_size == 0:
-        parent = path.parent
-        if not parent.is_dir():
-            raise UserError(f"Mappen {parent} finnes ikke, så databasen {path.name} kan ikke lages der.")
-        if not os.access(parent, os.W_OK):
-            raise UserError(f"Kan ikke lage database i {parent}: mappen er skrivebeskyttet.")
-        return FileState(path, exists=False, revision=None, writable=True)
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        raise UserError(f"Kan ikke lese {path}: {exc.strerror}.") from None
-    if not header.startswith(SQLITE_MAGIC):
-        raise UserError(f"{path} er ikke en kpdesk-database (ikke en SQLite-fil).")
-    wal = path.with_name(path.name + "-wal")
-    # With a non-empty write-ahead log beside it (another kpdesk has it open, or one stopped in the
-    # middle of a checkpoint) the file alone may be shorter than its header says; SQLite recovers.
-    problem = None if wal.exists() and wal.stat().st_size else _sqlite_size_problem(path, header)
-    if problem:
-        raise UserError(f"{path} er skadet: {problem}. Gjenopprett fra en sikkerhetskopi.")
-    app_id = struct.unpack(">i", header[68:72])[0] & 0xFFFFFFFF
-    if app_id != APPLICATION_ID:
-        raise UserError(f"{path} er en SQLite-database, men ikke fra kpdesk.")
-    try:
-        conn = connect_read_only(path)
-        try:
-            empty = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-            row = None if empty else conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise UserError(f"{path} er skadet eller uleselig ({exc}). Gjenopprett fra en sikkerhetskopi.") from None
-    revision = row[0] if row else None
-    if not empty and revision not in known_revisions():
-        from kpdesk import __version__
-
-        raise UserError(
-            f"{path} er laget av en nyere kpdesk (skjemaversjon {revision}). "
-            f"Denne kpdesk ({__version__}) kan ikke åpne den; oppdater kpdesk. Filen er ikke endret."
-        )
-    mode = path.stat().st_mode
-    writable = bool(mode & stat.S_IWUSR) and os.access(path, os.W_OK)
-    if need_write and not writable:
-        raise UserError(f"{path} er skrivebeskyttet. Gi filen skrivetilgang, eller kopier den til en annen mappe.")
-    # Empty: kpdesk made the file but its first migration never finished; it is set up as new.
-    return FileState(path, exists=not empty, revision=revision, writable=writable)
 
 
 def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) -> None:
@@ -176,12 +57,12 @@ def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) ->
                 cursor.execute("PRAGMA journal_mode = WAL")
                 cursor.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
-            if _is_damage(exc):
-                raise _damaged(path, exc) from exc
+            if is_damage(exc):
+                raise damaged_error(path, exc) from exc
             mapped = storage_error(path, exc, "databasen kunne ikke åpnes")
             if mapped is not None:
                 raise mapped from exc
-            if read_only and _sqlite_code(exc) == _SQLITE_CANTOPEN:  # a WAL file in a folder we cannot write
+            if read_only and sqlite_code(exc) == SQLITE_CANTOPEN:  # a WAL file in a folder we cannot write
                 raise UserError(f"Kan ikke åpne {path} skrivebeskyttet ({exc}). Kopier filen til en mappe du kan "
                                 f"skrive i, og åpne kopien.") from exc
             raise
@@ -192,10 +73,10 @@ def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) ->
     def _on_error(context) -> None:  # type: ignore[no-untyped-def]
         # A damaged page can surface in any query; it is the user's file, not a bug in kpdesk.
         original = context.original_exception
-        if _is_damage(original):
-            raise _damaged(path, original) from original
+        if is_damage(original):
+            raise damaged_error(path, original) from original
         # Locked past the busy timeout, or another process wrote since this transaction read.
-        if _sqlite_code(original) == _SQLITE_BUSY:
+        if sqlite_code(original) == SQLITE_BUSY:
             raise UserError(
                 f"{path} er i bruk: et annet kpdesk-vindu eller program skriver i databasen akkurat nå. "
                 "Prøv igjen om litt."
@@ -203,7 +84,7 @@ def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) ->
         full_or_failing = storage_error(path, original)
         if full_or_failing is not None:
             raise full_or_failing from original
-        if read_only and _sqlite_code(original) == _SQLITE_READONLY:
+        if read_only and sqlite_code(original) == SQLITE_READONLY:
             raise UserError(f"{path} er åpnet skrivebeskyttet, så endringen ble ikke lagret.") from original
 
     @event.listens_for(engine, "begin")

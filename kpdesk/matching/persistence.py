@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, DECISIONS, NEED_STATUSES
 from kpdesk.common.errors import UserError
+from kpdesk.common.fields import parse_text
 from kpdesk.db import audit
 from kpdesk.db.models import (
     Employer,
@@ -46,7 +47,6 @@ from kpdesk.db.models import (
 from kpdesk.db.row_writing import NotFoundError, apply_changes, existing_row, insert_rows, row_dicts, row_exists
 from kpdesk.matching.engine import Matcher, NeedInput, NeedResult, OfferInput, Thesaurus, ThesaurusError, load_default
 from kpdesk.register import service as register
-from kpdesk.register.validation import parse_text
 
 # Audit entities. Decision entries carry the need's id, so one query gives a need's decisions.
 DECISION, THESAURUS = "match_decision", "thesaurus_term"

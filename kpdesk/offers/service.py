@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from kpdesk.common import reference
 from kpdesk.common.errors import UserError
+from kpdesk.common.fast_rows import fast_builder
 from kpdesk.common.norsk import fold, sort_key
 from kpdesk.db import audit
 from kpdesk.db.models import Booking, BookingSeries, MatchDecision, Need, Offer, OfferSession, Provider
@@ -48,7 +49,7 @@ from kpdesk.offers.validation import (
     offer_rule_problems,
     session_problem,
 )
-from kpdesk.register.service import _fast_builder, plural
+from kpdesk.register.service import plural
 
 PROVIDER, OFFER, OFFER_SESSION = "provider", "offer", "offer_session"
 OFFER_REF_PREFIX = "T"
@@ -92,7 +93,7 @@ class OfferRow:
     sessions: int  # how many sessions (samlinger)
 
 
-_build_offer_row = _fast_builder(OfferRow)
+_build_offer_row = fast_builder(OfferRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ def find_provider(session: Session, name: str) -> int | None:
     return exact if exact is not None else provider_ids_by_name(session).get(name_key(name))
 
 
-def _offer_query() -> Select[Any]:
+def offer_query() -> Select[Any]:
     # A correlated count uses the offer_id index; a grouped subquery made SQLite build an
     # automatic index on every call (twice the time for the 3 000 offers of the regional demo).
     sessions = (select(func.count()).where(OfferSession.offer_id == Offer.id)
@@ -189,7 +190,7 @@ def _offer_query() -> Select[Any]:
     )
 
 
-def _offer_rows(session: Session, stmt: Select[Any]) -> list[OfferRow]:
+def offer_rows(session: Session, stmt: Select[Any]) -> list[OfferRow]:
     places: dict[str | None, str] = {}
     day = dt.date.fromisoformat
     build = _build_offer_row
@@ -213,14 +214,14 @@ def _offer_rows(session: Session, stmt: Select[Any]) -> list[OfferRow]:
 
 def list_offers(session: Session, provider_id: int | None = None) -> list[OfferRow]:
     """All offers (or one provider's), in the order they were registered."""
-    stmt = _offer_query().order_by(Offer.id)
+    stmt = offer_query().order_by(Offer.id)
     if provider_id is not None:
         stmt = stmt.where(Offer.provider_id == provider_id)
-    return _offer_rows(session, stmt)
+    return offer_rows(session, stmt)
 
 
 def get_offer(session: Session, offer_id: int) -> OfferRow:
-    rows = _offer_rows(session, _offer_query().where(Offer.id == offer_id))
+    rows = offer_rows(session, offer_query().where(Offer.id == offer_id))
     if not rows:
         raise NotFoundError(f"Kurstilbudet finnes ikke lenger (id {offer_id}).")
     return rows[0]

@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpdesk.common.codes import CREDIT_SYSTEMS, FORMATS, PROVIDER_KINDS
-from kpdesk.common.norsk import fold, format_date, format_decimal, group_thousands, parse_decimal
-from kpdesk.register.validation import (
+from kpdesk.common.fields import (
+    Collector,
     FieldError,
     Problem,
-    _clean,
-    _Collector,
+    clean,
     parse_date,
     parse_level,
     parse_municipality,
@@ -45,6 +44,7 @@ from kpdesk.register.validation import (
     parse_required_text,
     parse_text,
 )
+from kpdesk.common.norsk import fold, format_date, format_decimal, group_thousands, parse_decimal
 
 MAX_PROVIDER_NAME = 300
 MAX_WEB = 300
@@ -121,7 +121,7 @@ def infer_provider_kind(name: str) -> str:
 
 def parse_provider_kind(text: str) -> str | None:
     """A PROVIDER_KINDS key from its key, label or alias, any case; empty: None (inferred)."""
-    cleaned = _clean(text)
+    cleaned = clean(text)
     if not cleaned:
         return None
     key = PROVIDER_KINDS.parse(cleaned)
@@ -132,7 +132,7 @@ def parse_provider_kind(text: str) -> str | None:
 
 def parse_web(text: str) -> str:
     """A web address ("www.nord.no", "https://nord.no/evu"); empty is allowed."""
-    cleaned = _clean(text)
+    cleaned = clean(text)
     if not cleaned:
         return ""
     if len(cleaned) > MAX_WEB:
@@ -150,7 +150,7 @@ def provider_name(text: str) -> str:
 
 def validate_provider(raw: Mapping[str, str | None]) -> tuple[ProviderData | None, list[Problem]]:
     """A provider from raw text under the canonical column names (name, kind, web, notes)."""
-    get = _Collector(raw)
+    get = Collector(raw)
     name = get("name", provider_name)
     kind = get("kind", parse_provider_kind)
     web = get("web", parse_web)
@@ -168,7 +168,7 @@ _MONEY_WORDS = re.compile(r"^(kr\.?|nok)\s*|\s*(kr\.?|nok|,-|,–)$", re.IGNOREC
 
 def parse_credits(text: str) -> Decimal | None:
     """Credits with a decimal comma or point ("7,5", "30 sp"); empty: None."""
-    shown = _clean(text)
+    shown = clean(text)
     cleaned = _UNIT_WORDS.sub("", shown)
     if not cleaned:
         return None
@@ -187,7 +187,7 @@ def parse_credits(text: str) -> Decimal | None:
 
 def parse_credit_system(text: str) -> str | None:
     """A CREDIT_SYSTEMS key ("UH-studiepoeng", "fagskole", "ingen"); empty: None (inferred)."""
-    cleaned = _clean(text)
+    cleaned = clean(text)
     if not cleaned:
         return None
     key = CREDIT_SYSTEMS.parse(cleaned)
@@ -197,18 +197,18 @@ def parse_credit_system(text: str) -> str | None:
 
 
 def _whole_number(text: str, label: str, maximum: int) -> int | None:
-    cleaned = _clean(text).replace(" ", "").replace("\u202f", "")
+    cleaned = clean(text).replace(" ", "").replace("\u202f", "")
     if not cleaned:
         return None
     negative = cleaned[:1] in "-−"
     digits = cleaned[1:] if negative else cleaned.lstrip("+")
     if not (digits.isascii() and digits.isdigit()):
         if re.fullmatch(r"\d+[.,]\d+", digits):
-            raise FieldError(f"{label} må være et helt tall, ikke «{_clean(text)}»")
-        raise FieldError(f"{label} må være et tall, «{_clean(text)}» er ikke et tall")
+            raise FieldError(f"{label} må være et helt tall, ikke «{clean(text)}»")
+        raise FieldError(f"{label} må være et tall, «{clean(text)}» er ikke et tall")
     value = int(digits)
     if negative and value:
-        raise FieldError(f"{label} kan ikke være negativt («{_clean(text)}»)")
+        raise FieldError(f"{label} kan ikke være negativt («{clean(text)}»)")
     if value > maximum:
         raise FieldError(f"{label} {group_thousands(value)} er urimelig høyt (høyst {group_thousands(maximum)})")
     return value
@@ -229,7 +229,7 @@ def parse_seats_max(text: str) -> int | None:
 
 def parse_price(text: str) -> int | None:
     """A price in whole kroner ("5 900", "5900 kr", "kr 5 900,-", "0" for free); empty: not stated."""
-    shown = _clean(text)
+    shown = clean(text)
     cleaned = _MONEY_WORDS.sub("", shown).strip()
     if not cleaned:
         return None
@@ -252,7 +252,7 @@ def parse_price(text: str) -> int | None:
 
 def parse_offer_format(text: str) -> str | None:
     """One FORMATS key ("nettbasert", "samlinger", …); empty: None (inferred from the place)."""
-    cleaned = _clean(text)
+    cleaned = clean(text)
     if not cleaned:
         return None
     key = FORMATS.parse(cleaned)
@@ -298,7 +298,7 @@ def _time(text: str, item: str) -> dt.time:
 
 def parse_session(item: str) -> SessionData:
     """One session: "03.02.2027", "03.02.2027–05.02.2027" or with times (see the module docstring)."""
-    cleaned = _clean(item)
+    cleaned = clean(item)
     found = _SESSION.match(cleaned)
     if found is None:
         raise FieldError(f"Samlingen «{cleaned}» er ikke en dato eller et datoområde; skriv for eksempel "
@@ -318,7 +318,7 @@ def parse_session(item: str) -> SessionData:
 def parse_sessions(text: str) -> tuple[SessionData, ...]:
     """Comma-separated sessions in time order; the same session twice is an error."""
     sessions: list[SessionData] = []
-    for item in re.split(r"[,;\n]", _clean(text)):
+    for item in re.split(r"[,;\n]", clean(text)):
         if item.strip():
             sessions.append(parse_session(item))
     spans = [(s.starts_at, s.ends_at) for s in sessions]
@@ -428,7 +428,7 @@ def validate_offer(raw: Mapping[str, str | None], provider_kind: Callable[[str],
     name it does not know, the kind is inferred from the name. It only matters for credits
     given without a credit system. ``sessions`` is read only when the key is in ``raw``.
     """
-    get = _Collector(raw)
+    get = Collector(raw)
     ref = get("ref", parse_ref)
     provider = get("provider", provider_name)
     title = get("title", parse_required_text, "Tittelen", MAX_OFFER_TITLE)

@@ -105,8 +105,8 @@ def read_early(path: Path) -> list[EmployerRow] | None:
     the file is not a kpdesk database at the current schema revision, or cannot be read now
     (the store's own opening then explains why)."""
     from kpdesk.common.errors import UserError
+    from kpdesk.db.inspection import connect_read_only, inspect_file
     from kpdesk.db.migrate import head_revision
-    from kpdesk.db.store import connect_read_only, inspect_file
 
     try:
         state = inspect_file(path, need_write=False)

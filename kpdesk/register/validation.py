@@ -1,52 +1,47 @@
-"""Field and record rules for the broker register, in one place.
+"""Record rules for the broker register: employers, contact persons and needs.
 
-The forms call the ``parse_*`` functions as the user types and the importers call the
-``validate_*`` record functions for every row, so a value is judged the same way wherever it
-comes from. A parser takes the raw text and returns the typed value or raises ``FieldError``
-with a complete Norwegian sentence; a record validator collects every ``Problem`` of a record
-and returns typed data only when none of them is an error (warnings are allowed).
+The importers call the ``validate_*`` functions for every row, and the forms use the same field
+parsers (``kpdesk.common.fields``), so a record is judged the same way wherever it comes from. A
+record validator collects every ``Problem`` of a record and returns typed data only when none of
+them is an error (warnings are allowed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from kpdesk.common import orgnr, reference
-from kpdesk.common.codes import FORMATS, LEVELS, NEED_STATUSES, PRIORITIES, CodeList
-from kpdesk.common.norsk import format_date, format_org_number, group_thousands
-from kpdesk.common.norsk import parse_date as _norsk_parse_date
-
-# Longest values the database columns take (kpdesk/db/models.py).
-MAX_EMPLOYER_NAME = 300
-MAX_CONTACT_NAME = 200
-MAX_ROLE = 200
-MAX_EMAIL = 254
-MAX_LEGAL_BASIS = 200
-MAX_REF = 40
-MAX_TITLE = 300
-MAX_HEADCOUNT = 100_000
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+from kpdesk.common.fields import (
+    MAX_CONTACT_NAME,
+    MAX_EMPLOYER_NAME,
+    MAX_LEGAL_BASIS,
+    MAX_ROLE,
+    MAX_TITLE,
+    Collector,
+    Problem,
+    clean,
+    org_number_warning,
+    parse_date,
+    parse_email,
+    parse_formats,
+    parse_headcount,
+    parse_industry,
+    parse_level,
+    parse_municipality,
+    parse_need_status,
+    parse_org_number,
+    parse_phone,
+    parse_priority,
+    parse_ref,
+    parse_required_text,
+    parse_text,
+    parse_yes_no,
+    sensitive_text_warning,
+)
+from kpdesk.common.norsk import format_date
 
 DEFAULT_LEGAL_BASIS = "berettiget interesse"
-
-
-class FieldError(ValueError):
-    """One field's value is wrong; ``message`` says why in a full Norwegian sentence."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    message: str
-    warning: bool = False
 
 
 # ---------------------------------------------------------------- typed records
@@ -88,302 +83,18 @@ class NeedData:
     funding_note: str = ""
 
 
-# ---------------------------------------------------------------- text
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _clean(text: str | None) -> str:
-    return (text or "").replace("\u00a0", " ").strip()
-
-
-def parse_required_text(text: str, label: str = "Feltet", max_length: int = MAX_TITLE) -> str:
-    """Trimmed text that must be there (names, titles); ``label`` names the field in messages."""
-    cleaned = _clean(text)
-    if not cleaned:
-        raise FieldError(f"{label} mangler")
-    return _checked_text(cleaned, label, max_length)
-
-
-def parse_text(text: str, label: str = "Feltet", max_length: int | None = None) -> str:
-    """Trimmed optional text (notes, descriptions, roles); empty is allowed."""
-    cleaned = _clean(text)
-    return _checked_text(cleaned, label, max_length) if cleaned else ""
-
-
-def _checked_text(cleaned: str, label: str, max_length: int | None) -> str:
-    if _CONTROL.search(cleaned):
-        raise FieldError(f"{label} inneholder usynlige kontrolltegn")
-    if max_length is not None and len(cleaned) > max_length:
-        raise FieldError(f"{label} er for lang: {len(cleaned)} tegn, høyst {max_length}")
-    return cleaned
-
-
-# Words that suggest special-category data (GDPR art. 9, and convictions, art. 10) in free text,
-# with their inflections (sykemeldt/sykmeldte/sykemeldingen, diagnosen/diagnostisert, …). Course
-# topics of the domain are left out on purpose: "psykisk helse og rus", "sykdomslære",
-# "kreftomsorg" and "funksjonsnedsettelser" name what is taught, not anyone's health.
-_SENSITIVE = re.compile(
-    r"\b(syke?meld\w*|legeerklæring\w*|diagnos\w*|sykdom(?!slær)\w*|helseopplysning\w*|"
-    r"gravid\w*|svanger\w*|ufør\w*|depresjon\w*|deprimert\w*|utbrent\w*|"
-    r"psykiske?\s+(?:syk|lidelse|plage|problem|uhelse|ustabil)\w*|"
-    r"rus(?:problem|misbruk|avhengig|middelproblem|behandling)\w*|ruset\w*|"
-    r"fagforening\w*|religi(?:on|øs)\w*|trosretning\w*|etnisitet\w*|etnisk\w*|legning\w*|"
-    r"straffedømt\w*|straffedom\w*)",
-    re.IGNORECASE,
-)
-
-
-def sensitive_text_warning(text: str) -> str | None:
-    """A warning when free text seems to hold special-category personal data, else None."""
-    found = _SENSITIVE.search(text or "")
-    if found is None:
-        return None
-    return (f"Teksten nevner «{found.group(0)}»: ikke skriv helseopplysninger, fagforeningsmedlemskap "
-            f"eller andre særlige personopplysninger i fritekst")
-
-
-# ---------------------------------------------------------------- identifiers and codes
-
-def parse_org_number(text: str) -> str:
-    """Nine digits with a valid MOD11 check digit; spaces, dots, "NO" and "MVA" are allowed around."""
-    digits = orgnr.normalise(text or "")
-    shown = _clean(text)
-    if not digits:
-        raise FieldError("Organisasjonsnummer mangler")
-    if not (digits.isascii() and digits.isdigit()):
-        raise FieldError(f"Organisasjonsnummer skal bare ha sifre, «{shown}» har andre tegn")
-    problem = orgnr.problem(digits)
-    if problem is None:
-        return digits
-    if len(digits) != 9:
-        raise FieldError(f"Organisasjonsnummer skal ha 9 sifre, «{shown}» har {len(digits)}")
-    raise FieldError(f"Organisasjonsnummer «{shown}» har feil kontrollsiffer (MOD11); sjekk at det er skrevet riktig")
-
-
-def org_number_warning(digits: str) -> str | None:
-    """A soft warning for a valid number that Enhetsregisteret would not give out."""
-    if orgnr.warning(digits) is None:
-        return None
-    return f"Organisasjonsnummer {format_org_number(digits)} begynner ikke på 8 eller 9 som i Enhetsregisteret"
-
-
-def parse_municipality(text: str) -> str | None:
-    """A municipality typed as number ("1804", "301") or name ("Bodø", "1804 Bodø"); empty: None."""
-    cleaned = _clean(text)
-    if not cleaned:
-        return None
-    found = reference.find_municipality(cleaned)
-    if found is None:
-        if cleaned.isdigit():
-            raise FieldError(f"Kommunenummer {cleaned} finnes ikke; et kommunenummer har 4 sifre, for eksempel 1804")
-        raise FieldError(f"Finner ingen kommune som heter «{cleaned}»; skriv navnet eller kommunenummeret")
-    return found.number
-
-
-_INDUSTRY_CODE = re.compile(r"^(\d{2})(?:\.?(\d{1,3}))?$")
-
-
-def parse_industry(text: str) -> str | None:
-    """An SN2007 code at any depth ("Q", "87", "87.1", "87.101"); empty: None.
-
-    A comma is read as the dot ("87,101" is what Excel makes of it), and "87101" gets its dot.
-    """
-    cleaned = _clean(text).replace(",", ".").upper()
-    if not cleaned:
-        return None
-    if len(cleaned) == 1 and cleaned.isascii() and cleaned.isalpha():
-        code = cleaned
-    else:
-        match = _INDUSTRY_CODE.match(cleaned) if cleaned.isascii() else None
-        if match is None:
-            raise FieldError(f"Næringskode «{_clean(text)}» er ikke en SN2007-kode; skriv for eksempel 87.101")
-        code = match.group(1) + (f".{match.group(2)}" if match.group(2) else "")
-    if reference.industry_for_code(code) is None:
-        raise FieldError(f"Næringskode {code} finnes ikke i SN2007")
-    return code
-
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-
-
-def parse_email(text: str) -> str:
-    """A work e-mail address, lower case; empty is allowed (returns "")."""
-    cleaned = _clean(text)
-    if not cleaned:
-        return ""
-    if len(cleaned) > MAX_EMAIL:
-        raise FieldError(f"E-postadressen er for lang: {len(cleaned)} tegn, høyst {MAX_EMAIL}")
-    if not _EMAIL.match(cleaned) or ".." in cleaned or _CONTROL.search(cleaned):
-        raise FieldError(f"«{cleaned}» er ikke en e-postadresse (skriv for eksempel navn@firma.no)")
-    return cleaned.lower()
-
-
-def parse_phone(text: str) -> str:
-    """A phone number; empty is allowed (returns "").
-
-    Norwegian numbers are stored as their 8 digits (with or without +47/0047, spaces allowed) and
-    shown through ``norsk.format_phone``; a foreign number keeps its "+" and country code.
-    """
-    cleaned = _clean(text)
-    if not cleaned:
-        return ""
-    compact = re.sub(r"[\s\-().]", "", cleaned)
-    international = compact.startswith("+") or compact.startswith("00")
-    digits = compact[1:] if compact.startswith("+") else compact[2:] if compact.startswith("00") else compact
-    if not digits or not (digits.isascii() and digits.isdigit()):
-        raise FieldError(f"Telefonnummer «{cleaned}» skal bare ha sifre, mellomrom og eventuelt +47")
-    if international and digits.startswith("47"):
-        digits, international = digits[2:], False
-    if international:
-        if not 7 <= len(digits) <= 15:
-            raise FieldError(f"Det utenlandske telefonnummeret «{cleaned}» har {len(digits)} sifre; det skal ha 7–15")
-        return "+" + digits
-    if len(digits) != 8:
-        raise FieldError(f"Et norsk telefonnummer har 8 sifre, «{cleaned}» har {len(digits)}")
-    return digits
-
-
-def parse_headcount(text: str) -> int:
-    """How many people: a whole number from 1 up."""
-    cleaned = _clean(text).replace(" ", "")
-    if not cleaned:
-        raise FieldError("Antall personer mangler")
-    sign, number = ("-", cleaned[1:]) if cleaned[:1] in "-−" else ("", cleaned.lstrip("+"))
-    if not (number.isascii() and number.isdigit()):
-        if re.fullmatch(r"\d+[.,]\d+", number):
-            raise FieldError(f"Antall personer må være et helt tall, ikke «{_clean(text)}»")
-        raise FieldError(f"Antall personer må være et tall, «{_clean(text)}» er ikke et tall")
-    value = int(number)
-    if sign and value:
-        raise FieldError(f"Antall personer kan ikke være negativt («{_clean(text)}»)")
-    if value == 0:
-        raise FieldError("Antall personer må være minst 1, ikke 0")
-    if value > MAX_HEADCOUNT:
-        raise FieldError(f"Antall personer {group_thousands(value)} er urimelig høyt (høyst "
-                         f"{group_thousands(MAX_HEADCOUNT)})")
-    return value
-
-
-def _code_parser(codes: CodeList, label: str, default: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        cleaned = _clean(text)
-        if not cleaned:
-            return default
-        key = codes.parse(cleaned)
-        if key is None:
-            raise FieldError(f"Ukjent {label} «{cleaned}»; bruk en av: {codes.words()}")
-        return key
-
-    parse.__doc__ = f"The {codes.name} key for a Norwegian word or key, any case; empty: {default!r}."
-    return parse
-
-
-parse_level = _code_parser(LEVELS, "nivå", "open")
-parse_priority = _code_parser(PRIORITIES, "prioritet", "medium")
-parse_need_status = _code_parser(NEED_STATUSES, "status", "new")
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    """Comma-separated format words ("nettbasert, samlingsbasert") as keys; empty: any format."""
-    keys: list[str] = []
-    unknown: list[str] = []
-    for word in re.split(r"[,/+]| og ", _clean(text)):
-        word = word.strip()
-        if not word:
-            continue
-        key = FORMATS.parse(word)
-        if key is None:
-            unknown.append(f"«{word}»")
-        elif key not in keys:
-            keys.append(key)
-    if unknown:
-        raise FieldError(f"Ukjent format {', '.join(unknown)}; bruk en eller flere av: {FORMATS.words()}")
-    return tuple(keys)
-
-
-def format_formats(keys: tuple[str, ...] | list[str]) -> str:
-    """The Norwegian words for format keys, as ``parse_formats`` reads them back."""
-    return ", ".join(FORMATS.label(k) for k in keys)
-
-
-def parse_date(text: str) -> dt.date | None:
-    """dd.mm.yyyy or yyyy-mm-dd; empty: None."""
-    cleaned = _clean(text)
-    if not cleaned:
-        return None
-    try:
-        value = _norsk_parse_date(cleaned)
-    except ValueError as exc:
-        raise FieldError(str(exc)) from None
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise FieldError(f"Datoen «{cleaned}» er urimelig; året må være mellom "
-                         f"{EARLIEST_YEAR} og {LATEST_YEAR}")
-    return value
-
-
-_YES = {"ja", "j", "yes", "y", "true", "sann", "1", "x"}
-_NO = {"nei", "n", "no", "false", "usann", "0", ""}
-
-
-def parse_yes_no(text: str) -> bool:
-    """"ja"/"nei" (and 1/0, x, true/false); empty: no."""
-    cleaned = _clean(text).casefold()
-    if cleaned in _YES:
-        return True
-    if cleaned in _NO:
-        return False
-    raise FieldError(f"Skriv «ja» eller «nei», ikke «{_clean(text)}»")
-
-
-def parse_ref(text: str) -> str | None:
-    """A need's own reference ("PN01"); empty: None (the register gives one)."""
-    cleaned = _clean(text)
-    if not cleaned:
-        return None
-    if re.search(r"\s", cleaned):
-        raise FieldError(f"Referansen «{cleaned}» kan ikke ha mellomrom")
-    return _checked_text(cleaned, "Referansen", MAX_REF)
-
-
 # ---------------------------------------------------------------- record validators
-
-class _Collector:
-    """Runs parsers over a raw record and keeps every problem."""
-
-    def __init__(self, raw: Mapping[str, str | None]) -> None:
-        self.raw = raw
-        self.problems: list[Problem] = []
-
-    def __call__(self, field: str, parser: Callable[[str], Any], *args: Any) -> Any:
-        try:
-            return parser(self.raw.get(field) or "", *args)
-        except FieldError as exc:
-            self.problems.append(Problem(field, exc.message))
-            return None
-
-    def warn(self, field: str, message: str | None) -> None:
-        if message:
-            self.problems.append(Problem(field, message, warning=True))
-
-    def error(self, field: str, message: str) -> None:
-        self.problems.append(Problem(field, message))
-
-    @property
-    def ok(self) -> bool:
-        return not any(not p.warning for p in self.problems)
-
 
 def validate_employer(raw: Mapping[str, str | None]) -> tuple[EmployerData | None, list[Problem]]:
     """An employer from raw text under the canonical column names."""
-    get = _Collector(raw)
+    get = Collector(raw)
     org_number = get("org_number", parse_org_number)
     name = get("name", parse_required_text, "Navnet", MAX_EMPLOYER_NAME)
     municipality = get("municipality", parse_municipality)
     industry = get("industry", parse_industry)
     notes = get("notes", parse_text, "Notatet")
     may_be_named = get("may_be_named", parse_yes_no)
-    parent = _clean(raw.get("parent_org_number"))
+    parent = clean(raw.get("parent_org_number"))
     parent_org_number = get("parent_org_number", parse_org_number) if parent else None
     if org_number:
         get.warn("org_number", org_number_warning(org_number))
@@ -399,7 +110,7 @@ def validate_employer(raw: Mapping[str, str | None]) -> tuple[EmployerData | Non
 
 def validate_contact(raw: Mapping[str, str | None]) -> tuple[ContactData | None, list[Problem]]:
     """A contact person from raw text (name, role, email, phone, legal_basis, registered_on)."""
-    get = _Collector(raw)
+    get = Collector(raw)
     name = get("name", parse_required_text, "Navnet", MAX_CONTACT_NAME)
     role = get("role", parse_text, "Rollen", MAX_ROLE)
     email = get("email", parse_email)
@@ -416,7 +127,7 @@ def validate_contact(raw: Mapping[str, str | None]) -> tuple[ContactData | None,
 
 def validate_need(raw: Mapping[str, str | None]) -> tuple[NeedData | None, list[Problem]]:
     """A need from raw text under the canonical column names (``employer`` is an org number)."""
-    get = _Collector(raw)
+    get = Collector(raw)
     ref = get("ref", parse_ref)
     employer = get("employer", parse_org_number)
     title = get("title", parse_required_text, "Tittelen", MAX_TITLE)

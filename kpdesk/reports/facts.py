@@ -162,14 +162,14 @@ def span_text(first: dt.date, last: dt.date) -> str:
 
 def load_offer_facts(session: Session, refs: Iterable[str]) -> dict[str, OfferFacts]:
     """The offers with these refs (unknown refs are left out), with their sessions, by ref."""
-    from kpdesk.offers.service import _offer_query, _offer_rows
+    from kpdesk.offers.service import offer_query, offer_rows
 
     wanted = sorted(set(refs))
     if not wanted:
         return {}
     rows = []
     for start in range(0, len(wanted), 500):
-        rows.extend(_offer_rows(session, _offer_query().where(Offer.ref.in_(wanted[start:start + 500]))))
+        rows.extend(offer_rows(session, offer_query().where(Offer.ref.in_(wanted[start:start + 500]))))
     sessions: dict[int, list[SessionSpan]] = {}
     ids = [r.id for r in rows]
     for start in range(0, len(ids), 500):

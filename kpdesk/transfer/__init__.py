@@ -1,4 +1,4 @@
-"""Importing and exporting the register as CSV: employers, needs, providers and course offers.
+"""Importing and exporting as CSV: employers, needs, providers, course offers, rooms and bookings.
 
 Import is two steps so the GUI can show a preview: ``plan_import`` reads and checks every row
 and resolves it against the database (an org number, ref or provider name already there means
@@ -6,21 +6,28 @@ update) without writing anything; ``apply_import`` writes a plan with no errors 
 statements, all or nothing, with one audit entry. Export writes the columns the importer reads,
 so an exported file imported again gives the same data.
 
-One module per kind (``employers``, ``needs``, ``providers``, ``offers``) holds its columns and
-its plan, apply and export steps; ``base`` holds what they share. This module dispatches.
+One module per kind (``employers``, ``needs``, ``providers``, ``offers``, ``rooms``, ``bookings``)
+holds its columns and its plan, apply and export steps; ``base`` holds what they share. This module
+dispatches, and ``import_plan`` is the one way a checked plan is written, from the command line
+and the window alike: a backup of the database first, then the rows, then the audit entry.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from kpdesk.db.store import Store
 
 from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
 from kpdesk.db import audit
-from kpdesk.transfer import employers, needs, offers, providers
+from kpdesk.db.backup import backup_before_import
+from kpdesk.transfer import bookings, employers, needs, offers, providers, rooms
 from kpdesk.transfer.base import KIND_WORDS, ImportPlan, ImportProblem, ImportResult, Kind, PlannedRow, count_words
 from kpdesk.transfer.employers import EMPLOYER_COLUMNS
 from kpdesk.transfer.needs import NEED_COLUMNS
@@ -28,13 +35,15 @@ from kpdesk.transfer.offers import OFFER_COLUMNS, OFFER_EXPORT_COLUMNS
 from kpdesk.transfer.providers import PROVIDER_COLUMNS
 
 __all__ = [
-    "EMPLOYER_COLUMNS", "KINDS", "KIND_WORDS", "NEED_COLUMNS", "OFFER_COLUMNS", "OFFER_EXPORT_COLUMNS",
+    "EMPLOYER_COLUMNS", "EXPORT_KINDS", "KINDS", "KIND_WORDS", "NEED_COLUMNS", "OFFER_COLUMNS", "OFFER_EXPORT_COLUMNS",
     "PROVIDER_COLUMNS", "ImportPlan", "ImportProblem", "ImportResult", "PlannedRow", "apply_import",
-    "count_words", "export", "kind_spec", "plan_bytes", "plan_import",
+    "count_words", "export", "import_plan", "kind_spec", "plan_bytes", "plan_import",
 ]
 
-_KINDS: dict[str, Kind] = {k.name: k for k in (employers.KIND, needs.KIND, providers.KIND, offers.KIND)}
+_KINDS: dict[str, Kind] = {k.name: k for k in (employers.KIND, needs.KIND, providers.KIND, offers.KIND, rooms.KIND,
+                                                bookings.KIND)}
 KINDS = tuple(_KINDS)
+EXPORT_KINDS = tuple(name for name, kind in _KINDS.items() if kind.export_rows is not None)
 
 
 def kind_spec(kind: str) -> Kind:
@@ -72,18 +81,29 @@ def plan_bytes(session: Session, kind: str, data: bytes, source: str = "filen") 
     return plan
 
 
-def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
-    """Write a checked plan in bulk inside the caller's transaction; refuses a plan with errors."""
+def _refuse_errors(plan: ImportPlan) -> None:
     if plan.has_errors:
         n = len(plan.errors)
         raise UserError(f"{plan.source} har {n} feil, så ingenting er importert. Rett feilene og prøv igjen.",
                         details=[str(p) for p in plan.errors[:20]])
+
+
+def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
+    """Write a checked plan in bulk inside the caller's transaction; refuses a plan with errors."""
+    _refuse_errors(plan)
     spec = kind_spec(plan.kind)
     result = spec.apply(session, plan)
-    audit.record(session, "import", spec.entity, None,
-                 summary=f"Import av {count_words(plan.kind, len(plan.rows))} fra {plan.source}: "
-                         f"{result.created} nye, {result.updated} oppdatert, {result.unchanged} uendret.")
+    audit.record(session, "import", spec.entity, None, summary=result.audit_summary(plan.source))
     return result
+
+
+def import_plan(store: Store, plan: ImportPlan) -> ImportResult:
+    """Write a checked plan the one safe way: a backup of the database first (if it cannot be made,
+    nothing is imported), then every row in one transaction with its audit entry."""
+    _refuse_errors(plan)
+    backup_before_import(store)
+    with store.session() as session:
+        return apply_import(session, plan)
 
 
 def export(session: Session, kind: str, path: str | os.PathLike[str]) -> int:
@@ -93,6 +113,8 @@ def export(session: Session, kind: str, path: str | os.PathLike[str]) -> int:
     recorded in the audit log (without those values).
     """
     spec = kind_spec(kind)
+    if spec.export_rows is None:
+        raise ValueError(f"{kind} is not exported as CSV")
     rows = spec.export_rows(session)
     csvfile.write(path, spec.export_columns or spec.columns, rows)
     audit.record(session, "export", spec.entity, None, summary=f"Eksporterte {count_words(kind, len(rows))} til "

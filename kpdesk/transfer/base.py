@@ -1,6 +1,6 @@
 """The machinery every CSV kind shares: the plan and its problems, the result, bulk writes.
 
-A kind (employers, needs, providers, offers) is a ``Kind``: its columns and header aliases, a
+A kind (employers, needs, providers, offers, rooms, bookings) is a ``Kind``: its columns and header aliases, a
 ``plan`` step that checks rows against the database without writing, an ``apply`` step that
 writes a checked plan in bulk, and the rows its export writes. ``kpdesk.transfer`` dispatches
 on the kind's name.
@@ -20,7 +20,8 @@ from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
 
 KIND_WORDS = {"employers": ("arbeidsgiver", "arbeidsgivere"), "needs": ("behov", "behov"),
-              "providers": ("tilbyder", "tilbydere"), "offers": ("kurstilbud", "kurstilbud")}
+              "providers": ("tilbyder", "tilbydere"), "offers": ("kurstilbud", "kurstilbud"),
+              "rooms": ("rom", "rom"), "bookings": ("booking", "bookinger")}
 
 
 def count_words(kind: str, count: int) -> str:
@@ -44,7 +45,7 @@ class ImportProblem:
 class PlannedRow:
     line: int
     action: str  # "create" | "update"
-    data: Any  # EmployerData | NeedData | ProviderData | OfferData
+    data: Any  # EmployerData | NeedData | ProviderData | OfferData (rooms and bookings have rows of their own)
     contact: Any = None  # employers: the first contact person (ContactData), when the row names one
     target_id: int | None = None  # the row updated
 
@@ -83,17 +84,18 @@ class ImportPlan(PlanCounts):
     encoding: str = ""  # a key of csvfile.ENCODING_NAMES ("" when the file could not be decoded)
     delimiter: str = ""
     columns: tuple[str, ...] = ()
-    rows: list[PlannedRow] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)  # PlannedRow; PlannedRoom, PlannedBooking
     problems: list[ImportProblem] = field(default_factory=list)
     note: str = ""  # what else applying does, as a sentence ("2 nye tilbydere blir lagt til.")
+    detail: str = ""  # replaces ", N nye og M finnes fra før" (bookings: " med 12 datoer")
 
     def sentence(self) -> str:
         """What applying the plan would do, or why it cannot be applied."""
         if self.has_errors:
             n = len(self.errors)
             return f"{self.source} har {n} feil; ingenting kan importeres."
-        text = (f"{self.source}: {count_words(self.kind, len(self.rows))}, {self.creates} nye og "
-                f"{self.updates} finnes fra før.")
+        detail = self.detail or f", {self.creates} nye og {self.updates} finnes fra før"
+        text = f"{self.source}: {count_words(self.kind, len(self.rows))}{detail}."
         return f"{text} {self.note}" if self.note else text
 
 
@@ -104,14 +106,22 @@ class ImportResult:
     updated: int
     unchanged: int = 0
     note: str = ""  # what else was done, as a sentence ("La til 2 nye tilbydere.")
+    detail: str = ""  # replaces "N nye, M oppdatert" (bookings: "80 datoer booket, 4 hoppet over …")
 
     def sentence(self) -> str:
         """The one-line summary, e.g. "Importerte 12 arbeidsgivere: 10 nye, 2 oppdatert"."""
         total = self.created + self.updated + self.unchanged
-        text = f"Importerte {count_words(self.kind, total)}: {self.created} nye, {self.updated} oppdatert"
-        if self.unchanged:
-            text += f", {self.unchanged} uendret"
+        counts = f"{self.created} nye, {self.updated} oppdatert" + (f", {self.unchanged} uendret" if self.unchanged
+                                                                       else "")
+        text = f"Importerte {count_words(self.kind, total)}: {self.detail or counts}"
         return f"{text}. {self.note}" if self.note else text + "."
+
+    def audit_summary(self, source: str) -> str:
+        """The audit log's line for this import (counts always, the detail when there is one)."""
+        total = self.created + self.updated + self.unchanged
+        text = (f"Import av {count_words(self.kind, total)} fra {source}: {self.created} nye, {self.updated} "
+                f"oppdatert, {self.unchanged} uendret.")
+        return f"{text} {self.detail[0].upper()}{self.detail[1:]}." if self.detail else text
 
 
 @dataclass(frozen=True)
@@ -126,7 +136,7 @@ class Kind:
     aliases: Mapping[str, str]
     plan: Callable[[Session, ImportPlan, csvfile.CsvTable], None]
     apply: Callable[[Session, ImportPlan], ImportResult]
-    export_rows: Callable[[Session], Sequence[Sequence[object]]]
+    export_rows: Callable[[Session], Sequence[Sequence[object]]] | None  # None: not exported as CSV
     export_columns: tuple[str, ...] = ()  # default: ``columns``
 
 

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from kpdesk.common import csvfile
 from kpdesk.common.codes import LEVELS, NEED_STATUSES, PRIORITIES
+from kpdesk.common.fields import format_formats
 from kpdesk.common.norsk import format_org_number
 from kpdesk.db.models import Employer, Need, NeedStatusChange
 from kpdesk.register.service import NEED, next_need_ref
-from kpdesk.register.validation import NeedData, format_formats, start_window_problem, validate_need
+from kpdesk.register.validation import NeedData, start_window_problem, validate_need
 from kpdesk.transfer.base import (
     ImportPlan,
     ImportProblem,

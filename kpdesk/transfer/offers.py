@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kpdesk.common import csvfile
 from kpdesk.common.codes import CREDIT_SYSTEMS, FORMATS, LEVELS
+from kpdesk.common.fields import FieldError
 from kpdesk.common.norsk import format_date, format_decimal
 from kpdesk.db import audit
 from kpdesk.db.models import Offer, OfferSession, Provider
@@ -41,7 +42,6 @@ from kpdesk.offers.validation import (
     parse_ref,
     validate_offer,
 )
-from kpdesk.register.validation import FieldError
 from kpdesk.transfer.base import (
     ImportPlan,
     ImportProblem,

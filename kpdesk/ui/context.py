@@ -1,4 +1,10 @@
-"""What every page shares: the open store, the background runner, the undo stack."""
+"""What every page shares: the open store, the background runner, the undo stack.
+
+Pages never open sessions themselves: ``query`` runs ``work(session)`` in one transaction on the
+database thread, ``with_store`` hands the store to work that manages its own transactions (an
+import with its backup), ``compute`` runs CPU work on the compute thread, and ``load_then_compute``
+chains the two. Results come back to the GUI thread; the GUI thread never waits for them.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from kpdesk.ui.operations import BackgroundRunner, Handle, Task
+from kpdesk.ui.operations import COMPUTE, DATABASE, Handle, Runner, Task
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from kpdesk.db.store import Store
+
+OnDone = Callable[[Any], None] | None
+OnError = Callable[[BaseException], None] | None
+OnProgress = Callable[[int, int, str], None] | None
 
 
 class AppContext(QObject):
@@ -27,7 +37,7 @@ class AppContext(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.runner = BackgroundRunner(self)
+        self.runner = Runner(self)
         self.undo_stack = QUndoStack(self)
         self.store: Store | None = None
         self.db_path: Path | None = None  # the file being opened, for reads before the store is open
@@ -43,31 +53,41 @@ class AppContext(QObject):
 
         return UserError(self.tr("Databasen åpnes fortsatt. Prøv igjen om et øyeblikk."))
 
-    def query(
-        self,
-        work: Callable[[Session], Any],
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> Handle:
-        """Run ``work(session)`` in one transaction on the database thread."""
-        store = self.store
-        if store is None:
+    def _open_store(self) -> Store:
+        if self.store is None:
             raise self.not_open()
+        return self.store
+
+    def query(self, work: Callable[[Session], Any], on_done: OnDone = None, on_error: OnError = None,
+              on_progress: OnProgress = None) -> Handle:
+        """Run ``work(session)`` in one transaction on the database thread (reads and writes alike)."""
+        store = self._open_store()
 
         def run(_task: Task) -> Any:
             with store.session() as session:
                 return work(session)
 
-        return self.runner.submit(run, on_done, on_error)
+        return self.runner.submit(run, on_done, on_error, on_progress, pool=DATABASE)
 
-    def run_now(self, work: Callable[[Session], Any]) -> Any:
-        """Run a small read or write (one record) at once, in one transaction; errors propagate.
+    def with_store(self, work: Callable[[Store], Any], on_done: OnDone = None, on_error: OnError = None) -> Handle:
+        """Run ``work(store)`` on the database thread, for work that makes its own transactions."""
+        store = self._open_store()
+        return self.runner.submit(lambda _task: work(store), on_done, on_error, pool=DATABASE)
 
-        Used by forms and undo commands: a single-row write takes milliseconds, and doing it
-        synchronously keeps undo/redo ordered with what is on screen.
-        """
-        if self.store is None:
-            raise self.not_open()
-        self.runner.wait()
-        with self.store.session() as session:
-            return work(session)
+    def compute(self, work: Callable[[Task], Any], on_done: OnDone = None, on_error: OnError = None,
+                on_progress: OnProgress = None) -> Handle:
+        """Run CPU work (no database) on the compute thread."""
+        return self.runner.submit(work, on_done, on_error, on_progress, pool=COMPUTE)
+
+    def load_then_compute(self, load: Callable[[Session, Task], Any], work: Callable[[Any, Task], Any],
+                          on_done: OnDone = None, on_error: OnError = None,
+                          on_progress: OnProgress = None) -> Handle:
+        """Read with ``load(session, task)`` on the database thread, then ``work(loaded, task)`` on the
+        compute thread: one job, one handle, one cancel. The database thread is free meanwhile."""
+        store = self._open_store()
+
+        def read(task: Task) -> Any:
+            with store.session() as session:
+                return load(session, task)
+
+        return self.runner.submit(read, on_done, on_error, on_progress, pool=DATABASE, then=(COMPUTE, work))

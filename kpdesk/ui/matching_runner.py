@@ -42,21 +42,24 @@ class MatchingRunner(QObject):
         if self.is_running() or self.context.store is None:
             return
         self.as_of = as_of
-        store = self.context.store
 
-        def work(task: Task) -> Any:
-            from kpdesk.matching.run import run_matching
+        def load(session: Any, _task: Task) -> Any:
+            from kpdesk.matching.persistence import load_inputs
+
+            return load_inputs(session)
+
+        def match(inputs: Any, task: Task) -> Any:  # on the compute thread: the database is free meanwhile
+            from kpdesk.matching.run import match_inputs
 
             def checkpoint(done: int, total: int) -> None:
                 task.check_cancelled()
                 task.progress(done, total)
 
-            with store.session() as session:
-                return run_matching(session, as_of, checkpoint)
+            return match_inputs(inputs.needs, inputs.offers, inputs.regions, inputs.matcher(), as_of, checkpoint)
 
         self.started.emit()
-        self._handle = self.context.runner.submit(work, self._done, self._failed,
-                                                  lambda done, total, _text: self.progressed.emit(done, total))
+        self._handle = self.context.load_then_compute(load, match, self._done, self._failed,
+                                                      lambda done, total, _text: self.progressed.emit(done, total))
 
     def cancel(self) -> None:
         if self._handle is not None:

@@ -1,4 +1,4 @@
-"""Create, update and delete of one record, done at once and pushed on the undo stack.
+"""Create, update and delete of one record, on the database thread, and pushed on the undo stack.
 
 Pages give the service calls; this module owns the undo bookkeeping so every register screen
 (employers, contacts, needs, and later offers and rooms) behaves the same.
@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.undo import ActionCommand
 
@@ -41,6 +42,14 @@ class RecordService:
 
 
 class RecordActions:
+    """Writes go to the database thread in the order they are asked for; the GUI thread never waits.
+
+    The first write of an action is pushed on the undo stack only when it has succeeded (a refused
+    save never reaches the stack). Undo and redo replay on the same thread, so they land in order;
+    what one step hands the next (the new id, the deleted row's snapshot) is kept in ``state`` by
+    the work itself, on that thread.
+    """
+
     def __init__(self, context: AppContext, service: RecordService, widget: QWidget,
                  on_written: Callable[[int | None], None]) -> None:
         self.context = context
@@ -48,53 +57,77 @@ class RecordActions:
         self.widget = widget
         self.on_written = on_written  # called with the id to select after every write
 
-    def _write(self, work: Callable[[Session], Any]) -> Any:
-        result = self.context.run_now(work)
-        self.context.data_changed.emit(self.service.kind)
-        return result
+    def _write(self, work: Callable[[Session], Any], then: Callable[[Any], None],
+               on_error: Callable[[BaseException], None] | None = None) -> None:
+        def done(result: Any) -> None:
+            self.context.data_changed.emit(self.service.kind)
+            then(result)
 
-    def create(self, data: Any, text: str) -> int:
+        self.context.query(work, done, on_error or self._replay_failed)
+
+    def _replay_failed(self, exc: BaseException) -> None:
+        alerts.show_exception(self.widget, exc)
+
+    def create(self, data: Any, text: str, on_saved: Callable[[int], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None) -> None:
         svc = self.service
-        state: dict[str, Any] = {"id": self._write(lambda s: svc.save(s, data, None))}
+        state: dict[str, Any] = {}
+
+        def first(s: Session) -> int:
+            state["id"] = svc.save(s, data, None)
+            return state["id"]
 
         def undo() -> None:
-            state["snapshot"] = self._write(lambda s: svc.delete(s, state["id"]))
-            self.on_written(None)
+            self._write(lambda s: state.update(snapshot=svc.delete(s, state["id"])), lambda _r: self.on_written(None))
 
         def redo() -> None:
-            state["id"] = self._write(lambda s: svc.restore(s, state["snapshot"]))
-            self.on_written(state["id"])
+            def work(s: Session) -> int:
+                state["id"] = svc.restore(s, state["snapshot"])
+                return state["id"]
 
-        self.context.undo_stack.push(ActionCommand(text, redo, undo, self.widget))
-        self.on_written(state["id"])
-        return state["id"]
+            self._write(work, self.on_written)
 
-    def update(self, record_id: int, old: Any, new: Any, text: str) -> None:
+        def saved(new_id: int) -> None:
+            self.context.undo_stack.push(ActionCommand(text, redo, undo, self.widget))
+            self.on_written(new_id)
+            if on_saved is not None:
+                on_saved(new_id)
+
+        self._write(first, saved, on_error)
+
+    def update(self, record_id: int, old: Any, new: Any, text: str, on_saved: Callable[[int], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None) -> None:
         svc = self.service
-        self._write(lambda s: svc.save(s, new, record_id))
 
         def undo() -> None:
-            self._write(lambda s: svc.save(s, old, record_id))
+            self._write(lambda s: svc.save(s, old, record_id), lambda _r: self.on_written(record_id))
+
+        def redo() -> None:
+            self._write(lambda s: svc.save(s, new, record_id), lambda _r: self.on_written(record_id))
+
+        def saved(_result: Any) -> None:
+            self.context.undo_stack.push(ActionCommand(text, redo, undo, self.widget))
             self.on_written(record_id)
+            if on_saved is not None:
+                on_saved(record_id)
 
-        def redo() -> None:
-            self._write(lambda s: svc.save(s, new, record_id))
-            self.on_written(record_id)
+        self._write(lambda s: svc.save(s, new, record_id), saved, on_error)
 
-        self.context.undo_stack.push(ActionCommand(text, redo, undo, self.widget))
-        self.on_written(record_id)
-
-    def delete(self, record_id: int, text: str) -> None:
+    def delete(self, record_id: int, text: str, on_deleted: Callable[[], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None) -> None:
         svc = self.service
-        state: dict[str, Any] = {"snapshot": self._write(lambda s: svc.delete(s, record_id))}
+        state: dict[str, Any] = {}
 
         def undo() -> None:
-            restored = self._write(lambda s: svc.restore(s, state["snapshot"]))
-            self.on_written(restored)
+            self._write(lambda s: svc.restore(s, state["snapshot"]), self.on_written)
 
         def redo() -> None:
-            state["snapshot"] = self._write(lambda s: svc.delete(s, record_id))
-            self.on_written(None)
+            self._write(lambda s: state.update(snapshot=svc.delete(s, record_id)), lambda _r: self.on_written(None))
 
-        self.context.undo_stack.push(ActionCommand(text, redo, undo, self.widget))
-        self.on_written(None)
+        def deleted(_result: Any) -> None:
+            self.context.undo_stack.push(ActionCommand(text, redo, undo, self.widget))
+            self.on_written(None)
+            if on_deleted is not None:
+                on_deleted()
+
+        self._write(lambda s: state.update(snapshot=svc.delete(s, record_id)), deleted, on_error)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTime
+from support import read_db
 
 from kpdesk.ui.main_window import SECTIONS
 
@@ -17,7 +18,7 @@ def section(name: str) -> int:
 
 
 def read(window, work):
-    return window.context.run_now(work)
+    return read_db(window.context, work)
 
 
 def drain(window, qtbot) -> None:

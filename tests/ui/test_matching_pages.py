@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from support import read_db
 
 from kpdesk.ui.main_window import SECTIONS
 
@@ -55,10 +56,10 @@ def test_accept_sets_need_matched_and_undo_restores(matching, qtbot, _text_answe
     assert (decision.decision, decision.note, decision.need_ref) == ("accepted", "Avtalt med HR", need.ref)
     from kpdesk.register.service import get_need
 
-    assert matching.context.run_now(lambda s: get_need(s, need.id)).status == "matched"
+    assert read_db(matching.context, lambda s: get_need(s, need.id)).status == "matched"
     matching.context.undo_stack.undo()
     qtbot.waitUntil(lambda: matching.decisions.rowCount() == 0)
-    assert matching.context.run_now(lambda s: get_need(s, need.id)).status == need.status
+    assert read_db(matching.context, lambda s: get_need(s, need.id)).status == need.status
 
 
 def test_status_bar_says_matching_has_not_run_yet(open_window, demo_db, qtbot) -> None:

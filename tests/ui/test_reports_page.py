@@ -10,6 +10,7 @@ import pypdf
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
+from support import read_db
 
 from kpdesk.ui.main_window import SECTIONS
 
@@ -170,7 +171,7 @@ def test_centre_profile_dialog_saves_with_logo(open_window: Any, qtbot: Any, dem
 
     window = open_window(demo_db)
     assert window.centre_action.isEnabled()
-    dialog = CentreDialog(window.context, window)
+    dialog = CentreDialog(window.context, read_db(window.context, get_profile), window)
     qtbot.addWidget(dialog)
     assert dialog.fields["name"].text() == "Kunnskapsparken Helgeland (DEMO)"
     assert dialog.fields["phone"].text() == "75 00 00 00"
@@ -186,7 +187,7 @@ def test_centre_profile_dialog_saves_with_logo(open_window: Any, qtbot: Any, dem
     dialog.fields["name"].setText("Studiesenteret Hábmer – Hamarøy")
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    profile = window.context.run_now(get_profile)
+    profile = read_db(window.context, get_profile)
     assert profile.name == "Studiesenteret Hábmer – Hamarøy" and profile.email == "post@hamaroy.example.no"
     assert profile.logo == logo.read_bytes()
 

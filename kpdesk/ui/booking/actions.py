@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.undo import ActionCommand
+from kpdesk.ui.undo import undoable_write
 
 Session = Any
 THIS, FOLLOWING, SERIES = "this", "following", "series"
@@ -58,29 +58,40 @@ class BookingActions:
         self.context = context
         self.widget = widget
 
-    def run(self, text: str, work: Callable[[Session], Any]) -> Any:
-        """Run a service write now (errors propagate: nothing is pushed) and make it undoable."""
-        write = self.context.run_now(work)
-        state = {"snapshot": write.undo}
+    def run(self, text: str, work: Callable[[Session], Any], on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run a service write on the database thread and make it undoable once it has succeeded
+        (a refused write reaches ``on_error`` and nothing is pushed)."""
 
-        def replay() -> None:
-            state["snapshot"] = self.context.run_now(lambda s: apply_snapshot(s, state["snapshot"]))
+        def do(s: Session, state: dict[str, Any]) -> Any:
+            if "snapshot" in state:  # a redo: put back what the undo took away
+                state["snapshot"] = apply_snapshot(s, state["snapshot"])
+                return None
+            write = work(s)
+            state["snapshot"] = write.undo
+            return write
+
+        def undo(s: Session, state: dict[str, Any]) -> None:
+            state["snapshot"] = apply_snapshot(s, state["snapshot"])
+
+        def after(write: Any) -> None:
             self.context.data_changed.emit("booking")
+            if write is not None:
+                self.context.status_message.emit(write.summary)
+                if on_done is not None:
+                    on_done(write)
 
-        self.context.undo_stack.push(ActionCommand(text, replay, replay, self.widget))
-        self.context.data_changed.emit("booking")
-        self.context.status_message.emit(write.summary)
-        return write
+        undoable_write(self.context, text, do, undo, after, self.widget, on_error)
 
     # ------------------------------------------------------------ flows started from a week view or a dialog
 
-    def cancel(self, parent: QWidget, booking: Any) -> bool:
+    def cancel(self, parent: QWidget, booking: Any, on_done: Callable[[], None] | None = None) -> None:
         """Ask what to cancel (one date, this and following, the series) and why; cancel it."""
         from kpdesk.booking import service
 
         answer = CancelDialog.ask(parent, booking.title, is_series=booking.series_id is not None)
         if answer is None:
-            return False
+            return
         scope, reason = answer
         booking_id, series_id = booking.id, booking.series_id
         if scope == SERIES and series_id is not None:
@@ -89,29 +100,28 @@ class BookingActions:
             work = lambda s: service.cancel_following(s, booking_id, reason)  # noqa: E731
         else:
             work = lambda s: service.cancel_booking(s, booking_id, reason)  # noqa: E731
-        return self._attempt(parent, _tr("avlysning av «{title}»").format(title=booking.title), work)
+        self._attempt(parent, _tr("avlysning av «{title}»").format(title=booking.title), work, on_done)
 
-    def reactivate(self, parent: QWidget, booking: Any) -> bool:
+    def reactivate(self, parent: QWidget, booking: Any, on_done: Callable[[], None] | None = None) -> None:
         """Make a cancelled or skipped date active again; a clash needs a reason."""
         from kpdesk.booking import service
         from kpdesk.booking.conflicts import ConflictError
 
         booking_id = booking.id
         text = _tr("gjenåpning av «{title}»").format(title=booking.title)
-        try:
-            self.run(text, lambda s: service.reactivate_booking(s, booking_id))
-        except ConflictError as exc:
-            reason = ReasonDialog.ask(parent, exc.conflicts.sentence(), exc.conflicts.problems())
-            if reason is None:
-                return False
-            return self._attempt(parent, text, lambda s: service.reactivate_booking(s, booking_id,
-                                                                                    override_reason=reason))
-        except Exception as exc:
-            alerts.show_exception(parent, exc)
-            return False
-        return True
 
-    def delete(self, parent: QWidget, booking: Any) -> bool:
+        def refused(exc: BaseException) -> None:
+            if not isinstance(exc, ConflictError):
+                alerts.show_exception(parent, exc)
+                return
+            reason = ReasonDialog.ask(parent, exc.conflicts.sentence(), exc.conflicts.problems())
+            if reason is not None:
+                self._attempt(parent, text, lambda s: service.reactivate_booking(s, booking_id, override_reason=reason),
+                              on_done)
+
+        self.run(text, lambda s: service.reactivate_booking(s, booking_id), lambda _w: on_done and on_done(), refused)
+
+    def delete(self, parent: QWidget, booking: Any, on_done: Callable[[], None] | None = None) -> None:
         """Delete a single booking, or a whole series with every date."""
         from kpdesk.booking import service
 
@@ -126,16 +136,12 @@ class BookingActions:
             question = _tr("Slette «{title}»? Du kan angre med Ctrl+Z.").format(title=booking.title)
             work = lambda s: service.delete_booking(s, booking_id)  # noqa: E731
         if not alerts.question(parent, _tr("Slett booking"), question, _tr("Slett")):
-            return False
-        return self._attempt(parent, _tr("sletting av «{title}»").format(title=booking.title), work)
+            return
+        self._attempt(parent, _tr("sletting av «{title}»").format(title=booking.title), work, on_done)
 
-    def _attempt(self, parent: QWidget, text: str, work: Callable[[Session], Any]) -> bool:
-        try:
-            self.run(text, work)
-        except Exception as exc:
-            alerts.show_exception(parent, exc)
-            return False
-        return True
+    def _attempt(self, parent: QWidget, text: str, work: Callable[[Session], Any],
+                 on_done: Callable[[], None] | None) -> None:
+        self.run(text, work, lambda _write: on_done and on_done(), lambda exc: alerts.show_exception(parent, exc))
 
 
 # ---------------------------------------------------------------- questions

@@ -614,26 +614,26 @@ class BookingDialog(QDialog):
             else:
                 single = data.replace(repeat="") if self.scope == THIS else data
                 work = lambda s: service.update_booking(s, booking_id, single, **options)  # noqa: E731
-        try:
-            self.write = self.actions.run(text, work)
-        except ConflictError as exc:
-            self.plan = Refused(exc.conflicts)
-            self._show_conflicts(exc.conflicts)
-            return
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
-        self.accept()
+        def saved(write: Any) -> None:
+            self.write = write
+            self.accept()
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, ConflictError):
+                self.plan = Refused(exc.conflicts)
+                self._show_conflicts(exc.conflicts)
+            else:
+                alerts.show_exception(self, exc)
+
+        self.actions.run(text, work, saved, refused)
 
     def _cancel_booking(self) -> None:
-        if self.init is not None and self.init.booking is not None and \
-                self.actions.cancel(self, self.init.booking):
-            self.accept()
+        if self.init is not None and self.init.booking is not None:
+            self.actions.cancel(self, self.init.booking, self.accept)
 
     def _reactivate(self) -> None:
-        if self.init is not None and self.init.booking is not None and \
-                self.actions.reactivate(self, self.init.booking):
-            self.accept()
+        if self.init is not None and self.init.booking is not None:
+            self.actions.reactivate(self, self.init.booking, self.accept)
 
     def done(self, result: int) -> None:
         self._timer.stop()

@@ -75,7 +75,12 @@ def export_calendar(context: AppContext, parent: QWidget, room_id: int | None = 
     """Ask for all rooms or one, and a file; write the .ics on the database thread."""
     from kpdesk.booking.rooms import list_rooms
 
-    rooms = [(r.id, r.name) for r in context.run_now(list_rooms)]
+    context.query(lambda s: [(r.id, r.name) for r in list_rooms(s)],
+                  lambda rooms: _ask_and_export(context, parent, rooms, room_id),
+                  lambda exc: alerts.show_exception(parent, exc))
+
+
+def _ask_and_export(context: AppContext, parent: QWidget, rooms: list[tuple[int, str]], room_id: int | None) -> None:
     answer = IcsExportDialog.ask(parent, rooms, room_id)
     if answer is None:
         return

@@ -3,7 +3,7 @@ printed in the header and footer of every report. The rules live in ``kpdesk.adm
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -24,18 +24,18 @@ from PySide6.QtWidgets import (
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 
+if TYPE_CHECKING:
+    from kpdesk.admin.centre_profile import CentreProfileRow
+
 LOGO_PREVIEW = (220, 70)
 
 
 class CentreDialog(QDialog):
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, profile: CentreProfileRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from kpdesk.admin.centre_profile import get_profile
-
         self.context = context
         self.setWindowTitle(self.tr("Senterprofil"))
         self.setMinimumWidth(520)
-        profile = context.run_now(get_profile)
         self.logo: bytes | None = profile.logo
         raw = profile.as_raw()
 
@@ -97,9 +97,12 @@ class CentreDialog(QDialog):
         self._show_logo()
 
     @classmethod
-    def edit(cls, context: AppContext, parent: QWidget | None = None) -> bool:
-        """Open the dialog; True when the profile was saved."""
-        return cls(context, parent).exec() == QDialog.DialogCode.Accepted
+    def edit(cls, context: AppContext, parent: QWidget | None = None) -> None:
+        """Read the profile on the database thread, then open the dialog on it."""
+        from kpdesk.admin.centre_profile import get_profile
+
+        context.query(get_profile, lambda profile: cls(context, profile, parent).exec(),
+                      lambda exc: alerts.show_exception(parent, exc))
 
     def _show_logo(self) -> None:
         pixmap = QPixmap()
@@ -142,12 +145,16 @@ class CentreDialog(QDialog):
         if data is None or errors:
             self.problems.setText("\n".join(f"• {message}." for message in errors))
             return
-        try:
-            changed = self.context.run_now(lambda session: save_profile(session, data))
-        except Exception as exc:
+        def saved(changed: bool) -> None:
+            if changed:
+                self.context.data_changed.emit("centre_profile")
+                self.context.status_message.emit(self.tr("Senterprofilen er lagret."))
+            self.accept()
+
+        self.save_button.setEnabled(False)
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
             alerts.show_exception(self, exc)
-            return
-        if changed:
-            self.context.data_changed.emit("centre_profile")
-            self.context.status_message.emit(self.tr("Senterprofilen er lagret."))
-        self.accept()
+
+        self.context.query(lambda session: save_profile(session, data), saved, failed)

@@ -97,12 +97,8 @@ class RetentionDialog(QDialog):
         from kpdesk.admin.retention import set_retention_months
 
         months = self.months.value()
-        try:
-            self.context.run_now(lambda s: set_retention_months(s, months))
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
-        self.reload()
+        self.context.query(lambda s: set_retention_months(s, months), lambda _r: self.reload(),
+                           lambda exc: alerts.show_exception(self, exc))
 
     def delete_selected(self) -> None:
         rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
@@ -118,13 +114,11 @@ class RetentionDialog(QDialog):
         from kpdesk.admin.retention import delete_due
 
         ids = [d.id for d in chosen]
-        try:
-            count = self.context.run_now(lambda s: delete_due(s, ids))
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
-        self.context.undo_stack.clear()  # older undo steps could bring the persons back
-        self.context.data_changed.emit("contact")
-        self.context.status_message.emit(self.tr("Slettet {who}.").format(
-            who=plural(count, self.tr("kontaktperson"), self.tr("kontaktpersoner"))))
-        self.reload()
+        def deleted(count: int) -> None:
+            self.context.undo_stack.clear()  # older undo steps could bring the persons back
+            self.context.data_changed.emit("contact")
+            self.context.status_message.emit(self.tr("Slettet {who}.").format(
+                who=plural(count, self.tr("kontaktperson"), self.tr("kontaktpersoner"))))
+            self.reload()
+
+        self.context.query(lambda s: delete_due(s, ids), deleted, lambda exc: alerts.show_exception(self, exc))

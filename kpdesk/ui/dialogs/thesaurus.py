@@ -22,7 +22,7 @@ from kpdesk.common.list_filter import Column
 from kpdesk.common.norsk import sort_key
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.undo import ActionCommand
+from kpdesk.ui.undo import undoable_write
 from kpdesk.ui.widgets.table_model import RowTableModel
 
 
@@ -107,24 +107,17 @@ class ThesaurusDialog(QDialog):
         if not group or not term:
             alerts.error(self, self.tr("Mangler ord"), self.tr("Skriv både en gruppe og et ord."))
             return
-        try:
-            state = {"id": self.context.run_now(lambda s: add_thesaurus_term(s, group, term))}
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
+        def do(s: Any, state: dict[str, Any]) -> None:
+            state["id"] = (restore_thesaurus_term(s, state["snapshot"]) if "snapshot" in state
+                           else add_thesaurus_term(s, group, term))
 
-        def undo() -> None:
-            state["snapshot"] = self.context.run_now(lambda s: delete_thesaurus_term(s, state["id"]))
+        def added(_result: Any) -> None:
+            self.term_edit.clear()
             self.reload()
 
-        def redo() -> None:
-            state["id"] = self.context.run_now(lambda s: restore_thesaurus_term(s, state["snapshot"]))
-            self.reload()
-
-        self.context.undo_stack.push(ActionCommand(self.tr("nytt synonym «{term}»").format(term=term), redo, undo,
-                                                   self))
-        self.term_edit.clear()
-        self.reload()
+        undoable_write(self.context, self.tr("nytt synonym «{term}»").format(term=term), do,
+                       lambda s, state: state.update(snapshot=delete_thesaurus_term(s, state["id"])),
+                       added, self)
 
     def delete_selected(self) -> None:
         from kpdesk.matching.persistence import delete_thesaurus_term, restore_thesaurus_term
@@ -133,20 +126,8 @@ class ThesaurusDialog(QDialog):
         if not index.isValid():
             return
         row = self.model.row_at(index.row())
-        try:
-            state = {"snapshot": self.context.run_now(lambda s: delete_thesaurus_term(s, row.id))}
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
-
-        def undo() -> None:
-            self.context.run_now(lambda s: restore_thesaurus_term(s, state["snapshot"]))
-            self.reload()
-
-        def redo() -> None:
-            state["snapshot"] = self.context.run_now(lambda s: delete_thesaurus_term(s, row.id))
-            self.reload()
-
-        self.context.undo_stack.push(ActionCommand(self.tr("sletting av «{term}»").format(term=row.term), redo, undo,
-                                                   self))
-        self.reload()
+        term_id = row.id
+        undoable_write(self.context, self.tr("sletting av «{term}»").format(term=row.term),
+                       lambda s, state: state.update(snapshot=delete_thesaurus_term(s, term_id)),
+                       lambda s, state: restore_thesaurus_term(s, state["snapshot"]),
+                       lambda _result: self.reload(), self)

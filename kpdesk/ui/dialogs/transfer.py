@@ -30,7 +30,7 @@ KIND_TITLES = {"employers": "arbeidsgivere", "needs": "behov", "providers": "til
 # which lists reload after an import of each kind (AppContext.data_changed kinds)
 KIND_ENTITIES = {"employers": "employer", "needs": "need", "providers": "provider", "offers": "offer",
                  "rooms": "room", "bookings": "booking"}
-PLACE_KINDS = ("rooms", "bookings")  # planned by kpdesk.booking.imports, the rest by kpdesk.transfer
+PLACE_KINDS = ("rooms", "bookings")  # their rows show details (capacity; room, time, repetition), not a key
 _ACTIONS = {"create": "ny", "update": "oppdateres"}
 
 
@@ -61,27 +61,6 @@ def _place_details(row: Any) -> str:
 
         text += f", {describe(row.plan.rule or data.repeat)} ({row.plan.active_count} datoer)"
     return text
-
-
-def _plan(session: Any, kind: str, path: str) -> Any:
-    if kind in PLACE_KINDS:
-        from pathlib import Path
-
-        from kpdesk.booking.imports import plan_bytes
-        from kpdesk.common import csvfile
-
-        return plan_bytes(session, kind, csvfile.read_bytes(path), Path(path).name)
-    from kpdesk.transfer import plan_import
-
-    return plan_import(session, kind, path)
-
-
-def _apply(session: Any, plan: Any, kind: str) -> Any:
-    if kind in PLACE_KINDS:
-        from kpdesk.booking.imports import apply_import
-    else:
-        from kpdesk.transfer import apply_import
-    return apply_import(session, plan)
 
 
 class ImportDialog(QDialog):
@@ -132,7 +111,9 @@ class ImportDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 
-        self.context.query(lambda s: _plan(s, kind, path), self._planned, self._failed)
+        from kpdesk.transfer import plan_import
+
+        self.context.query(lambda s: plan_import(s, kind, path), self._planned, self._failed)
 
     @staticmethod
     def _table(model: RowTableModel, name: str) -> QTableView:
@@ -162,18 +143,12 @@ class ImportDialog(QDialog):
         alerts.show_exception(self, exc)
 
     def apply(self) -> None:
-        from kpdesk.db.backup import backup_before_import
+        from kpdesk.transfer import import_plan
 
-        plan, store, kind = self.plan, self.context.store, self.kind
+        plan = self.plan
         self.import_button.setEnabled(False)
         self.summary.setText(self.tr("Tar sikkerhetskopi og importerer …"))
-
-        def work(_task: Any) -> Any:
-            backup_before_import(store)  # a copy first; if it cannot be made, nothing is imported
-            with store.session() as session:
-                return _apply(session, plan, kind)
-
-        self.context.runner.submit(work, self._applied, self._failed)
+        self.context.with_store(lambda store: import_plan(store, plan), self._applied, self._failed)
 
     def _applied(self, result: Any) -> None:
         self.result = result

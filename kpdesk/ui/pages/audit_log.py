@@ -16,7 +16,7 @@ LIMIT = 20_000  # newest entries shown; the CSV export has them all
 
 
 def _labels() -> tuple[Any, Any]:
-    from kpdesk.db.audit import action_label, entity_label
+    from kpdesk.admin.audit_log import action_label, entity_label
 
     return action_label, entity_label
 
@@ -54,7 +54,7 @@ class AuditLogPage(ListPage):
         return {"employer", "need", "contact", "offer", "provider", "room", "booking", "person"}
 
     def fetch(self, session: Any) -> list[Any]:
-        from kpdesk.db.audit import audit_rows
+        from kpdesk.admin.audit_log import audit_rows
 
         return audit_rows(session, limit=LIMIT)
 
@@ -63,7 +63,7 @@ class AuditLogPage(ListPage):
                                               self.tr("CSV-filer (*.csv)"))
         if not path:
             return
-        from kpdesk.db.audit import export_audit_csv
+        from kpdesk.admin.audit_log import export_audit_csv
 
         self.context.query(lambda s: export_audit_csv(s, path),
                            lambda _result: self.context.status_message.emit(

@@ -6,7 +6,6 @@ them (innsyn), "Slett personopplysninger" erases them for good (not undoable, by
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -188,10 +187,8 @@ class ContactsPanel(QGroupBox):
         data = ContactDialog.ask(self, defaults, self.tr("Ny kontaktperson"))
         if data is None:
             return
-        try:
-            self.actions.create((self.employer_id, data), self.tr("ny kontaktperson"))
-        except Exception as exc:
-            alerts.show_exception(self, exc)
+        self.actions.create((self.employer_id, data), self.tr("ny kontaktperson"),
+                            on_error=lambda exc: alerts.show_exception(self, exc))
 
     def edit_selected(self) -> None:
         row = self.selected()
@@ -204,11 +201,8 @@ class ContactsPanel(QGroupBox):
         if data is None:
             return
         old, _ = validate_contact(old_values)
-        try:
-            self.actions.update(row.id, (row.employer_id, old), (row.employer_id, data),
-                                self.tr("endring av kontaktperson"))
-        except Exception as exc:
-            alerts.show_exception(self, exc)
+        self.actions.update(row.id, (row.employer_id, old), (row.employer_id, data),
+                            self.tr("endring av kontaktperson"), on_error=lambda exc: alerts.show_exception(self, exc))
 
     def delete_selected(self) -> None:
         row = self.selected()
@@ -219,10 +213,8 @@ class ContactsPanel(QGroupBox):
                                    name=row.name),
                                self.tr("Slett")):
             return
-        try:
-            self.actions.delete(row.id, self.tr("sletting av kontaktperson"))
-        except Exception as exc:
-            alerts.show_exception(self, exc)
+        self.actions.delete(row.id, self.tr("sletting av kontaktperson"),
+                            on_error=lambda exc: alerts.show_exception(self, exc))
 
     def export_selected(self) -> None:
         row = self.selected()
@@ -232,16 +224,12 @@ class ContactsPanel(QGroupBox):
                                               "personopplysninger.json", self.tr("JSON (*.json)"))
         if not path:
             return
-        from kpdesk.admin.privacy import contact_export
+        from kpdesk.admin.privacy import export_contact_to_file
 
-        try:
-            content = self.context.run_now(lambda s: contact_export(s, row.id))
-            with open(path, "w", encoding="utf-8") as handle:
-                json.dump(content, handle, ensure_ascii=False, indent=2, default=str)
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
-        self.context.status_message.emit(self.tr("Personopplysningene er lagret i {path}.").format(path=path))
+        contact_id = row.id
+        self.context.query(lambda s: export_contact_to_file(s, contact_id, path), lambda _r: (
+            self.context.status_message.emit(self.tr("Personopplysningene er lagret i {path}.").format(path=path))),
+            lambda exc: alerts.show_exception(self, exc))
 
     def erase_selected(self) -> None:
         row = self.selected()
@@ -254,12 +242,12 @@ class ContactsPanel(QGroupBox):
             return
         from kpdesk.admin.privacy import contact_erase
 
-        try:
-            self.context.run_now(lambda s: contact_erase(s, row.id))
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
-        self.context.undo_stack.clear()  # older undo steps could bring the person back
-        self.context.data_changed.emit("contact")
-        self.refresh()
-        self.context.status_message.emit(self.tr("Personopplysningene er slettet."))
+        contact_id = row.id
+
+        def erased(_count: int) -> None:
+            self.context.undo_stack.clear()  # older undo steps could bring the person back
+            self.context.data_changed.emit("contact")
+            self.refresh()
+            self.context.status_message.emit(self.tr("Personopplysningene er slettet."))
+
+        self.context.query(lambda s: contact_erase(s, contact_id), erased, lambda exc: alerts.show_exception(self, exc))

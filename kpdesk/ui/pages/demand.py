@@ -14,8 +14,8 @@ from kpdesk.matching.run import level_label
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.matching_runner import MatchingRunner
 from kpdesk.ui.pages.list_page import FilterMenu, ListPage
-from kpdesk.ui.pages.matching import _table
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 
 class DemandPage(ListPage):
@@ -63,7 +63,7 @@ class DemandPage(ListPage):
         self.summary.setObjectName("groupSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        layout.addWidget(_table(self.members, "membersView"), 1)
+        layout.addWidget(row_table_view(self.members, "membersView"), 1)
         self.set_detail(self.detail)
         self.matching.finished.connect(self._show_run)
         self.matching.started.connect(lambda: self.run_button.setEnabled(False))

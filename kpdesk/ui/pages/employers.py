@@ -129,7 +129,8 @@ class EmployersPage(RecordPage):
         return values
 
     def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
-        from kpdesk.register.validation import Problem, validate_employer
+        from kpdesk.common.fields import Problem
+        from kpdesk.register.validation import validate_employer
 
         values = self._plain(raw)
         data, problems = validate_employer(values)

@@ -10,16 +10,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -31,8 +28,9 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.matching_runner import MatchingRunner
 from kpdesk.ui.pages.list_page import FilterMenu, ListPage
-from kpdesk.ui.undo import ActionCommand
+from kpdesk.ui.undo import undoable_write
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 
 def score_text(score: float | None) -> str:
@@ -133,7 +131,7 @@ class MatchingPage(ListPage):
             Column("format", tr("Format"), lambda p: FORMATS.label(p.format)),
             Column("start", tr("Start"), lambda p: format_date(p.start_date)),
         ], self)
-        self.proposals_view = _table(self.proposals, "proposalsView")
+        self.proposals_view = row_table_view(self.proposals, "proposalsView")
         self.proposals_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_reasons())
         self.reasons = QLabel()
         self.reasons.setObjectName("reasons")
@@ -152,7 +150,7 @@ class MatchingPage(ListPage):
             Column("note", tr("Notat"), lambda d: d.note),
             Column("at", tr("Tidspunkt"), lambda d: format_datetime(d.decided_at)),
         ], self)
-        self.decisions_view = _table(self.decisions, "decisionsView")
+        self.decisions_view = row_table_view(self.decisions, "decisionsView")
         self.decisions_view.setMaximumHeight(120)
 
         self.detail_box = QGroupBox(tr("Forslag"))
@@ -312,31 +310,21 @@ class MatchingPage(ListPage):
         from kpdesk.matching import persistence as match_service
 
         need_id, offer_id = need.id, proposal.offer_id
-        try:
-            state = {"snapshot": self.context.run_now(
-                lambda s: match_service.decide(s, need_id, offer_id, decision, note))}
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
+        state_done = {"first": True}
 
-        def undo() -> None:
-            self.context.run_now(lambda s: match_service.undo_decision(s, state["snapshot"]))
+        def after(_result: Any) -> None:
             self.context.data_changed.emit("need")
             self._load_decisions(need_id)
-
-        def redo() -> None:
-            state["snapshot"] = self.context.run_now(
-                lambda s: match_service.decide(s, need_id, offer_id, decision, note))
-            self.context.data_changed.emit("need")
-            self._load_decisions(need_id)
+            if state_done.pop("first", False):
+                self.context.status_message.emit(
+                    self.tr("«{need}» er satt til matchet.").format(need=need.title) if accepted
+                    else self.tr("Forslaget er avvist."))
 
         text = self.tr("godta «{offer}»") if accepted else self.tr("avvis «{offer}»")
-        self.context.undo_stack.push(ActionCommand(text.format(offer=proposal.title), redo, undo, self))
-        self.context.data_changed.emit("need")
-        self._load_decisions(need_id)
-        self.context.status_message.emit(
-            self.tr("«{need}» er satt til matchet.").format(need=need.title) if accepted
-            else self.tr("Forslaget er avvist."))
+        undoable_write(self.context, text.format(offer=proposal.title),
+                       lambda s, state: state.update(snapshot=match_service.decide(s, need_id, offer_id, decision,
+                                                                                   note)),
+                       lambda s, state: match_service.undo_decision(s, state["snapshot"]), after, self)
 
 
 def _need_rows(run: Any, need_ids: dict[str, int]) -> list[NeedMatchRow]:
@@ -349,17 +337,3 @@ def _need_rows(run: Any, need_ids: dict[str, int]) -> list[NeedMatchRow]:
             need.headcount, need.status, best.offer_ref if best else "", titles.get(best.offer_ref, "") if best else "",
             best.score if best else None, len(result.matches)))
     return rows
-
-
-def _table(model: RowTableModel, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.setWordWrap(False)
-    return view
-

@@ -103,7 +103,8 @@ class NeedsPage(RecordPage):
     # ------------------------------------------------------------ form
 
     def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
-        from kpdesk.register.validation import Problem, validate_need
+        from kpdesk.common.fields import Problem
+        from kpdesk.register.validation import validate_need
 
         values = dict(raw)
         values["employer"] = orgnr_in(values.get("employer", ""))

@@ -129,6 +129,8 @@ class OffersPage(RecordPage):
         return [self.interest_box]
 
     def on_record_shown(self, row: Any) -> None:
+        if row is not None and self.context.store is not None:
+            self._load_sessions(row.id)
         if row is None or self.context.store is None:
             self.interest.set_rows([])
             self.interest_text.setText(self.tr("Velg et tilbud for å se hvem som er interessert."))
@@ -197,15 +199,22 @@ class OffersPage(RecordPage):
             "seats_min": "" if row.seats_min is None else str(row.seats_min),
             "seats_max": "" if row.seats_max is None else str(row.seats_max),
             "price_nok": "" if row.price_nok is None else str(row.price_nok),
-            "sessions": self._sessions_of(row.id),
+            "sessions": "",  # read on the database thread when the record is shown (_load_sessions)
         }
 
-    def _sessions_of(self, offer_id: int) -> str:
+    def _load_sessions(self, offer_id: int) -> None:
+        """Fill the sessions field once they are read, unless the coordinator has moved on or typed."""
         from kpdesk.offers.service import list_sessions
         from kpdesk.offers.validation import format_session
 
-        sessions = self.context.run_now(lambda s: list_sessions(s, offer_id))
-        return "\n".join(format_session(item.as_data()) for item in sessions)
+        def read(s: Any) -> str:
+            return "\n".join(format_session(item.as_data()) for item in list_sessions(s, offer_id))
+
+        def show(text: str) -> None:
+            if self.current_id == offer_id and not self.form.is_dirty():
+                self.form.load({**self.form.loaded_raw(), "sessions": text})
+
+        self.context.query(read, show)
 
     def defaults(self) -> dict[str, str]:
         return {"level": "open", "format": "campus"}

@@ -123,19 +123,22 @@ class RecordPage(ListPage):
 
     def _save(self, data: Any) -> None:
         label = self.data_label(data)
-        try:
-            if self.current_id is None:
-                self.actions.create(self.payload(data, self.form.raw()), self.tr("ny «{name}»").format(name=label))
-            else:
-                old_raw = self.form.loaded_raw()
-                old, _ = self.validate_raw(old_raw)
-                self.actions.update(self.current_id, self.payload(old, old_raw), self.payload(data, self.form.raw()),
-                                    self.tr("endring av «{name}»").format(name=label))
-        except Exception as exc:
+
+        def saved(_record_id: int) -> None:
+            self.form.mark_saved()
+            self.context.status_message.emit(self.tr("Lagret «{name}».").format(name=label))
+
+        def failed(exc: BaseException) -> None:
             alerts.show_exception(self, exc)
-            return
-        self.form.mark_saved()
-        self.context.status_message.emit(self.tr("Lagret «{name}».").format(name=label))
+
+        if self.current_id is None:
+            self.actions.create(self.payload(data, self.form.raw()), self.tr("ny «{name}»").format(name=label),
+                                saved, failed)
+        else:
+            old_raw = self.form.loaded_raw()
+            old, _ = self.validate_raw(old_raw)
+            self.actions.update(self.current_id, self.payload(old, old_raw), self.payload(data, self.form.raw()),
+                                self.tr("endring av «{name}»").format(name=label), saved, failed)
 
     def delete_selected(self) -> None:
         row = self.selected_row()
@@ -144,12 +147,9 @@ class RecordPage(ListPage):
         if not alerts.question(self, self.tr("Slett"), self.delete_question(row), self.tr("Slett")):
             return
         name = self.record_title(row)
-        try:
-            self.actions.delete(row.id, self.tr("sletting av «{name}»").format(name=name))
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
-        self.context.status_message.emit(self.tr("Slettet «{name}». Angre med Ctrl+Z.").format(name=name))
+        self.actions.delete(row.id, self.tr("sletting av «{name}»").format(name=name), lambda: (
+            self.context.status_message.emit(self.tr("Slettet «{name}». Angre med Ctrl+Z.").format(name=name))),
+            lambda exc: alerts.show_exception(self, exc))
 
     def _after_write(self, record_id: int | None) -> None:
         self.form.mark_saved()

@@ -449,24 +449,24 @@ class ReportsPage(Page):
         except ValueError as exc:
             alerts.error(self, self.tr("Ugyldig dato"), str(exc))
             return
-        store = self.context.store
         run = self._run if self._run is not None and request.as_of == getattr(self._run, "as_of", None) else None
         self._serial += 1
         target = Path(self._temp.name) / f"forhandsvisning-{self._serial}.pdf"
         reading, matching, building = self.tr("Henter data …"), self.tr("Matcher …"), self.tr("Lager PDF …")
 
-        def work(task: Task) -> Preview:
+        def load(session: Any, task: Task) -> Any:
             from kpdesk.reports.report_loader import load_report
-            from kpdesk.reports.style import write_pdf
 
             def progress(done: int, total: int) -> None:
                 task.check_cancelled()
                 task.progress(done, total, matching)
 
             task.progress(0, 0, reading)
-            with store.session() as session:
-                loaded = load_report(session, request, progress, run)
-            task.check_cancelled()
+            return load_report(session, request, progress, run)
+
+        def build(loaded: Any, task: Task) -> Preview:  # ReportLab on the compute thread
+            from kpdesk.reports.style import write_pdf
+
             task.progress(0, 0, building)
             data = loaded.build()
             task.check_cancelled()
@@ -476,7 +476,7 @@ class ReportsPage(Page):
 
         self._set_busy(True)
         self.status.setText(reading)
-        self._handle = self.context.runner.submit(work, self._show_preview, self._failed, self._progressed)
+        self._handle = self.context.load_then_compute(load, build, self._show_preview, self._failed, self._progressed)
         self._handle.finished.connect(lambda: self._set_busy(False))
 
     def is_busy(self) -> bool:
@@ -550,7 +550,7 @@ class ReportsPage(Page):
             self.context.status_message.emit(self.tr("Lagret {path}.").format(path=saved))
             self.saved.emit(saved)
 
-        self.context.runner.submit(work, done, lambda exc: alerts.show_exception(self, exc))
+        self.context.compute(work, done, lambda exc: alerts.show_exception(self, exc))
 
     def print_pdf(self) -> None:
         if self.preview is None or self.document is None or self.print_job is not None:

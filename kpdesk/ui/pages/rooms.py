@@ -26,7 +26,7 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.record_page import RecordPage
 from kpdesk.ui.record_actions import RecordService
-from kpdesk.ui.undo import ActionCommand
+from kpdesk.ui.undo import undoable_write
 from kpdesk.ui.widgets.forms import FieldSpec
 
 
@@ -217,39 +217,26 @@ class EquipmentDialog(QDialog):
         number = self.list.currentRow()
         return self.rows[number] if 0 <= number < len(self.rows) else None
 
-    def _write(self, work: Callable[[Any], Any]) -> Any:
-        result = self.context.run_now(work)
-        self.context.data_changed.emit("equipment")
-        return result
+    def _undoable(self, text: str, do: Callable[[Any, dict[str, Any]], Any], undo: Callable[[Any, dict[str, Any]], Any],
+                  select: str | None) -> None:
+        def after(_result: Any) -> None:
+            self.context.data_changed.emit("equipment")
+            self.reload()
 
-    def _push(self, text: str, redo: Callable[[], None], undo: Callable[[], None], select: str | None) -> None:
-        def wrapped(action: Callable[[], None]) -> Callable[[], None]:
-            def run() -> None:
-                action()
-                self.reload()
-            return run
-
-        self.context.undo_stack.push(ActionCommand(text, wrapped(redo), wrapped(undo), self))
         self._select_name = select
-        self.reload()
+        undoable_write(self.context, text, do, undo, after, self)
 
     def add(self) -> None:
         from kpdesk.booking import rooms
 
         name = self.name.text().strip()
-        try:
-            state = {"id": self._write(lambda s: rooms.add_equipment(s, name))}
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
 
-        def undo() -> None:
-            state["snapshot"] = self._write(lambda s: rooms.remove_equipment(s, state["id"]))
+        def do(s: Any, state: dict[str, Any]) -> None:
+            state["id"] = (rooms.restore_equipment(s, state["snapshot"]) if "snapshot" in state
+                           else rooms.add_equipment(s, name))
 
-        def redo() -> None:
-            state["id"] = self._write(lambda s: rooms.restore_equipment(s, state["snapshot"]))
-
-        self._push(self.tr("nytt utstyr «{name}»").format(name=name), redo, undo, name)
+        self._undoable(self.tr("nytt utstyr «{name}»").format(name=name), do,
+                       lambda s, state: state.update(snapshot=rooms.remove_equipment(s, state["id"])), name)
 
     def rename(self) -> None:
         from kpdesk.booking import rooms
@@ -258,14 +245,9 @@ class EquipmentDialog(QDialog):
         if row is None or name == row.name:
             return
         old, equipment_id = row.name, row.id
-        try:
-            self._write(lambda s: rooms.rename_equipment(s, equipment_id, name))
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
-        self._push(self.tr("nytt navn på «{name}»").format(name=old),
-                   lambda: self._write(lambda s: rooms.rename_equipment(s, equipment_id, name)),
-                   lambda: self._write(lambda s: rooms.rename_equipment(s, equipment_id, old)), name)
+        self._undoable(self.tr("nytt navn på «{name}»").format(name=old),
+                       lambda s, _state: rooms.rename_equipment(s, equipment_id, name),
+                       lambda s, _state: rooms.rename_equipment(s, equipment_id, old), name)
 
     def remove(self) -> None:
         from kpdesk.booking import rooms
@@ -279,17 +261,7 @@ class EquipmentDialog(QDialog):
         if not alerts.question(self, self.tr("Fjern utstyr"), question, self.tr("Fjern")):
             return
         equipment_id = row.id
-        try:
-            state = {"snapshot": self._write(lambda s: rooms.remove_equipment(s, equipment_id))}
-        except Exception as exc:
-            alerts.show_exception(self, exc)
-            return
-
-        def undo() -> None:
-            self._write(lambda s: rooms.restore_equipment(s, state["snapshot"]))
-
-        def redo() -> None:
-            state["snapshot"] = self._write(lambda s: rooms.remove_equipment(s, equipment_id))
-
-        self._push(self.tr("fjerning av «{name}»").format(name=row.name), redo, undo, None)
+        self._undoable(self.tr("fjerning av «{name}»").format(name=row.name),
+                       lambda s, state: state.update(snapshot=rooms.remove_equipment(s, equipment_id)),
+                       lambda s, state: rooms.restore_equipment(s, state["snapshot"]), None)
         self.name.clear()

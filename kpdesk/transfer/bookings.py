@@ -1,0 +1,158 @@
+"""Bookings as CSV: ``room;title;kind;start;end;repeat;organiser;attendees;offer_ref`` (and
+``equipment;arrival_buffer;invigilators;notes;overnight`` when present).
+
+A row with ``repeat`` is a series, its holiday dates skipped. A file that would double-book a room,
+with the database or with another row of the same file, or put more people in a room than it
+holds, or need equipment the room lacks, is refused whole, naming the line and the clashing booking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpdesk.booking.conflicts import Clash, Existing, overlap_pairs
+from kpdesk.booking.inputs import BookingData, validate_booking
+from kpdesk.booking.planning import BookingPlan, plan_booking
+from kpdesk.booking.rooms import equipment_ids_for, plural
+from kpdesk.booking.service import booking_values, insert_bookings, series_values, set_equipment_links
+from kpdesk.booking.snapshots import BOOKING
+from kpdesk.booking.times import format_span
+from kpdesk.common import csvfile
+from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import fold
+from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, stale
+
+BOOKING_COLUMNS = ("room", "title", "kind", "start", "end", "repeat", "organiser", "attendees", "offer_ref")
+_OPTIONAL = ("equipment", "arrival_buffer", "invigilators", "notes", "overnight")
+_ALIASES = {"rom": "room", "tittel": "title", "type": "kind", "fra": "start", "til": "end", "slutt": "end",
+            "gjentakelse": "repeat", "gjentas": "repeat", "rrule": "repeat", "arrangør": "organiser",
+            "deltakere": "attendees", "antall": "attendees", "tilbud": "offer_ref",
+            "tilbudsreferanse": "offer_ref", "utstyr": "equipment", "oppmøte": "arrival_buffer",
+            "eksamensvakter": "invigilators", "notat": "notes", "merknad": "notes",
+            "over midnatt": "overnight"}
+MAX_CLASHES_PER_LINE = 5  # a series clashing all term long: the first dates, then how many more
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedBooking:
+    line: int
+    data: BookingData
+    plan: BookingPlan
+
+    @property
+    def action(self) -> str:
+        return "create"
+
+
+def _clash_problem(line: int, start: dt.datetime, end: dt.datetime, clash: Clash) -> ImportProblem:
+    return ImportProblem(line, "start", f"{format_span(start, end)}: {clash.message()}")
+
+
+def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
+    known_equipment: set[str] | None = None
+    for row in table.rows:
+        data, found = validate_booking(row.values)
+        plan.problems.extend(ImportProblem(row.line, p.field, p.message, p.warning) for p in found)
+        if data is None:
+            continue
+        if data.equipment:
+            if known_equipment is None:
+                from kpdesk.db.models import Equipment
+
+                known_equipment = {fold(n) for n in session.execute(select(Equipment.name)).scalars()}
+            unknown = [n for n in data.equipment if fold(n) not in known_equipment]
+            if unknown:
+                plan.problems.append(ImportProblem(row.line, "equipment", f"Utstyret {', '.join(unknown)} finnes "
+                                                                          f"ikke i utstyrslisten"))
+                continue
+        try:
+            booking_plan = plan_booking(session, data)
+        except UserError as exc:
+            column = "offer_ref" if "Tilbudet" in exc.message or "Samlingen" in exc.message else (
+                "room" if "Rommet" in exc.message else "repeat")
+            plan.problems.append(ImportProblem(row.line, column, exc.message.rstrip(".")))
+            continue
+        conflicts = booking_plan.conflicts
+        for clash in conflicts.clashes[:MAX_CLASHES_PER_LINE]:
+            plan.problems.append(_clash_problem(row.line, clash.start, clash.end, clash))
+        hidden = len({c.start for c in conflicts.clashes[MAX_CLASHES_PER_LINE:]})
+        if hidden:
+            plan.problems.append(ImportProblem(row.line, "start", f"… og {hidden} datoer til i serien kolliderer"))
+        if conflicts.capacity is not None:
+            plan.problems.append(ImportProblem(row.line, "attendees", f"«{conflicts.room_name}» har plass til "
+                                                                      f"{conflicts.capacity}, ikke {data.attendees}"))
+        if conflicts.missing_equipment:
+            plan.problems.append(ImportProblem(row.line, "equipment", f"«{conflicts.room_name}» mangler "
+                                                                      f"{', '.join(conflicts.missing_equipment)}"))
+        if not data.repeat:
+            for day, name in conflicts.holidays:
+                plan.problems.append(ImportProblem(row.line, "start", f"{day:%d.%m.%Y} er helligdag ({name})",
+                                                   warning=True))
+        if not conflicts.blocking:
+            plan.rows.append(PlannedBooking(row.line, data, booking_plan))
+    _check_within_file(plan)
+    dates = sum(r.plan.active_count for r in plan.rows)
+    plan.detail = f" med {plural(dates, 'dato', 'datoer')}"
+
+
+def _check_within_file(plan: ImportPlan) -> None:
+    """Rows of the same file must not double-book a room either; the later line is refused."""
+    by_room: dict[int, list[tuple[dt.datetime, dt.datetime, dt.datetime, PlannedBooking]]] = {}
+    for planned in plan.rows:
+        buffer = dt.timedelta(minutes=planned.data.arrival_buffer_minutes)
+        for occurrence in planned.plan.occurrences:
+            if not occurrence.skipped_for_holiday:
+                by_room.setdefault(planned.plan.room.id, []).append(
+                    (occurrence.start - buffer, occurrence.end, occurrence.start, planned))
+    refused: set[int] = set()
+    for entries in by_room.values():
+        for i, j in overlap_pairs([(blocked, end) for blocked, end, _, _ in entries]):
+            first, second = sorted((entries[i], entries[j]), key=lambda e: (e[3].line, e[2]))
+            earlier, later = first[3], second[3]
+            if earlier is later:
+                continue  # a series that overlaps itself is refused by plan_booking already
+            other = Existing(0, earlier.data.title, first[2], first[1], earlier.data.arrival_buffer_minutes)
+            clash = Clash(second[2], second[2] + later.data.duration, later.plan.room.name, other, earlier.line)
+            plan.problems.append(_clash_problem(later.line, clash.start, clash.end, clash))
+            refused.add(id(later))
+    plan.rows = [r for r in plan.rows if id(r) not in refused]
+
+
+def apply(session: Session, plan: ImportPlan) -> ImportResult:
+    from kpdesk.db.models import BookingSeries
+
+    dates = skipped = 0
+    for planned in plan.rows:
+        fresh = plan_booking(session, planned.data)  # the database may have changed since the check
+        if fresh.conflicts.blocking:
+            raise stale()
+        equipment = equipment_ids_for(session, planned.data.equipment)
+        series_id = None
+        if fresh.is_series:
+            series = BookingSeries(**series_values(fresh))
+            session.add(series)
+            session.flush()
+            series_id = series.id
+        values = booking_values(fresh)
+        rows = []
+        for occurrence in fresh.occurrences:
+            state, why = ("skipped", f"Helligdag: {occurrence.holiday}") if occurrence.skipped_for_holiday \
+                else ("active", "")
+            rows.append({**values, "series_id": series_id, "recurrence_start": occurrence.start if series_id else None,
+                         "starts_at": occurrence.start, "ends_at": occurrence.end, "state": state,
+                         "state_reason": why, "is_exception": False, "override_reason": ""})
+            dates += state == "active"
+            skipped += state == "skipped"
+        set_equipment_links(session, insert_bookings(session, rows), equipment)
+    detail = f"{plural(dates, 'dato', 'datoer')} booket"
+    if skipped:
+        detail += f", {skipped} hoppet over på helligdager"
+    return ImportResult("bookings", len(plan.rows), 0, detail=detail)
+
+
+KIND = Kind("bookings", BOOKING, BOOKING_COLUMNS, ("room", "title", "start", "end"), _OPTIONAL, _ALIASES, plan, apply,
+            None)

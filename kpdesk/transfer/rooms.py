@@ -1,0 +1,75 @@
+"""Rooms as CSV (``name;capacity;equipment;notes``, and ``opens_at;closes_at`` when present).
+
+A name that is already there updates that room; equipment names not on the list are added to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpdesk.booking.rooms import ROOM, RoomData, get_room, save_room, validate_room
+from kpdesk.common import csvfile
+from kpdesk.common.norsk import fold
+from kpdesk.db.models import Room
+from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, stale
+
+ROOM_COLUMNS = ("name", "capacity", "equipment", "notes")
+_OPTIONAL = ("opens_at", "closes_at")
+_ALIASES = {"navn": "name", "rom": "name", "romnavn": "name", "kapasitet": "capacity", "plasser": "capacity",
+            "utstyr": "equipment", "notat": "notes", "notater": "notes", "merknad": "notes",
+            "åpner": "opens_at", "åpningstid": "opens_at", "stenger": "closes_at", "stengetid": "closes_at"}
+# Room fields a header column controls on update (an absent column keeps the database value).
+_ROOM_FIELDS = ("capacity", "equipment", "notes", "opens_at", "closes_at")
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRoom:
+    line: int
+    action: str  # "create" | "update"
+    data: RoomData
+    target_id: int | None = None
+
+
+def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
+    existing = {fold(" ".join(name.split())): id_ for id_, name in session.execute(select(Room.id, Room.name))}
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        data, found = validate_room(row.values)
+        plan.problems.extend(ImportProblem(row.line, p.field, p.message, p.warning) for p in found)
+        if data is None:
+            continue
+        key = fold(" ".join(data.name.split()))
+        if key in seen:
+            plan.problems.append(ImportProblem(row.line, "name", f"Rommet «{data.name}» står også på linje "
+                                                                 f"{seen[key]}"))
+            continue
+        seen[key] = row.line
+        target = existing.get(key)
+        plan.rows.append(PlannedRoom(row.line, "update" if target else "create", data, target))
+
+
+def apply(session: Session, plan: ImportPlan) -> ImportResult:
+    columns = set(plan.columns)
+    created = updated = 0
+    for planned in plan.rows:
+        data: RoomData = planned.data
+        if planned.action == "update":
+            current = session.get(Room, planned.target_id)
+            if current is None:
+                raise stale()
+            row = get_room(session, current.id)
+            kept = {"capacity": row.capacity, "equipment": row.equipment, "notes": row.notes,
+                    "opens_at": row.opens_at, "closes_at": row.closes_at}
+            values = {f: getattr(data, f) if f in columns else kept[f] for f in _ROOM_FIELDS}
+            save_room(session, RoomData(data.name, **values), current.id, create_equipment=True)
+            updated += 1
+        else:
+            save_room(session, data, create_equipment=True)
+            created += 1
+    return ImportResult("rooms", created, updated)
+
+
+KIND = Kind("rooms", ROOM, ROOM_COLUMNS, ("name", "capacity"), _OPTIONAL, _ALIASES, plan, apply, None)
