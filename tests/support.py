@@ -61,3 +61,10 @@ def read_db(context: Any, work: Any) -> Any:
 def settle(qtbot: Any, window: Any, timeout: int = 15000) -> None:
     """Wait until every background job of ``window`` has finished and its callbacks have run."""
     qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=timeout)
+
+
+def idle(qtbot: Any, timeout: int = 15000) -> None:
+    """Wait until no background job is left (their callbacks have run, and what they started too)."""
+    from kpdesk.ui.operations import pools
+
+    qtbot.waitUntil(lambda: not pools().dispatcher.jobs, timeout=timeout)

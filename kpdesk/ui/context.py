@@ -53,15 +53,24 @@ class AppContext(QObject):
 
         return UserError(self.tr("Databasen åpnes fortsatt. Prøv igjen om et øyeblikk."))
 
-    def _open_store(self) -> Store:
-        if self.store is None:
-            raise self.not_open()
+    def _open_store(self) -> Store | None:
         return self.store
+
+    def _refuse(self, on_done: OnDone, on_error: OnError) -> Handle:
+        """While the store is opening, a job fails the usual way (on_error, on the GUI thread)."""
+        error = self.not_open()
+
+        def fail(_task: Task) -> Any:
+            raise error
+
+        return self.runner.submit(fail, on_done, on_error, pool=COMPUTE)
 
     def query(self, work: Callable[[Session], Any], on_done: OnDone = None, on_error: OnError = None,
               on_progress: OnProgress = None) -> Handle:
         """Run ``work(session)`` in one transaction on the database thread (reads and writes alike)."""
         store = self._open_store()
+        if store is None:
+            return self._refuse(on_done, on_error)
 
         def run(_task: Task) -> Any:
             with store.session() as session:
@@ -72,6 +81,8 @@ class AppContext(QObject):
     def with_store(self, work: Callable[[Store], Any], on_done: OnDone = None, on_error: OnError = None) -> Handle:
         """Run ``work(store)`` on the database thread, for work that makes its own transactions."""
         store = self._open_store()
+        if store is None:
+            return self._refuse(on_done, on_error)
         return self.runner.submit(lambda _task: work(store), on_done, on_error, pool=DATABASE)
 
     def compute(self, work: Callable[[Task], Any], on_done: OnDone = None, on_error: OnError = None,
@@ -85,6 +96,8 @@ class AppContext(QObject):
         """Read with ``load(session, task)`` on the database thread, then ``work(loaded, task)`` on the
         compute thread: one job, one handle, one cancel. The database thread is free meanwhile."""
         store = self._open_store()
+        if store is None:
+            return self._refuse(on_done, on_error)
 
         def read(task: Task) -> Any:
             with store.session() as session:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTime
-from support import read_db
+from support import idle, read_db
 
 from kpdesk.ui.main_window import SECTIONS
 
@@ -143,6 +143,7 @@ def test_conflict_is_shown_and_override_with_reason_stores_it(window, qtbot, mon
     assert asked and dialog.write is None  # cancelled: nothing written
     monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda cls, p, s, problems: "Avtalt med eksamensansvarlig"))
     dialog.ok_button.click()
+    idle(qtbot)
     assert dialog.write is not None
     stored = [b for b in bookings_in(window, "Eksamensrom", dt.date(2027, 5, 19)) if b.title.startswith("Møte om")]
     assert [b.override_reason for b in stored] == ["Avtalt med eksamensansvarlig"]
@@ -168,6 +169,7 @@ def test_series_can_skip_the_clashing_dates(window, qtbot) -> None:
     assert "av 5 datoer kolliderer" in dialog.summary.text()
     assert dialog.skip_button.isVisibleTo(dialog)
     dialog.skip_button.click()
+    idle(qtbot)
     write = dialog.write
     assert write is not None and len(write.skipped) == 4
     from kpdesk.booking.reads import series_bookings
@@ -206,6 +208,7 @@ def test_edit_one_date_of_a_series_leaves_the_rest_and_undo_redo(window, qtbot, 
     monkeypatch.setattr(ScopeDialog, "ask", classmethod(
         lambda cls, parent, title, text, allow_this=True: asked.append(allow_this) or "this"))
     dialog.ok_button.click()
+    idle(qtbot)
     assert asked == [True] and dialog.write is not None
     moved = first_series_occurrence(window, dt.date(2027, 5, 18))
     assert moved.id == tuesday.id and moved.starts_at.hour == 10 and moved.is_exception
@@ -226,6 +229,7 @@ def test_edit_this_and_following_and_the_whole_series(window, qtbot, monkeypatch
     dialog.title.setText("Nettforelesning: Barnehagepedagogikk (nytt rom)")
     monkeypatch.setattr(ScopeDialog, "ask", classmethod(lambda cls, p, t, x, allow_this=True: "following"))
     dialog.ok_button.click()
+    idle(qtbot)
     assert dialog.write is not None
     before = [r.title for r in read(window, lambda s: series_bookings(s, series_id))]
     assert before and all(not t.endswith("(nytt rom)") for t in before)
@@ -238,6 +242,7 @@ def test_edit_this_and_following_and_the_whole_series(window, qtbot, monkeypatch
     dialog.end_time.setTime(QTime(12, 0))
     monkeypatch.setattr(ScopeDialog, "ask", classmethod(lambda cls, p, t, x, allow_this=True: "series"))
     dialog.ok_button.click()
+    idle(qtbot)
     assert dialog.write is not None
     rows = read(window, lambda s: series_bookings(s, series_id))
     assert {(r.starts_at.hour, r.starts_at.minute) for r in rows if not r.is_exception} == {(9, 30)}
@@ -253,10 +258,12 @@ def test_cancel_from_the_dialog_asks_for_scope(window, qtbot, monkeypatch) -> No
     dialog = open_dialog(window, qtbot, booking_id=tuesday.id)
     monkeypatch.setattr(CancelDialog, "ask", classmethod(lambda cls, p, title, is_series: ("following", "")))
     dialog.cancel_booking_button.click()
+    idle(qtbot)
     rows = read(window, lambda s: series_bookings(s, tuesday.series_id))
     assert [(r.id, r.state) for r in rows] == earlier  # the earlier dates stay as they were
     assert first_series_occurrence(window, dt.date(2027, 6, 1)).state == "cancelled"
     window.context.undo_stack.undo()
+    idle(qtbot)
     assert first_series_occurrence(window, dt.date(2027, 6, 1)).state == "active"
 
 
@@ -300,6 +307,7 @@ def test_new_booking_needs_equipment_the_room_has(open_window, small_db, qtbot) 
     qtbot.waitUntil(lambda: dialog.previewed)
     assert not dialog.blocking() and dialog.ok_button.text() == "Book"
     dialog.ok_button.click()
+    idle(qtbot)
     assert dialog.write is not None and "Presentasjon" in dialog.write.summary
 
 
@@ -320,6 +328,7 @@ def test_keyboard_enter_books_escape_closes_and_tab_goes_down_the_form(window, q
     qtbot.keyClicks(dialog.title, "Lunsj med praksisveiledere")
     qtbot.waitUntil(lambda: dialog.previewed)
     qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
+    idle(qtbot)
     assert dialog.write is not None and dialog.result() == dialog.DialogCode.Accepted
 
     other = open_dialog(window, qtbot, prefill=prefill("Møterom Tind", dt.datetime(2027, 6, 7, 14)))

@@ -116,7 +116,7 @@ def test_the_start_list_is_on_screen_before_the_database_has_opened(qtbot, seede
         qtbot.keyClicks(page.form.editors["org_number"], "974760673")
         qtbot.keyClicks(page.form.editors["name"], "Tidlig AS")
         page.form.save_button.click()
-        assert "Databasen åpnes fortsatt" in alerts.texts()
+        qtbot.waitUntil(lambda: "Databasen åpnes fortsatt" in alerts.texts())
         assert page.form.editors["name"].text() == "Tidlig AS"
     finally:
         release.set()
@@ -145,7 +145,7 @@ def test_an_edit_begun_on_the_early_list_survives_the_stores_rows(qtbot, seeded_
         assert chosen is not None and not page.contacts.isEnabled()  # contacts come with the store
         qtbot.keyClicks(page.form.editors["notes"], "Ringes i januar")
         page.form.save_button.click()
-        assert "Databasen åpnes fortsatt" in alerts.texts()
+        qtbot.waitUntil(lambda: "Databasen åpnes fortsatt" in alerts.texts())
     finally:
         release.set()
     qtbot.waitUntil(lambda: page._from_store, timeout=10000)

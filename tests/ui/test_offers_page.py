@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import idle
 
 from kpdesk.ui.main_window import SECTIONS
 
@@ -60,4 +61,5 @@ def test_a_provider_with_offers_cannot_be_deleted(open_window, demo_db, qtbot, a
     page.select_where(lambda r: r.name == "Nord universitet")
     page.delete_button.click()
     assert "Nord universitet" in [r.name for r in page.model.visible_rows()]
+    idle(qtbot)
     assert any(kind == "error" for kind, _title, _text in alerts.shown)

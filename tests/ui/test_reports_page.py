@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
-from support import read_db
+from support import idle, read_db
 
 from kpdesk.ui.main_window import SECTIONS
 
@@ -186,6 +186,7 @@ def test_centre_profile_dialog_saves_with_logo(open_window: Any, qtbot: Any, dem
     dialog.fields["email"].setText("post@hamaroy.example.no")
     dialog.fields["name"].setText("Studiesenteret Hábmer – Hamarøy")
     dialog.save()
+    idle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     profile = read_db(window.context, get_profile)
     assert profile.name == "Studiesenteret Hábmer – Hamarøy" and profile.email == "post@hamaroy.example.no"
@@ -200,6 +201,7 @@ def test_menu_opens_the_centre_dialog(open_window: Any, qtbot: Any, demo_db: Pat
     monkeypatch.setattr(CentreDialog, "exec", lambda self: opened.append(self) or QDialog.DialogCode.Rejected)
     window = open_window(demo_db)
     window.centre_action.trigger()
+    idle(qtbot)
     assert len(opened) == 1 and opened[0].windowTitle() == "Senterprofil"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
+from support import idle
 
 from kpdesk.ui.main_window import SECTIONS
 
@@ -92,6 +93,7 @@ def test_new_room_validates_as_you_type_and_undo_redo(rooms, qtbot) -> None:
 def test_delete_of_a_room_with_bookings_is_refused_with_the_reason(rooms, qtbot, alerts) -> None:
     rooms.select_where(lambda r: r.name == "Eksamensrom")
     rooms.delete_button.click()
+    idle(qtbot)
     assert "Eksamensrom" in names(rooms)
     errors = [text for kind, _title, text in alerts.shown if kind == "error"]
     assert errors and "kan ikke slettes" in errors[0] and "bookinger" in errors[0]
@@ -127,6 +129,7 @@ def test_editing_the_equipment_list_updates_the_checkboxes(rooms, qtbot, monkeyp
     qtbot.waitUntil(lambda: "Dokumentkamera" in equipment_checks(rooms))
     dialog.name.setText("projektor")
     dialog.add_button.click()  # already there: refused with the service's sentence
+    idle(qtbot)
     assert "står allerede i utstyrslisten" in alerts.texts()
 
     dialog.list.setCurrentRow(next(n for n, r in enumerate(dialog.rows) if r.name == "teleslynge"))

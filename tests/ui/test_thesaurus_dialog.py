@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from support import idle
+
 
 def test_add_refuse_delete_and_undo(open_window, db_path, qtbot, alerts, monkeypatch) -> None:
     from kpdesk.ui.dialogs.thesaurus import ThesaurusDialog
@@ -21,6 +23,7 @@ def test_add_refuse_delete_and_undo(open_window, db_path, qtbot, alerts, monkeyp
 
     dialog.term_edit.setText("x")  # one letter would make everything a synonym
     dialog.add_term()
+    idle(qtbot)
     assert alerts.shown and alerts.shown[-1][0] == "error"
     assert dialog.model.total_count() == before + 1
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from support import idle
 
 from kpdesk.ui.main_window import SECTIONS
 
@@ -181,6 +182,7 @@ def test_drag_creates_a_booking_and_undo_takes_it_back(schedule, qtbot, monkeypa
     qtbot.waitUntil(lambda: dialog.previewed)
     assert "ingen kollisjoner" in dialog.summary.text()
     dialog.ok_button.click()
+    idle(qtbot)
     assert dialog.write is not None
     qtbot.waitUntil(lambda: schedule.is_current() and any(b.title == "Veiledning for nettstudenter"
                                                           for b in boxes(schedule)))

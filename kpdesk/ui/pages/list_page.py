@@ -291,8 +291,8 @@ class ListPage(Page):
             if alerts.question(self, self.tr("Ulagrede endringer"),
                                self.tr("Du har endringer som ikke er lagret. Vil du lagre dem?"),
                                self.tr("Lagre"), self.tr("Forkast")):
-                form.save()
-                return not form.is_dirty()  # still dirty: the save was refused, and the reason shown
+                form.save()  # on the database thread; a refusal is shown when it comes
+                return True
             form.revert()
             return True
         if alerts.question(self, self.tr("Ulagrede endringer"),

@@ -152,6 +152,8 @@ class RecordPage(ListPage):
             lambda exc: alerts.show_exception(self, exc))
 
     def _after_write(self, record_id: int | None) -> None:
+        if self.current_id is not None and record_id is not None and self.current_id != record_id:
+            return  # saved on the way to another record: that one is on screen now, with its own edits
         self.form.mark_saved()
         if record_id is not None:
             self.select_where(lambda r: r.id == record_id)
