@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import re
 import shutil
@@ -98,6 +99,8 @@ class RestoreResult:
 
 def backup_folder(db_path: Path) -> Path:
     return Path(db_path).expanduser().parent / BACKUP_FOLDER
+
+log = logging.getLogger(__name__)
 
 
 def _suffix(db_path: Path) -> str:
@@ -230,6 +233,7 @@ def _ensure_folder(db_path: Path) -> Path:
 def create_backup(db_path: str | os.PathLike[str], reason: str = "manual", *,
                   now: dt.datetime | None = None, rotate_after: bool = True) -> BackupInfo:
     """A copy of the database in its backups folder; older copies are rotated out afterwards."""
+    log.info("backup (%s)", reason)
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
     db = Path(db_path).expanduser()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+log = logging.getLogger(__name__)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -47,4 +50,5 @@ def alembic_chain() -> list[str]:
 def upgrade(connection: Connection, target: str = "head") -> None:
     from alembic import command
 
+    log.info("migrating the schema to %s", target)
     command.upgrade(alembic_config(connection), target)

@@ -14,6 +14,7 @@ gives its side files the database file's permissions. A full or failing disk bec
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from kpdesk.db.lock import DatabaseLock
 
 BUSY_TIMEOUT_MS = 5000
+
+log = logging.getLogger(__name__)
 
 
 def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) -> None:
@@ -158,6 +161,7 @@ class Store:
                 store._migrate(state)
             if daily_backup and state.exists:
                 store._make_daily_backup()
+            log.info("store opened")
             return store
         except BaseException:
             if engine is not None:

@@ -14,6 +14,7 @@ and the window alike: a backup of the database first, then the rows, then the au
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +45,8 @@ _KINDS: dict[str, Kind] = {k.name: k for k in (employers.KIND, needs.KIND, provi
                                                 bookings.KIND)}
 KINDS = tuple(_KINDS)
 EXPORT_KINDS = tuple(name for name, kind in _KINDS.items() if kind.export_rows is not None)
+
+log = logging.getLogger(__name__)
 
 
 def kind_spec(kind: str) -> Kind:
@@ -101,6 +104,7 @@ def import_plan(store: Store, plan: ImportPlan) -> ImportResult:
     """Write a checked plan the one safe way: a backup of the database first (if it cannot be made,
     nothing is imported), then every row in one transaction with its audit entry."""
     _refuse_errors(plan)
+    log.info("import of %d %s rows", len(plan.rows), plan.kind)
     backup_before_import(store)
     with store.session() as session:
         return apply_import(session, plan)

@@ -40,8 +40,42 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def install_error_hooks() -> None:
+    """Unhandled exceptions, on the GUI thread or any other, reach the one error dialog and the log."""
+    import logging
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from kpdesk.ui import alerts
+
+    log = logging.getLogger("kpdesk")
+
+    def on_gui_thread(exc: BaseException) -> None:
+        log.error("unhandled %s", type(exc).__name__)
+        QTimer.singleShot(0, lambda: alerts.show_exception(None, exc))
+
+    def excepthook(_type: type[BaseException], exc: BaseException, _tb: object) -> None:
+        on_gui_thread(exc)
+
+    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            on_gui_thread(args.exc_value)
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook
+
+
 def run_app(db_path: Path) -> int:
+    import logging
+
+    from kpdesk.common.logs import clean_exit, enable_native_crash_trace, setup_logging
+
+    setup_logging()
+    notice = enable_native_crash_trace()
+    logging.getLogger("kpdesk").info("kpdesk started")
     app = create_application()
+    install_error_hooks()
     from kpdesk.ui.main_window import MainWindow
 
     window = MainWindow(db_path)
@@ -49,6 +83,14 @@ def run_app(db_path: Path) -> int:
         window.first_data_shown.connect(lambda: _report_startup(window.first_paint_at))
     window.open_store_after_first_paint()
     window.show()
+    if notice:
+        from PySide6.QtCore import QTimer
+
+        from kpdesk.ui import alerts
+
+        QTimer.singleShot(0, lambda: alerts.info(window, "kpdesk stoppet uventet", notice))
     code = app.exec()
     window.runner.wait()
+    clean_exit()
+    logging.getLogger("kpdesk").info("kpdesk closed")
     return code
