@@ -191,3 +191,10 @@ def test_checker_sees_a_cycle_and_a_wall(tmp_path: Path) -> None:
     targets = {edge.target for edge in edges() if edge.source == "kpdesk.db.store"}
     assert "kpdesk.common.errors" in targets
     assert layer("kpdesk.ui.main_window") == ("ui", 5)
+
+
+def test_the_window_opens_no_sessions_of_its_own() -> None:
+    """Every page goes through AppContext (the database thread); only the context opens sessions."""
+    bad = [str(path.relative_to(ROOT)) for path in (PACKAGE / "ui").rglob("*.py")
+           if "store.session()" in path.read_text(encoding="utf-8") and path.name != "context.py"]
+    assert not bad, f"store.session() outside kpdesk/ui/context.py: {bad}"
