@@ -223,8 +223,11 @@ def parse_headcount(text: str) -> int:
     return value
 
 
-def _code_parser(codes: CodeList, label: str, default: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
+def code_parser(codes: CodeList, label: str, default: str | None) -> Callable[[str], Any]:
+    """A parser for one code list: a key, label or alias in any case gives the key; empty gives
+    ``default`` (None: the caller infers it); anything else «Ukjent <label> …» with the choices."""
+
+    def parse(text: str) -> str | None:
         cleaned = clean(text)
         if not cleaned:
             return default
@@ -237,9 +240,9 @@ def _code_parser(codes: CodeList, label: str, default: str) -> Callable[[str], s
     return parse
 
 
-parse_level = _code_parser(LEVELS, "nivå", "open")
-parse_priority = _code_parser(PRIORITIES, "prioritet", "medium")
-parse_need_status = _code_parser(NEED_STATUSES, "status", "new")
+parse_level = code_parser(LEVELS, "nivå", "open")
+parse_priority = code_parser(PRIORITIES, "prioritet", "medium")
+parse_need_status = code_parser(NEED_STATUSES, "status", "new")
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

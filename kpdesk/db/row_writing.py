@@ -8,6 +8,8 @@ the same trail in the audit log.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -68,3 +70,25 @@ def insert_rows(session: Session, model: type, rows: list[dict[str, Any]] | tupl
 
 def row_exists(session: Session, model: type, row_id: int) -> bool:
     return session.execute(select(model.id).where(model.id == row_id)).first() is not None  # type: ignore[attr-defined]
+
+
+def next_ref(session: Session, column: Any, prefix: str, taken: Iterable[str] = (), *, min_digits: int = 5) -> str:
+    """The next free automatic ref: ``prefix`` and five digits, above every such ref in ``column``
+    and in ``taken`` (refs of a file being imported). ``min_digits``: the shortest number that counts."""
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d{{{min_digits},}})$")
+    highest = 0
+    for ref in (*session.execute(select(column).where(column.like(f"{prefix}%"))).scalars(), *taken):
+        match = pattern.match(ref)
+        if match:
+            highest = max(highest, int(match.group(1)))
+    return f"{prefix}{highest + 1:05d}"
+
+
+def refuse_taken_ref(session: Session, model: Any, ref: str, row_id: int | None, what: str) -> None:
+    """UserError «Referansen «X» er allerede brukt av <what> «title».» when another row has ``ref``."""
+    stmt = select(model.id, model.title).where(model.ref == ref)
+    if row_id is not None:
+        stmt = stmt.where(model.id != row_id)
+    existing = session.execute(stmt).first()
+    if existing is not None:
+        raise UserError(f"Referansen «{ref}» er allerede brukt av {what} «{existing.title}».")

@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kpdesk.common.errors import (
     SQLITE_BUSY,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 5000
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) -> None:
@@ -241,6 +242,12 @@ class Store:
             self.lock.touch()  # tells other hosts the lock is in use (at most once a minute)
         with self._sessions() as session, session.begin():
             yield session
+
+    def transaction(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in one transaction (``session()``), its result returned: the one call a
+        background job makes, so that no caller above the store opens sessions itself."""
+        with self.session() as session:
+            return work(session)
 
     def revision(self) -> str | None:
         from sqlalchemy import text

@@ -14,7 +14,6 @@ universitet"), because offers files name their provider by hand.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,6 +34,8 @@ from kpdesk.db.row_writing import (
     create_row,
     existing_row,
     insert_rows,
+    next_ref,
+    refuse_taken_ref,
     row_dicts,
     row_exists,
 )
@@ -53,7 +54,6 @@ from kpdesk.register.service import plural
 
 PROVIDER, OFFER, OFFER_SESSION = "provider", "offer", "offer_session"
 OFFER_REF_PREFIX = "T"
-_AUTO_REF = re.compile(rf"^{OFFER_REF_PREFIX}(\d{{4,}})$")  # the demo's "T0001" counts too
 
 
 # ---------------------------------------------------------------- read models
@@ -299,23 +299,8 @@ def restore_provider(session: Session, snapshot: ProviderSnapshot) -> int:
 # ---------------------------------------------------------------- offer writes
 
 def next_offer_ref(session: Session, taken: Iterable[str] = ()) -> str:
-    """The next free automatic ref: "T" and five digits, above every such ref in use."""
-    highest = 0
-    refs = session.execute(select(Offer.ref).where(Offer.ref.like(f"{OFFER_REF_PREFIX}%"))).scalars()
-    for ref in (*refs, *taken):
-        match = _AUTO_REF.match(ref)
-        if match:
-            highest = max(highest, int(match.group(1)))
-    return f"{OFFER_REF_PREFIX}{highest + 1:05d}"
-
-
-def _check_ref_free(session: Session, ref: str, offer_id: int | None) -> None:
-    stmt = select(Offer.id, Offer.title).where(Offer.ref == ref)
-    if offer_id is not None:
-        stmt = stmt.where(Offer.id != offer_id)
-    existing = session.execute(stmt).first()
-    if existing is not None:
-        raise UserError(f"Referansen «{ref}» er allerede brukt av kurstilbudet «{existing.title}».")
+    """The next free automatic ref: "T" and five digits (the demo's "T0001" counts too)."""
+    return next_ref(session, Offer.ref, OFFER_REF_PREFIX, taken, min_digits=4)
 
 
 def _refuse(problems: Sequence[str]) -> None:
@@ -373,7 +358,7 @@ def save_offer(session: Session, data: OfferData, offer_id: int | None = None,
     provider_id, kind = _resolve_provider(session, data, provider_id)
     values = offer_values(data, provider_id, resolve_credit_system(data, kind))
     if data.ref:
-        _check_ref_free(session, data.ref, offer_id)
+        refuse_taken_ref(session, Offer, data.ref, offer_id, "kurstilbudet")
         values = {"ref": data.ref, **values}
     if offer_id is None:
         values.setdefault("ref", next_offer_ref(session))
@@ -439,7 +424,7 @@ def restore_offer(session: Session, snapshot: OfferSnapshot) -> int:
     if not row_exists(session, Provider, row["provider_id"]):
         raise UserError(f"Kurstilbudet {row['ref']} kan ikke gjenopprettes: tilbyderen er slettet. Gjenopprett "
                         f"tilbyderen først.")
-    _check_ref_free(session, row["ref"], None)
+    refuse_taken_ref(session, Offer, row["ref"], None, "kurstilbudet")
     insert_rows(session, Offer, [row])
     insert_rows(session, OfferSession, snapshot.sessions)
     needs = {d["need_id"] for d in snapshot.decisions}

@@ -1,6 +1,6 @@
 """Field and record rules for providers, course offers and their sessions (samlinger).
 
-The same style as ``kpdesk.register.validation`` (whose parsers are reused here): a ``parse_*`` function
+The same style as ``kpdesk.common.fields`` (whose parsers are reused here): a ``parse_*`` function
 takes raw text and returns the typed value or raises ``FieldError`` with a complete Norwegian
 sentence; ``validate_provider`` and ``validate_offer`` collect every ``Problem`` of a record and
 return typed data only when none of them is an error.
@@ -37,6 +37,7 @@ from kpdesk.common.fields import (
     FieldError,
     Problem,
     clean,
+    code_parser,
     parse_date,
     parse_level,
     parse_municipality,
@@ -55,6 +56,9 @@ MAX_SEATS = 100_000
 MAX_PRICE = 10_000_000
 DEFAULT_SESSION_START = dt.time(9, 0)
 DEFAULT_SESSION_END = dt.time(15, 30)
+
+parse_provider_kind = code_parser(PROVIDER_KINDS, "tilbydertype", None)
+parse_credit_system = code_parser(CREDIT_SYSTEMS, "studiepoengsystem", None)
 
 
 # ---------------------------------------------------------------- typed records
@@ -119,17 +123,6 @@ def infer_provider_kind(name: str) -> str:
     return "other"
 
 
-def parse_provider_kind(text: str) -> str | None:
-    """A PROVIDER_KINDS key from its key, label or alias, any case; empty: None (inferred)."""
-    cleaned = clean(text)
-    if not cleaned:
-        return None
-    key = PROVIDER_KINDS.parse(cleaned)
-    if key is None:
-        raise FieldError(f"Ukjent tilbydertype «{cleaned}»; bruk en av: {PROVIDER_KINDS.words()}")
-    return key
-
-
 def parse_web(text: str) -> str:
     """A web address ("www.nord.no", "https://nord.no/evu"); empty is allowed."""
     cleaned = clean(text)
@@ -183,17 +176,6 @@ def parse_credits(text: str) -> Decimal | None:
     if value > MAX_CREDITS:
         raise FieldError(f"{shown} studiepoeng er urimelig mye (høyst {MAX_CREDITS})")
     return value
-
-
-def parse_credit_system(text: str) -> str | None:
-    """A CREDIT_SYSTEMS key ("UH-studiepoeng", "fagskole", "ingen"); empty: None (inferred)."""
-    cleaned = clean(text)
-    if not cleaned:
-        return None
-    key = CREDIT_SYSTEMS.parse(cleaned)
-    if key is None:
-        raise FieldError(f"Ukjent studiepoengsystem «{cleaned}»; bruk en av: {CREDIT_SYSTEMS.words()}")
-    return key
 
 
 def _whole_number(text: str, label: str, maximum: int) -> int | None:

@@ -32,6 +32,8 @@ from kpdesk.db.row_writing import (
     create_row,
     existing_row,
     insert_rows,
+    next_ref,
+    refuse_taken_ref,
     row_dicts,
     row_exists,
 )
@@ -40,7 +42,6 @@ from kpdesk.register.validation import ContactData, EmployerData, NeedData, star
 
 EMPLOYER, CONTACT, NEED = "employer", "contact_person", "need"
 NEED_REF_PREFIX = "B"
-_AUTO_REF = re.compile(rf"^{NEED_REF_PREFIX}(\d{{5,}})$")
 
 
 # ---------------------------------------------------------------- read models
@@ -392,22 +393,7 @@ def restore_contact(session: Session, snapshot: ContactSnapshot) -> int:
 
 def next_need_ref(session: Session, taken: set[str] | frozenset[str] = frozenset()) -> str:
     """The next free automatic ref: "B" and five digits, above every such ref in use."""
-    highest = 0
-    refs = session.execute(select(Need.ref).where(Need.ref.like(f"{NEED_REF_PREFIX}%"))).scalars()
-    for ref in (*refs, *taken):
-        match = _AUTO_REF.match(ref)
-        if match:
-            highest = max(highest, int(match.group(1)))
-    return f"{NEED_REF_PREFIX}{highest + 1:05d}"
-
-
-def _check_ref_free(session: Session, ref: str, need_id: int | None) -> None:
-    stmt = select(Need.id, Need.title).where(Need.ref == ref)
-    if need_id is not None:
-        stmt = stmt.where(Need.id != need_id)
-    existing = session.execute(stmt).first()
-    if existing is not None:
-        raise UserError(f"Referansen «{ref}» er allerede brukt av behovet «{existing.title}».")
+    return next_ref(session, Need.ref, NEED_REF_PREFIX, taken)
 
 
 def save_need(session: Session, data: NeedData, need_id: int | None = None) -> int:
@@ -421,7 +407,7 @@ def save_need(session: Session, data: NeedData, need_id: int | None = None) -> i
         raise UserError(problem + ".")
     employer_id = employer_id_for_org(session, data.employer)
     if data.ref:
-        _check_ref_free(session, data.ref, need_id)
+        refuse_taken_ref(session, Need, data.ref, need_id, "behovet")
     today = dt.date.today()
     values: dict[str, Any] = {
         "employer_id": employer_id, "title": data.title, "description": data.description,
@@ -483,7 +469,7 @@ def _restore_need_rows(session: Session, snapshot: NeedSnapshot) -> None:
     row = snapshot.need
     if row_exists(session, Need, row["id"]):
         raise UserError(f"Behovet {row['ref']} kan ikke gjenopprettes: id {row['id']} er tatt i bruk igjen.")
-    _check_ref_free(session, row["ref"], None)
+    refuse_taken_ref(session, Need, row["ref"], None, "behovet")
     insert_rows(session, Need, [row])
     insert_rows(session, NeedStatusChange, snapshot.status_changes)
     offers = {d["offer_id"] for d in snapshot.decisions}

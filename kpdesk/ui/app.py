@@ -90,7 +90,9 @@ def run_app(db_path: Path) -> int:
 
         QTimer.singleShot(0, lambda: alerts.info(window, "kpdesk stoppet uventet", notice))
     code = app.exec()
-    window.runner.wait()
+    from kpdesk.ui.operations import wait_for_all
+
+    wait_for_all()  # at exit only: a cancelled job still finishing must not meet a half-destroyed Qt
     clean_exit()
     logging.getLogger("kpdesk").info("kpdesk closed")
     return code

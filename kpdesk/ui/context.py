@@ -53,37 +53,32 @@ class AppContext(QObject):
 
         return UserError(self.tr("Databasen åpnes fortsatt. Prøv igjen om et øyeblikk."))
 
-    def _open_store(self) -> Store | None:
-        return self.store
+    def _on_database(self, work: Callable[[Store, Task], Any], on_done: OnDone, on_error: OnError,
+                     on_progress: OnProgress = None,
+                     then: tuple[str, Callable[[Any, Task], Any]] | None = None) -> Handle:
+        """Queue ``work(store, task)`` on the database thread and return at once.
 
-    def _refuse(self, on_done: OnDone, on_error: OnError) -> Handle:
-        """While the store is opening, a job fails the usual way (on_error, on the GUI thread)."""
-        error = self.not_open()
-
-        def fail(_task: Task) -> Any:
-            raise error
-
-        return self.runner.submit(fail, on_done, on_error, pool=COMPUTE)
-
-    def query(self, work: Callable[[Session], Any], on_done: OnDone = None, on_error: OnError = None,
-              on_progress: OnProgress = None) -> Handle:
-        """Run ``work(session)`` in one transaction on the database thread (reads and writes alike)."""
-        store = self._open_store()
+        While the store is still opening, the job fails the usual way (``on_error``, "Databasen åpnes
+        fortsatt"); that refusal runs on the compute thread, so it is not queued behind the opening.
+        """
+        store = self.store
         if store is None:
-            return self._refuse(on_done, on_error)
+            error = self.not_open()
 
-        def run(_task: Task) -> Any:
-            with store.session() as session:
-                return work(session)
+            def refuse(_task: Task) -> Any:
+                raise error
 
-        return self.runner.submit(run, on_done, on_error, on_progress, pool=DATABASE)
+            return self.runner.submit(refuse, on_done, on_error, pool=COMPUTE)
+        return self.runner.submit(lambda task: work(store, task), on_done, on_error, on_progress, pool=DATABASE,
+                                  then=then)
+
+    def query(self, work: Callable[[Session], Any], on_done: OnDone = None, on_error: OnError = None) -> Handle:
+        """Run ``work(session)`` in one transaction on the database thread (reads and writes alike)."""
+        return self._on_database(lambda store, _task: store.transaction(work), on_done, on_error)
 
     def with_store(self, work: Callable[[Store], Any], on_done: OnDone = None, on_error: OnError = None) -> Handle:
         """Run ``work(store)`` on the database thread, for work that makes its own transactions."""
-        store = self._open_store()
-        if store is None:
-            return self._refuse(on_done, on_error)
-        return self.runner.submit(lambda _task: work(store), on_done, on_error, pool=DATABASE)
+        return self._on_database(lambda store, _task: work(store), on_done, on_error)
 
     def compute(self, work: Callable[[Task], Any], on_done: OnDone = None, on_error: OnError = None,
                 on_progress: OnProgress = None) -> Handle:
@@ -95,12 +90,5 @@ class AppContext(QObject):
                           on_progress: OnProgress = None) -> Handle:
         """Read with ``load(session, task)`` on the database thread, then ``work(loaded, task)`` on the
         compute thread: one job, one handle, one cancel. The database thread is free meanwhile."""
-        store = self._open_store()
-        if store is None:
-            return self._refuse(on_done, on_error)
-
-        def read(task: Task) -> Any:
-            with store.session() as session:
-                return load(session, task)
-
-        return self.runner.submit(read, on_done, on_error, on_progress, pool=DATABASE, then=(COMPUTE, work))
+        return self._on_database(lambda store, task: store.transaction(lambda session: load(session, task)),
+                                 on_done, on_error, on_progress, then=(COMPUTE, work))

@@ -52,6 +52,8 @@ class MainWindow(QMainWindow):
         self.context = AppContext(self)
         self.context.db_path = db_path
         self.runner = self.context.runner
+        self._closing = False  # the close has begun: the store is being closed on the database thread
+        self._closed = False
         self.runner.default_error_handler = lambda exc: alerts.show_exception(self, exc)
         self.setWindowTitle(self.tr("kpdesk – {name}").format(name=db_path.name))
         self.setMinimumSize(760, 500)
@@ -264,6 +266,9 @@ class MainWindow(QMainWindow):
         self.runner.submit(work, self._store_opened, self._store_failed)
 
     def _store_opened(self, store) -> None:  # type: ignore[no-untyped-def]
+        if self._closing:  # closed while it opened: let it go again
+            self.runner.submit(lambda _task: store.close())
+            return
         self.context.set_store(store)
         if getattr(store, "read_only", False):
             self.setWindowTitle(self.tr("kpdesk – {name} (skrivebeskyttet)").format(name=self.db_path.name))
@@ -337,16 +342,16 @@ class MainWindow(QMainWindow):
     def restore_database(self, source: Path, on_done: Callable[[], None] | None = None) -> None:
         """Close the database, replace it with ``source`` (a copy of the current one is kept), reopen."""
         path = self.db_path
-        if self.context.store is not None:
-            self.runner.wait()
-            self.context.store.close()
-            self.context.store = None
+        # Closed on the database thread, after the writes queued before; new work waits for the reopening.
+        store, self.context.store = self.context.store, None
 
         def work(_task):  # type: ignore[no-untyped-def]
             from kpdesk.common.errors import UserError
             from kpdesk.db.backup import restore
             from kpdesk.db.store import Store
 
+            if store is not None:
+                store.close()
             try:
                 result, error = restore(path, source), None
             except UserError as exc:  # the database is as it was; open it again and say why
@@ -408,9 +413,24 @@ class MainWindow(QMainWindow):
         if self.navigation.currentRow() >= 0:
             settings.setValue("window/section", self.navigation.currentRow())
         settings.sync()
-        self.runner.wait()
-        if self.context.store is not None:
-            self.context.store.close()
-        super().closeEvent(event)
+        if self._closed:
+            super().closeEvent(event)
+            return
+        # The GUI thread does not wait: the window hides, running work is cancelled, and the store
+        # closes on the database thread once the writes queued before have landed; then it closes.
+        event.ignore()
+        self.hide()
+        self._closing = True
+        self.runner.cancel_all()
+        store, self.context.store = self.context.store, None
+
+        def closed(_result: object = None) -> None:
+            self._closed = True
+            self.close()
+
+        if store is None:
+            closed()
+        else:
+            self.runner.submit(lambda _task: store.close(), closed, lambda _exc: closed())
 
 

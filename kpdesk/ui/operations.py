@@ -241,9 +241,11 @@ class Runner(QObject):
             self.busy_changed.emit(False)
         handle.finished.emit()
 
+    def cancel_all(self) -> None:
+        """Ask every running job of this runner to stop (work that checks ``task.cancelled`` does)."""
+        for handle in self._live:
+            handle.cancel()
+
     def is_busy(self) -> bool:
         return bool(self._live)
 
-    def wait(self, msecs: int = 30000) -> bool:
-        """Block until the workers are idle (for shutdown and tests)."""
-        return wait_for_all(msecs)

@@ -12,9 +12,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
-from kpdesk.ui.undo import ActionCommand
+from kpdesk.ui.undo import Step, undoable_write
 
 Session = Any
 
@@ -42,12 +41,10 @@ class RecordService:
 
 
 class RecordActions:
-    """Writes go to the database thread in the order they are asked for; the GUI thread never waits.
+    """Create, update and delete of one kind of record, each undoable (``undoable_write``).
 
-    The first write of an action is pushed on the undo stack only when it has succeeded (a refused
-    save never reaches the stack). Undo and redo replay on the same thread, so they land in order;
-    what one step hands the next (the new id, the deleted row's snapshot) is kept in ``state`` by
-    the work itself, on that thread.
+    Every step returns the id to select afterwards (None after a delete), so one ``after`` serves
+    them all: the lists reload and the page selects the record.
     """
 
     def __init__(self, context: AppContext, service: RecordService, widget: QWidget,
@@ -57,77 +54,39 @@ class RecordActions:
         self.widget = widget
         self.on_written = on_written  # called with the id to select after every write
 
-    def _write(self, work: Callable[[Session], Any], then: Callable[[Any], None],
-               on_error: Callable[[BaseException], None] | None = None) -> None:
-        def done(result: Any) -> None:
-            self.context.data_changed.emit(self.service.kind)
-            then(result)
+    def _after(self, record_id: int | None) -> None:
+        self.context.data_changed.emit(self.service.kind)
+        self.on_written(record_id)
 
-        self.context.query(work, done, on_error or self._replay_failed)
-
-    def _replay_failed(self, exc: BaseException) -> None:
-        alerts.show_exception(self.widget, exc)
+    def _undoable(self, text: str, do: Step, undo: Step, on_done: Callable[[Any], None] | None,
+                  on_error: Callable[[BaseException], None] | None) -> None:
+        undoable_write(self.context, text, do, undo, self._after, self.widget, on_done=on_done, on_error=on_error)
 
     def create(self, data: Any, text: str, on_saved: Callable[[int], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None) -> None:
         svc = self.service
-        state: dict[str, Any] = {}
 
-        def first(s: Session) -> int:
-            state["id"] = svc.save(s, data, None)
+        def do(s: Session, state: dict[str, Any]) -> int:
+            state["id"] = svc.restore(s, state["snapshot"]) if "snapshot" in state else svc.save(s, data, None)
             return state["id"]
 
-        def undo() -> None:
-            self._write(lambda s: state.update(snapshot=svc.delete(s, state["id"])), lambda _r: self.on_written(None))
+        def undo(s: Session, state: dict[str, Any]) -> None:
+            state["snapshot"] = svc.delete(s, state["id"])
 
-        def redo() -> None:
-            def work(s: Session) -> int:
-                state["id"] = svc.restore(s, state["snapshot"])
-                return state["id"]
-
-            self._write(work, self.on_written)
-
-        def saved(new_id: int) -> None:
-            self.context.undo_stack.push(ActionCommand(text, redo, undo, self.widget))
-            self.on_written(new_id)
-            if on_saved is not None:
-                on_saved(new_id)
-
-        self._write(first, saved, on_error)
+        self._undoable(text, do, undo, on_saved, on_error)
 
     def update(self, record_id: int, old: Any, new: Any, text: str, on_saved: Callable[[int], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None) -> None:
         svc = self.service
-
-        def undo() -> None:
-            self._write(lambda s: svc.save(s, old, record_id), lambda _r: self.on_written(record_id))
-
-        def redo() -> None:
-            self._write(lambda s: svc.save(s, new, record_id), lambda _r: self.on_written(record_id))
-
-        def saved(_result: Any) -> None:
-            self.context.undo_stack.push(ActionCommand(text, redo, undo, self.widget))
-            self.on_written(record_id)
-            if on_saved is not None:
-                on_saved(record_id)
-
-        self._write(lambda s: svc.save(s, new, record_id), saved, on_error)
+        self._undoable(text, lambda s, _state: svc.save(s, new, record_id),
+                       lambda s, _state: svc.save(s, old, record_id), on_saved, on_error)
 
     def delete(self, record_id: int, text: str, on_deleted: Callable[[], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None) -> None:
         svc = self.service
-        state: dict[str, Any] = {}
 
-        def undo() -> None:
-            self._write(lambda s: svc.restore(s, state["snapshot"]), self.on_written)
+        def do(s: Session, state: dict[str, Any]) -> None:
+            state["snapshot"] = svc.delete(s, record_id)
 
-        def redo() -> None:
-            self._write(lambda s: state.update(snapshot=svc.delete(s, record_id)), lambda _r: self.on_written(None))
-
-        def deleted(_result: Any) -> None:
-            self.context.undo_stack.push(ActionCommand(text, redo, undo, self.widget))
-            self.on_written(None)
-            if on_deleted is not None:
-                on_deleted()
-
-        self._write(lambda s: state.update(snapshot=svc.delete(s, record_id)), deleted, on_error)
+        self._undoable(text, do, lambda s, state: svc.restore(s, state["snapshot"]),
+                       None if on_deleted is None else lambda _result: on_deleted(), on_error)

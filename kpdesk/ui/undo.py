@@ -1,8 +1,11 @@
-"""Undo and redo of record edits in the session.
+"""Undo and redo of writes, on the database thread.
 
-The first run of an action happens before it is pushed (so a refused save never reaches the
-stack); the command then only replays ``undo`` and ``redo``. A replay that fails (say, the
-organisation number was taken in the meantime) shows the reason and leaves the data as it was.
+``undoable_write`` runs a write once; only when it has succeeded is a command pushed (a refused
+save never reaches the stack). The command then replays ``undo`` and ``do`` on the same thread, one
+after the other in the order they were asked for, so the GUI thread never waits and the steps
+still land in order. What one step hands the next (a new id, a deleted row's snapshot) is kept in
+``state`` by the steps themselves, on that thread. A replay that fails (say, the organisation
+number was taken in the meantime) shows the reason, and the command is dropped from the stack.
 """
 
 from __future__ import annotations
@@ -20,50 +23,53 @@ if TYPE_CHECKING:
 
     from kpdesk.ui.context import AppContext
 
+Step = Callable[["Session", dict[str, Any]], Any]
+
 
 class ActionCommand(QUndoCommand):
-    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None],
-                 parent_widget: QWidget | None = None) -> None:
+    """A step already done once: pushing it does not run it again; undo and redo replay it."""
+
+    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
         super().__init__(text)
         self._redo, self._undo = redo, undo
         self._first = True
-        self._parent_widget = parent_widget
 
     def redo(self) -> None:
         if self._first:  # already done by the caller
             self._first = False
-            return
-        self._run(self._redo)
+        elif not self.isObsolete():
+            self._redo()
 
     def undo(self) -> None:
-        self._run(self._undo)
-
-    def _run(self, action: Callable[[], None]) -> None:
-        try:
-            action()
-        except Exception as exc:
-            alerts.show_exception(self._parent_widget, exc)
-            self.setObsolete(True)
+        if not self.isObsolete():
+            self._undo()
 
 
-def undoable_write(context: AppContext, text: str, do: Callable[[Session, dict[str, Any]], Any],
-                   undo: Callable[[Session, dict[str, Any]], Any], after: Callable[[Any], None],
-                   widget: QWidget | None = None, on_error: Callable[[BaseException], None] | None = None) -> None:
-    """Run ``do`` on the database thread; when it has succeeded, push a command that replays
-    ``undo``/``do`` there too. ``state`` is shared by the steps and only touched on that thread
-    (where they run one after the other, in order); ``after(result)`` runs on the GUI thread after
-    every step. The GUI thread never waits.
+def undoable_write(context: AppContext, text: str, do: Step, undo: Step, after: Callable[[Any], None],
+                   widget: QWidget | None = None, *, on_done: Callable[[Any], None] | None = None,
+                   on_error: Callable[[BaseException], None] | None = None) -> None:
+    """Run ``do(session, state)`` on the database thread and make it undoable.
+
+    ``after(result)`` runs on the GUI thread after the first run and every replay; ``on_done(result)``
+    after the first run only; ``on_error`` when the first run is refused (default: the error dialog).
     """
     state: dict[str, Any] = {}
+    commands: list[ActionCommand] = []
 
-    def failed(exc: BaseException) -> None:
+    def replay_failed(exc: BaseException) -> None:
         alerts.show_exception(widget, exc)
+        for command in commands:
+            command.setObsolete(True)  # its data is not what the step expects any more
 
-    def replay(step: Callable[[Session, dict[str, Any]], Any]) -> Callable[[], None]:
-        return lambda: context.query(lambda s: step(s, state), after, failed)
+    def replay(step: Step) -> Callable[[], None]:
+        return lambda: context.query(lambda s: step(s, state), after, replay_failed)
 
     def first_done(result: Any) -> None:
-        context.undo_stack.push(ActionCommand(text, replay(do), replay(undo), widget))
+        commands.append(ActionCommand(text, replay(do), replay(undo)))
+        context.undo_stack.push(commands[0])
         after(result)
+        if on_done is not None:
+            on_done(result)
 
-    context.query(lambda s: do(s, state), first_done, on_error or failed)
+    context.query(lambda s: do(s, state), first_done,
+                  on_error or (lambda exc: alerts.show_exception(widget, exc)))

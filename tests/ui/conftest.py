@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from kpdesk.ui.operations import wait_for_all
+
 
 class AlertRecorder:
     """Stands in for kpdesk.ui.alerts: records what would have been shown, answers questions."""
@@ -107,8 +109,8 @@ def open_window(qtbot: Any):
         return window
 
     yield opener
-    for window in opened:
-        window.runner.wait()
+    if opened:
+        wait_for_all()
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from kpdesk.ui.main_window import SECTIONS
+from kpdesk.ui.operations import wait_for_all
 
 
 def section(name: str) -> int:
@@ -27,7 +28,7 @@ def test_audit_log_lists_edits_and_exports(open_window, seeded_db: Path, tmp_pat
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     page.export_button.click()
     qtbot.waitUntil(out.exists)
-    window.runner.wait()
+    wait_for_all()
     assert "Åsen Smolt AS" in out.read_bytes().decode("utf-8-sig")
 
 

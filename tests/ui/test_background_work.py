@@ -83,3 +83,27 @@ def test_a_query_finishes_while_the_compute_thread_is_busy(open_window: Any, dem
     assert queried[0] > 0 and not computed  # the query landed while the compute job still ran
     release.set()
     qtbot.waitUntil(lambda: computed == ["built"], timeout=5000)
+
+
+def test_closing_does_not_wait_and_lets_the_database_go(open_window: Any, demo_db: Path, qtbot: Any) -> None:
+    """Closing during long compute work: the window goes at once; the store closes on the database
+    thread (its lock released) without waiting for the compute work."""
+    from kpdesk.db.store import Store
+
+    window = open_window(demo_db)
+    release, ended = threading.Event(), threading.Event()
+    window.context.compute(lambda _task: (release.wait(20), ended.set()))
+    window.close()
+    assert not ended.is_set(), "closing waited for the compute work"
+    assert not window.isVisible() and window.context.store is None
+    try:
+        def reopens() -> bool:
+            try:
+                Store.open(demo_db).close()
+            except Exception:
+                return False
+            return True
+
+        qtbot.waitUntil(reopens, timeout=10000)  # the lock is free while the compute work still runs
+    finally:
+        release.set()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QTime
 from support import idle, read_db
 
 from kpdesk.ui.main_window import SECTIONS
+from kpdesk.ui.operations import wait_for_all
 
 
 def section(name: str) -> int:
@@ -28,7 +29,7 @@ def drain(window, qtbot) -> None:
     for timer in window.findChildren(QTimer):
         timer.stop()
     for _ in range(2):
-        window.runner.wait()
+        wait_for_all()
         qtbot.wait(20)
 
 

@@ -158,3 +158,31 @@ def test_invalid_unsaved_edits_keep_the_user_on_the_record(page, alerts) -> None
     assert "kan ikke lagres" in alerts.texts()
     assert page.selected_row().name == "Åsen Smolt AS"
     assert page.form.editors["org_number"].text() == "12"
+
+
+def test_contact_export_is_the_privacy_services_file_with_its_audit_entry(page, qtbot, monkeypatch, tmp_path) -> None:
+    """The window's «Eksporter alt om personen» writes what ``kpdesk person export`` writes:
+    atomically, owner-only, and the access is in the audit log."""
+    import json
+    import stat
+
+    from PySide6.QtWidgets import QFileDialog
+    from support import read_db
+
+    from kpdesk.admin.audit_log import audit_rows
+
+    page.select_where(lambda r: r.name == "Østre Vefsn sykehjem")
+    panel = page.contacts
+    qtbot.waitUntil(lambda: panel.model.total_count() == 1)
+    panel.view.selectRow(0)
+    out = tmp_path / "innsyn.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(out), "")))
+    panel.export_button.click()
+    idle(qtbot)
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert [c["name"] for c in exported["contacts"]] == ["Kari Nordmann"]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert not list(tmp_path.glob("*.tmp*"))  # no temporary file left beside it
+    newest = read_db(page.context, lambda s: audit_rows(s, limit=1))[0]
+    assert (newest.action, newest.entity) == ("export", "contact_person")
+    assert "Kari" not in newest.summary  # the audit line names no personal data

@@ -9,6 +9,8 @@ import pytest
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QFileDialog
 
+from kpdesk.ui.operations import wait_for_all
+
 
 @pytest.fixture
 def window(open_window, demo_db, qtbot):
@@ -22,7 +24,7 @@ def drain(window, qtbot) -> None:
     for timer in window.findChildren(QTimer):
         timer.stop()
     for _ in range(2):
-        window.runner.wait()
+        wait_for_all()
         qtbot.wait(20)
 
 
@@ -143,7 +145,7 @@ def test_usage_per_room_and_month_and_csv(window, qtbot, tmp_path, monkeypatch) 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     page.export_button.click()
     qtbot.waitUntil(out.exists)
-    window.runner.wait()
+    wait_for_all()
     lines = out.read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("rom;måned;åpningstimer;booket_i_åpningstid;andel_prosent")
     assert lines[1:] == ["Eksamensrom;hele året;2040;235;11,5;235;38;28;10;0;0;0"]  # what is shown: the filtered rows
@@ -165,7 +167,7 @@ def test_icalendar_export_of_one_room(window, qtbot, tmp_path, monkeypatch) -> N
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.place_actions["export_ics"].trigger()
     qtbot.waitUntil(out.exists)
-    window.runner.wait()
+    wait_for_all()
     text = out.read_text(encoding="utf-8")
     assert text.startswith("BEGIN:VCALENDAR") and "TZID:Europe/Oslo" in text and "RRULE:FREQ=WEEKLY" in text
     assert "kpdesk: Videorom 1" in text and "Eksamen: Spesialpedagogikk" not in text

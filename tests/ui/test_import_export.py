@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 from support import EVAL
 
+from kpdesk.ui.operations import wait_for_all
+
 GOOD = (
     "org_number;name;municipality;industry;contact_name;contact_email;contact_phone;notes\n"
     "974760673;Hemnes barnehage;Hemnes;88.911;Siri Dahl;siri@hemnes.example.no;75 14 00 00;\n"
@@ -68,7 +70,7 @@ def test_export_writes_the_file(open_window, seeded_db, tmp_path, qtbot, monkeyp
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.transfer_actions["export_needs"].trigger()
     qtbot.waitUntil(out.exists)
-    window.runner.wait()
+    wait_for_all()
     text = out.read_bytes().decode("utf-8-sig")
     assert text.splitlines()[0].startswith("ref;employer;title")
     assert "Palliasjon for sykepleiere" in text

@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from kpdesk.ui.operations import wait_for_all
+
 
 def test_window_opens_on_database_and_shows_counts(open_window, seeded_db: Path, qtbot) -> None:
     window = open_window(seeded_db)
@@ -127,7 +129,7 @@ def test_the_start_list_is_on_screen_before_the_database_has_opened(qtbot, seede
     page.form.save_button.click()  # now it is saved
     qtbot.waitUntil(lambda: len(page.model.visible_rows()) == len(expected) + 1, timeout=10000)
     assert "Tidlig AS" in {r.name for r in page.model.visible_rows()}
-    window.runner.wait()
+    wait_for_all()
 
 
 def test_an_edit_begun_on_the_early_list_survives_the_stores_rows(qtbot, seeded_db: Path, monkeypatch,
@@ -156,7 +158,7 @@ def test_an_edit_begun_on_the_early_list_survives_the_stores_rows(qtbot, seeded_
     page.form.save_button.click()
     qtbot.waitUntil(lambda: page.selected_row() is not None
                     and page.selected_row().notes.endswith("Ringes i januar"), timeout=10000)
-    window.runner.wait()
+    wait_for_all()
 
 
 def test_no_page_is_built_before_the_first_paint(qtbot, seeded_db: Path) -> None:
@@ -186,7 +188,7 @@ def test_no_page_is_built_before_the_first_paint(qtbot, seeded_db: Path) -> None
     assert probe.built == 0
     assert window.built_pages() == [window.page(MainWindow.DEFAULT_SECTION)]
     assert window.navigation.currentRow() == MainWindow.DEFAULT_SECTION
-    window.runner.wait()
+    wait_for_all()
 
 
 def test_startup_probe_reports_paint_and_data_then_quits(seeded_db: Path) -> None:

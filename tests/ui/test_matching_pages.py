@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from support import read_db
 
 from kpdesk.ui.main_window import SECTIONS
+from kpdesk.ui.operations import wait_for_all
 
 
 def section(name: str) -> int:
@@ -77,7 +78,7 @@ def test_cancel_stops_a_run(open_window, demo_db, qtbot) -> None:
     page.run_button.click()
     page.cancel_button.click()
     qtbot.waitUntil(lambda: page.run_button.isEnabled())
-    window.runner.wait()
+    wait_for_all()
 
 
 def test_demand_groups_list_courses_to_order(matching, qtbot) -> None:

@@ -78,10 +78,8 @@ class BookingActions:
             self.context.data_changed.emit("booking")
             if write is not None:
                 self.context.status_message.emit(write.summary)
-                if on_done is not None:
-                    on_done(write)
 
-        undoable_write(self.context, text, do, undo, after, self.widget, on_error)
+        undoable_write(self.context, text, do, undo, after, self.widget, on_done=on_done, on_error=on_error)
 
     # ------------------------------------------------------------ flows started from a week view or a dialog
 

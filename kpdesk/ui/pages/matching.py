@@ -310,21 +310,22 @@ class MatchingPage(ListPage):
         from kpdesk.matching import persistence as match_service
 
         need_id, offer_id = need.id, proposal.offer_id
-        state_done = {"first": True}
 
         def after(_result: Any) -> None:
             self.context.data_changed.emit("need")
             self._load_decisions(need_id)
-            if state_done.pop("first", False):
-                self.context.status_message.emit(
-                    self.tr("«{need}» er satt til matchet.").format(need=need.title) if accepted
-                    else self.tr("Forslaget er avvist."))
+
+        def decided(_result: Any) -> None:
+            self.context.status_message.emit(
+                self.tr("«{need}» er satt til matchet.").format(need=need.title) if accepted
+                else self.tr("Forslaget er avvist."))
 
         text = self.tr("godta «{offer}»") if accepted else self.tr("avvis «{offer}»")
         undoable_write(self.context, text.format(offer=proposal.title),
                        lambda s, state: state.update(snapshot=match_service.decide(s, need_id, offer_id, decision,
                                                                                    note)),
-                       lambda s, state: match_service.undo_decision(s, state["snapshot"]), after, self)
+                       lambda s, state: match_service.undo_decision(s, state["snapshot"]), after, self,
+                       on_done=decided)
 
 
 def _need_rows(run: Any, need_ids: dict[str, int]) -> list[NeedMatchRow]:
