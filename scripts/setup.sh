@@ -38,6 +38,10 @@ done
 
 if [ "$mode" = test ]; then
   export QT_QPA_PLATFORM=offscreen
+  # The walls first: lint, then types (pyrightconfig.json: basic everywhere, strict for common, db
+  # and the matching engine); the layer contract and import cycles are tests/test_architecture.py.
+  .venv/bin/ruff check kpdesk tests benchmarks
+  .venv/bin/pyright
   exec .venv/bin/python -m pytest -q -p no:cacheprovider
 fi
 

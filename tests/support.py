@@ -13,6 +13,11 @@ from typing import Any
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository."""
+SAMPLES = ROOT / "resources" / "samples"
+"""The sample CSV files the README and the import dialog's templates point to."""
+
 EVAL = Path(os.environ.get("KPDESK_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared/eval/matching")
 """The shared labelled set (employers, needs, offers, labels), beside the repository unless KPDESK_EVAL_DIR says."""
 

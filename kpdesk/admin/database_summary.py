@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
@@ -37,7 +37,7 @@ class Summary:
 
 
 def summarise(session: Session) -> Summary:
-    def count(model: type, *where: object) -> int:
+    def count(model: type, *where: ColumnElement[bool]) -> int:
         return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
     return Summary(

@@ -28,6 +28,7 @@ from sqlalchemy import Table, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from kpdesk.db import audit
+from kpdesk.db.base import Base
 from kpdesk.db.models import AuditEntry, Booking, BookingSeries, ContactPerson, Employer, MatchDecision, Need
 from kpdesk.register.service import CONTACT, NotFoundError, plural
 
@@ -100,8 +101,16 @@ class _Subject:
         return sorted({c["id"] for c in self.contacts} | set(self.earlier_ids))
 
 
+def _table_of(model: type[Base]) -> Table:
+    """A mapped class's table (SQLAlchemy types ``__table__`` as any ``FromClause``)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a single table")
+    return table
+
+
 def _audit_table() -> Table:
-    return AuditEntry.__table__  # type: ignore[return-value]
+    return _table_of(AuditEntry)
 
 
 def _earlier_contacts(session: Session, email: str, living: set[int]) -> list[int]:
@@ -171,7 +180,7 @@ def _mentions(session: Session, matcher: re.Pattern[str] | None) -> list[dict[st
         return []
     found = []
     for model, column in FREE_TEXT:
-        table = model.__table__
+        table = _table_of(model)
         for row_id, value in session.execute(select(table.c.id, table.c[column]).where(table.c[column] != "")):
             if value and matcher.search(value):
                 found.append({"table": table.name, "id": row_id, "field": column, "text": value})
@@ -267,7 +276,7 @@ def _scrub_audit(session: Session, subject: _Subject, matcher: re.Pattern[str] |
 def _scrub_free_text(session: Session, matcher: re.Pattern[str] | None) -> int:
     changed = 0
     for found in _mentions(session, matcher):
-        table = next(m.__table__ for m, _ in FREE_TEXT if m.__tablename__ == found["table"])
+        table = next(_table_of(m) for m, _ in FREE_TEXT if m.__tablename__ == found["table"])
         new = matcher.sub(ERASED, found["text"]) if matcher is not None else found["text"]
         session.execute(update(table).where(table.c.id == found["id"]).values({found["field"]: new}))
         changed += 1

@@ -202,6 +202,7 @@ def validate_booking(raw: Mapping[str, str | None], *, allow_overnight: bool | N
         get.warn("notes", sensitive_text_warning(notes))
     if not get.ok:
         return None, get.problems
+    assert start is not None and end is not None and kind is not None  # their parsers raise rather than give None
     data = BookingData(room, title, start, end, kind, organiser, attendees, offer_ref, None, equipment, buffer,
                        invigilators, notes, repeat or "", bool(overnight))
     return data, get.problems

@@ -81,7 +81,8 @@ def equipment_of(session: Session, booking_ids: Iterable[int]) -> dict[int, tupl
     return {b: tuple(sorted(names, key=sort_key)) for b, names in found.items()}
 
 
-def _booking_query() -> Select[Any]:
+# SQLAlchemy types the columns of a select() up to ten; longer selects are typed Select[*tuple[Any, ...]].
+def _booking_query() -> Select[*tuple[Any, ...]]:
     return (select(Booking.id, Booking.room_id, Room.name, Booking.series_id, Booking.recurrence_start, Booking.title,
                    Booking.kind, Booking.starts_at, Booking.ends_at, Booking.state, Booking.state_reason,
                    Booking.is_exception, Booking.organiser, Booking.attendees, Booking.offer_id, Offer.ref,
@@ -90,12 +91,17 @@ def _booking_query() -> Select[Any]:
             .join(Room, Room.id == Booking.room_id).outerjoin(Offer, Offer.id == Booking.offer_id))
 
 
-def _booking_rows(session: Session, stmt: Select[Any]) -> list[BookingRow]:
+def _booking_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[BookingRow]:
     session.flush()
     rows = session.execute(stmt).all()
     equipment = equipment_of(session, [r[0] for r in rows])
-    return [BookingRow(*r[:11], bool(r[11]), r[12] or "", r[13], r[14], r[15], r[16], r[17] or 0, r[18],
-                       r[19] or "", r[20] or "", equipment.get(r[0], ())) for r in rows]
+    return [BookingRow(id_, room_id, room_name, series_id, recurrence_start, title, kind, starts_at, ends_at, state,
+                       state_reason, bool(is_exception), organiser or "", attendees, offer_id, offer_ref,
+                       offer_session_id, arrival_buffer or 0, invigilators, override_reason or "", notes or "",
+                       equipment.get(id_, ()))
+            for (id_, room_id, room_name, series_id, recurrence_start, title, kind, starts_at, ends_at, state,
+                 state_reason, is_exception, organiser, attendees, offer_id, offer_ref, offer_session_id,
+                 arrival_buffer, invigilators, override_reason, notes) in rows]
 
 
 def get_booking(session: Session, booking_id: int) -> BookingRow:
@@ -125,9 +131,11 @@ def get_series(session: Session, series_id: int) -> SeriesRow:
                                   .group_by(Booking.state)).all())
     exceptions = session.execute(select(func.count()).where(Booking.series_id == series_id,
                                                             Booking.is_exception.is_(True))).scalar_one()
-    return SeriesRow(row[0], row[1], row[2], row[3], row[4], row[5], describe(row[5]), row[6], row[7], row[8] or "",
-                     row[9], row[10], row[11] or "", counts.get("active", 0), counts.get("cancelled", 0),
-                     counts.get("skipped", 0), exceptions)
+    (id_, room_id, room_name, title, kind, rrule, first_start, duration_minutes, organiser, attendees, offer_ref,
+     notes) = row
+    return SeriesRow(id_, room_id, room_name, title, kind, rrule, describe(rrule), first_start, duration_minutes,
+                     organiser or "", attendees, offer_ref, notes or "", counts.get("active", 0),
+                     counts.get("cancelled", 0), counts.get("skipped", 0), exceptions)
 
 
 def booking_data(session: Session, booking_id: int) -> BookingData:

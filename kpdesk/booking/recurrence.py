@@ -214,8 +214,8 @@ def moved_rule(rule: str, old_start: dt.datetime, new_start: dt.datetime, remain
 
 # ---------------------------------------------------------------- saying it
 
-_DAY_WORDS = dict(zip(DAY_CODES, ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
-                      strict=True))
+_DAY_WORDS: dict[str, str] = dict(zip(DAY_CODES, ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag",
+                                                  "søndag"), strict=True))
 
 
 def _and(words: list[str]) -> str:

@@ -113,6 +113,7 @@ def validate_room(raw: Mapping[str, str | None]) -> tuple[RoomData | None, list[
             get.error("closes_at", problem)
     if not get.ok:
         return None, get.problems
+    assert opens is not None and closes is not None  # parse_opening_time gives its default, never None
     return RoomData(name, capacity, equipment, opens, closes, notes), get.problems
 
 

@@ -64,7 +64,7 @@ class CsvTable:
     encoding: str  # a key of ENCODING_NAMES
     delimiter: str
     header_line: int = 1
-    problems: list[CsvProblem] = field(default_factory=list)
+    problems: list[CsvProblem] = field(default_factory=lambda: list[CsvProblem]())
 
     @property
     def encoding_name(self) -> str:
@@ -143,7 +143,8 @@ def _is_blank(values: Iterable[str]) -> bool:
 
 
 def _split_header(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    empty: list[str] = []
+    return next(csv.reader([line], delimiter=delimiter), empty)
 
 
 def _sniff(line: str, known: Mapping[str, str]) -> str:

@@ -316,7 +316,7 @@ class Collector:
         self.raw = raw
         self.problems: list[Problem] = []
 
-    def __call__(self, field: str, parser: Callable[[str], Any], *args: Any) -> Any:
+    def __call__(self, field: str, parser: Callable[..., Any], *args: Any) -> Any:
         try:
             return parser(self.raw.get(field) or "", *args)
         except FieldError as exc:

@@ -27,7 +27,8 @@ def setup_logging(level: int = logging.INFO) -> Path:
     """Send kpdesk's log records to a rotating file (1 MB × 3, owner-only); returns its path."""
     path = crash_log_dir() / LOG_NAME
     root = logging.getLogger("kpdesk")
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) and h.baseFilename == str(path.resolve())
+               for h in root.handlers):
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)

@@ -100,7 +100,7 @@ def group_thousands(number: int) -> str:
     """12500 -> '12 500' with a non-breaking space; four digits are grouped too for tables."""
     sign = "-" if number < 0 else ""
     digits = str(abs(number))
-    groups = []
+    groups: list[str] = []
     while digits:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

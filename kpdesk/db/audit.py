@@ -8,6 +8,8 @@ Python logging, so personal data never ends up in log files.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -27,7 +29,7 @@ def as_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, (tuple, list)):
-        return ",".join(str(v) for v in value)
+        return ",".join(str(v) for v in cast("Iterable[object]", value))
     return str(value)
 
 

@@ -128,7 +128,7 @@ def list_backups(db_path: str | os.PathLike[str]) -> list[BackupInfo]:
     db = Path(db_path).expanduser()
     folder = backup_folder(db)
     pattern = _name_pattern(db)
-    found = []
+    found: list[tuple[dt.datetime, int, BackupInfo]] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -260,7 +260,7 @@ def backup_before_import(store_or_path: Store | str | os.PathLike[str]) -> Backu
 
     A failure raises UserError, and the import must then not run.
     """
-    path = getattr(store_or_path, "path", store_or_path)
+    path = store_or_path if isinstance(store_or_path, (str, os.PathLike)) else store_or_path.path
     try:
         return create_backup(path, "before-import")
     except UserError as exc:
@@ -319,7 +319,7 @@ def rotate(db_path: str | os.PathLike[str], *, now: dt.datetime | None = None,
     db = Path(db_path).expanduser()
     now = now or dt.datetime.now()
     policy = policy or read_policy(db)
-    deleted = []
+    deleted: list[Path] = []
     for info in plan_rotation(list_backups(db), policy, now):
         try:
             info.path.unlink()

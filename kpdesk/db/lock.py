@@ -226,6 +226,11 @@ class DatabaseLock:
         with contextlib.suppress(OSError):
             os.utime(self.path)
 
+    def share(self) -> DatabaseLock:
+        """One more holder in this process (a second store on the same file); call with the registry guard."""
+        self._count += 1
+        return self
+
     def release(self) -> None:
         """Give the lock back (the last release in this process removes the lock file)."""
         with _registry_guard:
@@ -260,8 +265,7 @@ def acquire(db_path: Path) -> DatabaseLock:
     with _registry_guard:
         held = _registry.get(_key(db_path))
         if held is not None and held.held:
-            held._count += 1
-            return held
+            return held.share()
         lock = _acquire_file(db_path)
         _registry[_key(db_path)] = lock
         return lock

@@ -247,15 +247,15 @@ class ThesaurusTerm(Base):
 room_equipment = Table(
     "room_equipment",
     Base.metadata,
-    Column("room_id", ForeignKey("room.id", ondelete="CASCADE"), primary_key=True),
-    Column("equipment_id", ForeignKey("equipment.id", ondelete="CASCADE"), primary_key=True),
+    Column("room_id", Integer, ForeignKey("room.id", ondelete="CASCADE"), primary_key=True),
+    Column("equipment_id", Integer, ForeignKey("equipment.id", ondelete="CASCADE"), primary_key=True),
 )
 
 booking_equipment = Table(
     "booking_equipment",
     Base.metadata,
-    Column("booking_id", ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True),
-    Column("equipment_id", ForeignKey("equipment.id", ondelete="CASCADE"), primary_key=True),
+    Column("booking_id", Integer, ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True),
+    Column("equipment_id", Integer, ForeignKey("equipment.id", ondelete="CASCADE"), primary_key=True),
 )
 
 

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.errors import UserError
 from kpdesk.db import audit
+from kpdesk.db.base import Base
+
+Model = TypeVar("Model", bound=Base)
 
 
 class NotFoundError(UserError):
     """The row is gone (deleted in another window, or never there)."""
 
 
-def existing_row(session: Session, model: type, row_id: int, what: str) -> Any:
+def existing_row(session: Session, model: type[Model], row_id: int, what: str) -> Model:
     """The row with id ``row_id``; NotFoundError "<what> finnes ikke lenger (id …)." if it is gone.
 
     ``what`` names the record in the definite form: "Arbeidsgiveren", "Behovet".
@@ -34,18 +37,18 @@ def existing_row(session: Session, model: type, row_id: int, what: str) -> Any:
     return row
 
 
-def create_row(session: Session, model: type, values: dict[str, Any], entity: str, summary: str) -> Any:
+def create_row(session: Session, model: type[Model], values: dict[str, Any], entity: str, summary: str) -> Model:
     """A new row from ``values``, flushed (it has its id), with one audit entry saying ``summary``."""
     row = model(**values)
     session.add(row)
     session.flush()
-    audit.record(session, "create", entity, row.id, summary=summary)
+    audit.record(session, "create", entity, getattr(row, "id"), summary=summary)  # noqa: B009 (every model has id)
     return row
 
 
 def apply_changes(session: Session, obj: Any, values: dict[str, Any], entity: str) -> list[str]:
     """Set changed attributes with one audit entry each; returns the changed field names."""
-    changed = []
+    changed: list[str] = []
     for name, new in values.items():
         old = getattr(obj, name)
         if old != new:
@@ -56,9 +59,9 @@ def apply_changes(session: Session, obj: Any, values: dict[str, Any], entity: st
     return changed
 
 
-def row_dicts(session: Session, model: type, *where: Any) -> list[dict[str, Any]]:
+def row_dicts(session: Session, model: type[Base], *where: Any) -> list[dict[str, Any]]:
     """Whole rows as plain dictionaries (what undo puts back), in id order."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__
     return [dict(row) for row in session.execute(select(*table.c).where(*where).order_by(table.c[0])).mappings()]
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -33,7 +33,7 @@ from kpdesk.common.errors import (
 from kpdesk.db.inspection import APPLICATION_ID, FileState, damaged_error, inspect_file, is_damage
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine, ExceptionContext
     from sqlalchemy.orm import Session
 
     from kpdesk.db.backup import BackupInfo
@@ -49,7 +49,7 @@ def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) ->
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below own transactions
         cursor = dbapi_connection.cursor()
         try:
@@ -74,7 +74,7 @@ def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) ->
             cursor.close()
 
     @event.listens_for(engine, "handle_error")
-    def _on_error(context) -> None:  # type: ignore[no-untyped-def]
+    def _on_error(context: ExceptionContext) -> None:
         # A damaged page can surface in any query; it is the user's file, not a bug in kpdesk.
         original = context.original_exception
         if is_damage(original):
@@ -92,7 +92,7 @@ def _configure_engine(engine: Engine, path: Path, *, read_only: bool = False) ->
             raise UserError(f"{path} er åpnet skrivebeskyttet, så endringen ble ikke lagret.") from original
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
@@ -219,6 +219,7 @@ class Store:
         try:
             with self.engine.connect() as conn:
                 raw = conn.connection.dbapi_connection
+                assert raw is not None  # a connection just checked out of the pool is open
                 # A batch migration rebuilds a table (copy, DROP, rename); with foreign keys on, the
                 # DROP would cascade-delete every row referring to it. SQLite ignores this pragma in
                 # a transaction, so it is set before BEGIN, and references are checked before COMMIT.
@@ -236,7 +237,7 @@ class Store:
             raise UserError(f"Oppgraderingen av {self.path} mislyktes ({exc}). Databasen er uendret.") from exc
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self) -> Generator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
         if self.lock is not None:
             self.lock.touch()  # tells other hosts the lock is in use (at most once a minute)

@@ -312,7 +312,7 @@ class DemoBuilder:
         path = STATUS_PATHS[status]
         if status == "rejected" and rng.random() < 0.5:
             path = ("new", "mapped", "rejected")
-        dates = self.status_dates(len(path), offer["start_date"] if status == "running" else None)
+        dates = self.status_dates(len(path), offer["start_date"] if status == "running" and offer is not None else None)
         earliest, latest = self.start_window(offer)
         headcount = rng.choices(range(1, 16), HEADCOUNT_WEIGHTS)[0]
         formats = self.formats(offer)

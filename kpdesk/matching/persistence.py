@@ -63,7 +63,8 @@ _NEED_COLUMNS = (Need.ref, Need.title, Need.description, Need.headcount, Need.le
                  Employer.municipality, Employer.name, Employer.org_number, Need.status)
 
 
-def _need_inputs(session: Session, stmt: Select[Any]) -> list[NeedInput]:
+def _need_inputs(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedInput]:
+    """Engine inputs from a select of ``_NEED_COLUMNS`` (twelve columns: more than SQLAlchemy types)."""
     day = dt.date.fromisoformat
     formats: dict[str, tuple[str, ...]] = {}
     needs = []

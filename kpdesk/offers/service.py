@@ -137,7 +137,7 @@ def name_key(name: str) -> str:
     return " ".join(fold(name).split())
 
 
-def _provider_query() -> Select[Any]:
+def _provider_query() -> Select[int, str, str, str, str, int]:
     counts = select(Offer.provider_id, func.count().label("offers")).group_by(Offer.provider_id).subquery()
     return (select(Provider.id, Provider.name, Provider.kind, Provider.web, Provider.notes,
                    func.coalesce(counts.c.offers, 0))
@@ -172,7 +172,7 @@ def find_provider(session: Session, name: str) -> int | None:
     return exact if exact is not None else provider_ids_by_name(session).get(name_key(name))
 
 
-def offer_query() -> Select[Any]:
+def offer_query() -> Select[*tuple[Any, ...]]:  # twenty columns: more than SQLAlchemy's select() types
     # A correlated count uses the offer_id index; a grouped subquery made SQLite build an
     # automatic index on every call (twice the time for the 3 000 offers of the regional demo).
     sessions = (select(func.count()).where(OfferSession.offer_id == Offer.id)
@@ -190,7 +190,7 @@ def offer_query() -> Select[Any]:
     )
 
 
-def offer_rows(session: Session, stmt: Select[Any]) -> list[OfferRow]:
+def offer_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[OfferRow]:
     places: dict[str | None, str] = {}
     day = dt.date.fromisoformat
     build = _build_offer_row

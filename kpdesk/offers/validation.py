@@ -449,6 +449,8 @@ def validate_offer(raw: Mapping[str, str | None], provider_kind: Callable[[str],
         get.warn("sessions", sessions_outside(sessions, start, end))
     if not get.ok:
         return None, get.problems
+    # parse_level gives "open" for empty text; a format is inferred unless the location failed.
+    assert level is not None and fmt is not None
     data = OfferData(provider, title, ref, description, keywords, credits, system, level, fmt, municipality,
                      start, end, deadline, seats_min, seats_max, price, sessions)
     return data, get.problems

@@ -138,7 +138,8 @@ _NEED_COLUMNS = (
 )
 
 
-def _need_rows(session: Session, stmt: Select[Any]) -> list[NeedRow]:
+def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow]:
+    """Need rows from a select of ``_NEED_COLUMNS`` (more columns than SQLAlchemy types)."""
     places: dict[str | None, str] = {}
     formats: dict[str, tuple[str, ...]] = {}
     day = dt.date.fromisoformat

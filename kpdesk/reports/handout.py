@@ -211,10 +211,9 @@ def _needs_table(needs: Sequence[Any], industry: dict[str, str | None], scope: S
 # ---------------------------------------------------------------- the PDF
 
 def info(data: HandoutData, printed_at: dt.datetime | None = None) -> ReportInfo:
-    extra = {"printed_at": printed_at} if printed_at else {}
     return ReportInfo(title=f"Kompetansebehov i {data.scope.label}",
                       subtitle="Møteunderlag: behov, tilbud og kurs å bestille (anonymisert)", date=data.as_of,
-                      **extra)
+                      printed_at=style.printed_time(printed_at))
 
 
 def _count_phrase(text: str, one: str, many: str) -> str:

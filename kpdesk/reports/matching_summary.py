@@ -159,11 +159,10 @@ def _results(session: Any, org: str, needs: list[Any], as_of: dt.date, run: Any)
 # ---------------------------------------------------------------- the PDF
 
 def info(data: MatchingSummaryData, printed_at: dt.datetime | None = None) -> ReportInfo:
-    extra = {"printed_at": printed_at} if printed_at else {}
     return ReportInfo(title=f"Kurstilbud for {data.employer_name}",
                       subtitle=f"Matchingoppsummering · org.nr. {format_org_number(data.org_number)}"
                                + (f" · {data.municipality}" if data.municipality else ""),
-                      date=data.as_of, **extra)
+                      date=data.as_of, printed_at=style.printed_time(printed_at))
 
 
 def _offer_block(number: int, line: OfferLine) -> list[Flowable]:

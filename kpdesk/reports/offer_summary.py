@@ -132,9 +132,8 @@ def _employer_label(row: Any, place: str, nameable: dict[int, bool]) -> str:
 # ---------------------------------------------------------------- the PDF
 
 def info(data: OfferSummaryData, printed_at: dt.datetime | None = None) -> ReportInfo:
-    extra = {"printed_at": printed_at} if printed_at else {}
     return ReportInfo(title=data.offer.title, subtitle=f"Kurstilbud {data.offer.ref} fra {data.offer.provider}",
-                      date=data.as_of, **extra)
+                      date=data.as_of, printed_at=style.printed_time(printed_at))
 
 
 def story(data: OfferSummaryData) -> list[Flowable]:

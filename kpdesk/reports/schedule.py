@@ -79,7 +79,6 @@ def load_week(session: Any, week: str | tuple[int, int], room: str | None = None
 
 
 def week_info(data: WeekScheduleData, printed_at: dt.datetime | None = None) -> ReportInfo:
-    extra = {"printed_at": printed_at} if printed_at else {}
     schedule = data.schedule
     if data.room:
         title = f"Ukeplan {data.room.name}"
@@ -89,7 +88,7 @@ def week_info(data: WeekScheduleData, printed_at: dt.datetime | None = None) -> 
         subtitle = f"Alle rom ({len(schedule.rooms)})"
     return ReportInfo(title=f"{title}, uke {schedule.iso_week}", subtitle=subtitle,
                       week=(schedule.iso_year, schedule.iso_week), week_dates=schedule.dates, landscape=True,
-                      **extra)
+                      printed_at=style.printed_time(printed_at))
 
 
 def _day_heading(day: WeekDay) -> str:
@@ -205,9 +204,9 @@ def load_door_sign(session: Any, room: str, day: dt.date) -> DoorSignData:
 
 
 def door_info(data: DoorSignData, printed_at: dt.datetime | None = None) -> ReportInfo:
-    extra = {"printed_at": printed_at} if printed_at else {}
     return ReportInfo(title=f"{data.room.name} – {data.day.weekday} {format_date(data.day.date)}",
-                      subtitle="Dørskilt", date=data.day.date, title_block=False, **extra)
+                      subtitle="Dørskilt", date=data.day.date, title_block=False,
+                      printed_at=style.printed_time(printed_at))
 
 
 def _door_story(data: DoorSignData) -> list[Flowable]:

@@ -415,6 +415,11 @@ def key_value_table(pairs: Sequence[tuple[str, KeyValue]], widths: tuple[float, 
 
 # ---------------------------------------------------------------- the document
 
+def printed_time(printed_at: dt.datetime | None = None) -> dt.datetime:
+    """When a report says it was printed: ``printed_at`` if given, else now to the minute."""
+    return printed_at if printed_at is not None else dt.datetime.now().replace(second=0, microsecond=0)
+
+
 @dataclass(frozen=True)
 class ReportInfo:
     """What a report says about itself: in the title block, the header and the PDF metadata."""
@@ -424,7 +429,7 @@ class ReportInfo:
     date: dt.date | None = None  # the day the report is about (its "as of" date)
     week: tuple[int, int] | None = None  # (ISO year, week) for a schedule; else the date's week
     week_dates: str = ""  # '17.05.2027–21.05.2027' beside the week
-    printed_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(second=0, microsecond=0))
+    printed_at: dt.datetime = field(default_factory=printed_time)
     landscape: bool = False
     title_block: bool = True  # False: the report draws its own (the door sign)
 
@@ -461,7 +466,7 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # pyright: ignore[reportAttributeAccessIssue]  # private; typeshed's stubs leave it out
 
     def save(self) -> None:
         total = len(self._pages)
@@ -482,7 +487,7 @@ class _KeepWithNext(KeepTogether):
     """
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
-        content = list(self._content)
+        content = list(self._content)  # pyright: ignore[reportAttributeAccessIssue]  # private; not in typeshed
         if len(content) >= 2:
             head, last = content[:-1], content[-1]
             used = 0.0

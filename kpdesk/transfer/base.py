@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import RowMapping, insert, update
 from sqlalchemy.orm import Session
 
 from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
+from kpdesk.common.fields import Problem
 
 KIND_WORDS = {"employers": ("arbeidsgiver", "arbeidsgivere"), "needs": ("behov", "behov"),
               "providers": ("tilbyder", "tilbydere"), "offers": ("kurstilbud", "kurstilbud"),
@@ -160,11 +161,11 @@ def bulk_update(session: Session, model: type, rows: list[dict[str, Any]]) -> No
         session.execute(update(model), rows)
 
 
-def changed(current: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+def changed(current: Mapping[str, Any] | RowMapping, values: Mapping[str, Any]) -> bool:
     return any(current[k] != v for k, v in values.items())
 
 
-def problems_at(line: int, found: Iterable[Any], columns: Mapping[str, str] | None = None) -> list[ImportProblem]:
+def problems_at(line: int, found: Iterable[Problem], columns: Mapping[str, str] | None = None) -> list[ImportProblem]:
     """``validation.Problem``s of one row as ImportProblems, fields renamed to columns if asked."""
     rename = columns or {}
     return [ImportProblem(line, rename.get(p.field, p.field), p.message, p.warning) for p in found]

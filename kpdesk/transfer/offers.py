@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common import csvfile
@@ -76,7 +76,7 @@ _FILLED = " (verdien i databasen)"
 
 # ---------------------------------------------------------------- cells
 
-def _cells(row: Mapping[str, Any], provider: str) -> dict[str, str]:
+def _cells(row: RowMapping, provider: str) -> dict[str, str]:
     """An offer row of the database as the text the canonical columns hold."""
     def text(value: Any) -> str:
         return "" if value is None else str(value)
@@ -190,6 +190,7 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
             creates.append({"ref": ref, **values, "created_at": stamp, "updated_at": stamp})
         else:
             ref = d.ref
+            assert ref is not None  # the stale check above: an update names a ref the database has
             row = current[ref]
             if d.credit_system is None:  # neither credits nor credit system in the file
                 values["credit_system"] = row["credit_system"]

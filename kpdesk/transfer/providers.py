@@ -83,8 +83,8 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
 
 
 def export_rows(session: Session) -> list[tuple[Any, ...]]:
-    rows = session.execute(select(Provider.id, Provider.name, Provider.kind, Provider.web, Provider.notes)).all()
-    rows.sort(key=lambda r: (sort_key(r[1]), r[0]))
+    rows = sorted(session.execute(select(Provider.id, Provider.name, Provider.kind, Provider.web, Provider.notes)),
+                  key=lambda r: (sort_key(r[1]), r[0]))
     return [(name, PROVIDER_KINDS.label(kind), web, notes) for _, name, kind, web, notes in rows]
 
 

@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 ORGANISATION = "kpdesk"
@@ -30,14 +31,35 @@ def _report_startup(first_paint_at: float | None) -> None:
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    if existing is None:
+        app = QApplication(argv or sys.argv[:1])
+    else:
+        assert isinstance(existing, QApplication), "a QCoreApplication without widgets is already running"
+        app = existing
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("kpdesk")
     from kpdesk import __version__
 
     app.setApplicationVersion(__version__)
-    return app  # type: ignore[return-value]
+    return app
+
+
+class _ErrorRelay(QObject):
+    """Lives on the GUI thread; an error raised on any thread reaches the dialog through its signal."""
+
+    raised = Signal(object)
+
+    def __init__(self, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self.raised.connect(self._show)
+
+    @Slot(object)
+    def _show(self, exc: BaseException) -> None:
+        from kpdesk.ui import alerts
+
+        alerts.show_exception(None, exc)
 
 
 def install_error_hooks() -> None:
@@ -45,22 +67,19 @@ def install_error_hooks() -> None:
     import logging
     import threading
 
-    from PySide6.QtCore import QTimer
-
-    from kpdesk.ui import alerts
-
     log = logging.getLogger("kpdesk")
+    relay = _ErrorRelay(QApplication.instance())
 
-    def on_gui_thread(exc: BaseException) -> None:
+    def report(exc: BaseException) -> None:
         log.error("unhandled %s", type(exc).__name__)
-        QTimer.singleShot(0, lambda: alerts.show_exception(None, exc))
+        relay.raised.emit(exc)  # queued to the GUI thread when raised elsewhere
 
     def excepthook(_type: type[BaseException], exc: BaseException, _tb: object) -> None:
-        on_gui_thread(exc)
+        report(exc)
 
     def thread_excepthook(args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
-            on_gui_thread(args.exc_value)
+            report(args.exc_value)
 
     sys.excepthook = excepthook
     threading.excepthook = thread_excepthook

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -23,9 +24,15 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
 
+if TYPE_CHECKING:
+    from kpdesk.common.errors import UserError
+    from kpdesk.db.backup import RestoreResult
+    from kpdesk.db.store import Store
+    from kpdesk.ui.operations import Task
+
 # (title, module, class): a page is imported and built when it is first shown, after the
 # window's first paint, so starting kpdesk costs little more than an empty window.
-SECTIONS: tuple[tuple[str, str, str], ...] = (
+SECTIONS: tuple[tuple[str, str, str], ...] = (  # pyright: ignore[reportAssignmentType]  # stub: NOOP gives str
     (QT_TRANSLATE_NOOP("MainWindow", "Oversikt"), "kpdesk.ui.pages.overview", "OverviewPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Arbeidsgivere"), "kpdesk.ui.pages.employers", "EmployersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Behov"), "kpdesk.ui.pages.needs", "NeedsPage"),
@@ -258,14 +265,14 @@ class MainWindow(QMainWindow):
         self.show_message(self.tr("Åpner databasen …"))
         path = self.db_path
 
-        def work(_task):  # type: ignore[no-untyped-def]
+        def work(_task: Task) -> Store:
             from kpdesk.db.store import Store
 
             return Store.open(path, read_only=read_only)
 
         self.runner.submit(work, self._store_opened, self._store_failed)
 
-    def _store_opened(self, store) -> None:  # type: ignore[no-untyped-def]
+    def _store_opened(self, store: Store) -> None:
         if self._closing:  # closed while it opened: let it go again
             self.runner.submit(lambda _task: store.close())
             return
@@ -345,7 +352,7 @@ class MainWindow(QMainWindow):
         # Closed on the database thread, after the writes queued before; new work waits for the reopening.
         store, self.context.store = self.context.store, None
 
-        def work(_task):  # type: ignore[no-untyped-def]
+        def work(_task: Task) -> tuple[RestoreResult | None, Store, UserError | None]:
             from kpdesk.common.errors import UserError
             from kpdesk.db.backup import restore
             from kpdesk.db.store import Store
@@ -358,12 +365,13 @@ class MainWindow(QMainWindow):
                 result, error = None, exc
             return result, Store.open(path), error
 
-        def done(outcome) -> None:  # type: ignore[no-untyped-def]
+        def done(outcome: tuple[RestoreResult | None, Store, UserError | None]) -> None:
             result, store, error = outcome
             self.context.set_store(store)
             if error is not None:
                 alerts.show_exception(self, error)
                 return
+            assert result is not None  # no error: restored
             self.context.undo_stack.clear()  # undo steps refer to the database that was replaced
             for page in self.built_pages():
                 page.reload()
@@ -405,7 +413,9 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1200, 760)
         section = settings.value("window/section", self.DEFAULT_SECTION, type=int)
-        self._initial_section = section if 0 <= section < len(SECTIONS) else self.DEFAULT_SECTION
+        if not isinstance(section, int) or not 0 <= section < len(SECTIONS):
+            section = self.DEFAULT_SECTION
+        self._initial_section = section
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()

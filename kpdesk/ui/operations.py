@@ -152,7 +152,9 @@ class _Job(QRunnable):
     def run(self) -> None:
         work, self._work = self._work, None
         try:
-            result = work(self._task)  # type: ignore[misc]
+            if work is None:  # run twice: fails like any job, on the GUI thread
+                raise RuntimeError("a job runs only once")
+            result = work(self._task)
         except BaseException as exc:  # every failure reaches the GUI thread, none vanish
             del work  # before the emit: the GUI thread's record still holds the closure
             self._dispatcher.failed.emit(self._job_id, exc)

@@ -62,7 +62,10 @@ def undoable_write(context: AppContext, text: str, do: Step, undo: Step, after: 
             command.setObsolete(True)  # its data is not what the step expects any more
 
     def replay(step: Step) -> Callable[[], None]:
-        return lambda: context.query(lambda s: step(s, state), after, replay_failed)
+        def run() -> None:
+            context.query(lambda s: step(s, state), after, replay_failed)
+
+        return run
 
     def first_done(result: Any) -> None:
         commands.append(ActionCommand(text, replay(do), replay(undo)))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from kpdesk.db import models  # noqa: F401  (registers every table on Base.metadata)
-from kpdesk.db.base import Base
+from kpdesk.db import models
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=models.Base.metadata,  # importing models registers every table on it
     render_as_batch=True,  # SQLite cannot ALTER most things in place
     compare_type=True,
 )

@@ -91,9 +91,10 @@ class Analyzer:
         return self._single.get(stem_, stem_)
 
     def _word(self, raw: str) -> _Word | None:
-        cached = self._words.get(raw, False)
-        if cached is not False:
-            return cached
+        try:
+            return self._words[raw]
+        except KeyError:
+            pass
         word = normalise(raw)
         info: _Word | None
         if word.isdigit() or len(word) < 2 or (len(word) == 2 and word not in self._short_terms):

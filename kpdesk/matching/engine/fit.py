@@ -21,7 +21,7 @@ from functools import lru_cache
 from heapq import heapify, heappop, heappush
 from itertools import chain, compress, repeat
 from operator import add, ge, sub
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kpdesk.common.codes import FORMATS, LEVEL_RANK, LEVELS
 from kpdesk.common.norsk import format_date
@@ -202,7 +202,7 @@ class KindGroup(NamedTuple):
     top: int  # a bound on ``keys``: the strongest topic part with every tie rank
     days: tuple[int, ...]  # the known start days (date.toordinal()), ascending: the first len(days) members
     keys: tuple[int, ...]  # topic part (W_TOPIC × topic strength) as a ranking key, with the offer's tie rank
-    index: tuple[int, ...]  # offer indexes
+    offers: tuple[int, ...]  # offer indexes
     places: tuple[str, ...]  # place keys
     seats: tuple[int | None, ...]  # seats_max
 
@@ -252,14 +252,16 @@ def start_blocks(days: tuple[int, ...], size: int, earliest: int | None, latest:
     started = bisect_left(days, as_of)
     after = bisect_right(days, latest, started) if latest is not None else known
     before = bisect_left(days, earliest, started, after) if earliest is not None else started
-    blocks = []
+    blocks: list[StartBlock] = []
     if after > before:
         blocks.append(StartBlock(_INSIDE, before, after))
     if size > known:
         blocks.append(StartBlock(_UNKNOWN, known, size))
     if before > started:  # the day closest to the window, the last, fits best
+        assert earliest is not None  # before > started only when there is an earliest start
         blocks.append(StartBlock(_OUTSIDE[min(earliest - days[before - 1], _YEAR)], started, before, earliest))
     if known > after:  # the day closest to the window, the first, fits best
+        assert latest is not None  # after < known only when there is a latest start
         blocks.append(StartBlock(_OUTSIDE[min(days[after] - latest, _YEAR)], after, known, latest, True))
     if started:
         blocks.append(StartBlock(_STARTED, 0, started))
@@ -281,7 +283,7 @@ class FitTables:
         for i, rank in enumerate(facts.tie):
             self.by_tie[rank] = i
         self._seats = set(facts.seats_max)
-        self._cache: dict[tuple, dict] = {}
+        self._cache: dict[tuple[object, ...], dict[Any, int]] = {}
 
     def kind(self, wanted: str | None, accepted: frozenset[str]) -> dict[tuple[str | None, str | None], int]:
         """Level plus format fit (ranking keys) for every (level, format) an offer has."""
@@ -373,7 +375,7 @@ class NeedFit:
             if len(kept) == keep and -bound < kept[-1]:
                 break
             if block is None:
-                for block in start_blocks(group.days, len(group.index), earliest, latest, as_of):
+                for block in start_blocks(group.days, len(group.offers), earliest, latest, as_of):
                     serial += 1
                     heappush(waiting, (bound + _BEST_START - block.most, serial, group, block))
                 continue
@@ -408,6 +410,3 @@ class NeedFit:
         )
         return sum(w * v for w, (v, _) in parts), [sentence for _, (_, sentence) in parts if sentence]
 
-
-def _first(item: tuple) -> float:
-    return item[0]

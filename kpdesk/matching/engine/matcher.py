@@ -196,7 +196,7 @@ class NeedResult:
     """The proposals for one need, best first; no proposals means the need is unmet."""
 
     need_ref: str
-    matches: list[Match] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=lambda: list[Match]())
 
     @property
     def unmet(self) -> bool:
@@ -281,7 +281,7 @@ class Matcher:
         self._tables = FitTables(self.facts, self.regions)
         self._kind_of = list(zip(self.facts.level, self.facts.format, strict=True))
         self._topics: dict[tuple[str, str], _Relevance] = {}  # (title, description) → relevance
-        self._relevance: dict[frozenset[tuple[str, float]], _Relevance] = {}
+        self._relevance: dict[frozenset[tuple[str, float, bool]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
         self._shared: dict[tuple[str, str, int], list[str]] = {}  # (need title, description, offer) → terms
         self._last_fit: tuple[NeedInput | None, dt.date | None, NeedFit | None] = (None, None, None)
@@ -436,7 +436,7 @@ class Matcher:
                 self._shared.clear()
             self._shared[key] = shared
         last = self._last_fit  # a need's proposals are explained one after another: one fit for them all
-        if last[0] is need and last[1] == as_of:
+        if last[0] is need and last[1] == as_of and last[2] is not None:
             fit = last[2]
         else:
             fit = self._fit(need, as_of)

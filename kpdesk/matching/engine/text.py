@@ -28,8 +28,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Protocol
 
-import snowballstemmer
+import snowballstemmer  # pyright: ignore[reportMissingTypeStubs]  (the package ships no types)
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -70,15 +71,19 @@ ny nytt nye lang langt lange god godt gode bedre best mer mest økt økte styrke
 liten lite små stor stort store
 """)
 
+class _Stemmer(Protocol):
+    def stemWord(self, word: str) -> str: ...
+
+
 _WORD_RE = re.compile(r"[^\W_]+")
-_STEMMER = snowballstemmer.stemmer("norwegian")
+_STEMMER: _Stemmer = snowballstemmer.stemmer("norwegian")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
 _MAX_PASSES = 4
 
 
 _SPECIAL_FOLDS = {"ä": "æ", "ö": "ø", "đ": "d", "ŋ": "n", "ŧ": "t", "ł": "l", "ß": "ss"}
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """A ``str.translate`` table built lazily: æøå kept, ä/ö as æ/ø, other marks dropped."""
 
     def __missing__(self, code: int) -> str:

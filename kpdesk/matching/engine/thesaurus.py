@@ -60,7 +60,7 @@ def entry_problem(group: str, term: str) -> str | None:
 class Thesaurus:
     """Validated synonym groups: group key → terms as written, in file order."""
 
-    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict[str, tuple[str, ...]]())
 
     @classmethod
     def empty(cls) -> Thesaurus:

@@ -59,7 +59,7 @@ class BookingDialog(QDialog):
                  prefill: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.actions = BookingActions(context, parent or self)
+        self.booking_actions = BookingActions(context, parent or self)
         self.booking_id = booking_id
         self.prefill = dict(prefill or {})
         self.init: BookingInit | None = None
@@ -260,7 +260,7 @@ class BookingDialog(QDialog):
                 check.toggled.connect(lambda *_a: self._edited("equipment"))
                 self.equipment_grid.addWidget(check, number // 3, number % 3)
             completer = self.offer.completer()
-            completer.setModel(QStringListModel([offer_text(ref, title) for _id, ref, title in init.offers], completer))
+            completer.setModel(QStringListModel([offer_text(o.ref, o.title) for o in init.offers], completer))
             if init.data is not None:
                 self._fill(init.data)
             else:
@@ -296,7 +296,7 @@ class BookingDialog(QDialog):
         self.organiser.setText(data.organiser or "")
         self.attendees.setText("" if data.attendees is None else str(data.attendees))
         if data.offer_ref:
-            title = next((t for _i, ref, t in self.init.offers if ref == data.offer_ref), "") if self.init else ""
+            title = next((o.title for o in self.init.offers if o.ref == data.offer_ref), "") if self.init else ""
             self.offer.setText(offer_text(data.offer_ref, title) if title else data.offer_ref)
         self._wanted_session = data.offer_session_id
         for check in self.equipment.findChildren(QCheckBox):
@@ -424,7 +424,7 @@ class BookingDialog(QDialog):
     def _offer_changed(self, *_args: object) -> None:
         init = self.init
         ref = self.offer_ref()
-        offer_id = next((i for i, r, _t in init.offers if r == ref), None) if init else None
+        offer_id = next((o.id for o in init.offers if o.ref == ref), None) if init else None
         self.offer_session.clear()
         self.form.setRowVisible(self.offer_session, False)
         if offer_id is None:
@@ -625,15 +625,15 @@ class BookingDialog(QDialog):
             else:
                 alerts.show_exception(self, exc)
 
-        self.actions.run(text, work, saved, refused)
+        self.booking_actions.run(text, work, saved, refused)
 
     def _cancel_booking(self) -> None:
         if self.init is not None and self.init.booking is not None:
-            self.actions.cancel(self, self.init.booking, self.accept)
+            self.booking_actions.cancel(self, self.init.booking, self.accept)
 
     def _reactivate(self) -> None:
         if self.init is not None and self.init.booking is not None:
-            self.actions.reactivate(self, self.init.booking, self.accept)
+            self.booking_actions.reactivate(self, self.init.booking, self.accept)
 
     def done(self, result: int) -> None:
         self._timer.stop()

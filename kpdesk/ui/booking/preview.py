@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -22,18 +22,32 @@ from PySide6.QtWidgets import (
 
 from kpdesk.ui.widgets.forms import ERROR_STYLE, WARNING_STYLE
 
+if TYPE_CHECKING:  # loaded on the database thread when the dialog opens, not at import
+    from kpdesk.booking.inputs import BookingData
+    from kpdesk.booking.reads import BookingRow, SeriesRow
+    from kpdesk.booking.rooms import RoomRow
+
 CLASH_COLOUR, WARN_COLOUR, INFO_COLOUR = QColor("#b00020"), QColor("#8a5a00"), QColor("#555555")
 FREE_STYLE = "color: #1b5e20;"
 
 
 @dataclass(frozen=True)
+class OfferChoice:
+    """An offer a booking can belong to, as the dialog's completer lists it."""
+
+    id: int
+    ref: str
+    title: str
+
+
+@dataclass(frozen=True)
 class BookingInit:
-    rooms: list[Any]  # RoomRow
+    rooms: list[RoomRow]
     equipment: list[str]
-    offers: list[tuple[int, str, str]]  # (id, ref, title)
-    booking: Any = None  # BookingRow being edited
-    data: Any = None  # its BookingData
-    series: Any = None  # SeriesRow of its series
+    offers: list[OfferChoice]
+    booking: BookingRow | None = None  # the booking being edited
+    data: BookingData | None = None  # its BookingData
+    series: SeriesRow | None = None  # its series
     series_ids: tuple[int, ...] = ()  # every booking of that series
 
 
@@ -43,15 +57,18 @@ def load_booking(session: Any, booking_id: int | None) -> BookingInit:
     from kpdesk.booking.rooms import list_equipment, list_rooms
     from kpdesk.offers.service import list_offers
 
-    offers = [(o.id, o.ref, o.title) for o in list_offers(session)]
-    base = dict(rooms=list_rooms(session), equipment=[e.name for e in list_equipment(session)], offers=offers)
+    rooms = list_rooms(session)
+    equipment = [e.name for e in list_equipment(session)]
+    offers = [OfferChoice(o.id, o.ref, o.title) for o in list_offers(session)]
     if booking_id is None:
-        return BookingInit(**base)
+        return BookingInit(rooms, equipment, offers)
     booking = reads.get_booking(session, booking_id)
-    series = reads.get_series(session, booking.series_id) if booking.series_id is not None else None
-    ids = tuple(b.id for b in reads.series_bookings(session, booking.series_id)) if series else ()
-    return BookingInit(**base, booking=booking, data=reads.booking_data(session, booking_id), series=series,
-                       series_ids=ids)
+    series, ids = None, ()
+    if booking.series_id is not None:
+        series = reads.get_series(session, booking.series_id)
+        ids = tuple(b.id for b in reads.series_bookings(session, booking.series_id))
+    return BookingInit(rooms, equipment, offers, booking=booking, data=reads.booking_data(session, booking_id),
+                       series=series, series_ids=ids)
 
 
 def offer_text(ref: str, title: str) -> str:

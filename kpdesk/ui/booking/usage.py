@@ -51,6 +51,7 @@ class UsagePage(Page):
         tr = self.tr
         self.title = tr("Bruk av møteplassen")
         self.rows: list[Any] = []
+        self.status_label: QLabel | None = None  # the dialog's status line, if it gives the page one
         self.year_box = QSpinBox()
         self.year_box.setObjectName("usageYear")
         self.year_box.setRange(2000, 2100)
@@ -147,9 +148,8 @@ class UsagePage(Page):
         self.room_box.blockSignals(False)
         self.model.set_rows(rows)
         self._filter()
-        label = getattr(self, "status_label", None)
-        if label is not None:
-            label.setText(self.status_text())
+        if self.status_label is not None:
+            self.status_label.setText(self.status_text())
 
     def _filter(self) -> None:
         room_id = self.room_box.currentData()
@@ -203,11 +203,11 @@ class UsageDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Bruk av møteplassen"))
         self.page = UsagePage(context)
-        self.page.status_label = QLabel()
+        self.page.status_label = status_label = QLabel()
         close = QPushButton(self.tr("Lukk"))
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.page.status_label, 1)
+        bottom.addWidget(status_label, 1)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.page, 1)

@@ -199,7 +199,9 @@ class WeekView(QAbstractScrollArea):
 
     def header_point(self, date: dt.date) -> QPoint | None:
         layout = self.layout_
-        cell = next((h for h in layout.headers if h.day == date), None) if layout else None
+        if layout is None:
+            return None
+        cell = next((h for h in layout.headers if h.day == date), None)
         if cell is None:
             return None
         self._ensure_visible(QRectF(cell.rect.center().x() - 2, layout.header + 1, 4, 4))
@@ -606,11 +608,11 @@ class WeekView(QAbstractScrollArea):
     # ------------------------------------------------------------ tooltips, resizing
 
     def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and self.layout_ is not None:
-            help_event: QHelpEvent = event  # type: ignore[assignment]
-            text = self.tooltip_at(QPointF(help_event.pos()))
+        # PySide6 hands a tooltip event over as the QHelpEvent it is
+        if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip and self.layout_ is not None:
+            text = self.tooltip_at(QPointF(event.pos()))
             if text:
-                QToolTip.showText(help_event.globalPos(), text, self.viewport())
+                QToolTip.showText(event.globalPos(), text, self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()

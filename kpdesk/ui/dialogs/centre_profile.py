@@ -101,8 +101,10 @@ class CentreDialog(QDialog):
         """Read the profile on the database thread, then open the dialog on it."""
         from kpdesk.admin.centre_profile import get_profile
 
-        context.query(get_profile, lambda profile: cls(context, profile, parent).exec(),
-                      lambda exc: alerts.show_exception(parent, exc))
+        def show(profile: CentreProfileRow) -> None:
+            cls(context, profile, parent).exec()
+
+        context.query(get_profile, show, lambda exc: alerts.show_exception(parent, exc))
 
     def _show_logo(self) -> None:
         pixmap = QPixmap()

@@ -34,6 +34,11 @@ PLACE_KINDS = ("rooms", "bookings")  # their rows show details (capacity; room, 
 _ACTIONS = {"create": "ny", "update": "oppdateres"}
 
 
+def _action_text(row: Any) -> str:
+    action = str(row.action)
+    return _ACTIONS.get(action, action)
+
+
 def _row_key(row: Any) -> str:
     data = row.data
     if hasattr(data, "org_number"):
@@ -79,7 +84,7 @@ class ImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.rows_model = RowTableModel([
             Column("line", self.tr("Linje"), lambda r: str(r.line), sort_value=lambda r: r.line, align_right=True),
-            Column("action", self.tr("Handling"), lambda r: _ACTIONS.get(r.action, r.action)),
+            Column("action", self.tr("Handling"), _action_text),
             Column("name", self.tr("Navn / tittel"), _row_name),
             Column("key", self.tr("Detaljer") if kind in PLACE_KINDS else self.tr("Nøkkel"),
                    _place_details if kind in PLACE_KINDS else _row_key),

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
 
 from kpdesk.ui.context import AppContext
+
+
+@runtime_checkable
+class PageHost(Protocol):
+    """What a page tells the window it is shown in (the main window; a dialog has neither)."""
+
+    def update_counts(self) -> None: ...
+
+    def page_data_shown(self) -> None: ...
 
 
 class Page(QWidget):
@@ -22,6 +32,11 @@ class Page(QWidget):
         self._visible_now = False
         self._early_tried = False
         context.store_ready.connect(self._maybe_load)
+
+    def host(self) -> PageHost | None:
+        """The main window this page is shown in, or None (a page in a dialog, or not yet placed)."""
+        window = self.window()
+        return window if isinstance(window, PageHost) else None
 
     def activate(self) -> None:
         """Called when the user switches to this page."""

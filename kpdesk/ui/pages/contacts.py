@@ -121,7 +121,7 @@ class ContactsPanel(QGroupBox):
         layout.addLayout(row2)
 
         save_contact = register_call("save_contact")
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             context,
             RecordService(
                 "contact",
@@ -187,8 +187,8 @@ class ContactsPanel(QGroupBox):
         data = ContactDialog.ask(self, defaults, self.tr("Ny kontaktperson"))
         if data is None:
             return
-        self.actions.create((self.employer_id, data), self.tr("ny kontaktperson"),
-                            on_error=lambda exc: alerts.show_exception(self, exc))
+        self.record_actions.create((self.employer_id, data), self.tr("ny kontaktperson"),
+                                   on_error=lambda exc: alerts.show_exception(self, exc))
 
     def edit_selected(self) -> None:
         row = self.selected()
@@ -201,8 +201,9 @@ class ContactsPanel(QGroupBox):
         if data is None:
             return
         old, _ = validate_contact(old_values)
-        self.actions.update(row.id, (row.employer_id, old), (row.employer_id, data),
-                            self.tr("endring av kontaktperson"), on_error=lambda exc: alerts.show_exception(self, exc))
+        self.record_actions.update(row.id, (row.employer_id, old), (row.employer_id, data),
+                                   self.tr("endring av kontaktperson"),
+                                   on_error=lambda exc: alerts.show_exception(self, exc))
 
     def delete_selected(self) -> None:
         row = self.selected()
@@ -213,8 +214,8 @@ class ContactsPanel(QGroupBox):
                                    name=row.name),
                                self.tr("Slett")):
             return
-        self.actions.delete(row.id, self.tr("sletting av kontaktperson"),
-                            on_error=lambda exc: alerts.show_exception(self, exc))
+        self.record_actions.delete(row.id, self.tr("sletting av kontaktperson"),
+                                   on_error=lambda exc: alerts.show_exception(self, exc))
 
     def export_selected(self) -> None:
         row = self.selected()

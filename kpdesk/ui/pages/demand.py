@@ -51,7 +51,7 @@ class DemandPage(ListPage):
         self.hint = QLabel(tr("Samordningen bygger på matchingen. Trykk «Kjør matching» for å samle etterspørselen."))
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
-        self.layout().insertWidget(1, self.hint)
+        self.page_layout.insertWidget(1, self.hint)
 
         self.members = RowTableModel([
             Column("ref", tr("Behov"), lambda m: m[0]),

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import QWidget
 
 from kpdesk.common import reference
@@ -111,8 +110,7 @@ class EmployersPage(RecordPage):
 
     def use_extra(self, extra: Any) -> None:
         self._rows_by_orgnr, names = extra
-        completer = self.form.editors["parent_org_number"].completer()  # type: ignore[attr-defined]
-        completer.setModel(QStringListModel(names, completer))
+        self.form.set_completions("parent_org_number", names)
 
     # ------------------------------------------------------------ form
 

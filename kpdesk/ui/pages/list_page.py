@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,7 +82,7 @@ class ListPage(Page):
         self.filter_edit.setMinimumWidth(200)
         self.filter_edit.setPlaceholderText(self.tr("Filtrer (Ctrl+F) …"))
         self.filter_edit.textChanged.connect(self.apply_filter)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_filter)
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter)
 
         self.menu_boxes: list[QComboBox] = []
         for menu in self.menus:
@@ -120,9 +120,9 @@ class ListPage(Page):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.view)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.toolbar)
-        layout.addWidget(self.splitter, 1)
+        self.page_layout = QVBoxLayout(self)  # the toolbar, then the list and detail; a hint may go between
+        self.page_layout.addLayout(self.toolbar)
+        self.page_layout.addWidget(self.splitter, 1)
 
         context.data_changed.connect(self._on_data_changed)
 
@@ -195,9 +195,9 @@ class ListPage(Page):
         if not self.view.property("sized"):
             self.view.setProperty("sized", True)
             self._size_columns()
-        window = self.window()
-        if hasattr(window, "page_data_shown"):
-            window.page_data_shown()
+        host = self.host()
+        if host is not None:
+            host.page_data_shown()
 
     def _size_columns(self) -> None:
         header = self.view.horizontalHeader()
@@ -262,7 +262,7 @@ class ListPage(Page):
         index = self.view.selectionModel().currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
-    def _current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._restoring_selection:
             return
         row = self.model.row_at(current.row()) if current.isValid() else None
@@ -307,9 +307,9 @@ class ListPage(Page):
         self._selected_id = getattr(row, "id", None)
 
     def _after_reset(self) -> None:
-        window = self.window()
-        if hasattr(window, "update_counts") and self._visible_now:
-            window.update_counts()
+        host = self.host()
+        if host is not None and self._visible_now:
+            host.update_counts()
         predicate = self._pending_select
         self._pending_select = None
         if predicate is None and self._selected_id is not None:

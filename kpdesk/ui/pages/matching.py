@@ -113,7 +113,7 @@ class MatchingPage(ListPage):
         self.unmet_only = QCheckBox(tr("Bare behov uten tilbud"))
         self.unmet_only.setObjectName("unmetOnly")
         self.unmet_only.toggled.connect(self.apply_filter)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.start)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.start)
         self.toolbar.addWidget(self.unmet_only)
         self.toolbar.addWidget(QLabel(tr("Per")))
         self.toolbar.addWidget(self.as_of_edit)
@@ -168,7 +168,7 @@ class MatchingPage(ListPage):
         self.set_detail(self.detail_box)
         self.hint = QLabel(tr("Trykk «Kjør matching» (F5) for å finne tilbud til alle åpne behov."))
         self.hint.setObjectName("hint")
-        self.layout().insertWidget(1, self.hint)
+        self.page_layout.insertWidget(1, self.hint)
 
         self.matching.started.connect(self._running)
         self.matching.progressed.connect(self._progress)

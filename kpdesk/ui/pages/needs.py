@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QStringListModel
-
 from kpdesk.common import reference
 from kpdesk.common.codes import FORMATS, LEVELS, NEED_STATUSES, PRIORITIES
 from kpdesk.common.list_filter import Column
@@ -97,8 +95,7 @@ class NeedsPage(RecordPage):
 
     def use_extra(self, extra: Any) -> None:
         self._employers, names = extra
-        completer = self.form.editors["employer"].completer()  # type: ignore[attr-defined]
-        completer.setModel(QStringListModel(names, completer))
+        self.form.set_completions("employer", names)
 
     # ------------------------------------------------------------ form
 

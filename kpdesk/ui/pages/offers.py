@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import QGroupBox, QLabel, QTableView, QVBoxLayout, QWidget
 
 from kpdesk.common import reference
@@ -169,8 +168,7 @@ class OffersPage(RecordPage):
 
     def use_extra(self, extra: Any) -> None:
         self._provider_kinds, names = extra
-        completer = self.form.editors["provider"].completer()  # type: ignore[attr-defined]
-        completer.setModel(QStringListModel(names, completer))
+        self.form.set_completions("provider", names)
 
     def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
         from kpdesk.offers.validation import validate_offer

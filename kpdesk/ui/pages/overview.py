@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
@@ -10,6 +11,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 from kpdesk.common.norsk import format_date, group_thousands, iso_week
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
+
+if TYPE_CHECKING:
+    from kpdesk.admin.database_summary import Summary
 
 
 class _Figure(QFrame):
@@ -60,9 +64,9 @@ class OverviewPage(Page):
 
         self.context.query(summarise, self._show)
 
-    def _show(self, summary) -> None:  # type: ignore[no-untyped-def]
+    def _show(self, summary: Summary) -> None:
         for key, figure in self.figures.items():
             figure.value.setText(group_thousands(getattr(summary, key)))
-        window = self.window()
-        if hasattr(window, "page_data_shown"):
-            window.page_data_shown()
+        host = self.host()
+        if host is not None:
+            host.page_data_shown()

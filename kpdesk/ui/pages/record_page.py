@@ -38,10 +38,10 @@ class RecordPage(ListPage):
         self.delete_button.clicked.connect(self.delete_selected)
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.delete_button)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_record)
-        QShortcut(QKeySequence.StandardKey.Delete, self.view, activated=self.delete_selected)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_record)
+        QShortcut(QKeySequence.StandardKey.Delete, self.view, self.delete_selected)
 
-        self.form = RecordForm(specs, self.validate_raw)
+        self.form: RecordForm = RecordForm(specs, self.validate_raw)  # a record page always has its form
         self.form.save_requested.connect(self._save)
         self.form_box = QGroupBox(self.new_text)
         QVBoxLayout(self.form_box).addWidget(self.form)
@@ -58,7 +58,7 @@ class RecordPage(ListPage):
         scroll.setMinimumWidth(440)
         self.set_detail(scroll)
 
-        self.actions = RecordActions(context, service, self, self._after_write)
+        self.record_actions = RecordActions(context, service, self, self._after_write)
         self.selection_changed.connect(self._show_row)
         self._show_row(None)
 
@@ -132,13 +132,14 @@ class RecordPage(ListPage):
             alerts.show_exception(self, exc)
 
         if self.current_id is None:
-            self.actions.create(self.payload(data, self.form.raw()), self.tr("ny «{name}»").format(name=label),
-                                saved, failed)
+            self.record_actions.create(self.payload(data, self.form.raw()), self.tr("ny «{name}»").format(name=label),
+                                       saved, failed)
         else:
             old_raw = self.form.loaded_raw()
             old, _ = self.validate_raw(old_raw)
-            self.actions.update(self.current_id, self.payload(old, old_raw), self.payload(data, self.form.raw()),
-                                self.tr("endring av «{name}»").format(name=label), saved, failed)
+            self.record_actions.update(self.current_id, self.payload(old, old_raw),
+                                       self.payload(data, self.form.raw()),
+                                       self.tr("endring av «{name}»").format(name=label), saved, failed)
 
     def delete_selected(self) -> None:
         row = self.selected_row()
@@ -147,7 +148,7 @@ class RecordPage(ListPage):
         if not alerts.question(self, self.tr("Slett"), self.delete_question(row), self.tr("Slett")):
             return
         name = self.record_title(row)
-        self.actions.delete(row.id, self.tr("sletting av «{name}»").format(name=name), lambda: (
+        self.record_actions.delete(row.id, self.tr("sletting av «{name}»").format(name=name), lambda: (
             self.context.status_message.emit(self.tr("Slettet «{name}». Angre med Ctrl+Z.").format(name=name))),
             lambda exc: alerts.show_exception(self, exc))
 

@@ -239,7 +239,8 @@ class ReportsPage(Page):
         self.employer_edit = QLineEdit()
         self.employer_edit.setObjectName("employerEdit")
         self.employer_edit.setPlaceholderText(self.tr("Navn eller organisasjonsnummer"))
-        self.employer_edit.setCompleter(self._completer())
+        self.employer_choices = QStringListModel(self)
+        self.employer_edit.setCompleter(self._completer(self.employer_choices))
         return self._form([(self.tr("Arbeidsgiver"), self.employer_edit)],
                           self.tr("Åpne behov for arbeidsgiveren, med de beste kurstilbudene og hvorfor."))
 
@@ -247,7 +248,8 @@ class ReportsPage(Page):
         self.offer_edit = QLineEdit()
         self.offer_edit.setObjectName("offerEdit")
         self.offer_edit.setPlaceholderText(self.tr("Referanse eller tittel"))
-        self.offer_edit.setCompleter(self._completer())
+        self.offer_choices = QStringListModel(self)
+        self.offer_edit.setCompleter(self._completer(self.offer_choices))
         return self._form([(self.tr("Kurstilbud"), self.offer_edit)],
                           self.tr("Tilbudet med arbeidsgiverne og behovene som er interessert, og hvor mange "
                                   "som mangler til oppstart."))
@@ -313,8 +315,8 @@ class ReportsPage(Page):
         form.addRow(text)
         return widget
 
-    def _completer(self) -> QCompleter:
-        completer = QCompleter(QStringListModel(self), self)
+    def _completer(self, model: QStringListModel) -> QCompleter:
+        completer = QCompleter(model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setMaxVisibleItems(12)
@@ -389,8 +391,8 @@ class ReportsPage(Page):
         self.choices = choices
         self._employers = dict(choices.employers)
         self._offers = dict(choices.offers)
-        self.employer_edit.completer().model().setStringList([label for label, _org in choices.employers])
-        self.offer_edit.completer().model().setStringList([label for label, _ref in choices.offers])
+        self.employer_choices.setStringList([label for label, _org in choices.employers])
+        self.offer_choices.setStringList([label for label, _ref in choices.offers])
         checked = set(self.checked_municipalities())
         self.municipality_list.blockSignals(True)
         self.municipality_list.clear()
@@ -436,9 +438,11 @@ class ReportsPage(Page):
         region = self.region_box.currentData() or ""
         municipalities = () if region else tuple(self.checked_municipalities())
         room_box = self.door_room_box if kind == "doorsign" else self.room_box
+        picked = self.date_edit.date()
+        day = dt.date(picked.year(), picked.month(), picked.day())
         return ReportRequest(kind, employer=employer, offer=offer, municipalities=municipalities, region=region,
                              week=self.week_edit.text().strip(), room=room_box.currentData() or "",
-                             weekend=self.weekend_box.isChecked(), day=self.date_edit.date().toPython(),
+                             weekend=self.weekend_box.isChecked(), day=day,
                              as_of=as_of)
 
     def make_preview(self) -> None:

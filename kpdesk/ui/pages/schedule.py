@@ -116,7 +116,7 @@ class SchedulePage(Page):
         self.day: dt.date | None = None  # the day view's date, or None for the week
         self.schedule: Any = None
         self.rooms: tuple[Any, ...] = ()
-        self.actions = BookingActions(context, self)
+        self.booking_actions = BookingActions(context, self)
         self._cache: dict[Key, tuple[Any, tuple[Any, ...]]] = {}
         self._generation = 0
         self._in_flight: Key | None = None
@@ -217,7 +217,7 @@ class SchedulePage(Page):
                              (QKeySequence("Ctrl+T"), self.go_today),
                              (QKeySequence("Ctrl+G"), self.go_to_week),
                              (QKeySequence.StandardKey.New, self.new_booking)):
-            shortcut = QShortcut(keys, self, activated=action)
+            shortcut = QShortcut(keys, self, action)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         context.data_changed.connect(self._on_data_changed)
         self._update_labels()
@@ -316,9 +316,9 @@ class SchedulePage(Page):
         else:
             self.view.set_schedule(schedule, self.day)
         self._update_labels()
-        window = self.window()
-        if self._visible_now and hasattr(window, "update_counts"):
-            window.update_counts()
+        host = self.host()
+        if self._visible_now and host is not None:
+            host.update_counts()
 
     def is_current(self) -> bool:
         """The week on screen is the week asked for (tests wait for this)."""
@@ -425,9 +425,9 @@ class SchedulePage(Page):
         if self.is_current():  # the same week: only the arrangement changes
             self.view.set_schedule(self.schedule, self.day)
             self._update_labels()
-            window = self.window()
-            if self._visible_now and hasattr(window, "update_counts"):
-                window.update_counts()
+            host = self.host()
+            if self._visible_now and host is not None:
+                host.update_counts()
         else:
             self._request()
         self.view.setFocus()
@@ -481,9 +481,9 @@ class SchedulePage(Page):
         if booking is None:
             return
         if booking.active:
-            self.actions.cancel(self, booking)
+            self.booking_actions.cancel(self, booking)
         else:
-            self.actions.reactivate(self, booking)
+            self.booking_actions.reactivate(self, booking)
 
     def _booking_menu(self, booking_id: int, where: Any) -> None:
         booking = self.booking(booking_id)
@@ -492,10 +492,10 @@ class SchedulePage(Page):
         menu = QMenu(self)
         menu.addAction(self.tr("Åpne …"), lambda: self.open_booking(booking_id))
         if booking.active:
-            menu.addAction(self.tr("Avlys …"), lambda: self.actions.cancel(self, booking))
+            menu.addAction(self.tr("Avlys …"), lambda: self.booking_actions.cancel(self, booking))
         else:
-            menu.addAction(self.tr("Gjenåpne"), lambda: self.actions.reactivate(self, booking))
+            menu.addAction(self.tr("Gjenåpne"), lambda: self.booking_actions.reactivate(self, booking))
         menu.addSeparator()
         menu.addAction(self.tr("Slett hele serien …") if booking.series_id else self.tr("Slett …"),
-                       lambda: self.actions.delete(self, booking))
+                       lambda: self.booking_actions.delete(self, booking))
         menu.exec(where)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -206,6 +206,14 @@ class RecordForm(QWidget):
     def set_field(self, key: str, value: str) -> None:
         spec = next(s for s in self.specs if s.key == key)
         self._write(spec, value)
+
+    def set_completions(self, key: str, names: list[str]) -> None:
+        """Replace what the completer of a line field (``FieldSpec.completions``) offers."""
+        editor = self.editors[key]
+        completer = editor.completer() if isinstance(editor, QLineEdit) else None
+        if completer is None:
+            raise ValueError(f"the field {key!r} has no completer")
+        completer.setModel(QStringListModel(names, completer))
 
     def _on_edit(self, key: str) -> None:
         if not self._loading:

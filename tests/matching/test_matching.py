@@ -401,7 +401,7 @@ def test_pruned_ranking_equals_brute_force(seed, count, keep):
         groups = m._candidates(m._relevance_of(wanted), AS_OF)
         fit = m._fit(wanted, AS_OF)
         everything = sorted((((k >> TIE_BITS) + fit.value_units(i), m._refs[i])
-                             for g in groups for k, i in zip(g.keys, g.index, strict=True)),
+                             for g in groups for k, i in zip(g.keys, g.offers, strict=True)),
                             key=lambda item: (-item[0], item[1]))[:keep]
         got = [(x.score, x.offer_ref) for x in m.match_need(wanted, AS_OF).matches]
         assert got == [(score / UNIT, ref) for score, ref in everything]

@@ -8,13 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import EVAL, count_rows, needs_eval, run_cli
+from support import EVAL, SAMPLES, count_rows, needs_eval, run_cli
 
 from kpdesk.db.models import Employer, Need
-
-SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
-
-
 
 
 @needs_eval

@@ -7,13 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support import EVAL, count_rows, needs_eval, run_cli
+from support import EVAL, SAMPLES, count_rows, needs_eval, run_cli
 
 from kpdesk.db.models import Offer, OfferSession, Provider
-
-SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
-
-
 
 
 @needs_eval

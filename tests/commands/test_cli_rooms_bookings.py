@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import count_rows, run_cli
+from support import SAMPLES, count_rows, run_cli
 
 from kpdesk.common.csvfile import to_bytes
 from kpdesk.db.models import Booking, BookingSeries, Equipment, Room
 
-SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
 BOOKING_COLUMNS = ("room", "title", "kind", "start", "end", "repeat", "organiser", "attendees", "offer_ref")
 
 
