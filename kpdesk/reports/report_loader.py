@@ -28,6 +28,7 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 KIND_KEYS = tuple(key for key, _label in KINDS)
 USES_AS_OF = frozenset({"matching", "offer", "handout"})
+WHOLE_RUN = frozenset({"offer", "handout"})  # these match every open need: reuse a run when there is one
 
 Progress = Callable[[int, int], None]
 

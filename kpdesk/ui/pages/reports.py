@@ -166,7 +166,7 @@ class ReportsPage(Page):
         self.preview_button = QPushButton(tr("Lag forhåndsvisning"))
         self.preview_button.setObjectName("previewButton")
         self.preview_button.setDefault(True)
-        self.preview_button.clicked.connect(self.make_preview)
+        self.preview_button.clicked.connect(lambda: self.make_preview())
         self.cancel_button = QPushButton(tr("Avbryt"))
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setVisible(False)
@@ -227,7 +227,10 @@ class ReportsPage(Page):
 
         self._run: Any = None
         self.matching = MatchingRunner.of(context)
+        self._preview_after_matching = False  # a preview waits for the run the window is making for it
         self.matching.finished.connect(self._matching_finished)
+        self.matching.stopped.connect(self._matching_stopped)
+        self.matching.progressed.connect(lambda done, total: self._progressed(done, total, ""))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         context.data_changed.connect(self._data_changed)
         self._kind_changed()
@@ -380,6 +383,15 @@ class ReportsPage(Page):
 
     def _matching_finished(self, run: Any) -> None:
         self._run = run
+        if self._preview_after_matching:
+            self._preview_after_matching = False
+            self._set_busy(False)
+            self.make_preview(match_first=False)
+
+    def _matching_stopped(self) -> None:
+        if self._preview_after_matching:
+            self._preview_after_matching = False
+            self._set_busy(False)
 
     def _data_changed(self, kind: str) -> None:
         if kind != "centre_profile":  # any change to the register may change the matching
@@ -445,7 +457,12 @@ class ReportsPage(Page):
                              weekend=self.weekend_box.isChecked(), day=day,
                              as_of=as_of)
 
-    def make_preview(self) -> None:
+    def make_preview(self, match_first: bool = True) -> None:
+        """Load on the database thread and build on the compute thread. A handout or offer summary
+        without a fitting run gets one first from the window's matching runner (its matching runs
+        on the compute thread too, so saving elsewhere is never held up)."""
+        from kpdesk.reports.report_loader import WHOLE_RUN
+
         if self.context.store is None or self.is_busy():
             return
         try:
@@ -454,6 +471,12 @@ class ReportsPage(Page):
             alerts.error(self, self.tr("Ugyldig dato"), str(exc))
             return
         run = self._run if self._run is not None and request.as_of == getattr(self._run, "as_of", None) else None
+        if run is None and match_first and request.kind in WHOLE_RUN:
+            self._preview_after_matching = True
+            self._set_busy(True)
+            self.status.setText(self.tr("Matcher …"))
+            self.matching.run(request.as_of or dt.date.today())
+            return
         self._serial += 1
         target = Path(self._temp.name) / f"forhandsvisning-{self._serial}.pdf"
         reading, matching, building = self.tr("Henter data …"), self.tr("Matcher …"), self.tr("Lager PDF …")
@@ -484,9 +507,11 @@ class ReportsPage(Page):
         self._handle.finished.connect(lambda: self._set_busy(False))
 
     def is_busy(self) -> bool:
-        return self._handle is not None and not self._handle.done
+        return self._preview_after_matching or (self._handle is not None and not self._handle.done)
 
     def cancel(self) -> None:
+        if self._preview_after_matching:
+            self.matching.cancel()
         if self._handle is not None:
             self._handle.cancel()
             self.status.setText(self.tr("Avbrutt."))

@@ -228,3 +228,28 @@ def test_a_finished_matching_run_is_reused_until_the_register_changes(open_windo
     page.context.data_changed.emit("need")
     preview(page, qtbot)
     assert calls == [1, 1]  # something changed since the run
+
+
+def test_a_handout_without_a_run_matches_on_the_compute_thread_not_the_database_thread(
+        open_window: Any, qtbot: Any, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview asks the window's matching runner for the run first, so the database thread stays
+    free for saves while the region is matched; the run is then kept for the next preview."""
+    import threading
+
+    from kpdesk.matching import run as matching_run
+
+    page = reports_page(open_window, qtbot, demo_db)
+    database_thread: list[int] = []
+    page.context.query(lambda _s: threading.get_ident(), database_thread.append)
+    qtbot.waitUntil(lambda: bool(database_thread))
+    matched_on: list[int] = []
+    original = matching_run.match_inputs
+    monkeypatch.setattr(matching_run, "match_inputs",
+                        lambda *a, **k: matched_on.append(threading.get_ident()) or original(*a, **k))
+    page.kind.setCurrentIndex(page.kind.findData("handout"))
+    page.as_of_edit.setText("11.01.2027")
+    preview(page, qtbot)
+    assert len(matched_on) == 1 and matched_on[0] != database_thread[0]
+    assert page.matching.latest is not None and page.matching.latest.as_of.isoformat() == "2027-01-11"
+    preview(page, qtbot)
+    assert len(matched_on) == 1  # the run is reused
