@@ -73,3 +73,27 @@ def idle(qtbot: Any, timeout: int = 15000) -> None:
     from kpdesk.ui.operations import pools
 
     qtbot.waitUntil(lambda: not pools().dispatcher.jobs, timeout=timeout)
+
+
+def drain(window: Any, qtbot: Any) -> None:
+    """Stop pending previews and let answers on their way arrive while the window lives."""
+    from PySide6.QtCore import QTimer
+
+    from kpdesk.ui.operations import wait_for_all
+
+    for timer in window.findChildren(QTimer):
+        timer.stop()
+    for _ in range(2):
+        wait_for_all()
+        qtbot.wait(20)
+
+
+def open_drained(open_window: Any, path: Path, qtbot: Any) -> Any:
+    """``open_window(path)``, drained before pytest-qt closes it at teardown (widgets close in the order
+    they were registered), so no background answer arrives after the window is gone."""
+    from PySide6.QtWidgets import QWidget
+
+    holder: dict[str, Any] = {}
+    qtbot.addWidget(QWidget(), before_close_func=lambda _w: drain(holder["window"], qtbot) if holder else None)
+    holder["window"] = open_window(path)
+    return holder["window"]

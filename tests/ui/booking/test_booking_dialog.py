@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTime
-from support import idle, read_db
+from support import idle, open_drained, read_db
 
 from kpdesk.ui.main_window import SECTIONS
-from kpdesk.ui.operations import wait_for_all
 
 
 def section(name: str) -> int:
@@ -20,28 +19,6 @@ def section(name: str) -> int:
 
 def read(window, work):
     return read_db(window.context, work)
-
-
-def drain(window, qtbot) -> None:
-    """Stop pending previews and let answers on their way arrive while the window lives."""
-    from PySide6.QtCore import QTimer
-
-    for timer in window.findChildren(QTimer):
-        timer.stop()
-    for _ in range(2):
-        wait_for_all()
-        qtbot.wait(20)
-
-
-def open_drained(open_window, path, qtbot):
-    """``open_window(path)``, drained before pytest-qt closes it at teardown (widgets close in the order
-    they were registered), so no background answer arrives after the window is gone."""
-    from PySide6.QtWidgets import QWidget
-
-    holder: dict = {}
-    qtbot.addWidget(QWidget(), before_close_func=lambda _w: drain(holder["window"], qtbot) if holder else None)
-    holder["window"] = open_window(path)
-    return holder["window"]
 
 
 def bookings_in(window, room: str, day: dt.date) -> list:

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QFileDialog
+from support import open_drained
 
 from kpdesk.ui.operations import wait_for_all
 
@@ -15,28 +16,6 @@ from kpdesk.ui.operations import wait_for_all
 @pytest.fixture
 def window(open_window, demo_db, qtbot):
     return open_drained(open_window, demo_db, qtbot)
-
-
-def drain(window, qtbot) -> None:
-    """Stop pending previews and let answers on their way arrive while the window lives."""
-    from PySide6.QtCore import QTimer
-
-    for timer in window.findChildren(QTimer):
-        timer.stop()
-    for _ in range(2):
-        wait_for_all()
-        qtbot.wait(20)
-
-
-def open_drained(open_window, path, qtbot):
-    """``open_window(path)``, drained before pytest-qt closes it at teardown (widgets close in the order
-    they were registered), so no background answer arrives after the window is gone."""
-    from PySide6.QtWidgets import QWidget
-
-    holder: dict = {}
-    qtbot.addWidget(QWidget(), before_close_func=lambda _w: drain(holder["window"], qtbot) if holder else None)
-    holder["window"] = open_window(path)
-    return holder["window"]
 
 
 def free_dialog(window, qtbot, start: dt.datetime, end: dt.datetime):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
-from support import idle
+from support import idle, open_drained
 
 from kpdesk.ui.main_window import SECTIONS
-from kpdesk.ui.operations import wait_for_all
 
 
 def section(name: str) -> int:
@@ -23,28 +22,6 @@ def rooms(open_window, demo_db, qtbot):
     page = window.page(number)
     qtbot.waitUntil(lambda: page.model.total_count() == 5)
     return page
-
-
-def drain(window, qtbot) -> None:
-    """Stop pending previews and let answers on their way arrive while the window lives."""
-    from PySide6.QtCore import QTimer
-
-    for timer in window.findChildren(QTimer):
-        timer.stop()
-    for _ in range(2):
-        wait_for_all()
-        qtbot.wait(20)
-
-
-def open_drained(open_window, path, qtbot):
-    """``open_window(path)``, drained before pytest-qt closes it at teardown (widgets close in the order
-    they were registered), so no background answer arrives after the window is gone."""
-    from PySide6.QtWidgets import QWidget
-
-    holder: dict = {}
-    qtbot.addWidget(QWidget(), before_close_func=lambda _w: drain(holder["window"], qtbot) if holder else None)
-    holder["window"] = open_window(path)
-    return holder["window"]
 
 
 def names(page) -> list[str]:
