@@ -25,6 +25,7 @@ from kpdesk.common.fields import (
     FieldError,
     Problem,
     parse_email,
+    parse_line,
     parse_phone,
     parse_required_text,
     parse_text,
@@ -174,7 +175,7 @@ def validate_profile(raw: Mapping[str, str | None], logo: bytes | None = None
     phone = get("phone", parse_phone)
     email = get("email", parse_email)
     web = get("web", parse_web)
-    coordinator = get("coordinator", parse_text, "Koordinatoren", MAX_COORDINATOR)
+    coordinator = get("coordinator", parse_line, "Koordinatoren", MAX_COORDINATOR)
     checked_logo = None
     if logo:
         try:

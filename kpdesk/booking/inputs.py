@@ -22,6 +22,7 @@ from kpdesk.common.fields import (
     Collector,
     FieldError,
     Problem,
+    parse_line,
     parse_required_text,
     parse_text,
     parse_yes_no,
@@ -181,7 +182,7 @@ def validate_booking(raw: Mapping[str, str | None], *, allow_overnight: bool | N
     kind = get("kind", parse_kind)
     start = get("start", parse_datetime, "Start")
     end = get("end", parse_end, start, "Slutt")
-    organiser = get("organiser", parse_text, "Arrangøren", MAX_ORGANISER)
+    organiser = get("organiser", parse_line, "Arrangøren", MAX_ORGANISER)
     attendees = get("attendees", parse_count, "Antall deltakere")
     offer_ref = get("offer_ref", parse_offer_ref)
     equipment = get("equipment", parse_equipment_list)

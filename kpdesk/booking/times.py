@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from kpdesk.common.fields import EARLIEST_YEAR, LATEST_YEAR, FieldError
-from kpdesk.common.norsk import format_date
+from kpdesk.common.fields import FieldError
+from kpdesk.common.norsk import check_year, format_date
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -64,8 +64,10 @@ def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
         day_value = dt.date(year, month, day)
     except ValueError:
         raise FieldError(f"{label} «{cleaned}»: datoen {date_text} finnes ikke") from None
-    if not EARLIEST_YEAR <= day_value.year <= LATEST_YEAR:
-        raise FieldError(f"{label} «{cleaned}» er urimelig; året må være mellom {EARLIEST_YEAR} og {LATEST_YEAR}")
+    try:
+        check_year(day_value.year, f"{label} «{cleaned}»")
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
     try:
         clock = parse_time(match["time"], label)
     except FieldError:

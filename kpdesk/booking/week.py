@@ -8,7 +8,6 @@ cancelled and skipped occurrences struck through, with their reason.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,8 +21,6 @@ from kpdesk.common.codes import BOOKING_KINDS
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date, sort_key
 from kpdesk.db.models import Booking, Equipment, Offer, Room, room_equipment
-
-_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,21 +112,13 @@ def shift_week(iso_year: int, iso_week: int, weeks: int) -> tuple[int, int]:
 
 
 def parse_week(text: str) -> tuple[int, int]:
-    """'2027-W20', '2027W20' or '20/2027' -> (2027, 20); UserError otherwise."""
-    cleaned = text.strip()
-    match = _WEEK.match(cleaned)
-    if match is None:
-        other = re.match(r"^(\d{1,2})\s*[/ ]\s*(\d{4})$", cleaned)
-        if other is None:
-            raise UserError(f"«{cleaned}» er ikke en uke; skriv for eksempel 2027-W20.")
-        week, year = int(other.group(1)), int(other.group(2))
-    else:
-        year, week = int(match.group(1)), int(match.group(2))
+    """'2027-W20', '2027W20' or '20/2027' -> (2027, 20) in 1900–2100; UserError otherwise."""
+    from kpdesk.common import norsk
+
     try:
-        dt.date.fromisocalendar(year, week, 1)
-    except ValueError:
-        raise UserError(f"Uke {week} finnes ikke i {year}.") from None
-    return year, week
+        return norsk.parse_week(text)
+    except ValueError as exc:
+        raise UserError(f"{exc}.") from None
 
 
 # ---------------------------------------------------------------- reads

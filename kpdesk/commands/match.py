@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from kpdesk.commands import date_option
 from kpdesk.common.errors import UserError
 
 
@@ -18,14 +19,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def parse_as_of(text: str | None) -> dt.date:
-    if not text:
-        return dt.date.today()
-    from kpdesk.common.norsk import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise UserError(f"--as-of: {exc}") from None
+    """``--as-of``, or today when it is not given."""
+    return date_option(text, "--as-of") if text else dt.date.today()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import Any
 
+from kpdesk.commands import date_option, week_option
 from kpdesk.common.errors import UserError
 
 KINDS = ("matching", "offer", "handout", "schedule", "doorsign")
@@ -57,13 +57,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sub.add_argument("--date", metavar="DD.MM.ÅÅÅÅ", required=True, help="dagen")
 
 
-def _date(text: str, option: str) -> Any:
-    from kpdesk.common.norsk import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise UserError(f"{option}: {exc}.") from None
+def _week(args: argparse.Namespace) -> str:
+    """``--week`` of ``report schedule``, checked here and handed on as '2027-W20'; "" for other kinds."""
+    if args.report != "schedule":
+        return ""
+    year, week = week_option(args.week, "--week")
+    return f"{year}-W{week:02d}"
 
 
 def _pages(data: bytes) -> int:
@@ -88,10 +87,10 @@ def run(args: argparse.Namespace) -> int:
         offer=getattr(args, "offer", "") or "",
         municipalities=tuple(getattr(args, "municipality", ()) or ()),
         region=getattr(args, "region", "") or "",
-        week=getattr(args, "week", "") or "",
+        week=_week(args),
         room=getattr(args, "room", "") or "",
         weekend=bool(getattr(args, "weekend", False)),
-        day=_date(args.date, "--date") if kind == "doorsign" else None,
+        day=date_option(args.date, "--date") if kind == "doorsign" else None,
         as_of=parse_as_of(args.as_of) if kind in ("matching", "offer", "handout") else None,
     )
     store = Store.open(path)

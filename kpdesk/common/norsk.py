@@ -38,6 +38,17 @@ def sort_key(text: str | None) -> str:
 
 # ---------------------------------------------------------------- dates and weeks
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+"""The years a date or week may fall in, wherever it is typed: a year outside is a typo (9999 for
+2027), and date arithmetic near year 9999 overflows."""
+
+
+def check_year(year: int, what: str) -> None:
+    """Raise ValueError «<what> er urimelig; …» when ``year`` is outside EARLIEST_YEAR–LATEST_YEAR."""
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(f"{what} er urimelig; året må være mellom {EARLIEST_YEAR} og {LATEST_YEAR}")
+
+
 def format_date(value: dt.date | None) -> str:
     """dd.mm.yyyy, or an empty string."""
     return value.strftime("%d.%m.%Y") if value else ""
@@ -60,16 +71,41 @@ _DATE_PATTERNS = (
 
 
 def parse_date(text: str) -> dt.date:
-    """A date from dd.mm.yyyy or yyyy-mm-dd. Raises ValueError with a Norwegian reason."""
+    """A date from dd.mm.yyyy or yyyy-mm-dd in EARLIEST_YEAR–LATEST_YEAR. Raises ValueError with a
+    Norwegian reason."""
     cleaned = text.strip()
     for pattern in _DATE_PATTERNS:
         m = pattern.match(cleaned)
         if m:
             try:
-                return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+                value = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
             except ValueError:
                 raise ValueError(f"«{cleaned}» er ikke en gyldig dato") from None
+            check_year(value.year, f"Datoen «{cleaned}»")
+            return value
     raise ValueError(f"«{cleaned}» er ikke en dato (bruk dd.mm.åååå eller åååå-mm-dd)")
+
+
+_WEEK_YEAR_FIRST = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)  # 2027-W20, 2027W20
+_WEEK_NUMBER_FIRST = re.compile(r"^(\d{1,2})\s*[/ ]\s*(\d{4})$")  # 20/2027, 20 2027
+
+
+def parse_week(text: str) -> tuple[int, int]:
+    """'2027-W20', '2027W20' or '20/2027' -> (ISO year, ISO week), the year in EARLIEST_YEAR–LATEST_YEAR.
+    Raises ValueError with a Norwegian reason."""
+    cleaned = text.strip()
+    if m := _WEEK_YEAR_FIRST.match(cleaned):
+        year, week = int(m[1]), int(m[2])
+    elif m := _WEEK_NUMBER_FIRST.match(cleaned):
+        week, year = int(m[1]), int(m[2])
+    else:
+        raise ValueError(f"«{cleaned}» er ikke en uke; skriv for eksempel 2027-W20")
+    check_year(year, f"Uken «{cleaned}»")
+    try:
+        week_monday(year, week)
+    except ValueError:
+        raise ValueError(f"Uke {week} finnes ikke i {year}") from None
+    return year, week
 
 
 def iso_week(value: dt.date) -> tuple[int, int]:

@@ -40,6 +40,7 @@ from kpdesk.common.fields import (
     code_parser,
     parse_date,
     parse_level,
+    parse_line,
     parse_municipality,
     parse_ref,
     parse_required_text,
@@ -255,7 +256,7 @@ def default_format(municipality: str | None) -> str:
 
 def parse_keywords(text: str) -> str:
     """Keywords separated by commas (or semicolons), stored as "a, b, c"."""
-    cleaned = parse_text(text, "Stikkordene")
+    cleaned = parse_line(text, "Stikkordene")
     return ", ".join(w.strip() for w in re.split(r"[,;]", cleaned) if w.strip())
 
 

@@ -28,6 +28,7 @@ from kpdesk.common.fields import (
     parse_headcount,
     parse_industry,
     parse_level,
+    parse_line,
     parse_municipality,
     parse_need_status,
     parse_org_number,
@@ -112,10 +113,10 @@ def validate_contact(raw: Mapping[str, str | None]) -> tuple[ContactData | None,
     """A contact person from raw text (name, role, email, phone, legal_basis, registered_on)."""
     get = Collector(raw)
     name = get("name", parse_required_text, "Navnet", MAX_CONTACT_NAME)
-    role = get("role", parse_text, "Rollen", MAX_ROLE)
+    role = get("role", parse_line, "Rollen", MAX_ROLE)
     email = get("email", parse_email)
     phone = get("phone", parse_phone)
-    legal_basis = get("legal_basis", parse_text, "Behandlingsgrunnlaget", MAX_LEGAL_BASIS)
+    legal_basis = get("legal_basis", parse_line, "Behandlingsgrunnlaget", MAX_LEGAL_BASIS)
     registered_on = get("registered_on", parse_date)
     if registered_on and registered_on > dt.date.today():
         get.error("registered_on", f"Registreringsdatoen {format_date(registered_on)} er fram i tid")

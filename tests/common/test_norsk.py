@@ -136,7 +136,7 @@ def test_text_that_is_no_date_is_refused_with_the_expected_format(text: str) -> 
 
 
 @steady
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_format_and_parse_date_round_trip(value: dt.date) -> None:
     assert parse_date(format_date(value)) == value
 
@@ -156,7 +156,7 @@ def test_week_monday() -> None:
 
 
 @steady
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_every_date_lies_in_the_week_of_its_monday(value: dt.date) -> None:
     monday = week_monday(*iso_week(value))
     assert monday.weekday() == 0

@@ -222,7 +222,8 @@ def test_required_and_optional_text() -> None:
     assert parse_required_text("  Fauske kommune ", "Navnet", 300) == "Fauske kommune"
     assert message(parse_required_text, "   ", "Navnet", 300) == "Navnet mangler"
     assert message(parse_required_text, "x" * 301, "Navnet", 300) == "Navnet er for lang: 301 tegn, høyst 300"
-    assert message(parse_required_text, "a\x07b", "Navnet", 300) == "Navnet inneholder usynlige kontrolltegn"
+    assert message(parse_required_text, "a\x07b", "Navnet", 300) == (
+        "Navnet inneholder et usynlig tegn (U+0007, kontrolltegn) etter «a»; skriv teksten inn på nytt")
     assert parse_text("", "Notatet") == ""
     assert parse_text("  linje 1\nlinje 2 ", "Notatet") == "linje 1\nlinje 2"
 
