@@ -1,16 +1,25 @@
-"""Data subjects' rights for contact persons (GDPR art. 15 and 17): export and erase.
+"""Data subjects' rights for contact persons (GDPR art. 15 and 17): export and erase, in one transaction.
 
 Personal data lives in ``contact_person``, in audit entries about those rows, and wherever a
 coordinator typed the person's name, e-mail or phone into free text (employer notes, need
 descriptions, booking notes and organisers). Export gathers all three as plain JSON-ready values.
 
+A person is found by every value they ever had: their rows' current name, e-mail and phone, and
+every old and new value the audit log holds for those rows (a phone changed last year is still
+looked for). An e-mail is compared without case, spaces or invisible characters.
+
 Erasure deletes the rows and replaces the person's values with ``ERASED``: in the audit entries on
 their rows (name, e-mail, phone, role), and as whole words anywhere in the audit log and the free
-text above, in any letter case and (for phones) with or without spaces; a value that a remaining contact
-person also has (the same name at another employer) is left outside the erased rows. Employers,
-needs and counts stay. It also reaches contact rows deleted earlier whose e-mail the audit log still holds. Erasure
-is itself recorded, without any personal data. A value is matched as a whole: "Per" is not
+text above, in any letter case, with any spacing between the words of a name (a line break, a
+non-breaking space), with a possessive -s ("Karis"), and (for phones) with or without spaces and
++47. A value that a remaining contact person also has (the same name at another employer) is left
+outside the erased rows. Employers, needs and counts stay. It also reaches contact rows deleted
+earlier whose e-mail the audit log still holds. A value is matched as a whole: "Per" is not
 erased from "Personalsjef", and a first name alone is not looked for.
+
+Every erasure is recorded twice, without any personal data: an audit entry, and an
+``ErasureRecord`` with the erased contact ids, so that a restore from an older backup can erase
+them again (``kpdesk.admin.erasure``, which also clears the write-ahead log and the backups).
 """
 
 from __future__ import annotations
@@ -19,17 +28,28 @@ import datetime as dt
 import json
 import os
 import re
+import unicodedata
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, func, or_, select, text, update
+from sqlalchemy import Table, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from kpdesk.db import audit
 from kpdesk.db.base import Base
-from kpdesk.db.models import AuditEntry, Booking, BookingSeries, ContactPerson, Employer, MatchDecision, Need
+from kpdesk.db.models import (
+    AuditEntry,
+    Booking,
+    BookingSeries,
+    ContactPerson,
+    Employer,
+    ErasureRecord,
+    MatchDecision,
+    Need,
+)
 from kpdesk.register.service import CONTACT, NotFoundError, plural
 
 ERASED = "[slettet]"
@@ -49,6 +69,7 @@ class ErasureReport:
     audit_entries: int  # audit entries whose values were replaced
     mentions: int  # free-text fields where the person's name, e-mail or phone was replaced
     earlier_deleted: int = 0  # contact rows deleted before, found through the audit log
+    token: str = ""  # the ErasureRecord written ("" when nothing was found)
 
     @property
     def found(self) -> bool:
@@ -68,12 +89,25 @@ class ErasureReport:
         return "; ".join(parts) + "."
 
 
+NOTHING_ERASED = ErasureReport(0, (), 0, 0)
+
+
 def _json(value: object) -> object:
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in ("Cf", "Cc", "Zl", "Zp")
+
+
+def normal_email(text: str | None) -> str:
+    """An e-mail as erasure compares it: no case, no spaces, no invisible characters."""
+    cleaned = unicodedata.normalize("NFKC", text or "")
+    return "".join(c for c in cleaned if not c.isspace() and not _invisible(c)).casefold()
 
 
 def _contacts(session: Session, *where: Any) -> list[dict[str, Any]]:
@@ -89,8 +123,8 @@ def _contacts(session: Session, *where: Any) -> list[dict[str, Any]]:
 
 
 @dataclass
-class _Subject:
-    """The rows of one person and every value that identifies them."""
+class Subject:
+    """The rows of one person and every value that identifies them (found with ``find_subject``)."""
 
     contacts: list[dict[str, Any]]
     earlier_ids: list[int] = field(default_factory=list)  # deleted contact rows the audit log still knows
@@ -113,27 +147,58 @@ def _audit_table() -> Table:
     return _table_of(AuditEntry)
 
 
+def _contacts_by_email(session: Session, email: str) -> list[dict[str, Any]]:
+    """Contact rows whose e-mail is ``email`` once case, spaces and invisible characters are set aside."""
+    wanted = normal_email(email)
+    if not wanted:
+        return []
+    ids = [i for i, stored in session.execute(select(ContactPerson.id, ContactPerson.email)
+                                              .where(ContactPerson.email != ""))
+           if normal_email(stored) == wanted]
+    return _contacts(session, ContactPerson.id.in_(ids)) if ids else []
+
+
 def _earlier_contacts(session: Session, email: str, living: set[int]) -> list[int]:
     """Contact rows no longer there whose e-mail the audit log holds (an edit recorded it)."""
     table = _audit_table()
-    stmt = select(table.c.entity_id).where(
-        table.c.entity == CONTACT, table.c.field == "email", table.c.entity_id.is_not(None),
-        or_(func.lower(table.c.old_value) == email, func.lower(table.c.new_value) == email))
-    return sorted({i for i in session.execute(stmt).scalars() if i not in living})
+    wanted = normal_email(email)
+    stmt = select(table.c.entity_id, table.c.old_value, table.c.new_value).where(
+        table.c.entity == CONTACT, table.c.field == "email", table.c.entity_id.is_not(None))
+    return sorted({row_id for row_id, old, new in session.execute(stmt)
+                   if row_id not in living and wanted in (normal_email(old), normal_email(new))})
 
 
-def _subject(session: Session, contacts: list[dict[str, Any]], email: str = "") -> _Subject:
+def _logged_values(session: Session, ids: list[int]) -> set[str]:
+    """Every name, e-mail and phone the audit log recorded on these contact rows (old and new)."""
+    if not ids:
+        return set()
+    table = _audit_table()
+    rows = session.execute(select(table.c.old_value, table.c.new_value).where(
+        table.c.entity == CONTACT, table.c.entity_id.in_(ids), table.c.field.in_(IDENTIFYING_FIELDS)))
+    return {v for row in rows for v in row if v}
+
+
+def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int] = (),
+                 known_values: Iterable[str] = ()) -> Subject:
+    """The person behind an e-mail and/or contact ids, with every value they ever had.
+
+    ``contact_ids`` no longer in the table count as deleted earlier (an erasure done again on an
+    older copy); ``known_values`` are values found elsewhere (the live database, for a backup).
+    """
+    wanted = sorted(set(contact_ids))
+    contacts = _contacts(session, ContactPerson.id.in_(wanted)) if wanted else []
+    for contact in _contacts_by_email(session, email) if email else []:
+        if contact["id"] not in wanted:
+            contacts.append(contact)
     living = {c["id"] for c in contacts}
-    subject = _Subject(contacts, _earlier_contacts(session, email, living) if email else [])
+    earlier = set(_earlier_contacts(session, email, living)) if email else set()
+    earlier |= {i for i in wanted if i not in living}
+    subject = Subject(contacts, sorted(earlier))
     values = {c[f] for c in contacts for f in IDENTIFYING_FIELDS if c[f]}
-    if subject.earlier_ids:  # what the log recorded of them, from the edits on their rows
-        table = _audit_table()
-        rows = session.execute(select(table.c.old_value, table.c.new_value).where(
-            table.c.entity == CONTACT, table.c.entity_id.in_(subject.earlier_ids),
-            table.c.field.in_(IDENTIFYING_FIELDS)))
-        values |= {v for row in rows for v in row if v}
+    values |= _logged_values(session, subject.ids)
+    values |= {v for v in known_values if v}
     if email:
-        values.add(email)
+        values.add(email.strip())
     # A value another (remaining) contact person also has is theirs too: kept outside the erased rows.
     others = select(ContactPerson.name, ContactPerson.email, ContactPerson.phone).where(
         ContactPerson.id.not_in(subject.ids))
@@ -142,52 +207,61 @@ def _subject(session: Session, contacts: list[dict[str, Any]], email: str = "") 
     return subject
 
 
+_POSSESSIVE = r"(?:['’]?s|['’])?"  # "Karis", "Kari's", "Hans'"
+
+
 def _value_pattern(value: str) -> str:
     digits = re.sub(r"\D", "", value)
     if value.lstrip("+").isdigit() and len(digits) >= 7:  # a phone: any spacing, with or without +47
         body = r"[\s.\-]?".join(re.escape(d) for d in digits)
         prefix = r"(?:(?:\+|00)47[\s.\-]?)?" if not value.startswith("+") else r"\+?"
         return rf"(?<!\d){prefix}{body}(?!\d)"
-    return rf"(?<!\w){re.escape(value)}(?!\w)"
+    words = value.split()
+    if "@" in value or not words:
+        return rf"(?<!\w){re.escape(value.strip())}(?!\w)"
+    # A name: any run of spaces between its words (a line break, a non-breaking space), possessive -s.
+    body = r"\s+".join(re.escape(w) for w in words)
+    return rf"(?<!\w){body}{_POSSESSIVE}(?!\w)"
 
 
-def _matcher(values: Iterable[str]) -> re.Pattern[str] | None:
+def value_matcher(values: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern finding any of a person's values in text (see the module docstring)."""
     ordered = sorted(set(values), key=len, reverse=True)
     if not ordered:
         return None
     return re.compile("|".join(_value_pattern(v) for v in ordered), re.IGNORECASE)
 
 
-def _audit_about(session: Session, subject: _Subject) -> list[dict[str, Any]]:
+def _audit_about(session: Session, subject: Subject) -> list[dict[str, Any]]:
     """Audit entries on the person's contact rows, and any entry that mentions their values."""
     if not subject.contacts and not subject.earlier_ids:
         return []
     table = _audit_table()
-    matcher = _matcher(subject.values)
+    found = value_matcher(subject.values)
     entries = []
     for row in session.execute(select(*table.c).order_by(table.c.id)).mappings():
         on_rows = row["entity"] == CONTACT and row["entity_id"] in subject.ids
-        mentions = matcher is not None and any(
-            row[c] and matcher.search(row[c]) for c in ("old_value", "new_value", "summary"))
+        mentions = found is not None and any(
+            row[c] and found.search(row[c]) for c in ("old_value", "new_value", "summary"))
         if on_rows or mentions:
             entries.append({k: _json(v) for k, v in row.items()})
     return entries
 
 
-def _mentions(session: Session, matcher: re.Pattern[str] | None) -> list[dict[str, Any]]:
+def _mentions(session: Session, found: re.Pattern[str] | None) -> list[dict[str, Any]]:
     """Free-text fields (outside the audit log) holding the person's name, e-mail or phone."""
-    if matcher is None:
+    if found is None:
         return []
-    found = []
+    hits = []
     for model, column in FREE_TEXT:
         table = _table_of(model)
         for row_id, value in session.execute(select(table.c.id, table.c[column]).where(table.c[column] != "")):
-            if value and matcher.search(value):
-                found.append({"table": table.name, "id": row_id, "field": column, "text": value})
-    return found
+            if value and found.search(value):
+                hits.append({"table": table.name, "id": row_id, "field": column, "text": value})
+    return hits
 
 
-def _export(session: Session, subject: _Subject, label: str) -> dict[str, Any]:
+def _export(session: Session, subject: Subject, label: str) -> dict[str, Any]:
     return {
         "subject": label,
         "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
@@ -195,7 +269,7 @@ def _export(session: Session, subject: _Subject, label: str) -> dict[str, Any]:
                            "der personen er nevnt.",
         "contacts": subject.contacts,
         "audit": _audit_about(session, subject),
-        "mentions": _mentions(session, _matcher(subject.values)) if subject.values else [],
+        "mentions": _mentions(session, value_matcher(subject.values)) if subject.values else [],
     }
 
 
@@ -203,17 +277,16 @@ def person_export(session: Session, email: str) -> dict[str, Any]:
     """Everything held about contact persons with this e-mail (any case): rows, audit entries, mentions."""
     wanted = email.strip().lower()
     if not wanted:
-        return _export(session, _Subject([]), wanted)
-    contacts = _contacts(session, func.lower(ContactPerson.email) == wanted)
-    return _export(session, _subject(session, contacts, wanted), wanted)
+        return _export(session, Subject([]), wanted)
+    return _export(session, find_subject(session, email=wanted), wanted)
 
 
 def contact_export(session: Session, contact_id: int) -> dict[str, Any]:
     """Everything held about one contact person (the GUI's "Eksporter personopplysninger")."""
-    contacts = _contacts(session, ContactPerson.id == contact_id)
-    if not contacts:
+    subject = find_subject(session, contact_ids=[contact_id])
+    if not subject.contacts:
         raise NotFoundError(f"Kontaktpersonen finnes ikke lenger (id {contact_id}).")
-    return _export(session, _subject(session, contacts), contacts[0]["email"] or contacts[0]["name"])
+    return _export(session, subject, subject.contacts[0]["email"] or subject.contacts[0]["name"])
 
 
 def is_empty_export(exported: dict[str, Any]) -> bool:
@@ -248,7 +321,7 @@ def write_export(path: str | os.PathLike[str], exported: dict[str, Any]) -> Path
 
 # ---------------------------------------------------------------- erasure
 
-def _scrub_audit(session: Session, subject: _Subject, matcher: re.Pattern[str] | None) -> int:
+def _scrub_audit(session: Session, subject: Subject, found: re.Pattern[str] | None) -> int:
     table = _audit_table()
     changed = 0
     for row in session.execute(select(table.c.id, table.c.entity, table.c.entity_id, table.c.field,
@@ -261,8 +334,8 @@ def _scrub_audit(session: Session, subject: _Subject, matcher: re.Pattern[str] |
                 continue
             if on_rows and column != "summary":
                 new = ERASED
-            elif matcher is not None:
-                new = matcher.sub(ERASED, value)
+            elif found is not None:
+                new = found.sub(ERASED, value)
             else:
                 continue
             if new != value:
@@ -273,33 +346,33 @@ def _scrub_audit(session: Session, subject: _Subject, matcher: re.Pattern[str] |
     return changed
 
 
-def _scrub_free_text(session: Session, matcher: re.Pattern[str] | None) -> int:
+def _scrub_free_text(session: Session, found: re.Pattern[str] | None) -> int:
     changed = 0
-    for found in _mentions(session, matcher):
-        table = next(_table_of(m) for m, _ in FREE_TEXT if m.__tablename__ == found["table"])
-        new = matcher.sub(ERASED, found["text"]) if matcher is not None else found["text"]
-        session.execute(update(table).where(table.c.id == found["id"]).values({found["field"]: new}))
+    for hit in _mentions(session, found):
+        table = next(_table_of(m) for m, _ in FREE_TEXT if m.__tablename__ == hit["table"])
+        new = found.sub(ERASED, hit["text"]) if found is not None else hit["text"]
+        session.execute(update(table).where(table.c.id == hit["id"]).values({hit["field"]: new}))
         changed += 1
     return changed
 
 
-def erase(session: Session, subject_contacts: list[dict[str, Any]], *, email: str = "",
-          reason: str = "etter forespørsel") -> ErasureReport:
-    """Delete these contact rows and scrub the person from the audit log and free text.
+def erase_subject(session: Session, subject: Subject, *, reason: str = "etter forespørsel",
+                  token: str | None = None) -> ErasureReport:
+    """Delete the subject's contact rows and scrub their values from the audit log and free text.
 
-    ``reason`` ends the audit summary ("Slettet personopplysninger etter forespørsel: …").
+    ``reason`` ends the audit summary ("Slettet personopplysninger etter forespørsel: …"); ``token``
+    reuses an ErasureRecord's token (an erasure done again on a restored copy), else a new one.
     """
-    subject = _subject(session, subject_contacts, email)
     if not subject.ids and not subject.values:
-        return ErasureReport(0, (), 0, 0)
-    # Overwrite freed pages so the deleted values do not linger in the database file.
+        return NOTHING_ERASED
+    # Overwrite freed space so the deleted values do not linger in the database file.
     session.execute(text("PRAGMA secure_delete = ON"))
-    matcher = _matcher(subject.values)
-    scrubbed = _scrub_audit(session, subject, matcher)
-    mentions = _scrub_free_text(session, matcher)
+    found = value_matcher(subject.values)
+    scrubbed = _scrub_audit(session, subject, found)
+    mentions = _scrub_free_text(session, found)
     ids = [c["id"] for c in subject.contacts]
     if not (ids or subject.earlier_ids or scrubbed or mentions):
-        return ErasureReport(0, (), 0, 0)  # the address is nowhere: nothing to erase, nothing to log
+        return NOTHING_ERASED  # the address is nowhere: nothing to erase, nothing to log
     if ids:
         session.execute(delete(ContactPerson).where(ContactPerson.id.in_(ids)))
     employers = tuple(sorted({c["employer_name"] for c in subject.contacts}))
@@ -308,20 +381,27 @@ def erase(session: Session, subject_contacts: list[dict[str, Any]], *, email: st
     if subject.earlier_ids:
         summary += f" (og spor etter {plural(len(subject.earlier_ids), 'tidligere slettet', 'tidligere slettede')})"
     audit.record(session, "erase", CONTACT, None, summary=summary)
-    return ErasureReport(len(ids), employers, scrubbed, mentions, len(subject.earlier_ids))
+    record = ErasureRecord(token=token or uuid.uuid4().hex, at=dt.datetime.now().replace(microsecond=0),
+                           contact_ids=",".join(str(i) for i in subject.ids))
+    session.add(record)
+    session.flush()
+    return ErasureReport(len(ids), employers, scrubbed, mentions, len(subject.earlier_ids), record.token)
 
 
 def person_erase_report(session: Session, email: str) -> ErasureReport:
     """Erase every contact person with this e-mail (any case), and the audit log's traces of them."""
     wanted = email.strip().lower()
     if not wanted:
-        return ErasureReport(0, (), 0, 0)
-    return erase(session, _contacts(session, func.lower(ContactPerson.email) == wanted), email=wanted)
+        return NOTHING_ERASED
+    return erase_subject(session, find_subject(session, email=wanted))
 
 
 def erase_contacts(session: Session, ids: Iterable[int], *, reason: str = "etter forespørsel") -> ErasureReport:
     """Erase these contact rows (the retention rule, or several chosen in the GUI)."""
-    return erase(session, _contacts(session, ContactPerson.id.in_(sorted(set(ids)))), reason=reason)
+    wanted = sorted(set(ids))
+    subject = find_subject(session, contact_ids=wanted)
+    subject.earlier_ids = []  # rows already gone are not this erasure's business
+    return erase_subject(session, subject, reason=reason)
 
 
 def person_erase(session: Session, email: str) -> int:
@@ -331,7 +411,7 @@ def person_erase(session: Session, email: str) -> int:
 
 def contact_erase(session: Session, contact_id: int) -> int:
     """Remove one contact person and scrub them from the audit log; returns 1."""
-    contacts = _contacts(session, ContactPerson.id == contact_id)
-    if not contacts:
+    subject = find_subject(session, contact_ids=[contact_id])
+    if not subject.contacts:
         raise NotFoundError(f"Kontaktpersonen finnes ikke lenger (id {contact_id}).")
-    return erase(session, contacts).contacts
+    return erase_subject(session, subject).contacts

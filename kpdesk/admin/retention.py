@@ -26,6 +26,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,6 +36,10 @@ from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date
 from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, Setting
 from kpdesk.register.service import CONTACT, plural
+
+if TYPE_CHECKING:
+    from kpdesk.admin.erasure import BackupChoice, ErasureOutcome
+    from kpdesk.db.store import Store
 
 SETTING_KEY = "retention_contact_months"
 DEFAULT_MONTHS = 24
@@ -164,17 +169,42 @@ def due_for_deletion(session: Session, today: dt.date | None = None) -> list[Due
 
 
 def delete_due(session: Session, ids: Iterable[int], today: dt.date | None = None) -> int:
-    """Erase the confirmed contact persons that are still due; returns how many were erased.
+    """Erase the confirmed contact persons that are still due, in this transaction; returns how many.
 
     An id that is no longer due (a need was opened since the list was shown) is left alone.
+    ``erase_due`` does the same and also clears the file, its log and (if asked) its backups.
     """
     from kpdesk.admin import privacy
 
-    still_due = {d.id for d in due_for_deletion(session, today)}
-    chosen = sorted(set(ids) & still_due)
+    chosen = _still_due(session, ids, today)
     if not chosen:
         return 0
-    months = retention_months(session)
-    report = privacy.erase_contacts(session, chosen,
-                                    reason=f"etter oppbevaringsregelen ({months} måneder uten åpne behov)")
+    report = privacy.erase_contacts(session, chosen, reason=erasure_reason(retention_months(session)))
     return report.contacts
+
+
+def erase_due(store: Store, ids: Iterable[int], today: dt.date | None = None, *,
+              backups: BackupChoice = "keep") -> ErasureOutcome:
+    """``delete_due`` the whole way (``kpdesk.admin.erasure``): the window's and ``person due --delete``."""
+    from kpdesk.admin import erasure, privacy
+
+    wanted = list(ids)
+
+    def find(session: Session) -> privacy.Subject:
+        chosen = _still_due(session, wanted, today)
+        subject = privacy.find_subject(session, contact_ids=chosen) if chosen else privacy.Subject([])
+        subject.earlier_ids = []  # rows already gone are not this erasure's business
+        return subject
+
+    reason = erasure_reason(store.transaction(retention_months))
+    return erasure.erase(store, find, reason=reason, backups=backups)
+
+
+def _still_due(session: Session, ids: Iterable[int], today: dt.date | None) -> list[int]:
+    still_due = {d.id for d in due_for_deletion(session, today)}
+    return sorted(set(ids) & still_due)
+
+
+def erasure_reason(months: int) -> str:
+    """How the audit log names an erasure by the retention rule."""
+    return f"etter oppbevaringsregelen ({months} måneder uten åpne behov)"

@@ -2,13 +2,19 @@
 
 ``export`` writes everything held about a contact person (rows, employer, audit entries, free
 text that names them) to a JSON file; ``erase`` deletes and scrubs it without asking (the command
-line is the confirmation) and says what it did; ``due`` lists who the retention rule says to
-delete, and ``due --delete`` deletes them. Exports and erasures are logged without personal data.
+line is the confirmation), clears the database file and its log, and says what it did and which
+backups still hold the person (``--backups purge`` erases them there too); ``due`` lists who the
+retention rule says to delete, and ``due --delete`` deletes them. Exports and erasures are logged
+without personal data (``kpdesk.admin.erasure``).
 """
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kpdesk.admin.erasure import ErasureOutcome
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -22,11 +28,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_db_option(export)
     erase = actions.add_parser("erase", help="slett en kontaktperson og sporene etter den i endringsloggen")
     erase.add_argument("--email", metavar="ADRESSE", required=True, help="kontaktpersonens e-postadresse")
+    _add_backups_option(erase)
     add_db_option(erase)
     due = actions.add_parser("due", help="vis kontaktpersoner som skal slettes etter oppbevaringsregelen")
     due.add_argument("--as-of", metavar="DATO", help="regn som om i dag er DATO (dd.mm.åååå)")
     due.add_argument("--delete", action="store_true", help="slett dem som vises (uten å spørre)")
+    _add_backups_option(due)
     add_db_option(due)
+
+
+def _add_backups_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backups", choices=("keep", "purge"), default="keep",
+                        help="sikkerhetskopier som fortsatt har personen: keep (behold dem og før dem opp i "
+                             "sletteoppføringen, standard) eller purge (slett personen fra dem også)")
 
 
 def _email(text: str) -> str:
@@ -84,43 +98,50 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _erase(args: argparse.Namespace) -> int:
-    from kpdesk.admin import privacy
+    from kpdesk.admin import erasure
     from kpdesk.common.errors import UserError
 
     email = _email(args.email)
     store = _open(args)
     try:
-        with store.session() as session:
-            report = privacy.person_erase_report(session, email)
-            if not report.found:
-                raise UserError(f"Ingen kontaktperson med e-postadressen {email} finnes i {store.path.name}, og "
-                                f"endringsloggen nevner den ikke. Ingenting er slettet.")
+        outcome = erasure.erase_person(store, email, backups=args.backups)
     finally:
         store.close()
-    print(f"{email}: {report.sentence()}")
+    if not outcome.report.found:
+        raise UserError(f"Ingen kontaktperson med e-postadressen {email} finnes i {store.path.name}, og "
+                        f"endringsloggen nevner den ikke. Ingenting er slettet.")
+    print(f"{email}: {outcome.report.sentence()}")
+    _say_backups(outcome, f"kpdesk person erase --email {email} --backups purge")
     return 0
+
+
+def _say_backups(outcome: ErasureOutcome, again: str) -> None:
+    for line in outcome.sentences():
+        print(line)
+    if outcome.kept:
+        print(f"Vil du fjerne personen fra sikkerhetskopiene også, kjør: {again}")
 
 
 def _due(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from kpdesk.admin import retention
-    from kpdesk.common.errors import UserError
-    from kpdesk.common.norsk import format_date, parse_date
+    from kpdesk.commands import date_option
+    from kpdesk.common.norsk import format_date
     from kpdesk.register.service import plural
 
-    try:
-        today = parse_date(args.as_of) if args.as_of else dt.date.today()
-    except ValueError as exc:
-        raise UserError(f"--as-of: {exc}") from None
+    today = date_option(args.as_of, "--as-of") if args.as_of else dt.date.today()
     store = _open(args, read_only=not args.delete)
+    outcome = None
     try:
         with store.session() as session:
             months = retention.retention_months(session)
             due = retention.due_for_deletion(session, today)
-            deleted = retention.delete_due(session, [d.id for d in due], today) if args.delete and due else 0
+        if args.delete and due:
+            outcome = retention.erase_due(store, [d.id for d in due], today, backups=args.backups)
     finally:
         store.close()
+    deleted = outcome.report.contacts if outcome is not None else 0
     if months == 0:
         print("Oppbevaringsregelen er slått av (retention_contact_months = 0): ingen skal slettes.")
         return 0
@@ -130,6 +151,8 @@ def _due(args: argparse.Namespace) -> int:
     rule = f"{plural(months, 'måned', 'måneder')} uten åpne behov"
     if args.delete:
         print(f"Slettet {plural(deleted, 'kontaktperson', 'kontaktpersoner')} etter oppbevaringsregelen ({rule}).")
+        if outcome is not None:
+            _say_backups(outcome, "kpdesk person due --delete --backups purge")
     elif due:
         print(f"{plural(len(due), 'kontaktperson', 'kontaktpersoner')} skal slettes etter oppbevaringsregelen "
               f"({rule}) per {format_date(today)}. Slett dem med: kpdesk person due --delete")

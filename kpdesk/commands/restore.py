@@ -3,6 +3,8 @@
 FILE must be a kpdesk database at a schema revision this kpdesk knows that passes SQLite's
 ``integrity_check``; otherwise the command says why and exits 1 with the database unchanged.
 What is replaced is first saved in the backups folder, and the swap is one ``os.replace``.
+Erasures of personal data recorded in the replaced database since the copy was taken are done
+again on it (``kpdesk.admin.erasure.restore_keeping_erasures``).
 """
 
 from __future__ import annotations
@@ -22,15 +24,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kpdesk.db import backup
+    from kpdesk.admin.erasure import restore_keeping_erasures
     from kpdesk.db.migrate import head_revision
 
     db = Path(args.db).expanduser()
-    result = backup.restore(db, Path(args.source).expanduser())
+    outcome = restore_keeping_erasures(db, Path(args.source).expanduser())
+    result = outcome.result
     text = f"Gjenopprettet {db} fra {result.source} (skjema {result.revision})."
     if result.safety is not None:
         text += f" Databasen som ble erstattet, er lagret som {result.safety.path}."
-    if result.revision != head_revision():
+    if result.revision != head_revision() and not outcome.erased_again:
         text += f" Den oppgraderes til skjema {head_revision()} neste gang den åpnes."
-    print(text)
+    print(" ".join([text, *outcome.notices]))
     return 0

@@ -405,3 +405,22 @@ class RegionMunicipality(Base):
 
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
     municipality: Mapped[str] = mapped_column(String(4), primary_key=True)
+
+
+# ---------------------------------------------------------------- erasures (revision 0004)
+
+class ErasureRecord(Base):
+    """One erasure of personal data, kept so that a restore from an older backup can do it again.
+
+    Holds no personal data: the ids of the erased contact rows (gone from this file, still in
+    older copies, where the ids find them again) and the names of the backup files that were
+    left holding the person.
+    """
+
+    __tablename__ = "erasure_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)  # the same record in every copy of the file
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    contact_ids: Mapped[str] = mapped_column(Text, default="", server_default="")  # "12,15"
+    backups_kept: Mapped[str] = mapped_column(Text, default="", server_default="")  # file names, one a line

@@ -25,8 +25,8 @@ from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
 
 if TYPE_CHECKING:
+    from kpdesk.admin.erasure import RestoreOutcome
     from kpdesk.common.errors import UserError
-    from kpdesk.db.backup import RestoreResult
     from kpdesk.db.store import Store
     from kpdesk.ui.operations import Task
 
@@ -352,32 +352,33 @@ class MainWindow(QMainWindow):
         # Closed on the database thread, after the writes queued before; new work waits for the reopening.
         store, self.context.store = self.context.store, None
 
-        def work(_task: Task) -> tuple[RestoreResult | None, Store, UserError | None]:
+        def work(_task: Task) -> tuple[RestoreOutcome | None, Store, UserError | None]:
+            from kpdesk.admin.erasure import restore_keeping_erasures
             from kpdesk.common.errors import UserError
-            from kpdesk.db.backup import restore
             from kpdesk.db.store import Store
 
             if store is not None:
                 store.close()
             try:
-                result, error = restore(path, source), None
+                result, error = restore_keeping_erasures(path, source), None
             except UserError as exc:  # the database is as it was; open it again and say why
                 result, error = None, exc
             return result, Store.open(path), error
 
-        def done(outcome: tuple[RestoreResult | None, Store, UserError | None]) -> None:
-            result, store, error = outcome
+        def done(outcome: tuple[RestoreOutcome | None, Store, UserError | None]) -> None:
+            restored, store, error = outcome
             self.context.set_store(store)
             if error is not None:
                 alerts.show_exception(self, error)
                 return
-            assert result is not None  # no error: restored
+            assert restored is not None  # no error: restored
+            result = restored.result
             self.context.undo_stack.clear()  # undo steps refer to the database that was replaced
             for page in self.built_pages():
                 page.reload()
-            self.show_message(self.tr("Gjenopprettet fra {name}. Det som ble erstattet, er lagret som {safety}.")
-                              .format(name=result.source.name,
-                                      safety=result.safety.path.name if result.safety else "-"))
+            message = self.tr("Gjenopprettet fra {name}. Det som ble erstattet, er lagret som {safety}.").format(
+                name=result.source.name, safety=result.safety.path.name if result.safety else "-")
+            self.show_message(" ".join([message, *restored.notices]))
             if on_done is not None:
                 on_done()
 

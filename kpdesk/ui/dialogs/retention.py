@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,9 @@ from kpdesk.common.norsk import format_date, plural
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.widgets.table_model import RowTableModel
+
+if TYPE_CHECKING:
+    from kpdesk.admin.erasure import ErasureOutcome
 
 
 class RetentionDialog(QDialog):
@@ -111,14 +114,17 @@ class RetentionDialog(QDialog):
             who=plural(len(chosen), self.tr("kontaktperson"), self.tr("kontaktpersoner")))
         if not alerts.question(self, self.tr("Slett personopplysninger"), text, self.tr("Slett for godt")):
             return
-        from kpdesk.admin.retention import delete_due
+        from kpdesk.admin.retention import erase_due
 
         ids = [d.id for d in chosen]
-        def deleted(count: int) -> None:
+
+        def deleted(outcome: ErasureOutcome) -> None:
             self.context.undo_stack.clear()  # older undo steps could bring the persons back
             self.context.data_changed.emit("contact")
-            self.context.status_message.emit(self.tr("Slettet {who}.").format(
-                who=plural(count, self.tr("kontaktperson"), self.tr("kontaktpersoner"))))
+            done = self.tr("Slettet {who}.").format(
+                who=plural(outcome.report.contacts, self.tr("kontaktperson"), self.tr("kontaktpersoner")))
+            self.context.status_message.emit(" ".join([done, *outcome.sentences()]))
             self.reload()
 
-        self.context.query(lambda s: delete_due(s, ids), deleted, lambda exc: alerts.show_exception(self, exc))
+        self.context.with_store(lambda store: erase_due(store, ids), deleted,
+                                lambda exc: alerts.show_exception(self, exc))

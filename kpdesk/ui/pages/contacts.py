@@ -6,7 +6,7 @@ them (innsyn), "Slett personopplysninger" erases them for good (not undoable, by
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,9 @@ from kpdesk.ui.context import AppContext
 from kpdesk.ui.record_actions import RecordActions, RecordService, register_call
 from kpdesk.ui.widgets.forms import FieldSpec, RecordForm
 from kpdesk.ui.widgets.table_model import RowTableModel
+
+if TYPE_CHECKING:
+    from kpdesk.admin.erasure import ErasureOutcome
 
 
 class ContactDialog(QDialog):
@@ -237,18 +240,40 @@ class ContactsPanel(QGroupBox):
         if row is None:
             return
         text = self.tr("Slette alle personopplysninger om «{name}» for godt?\n"
-                       "Personen fjernes, og navn, e-post og telefon fjernes også fra endringsloggen. "
+                       "Personen fjernes, og navn, e-post og telefon fjernes også fra endringsloggen og fritekst. "
                        "Arbeidsgiverens behov beholdes. Dette kan ikke angres.").format(name=row.name)
         if not alerts.question(self, self.tr("Slett personopplysninger"), text, self.tr("Slett for godt")):
             return
-        from kpdesk.admin.privacy import contact_erase
+        from kpdesk.admin.erasure import erase_contact
 
         contact_id = row.id
+        self.context.with_store(lambda store: erase_contact(store, contact_id), self._erased,
+                                lambda exc: alerts.show_exception(self, exc))
 
-        def erased(_count: int) -> None:
-            self.context.undo_stack.clear()  # older undo steps could bring the person back
-            self.context.data_changed.emit("contact")
-            self.refresh()
-            self.context.status_message.emit(self.tr("Personopplysningene er slettet."))
+    def _erased(self, outcome: ErasureOutcome) -> None:
+        self.context.undo_stack.clear()  # older undo steps could bring the person back
+        self.context.data_changed.emit("contact")
+        self.refresh()
+        self.context.status_message.emit(" ".join([self.tr("Personopplysningene er slettet."),
+                                                   *outcome.sentences()]))
+        if outcome.kept:
+            self._offer_purge(outcome)
 
-        self.context.query(lambda s: contact_erase(s, contact_id), erased, lambda exc: alerts.show_exception(self, exc))
+    def _offer_purge(self, outcome: ErasureOutcome) -> None:
+        """The person is still in backups: purge them there too, or keep them listed in the erasure record."""
+        from kpdesk.admin.erasure import purge_backups
+
+        names = "\n".join(f"• {p.name}" for p in outcome.kept)
+        text = self.tr("Personen finnes fortsatt i disse sikkerhetskopiene:\n{names}\n\n"
+                       "Vil du fjerne personen fra dem også? Velger du å beholde dem, føres de opp i "
+                       "sletteoppføringen, og personen slettes på nytt om en av dem gjenopprettes.").format(names=names)
+        if not alerts.question(self, self.tr("Sikkerhetskopier"), text, self.tr("Fjern fra sikkerhetskopiene"),
+                               self.tr("Behold")):
+            return
+        token = outcome.report.token
+
+        def purged(result: ErasureOutcome) -> None:
+            self.context.status_message.emit(" ".join(result.sentences()))
+
+        self.context.with_store(lambda store: purge_backups(store, token), purged,
+                                lambda exc: alerts.show_exception(self, exc))

@@ -133,6 +133,30 @@ def test_contacts_add_and_erase(page, qtbot, monkeypatch, alerts) -> None:
     assert "kan ikke angres" in alerts.texts()
 
 
+def test_erase_offers_to_purge_the_backups_that_still_hold_the_person(page, qtbot, monkeypatch, alerts) -> None:
+    from kpdesk.admin.erasure import file_holds
+    from kpdesk.db import backup
+    from kpdesk.register.validation import validate_contact
+    from kpdesk.ui.pages.contacts import ContactDialog
+
+    page.select_where(lambda r: r.name == "Åsen Smolt AS")
+    panel = page.contacts
+    data, _ = validate_contact({"name": "Zyxwvu Testperson", "email": "zyxwvu@asen.example.no"})
+    monkeypatch.setattr(ContactDialog, "ask", classmethod(lambda cls, *args: data))
+    panel.add_button.click()
+    qtbot.waitUntil(lambda: panel.model.total_count() == 1)
+    idle(qtbot)
+    copy = backup.create_backup(page.context.store.path, "manual")
+    assert file_holds(copy.path, ["zyxwvu@asen.example.no"])
+    panel.view.selectRow(0)
+    alerts.answer = True  # "Slett for godt", then "Fjern fra sikkerhetskopiene"
+    panel.erase_button.click()
+    qtbot.waitUntil(lambda: "Fjernet personen fra 1 sikkerhetskopi" in page.window().statusBar().currentMessage()
+                    or not file_holds(copy.path, ["zyxwvu@asen.example.no"]), timeout=10_000)
+    assert copy.path.name in alerts.texts()
+    assert not file_holds(copy.path, ["zyxwvu@asen.example.no", "Zyxwvu Testperson"])
+
+
 def test_moving_away_from_unsaved_edits_asks_first(page, qtbot, alerts) -> None:
     page.select_where(lambda r: r.name == "Åsen Smolt AS")
     page.form.editors["name"].setText("Åsen Smolt og Settefisk AS")

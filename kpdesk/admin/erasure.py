@@ -1,0 +1,350 @@
+"""Erasing a person for good: the database file, its write-ahead log, its backups, and restores.
+
+``privacy.erase_subject`` erases inside one transaction. Around it, here:
+
+1. The erasure runs in one transaction and leaves an ``ErasureRecord`` (contact ids, no values).
+2. The database is compacted (``Store.compact``: VACUUM, then the write-ahead log folded into the
+   file and truncated), so neither freed pages of the file nor old pages in ``-wal`` keep the
+   person, also while other connections (a window) have the file open.
+3. Every backup of the database is searched byte by byte (free pages too) for the person's values.
+   The coordinator chooses: ``purge`` erases the person from each backup in place (at the current
+   schema revision; VACUUM after), ``keep`` leaves them. Backups still holding the person are listed
+   by file name in the erasure record, and the caller is told which.
+4. ``restore_keeping_erasures`` restores a backup and does again every erasure recorded in the
+   database it replaces (or in any backup) that the copy does not have: an old copy never brings
+   a person back.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from kpdesk.admin import privacy
+from kpdesk.admin.privacy import ErasureReport, Subject
+from kpdesk.db.models import ErasureRecord
+from kpdesk.register.service import NotFoundError, plural
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from kpdesk.db.backup import RestoreResult
+    from kpdesk.db.store import Store
+
+BackupChoice = Literal["keep", "purge"]
+AGAIN_AFTER_RESTORE = "på nytt etter gjenoppretting"
+_SPACES = rb"(?:\s|\xc2\xa0)+"
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureOutcome:
+    """What an erasure did in the database and its backups (no personal data)."""
+
+    report: ErasureReport
+    log_cleared: bool = True  # the write-ahead log was folded in and emptied
+    kept: tuple[Path, ...] = ()  # backups that still hold the person
+    purged: tuple[Path, ...] = ()  # backups the person was erased from
+
+    def sentences(self) -> list[str]:
+        """What the coordinator should hear besides ``report.sentence()``."""
+        lines = []
+        if not self.log_cleared:
+            lines.append("Et annet vindu eller program leste databasen, så loggfilen (-wal) kunne ikke tømmes nå; "
+                         "den tømmes når databasen åpnes neste gang.")
+        if self.purged:
+            lines.append(f"Fjernet personen fra {plural(len(self.purged), 'sikkerhetskopi', 'sikkerhetskopier')}.")
+        if self.kept:
+            names = ", ".join(p.name for p in self.kept)
+            lines.append(f"{plural(len(self.kept), 'sikkerhetskopi', 'sikkerhetskopier')} har fortsatt personen: "
+                         f"{names}. De er ført opp i sletteoppføringen; gjenopprettes en av dem, slettes personen "
+                         f"på nytt.")
+        return lines
+
+
+# ---------------------------------------------------------------- erasing
+
+def erase(store: Store, find: Callable[[Session], Subject], *, reason: str = "etter forespørsel",
+          backups: BackupChoice = "keep") -> ErasureOutcome:
+    """Find the subject with ``find(session)`` and erase it everywhere (see the module docstring)."""
+    def work(session: Session) -> tuple[ErasureReport, Subject]:
+        subject = find(session)
+        return privacy.erase_subject(session, subject, reason=reason), subject
+
+    report, subject = store.transaction(work)
+    if not report.found:
+        return ErasureOutcome(report)
+    holding = backups_holding(store.path, subject.values)
+    purged: list[Path] = []
+    if backups == "purge" and holding:
+        purged = purge_files(holding, subject.ids, subject.values, report.token)
+    kept = tuple(p for p in holding if p not in purged)
+    if kept:
+        _list_in_record(store, report.token, kept)
+    return ErasureOutcome(report, _compact(store), kept, tuple(purged))
+
+
+def _compact(store: Store) -> bool:
+    """VACUUM, then fold the log into the file and truncate it; False when a reader kept part of it.
+
+    (Temporary here until ``Store.compact`` lands.)"""
+    with store.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("VACUUM")
+        busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return busy == 0
+
+
+def erase_person(store: Store, email: str, *, backups: BackupChoice = "keep") -> ErasureOutcome:
+    """Every contact person with this e-mail, and every trace of them (``kpdesk person erase``)."""
+    wanted = email.strip().lower()
+    return erase(store, lambda s: privacy.find_subject(s, email=wanted), backups=backups)
+
+
+def erase_contact(store: Store, contact_id: int, *, backups: BackupChoice = "keep") -> ErasureOutcome:
+    """One contact person (the window's «Slett personopplysninger»)."""
+    def find(session: Session) -> Subject:
+        subject = privacy.find_subject(session, contact_ids=[contact_id])
+        if not subject.contacts:
+            raise NotFoundError(f"Kontaktpersonen finnes ikke lenger (id {contact_id}).")
+        return subject
+
+    return erase(store, find, backups=backups)
+
+
+def erase_contacts(store: Store, ids: Iterable[int], *, reason: str,
+                   backups: BackupChoice = "keep") -> ErasureOutcome:
+    """Several contact rows at once (the retention rule)."""
+    wanted = sorted(set(ids))
+
+    def find(session: Session) -> Subject:
+        subject = privacy.find_subject(session, contact_ids=wanted)
+        subject.earlier_ids = []  # rows already gone are not this erasure's business
+        return subject
+
+    return erase(store, find, reason=reason, backups=backups)
+
+
+def purge_backups(store: Store, token: str) -> ErasureOutcome:
+    """Erase the person of an earlier erasure from the backups its record lists as still holding them."""
+    def read(session: Session) -> ErasureRecord | None:
+        return session.scalars(select(ErasureRecord).where(ErasureRecord.token == token)).first()
+
+    record = store.transaction(read)
+    if record is None:
+        raise NotFoundError("Sletteoppføringen finnes ikke lenger.")
+    folder = _backup_folder(store.path)
+    listed = [folder / name for name in record.backups_kept.splitlines() if name]
+    holding = [p for p in listed if p.exists()]
+    purged = purge_files(holding, _ids(record.contact_ids), (), token)
+    kept = tuple(p for p in holding if p not in purged)
+    _list_in_record(store, token, kept)
+    return ErasureOutcome(privacy.NOTHING_ERASED, True, kept, tuple(purged))
+
+
+def _ids(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip().isdigit()]
+
+
+def _list_in_record(store: Store, token: str, kept: Iterable[Path]) -> None:
+    names = "\n".join(p.name for p in kept)
+    store.transaction(lambda s: s.execute(update(ErasureRecord).where(ErasureRecord.token == token)
+                                          .values(backups_kept=names)))
+
+
+# ---------------------------------------------------------------- backups
+
+def _backup_folder(db_path: Path) -> Path:
+    from kpdesk.db.backup import backup_folder
+
+    return backup_folder(db_path)
+
+
+def _byte_pattern(values: Iterable[str]) -> re.Pattern[bytes] | None:
+    """The values as they may lie in a file: any letter case, any run of spaces between words."""
+    alternatives: set[bytes] = set()
+    for value in values:
+        for variant in {value, value.lower(), value.upper(), value.title()}:
+            words = variant.split()
+            if words:
+                alternatives.add(_SPACES.join(re.escape(w.encode("utf-8")) for w in words))
+    if not alternatives:
+        return None
+    return re.compile(b"|".join(sorted(alternatives, key=len, reverse=True)), re.IGNORECASE)
+
+
+def file_holds(path: Path, values: Iterable[str]) -> bool:
+    """Whether the file, or the write-ahead log beside it, holds any of the values anywhere."""
+    pattern = _byte_pattern(values)
+    if pattern is None:
+        return False
+    for candidate in (path, path.with_name(path.name + "-wal")):
+        try:
+            data = candidate.read_bytes()
+        except OSError:
+            continue
+        if pattern.search(data):
+            return True
+    return False
+
+
+def backups_holding(db_path: Path, values: Iterable[str]) -> list[Path]:
+    """The database's backups that still hold any of the person's values, newest first."""
+    from kpdesk.db.backup import list_backups
+
+    wanted = list(values)
+    return [info.path for info in list_backups(db_path) if file_holds(info.path, wanted)]
+
+
+def _copy_engine(path: Path) -> Engine:
+    """An engine on a backup file as it is: no lock, no migration, rollback journal, foreign keys on."""
+    from sqlalchemy import URL, create_engine, event
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(URL.create("sqlite", database=str(path)), hide_parameters=True, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        dbapi_connection.execute("PRAGMA secure_delete = ON")
+
+    return engine
+
+
+def _revision(path: Path) -> str | None:
+    """The file's schema revision; None when it is not a readable kpdesk database."""
+    from kpdesk.common.errors import UserError
+    from kpdesk.db.inspection import inspect_file
+
+    try:
+        return inspect_file(path, need_write=False).revision
+    except UserError:
+        return None
+
+
+def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str) -> None:
+    from kpdesk.db.migrate import head_revision
+
+    if _revision(path) != head_revision():
+        return  # an older schema (a copy before an upgrade): listed, not changed
+    engine = _copy_engine(path)
+    try:
+        with Session(engine) as session, session.begin():
+            subject = privacy.find_subject(session, contact_ids=ids, known_values=values)
+            if subject.ids or subject.values:
+                privacy.erase_subject(session, subject, reason="i en sikkerhetskopi", token=token)
+    finally:
+        engine.dispose()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("VACUUM")  # no freed page keeps the person
+    finally:
+        conn.close()
+
+
+def purge_files(paths: Iterable[Path], ids: list[int], values: Iterable[str], token: str) -> list[Path]:
+    """Erase the person from each backup file; returns those that no longer hold them."""
+    known = list(values)
+    purged = []
+    for path in paths:
+        try:
+            _purge_file(path, ids, known, token)
+        except (sqlite3.Error, OSError, SQLAlchemyError):
+            continue  # damaged or unwritable: it stays listed
+        if not file_holds(path, known) and _revision(path) is not None:
+            purged.append(path)
+    return purged
+
+
+# ---------------------------------------------------------------- restoring
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    token: str
+    at: object
+    contact_ids: str
+    backups_kept: str
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreOutcome:
+    result: RestoreResult
+    erased_again: int = 0  # erasures done again on the restored copy
+    notices: list[str] = field(default_factory=lambda: list[str]())
+
+
+def _records_in(path: Path) -> list[_Record]:
+    """The erasure records in one file ([] when it has none or cannot be read)."""
+    from kpdesk.db.inspection import connect_read_only
+
+    if not path.is_file():
+        return []
+    try:
+        conn = connect_read_only(path)
+        try:
+            rows = conn.execute("SELECT token, at, contact_ids, backups_kept FROM erasure_record").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+    return [_Record(*row) for row in rows]
+
+
+def _all_records(db_path: Path) -> list[_Record]:
+    """Every erasure recorded in the database or any of its backups (a damaged database's records
+    are still in the copies made after the erasure)."""
+    from kpdesk.db.backup import list_backups
+
+    found: dict[str, _Record] = {}
+    for path in (db_path, *(info.path for info in list_backups(db_path))):
+        for record in _records_in(path):
+            found.setdefault(record.token, record)
+    return list(found.values())
+
+
+def restore_keeping_erasures(db_path: Path, source: Path) -> RestoreOutcome:
+    """``backup.restore``, then every erasure recorded in the replaced database (or any backup) that
+    the copy does not have is done again on it."""
+    import datetime as dt
+
+    from kpdesk.db import backup
+    from kpdesk.db.store import Store
+
+    records = _all_records(db_path)
+    result = backup.restore(db_path, source)
+    if not records:
+        return RestoreOutcome(result)
+    store = Store.open(db_path, daily_backup=False)
+    try:
+        def again(session: Session) -> int:
+            present = set(session.scalars(select(ErasureRecord.token)))
+            count = 0
+            for record in records:
+                if record.token in present:
+                    continue
+                subject = privacy.find_subject(session, contact_ids=_ids(record.contact_ids))
+                report = privacy.erase_subject(session, subject, reason=AGAIN_AFTER_RESTORE, token=record.token)
+                if not report.token:  # nothing of them in the copy: keep the record all the same
+                    at = record.at if isinstance(record.at, dt.datetime) else dt.datetime.fromisoformat(str(record.at))
+                    session.add(ErasureRecord(token=record.token, at=at, contact_ids=record.contact_ids,
+                                              backups_kept=record.backups_kept))
+                count += report.found
+            return count
+
+        erased = store.transaction(again)
+        if erased:
+            _compact(store)
+    finally:
+        store.close()
+    again_text = plural(erased, "sletting", "slettinger")
+    notices = [f"Gjorde {again_text} på nytt som var gjort etter at sikkerhetskopien ble tatt: personene "
+               f"kommer ikke tilbake."] if erased else []
+    return RestoreOutcome(result, erased, notices)
