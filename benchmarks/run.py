@@ -119,6 +119,7 @@ def header_lines(env: dict[str, Any], db: regional_db.RegionalDb) -> list[str]:
 def _benchmarks(db: Path, runs: int, xcb: bool) -> dict[str, Callable[[], list[Figure]]]:
     def startup() -> list[Figure]:
         figures = bench_startup.measure(db, runs)
+        figures.append(bench_startup.quick_check_figure(db, runs))
         if xcb and bench_startup.xvfb_available():
             with bench_startup.xvfb_display() as display:
                 figures += bench_startup.measure(db, runs, "xcb", display)

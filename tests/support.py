@@ -6,6 +6,9 @@ Imported as ``from support import …`` (pytest puts the tests folder on the pat
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +100,51 @@ def open_drained(open_window: Any, path: Path, qtbot: Any) -> Any:
     qtbot.addWidget(QWidget(), before_close_func=lambda _w: drain(holder["window"], qtbot) if holder else None)
     holder["window"] = open_window(path)
     return holder["window"]
+
+
+# ---------------------------------------------------------------- database files for the db tests
+
+def one_employer_database(path: Path) -> Path:
+    """A closed kpdesk database at head with one employer (a template to copy per test)."""
+    from kpdesk.db.models import Employer
+    from kpdesk.db.store import Store
+
+    store = Store.open(path)
+    with store.session() as session:
+        session.add(Employer(org_number="988077917", name="Fauske kommune"))
+    store.close()
+    return path
+
+
+def copy_database(template: Path, folder: Path) -> Path:
+    """``template`` copied to ``folder/kpdesk.sqlite`` (owner-only), the folder made if needed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "kpdesk.sqlite"
+    shutil.copyfile(template, path)
+    os.chmod(path, 0o600)
+    return path
+
+
+def big_database(path: Path, marker: str, rows: int = 12_000) -> Path:
+    """A kpdesk database of about 12 MB whose every row says which one it is."""
+    from kpdesk.db.store import Store
+
+    Store.open(path, daily_backup=False).close()
+    conn = sqlite3.connect(path)
+    conn.executemany("INSERT INTO employer (org_number, name, notes) VALUES (?, ?, ?)",
+                     [(f"{i:09d}", f"{marker} {i}", marker * 250) for i in range(rows)])
+    conn.commit()
+    conn.close()
+    return path
+
+
+def damage_index_page(path: Path) -> None:
+    """Garbage over the body of ``ix_employer_name``'s root page: the header and tables stay readable."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ix_employer_name'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page_size = struct.unpack(">H", data[16:18])[0]
+    start = (root - 1) * page_size
+    data[start + 8:start + page_size] = (bytes(range(256)) * (page_size // 256 + 1))[:page_size - 8]
+    path.write_bytes(bytes(data))

@@ -88,19 +88,7 @@ def erase(store: Store, find: Callable[[Session], Subject], *, reason: str = "et
     kept = tuple(p for p in holding if p not in purged)
     if kept:
         _list_in_record(store, report.token, kept)
-    return ErasureOutcome(report, _compact(store), kept, tuple(purged))
-
-
-def _compact(store: Store) -> bool:
-    """VACUUM, then fold the log into the file and truncate it; False when a reader kept part of it.
-
-    (Temporary here until ``Store.compact`` lands.)"""
-    with store.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        raw.execute("VACUUM")
-        busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-    return busy == 0
+    return ErasureOutcome(report, store.compact(), kept, tuple(purged))
 
 
 def erase_person(store: Store, email: str, *, backups: BackupChoice = "keep") -> ErasureOutcome:
@@ -341,7 +329,7 @@ def restore_keeping_erasures(db_path: Path, source: Path) -> RestoreOutcome:
 
         erased = store.transaction(again)
         if erased:
-            _compact(store)
+            store.compact()
     finally:
         store.close()
     again_text = plural(erased, "sletting", "slettinger")

@@ -2,7 +2,9 @@
 
 The copy is made with SQLite's online backup API, so it may run while a kpdesk window has the
 database open, and it is written through a temporary file and ``os.replace``: the target is the
-previous file or the whole new copy, never half of one. ``--list`` shows the backups folder.
+previous file or the whole new copy, never half of one. A damaged database is not copied (the
+copy must pass SQLite's quick check): the message names the newest good copy to restore from
+instead. ``--list`` shows the backups folder.
 """
 
 from __future__ import annotations
@@ -27,14 +29,15 @@ def megabytes(size: int) -> str:
 
 def _print_list(path) -> int:  # type: ignore[no-untyped-def]
     from kpdesk.common.norsk import format_datetime
-    from kpdesk.db.backup import backup_folder, list_backups
+    from kpdesk.db.backup import REASON_LABELS, backup_folder, list_backups
 
     backups = list_backups(path)
     if not backups:
         print(f"Ingen sikkerhetskopier av {path.name} i {backup_folder(path)}.")
         return 0
+    width = max(len(label) for label in REASON_LABELS.values())
     for info in backups:
-        print(f"{format_datetime(info.created)}  {info.reason_label:<19} {megabytes(info.size):>9}  {info.path}")
+        print(f"{format_datetime(info.created)}  {info.reason_label:<{width}} {megabytes(info.size):>9}  {info.path}")
     return 0
 
 

@@ -1,18 +1,34 @@
-"""One writer per database: a lock file beside it, held with an OS advisory lock.
+"""One writer per database file: a lock file beside it, held with an OS advisory lock.
 
-``<db>.lock`` is created with ``O_EXCL`` and holds JSON (OS user, host, pid, when it was taken),
-so a second kpdesk can say who has the database. The file alone cannot tell a running holder
-from one that crashed, so the holder also keeps an advisory lock on it (``fcntl.flock`` on POSIX,
-``msvcrt.locking`` on Windows): the operating system drops that lock when the process dies, and
-the next kpdesk that gets it clears the leftover file and takes over.
+The lock belongs to the file, not to the name it was opened by. Its identity is the real file:
+the path with every symlink resolved, and its device and inode. The lock file sits in the real
+file's folder and is named after the inode (``.kpdesk-<inode>.lock``), so every name of the file
+finds the same one: a symlink resolves to the real folder, and a hard link (a second name for the
+same inode) in that folder gets the same inode number. (The device number is left out of the
+name because a network share has a different one on every machine; the folder already fixes the
+file system.) Locking the database file itself would also catch hard links in other folders, but
+that lock would meet SQLite's own byte-range locks, and on SMB shares a lock on the database file
+is mandatory for every reader: the separate lock file keeps the two apart. A file system without
+inode numbers (0, as FAT on Windows) gets ``<name>.lock`` beside the real file. A missing
+database file is created empty (0600) first, since its lock needs its identity; an empty file is
+a new database to kpdesk.
+
+The lock file is created with ``O_EXCL`` and opened with ``O_NOFOLLOW``, and once open it must be
+a plain file with one name: a symlink or hard link planted under its name is refused with a
+message, and whatever it points at is never written. It holds JSON (OS user, host, pid, when it
+was taken), so a second kpdesk can say who has the database. The file alone cannot tell a running
+holder from one that crashed, so the holder also keeps an advisory lock on it (``fcntl.flock`` on
+POSIX, ``msvcrt.locking`` on Windows): the operating system drops that lock when the process
+dies, and the next kpdesk that gets it clears the leftover file and takes over.
 
 A lock file written on another host (a shared folder) cannot be judged that way: advisory locks
 may not reach across a network file system. It counts as held until its file has not been
 touched for ``FOREIGN_MAX_AGE`` (the holder touches it while it writes, see ``DatabaseLock.touch``);
 the message says that kpdesk cannot see whether the other machine still runs it.
 
-Within one process the lock is shared and counted: the window and a command running in the same
-process are one writer, and SQLite itself orders their transactions.
+Within one process the lock is shared and counted under the same identity (device, inode): the
+window and a command running in the same process are one writer, and SQLite itself orders their
+transactions.
 """
 
 from __future__ import annotations
@@ -23,10 +39,12 @@ import errno
 import json
 import os
 import socket
+import stat
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kpdesk.common.errors import UserError, storage_error
 from kpdesk.common.os_user import current_user
@@ -101,8 +119,53 @@ def this_host() -> str:
     return socket.gethostname() or "ukjent"
 
 
-def lock_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + LOCK_SUFFIX)
+class FileIdentity(NamedTuple):
+    """The real file behind a database name: what the lock belongs to."""
+
+    real: Path  # the path with every symlink resolved
+    device: int
+    inode: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.device, self.inode
+
+    @property
+    def lock_file(self) -> Path:
+        name = f".kpdesk-{self.inode}{LOCK_SUFFIX}" if self.inode else self.real.name + LOCK_SUFFIX
+        return self.real.with_name(name)
+
+
+def identify(db_path: Path) -> FileIdentity | None:
+    """The real file behind ``db_path`` (None: there is no file)."""
+    real = Path(os.path.realpath(db_path))
+    try:
+        status = os.stat(real)
+    except FileNotFoundError:
+        return None
+    return FileIdentity(real, status.st_dev, status.st_ino)
+
+
+def _identify_or_create(db_path: Path) -> FileIdentity:
+    """The identity of ``db_path``, creating the file empty (0600, a new database) when it is missing."""
+    found = identify(db_path)
+    if found is not None:
+        return found
+    flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        os.close(os.open(os.path.realpath(db_path), flags, 0o600))  # personal data: owner only
+    except OSError as exc:
+        raise UserError(f"Kan ikke lage databasen {db_path}: {exc.strerror or exc}.") from None
+    created = identify(db_path)
+    if created is None:
+        raise UserError(f"Databasen {db_path} forsvant rett etter at den ble laget. Prøv igjen.")
+    return created
+
+
+def lock_path(db_path: Path) -> Path | None:
+    """The lock file of the database at ``db_path`` (None: there is no database file)."""
+    found = identify(db_path)
+    return None if found is None else found.lock_file
 
 
 def _me() -> LockHolder:
@@ -205,9 +268,11 @@ def _is_stale(holder: LockHolder | None, os_lock: str, fd: int) -> bool:
 class DatabaseLock:
     """The write lock on one database, held by this process until ``release``."""
 
-    def __init__(self, db_path: Path, fd: int, holder: LockHolder, cleared: LockHolder | None) -> None:
+    def __init__(self, db_path: Path, identity: FileIdentity, fd: int, holder: LockHolder,
+                 cleared: LockHolder | None) -> None:
         self.db_path = db_path
-        self.path = lock_path(db_path)
+        self.identity = identity
+        self.path = identity.lock_file
         self.holder = holder
         self.cleared = cleared  # the crashed holder whose leftover lock was cleared, if any
         self._fd: int | None = fd
@@ -218,13 +283,18 @@ class DatabaseLock:
     def held(self) -> bool:
         return self._fd is not None
 
+    @property
+    def shared(self) -> bool:
+        """Another holder in this process has it too (a second store, or a restore in progress)."""
+        return self._count > 1
+
     def touch(self, *, force: bool = False) -> None:
         """Mark the lock as in use (at most once a minute), so other hosts do not take it as stale."""
         if self._fd is None or (not force and time.monotonic() - self._touched < TOUCH_INTERVAL_S):
             return
         self._touched = time.monotonic()
         with contextlib.suppress(OSError):
-            os.utime(self.path)
+            os.utime(self._fd if os.utime in os.supports_fd else self.path)  # the lock file itself, never a link
 
     def share(self) -> DatabaseLock:
         """One more holder in this process (a second store on the same file); call with the registry guard."""
@@ -237,7 +307,8 @@ class DatabaseLock:
             self._count -= 1
             if self._count > 0 or self._fd is None:
                 return
-            _registry.pop(_key(self.db_path), None)
+            if _registry.get(self.identity.key) is self:
+                del _registry[self.identity.key]
             fd, self._fd = self._fd, None
         try:
             if _same_file(fd, self.path):
@@ -252,47 +323,79 @@ class DatabaseLock:
                 os.close(fd)
 
 
-_registry: dict[str, DatabaseLock] = {}
+_registry: dict[tuple[int, int], DatabaseLock] = {}
 _registry_guard = threading.Lock()
-
-
-def _key(db_path: Path) -> str:
-    return os.path.normcase(os.path.realpath(db_path))
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_LOCK_FILE_FLAGS = (os.O_RDWR | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                    | getattr(os, "O_BINARY", 0))
 
 
 def acquire(db_path: Path) -> DatabaseLock:
-    """The write lock on ``db_path``; raises ``DatabaseLocked`` naming the holder if another has it."""
-    with _registry_guard:
-        held = _registry.get(_key(db_path))
-        if held is not None and held.held:
-            return held.share()
-        lock = _acquire_file(db_path)
-        _registry[_key(db_path)] = lock
-        return lock
+    """The write lock on the file at ``db_path`` (created empty if missing); raises ``DatabaseLocked``
+    naming the holder if another process has it, whatever name that process opened the file by."""
+    for _attempt in range(5):
+        identity = _identify_or_create(db_path)
+        with _registry_guard:
+            held = _registry.get(identity.key)
+            if held is not None and held.held:
+                return held.share()
+            lock = _acquire_file(db_path, identity)
+            if identify(db_path) == identity:
+                _registry[identity.key] = lock
+                return lock
+        lock.release()  # the file was replaced (a restore) while its lock was taken: lock the new one
+    raise UserError(f"{db_path} byttes ut hele tiden (av et annet program?), så kpdesk fikk ikke låst den. Prøv igjen.")
+
+
+def _planted(path: Path) -> UserError:
+    return UserError(f"Låsefilen {path} er ikke en vanlig fil (kanskje en lenke til en annen fil), så kpdesk "
+                     f"skriver ikke i den og åpner ikke databasen for skriving. Slett {path} og prøv igjen.")
+
+
+def _is_plain(fd: int, path: Path) -> bool:
+    """The opened lock file is a regular file with one name, and ``path`` itself is no symlink.
+    (Some file systems report no link count at all, 0: that is not a second name.)"""
+    here = os.fstat(fd)
+    try:
+        there = os.lstat(path)
+    except OSError:
+        return True  # gone meanwhile: the caller sees that it is no longer the same file
+    return stat.S_ISREG(here.st_mode) and here.st_nlink <= 1 and not stat.S_ISLNK(there.st_mode)
+
+
+def _open_existing(path: Path) -> int | None:
+    """The existing lock file, never through a symlink (None: it is not there)."""
+    try:
+        fd = os.open(path, _LOCK_FILE_FLAGS)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # O_NOFOLLOW met a symlink
+            raise _planted(path) from None
+        raise UserError(f"Kan ikke lese låsefilen {path}: {exc.strerror or exc}.") from None
+    if not _is_plain(fd, path):
+        os.close(fd)
+        raise _planted(path)
+    return fd
 
 
 def _open_lock_file(path: Path, db_path: Path) -> tuple[int, bool] | None:
     """(descriptor, created) for the lock file; None when it vanished between two steps."""
-    flags = os.O_RDWR | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        return os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600), True
+        return os.open(path, _LOCK_FILE_FLAGS | os.O_CREAT | os.O_EXCL, 0o600), True
     except FileExistsError:
-        pass
+        pass  # O_EXCL never follows a symlink: a planted one lands here too
     except PermissionError:
         raise UserError(f"Kan ikke lage låsefilen {path}: mappen {path.parent} er skrivebeskyttet. "
                         f"Kopier {db_path.name} til en mappe du kan skrive i.") from None
     except OSError as exc:
         raise UserError(f"Kan ikke lage låsefilen {path}: {exc.strerror or exc}.") from None
-    try:
-        return os.open(path, flags), False
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise UserError(f"Kan ikke lese låsefilen {path}: {exc.strerror or exc}.") from None
+    fd = _open_existing(path)
+    return None if fd is None else (fd, False)
 
 
-def _acquire_file(db_path: Path) -> DatabaseLock:
-    path = lock_path(db_path)
+def _acquire_file(db_path: Path, identity: FileIdentity) -> DatabaseLock:
+    path = identity.lock_file
     for _attempt in range(20):
         opened = _open_lock_file(path, db_path)
         if opened is None:
@@ -315,7 +418,7 @@ def _acquire_file(db_path: Path) -> DatabaseLock:
             except OSError as exc:
                 mapped = storage_error(path, exc, "databasen ble ikke åpnet")
                 raise (mapped or UserError(f"Kan ikke skrive låsefilen {path}: {exc.strerror or exc}.")) from None
-            return DatabaseLock(db_path, fd, me, holder)
+            return DatabaseLock(db_path, identity, fd, me, holder)
         except BaseException:
             _os_unlock(fd)
             os.close(fd)
@@ -330,14 +433,18 @@ def current_holder(db_path: Path) -> LockHolder | None:
     Changes nothing: a leftover file is left for the next writer to clear. It takes the advisory
     lock for a moment to see whether anyone has it, so call it when needed, not in a timer.
     """
+    identity = identify(db_path)
+    if identity is None:
+        return None
     with _registry_guard:
-        held = _registry.get(_key(db_path))
+        held = _registry.get(identity.key)
         if held is not None and held.held:
             return held.holder
-    path = lock_path(db_path)
     try:
-        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    except OSError:
+        fd = _open_existing(identity.lock_file)
+    except UserError:
+        return None  # not a lock file kpdesk would use; opening for writing says so
+    if fd is None:
         return None
     try:
         state = _os_lock(fd)
@@ -358,10 +465,13 @@ def remove_foreign_lock(db_path: Path) -> bool:
     ``DatabaseLocked`` again. Returns whether a file was removed.
     """
     holder = current_holder(db_path)
+    path = lock_path(db_path)
+    if path is None:
+        return False
     if holder is not None and holder.on_this_host:
-        raise DatabaseLocked(db_path, holder, lock_path(db_path))
+        raise DatabaseLocked(db_path, holder, path)
     try:
-        lock_path(db_path).unlink()
+        path.unlink()  # a symlink is removed itself, never what it points at
     except FileNotFoundError:
         return False
     return True

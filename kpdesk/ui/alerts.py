@@ -37,6 +37,18 @@ def question(parent: QWidget | None, title: str, text: str, yes: str, no: str | 
     return box.clickedButton() is yes_button
 
 
+def choose(parent: QWidget | None, title: str, text: str, options: list[str], cancel: str) -> int | None:
+    """Ask with several answers; the index of the one chosen, None for ``cancel`` (the default)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    buttons = [box.addButton(option, QMessageBox.ButtonRole.AcceptRole) for option in options]
+    cancel_button = box.addButton(cancel, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel_button)
+    box.setEscapeButton(cancel_button)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((i for i, button in enumerate(buttons) if button is clicked), None)
+
+
 def show_exception(parent: QWidget | None, exc: BaseException) -> None:
     """A UserError shows its message; anything else is a bug: log it and say where the log is."""
     if isinstance(exc, UserError):

@@ -27,6 +27,7 @@ from kpdesk.ui.pages.base import Page
 if TYPE_CHECKING:
     from kpdesk.admin.erasure import RestoreOutcome
     from kpdesk.common.errors import UserError
+    from kpdesk.db.backup import DatabaseDamaged
     from kpdesk.db.store import Store
     from kpdesk.ui.operations import Task
 
@@ -283,8 +284,11 @@ class MainWindow(QMainWindow):
             self.show_message(self.tr("Databasen er åpnet skrivebeskyttet: du kan se, men ikke endre."))
         else:
             self.show_message(self.tr("Databasen er åpen."))
+        if store.notices:  # opened, but something the coordinator must know (damage, no backup today)
+            alerts.info(self, self.tr("Databasen er åpnet"), "\n\n".join(store.notices))
 
     def _store_failed(self, exc: BaseException) -> None:
+        from kpdesk.db.backup import DatabaseDamaged
         from kpdesk.db.lock import DatabaseLocked
 
         if isinstance(exc, DatabaseLocked):
@@ -293,9 +297,36 @@ class MainWindow(QMainWindow):
                                self.tr("Avslutt")):
                 self.open_store(read_only=True)
                 return
+        elif isinstance(exc, DatabaseDamaged):
+            if self._offer_way_out(exc):
+                return
         else:
             alerts.show_exception(self, exc)
         self.close()
+
+    def _offer_way_out(self, exc: DatabaseDamaged) -> bool:
+        """A damaged database: restore the newest good backup, or open it read-only; False: quit."""
+        from kpdesk.common.norsk import format_datetime
+
+        good = exc.good_backup
+        options = [self.tr("Åpne skrivebeskyttet")]
+        text = self.tr("{path} er skadet, og kpdesk skriver ikke i en skadet fil.").format(path=self.db_path)
+        if good is not None:
+            options.insert(0, self.tr("Gjenopprett sikkerhetskopien"))
+            text += "\n\n" + self.tr("Den nyeste gode sikkerhetskopien er {name} (laget {when}). Gjenopprett den? "
+                                      "Den skadede filen lagres i backups-mappen først.").format(
+                name=good.path.name, when=format_datetime(good.created))
+        else:
+            text += "\n\n" + self.tr("Det finnes ingen god sikkerhetskopi. Åpne databasen skrivebeskyttet for å se "
+                                      "det som kan leses.")
+        chosen = alerts.choose(self, self.tr("Databasen er skadet"), text, options, self.tr("Avslutt"))
+        if chosen is None:
+            return False
+        if good is not None and chosen == 0:
+            self.restore_database(good.path)
+        else:
+            self.open_store(read_only=True)
+        return True
 
     # ------------------------------------------------------------ navigation and status
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import URL, create_engine, select
+from support import copy_database, run_cli
 
-from kpdesk.cli import EXIT_DATA, EXIT_OK, main
+from kpdesk.cli import EXIT_DATA, EXIT_OK
 from kpdesk.db import backup
 from kpdesk.db.backup import BackupInfo, RotationPolicy, create_backup, list_backups, plan_rotation
 from kpdesk.db.inspection import APPLICATION_ID
@@ -55,20 +56,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "senter" / "kpdesk.sqlite"
-    target.parent.mkdir()
-    shutil.copyfile(demo_template, target)
-    os.chmod(target, 0o600)
-    return target
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    return copy_database(demo_template, tmp_path / "senter")
 
 
 def add_employer(path: Path, org: str, name: str) -> None:
@@ -303,7 +291,18 @@ def test_rotation_numbers_come_from_the_settings(demo_db: Path) -> None:
     assert [b.created.day for b in list_backups(demo_db)] == [9, 8, 7]
 
 
-def test_rotation_removes_only_old_leftover_temporary_files(demo_db: Path) -> None:
+WRITING = """
+import sys
+from pathlib import Path
+from kpdesk.db import backup
+with backup._folder_lock(Path(sys.argv[1]), exclusive=False) as held:
+    print("skriver" if held else "ulåst", flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="folders are locked with flock on POSIX")
+def test_rotation_leaves_the_temporary_files_of_a_copy_being_written_and_removes_the_rest(demo_db: Path) -> None:
     folder = demo_db.parent / "backups"
     create_backup(demo_db, "manual")
     old = folder / ".kpdesk.20270111-080000.daily.sqlite.abc.tmp"
@@ -312,8 +311,16 @@ def test_rotation_removes_only_old_leftover_temporary_files(demo_db: Path) -> No
     for path in (old, new, other):
         path.write_text("x")
     os.utime(old, (time.time() - 7200, time.time() - 7200))
-    backup.rotate(demo_db)
-    assert not old.exists() and new.exists() and other.exists()
+    writer = subprocess.Popen([sys.executable, "-c", WRITING, str(folder)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "skriver"
+        backup.rotate(demo_db)  # another process is writing a copy: only the old leftover can be its
+        assert not old.exists() and new.exists() and other.exists()
+    finally:
+        writer.communicate("", timeout=30)
+    backup.rotate(demo_db)  # nobody writes now: whatever is left was left by a copy that was stopped
+    assert not new.exists() and other.exists()
 
 
 # ---------------------------------------------------------------- kpdesk backup

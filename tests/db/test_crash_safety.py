@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support import big_database
 
 from kpdesk.common import orgnr
 from kpdesk.common.errors import UserError, storage_error
@@ -147,17 +148,6 @@ def test_a_killed_import_leaves_all_of_it_or_none(import_template: tuple[Path, P
 
 
 # ---------------------------------------------------------------- a large backup and restore
-
-
-def big_database(path: Path, marker: str, rows: int = 12_000) -> Path:
-    """A kpdesk database of about 12 MB whose every row says which one it is."""
-    Store.open(path, daily_backup=False).close()
-    conn = sqlite3.connect(path)
-    conn.executemany("INSERT INTO employer (org_number, name, notes) VALUES (?, ?, ?)",
-                     [(f"{i:09d}", f"{marker} {i}", marker * 250) for i in range(rows)])
-    conn.commit()
-    conn.close()
-    return path
 
 
 def fingerprint(path: Path) -> tuple:

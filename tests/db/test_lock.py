@@ -6,7 +6,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
-from support import run_kpdesk
+from support import copy_database, one_employer_database, run_kpdesk
 
 from kpdesk.cli import EXIT_DATA, EXIT_OK
 from kpdesk.common.errors import UserError
@@ -61,20 +60,12 @@ class Holder:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mal") / "kpdesk.sqlite"
-    store = Store.open(path)
-    with store.session() as session:
-        session.add(Employer(org_number="988077917", name="Fauske kommune"))
-    store.close()
-    return path
+    return one_employer_database(tmp_path_factory.mktemp("mal") / "kpdesk.sqlite")
 
 
 @pytest.fixture
 def db(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "kpdesk.sqlite"
-    shutil.copyfile(template, path)
-    os.chmod(path, 0o600)
-    return path
+    return copy_database(template, tmp_path)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ class AlertRecorder:
     def __init__(self) -> None:
         self.shown: list[tuple[str, str, str]] = []
         self.answer = True
+        self.choice: int | None = 0  # what ``choose`` answers: the first option
 
     def info(self, _parent: Any, title: str, text: str) -> None:
         self.shown.append(("info", title, text))
@@ -26,6 +27,10 @@ class AlertRecorder:
     def question(self, _parent: Any, title: str, text: str, yes: str, no: str | None = None) -> bool:
         self.shown.append(("question", title, text))
         return self.answer
+
+    def choose(self, _parent: Any, title: str, text: str, options: list[str], cancel: str) -> int | None:
+        self.shown.append(("choose", title, text))
+        return self.choice
 
     def texts(self) -> str:
         return "\n".join(text for _kind, _title, text in self.shown)
@@ -39,6 +44,7 @@ def alerts(monkeypatch: pytest.MonkeyPatch) -> AlertRecorder:
     monkeypatch.setattr(module, "info", recorder.info)
     monkeypatch.setattr(module, "error", recorder.error)
     monkeypatch.setattr(module, "question", recorder.question)
+    monkeypatch.setattr(module, "choose", recorder.choose)
     return recorder
 
 
