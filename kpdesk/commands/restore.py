@@ -1,7 +1,9 @@
 """``kpdesk restore --db PATH --from FILE``: put a backup back in place of the database.
 
-FILE must be a kpdesk database at a schema revision this kpdesk knows that passes SQLite's
-``integrity_check``; otherwise the command says why and exits 1 with the database unchanged.
+FILE must be a kpdesk database at a schema revision this kpdesk knows, whose tables, indexes,
+triggers and views are exactly what kpdesk's migrations make at that revision (nothing extra), and
+that passes SQLite's ``integrity_check``; otherwise the command says why and exits 1 with the
+database unchanged.
 What is replaced is first saved in the backups folder, and the swap is one ``os.replace``.
 Erasures of personal data recorded in the replaced database since the copy was taken are done
 again on it (``kpdesk.admin.erasure.restore_keeping_erasures``).
