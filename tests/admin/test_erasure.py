@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
+from support import damage_index_page
 
 from kpdesk.admin import erasure
 from kpdesk.db import backup
@@ -142,3 +143,15 @@ def test_a_restore_without_erasures_since_changes_nothing_more(store: Store, per
     restored = erasure.restore_keeping_erasures(path, copy.path)
     assert (restored.erased_again, restored.notices) == (0, [])
     assert traces_in(path)  # nobody was erased: the person is still there
+
+
+def test_a_damaged_database_s_erasures_are_found_in_the_newer_backups(store: Store, person) -> None:
+    old = backup.create_backup(store.path, "manual", now=dt.datetime.now() - dt.timedelta(days=2))
+    erasure.erase_person(store, EMAIL, backups="keep")
+    backup.create_backup(store.path, "manual")  # made after the erasure: it holds the record
+    path = store.path
+    store.close()
+    damage_index_page(path)
+    restored = erasure.restore_keeping_erasures(path, old.path)
+    assert restored.erased_again == 1
+    assert traces_in(path) == []
