@@ -1,23 +1,31 @@
 """Writing single rows the same way everywhere: found or a plain "gone" message, created or
 changed with their audit entries, and the plain row dictionaries that undo snapshots keep.
 
-The services (register, offers, rooms, bookings, matching decisions) share these, so every
-record says the same thing when it has been deleted in another window, and every change leaves
-the same trail in the audit log.
+The services (register, offers, rooms, bookings, matching decisions) and the CSV imports share
+these, so every record says the same thing when it has been deleted in another window, and every
+change leaves the same trail in the audit log: a "create" entry per new row, an "update" entry per
+changed field with its old and new value. An import writes its entries in bulk (``AuditBatch``).
+
+Refs (a need's "HN01", an offer's "T00012") are compared without case: "X1" and "x1" are the same
+ref. The stored spelling is kept as typed. SQLite's ``lower()`` folds only A–Z, so ``ref_key`` does
+the same and Python and SQL agree on which refs are equal.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.errors import UserError
+from kpdesk.common.os_user import current_user
 from kpdesk.db import audit
 from kpdesk.db.base import Base
+from kpdesk.db.models import AuditEntry
 
 Model = TypeVar("Model", bound=Base)
 
@@ -46,17 +54,59 @@ def create_row(session: Session, model: type[Model], values: dict[str, Any], ent
     return row
 
 
+Change = tuple[str, Any, Any]  # (field, old value, new value)
+
+
+def field_changes(current: Mapping[Any, Any], values: Mapping[str, Any]) -> list[Change]:
+    """The fields of ``values`` that differ from ``current``, with both values, in ``values``' order."""
+    return [(name, current[name], new) for name, new in values.items() if current[name] != new]
+
+
 def apply_changes(session: Session, obj: Any, values: dict[str, Any], entity: str) -> list[str]:
     """Set changed attributes with one audit entry each; returns the changed field names."""
-    changed: list[str] = []
-    for name, new in values.items():
-        old = getattr(obj, name)
-        if old != new:
-            setattr(obj, name, new)
-            audit.record(session, "update", entity, obj.id, field=name, old=old, new=new)
-            changed.append(name)
+    changes = field_changes({name: getattr(obj, name) for name in values}, values)
+    for name, old, new in changes:
+        setattr(obj, name, new)
+        audit.record(session, "update", entity, obj.id, field=name, old=old, new=new)
     session.flush()
-    return changed
+    return [name for name, _, _ in changes]
+
+
+_AUDIT_TABLE = cast(Table, AuditEntry.__table__)
+
+
+class AuditBatch:
+    """Audit entries for many rows at once (an import's), inserted in bulk every ``chunk`` entries:
+    the same columns ``audit.record`` fills, without an ORM object per entry."""
+
+    def __init__(self, session: Session, chunk: int = 5000) -> None:
+        self._session = session
+        self._chunk = chunk
+        self._pending: list[dict[str, Any]] = []
+        self._at = dt.datetime.now().replace(microsecond=0)
+        self._user = current_user()
+
+    def add(self, action: str, entity: str, entity_id: int | None, *, field: str = "", old: object = None,
+            new: object = None, summary: str = "") -> None:
+        self._pending.append({"at": self._at, "user": self._user, "action": action[:20], "entity": entity[:40],
+                              "entity_id": entity_id, "field": field[:60], "old_value": audit.as_text(old),
+                              "new_value": audit.as_text(new), "summary": summary})
+        if len(self._pending) >= self._chunk:
+            self.flush()
+
+    def created(self, entity: str, entity_id: int, summary: str) -> None:
+        """A "create" entry, as ``create_row`` writes it."""
+        self.add("create", entity, entity_id, summary=summary)
+
+    def changed(self, entity: str, entity_id: int, changes: Iterable[Change]) -> None:
+        """One "update" entry per changed field, as ``apply_changes`` writes them."""
+        for name, old, new in changes:
+            self.add("update", entity, entity_id, field=name, old=old, new=new)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._session.execute(insert(_AUDIT_TABLE), self._pending)
+            self._pending = []
 
 
 def row_dicts(session: Session, model: type[Base], *where: Any) -> list[dict[str, Any]]:
@@ -75,23 +125,36 @@ def row_exists(session: Session, model: type, row_id: int) -> bool:
     return session.execute(select(model.id).where(model.id == row_id)).first() is not None  # type: ignore[attr-defined]
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ref_key(ref: str) -> str:
+    """What two refs that are the same ref have in common: A–Z in lower case (as SQLite's ``lower()``)."""
+    return ref.translate(_ASCII_LOWER)
+
+
 def next_ref(session: Session, column: Any, prefix: str, taken: Iterable[str] = (), *, min_digits: int = 5) -> str:
     """The next free automatic ref: ``prefix`` and five digits, above every such ref in ``column``
-    and in ``taken`` (refs of a file being imported). ``min_digits``: the shortest number that counts."""
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d{{{min_digits},}})$")
+    and in ``taken`` (refs of a file being imported), in any case ("b00007" takes B00007).
+    ``min_digits``: the shortest number that counts."""
+    pattern = re.compile(rf"^{re.escape(ref_key(prefix))}(\d{{{min_digits},}})$", re.ASCII)
     highest = 0
-    for ref in (*session.execute(select(column).where(column.like(f"{prefix}%"))).scalars(), *taken):
-        match = pattern.match(ref)
-        if match:
-            highest = max(highest, int(match.group(1)))
+    stored = session.execute(select(column).where(func.lower(column).like(f"{ref_key(prefix)}%"))).scalars()
+    for refs in (stored, taken):
+        for ref in refs:
+            match = pattern.match(ref_key(ref))
+            if match:
+                highest = max(highest, int(match.group(1)))
     return f"{prefix}{highest + 1:05d}"
 
 
 def refuse_taken_ref(session: Session, model: Any, ref: str, row_id: int | None, what: str) -> None:
-    """UserError «Referansen «X» er allerede brukt av <what> «title».» when another row has ``ref``."""
-    stmt = select(model.id, model.title).where(model.ref == ref)
+    """UserError «Referansen «X» er allerede brukt av <what> «title».» when another row has ``ref``
+    in any case (the message names the stored spelling when it differs)."""
+    stmt = select(model.id, model.title, model.ref).where(func.lower(model.ref) == ref_key(ref))
     if row_id is not None:
         stmt = stmt.where(model.id != row_id)
     existing = session.execute(stmt).first()
     if existing is not None:
-        raise UserError(f"Referansen «{ref}» er allerede brukt av {what} «{existing.title}».")
+        spelled = "" if existing.ref == ref else f" (som «{existing.ref}»)"
+        raise UserError(f"Referansen «{ref}» er allerede brukt{spelled} av {what} «{existing.title}».")

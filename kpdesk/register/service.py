@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -392,8 +393,9 @@ def restore_contact(session: Session, snapshot: ContactSnapshot) -> int:
 
 # ---------------------------------------------------------------- need writes
 
-def next_need_ref(session: Session, taken: set[str] | frozenset[str] = frozenset()) -> str:
-    """The next free automatic ref: "B" and five digits, above every such ref in use."""
+def next_need_ref(session: Session, taken: Iterable[str] = ()) -> str:
+    """The next free automatic ref: "B" and five digits, above every such ref in use (in any case,
+    in the database or in ``taken``)."""
     return next_ref(session, Need.ref, NEED_REF_PREFIX, taken)
 
 

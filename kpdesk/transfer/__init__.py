@@ -2,9 +2,14 @@
 
 Import is two steps so the GUI can show a preview: ``plan_import`` reads and checks every row
 and resolves it against the database (an org number, ref or provider name already there means
-update) without writing anything; ``apply_import`` writes a plan with no errors in bulk
-statements, all or nothing, with one audit entry. Export writes the columns the importer reads,
-so an exported file imported again gives the same data.
+update; refs in any case) without writing anything; ``apply_import`` writes a plan with no errors
+in bulk statements, all or nothing, with the same audit entries as edits in the window (a
+"create" per new row, an "update" per changed field with old and new value) and one summary
+entry. Export writes the columns the importer reads, so an exported file imported again gives
+the same data (and an export of that the same bytes, formula characters included).
+
+Rows stream: the file's rows are read one at a time and the checked rows kept compressed, so a
+million-row file stays well under a gigabyte of memory.
 
 One module per kind (``employers``, ``needs``, ``providers``, ``offers``, ``rooms``, ``bookings``)
 holds its columns and its plan, apply and export steps; ``base`` holds what they share. This module
@@ -78,8 +83,8 @@ def plan_bytes(session: Session, kind: str, data: bytes, source: str = "filen") 
         plan.problems.append(ImportProblem(exc.line, "", exc.message))
         return plan
     plan.encoding, plan.delimiter, plan.columns = table.encoding, table.delimiter, table.columns
-    plan.problems.extend(ImportProblem(p.line, p.column, p.message, p.warning) for p in table.problems)
-    spec.plan(session, plan, table)
+    spec.plan(session, plan, table)  # reads the rows; the table knows its own problems after that
+    plan.problems[:0] = [ImportProblem(p.line, p.column, p.message, p.warning) for p in table.problems]
     plan.problems.sort(key=lambda p: p.line)
     return plan
 

@@ -4,21 +4,31 @@ A kind (employers, needs, providers, offers, rooms, bookings) is a ``Kind``: its
 ``plan`` step that checks rows against the database without writing, an ``apply`` step that
 writes a checked plan in bulk, and the rows its export writes. ``kpdesk.transfer`` dispatches
 on the kind's name.
+
+Memory: a plan of a million rows must stay well under a gigabyte. The CSV rows are read one at
+a time (``csvfile.CsvTable``), the checked rows are kept compressed (``PlannedRows``), and apply
+steps work through them ``CHUNK`` at a time, looking up the database for that chunk only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import pickle
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast, overload
 
-from sqlalchemy import RowMapping, insert, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
 from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
 from kpdesk.common.fields import Problem
+
+CHUNK = 2000  # rows an apply step writes (and looks up) at a time
+T = TypeVar("T")
 
 KIND_WORDS = {"employers": ("arbeidsgiver", "arbeidsgivere"), "needs": ("behov", "behov"),
               "providers": ("tilbyder", "tilbydere"), "offers": ("kurstilbud", "kurstilbud"),
@@ -42,7 +52,7 @@ class ImportProblem:
         return f"{where}: {'advarsel: ' if self.warning else ''}{self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: a frozen slotted dataclass unpickles twice as slowly (PlannedRows)
 class PlannedRow:
     line: int
     action: str  # "create" | "update"
@@ -51,10 +61,94 @@ class PlannedRow:
     target_id: int | None = None  # the row updated
 
 
+def _packed(rows: list[Any]) -> bytes:
+    return zlib.compress(pickle.dumps(rows, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpacked(block: bytes) -> list[Any]:
+    return pickle.loads(zlib.decompress(block))
+
+
+class PlannedRows(Sequence[Any]):
+    """The checked rows of a plan, kept compressed: blocks of ``BLOCK`` rows are pickled and
+    zlib-compressed as they fill, so a million planned rows (a gigabyte as Python objects) take
+    tens of megabytes. Iterating unpacks one block at a time. The rows are kpdesk's own objects,
+    pickled and unpickled in this process only. Counts rows per ``action`` as they are added."""
+
+    BLOCK = 2000
+
+    def __init__(self, rows: Iterable[Any] = ()) -> None:
+        self._blocks: list[bytes] = []
+        self._tail: list[Any] = []
+        self._cached: tuple[int, list[Any]] = (-1, [])
+        self.actions: Counter[str] = Counter()
+        for row in rows:
+            self.append(row)
+
+    def append(self, row: Any) -> None:
+        self._tail.append(row)
+        self.actions[row.action] += 1
+        if len(self._tail) == self.BLOCK:
+            self._blocks.append(_packed(self._tail))
+            self._tail = []
+
+    def _block(self, number: int) -> list[Any]:
+        if number == len(self._blocks):
+            return self._tail
+        if self._cached[0] != number:
+            self._cached = (number, _unpacked(self._blocks[number]))
+        return self._cached[1]
+
+    def __len__(self) -> int:
+        return len(self._blocks) * self.BLOCK + len(self._tail)
+
+    def __iter__(self) -> Iterator[Any]:
+        for block in self._blocks:
+            yield from _unpacked(block)
+        yield from self._tail
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return list(self)[index]
+        size = len(self)
+        if not -size <= index < size:
+            raise IndexError("planned row index out of range")
+        index %= size
+        return self._block(index // self.BLOCK)[index % self.BLOCK]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (PlannedRows, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"PlannedRows({len(self)} rows)"
+
+
+def chunks(rows: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """``rows`` in lists of ``size`` (the last one shorter)."""
+    chunk: list[T] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class PlanCounts:
     """What every import plan says about itself; a plan has ``rows`` (with ``action``) and ``problems``."""
 
-    rows: list[Any]
+    rows: PlannedRows
     problems: list[ImportProblem]
 
     @property
@@ -71,11 +165,11 @@ class PlanCounts:
 
     @property
     def creates(self) -> int:
-        return sum(r.action == "create" for r in self.rows)
+        return self.rows.actions["create"]
 
     @property
     def updates(self) -> int:
-        return sum(r.action == "update" for r in self.rows)
+        return self.rows.actions["update"]
 
 
 @dataclass
@@ -85,7 +179,7 @@ class ImportPlan(PlanCounts):
     encoding: str = ""  # a key of csvfile.ENCODING_NAMES ("" when the file could not be decoded)
     delimiter: str = ""
     columns: tuple[str, ...] = ()
-    rows: list[Any] = field(default_factory=list)  # PlannedRow; PlannedRoom, PlannedBooking
+    rows: PlannedRows = field(default_factory=PlannedRows)  # PlannedRow; PlannedRoom, PlannedBooking
     problems: list[ImportProblem] = field(default_factory=list)
     note: str = ""  # what else applying does, as a sentence ("2 nye tilbydere blir lagt til.")
     detail: str = ""  # replaces ", N nye og M finnes fra før" (bookings: " med 12 datoer")
@@ -135,7 +229,7 @@ class Kind:
     required: tuple[str, ...]
     optional: tuple[str, ...]  # read when present
     aliases: Mapping[str, str]
-    plan: Callable[[Session, ImportPlan, csvfile.CsvTable], None]
+    plan: Callable[[Session, ImportPlan, csvfile.CsvTable], None]  # iterates the table once
     apply: Callable[[Session, ImportPlan], ImportResult]
     export_rows: Callable[[Session], Sequence[Sequence[object]]] | None  # None: not exported as CSV
     export_columns: tuple[str, ...] = ()  # default: ``columns``
@@ -152,8 +246,9 @@ def stale() -> UserError:
 
 
 def bulk_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows in one statement (the table's, not the ORM's: no per-row bookkeeping)."""
     if rows:
-        session.execute(insert(model).execution_options(render_nulls=True), rows)
+        session.execute(insert(cast(Table, getattr(model, "__table__"))), rows)  # noqa: B009
 
 
 def bulk_update(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
@@ -161,8 +256,10 @@ def bulk_update(session: Session, model: type, rows: list[dict[str, Any]]) -> No
         session.execute(update(model), rows)
 
 
-def changed(current: Mapping[str, Any] | RowMapping, values: Mapping[str, Any]) -> bool:
-    return any(current[k] != v for k, v in values.items())
+def duplicate_ref(line: int, ref: str, other: int) -> ImportProblem:
+    """The problem of a ref an earlier line of the file has too, in any case ("X1" and "x1")."""
+    return ImportProblem(line, "ref", f"Referansen «{ref}» står også på linje {other} (store og små bokstaver "
+                                      f"regnes som like)")
 
 
 def problems_at(line: int, found: Iterable[Problem], columns: Mapping[str, str] | None = None) -> list[ImportProblem]:

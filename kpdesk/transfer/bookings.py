@@ -4,10 +4,13 @@
 A row with ``repeat`` is a series, its holiday dates skipped. A file that would double-book a room,
 with the database or with another row of the same file, or put more people in a room than it
 holds, or need equipment the room lacks, is refused whole, naming the line and the clashing booking.
+An ``offer_ref`` matches the offer's ref in any case. Each booking or series gets a "create" entry
+in the audit log, as when it is booked in the window.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -17,14 +20,17 @@ from sqlalchemy.orm import Session
 from kpdesk.booking.conflicts import Clash, Existing, overlap_pairs
 from kpdesk.booking.inputs import BookingData, validate_booking
 from kpdesk.booking.planning import BookingPlan, plan_booking
+from kpdesk.booking.recurrence import describe
 from kpdesk.booking.rooms import equipment_ids_for, plural
 from kpdesk.booking.service import booking_values, insert_bookings, series_values, set_equipment_links
-from kpdesk.booking.snapshots import BOOKING
+from kpdesk.booking.snapshots import BOOKING, SERIES
 from kpdesk.booking.times import format_span
 from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import fold
-from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, stale
+from kpdesk.db.models import Offer
+from kpdesk.db.row_writing import AuditBatch, ref_key
+from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, PlannedRows, stale
 
 BOOKING_COLUMNS = ("room", "title", "kind", "start", "end", "repeat", "organiser", "attendees", "offer_ref")
 _OPTIONAL = ("equipment", "arrival_buffer", "invigilators", "notes", "overnight")
@@ -52,13 +58,25 @@ def _clash_problem(line: int, start: dt.datetime, end: dt.datetime, clash: Clash
     return ImportProblem(line, "start", f"{format_span(start, end)}: {clash.message()}")
 
 
+def _stored_offer_refs(session: Session) -> dict[str, str]:
+    """Ref key -> the offer's ref as stored."""
+    return {ref_key(ref): ref for ref in session.execute(select(Offer.ref)).scalars()}
+
+
 def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
     known_equipment: set[str] | None = None
-    for row in table.rows:
+    offer_refs: dict[str, str] | None = None
+    for row in table:
         data, found = validate_booking(row.values)
         plan.problems.extend(ImportProblem(row.line, p.field, p.message, p.warning) for p in found)
         if data is None:
             continue
+        if data.offer_ref:
+            if offer_refs is None:
+                offer_refs = _stored_offer_refs(session)
+            stored = offer_refs.get(ref_key(data.offer_ref))
+            if stored and stored != data.offer_ref:
+                data = dataclasses.replace(data, offer_ref=stored)
         if data.equipment:
             if known_equipment is None:
                 from kpdesk.db.models import Equipment
@@ -108,7 +126,7 @@ def _check_within_file(plan: ImportPlan) -> None:
             if not occurrence.skipped_for_holiday:
                 by_room.setdefault(planned.plan.room.id, []).append(
                     (occurrence.start - buffer, occurrence.end, occurrence.start, planned))
-    refused: set[int] = set()
+    refused: set[int] = set()  # lines
     for entries in by_room.values():
         for i, j in overlap_pairs([(blocked, end) for blocked, end, _, _ in entries]):
             first, second = sorted((entries[i], entries[j]), key=lambda e: (e[3].line, e[2]))
@@ -118,14 +136,16 @@ def _check_within_file(plan: ImportPlan) -> None:
             other = Existing(0, earlier.data.title, first[2], first[1], earlier.data.arrival_buffer_minutes)
             clash = Clash(second[2], second[2] + later.data.duration, later.plan.room.name, other, earlier.line)
             plan.problems.append(_clash_problem(later.line, clash.start, clash.end, clash))
-            refused.add(id(later))
-    plan.rows = [r for r in plan.rows if id(r) not in refused]
+            refused.add(later.line)
+    if refused:
+        plan.rows = PlannedRows(r for r in plan.rows if r.line not in refused)
 
 
 def apply(session: Session, plan: ImportPlan) -> ImportResult:
     from kpdesk.db.models import BookingSeries
 
     dates = skipped = 0
+    audit = AuditBatch(session)
     for planned in plan.rows:
         fresh = plan_booking(session, planned.data)  # the database may have changed since the check
         if fresh.conflicts.blocking:
@@ -147,11 +167,25 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
                          "state_reason": why, "is_exception": False, "override_reason": ""})
             dates += state == "active"
             skipped += state == "skipped"
-        set_equipment_links(session, insert_bookings(session, rows), equipment)
+        ids = insert_bookings(session, rows)
+        set_equipment_links(session, ids, equipment)
+        audit.created(SERIES if series_id else BOOKING, series_id or ids[0], _summary(fresh, rows))
+    audit.flush()
     detail = f"{plural(dates, 'dato', 'datoer')} booket"
     if skipped:
         detail += f", {skipped} hoppet over på helligdager"
     return ImportResult("bookings", len(plan.rows), 0, detail=detail)
+
+
+def _summary(booked: BookingPlan, rows: list[dict[str, object]]) -> str:
+    """What the window's audit entry says for the same booking or series."""
+    d = booked.data
+    if not booked.is_series:
+        return f"Ny booking «{d.title}» {format_span(d.starts_at, d.ends_at)} i {booked.room.name}."
+    skipped = sum(r["state"] == "skipped" for r in rows)
+    return (f"Ny serie «{d.title}» i {booked.room.name}, {describe(booked.rule)}: "
+            f"{plural(len(rows) - skipped, 'booking', 'bookinger')}" + (f", {skipped} hoppet over" if skipped else "")
+            + ".")
 
 
 KIND = Kind("bookings", BOOKING, BOOKING_COLUMNS, ("room", "title", "start", "end"), _OPTIONAL, _ALIASES, plan, apply,

@@ -1,18 +1,26 @@
-"""Employers (with their first contact person) as CSV: keyed by organisation number."""
+"""Employers (with their first contact person) as CSV: keyed by organisation number.
+
+Planning and applying go through the file ``CHUNK`` rows at a time and look up only those rows'
+organisation numbers in the database, so neither step holds the whole register. Every created
+employer and contact person gets a "create" entry in the audit log, and every changed field of
+an employer or its contact person an "update" entry with the old and new value, as in the window.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import RowMapping, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kpdesk.common import csvfile
 from kpdesk.common.norsk import format_org_number, format_phone, sort_key
 from kpdesk.db.models import ContactPerson, Employer
-from kpdesk.register.service import EMPLOYER
-from kpdesk.register.validation import EmployerData, validate_contact, validate_employer
+from kpdesk.db.row_writing import AuditBatch, field_changes
+from kpdesk.register.service import CONTACT, EMPLOYER
+from kpdesk.register.validation import ContactData, EmployerData, validate_contact, validate_employer
 from kpdesk.transfer.base import (
     ImportPlan,
     ImportProblem,
@@ -21,8 +29,9 @@ from kpdesk.transfer.base import (
     PlannedRow,
     bulk_insert,
     bulk_update,
-    changed,
+    chunks,
     now,
+    problems_at,
     stale,
 )
 
@@ -43,49 +52,68 @@ _FIELDS = {"name": "name", "municipality": "municipality", "industry": "industry
            "may_be_named": "may_be_named"}
 _CONTACT_FIELDS = {"contact_name": "name", "contact_email": "email", "contact_phone": "phone",
                    "contact_role": "role"}
+_CONTACT_COLUMNS = {name: column for column, name in _CONTACT_FIELDS.items()}
+
+
+def _ids_by_org(session: Session, orgs: Collection[str]) -> dict[str, int]:
+    if not orgs:
+        return {}
+    return dict(session.execute(select(Employer.org_number, Employer.id).where(Employer.org_number.in_(orgs))).all())
+
+
+# ---------------------------------------------------------------- planning
+
+def _checked(plan: ImportPlan, row: csvfile.CsvRow) -> tuple[EmployerData, ContactData | None] | None:
+    """A row's employer and contact person, its problems added to the plan; None if it has errors."""
+    problems: list[ImportProblem] = []
+    data, found = validate_employer(row.values)
+    problems += problems_at(row.line, found)
+    contact = None
+    contact_raw = {name: row.values.get(column, "") for column, name in _CONTACT_FIELDS.items()}
+    if any((v or "").strip() for v in contact_raw.values()):
+        contact, found = validate_contact(contact_raw)
+        problems += problems_at(row.line, found, _CONTACT_COLUMNS)
+    plan.problems.extend(problems)
+    if data is None or any(not p.warning for p in problems):
+        return None
+    return data, contact
 
 
 def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
-    parent = aliased(Employer)
-    stmt = (select(Employer.org_number, Employer.id, parent.org_number)
-            .outerjoin(parent, Employer.parent_id == parent.id))
-    existing: dict[str, tuple[int, str | None]] = {org: (id_, p) for org, id_, p in session.execute(stmt)}
     seen: dict[str, int] = {}
-    for row in table.rows:
-        problems: list[ImportProblem] = []
-        data, found = validate_employer(row.values)
-        problems += [ImportProblem(row.line, p.field, p.message, p.warning) for p in found]
-        contact = None
-        contact_raw = {name: row.values.get(column, "") for column, name in _CONTACT_FIELDS.items()}
-        if any(v.strip() for v in contact_raw.values()):
-            contact, found = validate_contact(contact_raw)
-            columns = {name: column for column, name in _CONTACT_FIELDS.items()}
-            problems += [ImportProblem(row.line, columns.get(p.field, p.field), p.message, p.warning) for p in found]
-        plan.problems.extend(problems)
-        if data is None or any(not p.warning for p in problems):
-            continue
-        if data.org_number in seen:
-            plan.problems.append(ImportProblem(row.line, "org_number", f"Organisasjonsnummer "
-                                               f"{format_org_number(data.org_number)} står også på linje "
-                                               f"{seen[data.org_number]}"))
-            continue
-        seen[data.org_number] = row.line
-        target = existing.get(data.org_number)
-        plan.rows.append(PlannedRow(row.line, "update" if target else "create", data, contact,
-                                    target[0] if target else None))
+    for chunk in chunks(table):
+        checked = [(row.line, _checked(plan, row)) for row in chunk]
+        existing = _ids_by_org(session, {item[0].org_number for _, item in checked if item})
+        for line, item in checked:
+            if item is None:
+                continue
+            data, contact = item
+            if data.org_number in seen:
+                plan.problems.append(ImportProblem(line, "org_number", f"Organisasjonsnummer "
+                                                   f"{format_org_number(data.org_number)} står også på linje "
+                                                   f"{seen[data.org_number]}"))
+                continue
+            seen[data.org_number] = line
+            target = existing.get(data.org_number)
+            plan.rows.append(PlannedRow(line, "update" if target else "create", data, contact, target))
     if "parent_org_number" in table.columns:
-        _check_parents(plan, {org: p for org, (_, p) in existing.items()})
+        _check_parents(session, plan)
 
 
-def _check_parents(plan: ImportPlan, db_parents: dict[str, str | None]) -> None:
+def _check_parents(session: Session, plan: ImportPlan) -> None:
     """Every parent org number is known, and the file closes no loop of parents."""
-    parents = dict(db_parents)
-    parents.update({r.data.org_number: r.data.parent_org_number for r in plan.rows})
-    for r in list(plan.rows):
+    in_file: dict[str, str | None] = {r.data.org_number: r.data.parent_org_number for r in plan.rows}
+    parent = aliased(Employer)
+    parents: dict[str, str | None] = dict(session.execute(select(Employer.org_number, parent.org_number)
+                                                          .join(parent, Employer.parent_id == parent.id)).all())
+    parents.update(in_file)
+    named = {p for p in in_file.values() if p and p not in in_file}
+    known = {org for chunk in chunks(named) for org in _ids_by_org(session, chunk)}
+    for r in plan.rows:
         data: EmployerData = r.data
         if data.parent_org_number is None:
             continue
-        if data.parent_org_number not in parents:
+        if data.parent_org_number not in in_file and data.parent_org_number not in known:
             plan.problems.append(ImportProblem(r.line, "parent_org_number", f"Hovedenheten "
                                                f"{format_org_number(data.parent_org_number)} finnes verken i "
                                                f"databasen eller i filen"))
@@ -101,73 +129,150 @@ def _check_parents(plan: ImportPlan, db_parents: dict[str, str | None]) -> None:
                                                f"{format_org_number(data.parent_org_number)}"))
 
 
-def apply(session: Session, plan: ImportPlan) -> ImportResult:
-    columns = set(plan.columns)
-    fields = [f for c, f in _FIELDS.items() if c in columns]
-    table = Employer.__table__
-    current = {r["org_number"]: r for r in session.execute(select(*table.c)).mappings()}
-    for r in plan.rows:
-        if (r.action == "create") == (r.data.org_number in current):
+# ---------------------------------------------------------------- applying
+
+class _Writer:
+    """Writes a checked plan chunk by chunk, with an audit entry per created row and changed field."""
+
+    def __init__(self, session: Session, plan: ImportPlan) -> None:
+        columns = set(plan.columns)
+        self.session = session
+        self.fields = [f for c, f in _FIELDS.items() if c in columns]
+        self.contact_fields = [f for c, f in _CONTACT_FIELDS.items() if c in columns]
+        self.with_parents = "parent_org_number" in columns
+        self.stamp = now()
+        self.source = f"import {plan.source}"[:200]
+        self.audit = AuditBatch(session)
+        self.created = self.updated = 0
+        # parents that come later in the file, set once every employer is there: (employer id,
+        # parent org number, whether the row is an update, whether it is counted as updated already)
+        self.later_parents: list[tuple[int, str, bool, bool]] = []
+
+    def write(self, chunk: list[PlannedRow]) -> None:
+        table = Employer.__table__
+        orgs = [r.data.org_number for r in chunk]
+        current = {r["org_number"]: r for r in self.session.execute(
+            select(*table.c).where(table.c.org_number.in_(orgs))).mappings()}
+        if any((r.action == "create") == (r.data.org_number in current) for r in chunk):
             raise stale()
-    stamp = now()
-    source = f"import {plan.source}"[:200]
-    created = [r for r in plan.rows if r.action == "create"]
-    bulk_insert(session, Employer, [{
-        "org_number": d.org_number, "name": d.name, "municipality": d.municipality, "industry": d.industry,
-        "notes": d.notes, "may_be_named": d.may_be_named, "parent_id": None, "source": source,
-        "created_at": stamp, "updated_at": stamp,
-    } for d in (r.data for r in created)])
-    ids = dict(session.execute(select(Employer.org_number, Employer.id)).all())
+        created = [r.data for r in chunk if r.action == "create"]
+        bulk_insert(self.session, Employer, [self._new(d) for d in created])
+        ids = _ids_by_org(self.session, orgs)
+        for d in created:
+            self.audit.created(EMPLOYER, ids[d.org_number],
+                               f"Ny arbeidsgiver «{d.name}» ({format_org_number(d.org_number)})")
+        self.created += len(created)
+        touched, later = self._employers(chunk, ids, current)
+        touched |= self._contacts(chunk, ids)
+        self.updated += sum(1 for r in chunk if r.action == "update" and ids[r.data.org_number] in touched)
+        self.later_parents += [(employer_id, org, is_update, employer_id in touched)
+                               for employer_id, org, is_update in later]
 
-    touched: set[int] = set()
-    updates = []
-    for r in plan.rows:
-        if r.action != "update":
-            continue
-        d: EmployerData = r.data
-        values = {f: getattr(d, f) for f in fields}
-        if "parent_org_number" in columns:
-            values["parent_id"] = ids[d.parent_org_number] if d.parent_org_number else None
-        if changed(current[d.org_number], values):
-            updates.append({"id": ids[d.org_number], **values, "updated_at": stamp})
-            touched.add(ids[d.org_number])
-    bulk_update(session, Employer, updates)
-    parents = [{"id": ids[r.data.org_number], "parent_id": ids[r.data.parent_org_number]}
-               for r in created if r.data.parent_org_number]
-    bulk_update(session, Employer, parents)
-    touched |= _apply_contacts(session, plan, ids, columns)
-    updated = sum(1 for r in plan.rows if r.action == "update" and ids[r.data.org_number] in touched)
-    return ImportResult(plan.kind, len(created), updated, plan.updates - updated)
+    def _new(self, d: EmployerData) -> dict[str, Any]:
+        return {"org_number": d.org_number, "name": d.name, "municipality": d.municipality, "industry": d.industry,
+                "notes": d.notes, "may_be_named": d.may_be_named, "parent_id": None, "source": self.source,
+                "created_at": self.stamp, "updated_at": self.stamp}
+
+    def _employers(self, chunk: list[PlannedRow], ids: dict[str, int],
+                   current: dict[str, RowMapping]) -> tuple[set[int], list[tuple[int, str, bool]]]:
+        """Update the employers of a chunk and set their parents; returns those that changed, and
+        (employer id, parent org number, whether it is an update) of parents not there yet."""
+        parent_ids = _ids_by_org(self.session, {r.data.parent_org_number for r in chunk
+                                                if r.data.parent_org_number}) if self.with_parents else {}
+        updates: list[dict[str, Any]] = []
+        parents: list[dict[str, Any]] = []
+        touched: set[int] = set()
+        later: list[tuple[int, str, bool]] = []
+        for r in chunk:
+            d: EmployerData = r.data
+            employer_id = ids[d.org_number]
+            values = {f: getattr(d, f) for f in self.fields} if r.action == "update" else {}
+            if self.with_parents:
+                if d.parent_org_number and d.parent_org_number not in parent_ids:
+                    later.append((employer_id, d.parent_org_number, r.action == "update"))
+                elif r.action == "update":
+                    values["parent_id"] = parent_ids.get(d.parent_org_number or "")
+                elif d.parent_org_number:
+                    parents.append({"id": employer_id, "parent_id": parent_ids[d.parent_org_number]})
+            changes = field_changes(current[d.org_number], values) if values else []
+            if changes:
+                updates.append({"id": employer_id, **values, "updated_at": self.stamp})
+                self.audit.changed(EMPLOYER, employer_id, changes)
+                touched.add(employer_id)
+        bulk_update(self.session, Employer, updates)
+        bulk_update(self.session, Employer, parents)
+        return touched, later
+
+    def _contacts(self, chunk: list[PlannedRow], ids: dict[str, int]) -> set[int]:
+        """Create or update each row's first contact person; returns the employers whose contact changed."""
+        rows = [r for r in chunk if r.contact is not None]
+        first: dict[int, RowMapping] = {}
+        wanted = [ids[r.data.org_number] for r in rows]
+        for contact in self.session.execute(
+                select(ContactPerson.id, ContactPerson.employer_id, ContactPerson.name, ContactPerson.email,
+                       ContactPerson.phone, ContactPerson.role)
+                .where(ContactPerson.employer_id.in_(wanted)).order_by(ContactPerson.id.desc())).mappings():
+            first[contact["employer_id"]] = contact
+        today = dt.date.today()
+        creates: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        names: dict[int, str] = {}
+        touched: set[int] = set()
+        for r in rows:
+            employer_id, c = ids[r.data.org_number], r.contact
+            existing = first.get(employer_id)
+            if existing is None:
+                creates.append({"employer_id": employer_id, "name": c.name, "role": c.role, "email": c.email,
+                                "phone": c.phone, "legal_basis": c.legal_basis,
+                                "registered_on": c.registered_on or today})
+                names[employer_id] = r.data.name
+                continue
+            values = {f: getattr(c, f) for f in self.contact_fields}
+            changes = field_changes(existing, values)
+            if changes:
+                updates.append({"id": existing["id"], **values})
+                self.audit.changed(CONTACT, existing["id"], changes)
+                touched.add(employer_id)
+        bulk_insert(self.session, ContactPerson, creates)
+        bulk_update(self.session, ContactPerson, updates)
+        if names:
+            for employer_id, contact_id in self.session.execute(
+                    select(ContactPerson.employer_id, ContactPerson.id).where(ContactPerson.employer_id.in_(names))):
+                # No personal data in the summary: it survives erasure of the person.
+                self.audit.created(CONTACT, contact_id, f"Ny kontaktperson hos «{names[employer_id]}»")
+        return touched | set(names)
+
+    def finish(self) -> None:
+        """Parents named before their own rows came, then the audit entries still pending."""
+        for chunk in chunks(self.later_parents):
+            self._later_parents(chunk)
+        self.audit.flush()
+
+    def _later_parents(self, chunk: list[tuple[int, str, bool, bool]]) -> None:
+        parent_ids = _ids_by_org(self.session, {org for _, org, _, _ in chunk})
+        old = dict(self.session.execute(select(Employer.id, Employer.parent_id)
+                                        .where(Employer.id.in_([item[0] for item in chunk]))).all())
+        updates = []
+        for employer_id, parent_org, is_update, counted in chunk:
+            new = parent_ids[parent_org]
+            if old[employer_id] == new:
+                continue
+            updates.append({"id": employer_id, "parent_id": new})
+            if is_update:  # a created row's parent is part of its creation
+                self.audit.changed(EMPLOYER, employer_id, [("parent_id", old[employer_id], new)])
+                self.updated += not counted
+        bulk_update(self.session, Employer, updates)
 
 
-def _apply_contacts(session: Session, plan: ImportPlan, ids: dict[str, int], columns: set[str]) -> set[int]:
-    """Create or update each row's first contact person; returns the employers whose contact changed."""
-    fields = [f for c, f in _CONTACT_FIELDS.items() if c in columns]
-    first: dict[int, dict[str, Any]] = {}
-    for contact in session.execute(select(ContactPerson.id, ContactPerson.employer_id, ContactPerson.name,
-                                          ContactPerson.email, ContactPerson.phone, ContactPerson.role)
-                                   .order_by(ContactPerson.id.desc())).mappings():
-        first[contact["employer_id"]] = dict(contact)
-    today = dt.date.today()
-    creates, updates, touched = [], [], set()
-    for r in plan.rows:
-        if r.contact is None:
-            continue
-        employer_id = ids[r.data.org_number]
-        values = {f: getattr(r.contact, f) for f in fields}
-        existing = first.get(employer_id)
-        if existing is None:
-            creates.append({"employer_id": employer_id, "name": r.contact.name, "role": r.contact.role,
-                            "email": r.contact.email, "phone": r.contact.phone,
-                            "legal_basis": r.contact.legal_basis, "registered_on": r.contact.registered_on or today})
-            touched.add(employer_id)
-        elif changed(existing, values):
-            updates.append({"id": existing["id"], **values})
-            touched.add(employer_id)
-    bulk_insert(session, ContactPerson, creates)
-    bulk_update(session, ContactPerson, updates)
-    return touched
+def apply(session: Session, plan: ImportPlan) -> ImportResult:
+    writer = _Writer(session, plan)
+    for chunk in chunks(plan.rows):
+        writer.write(chunk)
+    writer.finish()
+    return ImportResult(plan.kind, writer.created, writer.updated, plan.updates - writer.updated)
 
+
+# ---------------------------------------------------------------- export
 
 def export_rows(session: Session) -> list[tuple[Any, ...]]:
     first = (select(ContactPerson.employer_id, func.min(ContactPerson.id).label("contact_id"))

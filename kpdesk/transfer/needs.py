@@ -1,8 +1,15 @@
-"""Needs as CSV: keyed by ref, the employer named by organisation number."""
+"""Needs as CSV: keyed by ref (in any case: "x1" updates the need "X1"), the employer named by
+organisation number.
+
+Planning and applying go through the file ``CHUNK`` rows at a time; only the refs of the
+database are held whole (a key and an id each). Every created need gets a "create" entry in the
+audit log and every changed field an "update" entry with old and new value, as in the window.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +20,8 @@ from kpdesk.common.codes import LEVELS, NEED_STATUSES, PRIORITIES
 from kpdesk.common.fields import format_formats
 from kpdesk.common.norsk import format_org_number
 from kpdesk.db.models import Employer, Need, NeedStatusChange
-from kpdesk.register.service import NEED, next_need_ref
+from kpdesk.db.row_writing import AuditBatch, field_changes, ref_key
+from kpdesk.register.service import NEED, NEED_REF_PREFIX, next_need_ref
 from kpdesk.register.validation import NeedData, start_window_problem, validate_need
 from kpdesk.transfer.base import (
     ImportPlan,
@@ -23,8 +31,10 @@ from kpdesk.transfer.base import (
     PlannedRow,
     bulk_insert,
     bulk_update,
-    changed,
+    chunks,
+    duplicate_ref,
     now,
+    problems_at,
     stale,
 )
 
@@ -45,40 +55,66 @@ _FIELDS = {"employer": "employer_id", "title": "title", "description": "descript
            "funding_note": "funding_note"}
 
 
+def _employer_ids(session: Session, orgs: Collection[str]) -> dict[str, int]:
+    if not orgs:
+        return {}
+    return dict(session.execute(select(Employer.org_number, Employer.id).where(Employer.org_number.in_(orgs))).all())
+
+
+def _need_ids(session: Session) -> dict[str, int]:
+    """Every need's ref key -> id."""
+    return {ref_key(ref): id_ for ref, id_ in session.execute(select(Need.ref, Need.id))}
+
+
+# ---------------------------------------------------------------- planning
+
 def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
-    employers = dict(session.execute(select(Employer.org_number, Employer.id)).all())
-    existing = {ref: (id_, earliest, latest) for ref, id_, earliest, latest in session.execute(
-        select(Need.ref, Need.id, Need.earliest_start, Need.latest_start))}
+    existing = _need_ids(session)
     partial_window = not {"earliest_start", "latest_start"} <= set(table.columns)
     seen: dict[str, int] = {}
-    for row in table.rows:
-        data, found = validate_need(row.values)
-        plan.problems.extend(ImportProblem(row.line, p.field, p.message, p.warning) for p in found)
-        if data is None:
-            continue
-        if data.employer not in employers:
-            plan.problems.append(ImportProblem(row.line, "employer", f"Ingen arbeidsgiver med organisasjonsnummer "
-                                               f"{format_org_number(data.employer)} finnes i databasen; importer "
-                                               f"arbeidsgiverne først"))
-            continue
-        target = None
-        if data.ref:
-            if data.ref in seen:
-                plan.problems.append(ImportProblem(row.line, "ref", f"Referansen «{data.ref}» står også på linje "
-                                                   f"{seen[data.ref]}"))
+    for chunk in chunks(table):
+        checked: list[tuple[int, NeedData]] = []
+        for row in chunk:
+            data, found = validate_need(row.values)
+            plan.problems.extend(problems_at(row.line, found))
+            if data is not None:
+                checked.append((row.line, data))
+        employers = _employer_ids(session, {d.employer for _, d in checked})
+        targets = [existing.get(ref_key(d.ref)) for _, d in checked if d.ref]
+        windows = _windows(session, [t for t in targets if t]) if partial_window else {}
+        for line, data in checked:
+            if data.employer not in employers:
+                plan.problems.append(ImportProblem(line, "employer", f"Ingen arbeidsgiver med organisasjonsnummer "
+                                                   f"{format_org_number(data.employer)} finnes i databasen; "
+                                                   f"importer arbeidsgiverne først"))
                 continue
-            seen[data.ref] = row.line
-            target = existing.get(data.ref)
-        if target and partial_window:  # the other date stays: check the window it makes
-            earliest = data.earliest_start if "earliest_start" in table.columns else target[1]
-            latest = data.latest_start if "latest_start" in table.columns else target[2]
-            problem = start_window_problem(earliest, latest)
-            if problem:
-                plan.problems.append(ImportProblem(row.line, "latest_start", problem + " (i databasen)"))
-                continue
-        plan.rows.append(PlannedRow(row.line, "update" if target else "create", data, None,
-                                    target[0] if target else None))
+            target = None
+            if data.ref:
+                key = ref_key(data.ref)
+                if key in seen:
+                    plan.problems.append(duplicate_ref(line, data.ref, seen[key]))
+                    continue
+                seen[key] = line
+                target = existing.get(key)
+            if target and partial_window:  # the other date stays: check the window it makes
+                earliest = data.earliest_start if "earliest_start" in table.columns else windows[target][0]
+                latest = data.latest_start if "latest_start" in table.columns else windows[target][1]
+                problem = start_window_problem(earliest, latest)
+                if problem:
+                    plan.problems.append(ImportProblem(line, "latest_start", problem + " (i databasen)"))
+                    continue
+            plan.rows.append(PlannedRow(line, "update" if target else "create", data, None, target))
 
+
+def _windows(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None, dt.date | None]]:
+    """The stored start windows of some needs."""
+    if not ids:
+        return {}
+    stmt = select(Need.id, Need.earliest_start, Need.latest_start).where(Need.id.in_(ids))
+    return {id_: (earliest, latest) for id_, earliest, latest in session.execute(stmt)}
+
+
+# ---------------------------------------------------------------- applying
 
 def _values(d: NeedData, employer_id: int) -> dict[str, Any]:
     return {
@@ -88,53 +124,91 @@ def _values(d: NeedData, employer_id: int) -> dict[str, Any]:
     }
 
 
+class _Writer:
+    """Writes a checked plan chunk by chunk, with an audit entry per created need and changed field."""
+
+    def __init__(self, session: Session, plan: ImportPlan) -> None:
+        columns = set(plan.columns)
+        self.session = session
+        self.fields = [f for c, f in _FIELDS.items() if c in columns]
+        self.existing = _need_ids(session)
+        self.plan = plan
+        self.stamp, self.today = now(), dt.date.today()
+        self.next_number = 0  # of the next automatic ref; found when a row first needs one
+        self.audit = AuditBatch(session)
+        self.created = self.updated = 0
+
+    def write(self, chunk: list[PlannedRow]) -> None:
+        employers = _employer_ids(self.session, {r.data.employer for r in chunk})
+        for r in chunk:
+            d: NeedData = r.data
+            key = ref_key(d.ref) if d.ref else None
+            if d.employer not in employers or (r.action == "create") == (key is not None and key in self.existing):
+                raise stale()
+        history = self._create([r.data for r in chunk if r.action == "create"], employers)
+        history += self._update([r for r in chunk if r.action == "update"], employers)
+        bulk_insert(self.session, NeedStatusChange, history)
+
+    def _create(self, created: list[NeedData], employers: dict[str, int]) -> list[dict[str, Any]]:
+        """Insert new needs (the next free "B00001"-style ref for those without); their first status."""
+        rows = []
+        for d in created:
+            ref = d.ref or self._automatic_ref()
+            rows.append({"ref": ref, **_values(d, employers[d.employer]), "status_changed_on": self.today,
+                         "created_at": self.stamp, "updated_at": self.stamp})
+        bulk_insert(self.session, Need, rows)
+        new_ids = dict(self.session.execute(select(Need.ref, Need.id).where(Need.ref.in_([r["ref"] for r in rows])))
+                       .all()) if rows else {}
+        for row in rows:
+            self.audit.created(NEED, new_ids[row["ref"]], f"Nytt behov {row['ref']} «{row['title']}»")
+        self.created += len(rows)
+        return [{"need_id": new_ids[row["ref"]], "status": row["status"], "changed_on": self.today} for row in rows]
+
+    def _automatic_ref(self) -> str:
+        """The next free "B00001"-style ref, above those in the database and in the file."""
+        if not self.next_number:
+            refs = (r.data.ref for r in self.plan.rows if r.data.ref)
+            self.next_number = int(next_need_ref(self.session, refs)[len(NEED_REF_PREFIX):])
+        self.next_number += 1
+        return f"{NEED_REF_PREFIX}{self.next_number - 1:05d}"
+
+    def _update(self, updated: list[PlannedRow], employers: dict[str, int]) -> list[dict[str, Any]]:
+        """Write changed fields of existing needs; a changed status is dated today."""
+        if not updated:
+            return []
+        table = Need.__table__
+        current = {r["id"]: r for r in self.session.execute(
+            select(*table.c).where(table.c.id.in_([r.target_id for r in updated]))).mappings()}
+        updates, history = [], []
+        for r in updated:
+            row = current.get(r.target_id)
+            if row is None or ref_key(row["ref"]) != ref_key(r.data.ref):
+                raise stale()
+            all_values = _values(r.data, employers[r.data.employer])
+            values = {f: all_values[f] for f in self.fields}
+            changes = field_changes(row, values)
+            if not changes:
+                continue
+            status_changed = any(name == "status" for name, _, _ in changes)
+            values["status_changed_on"] = self.today if status_changed else row["status_changed_on"]
+            if status_changed:
+                history.append({"need_id": row["id"], "status": values["status"], "changed_on": self.today})
+            updates.append({"id": row["id"], **values, "updated_at": self.stamp})
+            self.audit.changed(NEED, row["id"], changes)
+        bulk_update(self.session, Need, updates)
+        self.updated += len(updates)
+        return history
+
+
 def apply(session: Session, plan: ImportPlan) -> ImportResult:
-    columns = set(plan.columns)
-    fields = [f for c, f in _FIELDS.items() if c in columns]
-    employers = dict(session.execute(select(Employer.org_number, Employer.id)).all())
-    table = Need.__table__
-    current = {r["ref"]: r for r in session.execute(select(*table.c)).mappings()}
-    for r in plan.rows:
-        d: NeedData = r.data
-        if d.employer not in employers or (r.action == "create") == (d.ref is not None and d.ref in current):
-            raise stale()
-    stamp, today = now(), dt.date.today()
-    refs_in_file = {r.data.ref for r in plan.rows if r.data.ref}
-    next_number = int(next_need_ref(session, refs_in_file)[1:])
-    creates = []
-    for r in plan.rows:
-        if r.action != "create":
-            continue
-        d = r.data
-        ref = d.ref
-        if ref is None:
-            ref, next_number = f"B{next_number:05d}", next_number + 1
-        creates.append({"ref": ref, **_values(d, employers[d.employer]), "status_changed_on": today,
-                        "created_at": stamp, "updated_at": stamp})
-    bulk_insert(session, Need, creates)
-    created_refs = {c["ref"]: c["status"] for c in creates}
-    new_ids = {ref: id_ for ref, id_ in session.execute(select(Need.ref, Need.id)) if ref in created_refs}
-    history = [{"need_id": new_ids[ref], "status": status, "changed_on": today} for ref, status in created_refs.items()]
+    writer = _Writer(session, plan)
+    for chunk in chunks(plan.rows):
+        writer.write(chunk)
+    writer.audit.flush()
+    return ImportResult(plan.kind, writer.created, writer.updated, plan.updates - writer.updated)
 
-    updates = []
-    for r in plan.rows:
-        if r.action != "update":
-            continue
-        d = r.data
-        row = current[d.ref]
-        all_values = _values(d, employers[d.employer])
-        values = {f: all_values[f] for f in fields}
-        if not changed(row, values):
-            continue
-        status_changed = "status" in values and values["status"] != row["status"]
-        values["status_changed_on"] = today if status_changed else row["status_changed_on"]
-        updates.append({"id": row["id"], **values, "updated_at": stamp})
-        if status_changed:
-            history.append({"need_id": row["id"], "status": values["status"], "changed_on": today})
-    bulk_update(session, Need, updates)
-    bulk_insert(session, NeedStatusChange, history)
-    return ImportResult(plan.kind, len(creates), len(updates), plan.updates - len(updates))
 
+# ---------------------------------------------------------------- export
 
 def export_rows(session: Session) -> list[tuple[Any, ...]]:
     stmt = (

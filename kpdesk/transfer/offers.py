@@ -8,23 +8,26 @@ read when present and always written, so that an export imported again gives the
 absent: the offer's sessions stay as they are).
 
 A row that updates an offer and leaves out some columns keeps the database values of those
-columns, and the rules across fields (end before start, seats) are checked on the result.
+columns, and the rules across fields (end before start, seats) are checked on the result. Refs
+match in any case ("t00001" updates T00001, whose stored spelling stays). Created offers and
+providers get a "create" entry in the audit log, changed fields (sessions too) an "update" entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import RowMapping, func, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common import csvfile
 from kpdesk.common.codes import CREDIT_SYSTEMS, FORMATS, LEVELS
 from kpdesk.common.fields import FieldError
 from kpdesk.common.norsk import format_date, format_decimal
-from kpdesk.db import audit
+from kpdesk.db.audit import record
 from kpdesk.db.models import Offer, OfferSession, Provider
+from kpdesk.db.row_writing import AuditBatch, field_changes, ref_key
 from kpdesk.offers.service import (
     OFFER,
     OFFER_REF_PREFIX,
@@ -50,8 +53,9 @@ from kpdesk.transfer.base import (
     PlannedRow,
     bulk_insert,
     bulk_update,
-    changed,
+    chunks,
     count_words,
+    duplicate_ref,
     now,
     problems_at,
     stale,
@@ -103,40 +107,41 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
         found = providers.get(name_key(name))
         return found[1] if found else None
 
-    existing = {ref: id_ for ref, id_ in session.execute(select(Offer.ref, Offer.id))}
+    existing = {ref_key(ref): id_ for ref, id_ in session.execute(select(Offer.ref, Offer.id))}
     missing = [c for c in (*OFFER_COLUMNS, "credit_system") if c not in table.columns]
     if "credits" in table.columns:
         missing = [c for c in missing if c != "credit_system"]  # inferred from the credits given
-    stored = _stored_cells(session, table, existing) if missing else {}
     seen: dict[str, int] = {}
     new_providers: list[str] = []
-    for row in table.rows:
-        raw = dict(row.values)
-        filled: set[str] = set()
-        ref = _ref(raw.get("ref", ""))
-        if ref in stored:
-            filled = set(missing)
-            raw.update({c: stored[ref][c] for c in filled})
-        data, found = validate_offer(raw, kind_of)
-        for problem in problems_at(row.line, found):
-            if problem.column in filled:
-                problem = ImportProblem(problem.line, problem.column, problem.message + _FILLED, problem.warning)
-            plan.problems.append(problem)
-        if data is None:
-            continue
-        target = None
-        if data.ref:
-            if data.ref in seen:
-                plan.problems.append(ImportProblem(row.line, "ref", f"Referansen «{data.ref}» står også på linje "
-                                                   f"{seen[data.ref]}"))
+    for chunk in chunks(table):
+        stored = _stored_cells(session, _ref_keys(chunk) & existing.keys()) if missing else {}
+        for row in chunk:
+            raw = dict(row.values)
+            filled: set[str] = set()
+            key = _ref_key(raw.get("ref", ""))
+            if key in stored:
+                filled = set(missing)
+                raw.update({c: stored[key][c] for c in filled})
+            data, found = validate_offer(raw, kind_of)
+            for problem in problems_at(row.line, found):
+                if problem.column in filled:
+                    problem = ImportProblem(problem.line, problem.column, problem.message + _FILLED, problem.warning)
+                plan.problems.append(problem)
+            if data is None:
                 continue
-            seen[data.ref] = row.line
-            target = existing.get(data.ref)
-        key = name_key(data.provider)
-        if key not in providers:
-            providers[key] = (None, infer_provider_kind(data.provider), data.provider)
-            new_providers.append(data.provider)
-        plan.rows.append(PlannedRow(row.line, "update" if target else "create", data, None, target))
+            target = None
+            if data.ref:
+                key = ref_key(data.ref)
+                if key in seen:
+                    plan.problems.append(duplicate_ref(row.line, data.ref, seen[key]))
+                    continue
+                seen[key] = row.line
+                target = existing.get(key)
+            provider = name_key(data.provider)
+            if provider not in providers:
+                providers[provider] = (None, infer_provider_kind(data.provider), data.provider)
+                new_providers.append(data.provider)
+            plan.rows.append(PlannedRow(row.line, "update" if target else "create", data, None, target))
     if new_providers and not plan.has_errors:
         plan.note = f"{_new_providers(len(new_providers))} blir lagt til: {', '.join(new_providers)}."
 
@@ -145,41 +150,42 @@ def _new_providers(count: int) -> str:
     return f"{count} {'ny tilbyder' if count == 1 else 'nye tilbydere'}"
 
 
-def _ref(text: str) -> str | None:
+def _ref_key(text: str) -> str | None:
+    """The ref key of a cell, or None when it holds no valid ref."""
     try:
-        return parse_ref(text)
+        ref = parse_ref(text)
     except FieldError:
         return None
+    return ref_key(ref) if ref else None
 
 
-def _stored_cells(session: Session, table: csvfile.CsvTable, existing: Mapping[str, int]) -> dict[str, dict]:
-    """The database values as text of the offers the file updates (for columns the file leaves out)."""
-    refs = {ref for ref in (_ref(r.values.get("ref", "")) for r in table.rows) if ref in existing}
-    if not refs:
+def _ref_keys(rows: Iterable[csvfile.CsvRow]) -> set[str]:
+    return {key for key in (_ref_key(r.values.get("ref") or "") for r in rows) if key}
+
+
+def _stored_cells(session: Session, keys: Collection[str]) -> dict[str, dict[str, str]]:
+    """The database values as text of the offers with these ref keys (for columns the file leaves out)."""
+    if not keys:
         return {}
-    cells = {}
     columns = [*Offer.__table__.c, Provider.name.label("provider_name")]
-    stmt = select(*columns).join(Provider, Offer.provider_id == Provider.id)
-    for row in session.execute(stmt).mappings():
-        if row["ref"] in refs:
-            cells[row["ref"]] = _cells(row, row["provider_name"])
-    return cells
+    stmt = select(*columns).join(Provider, Offer.provider_id == Provider.id).where(func.lower(Offer.ref).in_(keys))
+    return {ref_key(row["ref"]): _cells(row, row["provider_name"]) for row in session.execute(stmt).mappings()}
 
 
 # ---------------------------------------------------------------- applying
 
 def apply(session: Session, plan: ImportPlan) -> ImportResult:
     table = Offer.__table__
-    current = {r["ref"]: r for r in session.execute(select(*table.c)).mappings()}
+    current = {ref_key(r["ref"]): r for r in session.execute(select(*table.c)).mappings()}
     for r in plan.rows:
-        if (r.action == "create") == (r.data.ref is not None and r.data.ref in current):
+        if (r.action == "create") == (r.data.ref is not None and ref_key(r.data.ref) in current):
             raise stale()
     stamp = now()
-    providers, new_providers = _ensure_providers(session, plan, stamp)
-    refs_in_file = [r.data.ref for r in plan.rows if r.data.ref]
-    next_number = int(next_offer_ref(session, refs_in_file)[len(OFFER_REF_PREFIX):])
+    audit = AuditBatch(session)
+    providers, new_providers = _ensure_providers(session, plan, stamp, audit)
+    next_number = int(next_offer_ref(session, (r.data.ref for r in plan.rows if r.data.ref))[len(OFFER_REF_PREFIX):])
     creates, updates = [], []
-    sessions: dict[str, tuple[SessionData, ...]] = {}
+    sessions: dict[str, tuple[SessionData, ...]] = {}  # stored ref -> the sessions the file gives
     for r in plan.rows:
         d: OfferData = r.data
         values = offer_values(d, providers[name_key(d.provider)], d.credit_system or "none")
@@ -189,26 +195,50 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
                 ref, next_number = f"{OFFER_REF_PREFIX}{next_number:05d}", next_number + 1
             creates.append({"ref": ref, **values, "created_at": stamp, "updated_at": stamp})
         else:
-            ref = d.ref
-            assert ref is not None  # the stale check above: an update names a ref the database has
-            row = current[ref]
+            assert d.ref is not None  # the stale check above: an update names a ref the database has
+            row = current[ref_key(d.ref)]
+            ref = row["ref"]
             if d.credit_system is None:  # neither credits nor credit system in the file
                 values["credit_system"] = row["credit_system"]
-            if changed(row, values):
+            changes = field_changes(row, values)
+            if changes:
                 updates.append({"id": row["id"], **values, "updated_at": stamp})
+                audit.changed(OFFER, row["id"], changes)
         if d.sessions is not None:
             sessions[ref] = d.sessions
     bulk_insert(session, Offer, creates)
     bulk_update(session, Offer, updates)
-    ids = {ref: id_ for ref, id_ in session.execute(select(Offer.ref, Offer.id)) if ref in sessions}
-    touched = sync_sessions(session, {ids[ref]: items for ref, items in sessions.items()})
-    updated_ids = {u["id"] for u in updates} | {current[r.data.ref]["id"] for r in plan.rows
-                                                if r.action == "update" and ids.get(r.data.ref) in touched}
+    ids = _ids_by_ref(session, [c["ref"] for c in creates] + list(sessions))
+    for row in creates:
+        audit.created(OFFER, ids[row["ref"]], f"Nytt kurstilbud {row['ref']} «{row['title']}»")
+    created_ids = {ids[c["ref"]] for c in creates}
+    touched = _sync_sessions(session, {ids[ref]: items for ref, items in sessions.items()}, created_ids, audit)
+    audit.flush()
+    updated = len({u["id"] for u in updates} | (touched - created_ids))
     note = f"La til {_new_providers(new_providers)}." if new_providers else ""
-    return ImportResult(plan.kind, len(creates), len(updated_ids), plan.updates - len(updated_ids), note)
+    return ImportResult(plan.kind, len(creates), updated, plan.updates - updated, note)
 
 
-def _ensure_providers(session: Session, plan: ImportPlan, stamp: Any) -> tuple[dict[str, int], int]:
+def _ids_by_ref(session: Session, refs: list[str]) -> dict[str, int]:
+    """Stored ref -> id of these offers."""
+    found: dict[str, int] = {}
+    for chunk in chunks(refs):
+        found.update(session.execute(select(Offer.ref, Offer.id).where(Offer.ref.in_(chunk))).all())
+    return found
+
+
+def _sync_sessions(session: Session, wanted: dict[int, tuple[SessionData, ...]], created: set[int],
+                   audit: AuditBatch) -> set[int]:
+    """``sync_sessions``, with an "update" entry for each existing offer whose sessions changed."""
+    before = _stored_sessions(session, [id_ for id_ in wanted if id_ not in created])
+    touched = sync_sessions(session, wanted)
+    for offer_id in sorted(touched - created):
+        audit.changed(OFFER, offer_id, [("sessions", format_sessions(before.get(offer_id, [])),
+                                         format_sessions(wanted[offer_id]))])
+    return touched
+
+
+def _ensure_providers(session: Session, plan: ImportPlan, stamp: Any, audit: AuditBatch) -> tuple[dict[str, int], int]:
     """Name key -> provider id for every provider the plan names, and how many were created."""
     known: dict[str, int] = {}
     for id_, name in session.execute(select(Provider.id, Provider.name).order_by(Provider.id)):
@@ -222,7 +252,10 @@ def _ensure_providers(session: Session, plan: ImportPlan, stamp: Any) -> tuple[d
     if new:
         for id_, name in session.execute(select(Provider.id, Provider.name)):
             known.setdefault(name_key(name), id_)
-        audit.record(session, "import", PROVIDER, None,
+        for key, name in new:
+            audit.created(PROVIDER, known[key], f"Ny tilbyder «{name}»")
+        audit.flush()  # before the summary, so the log reads in order
+        record(session, "import", PROVIDER, None,
                      summary=f"Import av kurstilbud fra {plan.source} la til {count_words('providers', len(new))}: "
                              f"{', '.join(name for _, name in new)}.")
     return {key: known[key] for key in wanted}, len(new)
@@ -230,12 +263,20 @@ def _ensure_providers(session: Session, plan: ImportPlan, stamp: Any) -> tuple[d
 
 # ---------------------------------------------------------------- export
 
+def _stored_sessions(session: Session, offer_ids: list[int] | None = None) -> dict[int, list[SessionData]]:
+    """Offer id -> its sessions in order (of these offers, or of all)."""
+    stmt = (select(OfferSession.offer_id, OfferSession.starts_at, OfferSession.ends_at, OfferSession.title)
+            .order_by(OfferSession.offer_id, OfferSession.starts_at, OfferSession.id))
+    found: dict[int, list[SessionData]] = {}
+    for chunk in [None] if offer_ids is None else chunks(offer_ids):
+        for offer_id, starts_at, ends_at, title in session.execute(
+                stmt if chunk is None else stmt.where(OfferSession.offer_id.in_(chunk))):
+            found.setdefault(offer_id, []).append(SessionData(starts_at, ends_at, title or ""))
+    return found
+
+
 def export_rows(session: Session) -> list[tuple[Any, ...]]:
-    sessions: dict[int, list[SessionData]] = {}
-    for offer_id, starts_at, ends_at in session.execute(
-            select(OfferSession.offer_id, OfferSession.starts_at, OfferSession.ends_at)
-            .order_by(OfferSession.offer_id, OfferSession.starts_at, OfferSession.id)):
-        sessions.setdefault(offer_id, []).append(SessionData(starts_at, ends_at))
+    sessions = _stored_sessions(session)
     stmt = (select(*Offer.__table__.c, Provider.name.label("provider_name"))
             .join(Provider, Offer.provider_id == Provider.id).order_by(Offer.id))
     rows = []

@@ -11,6 +11,7 @@ from kpdesk.common import csvfile
 from kpdesk.common.codes import PROVIDER_KINDS
 from kpdesk.common.norsk import sort_key
 from kpdesk.db.models import Provider
+from kpdesk.db.row_writing import AuditBatch, field_changes
 from kpdesk.offers.service import PROVIDER, name_key
 from kpdesk.offers.validation import ProviderData, infer_provider_kind, validate_provider
 from kpdesk.transfer.base import (
@@ -21,7 +22,6 @@ from kpdesk.transfer.base import (
     PlannedRow,
     bulk_insert,
     bulk_update,
-    changed,
     now,
     problems_at,
     stale,
@@ -41,7 +41,7 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
     for id_, name in session.execute(select(Provider.id, Provider.name).order_by(Provider.id)):
         existing.setdefault(name_key(name), id_)
     seen: dict[str, int] = {}
-    for row in table.rows:
+    for row in table:
         data, found = validate_provider(row.values)
         plan.problems.extend(problems_at(row.line, found))
         if data is None:
@@ -66,19 +66,28 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
                 r.action == "update" and r.target_id not in current):
             raise stale()
     stamp = now()
+    audit = AuditBatch(session)
     creates = [{"name": d.name, "kind": d.kind or infer_provider_kind(d.name), "web": d.web, "notes": d.notes,
                 "created_at": stamp, "updated_at": stamp}
                for d in (r.data for r in plan.rows if r.action == "create")]
     bulk_insert(session, Provider, creates)
+    if creates:
+        new_ids = {name_key(name): id_ for id_, name in session.execute(select(Provider.id, Provider.name))
+                   if name_key(name) not in keys}
+        for row in creates:
+            audit.created(PROVIDER, new_ids[name_key(row["name"])], f"Ny tilbyder «{row['name']}»")
     updates = []
     for r in plan.rows:
         if r.action != "update":
             continue
         d: ProviderData = r.data
         values = {f: getattr(d, f) for f in _FIELDS if f in columns and not (f == "kind" and d.kind is None)}
-        if changed(current[r.target_id], values):
+        changes = field_changes(current[r.target_id], values)
+        if changes:
             updates.append({"id": r.target_id, **values, "updated_at": stamp})
+            audit.changed(PROVIDER, r.target_id, changes)
     bulk_update(session, Provider, updates)
+    audit.flush()
     return ImportResult(plan.kind, len(creates), len(updates), plan.updates - len(updates))
 
 

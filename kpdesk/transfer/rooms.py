@@ -36,7 +36,7 @@ class PlannedRoom:
 def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
     existing = {fold(" ".join(name.split())): id_ for id_, name in session.execute(select(Room.id, Room.name))}
     seen: dict[str, int] = {}
-    for row in table.rows:
+    for row in table:
         data, found = validate_room(row.values)
         plan.problems.extend(ImportProblem(row.line, p.field, p.message, p.warning) for p in found)
         if data is None:
