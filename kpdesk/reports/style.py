@@ -4,7 +4,7 @@ Every report is a list of flowables handed to ``build_pdf``, which adds what all
 
 - A4, portrait or landscape, with the centre's header on every page (its name, the logo if
   there is one, the report's title in small type) and its footer (address, phone, e-mail, web,
-  "Utskrevet dd.mm.yyyy kl. HH.MM" and "Side x av y", counted in one pass by ``_NumberedCanvas``);
+  "Skrevet ut dd.mm.yyyy kl. HH.MM" and "Side x av y", counted in one pass by ``_NumberedCanvas``);
 - the title block on the first page: title, subtitle, and the date the report is about
   (dd.mm.yyyy) with its ISO week, or the week a schedule shows;
 - DejaVu Sans (shipped in ``resources/fonts`` with its licence) embedded as a subset, so the
@@ -435,12 +435,12 @@ class ReportInfo:
 
     @property
     def printed_text(self) -> str:
-        """'Utskrevet 11.01.2027 kl. 14.05'."""
-        return f"Utskrevet {self.printed_at.strftime('%d.%m.%Y kl. %H.%M')}"
+        """'Skrevet ut 11.01.2027 kl. 14.05'."""
+        return f"Skrevet ut {self.printed_at.strftime('%d.%m.%Y kl. %H.%M')}"
 
     @property
     def meta_line(self) -> str:
-        """'Dato 11.01.2027 · uke 2, 2027 · Utskrevet …', or the week and its dates for a schedule."""
+        """'Dato 11.01.2027 · uke 2, 2027 · Skrevet ut …', or the week and its dates for a schedule."""
         parts = []
         if self.week is not None:
             year, week = self.week

@@ -188,7 +188,8 @@ def test_upgrade_from_0001_keeps_the_data_seeds_regions_and_saves_a_copy(db_path
     finally:
         opened.close()
 
-    assert dump(db_path, TABLES_0001) == before
+    after = dump(db_path, TABLES_0001)  # later revisions add columns at the end of some tables
+    assert {t: [row[:len(before[t][0])] for row in rows] for t, rows in after.items()} == before
     # the copy saved before upgrading is in backups/ (issue 7), named by kpdesk.db.backup
     copies = [b.path for b in list_backups(db_path) if b.reason == "before-migration"]
     assert len(copies) == 1

@@ -1,23 +1,20 @@
-"""The shared report style: fonts, page numbers, headers, tables, metadata, atomic writing, suppression."""
+"""The shared report style: fonts, page numbers, headers, tables, metadata, atomic writing.
+
+Suppression is tested in test_suppression.py and test_disclosure.py."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
-import itertools
 import os
 from pathlib import Path
 
 import pypdf
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_money
 from kpdesk.reports import style
-from kpdesk.reports.suppression import TOTAL, CrossTable, Partition, count_text
 
 SAMI = "æ ø å Æ Ø Å á š đ ŋ ŧ ï č ž Á Š Đ Ŋ Ŧ Č Ž"
 PRINTED = dt.datetime(2027, 1, 11, 14, 5)
@@ -79,7 +76,7 @@ def test_metadata_header_footer_and_dates() -> None:
     assert meta.subject == "Anonymt"
     text = pages_text(data)[0]
     assert "Dato 19.05.2027 · uke 20, 2027" in text
-    assert "Utskrevet 11.01.2027 kl. 14.05" in text
+    assert "Skrevet ut 11.01.2027 kl. 14.05" in text
     assert "Side 1 av 1" in text
     for part in ("Storgata 1, 8290 Skutvik", "tlf. 75 00 11 22", "post@studiesenter.example.no",
                  "https://studiesenter.example.no"):
@@ -180,99 +177,3 @@ def test_bad_targets_are_refused_before_any_work(tmp_path: Path) -> None:
         style.check_output_path(tmp_path)
     with pytest.raises(UserError, match="finnes ikke"):
         style.check_output_path(tmp_path / "mangler" / "x.pdf")
-
-
-# ---------------------------------------------------------------- small-cell suppression
-
-def test_counts_print_as_ssb_does() -> None:
-    assert [count_text(v) for v in (0, 1, 2, 3, 12500)] == ["–", "<3", "<3", "3", "12\u00a0500"]
-    assert count_text(7, hidden=True) == ":"
-
-
-def test_a_single_small_cell_takes_a_rectangle_of_cells_with_it() -> None:
-    table = CrossTable.of(["Træna", "Rana"], ["C", "Q"], {(0, 0): 1, (0, 1): 5, (1, 0): 4, (1, 1): 7})
-    assert table.cell(0, 0) == "<3"
-    # Træna C could be 2 if Træna Q were 4, Rana C 3 and Rana Q 8: all three are hidden too.
-    assert [table.cell(0, 1), table.cell(1, 0), table.cell(1, 1)] == [":", ":", ":"]
-    assert [table.row_total(0), table.row_total(1), table.column_total(0), table.column_total(1)] == \
-        ["6", "11", "5", "12"]
-    assert table.grand_total == "17"
-    assert not table.unprotected
-
-
-def test_partition_hides_a_second_group_when_one_is_small() -> None:
-    persons = Partition.of([2, 10, 5, 7])
-    assert [persons.text(i) for i in range(4)] == ["<3", "10", ":", "7"]
-    assert persons.total_text == "24"
-    lone = Partition.of([2])
-    assert lone.text(0) == "<3" and lone.total_text == "<3"
-
-
-def _readings(table: CrossTable) -> dict[tuple[int, int], set[int]]:
-    """Brute force: every value each "<3" inner cell can have in a table that agrees with the print.
-
-    A "<3" count is 1 or 2, a ":" count 3 or more, "–" is 0 and a number is itself; every row,
-    column and the grand total must add up.
-    """
-    values = table.values
-    rows, columns = len(table.rows), len(table.columns)
-    hidden_cells = [(r, c) for r in range(rows) for c in range(columns) if (r, c) in table.hidden]
-    ceiling = values[(TOTAL, TOTAL)] + 2
-
-    def possible(key: tuple[int, int], value: int) -> bool:
-        if key not in table.hidden:
-            return value == values[key]
-        return 1 <= value <= 2 if 0 < values[key] < 3 else value >= 3
-
-    seen: dict[tuple[int, int], set[int]] = {k: set() for k in hidden_cells if 0 < values[k] < 3}
-    domains = [range(1, 3) if 0 < values[k] < 3 else range(3, ceiling + 1) for k in hidden_cells]
-    for guess in itertools.product(*domains):
-        cell = {(r, c): values[(r, c)] for r in range(rows) for c in range(columns)}
-        cell.update(zip(hidden_cells, guess, strict=True))
-        totals = {(r, TOTAL): sum(cell[(r, c)] for c in range(columns)) for r in range(rows)}
-        totals |= {(TOTAL, c): sum(cell[(r, c)] for r in range(rows)) for c in range(columns)}
-        totals[(TOTAL, TOTAL)] = sum(cell.values())
-        if all(possible(k, v) for k, v in totals.items()):
-            for key in seen:
-                seen[key].add(cell[key])
-    return seen
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(1, 2), st.integers(1, 3), st.data())
-def test_no_small_cell_can_be_worked_out_from_what_is_shown(rows: int, columns: int, data: st.DataObject) -> None:
-    counts = {(r, c): data.draw(st.integers(0, 5)) for r in range(rows) for c in range(columns)}
-    table = CrossTable.of([f"r{r}" for r in range(rows)], [f"c{c}" for c in range(columns)], counts)
-    for key, value in table.values.items():
-        if 0 < value < 3:
-            assert key in table.hidden
-        if value == 0:
-            assert key not in table.hidden
-    for key, possible in _readings(table).items():
-        if possible != {1, 2}:
-            assert key in table.unprotected, (key, counts)
-    if rows * columns <= 4:
-        # "Unprotected" only where nothing could help: pinned even with every count hidden.
-        everything = dataclasses.replace(table, hidden=frozenset(k for k, v in table.values.items() if v > 0))
-        pinned = _readings(everything)
-        for key in table.unprotected:
-            if key[0] != TOTAL and key[1] != TOTAL:
-                assert pinned[key] != {1, 2}, (key, counts)
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.integers(1, 8), st.integers(1, 8), st.data())
-def test_bigger_tables_hide_every_small_count_and_no_zero(rows: int, columns: int, data: st.DataObject) -> None:
-    counts = {(r, c): data.draw(st.integers(0, 12)) for r in range(rows) for c in range(columns)}
-    table = CrossTable.of([f"r{r}" for r in range(rows)], [f"c{c}" for c in range(columns)], counts)
-    for key, value in table.values.items():
-        if 0 < value < 3:
-            assert key in table.hidden
-        if value == 0:
-            assert key not in table.hidden
-
-
-def test_the_case_that_cannot_be_protected_is_a_line_below_three() -> None:
-    table = CrossTable.of(["Træna"], ["C", "Q"], {(0, 0): 1, (0, 1): 1})
-    assert [table.cell(0, 0), table.cell(0, 1), table.row_total(0)] == ["<3", "<3", "<3"]
-    assert (0, 0) in table.unprotected
