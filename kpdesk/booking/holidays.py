@@ -1,8 +1,10 @@
 """Norwegian public holidays (helligdager and høytidsdager) from the ``holidays`` package.
 
 Only real holidays count: a plain Sunday is not one here, whatever the installed version of
-``holidays`` does by default (older versions listed every Sunday as "Søndag"). Where two fall on
-one date the names are joined: 17.05.2027 is "Andre pinsedag; Grunnlovsdag".
+``holidays`` does by default (older versions listed every Sunday as "Søndag"). The names are
+the usual bokmål ones, whatever the package calls them ("Grunnlovsdagen", not "Grunnlovsdag";
+"1. mai", not the English-style "Arbeidernes dag"). Where two fall on one date the names are
+joined: 17.05.2027 is "Andre pinsedag; Grunnlovsdagen" (``in_words`` says it as a sentence).
 """
 
 from __future__ import annotations
@@ -11,6 +13,17 @@ import datetime as dt
 from functools import lru_cache
 
 _SUNDAY = "søndag"
+# The package's names (by version) -> the names Norwegian calendars and people use.
+_BOKMAL = {
+    "grunnlovsdag": "Grunnlovsdagen",
+    "arbeidernes dag": "1. mai",
+    "offentlig høytidsdag": "1. mai",  # older versions: 1 May by its legal status
+    "nyttårsdag": "Første nyttårsdag",
+}
+
+
+def _bokmal(name: str) -> str:
+    return _BOKMAL.get(name.strip().casefold(), name.strip())
 
 
 @lru_cache(maxsize=64)
@@ -23,7 +36,7 @@ def _year(year: int) -> dict[dt.date, str]:
         found = holidays.country_holidays("NO", years=year, language="no")
     result: dict[dt.date, str] = {}
     for day, name in found.items():
-        names = [n.strip() for n in str(name).split(";") if n.strip().casefold() != _SUNDAY]
+        names = [_bokmal(n) for n in str(name).split(";") if n.strip() and n.strip().casefold() != _SUNDAY]
         if names:
             result[day] = "; ".join(names)
     return result
@@ -42,6 +55,13 @@ def holidays_between(start: dt.date, end: dt.date) -> dict[dt.date, str]:
             if start <= day <= end:
                 result[day] = name
     return result
+
+
+def in_words(name: str) -> str:
+    """'Andre pinsedag; Grunnlovsdagen' -> 'Andre pinsedag og grunnlovsdagen' (for printed text)."""
+    parts = [part.strip() for part in name.split(";") if part.strip()]
+    rest = [part[:1].lower() + part[1:] if part[:1].isalpha() else part for part in parts[1:]]
+    return " og ".join([*parts[:1], *rest])
 
 
 def is_workday(day: dt.date) -> bool:

@@ -36,6 +36,14 @@ MAX_BOOKING_DAYS = 14
 MAX_ARRIVAL_BUFFER = 240  # minutes; conflicts.py relies on this bound
 DEFAULT_EXAM_BUFFER = 30  # candidates arrive 30 minutes early (domain brief §1.2)
 MAX_ATTENDEES = 10_000
+# Kinds shown by name on printed schedules and door signs unless the coordinator says otherwise
+# («vis på oppslag»); a meeting's title often names an employer that has not agreed to be named.
+PUBLIC_KINDS = frozenset({"session", "exam", "video_lecture"})
+
+
+def public_by_default(kind: str) -> bool:
+    """Whether a booking of ``kind`` is «vis på oppslag» unless the coordinator chooses."""
+    return kind in PUBLIC_KINDS
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,12 @@ class BookingData:
     notes: str = ""
     repeat: str = ""  # an RRULE in kpdesk's normal form, or "" for a single booking
     allow_overnight: bool = False
+    public: bool | None = None  # «vis på oppslag»; None: the kind's default (``public_by_default``)
+
+    @property
+    def is_public(self) -> bool:
+        """Printed with its title on schedules and door signs (else as «Opptatt»)."""
+        return public_by_default(self.kind) if self.public is None else self.public
 
     @property
     def blocked_from(self) -> dt.datetime:
@@ -106,6 +120,11 @@ def parse_offer_ref(text: str) -> str | None:
     if len(cleaned) > MAX_REF:
         raise FieldError(f"Tilbudsreferansen er for lang: {len(cleaned)} tegn, høyst {MAX_REF}")
     return cleaned
+
+
+def parse_public(text: str) -> bool | None:
+    """«Vis på oppslag»: ja/nei (1/0, x, true/false); empty: None, the kind's default."""
+    return parse_yes_no(text) if (text or "").strip() else None
 
 
 def parse_buffer(text: str) -> int | None:
@@ -174,7 +193,8 @@ def validate_booking(raw: Mapping[str, str | None], *, allow_overnight: bool | N
 
     Names: room, title, kind, start, end (a full moment or a time on the start's day), repeat,
     organiser, attendees, offer_ref, equipment, arrival_buffer, invigilators, notes, overnight
-    (ja/nei; ``allow_overnight`` overrides it).
+    (ja/nei; ``allow_overnight`` overrides it), public («vis på oppslag», ja/nei; empty: the
+    kind's default).
     """
     get = Collector(raw)
     room = get("room", parse_room_name)
@@ -189,6 +209,7 @@ def validate_booking(raw: Mapping[str, str | None], *, allow_overnight: bool | N
     buffer = get("arrival_buffer", parse_buffer)
     invigilators = get("invigilators", parse_count, "Antall eksamensvakter")
     notes = get("notes", parse_text, "Notatet")
+    public = get("public", parse_public)
     overnight = get("overnight", parse_yes_no) if allow_overnight is None else allow_overnight
     repeat = ""
     if (raw.get("repeat") or "").strip() and start is not None:
@@ -205,5 +226,5 @@ def validate_booking(raw: Mapping[str, str | None], *, allow_overnight: bool | N
         return None, get.problems
     assert start is not None and end is not None and kind is not None  # their parsers raise rather than give None
     data = BookingData(room, title, start, end, kind, organiser, attendees, offer_ref, None, equipment, buffer,
-                       invigilators, notes, repeat or "", bool(overnight))
+                       invigilators, notes, repeat or "", bool(overnight), public)
     return data, get.problems

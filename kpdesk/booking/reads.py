@@ -41,6 +41,7 @@ class BookingRow:
     override_reason: str
     notes: str
     equipment: tuple[str, ...]
+    public: bool  # «vis på oppslag»
 
     @property
     def blocked_from(self) -> dt.datetime:
@@ -66,6 +67,7 @@ class SeriesRow:
     cancelled: int
     skipped: int
     exceptions: int
+    public: bool
 
 
 def equipment_of(session: Session, booking_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
@@ -87,7 +89,7 @@ def _booking_query() -> Select[*tuple[Any, ...]]:
                    Booking.kind, Booking.starts_at, Booking.ends_at, Booking.state, Booking.state_reason,
                    Booking.is_exception, Booking.organiser, Booking.attendees, Booking.offer_id, Offer.ref,
                    Booking.offer_session_id, Booking.arrival_buffer_minutes, Booking.invigilators,
-                   Booking.override_reason, Booking.notes)
+                   Booking.override_reason, Booking.notes, Booking.public)
             .join(Room, Room.id == Booking.room_id).outerjoin(Offer, Offer.id == Booking.offer_id))
 
 
@@ -98,10 +100,10 @@ def _booking_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[Book
     return [BookingRow(id_, room_id, room_name, series_id, recurrence_start, title, kind, starts_at, ends_at, state,
                        state_reason, bool(is_exception), organiser or "", attendees, offer_id, offer_ref,
                        offer_session_id, arrival_buffer or 0, invigilators, override_reason or "", notes or "",
-                       equipment.get(id_, ()))
+                       equipment.get(id_, ()), bool(public))
             for (id_, room_id, room_name, series_id, recurrence_start, title, kind, starts_at, ends_at, state,
                  state_reason, is_exception, organiser, attendees, offer_id, offer_ref, offer_session_id,
-                 arrival_buffer, invigilators, override_reason, notes) in rows]
+                 arrival_buffer, invigilators, override_reason, notes, public) in rows]
 
 
 def get_booking(session: Session, booking_id: int) -> BookingRow:
@@ -122,7 +124,7 @@ def get_series(session: Session, series_id: int) -> SeriesRow:
     row = session.execute(
         select(BookingSeries.id, BookingSeries.room_id, Room.name, BookingSeries.title, BookingSeries.kind,
                BookingSeries.rrule, BookingSeries.first_start, BookingSeries.duration_minutes,
-               BookingSeries.organiser, BookingSeries.attendees, Offer.ref, BookingSeries.notes)
+               BookingSeries.organiser, BookingSeries.attendees, Offer.ref, BookingSeries.notes, BookingSeries.public)
         .join(Room, Room.id == BookingSeries.room_id).outerjoin(Offer, Offer.id == BookingSeries.offer_id)
         .where(BookingSeries.id == series_id)).first()
     if row is None:
@@ -132,10 +134,10 @@ def get_series(session: Session, series_id: int) -> SeriesRow:
     exceptions = session.execute(select(func.count()).where(Booking.series_id == series_id,
                                                             Booking.is_exception.is_(True))).scalar_one()
     (id_, room_id, room_name, title, kind, rrule, first_start, duration_minutes, organiser, attendees, offer_ref,
-     notes) = row
+     notes, public) = row
     return SeriesRow(id_, room_id, room_name, title, kind, rrule, describe(rrule), first_start, duration_minutes,
                      organiser or "", attendees, offer_ref, notes or "", counts.get("active", 0),
-                     counts.get("cancelled", 0), counts.get("skipped", 0), exceptions)
+                     counts.get("cancelled", 0), counts.get("skipped", 0), exceptions, bool(public))
 
 
 def booking_data(session: Session, booking_id: int) -> BookingData:
@@ -145,7 +147,7 @@ def booking_data(session: Session, booking_id: int) -> BookingData:
         room=b.room_name, title=b.title, starts_at=b.starts_at, ends_at=b.ends_at, kind=b.kind,
         organiser=b.organiser, attendees=b.attendees, offer_ref=b.offer_ref, offer_session_id=b.offer_session_id,
         equipment=b.equipment, arrival_buffer_minutes=b.arrival_buffer_minutes, invigilators=b.invigilators,
-        notes=b.notes, allow_overnight=b.ends_at.date() != b.starts_at.date(),
+        notes=b.notes, allow_overnight=b.ends_at.date() != b.starts_at.date(), public=b.public,
     )
 
 
@@ -164,5 +166,5 @@ def series_data(session: Session, series_id: int) -> BookingData:
         attendees=s.attendees, offer_ref=s.offer_ref, offer_session_id=base.offer_session_id if base else None,
         equipment=base.equipment if base else (), arrival_buffer_minutes=base.arrival_buffer_minutes if base else 0,
         invigilators=base.invigilators if base else None, notes=s.notes, repeat=s.rrule,
-        allow_overnight=end.date() != start.date(),
+        allow_overnight=end.date() != start.date(), public=s.public,
     )

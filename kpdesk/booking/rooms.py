@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.errors import UserError
-from kpdesk.common.fields import Collector, FieldError, Problem, parse_required_text, parse_text
+from kpdesk.common.fields import Collector, FieldError, Problem, parse_line, parse_required_text, parse_text
 from kpdesk.common.norsk import fold, format_time, plural, sort_key
 from kpdesk.db import audit
 from kpdesk.db.models import Booking, BookingSeries, Equipment, Room, booking_equipment, room_equipment
@@ -26,6 +26,7 @@ from kpdesk.db.row_writing import NotFoundError, create_row, existing_row
 ROOM, EQUIPMENT = "room", "equipment"
 MAX_ROOM_NAME = 100
 MAX_EQUIPMENT_NAME = 100
+MAX_SITE = 100
 MAX_CAPACITY = 10_000
 DEFAULT_OPENS, DEFAULT_CLOSES = dt.time(8, 0), dt.time(16, 0)
 
@@ -51,6 +52,11 @@ def parse_capacity(text: str) -> int:
     if value > MAX_CAPACITY:
         raise FieldError(f"Kapasiteten {value} er urimelig høy (høyst {MAX_CAPACITY})")
     return value
+
+
+def parse_site(text: str) -> str:
+    """Where the room is ('Mosjøen', 'Campus Helgeland'); empty at a centre with one site."""
+    return " ".join(parse_line(text, "Stedet", MAX_SITE).split())
 
 
 def parse_equipment_name(text: str) -> str:
@@ -96,10 +102,14 @@ class RoomData:
     opens_at: dt.time = DEFAULT_OPENS
     closes_at: dt.time = DEFAULT_CLOSES
     notes: str = ""
+    site: str | None = None  # None: keep the stored site (an importer's file without the column)
 
 
 def validate_room(raw: Mapping[str, str | None]) -> tuple[RoomData | None, list[Problem]]:
-    """A room from raw text: name, capacity, equipment, opens_at, closes_at, notes."""
+    """A room from raw text: name, capacity, equipment, opens_at, closes_at, notes, site.
+
+    Without a ``site`` key the site is None: an update keeps the room's site as it is.
+    """
     get = Collector(raw)
     name = get("name", parse_room_name)
     capacity = get("capacity", parse_capacity)
@@ -107,6 +117,7 @@ def validate_room(raw: Mapping[str, str | None]) -> tuple[RoomData | None, list[
     opens = get("opens_at", parse_opening_time, "Åpningstiden", DEFAULT_OPENS)
     closes = get("closes_at", parse_opening_time, "Stengetiden", DEFAULT_CLOSES)
     notes = get("notes", parse_text, "Notatet")
+    site = get("site", parse_site) if "site" in raw else None
     if opens is not None and closes is not None:
         problem = opening_hours_problem(opens, closes)
         if problem:
@@ -114,7 +125,7 @@ def validate_room(raw: Mapping[str, str | None]) -> tuple[RoomData | None, list[
     if not get.ok:
         return None, get.problems
     assert opens is not None and closes is not None  # parse_opening_time gives its default, never None
-    return RoomData(name, capacity, equipment, opens, closes, notes), get.problems
+    return RoomData(name, capacity, equipment, opens, closes, notes, site), get.problems
 
 
 def opening_hours_problem(opens: dt.time, closes: dt.time) -> str | None:
@@ -135,6 +146,7 @@ class RoomRow:
     notes: str
     equipment: tuple[str, ...]
     bookings: int  # active bookings, past and future
+    site: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +174,13 @@ def _room_rows(session: Session, *where: Any) -> list[RoomRow]:
     counts = (select(Booking.room_id, func.count().label("n")).where(Booking.state == "active")
               .group_by(Booking.room_id).subquery())
     stmt = (select(Room.id, Room.name, Room.capacity, Room.opens_at, Room.closes_at, Room.notes,
-                   func.coalesce(counts.c.n, 0))
+                   func.coalesce(counts.c.n, 0), Room.site)
             .outerjoin(counts, counts.c.room_id == Room.id).where(*where))
     rows = session.execute(stmt).all()
     equipment = _equipment_by_room(session, [r[0] for r in rows] if where else None)
     result = [RoomRow(id_, name, capacity, opens or DEFAULT_OPENS, closes or DEFAULT_CLOSES, notes or "",
-                      tuple(equipment.get(id_, ())), n)
-              for id_, name, capacity, opens, closes, notes, n in rows]
+                      tuple(equipment.get(id_, ())), n, site or "")
+              for id_, name, capacity, opens, closes, notes, n, site in rows]
     result.sort(key=lambda r: (sort_key(r.name), r.id))
     return result
 
@@ -204,6 +216,23 @@ def room_id_for_name(session: Session, name: str) -> int:
         hint = f" Rommene er: {names}." if names else " Det er ingen rom ennå; legg inn rommene først."
         raise UserError(f"Rommet «{name}» finnes ikke.{hint}")
     return found
+
+
+def list_sites(session: Session) -> list[str]:
+    """The sites rooms are at, in Norwegian alphabetical order ("" not included)."""
+    found = session.execute(select(Room.site).where(Room.site != "").distinct()).scalars()
+    return sorted(found, key=sort_key)
+
+
+def site_for_name(session: Session, name: str) -> str:
+    """The site as stored for ``name`` (case and spacing ignored); UserError listing the sites."""
+    sites = list_sites(session)
+    wanted = fold(" ".join(name.split()))
+    found = next((site for site in sites if fold(site) == wanted), None)
+    if found is not None:
+        return found
+    hint = f" Stedene er: {', '.join(sites)}." if sites else " Ingen rom har sted ennå; skriv inn stedet på rommene."
+    raise UserError(f"Stedet «{name.strip()}» finnes ikke.{hint}")
 
 
 def list_equipment(session: Session) -> list[EquipmentRow]:
@@ -345,6 +374,8 @@ def save_room(session: Session, data: RoomData, room_id: int | None = None, *,
     ids = equipment_ids_for(session, data.equipment, create=create_equipment)
     values = {"name": data.name, "capacity": data.capacity, "opens_at": data.opens_at,
               "closes_at": data.closes_at, "notes": data.notes}
+    if data.site is not None:
+        values["site"] = data.site
     if room_id is None:
         room = create_row(session, Room, values, ROOM, f"Nytt rom «{data.name}» ({data.capacity} plasser)")
         _set_equipment(session, room.id, ids)

@@ -87,14 +87,16 @@ def booking_values(plan: BookingPlan) -> dict[str, Any]:
     d = plan.data
     return {"room_id": plan.room.id, "title": d.title, "kind": d.kind, "organiser": d.organiser,
             "attendees": d.attendees, "offer_id": plan.offer_id, "offer_session_id": plan.offer_session_id,
-            "arrival_buffer_minutes": d.arrival_buffer_minutes, "invigilators": d.invigilators, "notes": d.notes}
+            "arrival_buffer_minutes": d.arrival_buffer_minutes, "invigilators": d.invigilators, "notes": d.notes,
+            "public": d.is_public}
 
 
 def series_values(plan: BookingPlan) -> dict[str, Any]:
     d = plan.data
     return {"room_id": plan.room.id, "title": d.title, "kind": d.kind, "rrule": plan.rule,
             "first_start": d.starts_at, "duration_minutes": int(d.duration.total_seconds() // 60),
-            "organiser": d.organiser, "attendees": d.attendees, "offer_id": plan.offer_id, "notes": d.notes}
+            "organiser": d.organiser, "attendees": d.attendees, "offer_id": plan.offer_id, "notes": d.notes,
+            "public": d.is_public}
 
 
 def insert_bookings(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -440,7 +442,8 @@ def _split(session: Session, tracker: _Tracker, row: Booking) -> BookingSeries:
     rest = BookingSeries(room_id=series.room_id, title=series.title, kind=series.kind,
                          rrule=moved_rule(series.rrule, series.first_start, split_at, remaining=after),
                          first_start=split_at, duration_minutes=series.duration_minutes, organiser=series.organiser,
-                         attendees=series.attendees, offer_id=series.offer_id, notes=series.notes)
+                         attendees=series.attendees, offer_id=series.offer_id, notes=series.notes,
+                         public=series.public)
     old_rule = series.rrule
     series.rrule = ending_at(old_rule, before[-1])
     audit.record(session, "update", SERIES, series.id, field="rrule", old=old_rule, new=series.rrule)

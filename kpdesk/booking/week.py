@@ -43,6 +43,7 @@ class WeekRoom:
     opens_at: dt.time
     closes_at: dt.time
     equipment: tuple[str, ...]
+    site: str = ""  # where the room is ('Mosjøen'); "" at a centre with one site
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class WeekBooking:
     is_exception: bool
     offer_id: int | None
     offer_ref: str | None
+    public: bool = False  # «vis på oppslag»: printed with its title; otherwise as «Opptatt»
 
     @property
     def active(self) -> bool:
@@ -123,10 +125,13 @@ def parse_week(text: str) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- reads
 
-def week_rooms(session: Session, room_id: int | None = None) -> tuple[WeekRoom, ...]:
-    stmt = select(Room.id, Room.name, Room.capacity, Room.opens_at, Room.closes_at)
+def week_rooms(session: Session, room_id: int | None = None, site: str | None = None) -> tuple[WeekRoom, ...]:
+    """Every room, the room ``room_id``, or the rooms at ``site`` (as stored), by name."""
+    stmt = select(Room.id, Room.name, Room.capacity, Room.opens_at, Room.closes_at, Room.site)
     if room_id is not None:
         stmt = stmt.where(Room.id == room_id)
+    if site is not None:
+        stmt = stmt.where(Room.site == site)
     rows = session.execute(stmt).all()
     if room_id is not None and not rows:
         raise UserError(f"Rommet finnes ikke lenger (id {room_id}).")
@@ -135,7 +140,7 @@ def week_rooms(session: Session, room_id: int | None = None) -> tuple[WeekRoom, 
                                      .join(Equipment, Equipment.id == room_equipment.c.equipment_id)):
         equipment.setdefault(rid, []).append(name)
     rooms = [WeekRoom(r[0], r[1], r[2], r[3] or dt.time(8), r[4] or dt.time(16),
-                      tuple(sorted(equipment.get(r[0], ()), key=sort_key))) for r in rows]
+                      tuple(sorted(equipment.get(r[0], ()), key=sort_key)), r[5] or "") for r in rows]
     rooms.sort(key=lambda r: (sort_key(r.name), r.id))
     return tuple(rooms)
 
@@ -159,7 +164,7 @@ def bookings_between(session: Session, start: dt.datetime, end: dt.datetime, roo
                    type_coerce(Booking.ends_at, String), Booking.title,
                    Booking.kind, Booking.state, Booking.state_reason, Booking.organiser, Booking.attendees,
                    Booking.arrival_buffer_minutes, Booking.invigilators, Booking.override_reason, Booking.series_id,
-                   Booking.is_exception, Booking.offer_id, Offer.ref)
+                   Booking.is_exception, Booking.offer_id, Offer.ref, Booking.public)
             .join(Room, Room.id == Booking.room_id).outerjoin(Offer, Offer.id == Booking.offer_id)
             .where(Booking.starts_at >= earliest, Booking.starts_at < latest, Booking.ends_at > start)
             .order_by(Booking.starts_at, Room.name, Booking.id))
@@ -170,7 +175,7 @@ def bookings_between(session: Session, start: dt.datetime, end: dt.datetime, roo
     moment = dt.datetime.fromisoformat
     result = []
     for (id_, room_id, room_name, starts_text, ends_text, title, kind, state, reason, organiser, attendees, buffer,
-         invigilators, override, series_id, exception, offer_id, offer_ref) in \
+         invigilators, override, series_id, exception, offer_id, offer_ref, public) in \
             session.connection().execute(stmt).fetchall():
         starts, ends = moment(starts_text), moment(ends_text)
         blocked = starts - dt.timedelta(minutes=buffer) if buffer else starts
@@ -178,13 +183,14 @@ def bookings_between(session: Session, start: dt.datetime, end: dt.datetime, roo
             continue
         result.append(WeekBooking(id_, room_id, room_name, starts, ends, blocked, title, kind, labels.get(kind, kind),
                                   state, reason or "", organiser or "", attendees, buffer or 0, invigilators,
-                                  override or "", series_id, bool(exception), offer_id, offer_ref))
+                                  override or "", series_id, bool(exception), offer_id, offer_ref, bool(public)))
     return result
 
 
 def week_schedule(session: Session, iso_year: int, iso_week: int, room_id: int | None = None,
-                  include_weekend: bool = False) -> WeekSchedule:
-    """Monday to Friday (to Sunday with ``include_weekend``) of an ISO week, for all rooms or one."""
+                  include_weekend: bool = False, site: str | None = None) -> WeekSchedule:
+    """Monday to Friday (to Sunday with ``include_weekend``) of an ISO week, for all rooms, one,
+    or those at one ``site``."""
     try:
         monday = dt.date.fromisocalendar(iso_year, iso_week, 1)
     except ValueError:
@@ -193,7 +199,7 @@ def week_schedule(session: Session, iso_year: int, iso_week: int, room_id: int |
     dates = [monday + dt.timedelta(days=i) for i in range(count)]
     holidays = holidays_between(dates[0], dates[-1])
     days = tuple(WeekDay(d, weekday_name(d), holidays.get(d)) for d in dates)
-    rooms = week_rooms(session, room_id)
+    rooms = week_rooms(session, room_id, site)
     start = dt.datetime.combine(dates[0], dt.time(0))
     end = dt.datetime.combine(dates[-1] + dt.timedelta(days=1), dt.time(0))
     bookings = bookings_between(session, start, end, [r.id for r in rooms])

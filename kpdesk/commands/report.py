@@ -2,7 +2,7 @@
 or a door sign to a PDF file.
 
 Everything is read and checked before anything is written: an unknown employer, offer,
-municipality, region, room or week stops the command with a Norwegian sentence on stderr and
+municipality, region, room, site or week stops the command with a Norwegian sentence on stderr and
 exit code 1, and no file is created. The PDF is written to a temporary file in the target folder
 and renamed over the target only when it is complete, so an existing file is either replaced
 whole or left as it was.
@@ -47,9 +47,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sub.add_argument("--region", metavar="NAVN", help="alle kommunene i denne regionen")
     sub.add_argument("--as-of", metavar="DATO", help="referansedato (standard: i dag)")
 
-    sub = common("schedule", "ukeplan for alle rom eller ett rom (A4 liggende)")
+    sub = common("schedule", "ukeplan for alle rom, rommene på ett sted eller ett rom (A4 liggende)")
     sub.add_argument("--week", metavar="ÅÅÅÅ-Wnn", required=True, help="uken, for eksempel 2027-W20")
     sub.add_argument("--room", metavar="NAVN", help="bare dette rommet")
+    sub.add_argument("--site", metavar="NAVN", help="bare rommene på dette stedet, for eksempel Mosjøen")
     sub.add_argument("--weekend", action="store_true", help="ta med lørdag og søndag")
 
     sub = common("doorsign", "dørskilt for ett rom og én dag")
@@ -89,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         region=getattr(args, "region", "") or "",
         week=_week(args),
         room=getattr(args, "room", "") or "",
+        site=getattr(args, "site", "") or "",
         weekend=bool(getattr(args, "weekend", False)),
         day=date_option(args.date, "--date") if kind == "doorsign" else None,
         as_of=parse_as_of(args.as_of) if kind in ("matching", "offer", "handout") else None,

@@ -278,6 +278,7 @@ class Room(Timestamps, Base):
     opens_at: Mapped[dt.time] = mapped_column(Time, default=dt.time(8, 0))
     closes_at: Mapped[dt.time] = mapped_column(Time, default=dt.time(16, 0))
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    site: Mapped[str] = mapped_column(String(100), default="", server_default="")  # 'Mosjøen'; "" if one site
 
     equipment: Mapped[list[Equipment]] = relationship(secondary=room_equipment, order_by="Equipment.name")
 
@@ -303,6 +304,7 @@ class BookingSeries(Timestamps, Base):
     attendees: Mapped[int | None] = mapped_column(Integer)
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("offer.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # as Booking.public
 
     room: Mapped[Room] = relationship()
     bookings: Mapped[list[Booking]] = relationship(back_populates="series", order_by="Booking.starts_at")
@@ -337,6 +339,8 @@ class Booking(Timestamps, Base):
     invigilators: Mapped[int | None] = mapped_column(Integer)
     override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # booked despite a clash
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # «Vis på oppslag»: printed schedules and door signs show the title; otherwise only «Opptatt».
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     room: Mapped[Room] = relationship()
     series: Mapped[BookingSeries | None] = relationship(back_populates="bookings")

@@ -13,6 +13,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from kpdesk.booking.inputs import public_by_default
 from kpdesk.common import orgnr
 from kpdesk.demo.catalogue import (
     FIRST_NAMES,
@@ -61,11 +62,10 @@ REJECT_NOTES = ("Passer ikke i tid.", "For høyt nivå for gruppa.", "For langt 
 
 
 def norwegian_holidays(years: range) -> dict[dt.date, str]:
-    """Public holidays by date with their Norwegian names. Plain Sundays are not holidays here."""
-    import holidays
+    """Public holidays by date with the names kpdesk prints. Plain Sundays are not holidays here."""
+    from kpdesk.booking.holidays import holidays_between
 
-    found = holidays.country_holidays("NO", years=list(years), language="no", include_sundays=False)
-    return {day: str(name) for day, name in sorted(found.items())}
+    return holidays_between(dt.date(years.start, 1, 1), dt.date(years.stop - 1, 12, 31))
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -388,24 +388,28 @@ class DemoBuilder:
                 self.equipment_ids[name] = self.new_id("equipment")
                 self.rows["equipment"].append({"id": self.equipment_ids[name], "name": name})
 
-    def add_room(self, spec: RoomSpec, name: str, opens: dt.time, closes: dt.time) -> Row:
+    def add_room(self, spec: RoomSpec, name: str, opens: dt.time, closes: dt.time, site: str) -> Row:
         created = at(dt.date(2026, 6, 1), 9)
         room: Row = {"id": self.new_id("room"), "name": name, "capacity": spec.capacity, "opens_at": opens,
-                     "closes_at": closes, "notes": spec.notes, "created_at": created, "updated_at": created}
+                     "closes_at": closes, "notes": spec.notes, "site": site, "created_at": created,
+                     "updated_at": created}
         self.rows["room"].append(room)
         self.rows["room_equipment"] += [{"room_id": room["id"], "equipment_id": self.equipment_ids[e]}
                                         for e in spec.equipment]
         return room
 
     def booking(self, room: Row, start: dt.datetime, end: dt.datetime, kind: str, title: str, **extra: Any) -> Row:
-        """One booking row with every column set; made weeks before it starts (or before "today")."""
+        """One booking row with every column set; made weeks before it starts (or before "today").
+
+        «Vis på oppslag» follows the kind, as in the booking dialog.
+        """
         created = at(min(start.date() - dt.timedelta(days=14), DEMO_TODAY - dt.timedelta(days=1)), 9)
         row: Row = {
             "id": self.new_id("booking"), "room_id": room["id"], "series_id": None, "recurrence_start": None,
             "title": title, "kind": kind, "starts_at": start, "ends_at": end, "state": "active",
             "state_reason": "", "is_exception": False, "organiser": "", "attendees": None, "offer_id": None,
             "offer_session_id": None, "arrival_buffer_minutes": 0, "invigilators": None, "override_reason": "",
-            "notes": "", "created_at": created, "updated_at": created,
+            "notes": "", "public": public_by_default(kind), "created_at": created, "updated_at": created,
         }
         row.update(extra)
         self.rows["booking"].append(row)
@@ -425,7 +429,8 @@ class DemoBuilder:
         self.rows["booking_series"].append({
             "id": series_id, "room_id": room["id"], "title": title, "kind": kind, "rrule": rule,
             "first_start": first, "duration_minutes": minutes, "organiser": organiser, "attendees": attendees,
-            "offer_id": offer_id, "notes": "", "created_at": created, "updated_at": created,
+            "offer_id": offer_id, "notes": "", "public": public_by_default(kind), "created_at": created,
+            "updated_at": created,
         })
         bookings = []
         for start in rrulestr(rule, dtstart=first):

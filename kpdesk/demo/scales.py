@@ -42,7 +42,8 @@ from kpdesk.demo.catalogue import (
 REGIONAL = {"employers": 5000, "needs": 20000, "offers": 3000, "providers": 60, "bookings": 50000}
 REGIONAL_PERIOD = (dt.date(2026, 8, 3), dt.date(2027, 6, 30))
 CHRISTMAS_BREAK = (dt.date(2026, 12, 21), dt.date(2027, 1, 1))
-REGIONAL_CENTRES = ("Mo i Rana", "Mosjøen", "Sandnessjøen", "Bodø", "Fauske", "Svolvær")
+REGIONAL_CENTRES = ("Mo i Rana", "Mosjøen", "Sandnessjøen", "Bodø", "Fauske", "Svolvær")  # the rooms' sites
+SMALL_SITE = "Mo i Rana"  # where the small centre's rooms are
 REGIONAL_HOURS = (dt.time(8), dt.time(22))
 # Length in half hours of the bookings that fill the regional grid, by kind.
 BOOKING_UNITS = {"video_lecture": (3, 5), "session": (4, 7), "exam": (6, 8), "meeting": (1, 3), "other": (1, 3)}
@@ -97,7 +98,7 @@ def _small_employers(builder: DemoBuilder) -> list[Row]:
 def _small_bookings(builder: DemoBuilder) -> None:
     """Series first, then exams on the institutions' fixed dates, samlinger, and meetings where free."""
     builder.add_equipment(EQUIPMENT)
-    rooms = {spec.name: builder.add_room(spec, spec.name, spec.opens, spec.closes) for spec in SMALL_ROOMS}
+    rooms = {spec.name: builder.add_room(spec, spec.name, spec.opens, spec.closes, SMALL_SITE) for spec in SMALL_ROOMS}
     grid = RoomGrid({r["id"]: (r["opens_at"], r["closes_at"]) for r in rooms.values()})
     offers = {o["title"]: o for o in builder.rows["offer"]}
     video = builder.equipment_ids["videokonferanse"]
@@ -292,7 +293,7 @@ def _regional_bookings(builder: DemoBuilder) -> None:
     """Five rooms in each of six centres, August 2026 to June 2027, filled on the half-hour grid."""
     rng = builder.rng
     builder.add_equipment(EQUIPMENT)
-    rooms = [builder.add_room(spec, f"{spec.regional_name} ({place})", *REGIONAL_HOURS)
+    rooms = [builder.add_room(spec, f"{spec.regional_name} ({place})", *REGIONAL_HOURS, place)
              for place in REGIONAL_CENTRES for spec in SMALL_ROOMS]
     grid = RoomGrid({r["id"]: (r["opens_at"], r["closes_at"]) for r in rooms})
     lecturers = [p.name for p in REAL_PROVIDERS[:5]]

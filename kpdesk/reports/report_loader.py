@@ -44,6 +44,7 @@ class ReportRequest:
     region: str = ""  # handout
     week: str = ""  # schedule: '2027-W20'
     room: str = ""  # schedule (optional), doorsign
+    site: str = ""  # schedule (optional): only the rooms at this site
     weekend: bool = False  # schedule
     day: dt.date | None = None  # doorsign
     as_of: dt.date | None = None  # matching, offer, handout (None: today)
@@ -99,8 +100,9 @@ def load_report(session: Any, request: ReportRequest, progress: Progress | None 
     if kind == "schedule":
         if not request.week.strip():
             raise UserError("Oppgi uken, for eksempel 2027-W20.")
-        week = schedule.load_week(session, request.week, request.room or None, request.weekend)
-        room = f"-{_slug(week.room.name)}" if week.room else ""
+        week = schedule.load_week(session, request.week, request.room or None, request.weekend,
+                                  request.site or None)
+        room = f"-{_slug(week.room.name)}" if week.room else f"-{_slug(week.site)}" if week.site else ""
         return LoadedReport(lambda: schedule.build_week(week),
                             f"ukeplanen for uke {week.schedule.iso_week}, {week.schedule.iso_year}",
                             f"ukeplan-{week.schedule.iso_year}-uke{week.schedule.iso_week:02d}{room}.pdf")

@@ -66,7 +66,7 @@ def test_week_with_weekend_one_room_and_navigation(centre) -> None:
     store, ids = centre
     with store.session() as s:
         week = week_schedule(s, 2027, 20, room_id=ids["Auditoriet"], include_weekend=True)
-        assert len(week.days) == 7 and week.days[0].holiday == "Andre pinsedag; Grunnlovsdag"
+        assert len(week.days) == 7 and week.days[0].holiday == "Andre pinsedag; Grunnlovsdagen"
         assert [r.name for r in week.rooms] == ["Auditoriet"]
         assert [(b.starts_at.day, b.state) for b in week.bookings] == [(17, "skipped"), (20, "active")]
         with pytest.raises(UserError, match="Uke 54 finnes ikke i 2027"):

@@ -5,6 +5,9 @@ dialog judges a booking exactly as the CSV importer does, as the user types. A v
 planned (``kpdesk.booking.planning.plan_booking``) on the database thread 300 ms after the last
 change, and the clashes, skipped holidays and warnings are listed. With a clash the OK button
 books only with a reason, or (a series) with the clashing dates skipped.
+
+«Vis på oppslag» follows the kind (``public_by_default``) until the user clicks it, or from the
+start when the booking being edited was set against its kind's default.
 """
 
 from __future__ import annotations
@@ -52,6 +55,13 @@ from kpdesk.ui.widgets.forms import RecordForm
 PREVIEW_DELAY_MS = 300
 
 
+def public_by_default(kind: str) -> bool:
+    """``kpdesk.booking.inputs.public_by_default``, imported when the dialog fills (not at import)."""
+    from kpdesk.booking import inputs
+
+    return inputs.public_by_default(kind)
+
+
 class BookingDialog(QDialog):
     """New (``booking_id`` None, fields from ``prefill``) or edit. ``write`` is set when saved."""
 
@@ -76,6 +86,7 @@ class BookingDialog(QDialog):
         self._show_all = False
         self._filling = False
         self._shown_rule = ""  # a series' own rule, shown when editing one date of it
+        self._public_chosen = False  # «vis på oppslag» set by the user: it no longer follows the kind
         self.setWindowTitle(self.tr("Endre booking") if booking_id else self.tr("Ny booking"))
         self.setObjectName("bookingDialog")
         self._build()
@@ -102,6 +113,9 @@ class BookingDialog(QDialog):
         self.kind = QComboBox()
         for code in BOOKING_KINDS:
             self.kind.addItem(code.label, code.key)
+        self.public = QCheckBox(tr("Vis på oppslag"))
+        self.public.setToolTip(tr("Med hake står tittelen på utskrevne ukeplaner og dørskilt. Uten hake viser de "
+                                  "bare «Opptatt» og tiden, så ingen arrangør eller arbeidsgiver blir nevnt."))
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dd.MM.yyyy")
@@ -148,6 +162,7 @@ class BookingDialog(QDialog):
         self.start_time.setObjectName("field_start_time")
         self.end_date.setObjectName("field_end_date")
         self.overnight.setObjectName("field_overnight")
+        self.public.setObjectName("field_public")
         self.problem_labels: dict[str, QLabel] = {}
 
         def with_problem(key: str, *widgets: QWidget) -> QWidget:
@@ -157,7 +172,7 @@ class BookingDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(tr("Rom"), with_problem("room", self.room))
         form.addRow(tr("Tittel"), with_problem("title", self.title))
-        form.addRow(tr("Type"), with_problem("kind", self.kind))
+        form.addRow(tr("Type"), with_problem("kind", self.kind, self.public))
         form.addRow(tr("Start"), with_problem("start", self.date, self.start_time))
         form.addRow(tr("Slutt"), with_problem("end", self.end_time, self.end_date, self.overnight))
         form.addRow(tr("Arrangør"), with_problem("organiser", self.organiser))
@@ -234,6 +249,8 @@ class BookingDialog(QDialog):
         self.overnight.toggled.connect(self._overnight_toggled)
         self.repeat.changed.connect(lambda: self._edited("repeat"))
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.public.clicked.connect(self._public_clicked)  # the user's own click, not setChecked
+        self.public.toggled.connect(lambda *_a: self._edited("public"))
         self.offer.textChanged.connect(self._offer_changed)
         self._update_buttons()
 
@@ -279,9 +296,10 @@ class BookingDialog(QDialog):
     def _set_tab_order(self) -> None:
         """Down the form, then the repetition, then the buttons (the equipment boxes come late)."""
         editor = self.repeat
-        chain: list[QWidget] = [self.room, self.title, self.kind, self.date, self.start_time, self.end_time,
-                                self.overnight, self.end_date, self.organiser, self.attendees, self.offer,
-                                self.offer_session, *self.equipment.findChildren(QCheckBox), self.arrival_buffer,
+        chain: list[QWidget] = [self.room, self.title, self.kind, self.public, self.date, self.start_time,
+                                self.end_time, self.overnight, self.end_date, self.organiser, self.attendees,
+                                self.offer, self.offer_session, *self.equipment.findChildren(QCheckBox),
+                                self.arrival_buffer,
                                 self.invigilators, self.notes, editor.mode, *editor.days, editor.interval,
                                 editor.until_radio, editor.until, editor.count_radio, editor.count, editor.raw,
                                 self.ok_button]
@@ -292,6 +310,7 @@ class BookingDialog(QDialog):
         self.room.setCurrentIndex(max(self.room.findData(data.room), 0))
         self.title.setText(data.title)
         self.kind.setCurrentIndex(max(self.kind.findData(data.kind), 0))
+        self._set_public(data.is_public, chosen=data.is_public != public_by_default(data.kind))
         self._set_times(data.starts_at, data.ends_at)
         self.organiser.setText(data.organiser or "")
         self.attendees.setText("" if data.attendees is None else str(data.attendees))
@@ -320,6 +339,10 @@ class BookingDialog(QDialog):
             self.room.setCurrentIndex(max(self.room.findData(values["room"]), 0))
         self.title.setText(values.get("title", ""))
         self.kind.setCurrentIndex(max(self.kind.findData(values.get("kind", "meeting")), 0))
+        public = values.get("public")
+        kind = str(self.kind.currentData())
+        self._set_public(public_by_default(kind) if public is None else bool(public),
+                         chosen=public is not None and bool(public) != public_by_default(kind))
         self._set_times(start, end)
         if values.get("attendees"):
             self.attendees.setText(str(values["attendees"]))
@@ -327,6 +350,10 @@ class BookingDialog(QDialog):
         for check in self.equipment.findChildren(QCheckBox):
             check.setChecked(check.property("stored") in wanted)
         self.repeat.set_rule(values.get("repeat", ""), start)
+
+    def _set_public(self, public: bool, *, chosen: bool) -> None:
+        self.public.setChecked(public)
+        self._public_chosen = chosen
 
     def _set_times(self, start: dt.datetime, end: dt.datetime) -> None:
         self.date.setDate(to_qdate(start.date()))
@@ -389,6 +416,7 @@ class BookingDialog(QDialog):
             "arrival_buffer": self.arrival_buffer.text() if exam else "",
             "invigilators": self.invigilators.text() if exam else "", "notes": self.notes.toPlainText(),
             "overnight": "ja" if self.overnight.isChecked() else "nei",
+            "public": "ja" if self.public.isChecked() else "nei",
         }
 
     # ------------------------------------------------------------ reacting to edits
@@ -412,7 +440,12 @@ class BookingDialog(QDialog):
             self.end_date.setDate(to_qdate(from_qdate(self.date.date()) + dt.timedelta(days=1 if checked else 0)))
         self._edited("end")
 
+    def _public_clicked(self, *_args: object) -> None:
+        self._public_chosen = True
+
     def _kind_changed(self, *_args: object) -> None:
+        if not self._public_chosen and not self._filling:
+            self.public.setChecked(public_by_default(str(self.kind.currentData())))
         exam = self.kind.currentData() == "exam"
         for row in (self.buffer_row, self.invigilators_row):
             self.form.setRowVisible(row, exam)

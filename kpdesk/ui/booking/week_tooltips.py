@@ -20,9 +20,12 @@ def _line(text: str) -> str:
 
 
 def booking_tooltip(b: Any) -> str:
-    """Title, kind and room, when, arrival time, people, offer, series, state and override reason."""
+    """Title, kind and room, when, whether it is on the printed schedules, arrival time, people, offer,
+    series, state and override reason."""
     lines = [f"<b>{_line(b.title)}</b>", _line(f"{b.kind_label} · {b.room_name}"),
              _line(f"{format_date(b.starts_at.date())} kl. {span_text(b.starts_at, b.ends_at)}")]
+    if not b.public:
+        lines.append("<i>" + _line(_tr("Ikke på oppslag: utskrevne planer og dørskilt viser bare «Opptatt»")) + "</i>")
     if b.arrival_buffer_minutes:
         lines.append(_line(_tr("Oppmøte fra kl. {time} ({minutes} min før start)").format(
             time=b.blocked_from.strftime("%H.%M"), minutes=b.arrival_buffer_minutes)))

@@ -337,9 +337,10 @@ class WeekView(QAbstractScrollArea):
                     painter.fillRect(rect, QColor("#f7f7f7"))
                     painter.setPen(QPen(FAINT_INK, 1, Qt.PenStyle.DashLine))
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
-                if active:
+                if active:  # the kind's edge; dotted when the booking prints as «Opptatt» (not public)
+                    edge = border if booking.public else QBrush(border, Qt.BrushStyle.Dense4Pattern)
                     painter.fillRect(QRectF(rect.x(), rect.y(), 3, rect.height()) if rows else
-                                     QRectF(rect.x(), rect.y(), rect.width(), 3), border)
+                                     QRectF(rect.x(), rect.y(), rect.width(), 3), edge)
                 painter.setPen(INK if active else FAINT_INK)
                 if rows and box.upright:
                     painter.save()

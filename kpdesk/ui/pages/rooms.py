@@ -1,4 +1,4 @@
-"""Rom: the meeting place's rooms, their capacity, equipment and opening hours; the equipment list."""
+"""Rom: the meeting place's rooms, their site, capacity, equipment and opening hours; the equipment list."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ class RoomsPage(RecordPage):
         self.equipment_names: list[str] = []
         columns: list[Column[Any]] = [
             Column("name", tr("Rom"), lambda r: r.name),
+            Column("site", tr("Sted"), lambda r: r.site),
             Column("capacity", tr("Plasser"), lambda r: str(r.capacity), sort_value=lambda r: r.capacity,
                    align_right=True),
             Column("hours", tr("Åpningstid"), hours_text, sort_value=lambda r: (r.opens_at, r.closes_at),
@@ -65,6 +66,9 @@ class RoomsPage(RecordPage):
         ]
         specs = [
             FieldSpec("name", tr("Navn")),
+            FieldSpec("site", tr("Sted"), completions=lambda: [],
+                      placeholder=tr("der rommet er, for eksempel Mosjøen; tomt hvis senteret har ett sted"),
+                      tooltip=tr("Ukeplanen grupperer rommene etter sted og kan skrives ut for ett sted")),
             FieldSpec("capacity", tr("Plasser"), placeholder=tr("hvor mange rommet har plass til")),
             FieldSpec("equipment", tr("Utstyr"), kind="multi"),
             FieldSpec("opens_at", tr("Åpner"), placeholder="08.00"),
@@ -88,12 +92,14 @@ class RoomsPage(RecordPage):
         return list_rooms(session)
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
-        from kpdesk.booking.rooms import list_equipment
+        from kpdesk.booking.rooms import list_equipment, list_sites
 
-        return [e.name for e in list_equipment(session)]
+        return [e.name for e in list_equipment(session)], list_sites(session)
 
     def use_extra(self, extra: Any) -> None:
-        self.set_equipment_choices(extra)
+        equipment, sites = extra
+        self.set_equipment_choices(equipment)
+        self.form.set_completions("site", sites)
 
     def set_equipment_choices(self, names: list[str]) -> None:
         """Rebuild the equipment checkboxes from the list, keeping what is ticked."""
@@ -132,7 +138,8 @@ class RoomsPage(RecordPage):
 
     def raw_of(self, row: Any) -> dict[str, str]:
         return {"name": row.name, "capacity": str(row.capacity), "equipment": ",".join(row.equipment),
-                "opens_at": format_time(row.opens_at), "closes_at": format_time(row.closes_at), "notes": row.notes}
+                "opens_at": format_time(row.opens_at), "closes_at": format_time(row.closes_at), "notes": row.notes,
+                "site": row.site}
 
     def defaults(self) -> dict[str, str]:
         return {"opens_at": "08.00", "closes_at": "16.00"}

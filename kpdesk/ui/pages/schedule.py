@@ -234,7 +234,8 @@ class SchedulePage(Page):
             swatch.setStyleSheet(f"background: {fill}; border: 1px solid {border}; border-left: 3px solid {border};")
             row.addWidget(swatch)
             row.addWidget(QLabel(code.label))
-        hints = QLabel(self.tr("Skravert: oppmøte før eksamen · Stiplet og overstreket: avlyst eller hoppet over · "
+        hints = QLabel(self.tr("Skravert: oppmøte før eksamen · Prikket kant: ikke på oppslag (utskrifter viser "
+                               "«Opptatt») · Stiplet og overstreket: avlyst eller hoppet over · "
                                "Rødt «!»: booket tross konflikt · Grått: utenfor åpningstid"))
         hints.setObjectName("legendHints")
         hints.setStyleSheet("color: #666;")

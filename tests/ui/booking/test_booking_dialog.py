@@ -296,13 +296,13 @@ def test_keyboard_enter_books_escape_closes_and_tab_goes_down_the_form(window, q
     dialog.show()
     qtbot.waitExposed(dialog)
     chain, widget = [], dialog.room
-    while len(chain) < 9:  # what Tab visits: focusable, shown widgets
+    while len(chain) < 10:  # what Tab visits: focusable, shown widgets
         if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(dialog) \
                 and not widget.objectName().startswith("qt_"):  # not the line edit inside a date field
             chain.append(widget)
         widget = widget.nextInFocusChain()
-    assert chain == [dialog.room, dialog.title, dialog.kind, dialog.date, dialog.start_time, dialog.end_time,
-                     dialog.overnight, dialog.organiser, dialog.attendees]
+    assert chain == [dialog.room, dialog.title, dialog.kind, dialog.public, dialog.date, dialog.start_time,
+                     dialog.end_time, dialog.overnight, dialog.organiser, dialog.attendees]
     qtbot.keyClicks(dialog.title, "Lunsj med praksisveiledere")
     qtbot.waitUntil(lambda: dialog.previewed)
     qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
