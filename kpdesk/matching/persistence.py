@@ -1,9 +1,11 @@
 """The database side of matching: inputs for the engine, the thesaurus, decisions and interest.
 
 ``kpdesk.matching.engine`` is plain Python over plain data; this module loads that data (open needs
-with their employer's place, offers with their provider, regions, the thesaurus) in one
-session, so the command line and the GUI can run the engine afterwards, off the GUI thread and
-without a session. It also keeps what the coordinator decides about a proposal:
+with their employer's place and the coordinator's decisions on them, offers with their provider,
+regions, the thesaurus) in one session, so the command line and the GUI can run the engine
+afterwards, off the GUI thread and without a session. A need carries the offers accepted for it
+(``NeedInput.chosen``: it counts toward them only) and those rejected (never proposed again).
+It also keeps what the coordinator decides about a proposal:
 
 - ``decide`` records "accepted" or "rejected" with a note, one decision per need and offer.
   Accepting moves a need that is new or mapped to "matched" (a need already ordered or running
@@ -64,13 +66,16 @@ _NEED_COLUMNS = (Need.ref, Need.title, Need.description, Need.headcount, Need.le
 
 
 def _need_inputs(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedInput]:
-    """Engine inputs from a select of ``_NEED_COLUMNS`` (twelve columns: more than SQLAlchemy types)."""
+    """Engine inputs from a select of ``_NEED_COLUMNS`` (twelve columns: more than SQLAlchemy types),
+    with the coordinator's decisions on each need (``NeedInput.chosen`` and ``rejected``)."""
     day = dt.date.fromisoformat
     formats: dict[str, tuple[str, ...]] = {}
-    needs = []
     session.flush()  # core execution (as register does) does not autoflush
+    rows = session.connection().execute(stmt).all()
+    chosen, rejected = _decisions_by_need(session, [row[0] for row in rows])
+    needs = []
     for (ref, title, description, headcount, level, fmt, earliest, latest, municipality, employer, org,
-         status) in session.connection().execute(stmt):
+         status) in rows:
         keys = formats.get(fmt)
         if keys is None:
             keys = formats[fmt] = tuple(k for k in (fmt or "").split(",") if k)
@@ -78,8 +83,28 @@ def _need_inputs(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedI
         needs.append(NeedInput(
             ref=ref, title=title, description=description or "", headcount=headcount, level=level, formats=keys,
             earliest_start=day(earliest) if earliest else None, latest_start=day(latest) if latest else None,
-            municipality=municipality, employer_name=employer, employer_ref=org, status=status))
+            municipality=municipality, employer_name=employer, employer_ref=org, status=status,
+            chosen=chosen.get(ref, ()), rejected=rejected.get(ref, ())))
     return needs
+
+
+_FEW = 500  # up to this many needs, their decisions are asked for by reference; else all are read
+
+
+def _decisions_by_need(session: Session, need_refs: list[str]
+                       ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(need ref → offers accepted for it, need ref → offers rejected for it), offer refs sorted."""
+    stmt = (select(Need.ref, Offer.ref, MatchDecision.decision).join(Need, MatchDecision.need_id == Need.id)
+            .join(Offer, MatchDecision.offer_id == Offer.id).order_by(Need.ref, Offer.ref))
+    if not need_refs:
+        return {}, {}
+    if len(need_refs) <= _FEW:
+        stmt = stmt.where(Need.ref.in_(need_refs))
+    found: dict[str, dict[str, list[str]]] = {"accepted": {}, "rejected": {}}
+    for need_ref, offer_ref, decision in session.connection().execute(stmt):
+        found.setdefault(decision, {}).setdefault(need_ref, []).append(offer_ref)
+    return ({k: tuple(v) for k, v in found["accepted"].items()},
+            {k: tuple(v) for k, v in found["rejected"].items()})
 
 
 def load_needs(session: Session, *, include_closed: bool = False, org_number: str | None = None) -> list[NeedInput]:
@@ -538,7 +563,8 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
 
     ``proposals`` are the engine's results (for all needs, or some); a proposal counts when it
     names this offer and the coordinator has not decided on the pair (a rejected pair is out,
-    an accepted one is already counted). Closed and rejected needs are left out.
+    an accepted one is already counted) nor chosen another offer for the need (it counts toward
+    that offer only). Closed and rejected needs are left out.
     """
     offer = session.execute(select(Offer.ref, Offer.title, Offer.seats_min, Offer.seats_max)
                             .where(Offer.id == offer_id)).first()
@@ -556,6 +582,8 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
                 scores[result.need_ref] = match.score
     rows: list[InterestRow] = []
     accepted = [need_id for need_id, (decision, _) in decided.items() if decision == "accepted"]
+    elsewhere = set(session.execute(select(MatchDecision.need_id).where(
+        MatchDecision.offer_id != offer_id, MatchDecision.decision == "accepted")).scalars())
     base = select(*columns).join(Employer, Need.employer_id == Employer.id).where(
         Need.status.not_in(CLOSED_NEED_STATUSES))
     if accepted:
@@ -567,6 +595,24 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
         for start in range(0, len(refs), 500):
             proposed.extend(session.execute(base.where(Need.ref.in_(refs[start:start + 500]))))
         for row in sorted(proposed, key=lambda r: (-scores[r[1]], r[1])):
-            if row[0] not in decided:
+            if row[0] not in decided and row[0] not in elsewhere:  # chosen for another offer: counts there
                 rows.append(InterestRow(*row, source="proposed", score=scores[row[1]], note=""))
     return OfferInterest(offer_id, offer.ref, offer.title, offer.seats_min, offer.seats_max, tuple(rows))
+
+
+def committed_headcounts(session: Session, offer_refs: Iterable[str]) -> dict[str, int]:
+    """Offer ref → the persons already in: the open needs the coordinator has chosen the offer for.
+
+    What "3 er med nå" counts in a proposal's start condition (``explain.start_condition``); the
+    same figure as ``MatchingRun.committed``.
+    """
+    refs = sorted(set(offer_refs))
+    found: dict[str, int] = {}
+    for start in range(0, len(refs), _FEW):
+        stmt = (select(Offer.ref, func.sum(Need.headcount)).join(MatchDecision, MatchDecision.offer_id == Offer.id)
+                .join(Need, MatchDecision.need_id == Need.id)
+                .where(Offer.ref.in_(refs[start:start + _FEW]), MatchDecision.decision == "accepted",
+                       Need.status.not_in(CLOSED_NEED_STATUSES))
+                .group_by(Offer.ref))
+        found.update((ref, int(total or 0)) for ref, total in session.execute(stmt))
+    return {ref: found.get(ref, 0) for ref in refs}

@@ -1,18 +1,19 @@
-"""One matching run over the whole database: every open need against every open offer, and the
-demand groups. Shared by ``kpdesk match`` and the GUI's Matching and Samordning pages.
+"""One matching run over the whole database: every open need against every open offer, the
+demand groups, and the needs already chosen for an offer (commitments). Shared by ``kpdesk match``,
+the GUI's Matching and Samordning pages and the reports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kpdesk.common.codes import LEVELS
-from kpdesk.matching.engine.aggregation import DemandGroup, aggregate
+from kpdesk.matching.engine.aggregation import Commitment, DemandGroup, aggregate, commitments
 from kpdesk.matching.engine.matcher import Matcher, NeedInput, NeedResult, OfferInput
 from kpdesk.matching.persistence import load_inputs
 
@@ -28,8 +29,9 @@ class MatchingRun:
     needs: list[NeedInput]  # the open needs, in ref order
     offers: list[OfferInput]
     results: list[NeedResult]  # one per open need, in the same order
-    groups: list[DemandGroup]
+    groups: list[DemandGroup]  # the demand: open needs no offer has been chosen for
     matcher: Matcher
+    commitments: list[Commitment]  # the open needs with a chosen offer, per offer: they count toward it only
 
     def result_for(self, need_ref: str) -> NeedResult | None:
         return next((r for r in self.results if r.need_ref == need_ref), None)
@@ -37,21 +39,47 @@ class MatchingRun:
     def offer(self, ref: str) -> OfferInput | None:
         return next((o for o in self.offers if o.ref == ref), None)
 
+    def need(self, ref: str) -> NeedInput | None:
+        return next((n for n in self.needs if n.ref == ref), None)
+
+    def committed(self, offer_ref: str) -> int:
+        """The persons already in for an offer: the open needs the coordinator has chosen it for
+        (what "3 er med nå" counts; ``persistence.committed_headcounts`` reads the same from the database)."""
+        return sum(n.headcount for n in self.needs if offer_ref in n.chosen)
+
+    def scoped(self, municipalities: Collection[str]) -> tuple[list[NeedInput], list[DemandGroup], list[Commitment]]:
+        """The open needs of some municipalities (all when none), their demand groups and commitments,
+        aggregated afresh with this run's engine (what a handout for those municipalities shows)."""
+        if not municipalities:
+            return self.needs, self.groups, self.commitments
+        needs = [n for n in self.needs if n.municipality in municipalities]
+        by_ref = {r.need_ref: r for r in self.results}
+        results = [by_ref[n.ref] for n in needs if n.ref in by_ref]
+        groups = aggregate(needs, results, self.offers, self.matcher.regions, matcher=self.matcher)
+        return needs, groups, commitments(needs, self.offers)
+
     def to_json(self) -> dict[str, Any]:
         """The shape ``kpdesk match --json`` prints."""
         return {
             "as_of": self.as_of.isoformat(),
             "needs": [
-                {"ref": r.need_ref,
-                 "matches": [{"offer": m.offer_ref, "score": round(m.score, 2), "reasons": list(m.reasons)}
+                {"ref": r.need_ref, "chosen": list(r.chosen),
+                 "matches": [{"offer": m.offer_ref, "score": round(m.score, 2), "verdict": m.verdict,
+                              "reasons": list(m.reasons)}
                              for m in r.matches]}
                 for r in self.results
             ],
             "groups": [
                 {"topic": g.topic, "level": g.level, "region": g.region, "headcount": g.headcount,
                  "needs": list(g.need_refs), "employers": list(g.employers), "offer": g.offer_ref,
-                 "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text}
+                 "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text,
+                 "committed": g.committed}
                 for g in self.groups
+            ],
+            "commitments": [
+                {"offer": c.offer_ref, "needs": list(c.need_refs), "employers": list(c.employers),
+                 "headcount": c.headcount, "seats_min": c.seats_min}
+                for c in self.commitments
             ],
         }
 
@@ -74,7 +102,8 @@ def match_inputs(needs: list[NeedInput], offers: list[OfferInput], regions: dict
             checkpoint(min(start + PROGRESS_EVERY, total), total)
     groups = aggregate(ordered, results, offers, regions, matcher=matcher)
     open_refs = {r.need_ref for r in results}
-    return MatchingRun(as_of, [n for n in ordered if n.ref in open_refs], offers, results, groups, matcher)
+    open_needs = [n for n in ordered if n.ref in open_refs]
+    return MatchingRun(as_of, open_needs, offers, results, groups, matcher, commitments(open_needs, offers))
 
 
 def level_label(key: str | None) -> str:

@@ -8,11 +8,14 @@ the centre's own contact, and a privacy note.
 It is anonymous (domain brief §4):
 - no contact persons, e-mails, phone numbers, need descriptions or notes are read into the
   data at all, so the PDF cannot print them;
-- an employer is named only where its "kan navngis" flag (``may_be_named``) is set; the others
-  are only counted;
-- every count below 3 prints as "<3", with secondary suppression where a table has sums
-  (``kpdesk.reports.suppression``): in the cross table of needs by municipality and industry,
-  and in the persons per demand group, whose sum is the persons total the summary states;
+- every figure passes ``kpdesk.reports.suppression`` (its docstring has the rules): the needs by
+  municipality and industry with their totals, the persons and employers of each demand group
+  (with and without an offer: the groups split the needs, so their persons add up to the total
+  the summary states), and the summary's totals. A hidden figure prints as ":", explained right
+  under each table; hidden groups come last, by region, topic and level, so their place says
+  nothing about their size;
+- an employer is named only where its "kan navngis" flag (``may_be_named``) is set, and only
+  beside a group that is shown ("5, blant dem A og B");
 - figures that would add up to the same totals another way are left out: offers are listed
   without their own headcount (the groups carry it), and the summary does not split the needs
   into "with an offer" and "without" (only the groups are counted).
@@ -28,16 +31,16 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from kpdesk.common import reference
+from kpdesk.common.codes import LEVEL_RANK
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date, plural, sort_key
 from kpdesk.reports import style
 from kpdesk.reports.facts import OfferFacts, join_names, level_text, load_letterhead, load_offer_facts
 from kpdesk.reports.style import Letterhead, ReportInfo
-from kpdesk.reports.suppression import PRIMARY_TEXT, SECONDARY_TEXT, CrossTable, Partition, count_text
+from kpdesk.reports.suppression import HIDDEN_TEXT, LEGEND, CrossTable, Partition, Share, named_phrase
 
 MAX_SECTION_COLUMNS = 9
 OTHER_SECTIONS, NO_SECTION = "Andre", "?"
-MAX_NAMED = 2
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class GroupLine:
     region: str
     persons: str  # suppressed text
     employers: str  # suppressed text
-    named: tuple[str, ...]  # employers that may be named
+    named: tuple[str, ...]  # employers that may be named; none when the group is hidden
     offer_title: str
     offer_provider: str
     seats_min: int | None
@@ -79,10 +82,9 @@ class HandoutData:
     scope: Scope
     needs_table: CrossTable  # rows: municipalities, columns: SN2007 sections
     sections: tuple[tuple[str, str], ...]  # (column label, section name), in column order
-    employers: int
-    persons: Partition  # persons per demand group (the groups partition the needs)
-    groups: tuple[GroupLine, ...]  # with an offer
-    to_order: tuple[GroupLine, ...]  # no offer fits: courses to order
+    persons: Partition  # persons and employers per demand group (the groups partition the needs)
+    groups: tuple[GroupLine, ...]  # with an offer; shown ones by size, then hidden ones by region and topic
+    to_order: tuple[GroupLine, ...]  # no offer fits: courses to order; in the same order
     offers: tuple[OfferFacts, ...]
 
     @property
@@ -125,17 +127,10 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
     from sqlalchemy import select
 
     from kpdesk.db.models import Employer
-    from kpdesk.matching.engine.aggregation import aggregate
 
     wanted = set(scope.municipalities)
     if run is not None and run.as_of == as_of:
-        needs = [n for n in run.needs if not wanted or n.municipality in wanted]
-        if wanted:
-            by_ref = {r.need_ref: r for r in run.results}
-            results = [by_ref[n.ref] for n in needs if n.ref in by_ref]
-            groups = aggregate(needs, results, run.offers, run.matcher.regions, matcher=run.matcher)
-        else:
-            groups = run.groups
+        needs, groups, commits = run.scoped(wanted)
     else:  # match the needs in scope only, with the same engine inputs as a full run
         from kpdesk.matching.persistence import load_inputs
         from kpdesk.matching.run import match_inputs
@@ -143,7 +138,7 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
         inputs = load_inputs(session)
         scoped = [n for n in inputs.needs if not wanted or n.municipality in wanted]
         run = match_inputs(scoped, inputs.offers, inputs.regions, inputs.matcher(), as_of, progress)
-        needs, groups = run.needs, run.groups
+        needs, groups, commits = run.needs, run.groups, run.commitments
 
     employer_rows = session.execute(select(Employer.org_number, Employer.name, Employer.may_be_named,
                                            Employer.industry)).all()
@@ -151,24 +146,38 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
     industry = {org: code for org, _name, _may, code in employer_rows}
 
     table, sections = _needs_table(needs, industry, scope)
-    persons = Partition.of([g.headcount for g in groups])
     by_need = {n.ref: n for n in needs}
+    # The needs already chosen for an offer are not in any group but are in the totals: parts never printed.
+    persons = Partition.of(Share.of(_contribution(by_need[ref]) for ref in part.need_refs if ref in by_need)
+                           for part in (*groups, *commits))
     offer_by_ref = {o.ref: o for o in run.offers}
-    lines = []
-    for index, group in enumerate(groups):
-        orgs = {by_need[ref].employer_ref for ref in group.need_refs if ref in by_need}
-        named = tuple(sorted({nameable[o] for o in orgs if o in nameable}, key=sort_key))
-        offer = offer_by_ref.get(group.offer_ref) if group.offer_ref else None
-        lines.append(GroupLine(group.topic, group.level, group.region, persons.text(index),
-                               count_text(len(orgs)), named, offer.title if offer else "",
-                               offer.provider if offer else "", group.seats_min))
+    lines = [_group_line(group, index, persons, offer_by_ref.get(group.offer_ref or ""), nameable)
+             for index, group in sorted(enumerate(groups), key=lambda p: _line_order(p[1], persons.is_hidden(p[0])))]
     offer_refs = {g.offer_ref for g in groups if g.offer_ref}
     facts = load_offer_facts(session, offer_refs)
     offers = tuple(sorted(facts.values(), key=lambda o: (sort_key(o.title), sort_key(o.provider), o.ref)))
-    employers = len({n.employer_ref for n in needs})
-    return HandoutData(load_letterhead(session), as_of, scope, table, sections, employers, persons,
+    return HandoutData(load_letterhead(session), as_of, scope, table, sections, persons,
                        tuple(line for line in lines if line.offer_title),
                        tuple(line for line in lines if not line.offer_title), offers)
+
+
+def _contribution(need: Any) -> tuple[str, int]:
+    """(employer, persons) of one need; the employer as the demand groups key it."""
+    return need.employer_ref or need.employer_name, need.headcount
+
+
+def _line_order(group: Any, hidden: bool) -> tuple[Any, ...]:
+    """Shown groups first, in the engine's order (largest first); hidden ones after, by region, topic
+    and level, so that where a hidden group stands says nothing about its size."""
+    if not hidden:
+        return (0,)
+    return 1, sort_key(group.region), sort_key(group.topic), LEVEL_RANK.get(group.level or "", 0)
+
+
+def _group_line(group: Any, index: int, persons: Partition, offer: Any, nameable: dict[str, str]) -> GroupLine:
+    return GroupLine(group.topic, group.level, group.region, persons.text(index), persons.employers_text(index),
+                     persons.names(index, nameable.get), offer.title if offer else "",
+                     offer.provider if offer else "", group.seats_min)
 
 
 def _needs_table(needs: Sequence[Any], industry: dict[str, str | None], scope: Scope
@@ -195,17 +204,17 @@ def _needs_table(needs: Sequence[Any], industry: dict[str, str | None], scope: S
                             key=lambda m: sort_key(reference.municipality_label(m)))
     row_of = {m: i for i, m in enumerate(municipalities)}
     col_of = {c: i for i, c in enumerate(columns)}
-    counts: dict[tuple[int, int], int] = {}
+    cells: dict[tuple[int, int], list[tuple[str, int]]] = {}
     for need in needs:
         key = section_of[need.ref]
         column = col_of.get(key, col_of.get(OTHER_SECTIONS))
         row = row_of.get(need.municipality or "")
         if row is None or column is None:
             continue
-        counts[(row, column)] = counts.get((row, column), 0) + 1
+        cells.setdefault((row, column), []).append(_contribution(need))
     row_labels = [reference.municipality_label(m) if m else "Kommune ikke oppgitt" for m in municipalities]
     legend = tuple((c, names[c]) for c in columns)
-    return CrossTable.of(row_labels, columns, counts), legend
+    return CrossTable.of(row_labels, columns, {key: Share.of(c) for key, c in cells.items()}), legend
 
 
 # ---------------------------------------------------------------- the PDF
@@ -217,8 +226,8 @@ def info(data: HandoutData, printed_at: dt.datetime | None = None) -> ReportInfo
 
 
 def _count_phrase(text: str, one: str, many: str) -> str:
-    """'<3 behov', ': personer' → 'et skjult antall personer', '12 personer'."""
-    if text == SECONDARY_TEXT:
+    """'12 personer'; a hidden figure (':') → 'et skjult antall personer'."""
+    if text == HIDDEN_TEXT:
         return f"et skjult antall {many}"
     return f"{text} {one if text == '1' else many}"
 
@@ -233,7 +242,7 @@ def story(data: HandoutData) -> list[Flowable]:
     else:
         flow.append(style.para(
             f"Studiesenteret har registrert {_count_phrase(table.grand_total, 'åpent behov', 'åpne behov')} fra "
-            f"{_count_phrase(count_text(data.employers), 'arbeidsgiver', 'arbeidsgivere')} i "
+            f"{_count_phrase(data.persons.employers_total_text, 'arbeidsgiver', 'arbeidsgivere')} i "
             f"{data.scope.label}, til sammen {_count_phrase(data.persons.total_text, 'person', 'personer')}. "
             f"Behovene er samlet i {plural(len(data.groups) + len(data.to_order), 'gruppe', 'grupper')} etter tema, "
             f"nivå og region; {plural(len(data.groups), 'gruppe', 'grupper')} har et tilbud som passer, og "
@@ -257,9 +266,12 @@ def story(data: HandoutData) -> list[Flowable]:
         flow.append(style.para(f"Kontakt: {contact}", s.body))
     flow.append(style.heading("Personvern", 2))
     flow.append(style.para(
-        "Dokumentet er anonymisert. Det har ingen kontaktpersoner, e-postadresser, telefonnumre eller notater, og "
-        "bare arbeidsgivere som har sagt ja til det, er navngitt. Tall under 3 vises som «<3». Der et skjult tall "
-        "ellers kunne regnes ut fra en sum, er også et annet tall skjult og vist som «:», slik SSB gjør.", s.note))
+        "Dokumentet er anonymisert. Det har ingen kontaktpersoner, e-postadresser, telefonnumre eller notater. "
+        "Et tall vises bare når minst 3 arbeidsgivere står bak det og ingen av dem står for mer enn 80 % av det; "
+        "ellers vises «:». Der et skjult tall ellers kunne regnes ut fra summene, er også andre tall skjult, slik SSB "
+        "gjør. Skjulte grupper står til slutt i tabellene, etter region og tema. Bare arbeidsgivere som har sagt ja "
+        "til det, er navngitt, og bare ved grupper som vises («blant dem …»); listen er ikke nødvendigvis "
+        "fullstendig.", s.note))
     return flow
 
 
@@ -279,16 +291,15 @@ def _needs_section(data: HandoutData) -> list[Flowable]:
                            "tabellen).", s.small_keep))
     flow.append(style.data_table(header, rows, widths, right=range(1, columns + 2), bold_first=False,
                                  total_row=True))
-    legend = " · ".join(f"{code}: {name}" for code, name in data.sections)
-    flow.append(style.para(legend, s.note))
+    flow.append(style.para(LEGEND, s.note))
+    flow.append(style.para(" · ".join(f"{code}: {name}" for code, name in data.sections), s.note))
     return flow
 
 
 def _group_rows(lines: Sequence[GroupLine], with_offer: bool) -> list[list[Any]]:
     rows = []
     for g in lines:
-        named = ", ".join(g.named[:MAX_NAMED]) + (" m.fl." if len(g.named) > MAX_NAMED else "")
-        employers = g.employers + (f" (bl.a. {named})" if named else "")
+        employers = ", ".join(filter(None, (g.employers, named_phrase(g.named))))
         row: list[Any] = [g.topic, level_text(g.level), g.region, g.persons, employers]
         if with_offer:
             row += [f"{g.offer_title} ({g.offer_provider})", str(g.seats_min) if g.seats_min else "–"]
@@ -307,6 +318,7 @@ def _groups_section(data: HandoutData) -> list[Flowable]:
         style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere", "Tilbud", "Minste klasse"],
                          _group_rows(data.groups, True), [0.22, 0.1, 0.11, 0.1, 0.18, 0.2, 0.09],
                          right=(3, 6)),
+        style.para(LEGEND, s.note),
     ]
 
 
@@ -322,6 +334,7 @@ def _to_order_section(data: HandoutData) -> list[Flowable]:
                            "tilbyder når nok deltakere går sammen.", s.small_keep))
     flow.append(style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere"],
                                  _group_rows(data.to_order, False), [0.32, 0.16, 0.14, 0.1, 0.28], right=(3,)))
+    flow.append(style.para(LEGEND, s.note))
     return flow
 
 
@@ -344,4 +357,4 @@ def build(data: HandoutData, printed_at: dt.datetime | None = None) -> bytes:
     return style.build_pdf(story(data), info(data, printed_at), data.letterhead)
 
 
-__all__ = ["PRIMARY_TEXT", "SECONDARY_TEXT", "HandoutData", "Scope", "build", "load", "resolve_scope"]
+__all__ = ["HandoutData", "Scope", "build", "load", "resolve_scope"]

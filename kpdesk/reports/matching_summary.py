@@ -5,37 +5,56 @@ the employer's open needs the way the Matching page does (the same inputs and en
 page's latest run when it is for the same date). ``build`` turns that data into PDF bytes and
 touches neither the database nor Qt, so the GUI can run both on its worker thread.
 
-For each need the report lists the offers the coordinator has accepted first, then the engine's
+For each need the report lists the offers the coordinator has chosen first, then the engine's
 proposals (rejected ones left out), at most ``MAX_OFFERS`` in all, each with provider, credits
-and their system, level, format and place, session dates, deadline, price, seats and the
-engine's reasons. A need no offer fits says so plainly. The summary goes to the employer itself,
-so it names the employer; it holds no contact persons and no notes.
+and their system, level, format and place, session dates, deadline (marked when it has passed),
+price, seats, a verdict ("Passer delvis: nettbasert, ikke samlingsbasert") and the reasons as the
+engine's explanation gives them (``kpdesk.matching.engine.explain``: ✓ fits, ! does not, ?
+not stated), with the start condition counted against the persons already in. A need no offer
+fits says so, and why the nearest offers on its subject were left out (a passed deadline). The
+summary goes to the employer itself, so it names the employer; it holds no contact persons and
+no notes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.platypus import Flowable
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, FORMATS, NEED_STATUSES
 from kpdesk.common.norsk import format_date, format_org_number, plural
+from kpdesk.matching.engine import Match, Matcher, NeedInput
+from kpdesk.matching.engine.explain import (
+    Explanation,
+    Fit,
+    Reason,
+    deadline_text,
+    left_out_sentence,
+    reasons_of,
+    verdict_of,
+)
 from kpdesk.reports import style
 from kpdesk.reports.facts import OfferFacts, level_text, load_letterhead, load_offer_facts
 from kpdesk.reports.style import Letterhead, ReportInfo
 
 MAX_OFFERS = 3
 NO_OFFER = "Ingen tilbud passer ennå; studiesenteret kan bestille et kurs."
+LEGEND = "✓ passer  ·  ! passer ikke  ·  ? ikke oppgitt av tilbyderen"
+MARK_INK = {Fit.YES: colors.HexColor("#2e7d32"), Fit.NO: colors.HexColor("#b3261e"), Fit.UNKNOWN: style.MUTED}
 
 
 @dataclass(frozen=True)
 class OfferLine:
     facts: OfferFacts
-    accepted: bool  # the coordinator has accepted this offer for the need
+    accepted: bool  # the coordinator has chosen this offer for the need
     score: float | None
-    reasons: tuple[str, ...]
+    verdict: str  # 'Passer godt', 'Passer delvis: …'
+    reasons: tuple[Reason, ...]  # marked sentences, the start condition among them
 
 
 @dataclass(frozen=True)
@@ -49,10 +68,15 @@ class NeedSummary:
     latest_start: dt.date | None
     status: str
     offers: tuple[OfferLine, ...]
+    left_out: tuple[str, ...] = ()  # without offers: why the nearest offers on the subject were left out
 
     @property
     def unmet(self) -> bool:
         return not self.offers
+
+    @property
+    def chosen(self) -> bool:
+        return any(line.accepted for line in self.offers)
 
     @property
     def wish_text(self) -> str:
@@ -89,71 +113,112 @@ def load(session: Any, org_number: str, as_of: dt.date, run: Any = None) -> Matc
 
     ``run`` is a ``MatchingRun`` to reuse (the GUI's latest); it is used only if it is for ``as_of``.
     """
-    from sqlalchemy import select
-
-    from kpdesk.db.models import MatchDecision, Offer
+    from kpdesk.matching.persistence import committed_headcounts
     from kpdesk.register import service as register
 
     digits = register.find_employer_org(session, org_number)
     employer_id = register.employer_id_for_org(session, digits)
     employer = register.get_employer(session, employer_id)
     needs = [n for n in register.list_needs(session, employer_id) if n.status not in CLOSED_NEED_STATUSES]
-    results = _results(session, digits, needs, as_of, run)
-    accepted: dict[int, list[str]] = {}
-    rejected: dict[int, set[str]] = {}
-    decisions = (select(MatchDecision.need_id, Offer.ref, MatchDecision.decision)
-                 .join(Offer, Offer.id == MatchDecision.offer_id)
-                 .where(MatchDecision.need_id.in_([n.id for n in needs])))
-    for need_id, offer_ref, decision in session.execute(decisions):
-        if decision == "accepted":
-            accepted.setdefault(need_id, []).append(offer_ref)
-        else:
-            rejected.setdefault(need_id, set()).add(offer_ref)
-    chosen: dict[int, list[tuple[str, bool, float | None, tuple[str, ...]]]] = {}
-    for need in needs:
-        lines: list[tuple[str, bool, float | None, tuple[str, ...]]] = []
-        matches = {m.offer_ref: m for m in results.get(need.ref, [])}
-        for ref in sorted(accepted.get(need.id, []))[:MAX_OFFERS]:
-            match = matches.get(ref)
-            reasons = tuple(match.reasons) if match else ()
-            lines.append((ref, True, match.score if match else None,
-                          ("Studiesenteret har valgt dette tilbudet for behovet.", *reasons)))
-        for ref, match in matches.items():
-            if len(lines) >= MAX_OFFERS:
-                break
-            if ref in rejected.get(need.id, set()) or any(line[0] == ref for line in lines):
-                continue
-            lines.append((ref, False, match.score, tuple(match.reasons)))
-        chosen[need.id] = lines
-    facts = load_offer_facts(session, {ref for lines in chosen.values() for ref, *_ in lines})
+    matching = _Matching.load(session, digits, needs, as_of, run)
+    accepted, rejected = _decisions(session, [n.id for n in needs])
+    chosen = {need.ref: _chosen_lines(need, matching, accepted.get(need.id, []), rejected.get(need.id, set()))
+              for need in needs}
+    refs = {ref for lines in chosen.values() for ref, *_ in lines}
+    facts = load_offer_facts(session, refs)
+    committed = committed_headcounts(session, refs)
     summaries = tuple(
         NeedSummary(need.ref, need.title, need.headcount, need.level, need.formats, need.earliest_start,
                     need.latest_start, need.status,
-                    tuple(OfferLine(facts[ref], ok, score, reasons) for ref, ok, score, reasons in chosen[need.id]
-                          if ref in facts))
+                    tuple(_offer_line(facts[ref], ok, score, explanation, committed.get(ref))
+                          for ref, ok, score, explanation in chosen[need.ref] if ref in facts),
+                    () if chosen[need.ref] else matching.left_out(need.ref))
         for need in needs
     )
     return MatchingSummaryData(load_letterhead(session), as_of, employer.name, digits, employer.municipality_name,
                                summaries)
 
 
-def _results(session: Any, org: str, needs: list[Any], as_of: dt.date, run: Any) -> dict[str, list[Any]]:
-    """Need ref → the engine's matches, best first (from ``run`` when it fits, else a fresh match)."""
-    if not needs:
-        return {}
-    if run is not None and run.as_of == as_of:
-        found = {}
-        for need in needs:
-            result = run.result_for(need.ref)
-            if result is None:  # registered after the run: match afresh
-                break
-            found[need.ref] = list(result.matches)
-        else:
-            return found
-    from kpdesk.matching.persistence import load_engine, load_needs
+_Chosen = tuple[str, bool, float | None, Explanation | None]  # offer ref, accepted, score, explanation
 
-    mine = load_needs(session, org_number=org)
-    return {r.need_ref: list(r.matches) for r in load_engine(session).match_all(mine, as_of)}
+
+def _chosen_lines(need: Any, matching: _Matching, accepted: list[str], rejected: set[str]) -> list[_Chosen]:
+    """The offers to print for a need: the ones the centre has chosen for it, if any (the need
+    counts toward them only), else the proposals not rejected; at most MAX_OFFERS."""
+    matches = {m.offer_ref: m for m in matching.results.get(need.ref, [])}
+    lines: list[_Chosen] = []
+    if accepted:
+        for ref in sorted(accepted)[:MAX_OFFERS]:
+            match = matches.get(ref)
+            explanation = match.explanation if match else matching.explain(need.ref, ref)
+            lines.append((ref, True, match.score if match else None, explanation))
+        return lines
+    lines.extend((ref, False, match.score, match.explanation) for ref, match in matches.items() if ref not in rejected)
+    return lines[:MAX_OFFERS]
+
+
+def _offer_line(facts: OfferFacts, accepted: bool, score: float | None, explanation: Explanation | None,
+                committed: int | None) -> OfferLine:
+    if explanation is None:
+        return OfferLine(facts, accepted, score, "", ())
+    return OfferLine(facts, accepted, score, verdict_of(explanation), tuple(reasons_of(explanation, committed)))
+
+
+def _decisions(session: Any, need_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
+    """(need id → offers accepted for it, need id → offers rejected for it), read afresh (a reused
+    run may be older than the last decision)."""
+    from sqlalchemy import select
+
+    from kpdesk.db.models import MatchDecision, Offer
+
+    accepted: dict[int, list[str]] = {}
+    rejected: dict[int, set[str]] = {}
+    stmt = (select(MatchDecision.need_id, Offer.ref, MatchDecision.decision)
+            .join(Offer, Offer.id == MatchDecision.offer_id).where(MatchDecision.need_id.in_(need_ids)))
+    for need_id, offer_ref, decision in session.execute(stmt):
+        if decision == "accepted":
+            accepted.setdefault(need_id, []).append(offer_ref)
+        else:
+            rejected.setdefault(need_id, set()).add(offer_ref)
+    return accepted, rejected
+
+
+class _Matching:
+    """The engine's view of the employer's needs: proposals, explanations, offers left out."""
+
+    def __init__(self, matcher: Matcher | None, inputs: Mapping[str, NeedInput],
+                 results: Mapping[str, list[Match]], as_of: dt.date) -> None:
+        self.matcher, self.inputs, self.results, self.as_of = matcher, inputs, results, as_of
+
+    @classmethod
+    def load(cls, session: Any, org: str, needs: Sequence[Any], as_of: dt.date, run: Any) -> _Matching:
+        """From ``run`` when it is for ``as_of`` and holds every need, else a fresh match of this
+        employer's needs with the engine a whole run would use."""
+        if run is not None and run.as_of == as_of:
+            found = {n.ref: run.result_for(n.ref) for n in needs}
+            inputs = {n.ref: run.need(n.ref) for n in needs}
+            if all(r is not None for r in found.values()) and all(i is not None for i in inputs.values()):
+                return cls(run.matcher, inputs, {ref: list(r.matches) for ref, r in found.items()}, as_of)
+        from kpdesk.matching.persistence import load_engine, load_needs
+
+        if not needs:
+            return cls(None, {}, {}, as_of)
+        matcher = load_engine(session)
+        mine = load_needs(session, org_number=org)
+        results = {r.need_ref: list(r.matches) for r in matcher.match_all(mine, as_of)}
+        return cls(matcher, {n.ref: n for n in mine}, results, as_of)
+
+    def explain(self, need_ref: str, offer_ref: str) -> Explanation | None:
+        need = self.inputs.get(need_ref)
+        if need is None or self.matcher is None:
+            return None
+        return self.matcher.explain_offer(need, offer_ref, self.as_of)
+
+    def left_out(self, need_ref: str) -> tuple[str, ...]:
+        need = self.inputs.get(need_ref)
+        if need is None or self.matcher is None:
+            return ()
+        return tuple(left_out_sentence(left) for left in self.matcher.left_out(need, self.as_of))
 
 
 # ---------------------------------------------------------------- the PDF
@@ -165,58 +230,118 @@ def info(data: MatchingSummaryData, printed_at: dt.datetime | None = None) -> Re
                       date=data.as_of, printed_at=style.printed_time(printed_at))
 
 
-def _offer_block(number: int, line: OfferLine) -> list[Flowable]:
+def _reasons_table(reasons: Sequence[Reason], width: float) -> Table:
+    """The reasons as a mark column (✓ green, ! red, ? grey, bold) and wrapped sentences."""
+    mark_width = 11.0
+    room = width - mark_width - 0.5
+    rows = [[reason.fit.value, "\n".join(style.wrap(reason.text, style.FONT, style.CELL_SIZE, room))]
+            for reason in reasons]
+    table = Table(rows, colWidths=[mark_width, width - mark_width], hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), style.FONT),
+        ("FONTNAME", (0, 0), (0, -1), style.FONT_BOLD),
+        ("FONTSIZE", (0, 0), (-1, -1), style.CELL_SIZE),
+        ("LEADING", (0, 0), (-1, -1), style.CELL_LEADING),
+        ("TEXTCOLOR", (0, 0), (-1, -1), style.INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]
+    commands.extend(("TEXTCOLOR", (0, row), (0, row), MARK_INK[reason.fit]) for row, reason in enumerate(reasons))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+_VALUE_SHARE = 0.8  # the value column of an offer's facts table
+
+
+def _offer_block(number: int, line: OfferLine, as_of: dt.date) -> list[Flowable]:
     """The offer's name (kept with what follows) and its facts as one table that is never split."""
     s = style.styles()
     facts = line.facts
     badge = " (valgt av studiesenteret)" if line.accepted else ""
-    pairs: list[tuple[str, Any]] = [
+    pairs: list[tuple[str, Any]] = []
+    if line.verdict:
+        pairs.append(("Vurdering", style.para(line.verdict, s.cell_bold)))
+    pairs += [
         ("Studiepoeng", facts.credits_text),
         ("Nivå", facts.level_text),
         ("Format og sted", facts.format_place_text),
         ("Periode", facts.period_text),
         ("Samlinger", facts.sessions_text),
-        ("Søknadsfrist", facts.deadline_text),
+        ("Søknadsfrist", deadline_text(facts.application_deadline, as_of)),
         ("Pris", facts.price_text),
         ("Plasser", facts.seats_text),
         ("Tilbudsnummer", facts.ref),
     ]
     if line.reasons:
-        pairs.append(("Hvorfor", list(line.reasons)))
+        width = style.content_width() * _VALUE_SHARE - 2 * style.CELL_PADDING
+        pairs.append(("Hvorfor", _reasons_table(line.reasons, width)))
     return [style.para(f"{number}. {facts.title} – {facts.provider}{badge}", s.cell_head_keep),
-            style.key_value_table(pairs, (0.2, 0.8))]
+            style.key_value_table(pairs, (1 - _VALUE_SHARE, _VALUE_SHARE))]
+
+
+def intro(data: MatchingSummaryData) -> str:
+    """The opening: what there is to show, or plainly that there is nothing and what to do."""
+    when = format_date(data.as_of)
+    if not data.needs:
+        return (f"Det er ingen åpne kompetansebehov registrert for {data.employer_name} per {when}, så det er "
+                "ingenting å vise. Registrer arbeidsgiverens behov (under Behov, eller ved å importere dem), og "
+                "skriv ut oppsummeringen på nytt.")
+    registered = f"Studiesenteret har registrert {plural(len(data.needs), 'åpent behov', 'åpne behov')} for " \
+                 f"{data.employer_name}."
+    with_offers = len(data.needs) - len(data.unmet)
+    if not with_offers:
+        return (f"{registered} Per {when} passer ingen av kurstilbudene studiesenteret kjenner til; under hvert "
+                "behov står hvorfor. Studiesenteret kan bestille et kurs fra en tilbyder.")
+    text = (f"{registered} Per {when} har {with_offers} av dem kurstilbud som passer; de beste står under hvert "
+            "behov, med vurdering og begrunnelse.")
+    chosen = sum(1 for n in data.needs if n.chosen)
+    if chosen:
+        text += f" For {plural(chosen, 'behov', 'behov')} har studiesenteret allerede valgt et tilbud."
+    if data.unmet:
+        text += f" {plural(len(data.unmet), 'behov', 'behov')} mangler tilbud ennå."
+    return text
 
 
 def story(data: MatchingSummaryData) -> list[Flowable]:
     s = style.styles()
-    flow: list[Flowable] = []
-    if not data.needs:
-        flow.append(style.para(f"Det er ingen åpne kompetansebehov registrert for {data.employer_name} per "
-                               f"{format_date(data.as_of)}."))
-    else:
-        matched = len(data.needs) - len(data.unmet)
-        flow.append(style.para(
-            f"Studiesenteret har registrert {plural(len(data.needs), 'åpent behov', 'åpne behov')} for "
-            f"{data.employer_name}. {plural(matched, 'behov', 'behov')} har kurstilbud som passer per "
-            f"{format_date(data.as_of)}; de beste står under hvert behov, med begrunnelse."))
+    flow: list[Flowable] = [style.para(intro(data), s.body)]
+    if len(data.unmet) < len(data.needs):
+        flow.append(style.para(f"Tegnene i begrunnelsene: {LEGEND}.", s.note))
     for need in data.needs:
         flow.append(style.heading(f"{need.ref} · {need.title} ({plural(need.headcount, 'person', 'personer')})", 2))
         flow.append(style.para(need.wish_text, s.small_keep))
         if need.unmet:
-            flow.append(style.para(NO_OFFER, s.body))
+            flow.extend(_no_offer(need))
             continue
         for number, line in enumerate(need.offers, start=1):
-            flow.extend(_offer_block(number, line))
-    flow.append(style.heading("Neste steg"))
-    flow.extend(style.bullets(_next_steps(data)))
+            flow.extend(_offer_block(number, line, data.as_of))
+    if data.needs:
+        flow.append(style.heading("Neste steg"))
+        flow.extend(style.bullets(_next_steps(data)))
     contact = data.letterhead.contact_sentence()
     if contact:
         flow.append(style.para(f"Kontakt: {contact}", s.body))
     return flow
 
 
+def _no_offer(need: NeedSummary) -> list[Flowable]:
+    s = style.styles()
+    flow: list[Flowable] = [style.para(NO_OFFER, s.body)]
+    if need.left_out:
+        flow.append(style.para("Tilbud om samme tema som ikke kan foreslås:", s.small_keep))
+        flow.extend(style.bullets(need.left_out, s.small))
+    return flow
+
+
 def _next_steps(data: MatchingSummaryData) -> list[str]:
-    steps = ["Gi studiesenteret beskjed om hvilke tilbud som er aktuelle, og hvor mange som vil delta."]
+    """What to do now; only offers still open to apply for are named."""
+    steps: list[str] = []
+    if any(not line.accepted for need in data.needs for line in need.offers):
+        steps.append("Gi studiesenteret beskjed om hvilke tilbud som er aktuelle, og hvor mange som vil delta.")
     deadlines: dict[tuple[dt.date, str], None] = {}
     for need in data.needs:
         for line in need.offers:

@@ -2,10 +2,12 @@
 against the provider's minimum class.
 
 Interest is what ``kpdesk.matching.persistence.offer_interest`` counts: the needs the coordinator has
-accepted the offer for, then the open needs the matching engine proposes it to (pairs the
-coordinator rejected are left out). The paper may be shown to the provider, so an employer is
-named only when it has agreed to be ("kan navngis"); the others appear as "Arbeidsgiver i
-<kommune>". No contact persons, e-mails, phone numbers or notes are printed.
+chosen the offer for, then the open needs the matching engine proposes it to (pairs the
+coordinator rejected, and needs chosen for another offer, are left out: a decided need counts
+toward its own offer only). A passed application deadline is marked ("gikk ut 01.12.2026"). The
+paper may be shown to the provider, so an employer is named only when it has agreed to be ("kan
+navngis"); the others appear as "Arbeidsgiver i <kommune>". No contact persons, e-mails, phone
+numbers or notes are printed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from kpdesk.common import reference
 from kpdesk.common.codes import NEED_STATUSES
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date, group_thousands, plural
+from kpdesk.matching.engine.explain import deadline_passed, deadline_text
 from kpdesk.reports import style
 from kpdesk.reports.facts import OfferFacts, load_letterhead, load_offer_facts
 from kpdesk.reports.style import Letterhead, ReportInfo
@@ -71,19 +74,29 @@ class OfferSummaryData:
         return max(0, (self.offer.seats_min or 0) - self.headcount)
 
     @property
+    def deadline_passed(self) -> bool:
+        deadline = self.offer.application_deadline
+        return deadline is not None and deadline < self.as_of
+
+    @property
     def seats_sentence(self) -> str:
-        """'12 av 15 plasser: 3 til trengs for oppstart.' and the like."""
+        """'12 av 15 plasser: det trengs 3 deltakere til for oppstart.' and the like; a passed
+        deadline is said too."""
         minimum, maximum = self.offer.seats_min, self.offer.seats_max
         count = plural(self.headcount, "person", "personer")
-        if not minimum:
+        if not self.needs:
+            text = "Ingen åpne behov er knyttet til tilbudet ennå."
+        elif not minimum:
             text = f"{count} er interessert; tilbyderen har ikke oppgitt et minste antall deltakere."
         elif self.headcount < minimum:
-            text = (f"{group_thousands(self.headcount)} av {group_thousands(minimum)} plasser: "
-                    f"{plural(self.seats_gap, 'deltaker', 'deltakere')} til trengs for oppstart.")
+            text = (f"{group_thousands(self.headcount)} av {group_thousands(minimum)} plasser: det trengs "
+                    f"{plural(self.seats_gap, 'deltaker', 'deltakere')} til for oppstart.")
         else:
             text = f"{count} er interessert, minst {group_thousands(minimum)} trengs: nok til oppstart."
         if maximum and self.headcount > maximum:
-            text += f" Det er flere enn de {group_thousands(maximum)} plassene tilbudet har."
+            text += f" Interessen er større enn de {group_thousands(maximum)} plassene."
+        if self.deadline_passed and self.offer.application_deadline is not None:
+            text += f" Merk: {deadline_passed(self.offer.application_deadline)}."
         return text
 
 
@@ -147,7 +160,7 @@ def story(data: OfferSummaryData) -> list[Flowable]:
         ("Format og sted", offer.format_place_text),
         ("Periode", offer.period_text),
         ("Samlinger", offer.sessions_text),
-        ("Søknadsfrist", offer.deadline_text),
+        ("Søknadsfrist", deadline_text(offer.application_deadline, data.as_of)),
         ("Pris", offer.price_text),
         ("Plasser", offer.seats_text),
     ]
@@ -171,10 +184,8 @@ def story(data: OfferSummaryData) -> list[Flowable]:
         flow.append(style.data_table(["Ref.", "Behov", "Arbeidsgiver", "Personer", "Grunnlag", "Status"], rows,
                                      [0.08, 0.33, 0.25, 0.1, 0.12, 0.12], right=(3,)))
         if any(not e.named for e in data.employers):
-            flow.append(style.para("Arbeidsgivere som ikke har sagt ja til å bli navngitt, står med kommunen sin.",
+            flow.append(style.para("Arbeidsgivere som ikke har sagt ja til å bli navngitt, er vist med kommunenavnet.",
                                    s.note))
-    else:
-        flow.append(style.para("Ingen åpne behov er knyttet til tilbudet ennå.", s.body))
     contact = data.letterhead.contact_sentence()
     if contact:
         flow.append(style.heading("Kontakt"))

@@ -1,207 +1,333 @@
-"""Small-cell suppression for the anonymous handout, after Statistics Norway's practice.
+"""Disclosure control: which figures about employers' needs may be printed, after SSB's practice.
 
-SSB hides cells with fewer than 3 observations and then hides others so that the hidden values
-cannot be worked out from the sums (domain brief §4, https://www.ssb.no/omssb/personvern/
-personopplysninger-i-statistikken). kpdesk's rule for a table of counts with row, column and
-grand totals (a list with a total is a table of one row):
+Every figure kpdesk prints or exports about employers' needs passes this module (the meeting
+handout now; the dashboard and the annual report are to use it too). Domain brief §4 and
+https://www.ssb.no/omssb/personvern/personopplysninger-i-statistikken. The rules:
 
-1. **Primary suppression.** A count of 1 or 2, a total included, is printed as ``<3``. Zero is
-   printed as ``–`` (no employer is behind it).
-2. **Secondary suppression** (the idea of the "hypercube" method in SSB's τ-ARGUS, in two
-   dimensions). Every ``<3`` count must keep both of its possible values, 1 and 2, consistent
-   with everything printed. For each one kpdesk finds another table that prints the same: the
-   count moved to its other value and a closed path of other counts through the table and its
-   totals (along its row, down a column, along a row, … back to its column; a rectangle of four
-   is the shortest) each moved by one, so that every row, column and total still adds up and
-   every hidden count stays inside what its sign says: ``<3`` stays 1–2, ``:`` (SSB's sign for
-   "vises ikke av konfidensialitetshensyn") stays 3 or more. The counts on that path are hidden
-   as ``:``. The cheapest path is chosen: counts already hidden cost nothing, inner counts little,
-   row and column totals more, the grand total most.
+1. **Who is behind a figure.** A figure (a table cell, a row's, column's or table's total, the
+   persons in a demand group, a total in a sentence) counts needs or their persons, and every
+   need belongs to one employer. A ``Share`` holds, per employer, the needs and persons a figure
+   counts.
+2. **Primary suppression.** A figure is shown only when at least 3 distinct employers are behind
+   it and no single one of them holds more than 80 % of its persons, nor of its needs (SSB's
+   threshold and dominance rules). Otherwise it is hidden, and so is everything printed beside
+   it about the same employers: a hidden demand group hides its persons, its number of employers
+   and its names alike. Zero (no employer behind it) discloses nothing and is shown.
+3. **Secondary suppression.** No hidden figure may be worked out from what the same document
+   prints. The reader knows that ``–`` is 0, that a hidden figure is a whole number of at least
+   1, and that the printed sums add up. A hidden figure is safe when the page can be read another
+   way, as possible as the true one, in which the figure has another value:
+   - a table with row, column and grand totals: the true values moved by +1, −1, +1, … around a
+     closed path (along a row, down a column, along a row, … back to the start; totals take part
+     with their sign flipped, so a rectangle through a cell, its row's total, the grand total and
+     its column's total moves all four by +1), every figure on the path hidden and none dropping
+     below 1. For each primary figure not yet on such a path the cheapest path is found (Dijkstra;
+     figures already hidden cost nothing, inner cells little, row and column totals more, the grand
+     total most; smaller figures first), and every figure on it is hidden. Every hidden figure then
+     lies on a path, so each has at least two possible values. Since a hidden figure has no upper
+     bound, the rectangle through the totals always exists: nothing is left unprotected. A line
+     whose total has fewer than 3 employers is hidden as a whole (its cells have fewer still);
+   - parts with a printed total (the persons per demand group; a table of one line): at least two
+     parts are hidden and one of them is 2 or more, so one can move up as the other moves down; the
+     smallest shown parts are hidden to get there, and the total too when no part is left to show.
+   Figures linked only by inequalities (a group's employers are at most its persons; the groups'
+   employers add up to at least the employers in all, since one employer can be in several
+   groups) do not pin a hidden figure; tests/reports/test_disclosure.py checks every handout of the
+   demos with an exact bounds check that includes them.
+4. **One symbol.** A hidden figure prints as ``:`` (SSB's sign for "vises ikke av
+   konfidensialitetshensyn"), zero as ``–``. ``LEGEND`` explains both and stands right under
+   every table that prints figures, and a list of parts puts the hidden ones after the shown ones
+   in an order that does not depend on their size (a list sorted by size would bound them).
+5. **Names.** An employer is named only when it has agreed (``Employer.may_be_named``) and only
+   beside a shown figure: "5, blant dem A og B". "Blant dem" (among them) is true whether or not
+   every employer that agreed is listed, and the shown count is public anyway, so the names reveal
+   no count that is not printed. A hidden figure never has names beside it: they would be a lower
+   bound for its number of employers (the old "<3 (bl.a. A, B)" said there were exactly two).
 
-That other table is a complete, equally possible reading of the printed page, so no sum or
-difference can give a ``<3`` count away. The one case without any such path is a line whose
-total is itself below 3 (the counts 1 and 1 under a total "<3": both can only be 1); the line as
-a whole is then a small cell, printed as one. ``CrossTable.unprotected`` lists such counts.
+Not covered: figures in different documents (a handout for Salten and one for Salten without
+Gildeskål can be subtracted), and the words of a demand group's topic, which come from the needs'
+titles.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-THRESHOLD = 3
-PRIMARY_TEXT = "<3"
-SECONDARY_TEXT = ":"
+from kpdesk.common.norsk import group_thousands, sort_key
+
+MIN_EMPLOYERS = 3
+DOMINANCE = (4, 5)  # hidden when one employer holds more than 4/5 of a figure
+HIDDEN_TEXT = ":"
 ZERO_TEXT = "–"
+MAX_NAMED = 2
+LEGEND = ("«:» = skjult av hensyn til arbeidsgiverne: tallet bygger på færre enn 3 arbeidsgivere, én arbeidsgiver "
+          "står for mer enn 80 % av det, eller det er skjult for at et annet skjult tall ikke skal kunne regnes ut. "
+          "«–» = ingen.")
 TOTAL = -1  # the index of the totals row and column
 
 Key = tuple[int, int]  # (row, column); TOTAL for the totals
 
 
-def is_small(value: int) -> bool:
-    return 0 < value < THRESHOLD
+# ---------------------------------------------------------------- who is behind a figure
+
+@dataclass(frozen=True)
+class Share:
+    """Who is behind a figure: per employer, the needs and persons it counts."""
+
+    needs: Mapping[str, int] = field(default_factory=dict)
+    persons: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, needs: Iterable[tuple[str, int]]) -> Share:
+        """From one (employer, headcount) pair per need."""
+        counts: Counter[str] = Counter()
+        persons: Counter[str] = Counter()
+        for employer, headcount in needs:
+            counts[employer] += 1
+            persons[employer] += headcount
+        return cls(counts, persons)
+
+    @classmethod
+    def combined(cls, shares: Iterable[Share]) -> Share:
+        counts: Counter[str] = Counter()
+        persons: Counter[str] = Counter()
+        for share in shares:
+            counts.update(share.needs)
+            persons.update(share.persons)
+        return cls(counts, persons)
+
+    @property
+    def need_count(self) -> int:
+        return sum(self.needs.values())
+
+    @property
+    def person_count(self) -> int:
+        return sum(self.persons.values())
+
+    @property
+    def employers(self) -> int:
+        return len(self.needs)
+
+    @property
+    def sensitive(self) -> bool:
+        """Fewer than 3 employers, or one holds more than 80 % of the persons or the needs (rule 2)."""
+        if not self.needs:
+            return False
+        return self.employers < MIN_EMPLOYERS or _dominated(self.needs) or _dominated(self.persons)
 
 
-def count_text(value: int, hidden: bool = False) -> str:
-    """How a count prints: '–' for 0, '<3' for 1–2, ':' when hidden otherwise, else the number."""
-    from kpdesk.common.norsk import group_thousands
+def _dominated(amounts: Mapping[str, int]) -> bool:
+    part, whole = DOMINANCE
+    return whole * max(amounts.values(), default=0) > part * sum(amounts.values())
 
-    if value == 0:
-        return ZERO_TEXT
-    if is_small(value):
-        return PRIMARY_TEXT
+
+def figure_text(value: int, hidden: bool = False) -> str:
+    """':' when hidden, '–' for 0, else the number ('12 500', non-breaking space)."""
     if hidden:
-        return SECONDARY_TEXT
-    return group_thousands(value)
+        return HIDDEN_TEXT
+    return ZERO_TEXT if value == 0 else group_thousands(value)
 
 
-def _can_move(value: int, change: int) -> bool:
-    """Whether a hidden count may read ``value + change`` without contradicting how it prints."""
-    moved = value + change
-    return THRESHOLD > moved >= 1 if is_small(value) else moved >= THRESHOLD
+def named_phrase(names: Sequence[str]) -> str:
+    """'blant dem A og B' (at most two, sorted; '' for none): never a claim that the list is whole."""
+    from kpdesk.reports.facts import join_names
 
+    shown = sorted(names, key=sort_key)[:MAX_NAMED]
+    return f"blant dem {join_names(shown)}" if shown else ""
+
+
+# ---------------------------------------------------------------- a table with totals
 
 def _sign(index: int) -> int:
-    """Totals enter their line's equation with the opposite sign of the counts they add up."""
+    """Totals enter their line's equation with the opposite sign of the figures they add up."""
     return -1 if index == TOTAL else 1
 
 
 def _weight(key: Key) -> float:
-    """What hiding a count costs: inner counts first, then row and column totals, the grand total last."""
+    """What hiding a figure costs: inner cells first, then row and column totals, the grand total last."""
     if key == (TOTAL, TOTAL):
         return 1000.0
     return 10.0 if TOTAL in key else 1.0
 
 
-def suppress(values: Mapping[Key, int], rows: int, columns: int) -> tuple[frozenset[Key], frozenset[Key]]:
-    """(hidden, unprotected) for a table whose ``values`` include the totals (TOTAL indices).
+Node = tuple[str, int]  # ("row", r) or ("column", c)
 
-    With the totals' signs flipped, every row and column of the table with its totals adds up
-    to zero, so another table that reads the same on paper differs from this one by closed
-    alternating paths: +1, −1, +1, … moving along a row, then a column, and so on, back to the
-    start (a rectangle is the shortest). For each ``<3`` count this finds the cheapest such path
-    through it on which every count can move one step without contradicting how it is printed
-    (Dijkstra over the rows and columns; counts already hidden cost nothing), and hides it.
+
+def _cheapest_path(values: Mapping[Key, int], hidden: set[Key], cell: Key, change: int
+                   ) -> tuple[float, list[Key]] | None:
+    """The cheapest closed path that moves ``cell`` by ``change`` (±1), and its cost; None if none.
+
+    With the totals' signs flipped every line adds up to zero, so the path alternates +q, −q, …
+    (q = the change with the signs applied) from row to column to row; a figure on it may move
+    as long as it stays at 1 or more (zero is printed and so never on a path).
     """
-    row_keys = [*range(rows), TOTAL]
-    column_keys = [*range(columns), TOTAL]
-    primary = sorted((key for key, value in values.items() if is_small(value)),
-                     key=lambda k: (_weight(k), values[k], k))
-    hidden = set(primary)
-    unprotected = set()
+    rows = sorted({r for r, _ in values})
+    columns = sorted({c for _, c in values})
+    step = _sign(cell[0]) * _sign(cell[1]) * change
 
-    def usable(key: Key, step: int) -> bool:
+    def movable(key: Key, q: int) -> bool:
         value = values.get(key, 0)
-        return value > 0 and _can_move(value, _sign(key[0]) * _sign(key[1]) * step)
+        return value > 0 and value + _sign(key[0]) * _sign(key[1]) * q >= 1
 
-    for cell in primary:
-        start_row, end_column = cell
-        step = _sign(start_row) * _sign(end_column) * (1 if values[cell] == 1 else -1)
-        source, target = ("row", start_row), ("column", end_column)
-        best: dict[tuple[str, int], float] = {source: 0.0}
-        came: dict[tuple[str, int], tuple[tuple[str, int], Key]] = {}
-        queue: list[tuple[float, tuple[str, int]]] = [(0.0, source)]
-        while queue:
-            cost, node = heapq.heappop(queue)
-            if node == target:
-                break
-            if cost > best.get(node, math.inf):
-                continue
-            kind, index = node
-            if kind == "row":  # along the row: the next count moves the other way
-                edges = [((index, c), ("column", c)) for c in column_keys if (index, c) != cell
-                         and usable((index, c), -step)]
-            else:  # down the column: the same way as the start
-                edges = [((r, index), ("row", r)) for r in row_keys if usable((r, index), step)]
-            for key, following in edges:
-                total = cost + (0.0 if key in hidden else _weight(key) + values[key] / 1e6)
-                if total < best.get(following, math.inf):
-                    best[following] = total
-                    came[following] = (node, key)
-                    heapq.heappush(queue, (total, following))
-        if target not in came:
-            unprotected.add(cell)
+    def cost(key: Key) -> float:
+        return 0.0 if key in hidden else _weight(key) + values[key] / 1e6
+
+    if not movable(cell, step):
+        return None
+    source, target = ("row", cell[0]), ("column", cell[1])
+    best: dict[Node, float] = {source: 0.0}
+    came: dict[Node, tuple[Node, Key]] = {}
+    queue: list[tuple[float, Node]] = [(0.0, source)]
+    while queue:
+        spent, node = heapq.heappop(queue)
+        if node == target:
+            break
+        if spent > best.get(node, math.inf):
             continue
-        node = target
-        while node != source:
-            node, key = came[node]
-            hidden.add(key)
-    return frozenset(hidden), frozenset(unprotected)
+        kind, index = node
+        if kind == "row":  # along the row: the next figure moves the other way
+            edges = [((index, c), ("column", c)) for c in columns if (index, c) != cell and movable((index, c), -step)]
+        else:  # down the column: the same way as the start
+            edges = [((r, index), ("row", r)) for r in rows if movable((r, index), step)]
+        for key, following in edges:
+            total = spent + cost(key)
+            if total < best.get(following, math.inf):
+                best[following] = total
+                came[following] = (node, key)
+                heapq.heappush(queue, (total, following))
+    if target not in came:
+        return None
+    path, node = [cell], target
+    while node != source:
+        node, key = came[node]
+        path.append(key)
+    return best[target], path
+
+
+def protect_table(values: Mapping[Key, int], primary: Iterable[Key]) -> frozenset[Key]:
+    """The figures to hide: ``primary`` and enough others that each keeps two possible values (rule 3)."""
+    hidden = set(primary)
+    moved: set[Key] = set()
+    for cell in sorted(hidden, key=lambda k: (_weight(k), values[k], k)):
+        if cell in moved:
+            continue
+        paths = [p for p in (_cheapest_path(values, hidden, cell, +1), _cheapest_path(values, hidden, cell, -1)) if p]
+        assert paths, f"no path through {cell}: the rectangle through the totals always moves up"
+        _cost, path = min(paths, key=lambda p: p[0])
+        hidden.update(path)
+        moved.update(path)
+    return frozenset(hidden)
 
 
 @dataclass(frozen=True)
 class CrossTable:
-    """Counts by row and column with row, column and grand totals, suppressed (rule above)."""
+    """Needs counted by row and column, with row, column and grand totals, suppressed (rules above)."""
 
     rows: tuple[str, ...]
     columns: tuple[str, ...]
     values: Mapping[Key, int]  # (r, c), (r, TOTAL), (TOTAL, c), (TOTAL, TOTAL)
     hidden: frozenset[Key]
-    unprotected: frozenset[Key]
 
     @classmethod
-    def of(cls, rows: Sequence[str], columns: Sequence[str], counts: Mapping[tuple[int, int], int]) -> CrossTable:
-        values: dict[Key, int] = {}
+    def of(cls, rows: Sequence[str], columns: Sequence[str], shares: Mapping[tuple[int, int], Share]) -> CrossTable:
+        cells: dict[Key, Share] = {(r, c): shares.get((r, c), Share()) for r in range(len(rows))
+                                   for c in range(len(columns))}
         for r in range(len(rows)):
-            for c in range(len(columns)):
-                values[(r, c)] = counts.get((r, c), 0)
-            values[(r, TOTAL)] = sum(values[(r, c)] for c in range(len(columns)))
+            cells[(r, TOTAL)] = Share.combined(cells[(r, c)] for c in range(len(columns)))
         for c in range(len(columns)):
-            values[(TOTAL, c)] = sum(values[(r, c)] for r in range(len(rows)))
-        values[(TOTAL, TOTAL)] = sum(values[(r, TOTAL)] for r in range(len(rows)))
-        hidden, unprotected = suppress(values, len(rows), len(columns))
-        return cls(tuple(rows), tuple(columns), values, hidden, unprotected)
+            cells[(TOTAL, c)] = Share.combined(cells[(r, c)] for r in range(len(rows)))
+        cells[(TOTAL, TOTAL)] = Share.combined(cells[(r, TOTAL)] for r in range(len(rows)))
+        values = {key: share.need_count for key, share in cells.items()}
+        hidden = protect_table(values, [key for key, share in cells.items() if share.sensitive])
+        return cls(tuple(rows), tuple(columns), values, hidden)
 
-    def _text(self, key: Key) -> str:
-        return count_text(self.values[key], key in self.hidden)
+    def text(self, key: Key) -> str:
+        return figure_text(self.values[key], key in self.hidden)
 
     def cell(self, r: int, c: int) -> str:
-        return self._text((r, c))
+        return self.text((r, c))
 
     def row_total(self, r: int) -> str:
-        return self._text((r, TOTAL))
+        return self.text((r, TOTAL))
 
     def column_total(self, c: int) -> str:
-        return self._text((TOTAL, c))
+        return self.text((TOTAL, c))
 
     @property
     def grand_total(self) -> str:
-        return self._text((TOTAL, TOTAL))
+        return self.text((TOTAL, TOTAL))
 
     @property
     def grand_value(self) -> int:
         return self.values[(TOTAL, TOTAL)]
 
 
+# ---------------------------------------------------------------- parts of a printed total
+
+def protect_parts(values: Sequence[int], primary: Iterable[int], total_primary: bool
+                  ) -> tuple[frozenset[int], bool]:
+    """(the parts to hide, whether to hide the total) so that each hidden part keeps two values (rule 3)."""
+    hidden = set(primary)
+    if total_primary or not hidden:
+        return frozenset(hidden), total_primary
+    spare = sorted((i for i, v in enumerate(values) if i not in hidden and v > 0), key=lambda i: (values[i], i))
+    while len(hidden) < 2 or all(values[i] < 2 for i in hidden):
+        if not spare:
+            return frozenset(hidden), True
+        hidden.add(spare.pop(0))
+    return frozenset(hidden), False
+
+
 @dataclass(frozen=True)
 class Partition:
-    """Counts that add up to a printed total (the persons in each demand group), suppressed.
+    """Parts that add up to a printed total: the persons in each demand group, which split the needs.
 
-    Suppressed as a table of one row: a count is hidden when its cell or its column's total is.
+    A hidden part hides its persons, its number of employers and its names (rule 2); the total's
+    number of employers is shown when the total's employers pass rule 2.
     """
 
-    counts: tuple[int, ...]
-    table: CrossTable
+    shares: tuple[Share, ...]
+    hidden: frozenset[int]
+    total_hidden: bool
+    total_share: Share
 
     @classmethod
-    def of(cls, counts: Iterable[int]) -> Partition:
-        values = tuple(counts)
-        table = CrossTable.of(["alle"], [str(i) for i in range(len(values))], {(0, i): v for i, v in enumerate(values)})
-        return cls(values, table)
+    def of(cls, shares: Iterable[Share]) -> Partition:
+        parts = tuple(shares)
+        total = Share.combined(parts)
+        hidden, total_hidden = protect_parts([s.person_count for s in parts],
+                                             [i for i, s in enumerate(parts) if s.sensitive], total.sensitive)
+        return cls(parts, hidden, total_hidden, total)
 
     def is_hidden(self, index: int) -> bool:
-        return (0, index) in self.table.hidden or (TOTAL, index) in self.table.hidden
+        return index in self.hidden
 
     def text(self, index: int) -> str:
-        return count_text(self.counts[index], self.is_hidden(index))
+        """The part's persons."""
+        return figure_text(self.shares[index].person_count, self.is_hidden(index))
+
+    def employers_text(self, index: int) -> str:
+        return figure_text(self.shares[index].employers, self.is_hidden(index))
+
+    def names(self, index: int, name_of: Callable[[str], str | None]) -> tuple[str, ...]:
+        """The part's employers that may be named (``name_of`` gives None for the others); none when hidden."""
+        if self.is_hidden(index):
+            return ()
+        found = (name_of(employer) for employer in self.shares[index].needs)
+        return tuple(sorted({name for name in found if name}, key=sort_key))
 
     @property
     def total(self) -> int:
-        return sum(self.counts)
+        return self.total_share.person_count
 
     @property
     def total_text(self) -> str:
-        hidden = (0, TOTAL) in self.table.hidden or (TOTAL, TOTAL) in self.table.hidden
-        return count_text(self.total, hidden)
+        return figure_text(self.total, self.total_hidden)
+
+    @property
+    def employers_total_text(self) -> str:
+        return figure_text(self.total_share.employers, self.total_share.sensitive)

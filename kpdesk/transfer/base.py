@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast, overload
 
 from sqlalchemy import Table, insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kpdesk.common import csvfile
@@ -249,6 +250,15 @@ def bulk_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> No
     """INSERT many rows in one statement (the table's, not the ORM's: no per-row bookkeeping)."""
     if rows:
         session.execute(insert(cast(Table, getattr(model, "__table__"))), rows)  # noqa: B009
+
+
+def insert_new(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """``bulk_insert`` of rows the plan found new: a unique key someone has registered since the
+    file was checked makes the plan stale (the caller's transaction then undoes the whole import)."""
+    try:
+        bulk_insert(session, model, rows)
+    except IntegrityError:
+        raise stale() from None
 
 
 def bulk_update(session: Session, model: type, rows: list[dict[str, Any]]) -> None:

@@ -30,6 +30,7 @@ from kpdesk.transfer.base import (
     bulk_insert,
     bulk_update,
     chunks,
+    insert_new,
     now,
     problems_at,
     stale,
@@ -150,14 +151,15 @@ class _Writer:
 
     def write(self, chunk: list[PlannedRow]) -> None:
         table = Employer.__table__
-        orgs = [r.data.org_number for r in chunk]
+        updated = [r.data.org_number for r in chunk if r.action == "update"]
         current = {r["org_number"]: r for r in self.session.execute(
-            select(*table.c).where(table.c.org_number.in_(orgs))).mappings()}
-        if any((r.action == "create") == (r.data.org_number in current) for r in chunk):
-            raise stale()
+            select(*table.c).where(table.c.org_number.in_(updated))).mappings()} if updated else {}
+        if len(current) != len(updated):
+            raise stale()  # an employer the file updates has been deleted since
         created = [r.data for r in chunk if r.action == "create"]
-        bulk_insert(self.session, Employer, [self._new(d) for d in created])
-        ids = _ids_by_org(self.session, orgs)
+        insert_new(self.session, Employer, [self._new(d) for d in created])
+        ids = {org: row["id"] for org, row in current.items()}
+        ids.update(_ids_by_org(self.session, [d.org_number for d in created]))
         for d in created:
             self.audit.created(EMPLOYER, ids[d.org_number],
                                f"Ny arbeidsgiver «{d.name}» ({format_org_number(d.org_number)})")
@@ -207,12 +209,13 @@ class _Writer:
         """Create or update each row's first contact person; returns the employers whose contact changed."""
         rows = [r for r in chunk if r.contact is not None]
         first: dict[int, RowMapping] = {}
-        wanted = [ids[r.data.org_number] for r in rows]
-        for contact in self.session.execute(
-                select(ContactPerson.id, ContactPerson.employer_id, ContactPerson.name, ContactPerson.email,
-                       ContactPerson.phone, ContactPerson.role)
-                .where(ContactPerson.employer_id.in_(wanted)).order_by(ContactPerson.id.desc())).mappings():
-            first[contact["employer_id"]] = contact
+        wanted = [ids[r.data.org_number] for r in rows if r.action == "update"]  # new employers have none
+        if wanted:
+            for contact in self.session.execute(
+                    select(ContactPerson.id, ContactPerson.employer_id, ContactPerson.name, ContactPerson.email,
+                           ContactPerson.phone, ContactPerson.role)
+                    .where(ContactPerson.employer_id.in_(wanted)).order_by(ContactPerson.id.desc())).mappings():
+                first[contact["employer_id"]] = contact
         today = dt.date.today()
         creates: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []

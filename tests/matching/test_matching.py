@@ -307,43 +307,47 @@ def test_order_is_deterministic_with_ties():
 # ------------------------------------------------------------------ reasons and score
 
 
-def test_reasons_name_every_factor_in_norwegian():
+def test_reasons_name_every_factor_in_plain_norwegian_with_marks():
     twin = dataclasses.replace(BASE, ref="TWIN", level="bachelor", format="sessions", municipality="1841",
                                start_date=D(2028, 1, 10), seats_max=12)
     m = matcher([BASE, twin])
     by_ref = {x.offer_ref: x for x in m.match_need(WANT, AS_OF).matches}
+    assert by_ref["BASE"].verdict == "Passer godt"
     assert by_ref["BASE"].reasons == [
-        "Tema: velferdsteknologi, helsefagarbeidere, helse",
-        "Nivå passer (fagskole)",
-        "Nettbasert: akseptert format",
-        "Starter 01.03.2027, innenfor ønsket periode",
-        "Nettbasert: ingen reisevei",
-        "30 plasser er nok for 8 personer",
+        "✓ Handler om velferdsteknologi og helsefagarbeidere.",
+        "✓ Er på fagskolenivå, som ønsket.",
+        "✓ Nettbasert, som ønsket.",
+        "✓ Starter 01.03.2027, innenfor ønsket periode.",
+        "✓ Ingen reisevei.",
+        "✓ Har 30 plasser, nok til alle 8 personer.",
+        "✓ Nok til oppstart alene: minst 6 trengs, og behovet gjelder 8 personer.",
     ]
-    reasons = by_ref["TWIN"].reasons
-    assert reasons[0].startswith("Tema: velferdsteknologi")
-    assert reasons[1:] == [
-        "Nivå nær (bachelor, ønsket fagskole)",
-        "Samlingsbasert: ikke blant ønskede formater (nettbasert)",
-        "Starter 10.01.2028, etter ønsket periode",
-        "Samme region (Salten)",
-        "12 plasser er nok for 8 personer",
+    twin_match = by_ref["TWIN"]
+    assert twin_match.verdict == ("Passer dårlig: bachelornivå, ikke fagskolenivå; samlingsbasert, ikke nettbasert; "
+                                  "starter senere enn ønsket")
+    assert twin_match.reasons[1:5] == [
+        "! Er på bachelornivå, ett trinn over ønsket fagskolenivå.",
+        "! Samlingsbasert, men ønsket er nettbasert.",
+        "! Starter 10.01.2028, etter ønsket periode (senest 01.05.2027).",
+        "✓ Holdes i Fauske, i samme region (Salten).",
     ]
-    assert "velferdsteknologi" in by_ref["TWIN"].topic_terms
+    assert "velferdsteknologi" in twin_match.topic_terms
 
 
 def test_reasons_for_an_open_need_and_same_municipality():
     m = matcher([offer("O1", "Palliativ omsorg", format="sessions", municipality="1804", seats_max=3,
-                       level="bachelor")])
+                       level="bachelor", seats_min=8)])
     result = m.match_need(need("N1", "Lindrende behandling", level=None, formats=(), headcount=6,
                                earliest_start=None, latest_start=None), AS_OF)
+    assert result.best.verdict == "Passer delvis: for få plasser"
     assert result.best.reasons == [
-        "Tema: lindrende behandling, palliativ omsorg",
-        "Nivå: bachelor (behovet har ikke angitt nivå)",
-        "Samlingsbasert: alle formater passer",
-        "Starter 01.03.2027",
-        "Samme kommune (Bodø)",
-        "Bare 3 plasser for 6 personer",
+        "✓ Handler om lindrende behandling.",
+        "✓ Er på bachelornivå; behovet har ikke angitt nivå.",
+        "✓ Samlingsbasert; behovet har ikke angitt format.",
+        "✓ Starter 01.03.2027.",
+        "✓ Holdes i Bodø, i samme kommune.",
+        "! Har bare 3 plasser til 6 personer.",
+        "! Starter bare hvis minst 8 melder seg; behovet gjelder 6 personer.",
     ]
 
 
@@ -415,9 +419,9 @@ def test_fast_fit_equals_the_explained_fit(seed):
     for k in range(20):
         fit = m._fit(_random_need(rng, f"N{k}"), AS_OF)
         for i in range(len(offers)):
-            value, reasons = fit.reasons(i, m.names)
+            value, facts = fit.explain(i, m.names)
             assert fit.value(i) == pytest.approx(value)
-            assert len(reasons) == 5
+            assert len(facts) == 5
 
 
 def test_start_blocks_by_bisection_equal_start_value_member_by_member():
@@ -480,7 +484,7 @@ def test_aggregation_pools_needs_across_employers_and_shows_the_gap():
     assert bakers[0].headcount == 5 and bakers[0].seats_text == "" and bakers[0].offer_ref is None
     assert "baker" in bakers[0].topic.casefold()
     enough = dataclasses.replace(salten_kurs, headcount=16)
-    assert enough.seats_text == "16 personer, minst 15 plasser: nok til oppstart" and enough.seats_gap == 0
+    assert enough.seats_text == "16 personer, minst 15 trengs: nok til oppstart" and enough.seats_gap == 0
 
 
 def test_aggregation_pools_twins_of_one_subject():

@@ -22,7 +22,7 @@ from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, Offer
 from kpdesk.db.store import Store
 from kpdesk.offers import service as offers
 from kpdesk.register import service as register
-from kpdesk.register.validation import ContactData, NeedData
+from kpdesk.register.validation import ContactData, EmployerData, NeedData
 from kpdesk.transfer import apply_import, plan_bytes
 from kpdesk.transfer.base import PlannedRow
 
@@ -157,9 +157,7 @@ def test_the_command_line_refuses_a_mixed_file_and_changes_nothing(capsys, tmp_p
 def _register_rows(db: Path) -> tuple:
     store = Store.open(db)
     try:
-        with store.session() as s:
-            return tuple(tuple(map(tuple, s.execute(select(*m.__table__.c).order_by(m.id)).all()))
-                         for m in (Employer, ContactPerson, Need))
+        return _register_rows_of(store)
     finally:
         store.close()
 
@@ -419,3 +417,23 @@ def test_a_plan_of_many_rows_holds_little(store) -> None:
     assert len(result.rows) == 20_000 and not result.problems
     assert held < 8_000_000, f"the plan holds {held:,} bytes for 20 000 rows"
     assert peak < 25_000_000, f"planning peaked at {peak:,} bytes for 20 000 rows"
+
+
+# ---------------------------------------------------------------- all or nothing, chunk by chunk
+
+def test_a_plan_gone_stale_in_a_later_chunk_leaves_nothing_behind(store) -> None:
+    orgs = _org_numbers(5000)  # three chunks
+    data = lines(CONTACT_HEADER, *(f"{o};Firma {i} AS;;Kari {i};;" for i, o in enumerate(orgs)))
+    stale_plan = plan(store, "employers", data)
+    with store.session() as s:
+        register.save_employer(s, EmployerData(orgs[4500], "Registrert i mellomtiden AS"))
+    before = (_register_rows_of(store), last_audit_id(store))
+    with pytest.raises(UserError, match="Databasen er endret siden filen ble kontrollert"), store.session() as s:
+        apply_import(s, stale_plan)
+    assert (_register_rows_of(store), last_audit_id(store)) == before
+
+
+def _register_rows_of(store: Store) -> tuple:
+    with store.session() as s:
+        return tuple(tuple(map(tuple, s.execute(select(*m.__table__.c).order_by(m.id)).all()))
+                     for m in (Employer, ContactPerson, Need))

@@ -1,21 +1,31 @@
 """Demand aggregation (the studiesenter's "motor" role): pooling small needs into cohorts.
 
-Open needs are grouped by level and region (a municipality in several regions counts in the
-first of them alphabetically), then by topic, across employers:
+Only open needs the coordinator has not yet chosen an offer for are demand. A need with a chosen
+offer (``NeedInput.chosen``) counts toward that offer only: it is never a course to order nor
+interest in another offer. ``commitments`` gathers those needs per offer (the persons already in),
+and a demand group going to the same offer counts them against the offer's minimum class.
+
+The demand is grouped by level and region (a municipality in several regions counts in the first
+of them alphabetically), then by topic, across employers:
 1. needs whose best proposal is the same offer are about the same subject and start one group;
 2. groups and the remaining needs are then joined, in a fixed order, when they are about the
    same subject: their topic vectors (the engine's terms, weighted by an IDF over the needs
    themselves) have a cosine similarity of at least ``TEXT_SIMILARITY``, or the offers proposed
    to them overlap by at least ``OFFER_OVERLAP`` (Jaccard), so needs whose best offers are twins
-   of one course in other formats still pool together.
+   of one course in other formats still pool together;
+3. groups whose labels name the same words (in any order) and that go to the same offer, or to
+   none, are one group: "helsenorsk, norskopplæring" is not two courses to order.
 
-Each group gets the offer that serves it best: among the offers proposed to its members, the
-one with the highest sum of headcount × score. The gap to the offer's minimum class size is shown
-as "12 av 15 plasser". Groups with no offer are the courses the centre still has to order.
+Each group gets the offer that serves it best: among the offers proposed to its members, the one
+with the highest sum of headcount × score. The gap to the offer's minimum class size is shown as
+"12 av 15 plasser". Groups with no offer are the courses the centre still has to order. A label
+is the group's strongest subject words in base form ("sykehjem", not "sykehjemmet"), in one
+order for the same words whatever the group.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,6 +60,8 @@ class DemandGroup:
     offer_title: str = ""
     seats_min: int | None = None
     seats_max: int | None = None
+    committed: int = 0  # persons already in: needs (in the same input) the coordinator chose the offer for
+    application_deadline: dt.date | None = None  # the offer's
 
     @property
     def unmet(self) -> bool:
@@ -57,18 +69,41 @@ class DemandGroup:
         return self.offer_ref is None
 
     @property
+    def interested(self) -> int:
+        """The group's persons and those already in for its offer."""
+        return self.headcount + self.committed if self.offer_ref else self.headcount
+
+    @property
     def seats_gap(self) -> int:
         """How many more participants the offer's minimum needs (0 when it is reached)."""
-        return max(0, (self.seats_min or 0) - self.headcount) if self.offer_ref else 0
+        return max(0, (self.seats_min or 0) - self.interested) if self.offer_ref else 0
 
     @property
     def seats_text(self) -> str:
-        """The pooled headcount against the offer's minimum class size: '12 av 15 plasser'."""
+        """Against the offer's minimum class: '12 av 15 plasser', '16 personer, minst 15 trengs: nok til
+        oppstart', with ', 3 av dem allerede valgt' when some are in already."""
         if self.offer_ref is None or not self.seats_min:
             return ""
-        if self.headcount < self.seats_min:
-            return f"{self.headcount} av {self.seats_min} plasser"
-        return f"{self.headcount} personer, minst {self.seats_min} plasser: nok til oppstart"
+        already = f", {self.committed} av dem allerede valgt" if self.committed else ""
+        if self.interested < self.seats_min:
+            return f"{self.interested} av {self.seats_min} plasser{already}"
+        return f"{self.interested} personer, minst {self.seats_min} trengs: nok til oppstart{already}"
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """The open needs the coordinator has chosen one offer for: persons already in, who count
+    toward that offer only (a need with several chosen offers counts toward the first by reference)."""
+
+    offer_ref: str
+    offer_title: str
+    need_refs: tuple[str, ...]
+    employers: tuple[str, ...]
+    employer_refs: tuple[str, ...]
+    headcount: int
+    seats_min: int | None = None
+    seats_max: int | None = None
+    application_deadline: dt.date | None = None
 
 
 class _Cluster:
@@ -122,22 +157,25 @@ class _Cluster:
 def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers: Sequence[OfferInput],
               regions: Mapping[str, Iterable[str]], *, thesaurus: Thesaurus | None = None,
               matcher: Matcher | None = None) -> list[DemandGroup]:
-    """Demand groups of the open ``needs``, largest headcount first.
+    """Demand groups of the open ``needs`` no offer has been chosen for, largest headcount first.
 
     ``results`` are the engine's proposals for those needs; ``matcher`` (optional) is the engine
-    that made them, reused for its text analysis, else one is built from ``offers``.
+    that made them, reused for its text analysis, else one is built from ``offers``. The needs
+    with a chosen offer are not demand (see ``commitments``); they only add to ``committed``.
     """
     open_needs = sorted((n for n in needs if n.status not in CLOSED_NEED_STATUSES), key=lambda n: n.ref)
+    by_offer = {o.ref: o for o in offers}
+    demand = [n for n in open_needs if chosen_offer(n, by_offer) is None]
     if matcher is None:
         matcher = Matcher(offers, thesaurus, regions,
                           vocabulary_texts=[t for n in open_needs for t in (n.title, n.description)])
     by_need = {r.need_ref: r for r in results}
-    by_offer = {o.ref: o for o in offers}
-    vectors = _vectors({n.ref: matcher.need_terms(n) for n in open_needs})
+    committed = {c.offer_ref: c.headcount for c in commitments(open_needs, offers)}
+    vectors, idf = _vectors({n.ref: matcher.need_terms(n) for n in demand})
 
     buckets: dict[tuple[str, str], list[NeedInput]] = {}
     region_of: dict[str | None, str] = {}  # municipality → region
-    for need in open_needs:
+    for need in demand:
         region = region_of.get(need.municipality)
         if region is None:
             region = region_of[need.municipality] = _region_of(need, regions)
@@ -145,11 +183,42 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
 
     groups: list[DemandGroup] = []
     for (level, region), members in buckets.items():
-        for cluster in _cluster(members, by_need, vectors):
-            groups.append(_group(cluster, level, region, by_need, by_offer, matcher))
+        labelled = [_Labelled(cluster, by_need, matcher, idf) for cluster in _cluster(members, by_need, vectors)]
+        for same in _same_label(labelled):
+            groups.append(_group(same, level, region, by_offer, committed))
     groups.sort(key=lambda g: (-g.headcount, sort_key(g.region), LEVEL_RANK.get(g.level or "", 0),
                                sort_key(g.topic), g.need_refs))
     return groups
+
+
+def commitments(needs: Iterable[NeedInput], offers: Sequence[OfferInput]) -> list[Commitment]:
+    """The open needs with a chosen offer, per offer (largest headcount first): the persons already in."""
+    by_offer = {o.ref: o for o in offers}
+    chosen: dict[str, list[NeedInput]] = {}
+    for need in sorted(needs, key=lambda n: n.ref):
+        ref = chosen_offer(need, by_offer)
+        if ref is not None and need.status not in CLOSED_NEED_STATUSES:
+            chosen.setdefault(ref, []).append(need)
+    found: list[Commitment] = []
+    for ref, members in chosen.items():
+        offer = by_offer[ref]
+        employers = _employers(members)
+        found.append(Commitment(ref, offer.title, tuple(n.ref for n in members),
+                                tuple(sorted(set(employers.values()), key=sort_key)),
+                                tuple(sorted(k for k in employers if k)), sum(n.headcount for n in members),
+                                offer.seats_min, offer.seats_max, offer.application_deadline))
+    found.sort(key=lambda c: (-c.headcount, c.offer_ref))
+    return found
+
+
+def chosen_offer(need: NeedInput, offers: Mapping[str, OfferInput]) -> str | None:
+    """The offer a decided need counts toward: the first (by reference) of its chosen offers that exists."""
+    return next((ref for ref in sorted(need.chosen) if ref in offers), None)
+
+
+def _employers(needs: Iterable[NeedInput]) -> dict[str, str]:
+    """Organisation number (or name, when none) → name."""
+    return {n.employer_ref or n.employer_name: n.employer_name for n in needs}
 
 
 def courses_to_order(groups: Iterable[DemandGroup]) -> list[DemandGroup]:
@@ -163,8 +232,9 @@ def _region_of(need: NeedInput, regions: Mapping[str, Iterable[str]]) -> str:
     return names[0] if names else NO_REGION
 
 
-def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, float]]:
-    """Topic vectors: term weight × IDF over the needs, so words every need uses count little.
+def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Topic vectors: term weight × IDF over the needs, so words every need uses count little;
+    and that IDF (term key → weight), which also orders the words of a label.
 
     Needs with the same text share their terms (the engine caches them) and so one vector.
     """
@@ -182,7 +252,7 @@ def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, flo
         if vector is None:
             vector = shared[id(need_terms)] = {k: t.weight * idf[k] for k, t in need_terms.items()}
         vectors[ref] = vector
-    return vectors
+    return vectors, idf
 
 
 def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
@@ -206,49 +276,96 @@ def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
     return merged
 
 
-def _group(cluster: _Cluster, level: str, region: str, by_need: Mapping[str, NeedResult],
-           by_offer: Mapping[str, OfferInput], matcher: Matcher) -> DemandGroup:
-    needs = sorted(cluster.needs, key=lambda n: n.ref)
+class _Labelled:
+    """A cluster with the offer it goes to and the keys of its label (what groups are merged by)."""
+
+    __slots__ = ("cluster", "keys", "label", "offer_ref")
+
+    def __init__(self, cluster: _Cluster, by_need: Mapping[str, NeedResult], matcher: Matcher,
+                 idf: Mapping[str, float]) -> None:
+        self.cluster = cluster
+        self.offer_ref = _best_offer(cluster.needs, by_need)
+        needs = sorted(cluster.needs, key=lambda n: n.ref)
+        titles = [matcher.title_terms(n) for n in needs]
+        self.keys = _label_keys(cluster, titles)
+        self.label = _label_text(self.keys, titles, matcher, idf) or (needs[0].title if needs else "")
+
+
+def _same_label(labelled: list[_Labelled]) -> list[_Labelled]:
+    """Clusters whose labels name the same words (any order) and go to the same offer (or none), as one."""
+    kept: list[_Labelled] = []
+    by_key: dict[tuple[frozenset[str], str | None], _Labelled] = {}
+    for item in labelled:
+        key = (frozenset(item.keys), item.offer_ref)
+        first = by_key.get(key) if item.keys else None
+        if first is None:
+            kept.append(item)
+            by_key.setdefault(key, item)
+        else:
+            first.cluster.absorb(item.cluster)
+    return kept
+
+
+def _best_offer(needs: Iterable[NeedInput], by_need: Mapping[str, NeedResult]) -> str | None:
+    """The offer proposed to the needs with the highest sum of headcount × score (ties: lowest ref)."""
     value: dict[str, float] = {}
     for need in needs:
         result = by_need.get(need.ref)
         for match in result.matches if result else ():
             value[match.offer_ref] = value.get(match.offer_ref, 0.0) + need.headcount * match.score
-    offer_ref = min(value, key=lambda ref: (-value[ref], ref)) if value else None
-    offer = by_offer.get(offer_ref) if offer_ref else None
-    employers = {n.employer_ref or n.employer_name: n.employer_name for n in needs}
+    return min(value, key=lambda ref: (-value[ref], ref)) if value else None
+
+
+def _group(item: _Labelled, level: str, region: str, by_offer: Mapping[str, OfferInput],
+           committed: Mapping[str, int]) -> DemandGroup:
+    needs = sorted(item.cluster.needs, key=lambda n: n.ref)
+    offer = by_offer.get(item.offer_ref) if item.offer_ref else None
+    employers = _employers(needs)
     return DemandGroup(
-        topic=_label(cluster, needs, matcher),
+        topic=item.label,
         level=level,
         region=region,
         need_refs=tuple(n.ref for n in needs),
         employers=tuple(sorted(set(employers.values()), key=sort_key)),
         employer_refs=tuple(sorted(k for k in employers if k)),
         headcount=sum(n.headcount for n in needs),
-        offer_ref=offer_ref,
+        offer_ref=item.offer_ref,
         offer_title=offer.title if offer else "",
         seats_min=offer.seats_min if offer else None,
         seats_max=offer.seats_max if offer else None,
+        committed=committed.get(item.offer_ref, 0) if item.offer_ref else 0,
+        application_deadline=offer.application_deadline if offer else None,
     )
 
 
-def _label(cluster: _Cluster, needs: Sequence[NeedInput], matcher: Matcher) -> str:
-    """The group's strongest subject terms, as the needs' titles write them.
-
-    Subject terms are whole title words outside the audience ("… for mellomledere"); terms much
-    weaker in the group than its strongest are left out.
-    """
-    titles = [matcher.title_terms(n) for n in needs]
+def _label_keys(cluster: _Cluster, titles: Sequence[Mapping[str, Term]]) -> tuple[str, ...]:
+    """The group's strongest subject terms: whole title words outside the audience ("… for
+    mellomledere"); terms much weaker in the group than its strongest are left out."""
     subject = {key for terms in titles for key, term in terms.items() if term.weight >= 1.0}
     ranked = sorted(subject or {k for terms in titles for k in terms}, key=lambda k: (-cluster.vector.get(k, 0.0), k))
     strongest = cluster.vector.get(ranked[0], 0.0) if ranked else 0.0
-    shown: list[str] = []
+    keys: list[str] = []
     for key in ranked[:MAX_LABEL_TERMS]:
         if cluster.vector.get(key, 0.0) < LABEL_SHARE * strongest:
             break
-        surface = next(terms[key].surface for terms in titles if key in terms)
-        if surface.casefold() not in (s.casefold() for s in shown):
-            shown.append(surface)
-    phrases = [set(s.casefold().split()) for s in shown if " " in s]
-    shown = [s for s in shown if not any(p > {s.casefold()} for p in phrases)]  # "varme" beside "varme arbeider"
-    return ", ".join(shown) or (needs[0].title if needs else "")
+        keys.append(key)
+    return tuple(keys)
+
+
+def _label_text(keys: Iterable[str], titles: Sequence[Mapping[str, Term]], matcher: Matcher,
+                idf: Mapping[str, float]) -> str:
+    """The label's words in base form, as the needs' titles write them.
+
+    In one order for the same words whatever the group: the most specific (rarest among the
+    needs) first, then alphabetically.
+    """
+    shown: dict[str, str] = {}  # case-folded → surface
+    order: dict[str, tuple[float, str]] = {}
+    for key in keys:
+        surface = matcher.analyzer.base_form(next(terms[key].surface for terms in titles if key in terms))
+        if surface.casefold() not in shown:
+            shown[surface.casefold()] = surface
+            order[surface] = (-round(idf.get(key, 0.0), 6), sort_key(surface))
+    phrases = [set(folded.split()) for folded in shown if " " in folded]  # "varme" beside "varme arbeider"
+    words = [s for folded, s in shown.items() if not any(p > {folded} for p in phrases)]
+    return ", ".join(sorted(words, key=order.__getitem__))

@@ -30,6 +30,7 @@ from kpdesk.matching.engine.text import (
     GENERIC_STEMS,
     GENERIC_WORDS,
     STOPWORDS,
+    base_form,
     display_form,
     normalise,
     raw_words,
@@ -85,6 +86,15 @@ class Analyzer:
         self._short_terms = {w for w in curated if len(w) == 2}
         self.splitter = CompoundSplitter(vocabulary(vocabulary_texts), curated)
         self._words: dict[str, _Word | None] = {}
+        self._base_forms: dict[str, str] = {}
+
+    def base_form(self, surface: str) -> str:
+        """How a term is shown in a label or reason: a single word in its base form
+        ("sykehjemmet" → "sykehjem"); phrases and acronyms as written."""
+        shown = self._base_forms.get(surface)
+        if shown is None:
+            shown = self._base_forms[surface] = base_form(surface, self.splitter.ends_with_word)
+        return shown
 
     def concept(self, stem_: str) -> str:
         """The term key of a stem: its thesaurus concept, or the stem itself."""

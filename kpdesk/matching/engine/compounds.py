@@ -57,6 +57,11 @@ class CompoundSplitter:
             return False
         return stem(piece) in self._stems
 
+    def ends_with_word(self, text: str) -> bool:
+        """Whether ``text`` is a vocabulary word as written, or ends with one ("boligtjeneste"
+        ends with "tjeneste"): a test for base forms, stricter than ``knows`` (no stems)."""
+        return any(text[start:] in self._surface for start in range(len(text) - _MIN_CURATED_PART + 1))
+
     def split(self, word: str) -> tuple[str, ...]:
         """The top-level pieces of ``word`` ("helsefag", "arbeider"); () if it is not a compound."""
         cached = self._pieces.get(word)

@@ -1,21 +1,22 @@
-"""How well a relevant offer fits a need, factor by factor, with one Norwegian sentence each.
+"""How well a relevant offer fits a need, factor by factor: a value and the fact behind it.
 
 Every factor function (``level_fit``, ``format_fit``, ``start_fit``, ``place_fit``,
-``seats_fit``) gives a value in [0, 1] and, when asked, a sentence; the ``W_*`` weights combine
-them (the policy is in ``engine``'s docstring). The same functions serve both paths:
+``seats_fit``) gives a value in [0, 1] and the fact it judged (``explain``: what was compared
+and whether it fits); the ``W_*`` weights combine the values (the policy is in ``engine``'s
+docstring), and ``explain`` writes the sentences. The same functions serve both paths:
 
 - ranking (``NeedFit.rank``): ``FitTables`` evaluates each factor once per distinct value among
   the offers (a level and format, a place, a seat count) for a need's level, formats,
   municipality or headcount, and shares the tables between needs; a candidate then costs a few
   lookups. Scores are added in fixed point, so equal fits tie exactly;
-- explaining (``NeedFit.reasons``): the sentences, written only for proposals someone reads.
+- explaining (``NeedFit.explain``): the facts, gathered only for proposals someone reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from heapq import heapify, heappop, heappush
@@ -23,8 +24,8 @@ from itertools import chain, compress, repeat
 from operator import add, ge, sub
 from typing import Any, NamedTuple
 
-from kpdesk.common.codes import FORMATS, LEVEL_RANK, LEVELS
-from kpdesk.common.norsk import format_date
+from kpdesk.common.codes import FORMATS, LEVEL_RANK
+from kpdesk.matching.engine.explain import Fit, FormatFact, LevelFact, PlaceFact, SeatsFact, StartFact
 
 W_LEVEL, W_FORMAT, W_START, W_PLACE, W_SEATS = 0.26, 0.12, 0.09, 0.08, 0.05
 FIT_MAX = W_LEVEL + W_FORMAT + W_START + W_PLACE + W_SEATS
@@ -39,44 +40,32 @@ PLACE_SAME, PLACE_REGION, PLACE_UNKNOWN, PLACE_FAR, PLACE_NO_NEED = 1.0, 0.75, 0
 SEATS_ENOUGH, SEATS_UNKNOWN, SEATS_SHORT = 1.0, 0.8, 0.5
 FORMAT_OK, FORMAT_WRONG, FORMAT_UNKNOWN = 1.0, 0.0, 0.5
 
-Assessed = tuple[float, str | None]
 
-
-def _level_label(key: str | None) -> str:
-    return LEVELS.label(key)
-
-
-def level_fit(wanted: str | None, offered: str | None, explain: bool) -> Assessed:
+def level_fit(wanted: str | None, offered: str | None) -> tuple[float, LevelFact]:
     want_rank = LEVEL_RANK.get(wanted or "")
     have_rank = LEVEL_RANK.get(offered or "")
     if want_rank is None:
-        if not explain:
-            return LEVEL_EXACT, None
-        text = f"Nivå: {_level_label(offered)} (behovet har ikke angitt nivå)" if have_rank else "Nivå ikke angitt"
-        return LEVEL_EXACT, text
+        return LEVEL_EXACT, LevelFact(Fit.YES if have_rank else Fit.UNKNOWN, None, offered)
     if have_rank is None:
-        return LEVEL_UNKNOWN, f"Nivå ikke oppgitt for tilbudet (ønsket {_level_label(wanted)})" if explain else None
+        return LEVEL_UNKNOWN, LevelFact(Fit.UNKNOWN, wanted, offered)
     gap = abs(want_rank - have_rank)
-    if gap == 0:
-        return LEVEL_EXACT, f"Nivå passer ({_level_label(offered)})" if explain else None
-    if gap == 1:
-        return LEVEL_NEAR, f"Nivå nær ({_level_label(offered)}, ønsket {_level_label(wanted)})" if explain else None
-    return LEVEL_FAR, f"Nivå langt unna ({_level_label(offered)}, ønsket {_level_label(wanted)})" if explain else None
+    value = LEVEL_EXACT if gap == 0 else LEVEL_NEAR if gap == 1 else LEVEL_FAR
+    return value, LevelFact(Fit.YES if gap == 0 else Fit.NO, wanted, offered)
 
 
-def format_fit(accepted: frozenset[str], offered: str | None, explain: bool) -> Assessed:
+@lru_cache(maxsize=256)
+def _in_order(accepted: frozenset[str]) -> tuple[str, ...]:
+    """The accepted formats in FORMATS order (a few distinct sets: cached)."""
+    return tuple(code.key for code in FORMATS if code.key in accepted)
+
+
+def format_fit(accepted: frozenset[str], offered: str | None) -> tuple[float, FormatFact]:
+    wanted = _in_order(accepted)
     if not offered:
-        return FORMAT_UNKNOWN, "Format ikke oppgitt" if explain else None
-    value = FORMAT_OK if not accepted or offered in accepted else FORMAT_WRONG
-    if not explain:
-        return value, None
-    label = FORMATS.label(offered).capitalize()
-    if not accepted:
-        return value, f"{label}: alle formater passer"
-    if offered in accepted:
-        return value, f"{label}: akseptert format"
-    wanted = ", ".join(code.label for code in FORMATS if code.key in accepted)
-    return FORMAT_WRONG, f"{label}: ikke blant ønskede formater ({wanted})"
+        return FORMAT_UNKNOWN, FormatFact(Fit.UNKNOWN, wanted, offered)
+    if not accepted or offered in accepted:
+        return FORMAT_OK, FormatFact(Fit.YES, wanted, offered)
+    return FORMAT_WRONG, FormatFact(Fit.NO, wanted, offered)
 
 
 def start_value(earliest: int | None, latest: int | None, start: int | None, as_of: int) -> float:
@@ -98,58 +87,44 @@ def day(value: dt.date | None) -> int | None:
     return value.toordinal() if value is not None else None
 
 
-_date_text = lru_cache(maxsize=4096)(format_date)  # offers share start dates; reasons are written by the thousand
-
-
-def start_fit(earliest: dt.date | None, latest: dt.date | None, start: dt.date | None, as_of: dt.date,
-              explain: bool) -> Assessed:
+def start_fit(earliest: dt.date | None, latest: dt.date | None, start: dt.date | None,
+              as_of: dt.date) -> tuple[float, StartFact]:
     value = start_value(day(earliest), day(latest), day(start), as_of.toordinal())
-    if not explain:
-        return value, None
     if start is None:
-        return value, "Startdato ikke oppgitt"
-    when = _date_text(start)
-    if start < as_of:
-        return value, f"Startet allerede {when}"
-    if latest is not None and start > latest:
-        return value, f"Starter {when}, etter ønsket periode"
-    if earliest is not None and start < earliest:
-        return value, f"Starter {when}, før ønsket periode"
-    return value, f"Starter {when}, innenfor ønsket periode" if earliest or latest else f"Starter {when}"
+        mark = Fit.UNKNOWN
+    elif start < as_of or (latest is not None and start > latest) or (earliest is not None and start < earliest):
+        mark = Fit.NO
+    else:
+        mark = Fit.YES
+    return value, StartFact(mark, start, earliest, latest, as_of)
 
 
 def place_fit(home: str | None, home_regions: frozenset[str], online: bool, place: str | None,
-              place_regions: frozenset[str], names: Mapping[str, str], explain: bool) -> Assessed:
-    if online:
-        return PLACE_SAME, "Nettbasert: ingen reisevei" if explain else None
-    if not place:
-        return PLACE_UNKNOWN, "Sted ikke oppgitt" if explain else None
-    name = names.get(place, place) if explain else ""
-    if not home:
-        return PLACE_NO_NEED, f"Sted: {name}" if explain else None
-    if place == home:
-        return PLACE_SAME, f"Samme kommune ({name})" if explain else None
+              place_regions: frozenset[str], names: Mapping[str, str]) -> tuple[float, PlaceFact]:
+    """``names``: municipality number → name, for the fact (the ranking tables pass none)."""
+    name = names.get(place, place) if place else ""
     shared = home_regions & place_regions
+    region = min(shared) if shared else ""
+    if online:
+        return PLACE_SAME, PlaceFact(Fit.YES, True, name, bool(home), place == home, region)
+    if not place:
+        return PLACE_UNKNOWN, PlaceFact(Fit.UNKNOWN, False, "", bool(home), False, "")
+    if not home:
+        return PLACE_NO_NEED, PlaceFact(Fit.UNKNOWN, False, name, False, False, "")
+    if place == home:
+        return PLACE_SAME, PlaceFact(Fit.YES, False, name, True, True, region)
     if shared:
-        return PLACE_REGION, f"Samme region ({min(shared)})" if explain else None
-    return PLACE_FAR, f"Lenger unna ({name})" if explain else None
+        return PLACE_REGION, PlaceFact(Fit.YES, False, name, True, False, region)
+    return PLACE_FAR, PlaceFact(Fit.NO, False, name, True, False, "")
 
 
-def seats_fit(headcount: int, seats_max: int | None, explain: bool) -> Assessed:
+def seats_fit(headcount: int, seats_max: int | None) -> tuple[float, SeatsFact]:
     if seats_max is None:
-        return SEATS_UNKNOWN, "Antall plasser ikke oppgitt" if explain else None
+        return SEATS_UNKNOWN, SeatsFact(Fit.UNKNOWN, headcount, None)
     if seats_max >= headcount:
-        return SEATS_ENOUGH, f"{_plasser(seats_max)} er nok for {_personer(headcount)}" if explain else None
+        return SEATS_ENOUGH, SeatsFact(Fit.YES, headcount, seats_max)
     score = SEATS_SHORT * seats_max / headcount if headcount else 0.0
-    return score, f"Bare {_plasser(seats_max)} for {_personer(headcount)}" if explain else None
-
-
-def _plasser(n: int) -> str:
-    return f"{n} plass" if n == 1 else f"{n} plasser"
-
-
-def _personer(n: int) -> str:
-    return f"{n} person" if n == 1 else f"{n} personer"
+    return score, SeatsFact(Fit.NO, headcount, seats_max)
 
 
 # ---------------------------------------------------------------- fast path
@@ -193,6 +168,16 @@ class OfferFacts:
     seats_max: list[int | None]
     place_key: list[str]  # ONLINE, the municipality, or "" when unknown: what place fit depends on
     tie: list[int]  # tie rank: 0 for the highest reference, up to len - 1 for the lowest
+
+
+class FitFacts(NamedTuple):
+    """The facts behind one offer's fit for one need, factor by factor."""
+
+    level: LevelFact
+    format: FormatFact
+    start: StartFact
+    place: PlaceFact
+    seats: SeatsFact
 
 
 class KindGroup(NamedTuple):
@@ -290,8 +275,8 @@ class FitTables:
         table = self._cache.get(("kind", wanted, accepted))
         if table is None:
             table = self._cache["kind", wanted, accepted] = {
-                (level, fmt): key(W_LEVEL * level_fit(wanted, level, False)[0])
-                + key(W_FORMAT * format_fit(accepted, fmt, False)[0])
+                (level, fmt): key(W_LEVEL * level_fit(wanted, level)[0])
+                + key(W_FORMAT * format_fit(accepted, fmt)[0])
                 for level, fmt in self._kinds}
         return table
 
@@ -303,7 +288,7 @@ class FitTables:
             facts = self.facts
             table = self._cache["place", home] = {
                 place: key(W_PLACE * place_fit(home, home_regions, facts.online[i], facts.place[i],
-                                               facts.regions[i], {}, False)[0])
+                                               facts.regions[i], {})[0])
                 for place, i in self._place_example.items()}
         return table
 
@@ -311,7 +296,7 @@ class FitTables:
         """Seats fit (ranking keys) for every seats_max, for ``headcount`` persons."""
         table = self._cache.get(("seats", headcount))
         if table is None:
-            table = self._cache["seats", headcount] = {v: key(W_SEATS * seats_fit(headcount, v, False)[0])
+            table = self._cache["seats", headcount] = {v: key(W_SEATS * seats_fit(headcount, v)[0])
                                                        for v in self._seats}
         return table
 
@@ -397,16 +382,14 @@ class NeedFit:
         by_tie = self._by_tie
         return [((k >> TIE_BITS) / UNIT, by_tie[k & TIE_MASK]) for k in kept]
 
-    def reasons(self, i: int, names: Mapping[str, str]) -> tuple[float, list[str]]:
-        """The weighted fit of offer ``i`` and one sentence per factor, level first."""
+    def explain(self, i: int, names: Mapping[str, str]) -> tuple[float, FitFacts]:
+        """The weighted fit of offer ``i`` and the fact behind each factor (``names``: for places)."""
         facts = self.facts
-        parts: Sequence[tuple[float, Assessed]] = (
-            (W_LEVEL, level_fit(self.level, facts.level[i], True)),
-            (W_FORMAT, format_fit(self.formats, facts.format[i], True)),
-            (W_START, start_fit(self.earliest, self.latest, facts.start[i], self.as_of, True)),
-            (W_PLACE, place_fit(self.municipality, self.regions, facts.online[i], facts.place[i], facts.regions[i],
-                                names, True)),
-            (W_SEATS, seats_fit(self.headcount, facts.seats_max[i], True)),
-        )
-        return sum(w * v for w, (v, _) in parts), [sentence for _, (_, sentence) in parts if sentence]
-
+        level = level_fit(self.level, facts.level[i])
+        fmt = format_fit(self.formats, facts.format[i])
+        start = start_fit(self.earliest, self.latest, facts.start[i], self.as_of)
+        place = place_fit(self.municipality, self.regions, facts.online[i], facts.place[i], facts.regions[i], names)
+        seats = seats_fit(self.headcount, facts.seats_max[i])
+        value = (W_LEVEL * level[0] + W_FORMAT * fmt[0] + W_START * start[0] + W_PLACE * place[0]
+                 + W_SEATS * seats[0])
+        return value, FitFacts(level[1], fmt[1], start[1], place[1], seats[1])

@@ -53,10 +53,16 @@ Scoring policy
    outweighs a better format, which outweighs a better start, then place, then seats.
    Ties are broken by offer reference, so the order is deterministic.
 
-4. **Explain.** Each proposal carries one short Norwegian sentence per factor ("Tema: …",
-   "Nivå passer (fagskole)", "Starter 23.08.2027, innenfor ønsket periode", …). The sentences
-   are written when ``Match.reasons`` is first read: a regional run ranks hundreds of thousands
-   of need–offer pairs, and the coordinator reads the reasons of a few.
+4. **Explain.** Each proposal carries an ``Explanation``: the shared topic words and, per factor,
+   what was compared and whether it fits (``explain``); ``explain`` turns it into sentences
+   ("✓ Er på fagskolenivå, som ønsket.") and a verdict ("Passer delvis: …"). It is gathered when
+   ``Match.explanation`` is first read: a regional run ranks hundreds of thousands of need–offer
+   pairs, and the coordinator reads the reasons of a few.
+
+5. **Decisions.** Offers the coordinator rejected for a need are never proposed for it; the
+   offers accepted for it (``NeedInput.chosen``) travel with its result, so a need with a chosen
+   offer is not unmet; aggregation leaves it out of the demand and counts it toward that offer
+   only (``aggregation.commitments``).
 
 Speed: an inverted index from term key to the offers holding it is built once per offer set
 (``index``); a need only visits the offers that share one of its terms. The topic step depends
@@ -78,6 +84,7 @@ from functools import cache
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
 from kpdesk.matching.engine.analysis import Analyzer, Term
+from kpdesk.matching.engine.explain import Explanation, Fit, LeftOut, TopicFact, reasons_of, verdict_of
 from kpdesk.matching.engine.fit import (
     MAX_OFFERS,
     ONLINE,
@@ -102,7 +109,8 @@ RELATIVE_FLOOR = 0.3
 FOCUS = 0.7
 TOPIC_SCALE = 0.5
 MAX_MATCHES = 5
-MAX_TOPIC_TERMS = 5
+MAX_TOPIC_TERMS = 3
+SHOWN_SHARE = 0.35
 _CACHE_LIMIT = 50_000
 
 
@@ -122,6 +130,8 @@ class NeedInput:
     employer_name: str = ""
     employer_ref: str = ""  # organisation number
     status: str = "new"
+    chosen: tuple[str, ...] = ()  # offers the coordinator has accepted for the need: it counts toward them only
+    rejected: tuple[str, ...] = ()  # offers the coordinator has rejected for it: never proposed
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,60 +157,72 @@ class OfferInput:
 
 
 class Match:
-    """One proposed offer for a need: score in [0, 1], one reason per factor, shared topic terms.
+    """One proposed offer for a need: score in [0, 1] and why (``explanation``).
 
-    ``reasons`` and ``topic_terms`` are lists of strings; the engine writes them on first read.
+    The explanation is gathered when first read (``reasons``, ``verdict``, ``topic_terms`` read
+    it): a regional run ranks hundreds of thousands of need–offer pairs, and the coordinator reads
+    the reasons of a few.
     """
 
-    __slots__ = ("_reasons", "_source", "_topic_terms", "offer_ref", "score")
+    __slots__ = ("_explanation", "_source", "offer_ref", "score")
 
-    def __init__(self, offer_ref: str, score: float, reasons: list[str] | None = None,
-                 topic_terms: list[str] | None = None,
+    def __init__(self, offer_ref: str, score: float, explanation: Explanation | None = None,
                  _source: tuple[Matcher, NeedInput, int, dt.date] | None = None) -> None:
         self.offer_ref = offer_ref
         self.score = score
-        self._reasons = reasons
-        self._topic_terms = topic_terms
-        self._source = _source  # (engine, need, offer index, date) until the reasons are read
+        self._explanation = explanation
+        self._source = _source  # (engine, need, offer index, date) until the explanation is read
 
-    def _load(self) -> None:
+    @property
+    def explanation(self) -> Explanation | None:
         if self._source is not None:
             matcher, need, index, as_of = self._source
-            self._reasons, self._topic_terms = matcher.explain(need, index, as_of)
+            self._explanation = matcher.explain(need, index, as_of)
             self._source = None
+        return self._explanation
 
     @property
     def reasons(self) -> list[str]:
-        self._load()
-        return self._reasons if self._reasons is not None else []
+        """One marked sentence per factor: '✓ Er på fagskolenivå, som ønsket.' (``explain.reasons_of``)."""
+        found = self.explanation
+        return [str(r) for r in reasons_of(found)] if found is not None else []
+
+    @property
+    def verdict(self) -> str:
+        """'Passer godt', 'Passer delvis: …' (``explain.verdict_of``); '' without an explanation."""
+        found = self.explanation
+        return verdict_of(found) if found is not None else ""
 
     @property
     def topic_terms(self) -> list[str]:
-        self._load()
-        return self._topic_terms if self._topic_terms is not None else []
+        found = self.explanation
+        return list(found.topic.terms) if found is not None else []
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Match):
             return NotImplemented
-        return (self.offer_ref, self.score, self.reasons, self.topic_terms) == \
-            (other.offer_ref, other.score, other.reasons, other.topic_terms)
+        return (self.offer_ref, self.score, self.explanation) == (other.offer_ref, other.score, other.explanation)
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Match({self.offer_ref!r}, score={self.score}, reasons={self.reasons!r})"
+        return f"Match({self.offer_ref!r}, score={self.score}, verdict={self.verdict!r})"
 
 
 @dataclass(frozen=True)
 class NeedResult:
-    """The proposals for one need, best first; no proposals means the need is unmet."""
+    """The proposals for one need, best first, and the offers chosen for it.
+
+    A need with neither is unmet: a course to order.
+    """
 
     need_ref: str
     matches: list[Match] = field(default_factory=lambda: list[Match]())
+    chosen: tuple[str, ...] = ()  # offers the coordinator has accepted for the need
 
     @property
     def unmet(self) -> bool:
-        return not self.matches
+        return not self.matches and not self.chosen
 
     @property
     def best(self) -> Match | None:
@@ -214,11 +236,27 @@ class _Relevance:
     worded differently but sharing the same terms share this work.
     """
 
-    __slots__ = ("by_date", "candidates")
+    __slots__ = ("_best", "_evidence", "by_date", "candidates")
 
     def __init__(self, candidates: tuple[tuple[int, float], ...]) -> None:
         self.candidates = candidates
         self.by_date: dict[dt.date, Candidates] = {}  # the open ones on a date, ready to rank
+        self._evidence: dict[int, float] | None = None
+        self._best: dict[dt.date, float] = {}
+
+    def best_open(self, as_of: dt.date, mask: Sequence[bool]) -> float:
+        """The evidence of the best offer open on ``as_of`` (``mask``: which are), 0 if none."""
+        best = self._best.get(as_of)
+        if best is None:
+            best = self._best[as_of] = next((e for i, e in self.candidates if mask[i]), 0.0)
+        return best
+
+    @property
+    def evidence(self) -> dict[int, float]:
+        """Offer index → evidence, most first (for explaining: built when first asked)."""
+        if self._evidence is None:
+            self._evidence = dict(self.candidates)
+        return self._evidence
 
 
 @cache
@@ -254,6 +292,7 @@ class Matcher:
         self._names = municipality_names
         self._offers = list(offers)
         self._refs = [o.ref for o in self._offers]
+        self._index_of = {ref: i for i, ref in enumerate(self._refs)}
         if len(self._refs) > MAX_OFFERS:
             raise ValueError(f"Kan ikke matche mot flere enn {MAX_OFFERS} kurstilbud om gangen.")
         tie = [0] * len(self._refs)  # tie rank: the lower reference ranks higher, so it wins a tie
@@ -283,7 +322,7 @@ class Matcher:
         self._topics: dict[tuple[str, str], _Relevance] = {}  # (title, description) → relevance
         self._relevance: dict[frozenset[tuple[str, float, bool]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
-        self._shared: dict[tuple[str, str, int], list[str]] = {}  # (need title, description, offer) → terms
+        self._shared: dict[tuple[str, str, int], tuple[str, ...]] = {}  # (need title, description, offer) → terms
         self._last_fit: tuple[NeedInput | None, dt.date | None, NeedFit | None] = (None, None, None)
 
     @property
@@ -399,13 +438,19 @@ class Matcher:
     # ------------------------------------------------------------ matching
 
     def match_need(self, need: NeedInput, as_of: dt.date) -> NeedResult:
-        """The proposals for one need on the reference date ``as_of``, best first (any status)."""
+        """The proposals for one need on the reference date ``as_of``, best first (any status).
+
+        Offers the coordinator has rejected for the need are never proposed for it.
+        """
         candidates = self._candidates(self._relevance_of(need), as_of)
         if not candidates:
-            return NeedResult(need.ref, [])
-        ranked = self._fit(need, as_of).rank(candidates, self.max_matches)
+            return NeedResult(need.ref, [], need.chosen)
         refs = self._refs
-        return NeedResult(need.ref, [Match(refs[i], score, None, None, (self, need, i, as_of)) for score, i in ranked])
+        ranked = self._fit(need, as_of).rank(candidates, self.max_matches + len(need.rejected))
+        if need.rejected:
+            ranked = [(score, i) for score, i in ranked if refs[i] not in need.rejected][:self.max_matches]
+        return NeedResult(need.ref, [Match(refs[i], score, None, (self, need, i, as_of)) for score, i in ranked],
+                          need.chosen)
 
     def match_all(self, needs: Iterable[NeedInput], as_of: dt.date) -> list[NeedResult]:
         """Proposals for every open need (closed and rejected needs are left out), in input order.
@@ -426,46 +471,87 @@ class Matcher:
         return NeedFit(need.level, need_formats(need.formats), need.earliest_start, need.latest_start,
                        need.municipality, need.headcount, self._tables, as_of)
 
-    def explain(self, need: NeedInput, i: int, as_of: dt.date) -> tuple[list[str], list[str]]:
-        """The reasons for proposing offer number ``i`` for ``need``, and the shared topic terms."""
-        key = (need.title, need.description, i)  # the topic part depends on the texts alone
-        shared = self._shared.get(key)
-        if shared is None:
-            shared = self.shared_terms(self.need_terms(need), self._offer_terms[i])
-            if len(self._shared) >= _CACHE_LIMIT:
-                self._shared.clear()
-            self._shared[key] = shared
+    def explain(self, need: NeedInput, i: int, as_of: dt.date) -> Explanation:
+        """What was compared for offer number ``i`` and ``need``, factor by factor (``explain``)."""
         last = self._last_fit  # a need's proposals are explained one after another: one fit for them all
         if last[0] is need and last[1] == as_of and last[2] is not None:
             fit = last[2]
         else:
             fit = self._fit(need, as_of)
             self._last_fit = (need, as_of, fit)
-        _, sentences = fit.reasons(i, self.names)
-        return [f"Tema: {', '.join(shared)}", *sentences], list(shared)
+        _, facts = fit.explain(i, self.names)
+        offer = self._offers[i]
+        return Explanation(self._topic_fact(need, i, as_of), facts.level, facts.format, facts.start, facts.place,
+                           facts.seats, offer.seats_min, offer.application_deadline)
 
-    def shared_terms(self, need_terms: Mapping[str, Term], offer_terms: Mapping[str, Term]) -> list[str]:
-        """How the shared topic terms are written, strongest first (the need's words, then the offer's)."""
+    def explain_offer(self, need: NeedInput, offer_ref: str, as_of: dt.date) -> Explanation | None:
+        """The explanation for any offer, proposed or not (an offer the coordinator chose); None if unknown."""
+        i = self._index_of.get(offer_ref)
+        return self.explain(need, i, as_of) if i is not None else None
+
+    def _topic_fact(self, need: NeedInput, i: int, as_of: dt.date) -> TopicFact:
+        """The shared words, and whether the offer is as much about them as the best open offer."""
+        key = (need.title, need.description, i)  # the shared words depend on the texts alone
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = tuple(self.shared_terms(self.need_terms(need), self._offer_terms[i], self.subject_keys(need)))
+            if len(self._shared) >= _CACHE_LIMIT:
+                self._shared.clear()
+            self._shared[key] = shared
+        relevance = self._relevance_of(need)
+        evidence = relevance.evidence.get(i, 0.0)
+        focused = evidence > 0.0 and evidence >= FOCUS * relevance.best_open(as_of, self._open_mask(as_of))
+        return TopicFact(Fit.YES if focused else Fit.NO, shared)
+
+    def left_out(self, need: NeedInput, as_of: dt.date, limit: int = 3) -> list[LeftOut]:
+        """The offers about the need's subject that are closed on ``as_of`` (deadline passed or
+        ended), most on the subject first: why a need without proposals has none."""
+        candidates = self._relevance_of(need).candidates
+        if not candidates:
+            return []
+        floor = candidates[0][1] * RELATIVE_FLOOR
+        mask = self._open_mask(as_of)
+        found: list[LeftOut] = []
+        for i, evidence in candidates:
+            if len(found) == limit or evidence < floor:
+                break
+            if not mask[i]:
+                offer = self._offers[i]
+                ended = offer.end_date if offer.end_date is not None and offer.end_date < as_of else None
+                deadline = offer.application_deadline
+                found.append(LeftOut(offer.ref, offer.title, offer.provider, None if ended else deadline, ended))
+        return found
+
+    def shared_terms(self, need_terms: Mapping[str, Term], offer_terms: Mapping[str, Term],
+                     subject: frozenset[str] = frozenset()) -> list[str]:
+        """The shared topic words as a reader should see them: one per term, the need's own word
+        in its base form ("sykehjem", not "sykehjemmet"), the need's subject first, then by weight.
+
+        At most ``MAX_TOPIC_TERMS``, and only terms that weigh at least ``SHOWN_SHARE`` of the
+        strongest (not "livets" beside "palliasjon"); a word inside a shown phrase or the start of
+        another shown word is left out ("behandling" beside "lindrende behandling", "digital"
+        beside "digitalisering").
+        """
         idf = self.index.idf
-        shared = sorted((k for k in need_terms.keys() & offer_terms.keys() if k in idf),
-                        key=lambda k: (-need_terms[k].weight * offer_terms[k].weight * idf[k], k))
-        surfaces: list[str] = []
-        seen: set[str] = set()  # case-folded
-        for key in shared:
-            for surface in (need_terms[key].surface, offer_terms[key].surface):
-                folded = surface.casefold()
-                if folded not in seen:
-                    seen.add(folded)
-                    surfaces.append(surface)
-        # "behandling" adds nothing beside "lindrende behandling"
+        weight = {k: need_terms[k].weight * offer_terms[k].weight * idf[k]
+                  for k in need_terms.keys() & offer_terms.keys() if k in idf}
+        if len(weight) <= 1:
+            return [self.analyzer.base_form(need_terms[k].surface) for k in weight]
+        least = SHOWN_SHARE * max(weight.values())
+        ranked = sorted((k for k, w in weight.items() if w >= least), key=lambda k: (k not in subject, -weight[k], k))
+        surfaces = [self.analyzer.base_form(need_terms[k].surface) for k in ranked[:2 * MAX_TOPIC_TERMS]]
         phrases = [set(s.casefold().split()) for s in surfaces if " " in s]
         shown: list[str] = []
+        folded_shown: list[str] = []
         for surface in surfaces:
-            word = {surface.casefold()}
-            if not any(p > word for p in phrases):
-                shown.append(surface)
-                if len(shown) == MAX_TOPIC_TERMS:
-                    break
+            folded = surface.casefold()
+            if any(p > {folded} for p in phrases) or any(f.startswith(folded) or folded.startswith(f)
+                                                          for f in folded_shown):
+                continue  # a word of a shown phrase, the same word again, or one of its family
+            shown.append(surface)
+            folded_shown.append(folded)
+            if len(shown) == MAX_TOPIC_TERMS:
+                break
         return shown
 
 

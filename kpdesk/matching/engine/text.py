@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import snowballstemmer  # pyright: ignore[reportMissingTypeStubs]  (the package ships no types)
@@ -68,7 +68,7 @@ ansatt nyansatt medarbeider arbeidstaker personale personell kollega deltaker st
 bedrift virksomhet arbeidsgiver arbeidsplass kommune kommunal organisasjon sektor tjeneste
 arbeid jobb behov trenge ønske mål krav lovpålagt formell formal erfaring erfaren
 ny nytt nye lang langt lange god godt gode bedre best mer mest økt økte styrke heve gjennomføre tilbud
-liten lite små stor stort store
+liten lite små stor stort store hverdag
 """)
 
 class _Stemmer(Protocol):
@@ -135,6 +135,39 @@ def vocabulary(texts: Iterable[str]) -> set[str]:
 def display_form(raw: str) -> str:
     """How a word is shown in reasons: lower case, except acronyms (HMS, IKT)."""
     return raw if raw.isupper() and len(raw) > 1 else raw.lower()
+
+
+# Definite endings whose base form is certain: "produksjonen" → "produksjon", "sykehjemmet" → "sykehjem".
+_SURE_ENDINGS = (("sjonen", 2), ("heten", 2), ("ingen", 2), ("elsen", 1), ("eren", 2), ("øren", 2), ("mmet", 3))
+
+
+def base_form(word: str, known: Callable[[str], bool] = lambda _w: False) -> str:
+    """A word as a label shows it: a definite singular in its base form ("sykehjemmet" →
+    "sykehjem", "bedriftens" → "bedrift").
+
+    Endings that are certain are cut at once; otherwise "-en"/"-et" are cut only when what is
+    left is a word ``known`` knows ("skolen" → "skole", "bedriften" → "bedrift"), so a word whose
+    base form ends in "-en" or "-et" ("eksamen", "sikkerhet") is left as written. Names of
+    vocational subjects keep their definite form ("helsearbeiderfaget"), as the curricula write
+    them; acronyms, phrases and short words are left alone.
+    """
+    if len(word) < 5 or not word.isalpha() or not word.islower() or word.endswith("faget"):
+        return word
+    found = _indefinite(word, known)
+    if found is None and word.endswith(("ets", "ens")):  # a genitive: "bedriftens"; not "demens"
+        found = _indefinite(word[:-1], known)
+    return found or word
+
+
+def _indefinite(word: str, known: Callable[[str], bool]) -> str | None:
+    for ending, cut in _SURE_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            return word[:-cut]
+    if word.endswith(("en", "et")):
+        for candidate in (word[:-1], word[:-2]):
+            if len(candidate) >= 3 and known(candidate):
+                return candidate
+    return None
 
 
 _stem_cache: dict[str, str] = {}

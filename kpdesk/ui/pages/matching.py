@@ -284,7 +284,8 @@ class MatchingPage(ListPage):
             self.reasons.setText(self.tr("Ingen tilbud passer dette behovet: det er et kurs å bestille.")
                                  if unmet else "")
             return
-        self.reasons.setText("\n".join(f"• {reason}" for reason in proposal.match.reasons))
+        match = proposal.match
+        self.reasons.setText("\n".join([match.verdict, *match.reasons] if match.verdict else match.reasons))
 
     def _load_decisions(self, need_id: int | None) -> None:
         if need_id is None or self.context.store is None:

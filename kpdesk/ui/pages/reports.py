@@ -267,8 +267,9 @@ class ReportsPage(Page):
         self.municipality_list.setMinimumHeight(180)
         self.municipality_list.itemChanged.connect(self._municipality_toggled)
         return self._form([(self.tr("Region"), self.region_box), (self.tr("Kommuner"), self.municipality_list)],
-                          self.tr("Anonymt: ingen kontaktpersoner, tall under 3 vises som «<3», og bare "
-                                  "arbeidsgivere som har sagt ja, er navngitt. Ingen kommuner valgt: alle."))
+                          self.tr("Anonymt: ingen kontaktpersoner; tall som bygger på færre enn 3 arbeidsgivere, "
+                                  "vises som «:», og bare arbeidsgivere som har sagt ja, er navngitt. Ingen kommuner "
+                                  "valgt: alle."))
 
     def _schedule_form(self) -> QWidget:
         year, week, _ = dt.date.today().isocalendar()

@@ -35,7 +35,9 @@ def test_run_shows_every_open_need_with_best_offer_and_reasons(matching) -> None
     assert matching.proposals.rowCount() >= 1
     scores = [p.score for p in matching.proposals.visible_rows()]
     assert scores == sorted(scores, reverse=True)
-    assert matching.reasons.text().startswith("• Tema:")
+    verdict, first = matching.reasons.text().split("\n")[:2]
+    assert verdict.startswith("Passer")
+    assert first.startswith(("✓", "!", "?"))
 
 
 def test_unmet_only_filter_and_course_to_order_text(matching) -> None:

@@ -47,7 +47,7 @@ def test_matching_summary_preview_save_and_print(open_window: Any, qtbot: Any, d
     page = reports_page(open_window, qtbot, demo_db)
     assert page.title == "Utskrifter"
     assert not page.save_button.isEnabled() and not page.print_button.isEnabled()
-    label, org = next((label, org) for label, org in page.choices.employers if "Meløy kommune" in label)
+    label, org = next((label, org) for label, org in page.choices.employers if "Meløy kommune, helse" in label)
     page.kind.setCurrentIndex(page.kind.findData("matching"))
     page.employer_edit.setText(label)
     page.as_of_edit.setText("11.01.2027")

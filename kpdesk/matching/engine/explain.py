@@ -1,0 +1,334 @@
+"""Why an offer is proposed for a need: the facts the engine compared, and the sentences made of them.
+
+The engine records what it compared as data (``Explanation``: one fact per factor, each with a
+``Fit``); ``fit`` decides how well a factor fits, this module only how to say it. It is the one
+place that writes the sentences, so the matching summary, the GUI's Matching page and
+``kpdesk match --json`` say the same thing in the same words.
+
+The reader is an employer, not a matching expert: plain bokmål sentences, ✓ for what fits, ! for
+what does not, ? for what the provider has not stated; one overall verdict ("Passer godt",
+"Passer delvis: samlingsbasert, ikke nettbasert"); and the condition for the course to start at
+all ("Starter bare hvis minst 7 melder seg; 3 er med nå").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from enum import Enum
+from functools import lru_cache
+from typing import NamedTuple
+
+from kpdesk.common.codes import FORMATS, LEVEL_RANK
+from kpdesk.common.norsk import format_date as _format_date
+
+format_date = lru_cache(maxsize=4096)(_format_date)  # offers share dates; reasons are written by the thousand
+
+
+class Fit(Enum):
+    """How one factor fits, as the mark printed before its sentence."""
+
+    YES = "✓"
+    NO = "!"
+    UNKNOWN = "?"
+
+
+class TopicFact(NamedTuple):
+    fit: Fit  # NO: the offer touches the subject only in passing (far less than the best offer does)
+    terms: tuple[str, ...]  # the shared words, as written in base form, strongest first
+
+
+class LevelFact(NamedTuple):
+    fit: Fit
+    wanted: str | None  # LEVELS key; None or "open": any level
+    offered: str | None
+
+
+class FormatFact(NamedTuple):
+    fit: Fit
+    accepted: tuple[str, ...]  # FORMATS keys in FORMATS order; empty: any format
+    offered: str | None
+
+
+class StartFact(NamedTuple):
+    fit: Fit
+    start: dt.date | None
+    earliest: dt.date | None
+    latest: dt.date | None
+    as_of: dt.date
+
+
+class PlaceFact(NamedTuple):
+    fit: Fit
+    online: bool
+    place: str  # the municipality's name; '' when not stated
+    home_known: bool  # the need's municipality is known
+    same: bool  # in the need's own municipality
+    region: str  # a region both share, or ''
+
+
+class SeatsFact(NamedTuple):
+    fit: Fit
+    headcount: int
+    seats_max: int | None
+
+
+class Explanation(NamedTuple):
+    """What the engine compared for one need and one offer (plain data)."""
+
+    topic: TopicFact
+    level: LevelFact
+    format: FormatFact
+    start: StartFact
+    place: PlaceFact
+    seats: SeatsFact
+    seats_min: int | None  # the provider's minimum class
+    deadline: dt.date | None  # application deadline
+
+    @property
+    def factors(self) -> tuple[TopicFact, LevelFact, FormatFact, StartFact, PlaceFact, SeatsFact]:
+        return self.topic, self.level, self.format, self.start, self.place, self.seats
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.deadline is not None and self.deadline < self.start.as_of
+
+
+_MARK = {fit: f"{fit.value} " for fit in Fit}
+
+
+class Reason(NamedTuple):
+    """One sentence with its mark; ``str()`` gives "✓ Sentence."."""
+
+    fit: Fit
+    text: str
+
+    def __str__(self) -> str:
+        return _MARK[self.fit] + self.text
+
+
+class LeftOut(NamedTuple):
+    """An offer on the need's subject that could not be proposed, and why (the nearest first)."""
+
+    offer_ref: str
+    title: str
+    provider: str
+    deadline: dt.date | None  # the application deadline, when it has passed
+    ended: dt.date | None  # the end date, when the course is over
+
+
+# ---------------------------------------------------------------- words
+
+_LEVEL_WORDS = {"kurs": "kursnivå", "fagbrev": "fagbrevnivå", "fagskole": "fagskolenivå",
+                "bachelor": "bachelornivå", "master": "masternivå"}
+
+
+def level_word(key: str | None) -> str:
+    """'fagskolenivå', 'bachelornivå', …; '' for no level."""
+    return _LEVEL_WORDS.get(key or "", "")
+
+
+def format_word(key: str | None) -> str:
+    """'nettbasert', 'samlingsbasert', …"""
+    return FORMATS.label(key) if key else ""
+
+
+def join_words(words: Sequence[str], last: str = "og") -> str:
+    """'a', 'a og b', 'a, b og c'."""
+    items = [w for w in words if w]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def persons(n: int) -> str:
+    return f"{n} person" if n == 1 else f"{n} personer"
+
+
+def seats(n: int) -> str:
+    return f"{n} plass" if n == 1 else f"{n} plasser"
+
+
+def deadline_passed(deadline: dt.date) -> str:
+    """'søknadsfristen gikk ut 01.12.2026': how every report marks an offer past its deadline."""
+    return f"søknadsfristen gikk ut {format_date(deadline)}"
+
+
+def deadline_text(deadline: dt.date | None, as_of: dt.date) -> str:
+    """A deadline as a facts table prints it: '15.04.2027', 'gikk ut 01.12.2026', 'ikke oppgitt'."""
+    if deadline is None:
+        return "ikke oppgitt"
+    return f"gikk ut {format_date(deadline)}" if deadline < as_of else format_date(deadline)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# ---------------------------------------------------------------- one sentence per factor
+# Each sentence depends on its fact alone, and facts repeat across needs and offers: cached.
+
+@lru_cache(maxsize=4096)
+def topic_reason(fact: TopicFact) -> Reason:
+    if not fact.terms:
+        return Reason(Fit.NO, "Temaet er et annet enn i behovet.")
+    words = join_words(fact.terms)
+    if fact.fit is Fit.YES:
+        return Reason(Fit.YES, f"Handler om {words}.")
+    return Reason(Fit.NO, f"Handler bare delvis om det samme ({words}).")
+
+
+@lru_cache(maxsize=4096)
+def level_reason(fact: LevelFact) -> Reason | None:
+    offered, wanted = level_word(fact.offered), level_word(fact.wanted)
+    if not offered and not wanted:
+        return None
+    if not offered:
+        return Reason(Fit.UNKNOWN, f"Tilbyderen har ikke oppgitt nivå; ønsket er {wanted}.")
+    if not wanted:
+        return Reason(fact.fit, f"Er på {offered}; behovet har ikke angitt nivå.")
+    if fact.fit is Fit.YES:
+        return Reason(Fit.YES, f"Er på {offered}, som ønsket.")
+    gap = LEVEL_RANK.get(fact.offered or "", 0) - LEVEL_RANK.get(fact.wanted or "", 0)
+    how = ("ett trinn" if abs(gap) == 1 else "flere trinn") + (" over" if gap > 0 else " under")
+    return Reason(Fit.NO, f"Er på {offered}, {how} ønsket {wanted}.")
+
+
+@lru_cache(maxsize=4096)
+def format_reason(fact: FormatFact) -> Reason:
+    offered = format_word(fact.offered)
+    if not offered:
+        return Reason(Fit.UNKNOWN, "Tilbyderen har ikke oppgitt om kurset er nettbasert, på campus eller med "
+                                   "samlinger.")
+    if not fact.accepted:
+        return Reason(fact.fit, f"{_capital(offered)}; behovet har ikke angitt format.")
+    if fact.fit is Fit.YES:
+        return Reason(Fit.YES, f"{_capital(offered)}, som ønsket.")
+    return Reason(Fit.NO, f"{_capital(offered)}, men ønsket er {_wanted_formats(fact)}.")
+
+
+def _wanted_formats(fact: FormatFact) -> str:
+    return join_words([format_word(k) for k in fact.accepted], "eller")
+
+
+@lru_cache(maxsize=4096)
+def start_reason(fact: StartFact) -> Reason:
+    if fact.start is None:
+        return Reason(Fit.UNKNOWN, "Tilbyderen har ikke oppgitt når kurset starter.")
+    when = format_date(fact.start)
+    if fact.start < fact.as_of:
+        return Reason(Fit.NO, f"Startet allerede {when}.")
+    if fact.latest is not None and fact.start > fact.latest:
+        return Reason(Fit.NO, f"Starter {when}, etter ønsket periode (senest {format_date(fact.latest)}).")
+    if fact.earliest is not None and fact.start < fact.earliest:
+        return Reason(Fit.NO, f"Starter {when}, før ønsket periode (tidligst {format_date(fact.earliest)}).")
+    if fact.earliest is not None or fact.latest is not None:
+        return Reason(Fit.YES, f"Starter {when}, innenfor ønsket periode.")
+    return Reason(Fit.YES, f"Starter {when}.")
+
+
+@lru_cache(maxsize=4096)
+def place_reason(fact: PlaceFact) -> Reason:
+    if fact.online:
+        return Reason(Fit.YES, "Ingen reisevei.")
+    if not fact.place:
+        return Reason(Fit.UNKNOWN, "Tilbyderen har ikke oppgitt hvor kurset holdes.")
+    if not fact.home_known:
+        return Reason(Fit.UNKNOWN, f"Holdes i {fact.place}.")
+    if fact.same:
+        return Reason(Fit.YES, f"Holdes i {fact.place}, i samme kommune.")
+    if fact.region:
+        return Reason(Fit.YES, f"Holdes i {fact.place}, i samme region ({fact.region}).")
+    return Reason(Fit.NO, f"Holdes i {fact.place}, utenfor regionen: lang reisevei.")
+
+
+@lru_cache(maxsize=4096)
+def seats_reason(fact: SeatsFact) -> Reason:
+    if fact.seats_max is None:
+        return Reason(Fit.UNKNOWN, "Tilbyderen har ikke oppgitt hvor mange plasser kurset har.")
+    if fact.fit is Fit.YES:
+        everyone = "alle " if fact.headcount > 1 else ""
+        return Reason(Fit.YES, f"Har {seats(fact.seats_max)}, nok til {everyone}{persons(fact.headcount)}.")
+    return Reason(Fit.NO, f"Har bare {seats(fact.seats_max)} til {persons(fact.headcount)}.")
+
+
+@lru_cache(maxsize=4096)
+def start_condition(minimum: int | None, headcount: int, committed: int | None = None) -> Reason | None:
+    """The minimum class: 'Starter bare hvis minst 7 melder seg; 3 er med nå.'
+
+    ``committed``: the persons already in (needs the centre has chosen the offer for); None when
+    not known, then the need's own headcount is set against the minimum instead.
+    """
+    if not minimum:
+        return None
+    if committed is None:
+        if headcount >= minimum:
+            return Reason(Fit.YES, f"Nok til oppstart alene: minst {minimum} trengs, og behovet gjelder "
+                                   f"{persons(headcount)}.")
+        return Reason(Fit.NO, f"Starter bare hvis minst {minimum} melder seg; behovet gjelder {persons(headcount)}.")
+    if committed >= minimum:
+        return Reason(Fit.YES, f"Nok deltakere til oppstart: minst {minimum} trengs, og {committed} er med.")
+    now = f"{committed} er med nå" if committed else "ingen er med ennå"
+    return Reason(Fit.NO, f"Starter bare hvis minst {minimum} melder seg; {now}.")
+
+
+def reasons_of(explanation: Explanation, committed: int | None = None) -> list[Reason]:
+    """Every sentence for a proposal, topic first, the start condition and a passed deadline last."""
+    found: list[Reason | None] = [
+        topic_reason(explanation.topic), level_reason(explanation.level), format_reason(explanation.format),
+        start_reason(explanation.start), place_reason(explanation.place), seats_reason(explanation.seats),
+        start_condition(explanation.seats_min, explanation.seats.headcount, committed),
+    ]
+    if explanation.deadline_passed and explanation.deadline is not None:
+        found.append(Reason(Fit.NO, _capital(deadline_passed(explanation.deadline)) + "."))
+    return [r for r in found if r is not None]
+
+
+# ---------------------------------------------------------------- the verdict
+
+def _misfits(explanation: Explanation) -> list[str]:
+    """A few words for each factor that does not fit, in the order they weigh."""
+    e = explanation
+    words: list[str] = []
+    if e.topic.fit is Fit.NO:
+        words.append("bare delvis samme tema")
+    if e.level.fit is Fit.NO:
+        words.append(f"{level_word(e.level.offered)}, ikke {level_word(e.level.wanted)}")
+    if e.format.fit is Fit.NO:
+        words.append(f"{format_word(e.format.offered)}, ikke {_wanted_formats(e.format)}")
+    if e.start.fit is Fit.NO and e.start.start is not None:
+        if e.start.start < e.start.as_of:
+            words.append("har allerede startet")
+        else:
+            later = e.start.latest is not None and e.start.start > e.start.latest
+            words.append(f"starter {'senere' if later else 'tidligere'} enn ønsket")
+    if e.place.fit is Fit.NO:
+        words.append(f"lang reisevei ({e.place.place})")
+    if e.seats.fit is Fit.NO:
+        words.append("for få plasser")
+    return words
+
+
+def verdict_of(explanation: Explanation) -> str:
+    """'Passer godt', or 'Passer delvis: samlingsbasert, ikke nettbasert' naming what does not fit.
+
+    "Passer dårlig" when the level is more than one step off or three or more factors miss.
+    """
+    misfits = _misfits(explanation)
+    if not misfits:
+        return "Passer godt"
+    level = explanation.level
+    far = level.fit is Fit.NO and abs(LEVEL_RANK.get(level.offered or "", 0)
+                                      - LEVEL_RANK.get(level.wanted or "", 0)) > 1
+    how = "Passer dårlig" if far or len(misfits) >= 3 else "Passer delvis"
+    return f"{how}: {'; '.join(misfits)}"
+
+
+def left_out_sentence(left: LeftOut) -> str:
+    """'Veiledning av studenter i praksis (Nord universitet): søknadsfristen gikk ut 01.12.2026.'"""
+    name = f"{left.title} ({left.provider})" if left.provider else left.title
+    if left.ended is not None:
+        return f"{name}: kurset var ferdig {format_date(left.ended)}."
+    if left.deadline is not None:
+        return f"{name}: {deadline_passed(left.deadline)}."
+    return f"{name}."

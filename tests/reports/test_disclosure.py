@@ -1,0 +1,566 @@
+"""Disclosure control in the anonymous handout, judged as a reader with the printed pages would judge it.
+
+For the small and the regional demo, the handout for the whole area and for each municipality:
+
+- every figure printed as a number stands for at least 3 employers, none of them with more than
+  80 % of its persons or needs (checked against the database, not against kpdesk's bookkeeping);
+- no hidden figure can be worked out: an exact bounds check over every figure the handout prints,
+  with every sum and inequality a reader knows, finds at least two possible values for each
+  hidden figure (``Reader`` below says what the reader knows);
+- hidden demand groups come after the shown ones, in an order that says nothing about their size;
+- employers are named only beside shown groups, and only those that agreed;
+- the legend for the symbols stands right under every table that uses them.
+
+The figures are read from the tables and paragraphs the handout's story draws (the same strings
+ReportLab lays out), not from kpdesk's own suppression objects, so the check does not trust them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from disclosure_reader import Reader, number
+
+AS_OF = dt.date(2027, 1, 11)
+
+
+# ---------------------------------------------------------------- databases
+
+def _demo(folder: Path, *extra: str) -> Path:
+    from kpdesk.cli import main
+
+    path = folder / "demo.sqlite"
+    assert main(["demo", "--db", str(path), *extra]) == 0
+    return path
+
+
+def with_session(path: Path, work: Any) -> Any:
+    from kpdesk.db.store import Store
+
+    store = Store.open(path, daily_backup=False)
+    try:
+        with store.session() as session:
+            return work(session)
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------- what the handout prints
+
+def _plain(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "getPlainText"):
+        return value.getPlainText()
+    return "" if value is None else str(value)
+
+
+def _flowables(items: Iterable[Any]) -> Iterator[Any]:
+    """The story's flowables in reading order, wrappers (KeepTogether and the like) opened."""
+    for item in items:
+        inner = getattr(item, "_content", None)
+        if isinstance(inner, list | tuple):
+            yield from _flowables(inner)
+        else:
+            yield item
+
+
+@dataclasses.dataclass
+class Printed:
+    """A handout as a reader sees it: its tables (cell strings) and paragraphs, in order."""
+
+    tables: list[list[list[str]]]  # each with its header row first
+    paragraphs: list[str]
+    after_table: list[list[str]]  # per table: the paragraphs between it and the next heading or table
+
+    def table(self, first_header: str) -> list[list[str]] | None:
+        return next((t for t in self.tables if t[0][0] == first_header), None)
+
+    def group_tables(self) -> list[list[list[str]]]:
+        return [t for t in self.tables if "Personer" in t[0] and "Arbeidsgivere" in t[0]]
+
+
+def printed(data: Any) -> Printed:
+    from reportlab.platypus import Paragraph, Table
+
+    from kpdesk.reports import handout
+
+    tables: list[list[list[str]]] = []
+    paragraphs: list[str] = []
+    after: list[list[str]] = []
+    following: list[str] | None = None
+    for flowable in _flowables(handout.story(data)):
+        if isinstance(flowable, Table):
+            tables.append([[_plain(v) for v in row] for row in flowable._cellvalues])
+            following = []
+            after.append(following)
+        elif isinstance(flowable, Paragraph):
+            text = flowable.getPlainText()
+            paragraphs.append(text)
+            is_heading = re.fullmatch(r"h\d", flowable.style.name) is not None
+            if following is not None and not is_heading:
+                following.append(text)
+            elif is_heading:
+                following = None
+    return Printed(tables, paragraphs, after)
+
+
+def leading_token(cell: str) -> str:
+    """The figure at the start of a cell: '12', ':', '<3', '–' ('5, blant dem …' → '5')."""
+    found = re.match(r"\s*(<3|:|–|\d[\d\u00a0]*)", cell)
+    assert found, f"no figure at the start of {cell!r}"
+    return found.group(1)
+
+
+def summary_token(paragraphs: Sequence[str], pattern: str) -> str:
+    """A figure in the summary sentence ('et skjult antall' is the hidden sign in words)."""
+    for text in paragraphs:
+        found = re.search(pattern, text.replace("\n", " "))
+        if found:
+            value = found.group(1).strip()
+            return ":" if "skjult" in value else value
+    raise AssertionError(f"the summary sentence has no figure for {pattern!r}: {paragraphs[:3]}")
+
+
+# ---------------------------------------------------------------- the reader's bounds check
+
+def named_count(cell: str, nameable: Sequence[str]) -> int:
+    """How many employers a cell names (longest names first: one name can hold another)."""
+    text = re.sub(r"\s+", " ", cell)
+    if "blant dem" not in text and "bl.a." not in text:
+        return 0
+    count = 1 if "m.fl." in text else 0
+    for name in sorted(nameable, key=len, reverse=True):
+        if name in text:
+            count += 1
+            text = text.replace(name, "")
+    return count
+
+
+def read_table(reader: Reader, page: Printed) -> int | None:
+    """The needs table: rows and columns add up to their sums; the summary's needs total is its grand
+    total. Returns the grand total's figure."""
+    table = page.table("Kommune")
+    if table is None:
+        return None
+    header, *body = table
+    grid = [[reader.figure(f"{row[0]} / {header[c]}", leading_token(row[c])) for c in range(1, len(header))]
+            for row in body]
+    for line in grid[:-1]:  # the last row holds the column sums, the last column the row sums
+        reader.sums(line[:-1], line[-1])
+    for c in range(len(header) - 1):
+        reader.sums([grid[r][c] for r in range(len(grid) - 1)], grid[-1][c])
+    needs = grid[-1][-1]
+    token = summary_token(page.paragraphs, r"registrert (.+?) åpne?t? behov")
+    reader.sums([needs], reader.figure("behov i alt (sammendraget)", token))
+    return needs
+
+
+def read_groups(reader: Reader, page: Printed, nameable: Sequence[str]) -> int | None:
+    """The demand groups split the open needs, so their persons add up to the summary's total. A
+    group has at least one employer, at least as many as it names (one more with "m.fl."), at most
+    as many as its persons and at most the summary's employers; every employer is in some group, so
+    the groups' employers add up to at least the summary's. Returns the persons total's figure."""
+    if not page.group_tables():
+        return None
+    persons_total = reader.figure("personer i alt", summary_token(page.paragraphs, r"til sammen (.+?) personer?\b"))
+    employers_total = reader.figure("arbeidsgivere i alt",
+                                    summary_token(page.paragraphs, r"fra (.+?) arbeidsgivere?\b"))
+    persons, employers = [], []
+    for group_table in page.group_tables():
+        header, *body = group_table
+        p, e = header.index("Personer"), header.index("Arbeidsgivere")
+        for row in body:
+            label = " · ".join(cell.replace("\n", " ") for cell in row[:3])
+            named = named_count(row[e], nameable)
+            twins = (leading_token(row[p]), leading_token(row[e]), named)
+            persons.append(reader.figure(f"{label}: personer", leading_token(row[p]), ("personer", twins)))
+            employers.append(count := reader.figure(f"{label}: arbeidsgivere", leading_token(row[e]),
+                                                    ("arbeidsgivere", twins)))
+            reader.at_least(count, float(named))
+            reader.relation({count: 1.0, persons[-1]: -1.0}, high=0.0)
+            reader.relation({count: 1.0, employers_total: -1.0}, high=0.0)
+    reader.sums(persons, persons_total)
+    reader.relation({**dict.fromkeys(employers, 1.0), employers_total: -1.0}, low=0.0)
+    return persons_total
+
+
+def hidden_ranges(page: Printed, nameable: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Every hidden figure's possible values (two of them, or its only one), from all the page prints.
+
+    The table and the groups share one link: persons ≥ needs (every need has at least one person).
+    A reading of the table fits some reading of the groups exactly when its needs total is at most
+    the largest possible persons total, and the other way round, so each side is solved alone with
+    that bound (exact, and much faster than one program with both).
+    """
+    table, groups = Reader(), Reader()
+    needs = read_table(table, page)
+    persons = read_groups(groups, page, nameable)
+    if needs is not None and persons is not None:
+        table.at_most(needs, groups.largest(persons))
+        groups.at_least(persons, table.smallest(needs))
+    return {**table.ranges(), **groups.ranges()}
+
+
+# ---------------------------------------------------------------- who is behind a printed figure
+
+@dataclasses.dataclass(frozen=True)
+class Need:
+    employer: str
+    headcount: int
+    row: str  # the municipality as the table labels it
+    section: str  # SN2007 section letter, '' when the employer's industry is not known
+
+
+def _safe(needs: Sequence[Need]) -> bool:
+    """At least 3 employers, none with more than 80 % of the persons or of the needs."""
+    persons: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
+    for need in needs:
+        persons[need.employer] += need.headcount
+        counts[need.employer] += 1
+    dominant = any(5 * max(m.values()) > 4 * sum(m.values()) for m in (persons, counts))
+    return len(persons) >= 3 and not dominant
+
+
+def _column_needs(needs: Sequence[Need], label: str, letters: set[str]) -> list[Need]:
+    if label == "?":
+        return [n for n in needs if not n.section]
+    if label == "Andre":
+        return [n for n in needs if n.section and n.section not in letters]
+    return [n for n in needs if n.section == label]
+
+
+def unsafe_table_figures(page: Printed, needs: Sequence[Need]) -> list[str]:
+    table = page.table("Kommune")
+    if table is None:
+        return []
+    header, *body = table
+    columns = header[1:-1]
+    letters = {c for c in columns if len(c) == 1 and c.isalpha()}
+    found = []
+    for row in body:
+        in_row = needs if row[0] == "Sum" else [n for n in needs if n.row == row[0]]
+        for c, label in enumerate(header[1:], start=1):
+            if number(row[c]) is None:
+                continue
+            behind = in_row if label == "Sum" else _column_needs(in_row, label, letters)
+            assert len(behind) == number(row[c]), f"{row[0]} / {label}: the test reads the table wrongly"
+            if not _safe(behind):
+                found.append(f"{row[0]} / {label} = {row[c]} ({len({n.employer for n in behind})} arbeidsgivere)")
+    return found
+
+
+def squeeze(text: str) -> str:
+    """Text without spaces, line breaks and hyphens: a table cell wraps long words with a hyphen."""
+    return re.sub(r"[\s\-]+", "", text).casefold()
+
+
+def line_key(topic: str, level: str, region: str) -> tuple[str, str, str]:
+    return squeeze(topic), squeeze(level), squeeze(region)
+
+
+def index_groups(groups: Sequence[Any]) -> dict[tuple[str, str, str], list[Any]]:
+    """The demand groups by how their line reads (topic, level, region)."""
+    from kpdesk.reports.facts import level_text
+
+    found: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
+    for g in groups:
+        found[line_key(g.topic, level_text(g.level), g.region)].append(g)
+    return found
+
+
+# ---------------------------------------------------------------- one database: every handout
+
+@dataclasses.dataclass
+class Handout:
+    label: str
+    page: Printed
+    groups: dict[tuple[str, str, str], list[Any]]  # by line_key
+    needs: list[Need]
+
+    def groups_of_line(self, row: Sequence[str]) -> list[Any]:
+        """The demand groups a printed line (topic, level, region, …) can stand for."""
+        return self.groups.get(line_key(row[0], row[1], row[2]), [])
+
+
+@dataclasses.dataclass
+class Demo:
+    handouts: list[Handout]  # the whole area first, then each municipality with open needs
+    needs: dict[str, Need]  # by need ref
+    nameable: list[str]  # employers that agreed to be named
+
+
+def load_demo(path: Path) -> Demo:
+    def work(session: Any) -> Demo:
+        from sqlalchemy import select
+
+        from kpdesk.common import reference
+        from kpdesk.db.models import Employer
+        from kpdesk.matching.engine.aggregation import aggregate
+        from kpdesk.matching.run import run_matching
+        from kpdesk.reports import handout
+
+        rows = session.execute(select(Employer.org_number, Employer.name, Employer.may_be_named,
+                                      Employer.industry)).all()
+        industry = {org: code for org, _name, _may, code in rows}
+        run = run_matching(session, AS_OF)
+        by_ref: dict[str, Need] = {}
+        for n in run.needs:
+            section = reference.industry_section(industry.get(n.employer_ref))
+            row = reference.municipality_label(n.municipality) if n.municipality else "Kommune ikke oppgitt"
+            by_ref[n.ref] = Need(n.employer_ref or n.employer_name, n.headcount, row, section.code if section else "")
+        results = {r.need_ref: r for r in run.results}
+        found = [Handout("hele området", printed(handout.load(session, handout.Scope(), AS_OF, run)),
+                         index_groups(run.groups), list(by_ref.values()))]
+        for municipality in sorted({n.municipality for n in run.needs if n.municipality}):
+            needs = [n for n in run.needs if n.municipality == municipality]
+            groups = aggregate(needs, [results[n.ref] for n in needs], run.offers, run.matcher.regions,
+                               matcher=run.matcher)
+            data = handout.load(session, handout.Scope((municipality,)), AS_OF, run)
+            found.append(Handout(reference.municipality_label(municipality), printed(data), index_groups(groups),
+                                 [by_ref[n.ref] for n in needs]))
+        return Demo(found, by_ref, [name for _org, name, may, _code in rows if may])
+
+    return with_session(path, work)
+
+
+# ---------------------------------------------------------------- the checks: each lists what it finds wrong
+
+def unsafe_figures(demo: Demo) -> list[str]:
+    """Printed numbers that stand for fewer than 3 employers or one dominant one."""
+    found = []
+    for h in demo.handouts:
+        found += [f"{h.label}: {what}" for what in unsafe_table_figures(h.page, h.needs)]
+        printed_lines: dict[tuple[tuple[str, str, str], int], list[Sequence[str]]] = defaultdict(list)
+        for table in h.page.group_tables():
+            header, *body = table
+            for row in body:
+                shown = number(leading_token(row[header.index("Personer")]))
+                if shown is not None:
+                    printed_lines[(line_key(*row[:3]), shown)].append(row)
+        # Lines can read alike (same topic, level and region): as many as are printed with a figure,
+        # so many groups that read so, have that many persons and pass the rule must exist.
+        for (key, shown), rows in printed_lines.items():
+            candidates = [g for g in h.groups.get(key, []) if g.headcount == shown]
+            assert candidates, f"no demand group matches the printed line {rows[0][:4]}"
+            safe = [g for g in candidates if _safe([demo.needs[ref] for ref in g.need_refs])]
+            if len(rows) > len(safe):
+                g = next(g for g in candidates if g not in safe)
+                found.append(f"{h.label}: {g.topic} · {g.region}: {shown} personer, {len(g.employer_refs)} "
+                             "arbeidsgivere")
+    return found
+
+
+def pinned_figures(demo: Demo) -> list[str]:
+    """Hidden figures that have only one possible value."""
+    return [f"{h.label}: {name} = {low}" for h in demo.handouts
+            for name, (low, high) in hidden_ranges(h.page, demo.nameable).items() if high - low < 1]
+
+
+def misplaced_hidden_groups(demo: Demo) -> list[str]:
+    """Hidden groups among shown ones, or not in order of region, topic and level.
+
+    Sorted by size, a hidden group between groups of 15 and 13 persons would have 13–15."""
+    from kpdesk.common.codes import LEVEL_RANK
+    from kpdesk.common.norsk import sort_key
+
+    found = []
+    for h in demo.handouts:
+        for table in h.page.group_tables():
+            header, *body = table
+            hidden = [row for row in body if number(leading_token(row[header.index("Personer")])) is None]
+            if body[len(body) - len(hidden):] != hidden:
+                found.append(f"{h.label}: a hidden group stands between shown ones")
+            keys = []
+            for row in hidden:
+                groups = h.groups_of_line(row)
+                assert groups, f"no demand group matches the printed line {row[:4]}"
+                keys.append((sort_key(groups[0].region), sort_key(groups[0].topic),
+                             LEVEL_RANK.get(groups[0].level or "", 0)))
+            if keys != sorted(keys):
+                found.append(f"{h.label}: hidden groups are not in order of region, topic and level")
+    return found
+
+
+def naming_problems(demo: Demo) -> list[str]:
+    """Names beside hidden groups, or said as "bl.a." / "m.fl." / next to "<3"."""
+    found = []
+    for h in demo.handouts:
+        for table in h.page.group_tables():
+            header, *body = table
+            for row in body:
+                cell = re.sub(r"\s+", " ", row[header.index("Arbeidsgivere")])
+                if "bl.a." in cell or "m.fl." in cell or "<3" in cell:
+                    found.append(f"{h.label}: {cell}")
+                named = named_count(cell, demo.nameable)
+                if named and (number(leading_token(cell)) is None or "blant dem" not in cell):
+                    found.append(f"{h.label}: names beside a hidden group: {cell}")
+    return found
+
+
+def missing_legends(demo: Demo) -> list[str]:
+    """Tables with ':' or '–' and no legend right under them."""
+    found = []
+    for h in demo.handouts:
+        for table, after in zip(h.page.tables, h.page.after_table, strict=True):
+            cells = {cell for row in table[1:] for cell in row}
+            if cells & {":", "–"} and not any("«:»" in text and "«–»" in text for text in after):
+                found.append(f"{h.label}: no legend under the table {table[0]}")
+    return found
+
+
+def _report(problems: list[str], what: str) -> str:
+    return f"{len(problems)} {what}:\n" + "\n".join(problems[:40])
+
+
+# ---------------------------------------------------------------- the small demo, check by check
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    return load_demo(_demo(tmp_path_factory.mktemp("small")))
+
+
+def test_every_printed_figure_stands_for_three_employers_and_none_dominates(small: Demo) -> None:
+    problems = unsafe_figures(small)
+    assert not problems, _report(problems, "figures describe too few employers or one dominant one")
+
+
+def test_no_hidden_figure_can_be_worked_out_from_the_printed_ones(small: Demo) -> None:
+    problems = pinned_figures(small)
+    assert not problems, _report(problems, "hidden figures can be worked out exactly")
+
+
+def test_hidden_groups_come_last_in_an_order_that_says_nothing_about_their_size(small: Demo) -> None:
+    problems = misplaced_hidden_groups(small)
+    assert not problems, _report(problems, "tables put hidden groups where their size shows")
+
+
+def test_employers_are_named_only_beside_shown_groups(small: Demo) -> None:
+    problems = naming_problems(small)
+    assert not problems, _report(problems, "problems with names")
+
+
+def test_the_legend_stands_right_under_every_table_that_hides_or_zeroes(small: Demo) -> None:
+    problems = missing_legends(small)
+    assert not problems, _report(problems, "tables without a legend")
+
+
+# ---------------------------------------------------------------- the regional demo: every check in one test
+
+@pytest.mark.slow
+def test_the_regional_demo_passes_every_check(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One test, so one worker builds the regional demo (about a minute with its 42 handouts)."""
+    demo = load_demo(_demo(tmp_path_factory.mktemp("regional"), "--scale", "regional", "--seed", "1"))
+    problems = {what: check(demo) for what, check in (
+        ("figures describe too few employers or one dominant one", unsafe_figures),
+        ("hidden figures can be worked out exactly", pinned_figures),
+        ("tables put hidden groups where their size shows", misplaced_hidden_groups),
+        ("problems with names", naming_problems),
+        ("tables without a legend", missing_legends))}
+    assert not any(problems.values()), "\n".join(_report(p, what) for what, p in problems.items() if p)
+    whole = demo.handouts[0].page
+    assert any("blant dem" in row[4] for table in whole.group_tables() for row in table[1:]), \
+        "the regional demo should name some employers that agreed"
+
+
+# ---------------------------------------------------------------- a fish farm alone, two employers together
+
+def _org_number(first_eight: str) -> str:
+    from kpdesk.common.orgnr import check_digit
+
+    digit = check_digit(first_eight)
+    assert digit is not None
+    return f"{first_eight}{digit}"
+
+
+LONE_TOPIC, PAIR_TOPIC, TRIO_TOPIC = ("Snøskuterføring i skredterreng", "Bryggeriteknikk og gjæringskontroll",
+                                      "Isbryting med slepebåt")
+LONE_WORD, PAIR_WORD, TRIO_WORD = "snøskuter", "bryggeri", "isbryting"  # in the topics, whatever words they take
+NEW_NEEDS = (  # org number, name, industry, may be named, topic, persons
+    (_org_number("91727001"), "Ranfjord Laks AS", "03.211", "nei", LONE_TOPIC, 173),
+    (_org_number("91727002"), "Mo Bryggeri AS", "11.050", "ja", PAIR_TOPIC, 52),
+    (_org_number("91727003"), "Nordlandsøl AS", "11.050", "nei", PAIR_TOPIC, 37),
+    (_org_number("91727007"), "Rana Slepebåt AS", "03.211", "ja", TRIO_TOPIC, 40),
+    (_org_number("91727005"), "Mo Havneservice AS", "03.211", "ja", TRIO_TOPIC, 41),
+    (_org_number("91727006"), "Nordland Taubåt AS", "03.211", "nei", TRIO_TOPIC, 42),
+)
+
+
+def _add_employers(path: Path) -> None:
+    """A fish farm alone with 173 persons on one topic, two employers with 89 persons on another, and
+    three with 123 on a third (two of them may be named), all in Rana (1833) among many others."""
+    from kpdesk.db.store import Store
+    from kpdesk.register import service as register
+    from kpdesk.register.validation import validate_employer, validate_need
+
+    store = Store.open(path, daily_backup=False)
+    try:
+        with store.session() as session:
+            for org, name, industry, named, title, headcount in NEW_NEEDS:
+                data, problems = validate_employer({"org_number": org, "name": name, "municipality": "1833",
+                                                    "industry": industry, "may_be_named": named})
+                assert data is not None, problems
+                register.save_employer(session, data)
+                need, problems = validate_need({"employer": org, "title": title, "headcount": str(headcount),
+                                                "level": "kurs"})
+                assert need is not None, problems
+                register.save_need(session, need)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def with_lone_and_pair(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = _demo(tmp_path_factory.mktemp("lone"))
+    _add_employers(path)
+    return path
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages).replace("\u00a0", ""))
+
+
+@pytest.mark.parametrize("municipalities", [(), ("1833",)], ids=["alle", "Rana"])
+def test_a_lone_employer_and_a_pair_leave_no_trace_of_their_head_counts(
+        with_lone_and_pair: Path, municipalities: tuple[str, ...]) -> None:
+    from kpdesk.reports import handout
+
+    data = with_session(with_lone_and_pair, lambda s: handout.load(s, handout.Scope(municipalities), AS_OF))
+    text = _pdf_text(handout.build(data))
+    page = printed(data)
+    header = page.group_tables()[0][0]
+    lines = {word: [row for table in page.group_tables() for row in table[1:] if word in squeeze(row[0])]
+             for word in (LONE_WORD, PAIR_WORD, TRIO_WORD)}
+    assert all(len(rows) == 1 for rows in lines.values()), f"one group per topic: {lines}"
+    for word in (LONE_WORD, PAIR_WORD):
+        assert leading_token(lines[word][0][header.index("Personer")]) == ":", lines[word]
+        assert leading_token(lines[word][0][header.index("Arbeidsgivere")]) == ":", lines[word]
+    for figure in ("173", "89", "52", "37"):
+        assert not re.search(rf"(?<![\d.,]){figure}(?![\d.,])", text), f"{figure} is printed"
+    assert "Mo Bryggeri" not in text and "Ranfjord Laks" not in text and "Nordlandsøl" not in text
+    # three employers, none dominant: shown, with the two that agreed named and the third only counted
+    trio = [re.sub(r"\s+", " ", cell) for cell in lines[TRIO_WORD][0]]
+    assert trio[header.index("Personer")] == "123"
+    assert trio[header.index("Arbeidsgivere")] == "3, blant dem Mo Havneservice AS og Rana Slepebåt AS"
+    assert "Nordland Taubåt" not in text
+    # nor can a total give the hidden ones away: every hidden figure keeps at least two possible values
+    ranges = hidden_ranges(page, [name for _org, name, _i, named, _t, _h in NEW_NEEDS if named == "ja"])
+    for word in (LONE_WORD, PAIR_WORD):
+        for what in ("personer", "arbeidsgivere"):
+            name = next(n for n in ranges if word in squeeze(n) and n.endswith(what))
+            low, high = ranges[name]
+            assert high > low, (name, low, high)
+    assert all(high > low for low, high in ranges.values()), ranges
