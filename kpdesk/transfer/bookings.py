@@ -33,13 +33,14 @@ from kpdesk.db.row_writing import AuditBatch, ref_key
 from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, PlannedRows, stale
 
 BOOKING_COLUMNS = ("room", "title", "kind", "start", "end", "repeat", "organiser", "attendees", "offer_ref")
-_OPTIONAL = ("equipment", "arrival_buffer", "invigilators", "notes", "overnight")
+_OPTIONAL = ("equipment", "arrival_buffer", "invigilators", "notes", "overnight", "public")
 _ALIASES = {"rom": "room", "tittel": "title", "type": "kind", "fra": "start", "til": "end", "slutt": "end",
             "gjentakelse": "repeat", "gjentas": "repeat", "rrule": "repeat", "arrangør": "organiser",
             "deltakere": "attendees", "antall": "attendees", "tilbud": "offer_ref",
             "tilbudsreferanse": "offer_ref", "utstyr": "equipment", "oppmøte": "arrival_buffer",
             "eksamensvakter": "invigilators", "notat": "notes", "merknad": "notes",
-            "over midnatt": "overnight"}
+            "over midnatt": "overnight", "vis på oppslag": "public", "oppslag": "public",
+            "offentlig": "public"}
 MAX_CLASHES_PER_LINE = 5  # a series clashing all term long: the first dates, then how many more
 
 

@@ -17,12 +17,13 @@ from kpdesk.db.models import Room
 from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, stale
 
 ROOM_COLUMNS = ("name", "capacity", "equipment", "notes")
-_OPTIONAL = ("opens_at", "closes_at")
+_OPTIONAL = ("opens_at", "closes_at", "site")
 _ALIASES = {"navn": "name", "rom": "name", "romnavn": "name", "kapasitet": "capacity", "plasser": "capacity",
             "utstyr": "equipment", "notat": "notes", "notater": "notes", "merknad": "notes",
-            "åpner": "opens_at", "åpningstid": "opens_at", "stenger": "closes_at", "stengetid": "closes_at"}
+            "åpner": "opens_at", "åpningstid": "opens_at", "stenger": "closes_at", "stengetid": "closes_at",
+            "sted": "site", "lokasjon": "site"}
 # Room fields a header column controls on update (an absent column keeps the database value).
-_ROOM_FIELDS = ("capacity", "equipment", "notes", "opens_at", "closes_at")
+_ROOM_FIELDS = ("capacity", "equipment", "notes", "opens_at", "closes_at", "site")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
                 raise stale()
             row = get_room(session, current.id)
             kept = {"capacity": row.capacity, "equipment": row.equipment, "notes": row.notes,
-                    "opens_at": row.opens_at, "closes_at": row.closes_at}
+                    "opens_at": row.opens_at, "closes_at": row.closes_at, "site": row.site}
             values = {f: getattr(data, f) if f in columns else kept[f] for f in _ROOM_FIELDS}
             save_room(session, RoomData(data.name, **values), current.id, create_equipment=True)
             updated += 1
