@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpdesk.common.errors import UserError
+from kpdesk.common.file_kinds import special_kind
 from kpdesk.common.norsk import format_date
 
 DELIMITERS = (";", ",", "\t")
@@ -221,17 +222,13 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise UserError(f"Kan ikke lese {target}: {exc.strerror or exc}.") from None
 
 
-_SPECIAL_FILES = ((stat.S_ISFIFO, "en navngitt rørledning (FIFO)"), (stat.S_ISCHR, "en tegnenhet"),
-                  (stat.S_ISBLK, "en blokkenhet"), (stat.S_ISSOCK, "en socket"))
-
-
 def _refuse_special(target: Path, mode: int) -> None:
     """UserError unless ``mode`` is a regular file's."""
     if stat.S_ISDIR(mode):
         raise UserError(f"{target} er en mappe, ikke en fil.")
-    if not stat.S_ISREG(mode):
-        what = next((name for test, name in _SPECIAL_FILES if test(mode)), "ikke en vanlig fil")
-        raise UserError(f"{target} er {what}, ikke en vanlig fil, og blir ikke lest. Velg en CSV-fil.")
+    kind = special_kind(mode)
+    if kind is not None:
+        raise UserError(f"{target} er ikke en vanlig fil, men {kind}, så kpdesk leser den ikke. Velg en CSV-fil.")
 
 
 def _line_of(data: bytes, offset: int) -> int:

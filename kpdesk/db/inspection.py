@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kpdesk.common.errors import SQLITE_CORRUPT, SQLITE_NOTADB, UserError, sqlite_code
+from kpdesk.common.file_kinds import special_kind
 
 APPLICATION_ID = 0x4B504453  # "KPDS" in the SQLite header marks a kpdesk file
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -66,10 +67,6 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 
 # ---------------------------------------------------------------- what kind of file
 
-_SPECIAL_KINDS = ((stat.S_ISFIFO, "et navngitt rør (FIFO)"), (stat.S_ISSOCK, "en sokkel (socket)"),
-                  (stat.S_ISCHR, "en tegnenhet"), (stat.S_ISBLK, "en blokkenhet"))
-
-
 def _file_status(path: Path) -> os.stat_result | None:
     """``os.stat`` (through symlinks) without opening anything; None when there is no file."""
     try:
@@ -85,9 +82,9 @@ def refuse_odd_file(path: Path, status: os.stat_result) -> None:
     if stat.S_ISDIR(status.st_mode):
         example = path / "kpdesk.sqlite"
         raise UserError(f"{path} er en mappe, ikke en databasefil. Oppgi en fil, for eksempel {example}.")
-    if stat.S_ISREG(status.st_mode):
+    kind = special_kind(status.st_mode)
+    if kind is None:
         return
-    kind = next((name for test, name in _SPECIAL_KINDS if test(status.st_mode)), "en spesialfil")
     raise UserError(f"{path} er ikke en vanlig fil, men {kind}, så kpdesk åpner den ikke. "
                     f"Oppgi en databasefil, for eksempel {path.parent / 'kpdesk.sqlite'}.")
 

@@ -184,19 +184,19 @@ def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
     assert outcome is not None, "read_bytes waited on a FIFO"
     assert isinstance(outcome, UserError)
-    assert outcome.message == f"{fifo} er en navngitt rørledning (FIFO), ikke en vanlig fil, og blir ikke lest. " \
-                              "Velg en CSV-fil."
+    assert outcome.message == f"{fifo} er ikke en vanlig fil, men et navngitt rør (FIFO), så kpdesk leser den " \
+                              "ikke. Velg en CSV-fil."
 
 
 def test_devices_and_sockets_are_refused(tmp_path: Path) -> None:
     # /dev/null, not /dev/zero: a reader that opened a device would read /dev/zero until memory ran out
-    with pytest.raises(UserError, match=r"^/dev/null er en tegnenhet, ikke en vanlig fil"):
+    with pytest.raises(UserError, match=r"^/dev/null er ikke en vanlig fil, men en tegnenhet"):
         csvfile.read_bytes("/dev/null")
     path = tmp_path / "s.csv"
     server = socket.socket(socket.AF_UNIX)
     try:
         server.bind(str(path))
-        with pytest.raises(UserError, match=r"er en socket, ikke en vanlig fil"):
+        with pytest.raises(UserError, match=r"er ikke en vanlig fil, men en sokkel \(socket\)"):
             csvfile.read_bytes(path)
     finally:
         server.close()

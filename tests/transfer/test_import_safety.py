@@ -168,8 +168,8 @@ def test_the_command_line_refuses_a_fifo_at_once(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     done = run_kpdesk("import", "employers", str(fifo), "--db", str(tmp_path / "db.sqlite"), timeout=60)
     assert done.returncode == 1
-    assert done.stderr == f"kpdesk: {fifo} er en navngitt rørledning (FIFO), ikke en vanlig fil, og blir ikke " \
-                          "lest. Velg en CSV-fil.\n"
+    assert done.stderr == f"kpdesk: {fifo} er ikke en vanlig fil, men et navngitt rør (FIFO), så kpdesk leser " \
+                          "den ikke. Velg en CSV-fil.\n"
     assert not (tmp_path / "db.sqlite").exists()
 
 
