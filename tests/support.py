@@ -42,6 +42,36 @@ def run_kpdesk(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[
     return subprocess.run([sys.executable, "-m", "kpdesk", *args], capture_output=True, text=True, timeout=timeout)
 
 
+def with_session(path: Path, work: Any) -> Any:
+    """``work(session)`` in one session of the database at ``path`` (opened and closed around it)."""
+    from kpdesk.db.store import Store
+
+    store = Store.open(path, daily_backup=False)
+    try:
+        with store.session() as session:
+            return work(session)
+    finally:
+        store.close()
+
+
+def pdf_fonts(data: bytes) -> dict[str, bool]:
+    """Every font the PDF's pages name → whether its program is embedded."""
+    import io
+
+    import pypdf
+
+    found: dict[str, bool] = {}
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            found[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return found
+
+
 def count_rows(db: Path, model: Any) -> int:
     """How many rows of ``model`` the database at ``db`` holds."""
     from sqlalchemy import func, select

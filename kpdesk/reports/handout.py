@@ -28,13 +28,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, PageBreak
 
 from kpdesk.common import reference
-from kpdesk.common.codes import LEVEL_RANK
+from kpdesk.common.codes import LEVEL_RANK, LEVELS
 from kpdesk.common.errors import UserError
-from kpdesk.common.norsk import format_date, plural, sort_key
-from kpdesk.reports import style
+from kpdesk.common.norsk import format_date, group_thousands, plural, sort_key
+from kpdesk.reports import charts, style
 from kpdesk.reports.facts import OfferFacts, join_names, level_text, load_letterhead, load_offer_facts
 from kpdesk.reports.style import Letterhead, ReportInfo
 from kpdesk.reports.suppression import HIDDEN_TEXT, LEGEND, CrossTable, Partition, Share, named_phrase
@@ -73,6 +73,16 @@ class GroupLine:
     offer_title: str
     offer_provider: str
     seats_min: int | None
+    offer_ref: str = ""
+    person_count: int | None = None  # the persons where they may be printed (charts, summary); None: hidden
+    employer_count: int | None = None
+
+    @property
+    def label(self) -> str:
+        """'helsefag (fagbrev, Helgeland)': the group in a sentence."""
+        level = LEVELS.label(self.level) if self.level and self.level != "open" else ""
+        where = ", ".join(filter(None, (level, self.region)))
+        return f"{self.topic} ({where})" if where else self.topic
 
 
 @dataclass(frozen=True)
@@ -177,7 +187,8 @@ def _line_order(group: Any, hidden: bool) -> tuple[Any, ...]:
 def _group_line(group: Any, index: int, persons: Partition, offer: Any, nameable: dict[str, str]) -> GroupLine:
     return GroupLine(group.topic, group.level, group.region, persons.text(index), persons.employers_text(index),
                      persons.names(index, nameable.get), offer.title if offer else "",
-                     offer.provider if offer else "", group.seats_min)
+                     offer.provider if offer else "", group.seats_min, offer.ref if offer else "",
+                     persons.shown(index), persons.shown_employers(index))
 
 
 def _needs_table(needs: Sequence[Any], industry: dict[str, str | None], scope: Scope
@@ -233,37 +244,21 @@ def _count_phrase(text: str, one: str, many: str) -> str:
 
 
 def story(data: HandoutData) -> list[Flowable]:
+    """Page 1: the summary (key figures, what should happen now, the charts); then the details."""
     s = style.styles()
     flow: list[Flowable] = []
-    table = data.needs_table
     if data.empty:
-        flow.append(style.para(f"Det er ingen åpne kompetansebehov registrert i {data.scope.label} per "
-                               f"{format_date(data.as_of)}.", s.body))
-    else:
         flow.append(style.para(
-            f"Studiesenteret har registrert {_count_phrase(table.grand_total, 'åpent behov', 'åpne behov')} fra "
-            f"{_count_phrase(data.persons.employers_total_text, 'arbeidsgiver', 'arbeidsgivere')} i "
-            f"{data.scope.label}, til sammen {_count_phrase(data.persons.total_text, 'person', 'personer')}. "
-            f"Behovene er samlet i {plural(len(data.groups) + len(data.to_order), 'gruppe', 'grupper')} etter tema, "
-            f"nivå og region; {plural(len(data.groups), 'gruppe', 'grupper')} har et tilbud som passer, og "
-            f"{plural(len(data.to_order), 'gruppe', 'grupper')} er kurs studiesenteret kan bestille.", s.body))
+            f"Det er ingen åpne kompetansebehov registrert i {data.scope.label} per {format_date(data.as_of)}, så "
+            "møteunderlaget har ingenting å vise. Registrer arbeidsgivernes behov (under Behov, eller ved å "
+            "importere dem), eller velg andre kommuner, og skriv ut på nytt.", s.body))
+    else:
+        flow.extend(_summary(data))
+        flow.append(PageBreak())
         flow.extend(_needs_section(data))
-    flow.extend(_groups_section(data))
-    flow.extend(_to_order_section(data))
-    flow.extend(_offers_section(data))
-    flow.append(style.heading("Neste steg"))
-    steps = ["Arbeidsgivere som vil være med på et tilbud, melder fra til studiesenteret; jo flere som går sammen, "
-             "jo lettere er det å nå tilbyderens minste klassestørrelse."]
-    deadlines = sorted({(o.application_deadline, o.title) for o in data.offers
-                        if o.application_deadline and o.application_deadline >= data.as_of})
-    for deadline, title in deadlines[:5]:
-        steps.append(f"Søknadsfrist {format_date(deadline)}: {title}.")
-    if data.to_order:
-        steps.append("For kursene å bestille tar studiesenteret kontakt med tilbydere når det er nok interesse.")
-    flow.extend(style.bullets(steps))
-    contact = data.letterhead.contact_sentence()
-    if contact:
-        flow.append(style.para(f"Kontakt: {contact}", s.body))
+        flow.extend(_groups_section(data))
+        flow.extend(_to_order_section(data))
+        flow.extend(_offers_section(data))
     flow.append(style.heading("Personvern", 2))
     flow.append(style.para(
         "Dokumentet er anonymisert. Det har ingen kontaktpersoner, e-postadresser, telefonnumre eller notater. "
@@ -272,6 +267,116 @@ def story(data: HandoutData) -> list[Flowable]:
         "gjør. Skjulte grupper står til slutt i tabellene, etter region og tema. Bare arbeidsgivere som har sagt ja "
         "til det, er navngitt, og bare ved grupper som vises («blant dem …»); listen er ikke nødvendigvis "
         "fullstendig.", s.note))
+    return flow
+
+
+SOON_DAYS = 60  # "deadlines in the next 60 days"
+NEAR_MINIMUM = 0.5  # a group with at least half its offer's minimum class is "close"
+TOPIC_BARS, OFFER_BARS = 8, 12
+
+
+def _summary(data: HandoutData) -> list[Flowable]:
+    s = style.styles()
+    table = data.needs_table
+    flow: list[Flowable] = [
+        style.heading("Sammendrag"),
+        style.key_figures([
+            (table.grand_total, "åpne behov"),
+            (data.persons.employers_total_text, "arbeidsgivere"),
+            (data.persons.total_text, "personer"),
+            (group_thousands(len(data.groups)), "grupper med tilbud"),
+            (group_thousands(len(data.to_order)), "grupper uten tilbud"),
+        ]),
+        style.para(
+            f"Studiesenteret har registrert {_count_phrase(table.grand_total, 'åpent behov', 'åpne behov')} fra "
+            f"{_count_phrase(data.persons.employers_total_text, 'arbeidsgiver', 'arbeidsgivere')} i "
+            f"{data.scope.label}, til sammen {_count_phrase(data.persons.total_text, 'person', 'personer')}. "
+            "Behov om samme tema, på samme nivå og i samme region er lagt sammen til grupper på tvers av "
+            "arbeidsgivere; en gruppe starter som klasse når den når tilbyderens minste klasse.", s.body),
+        style.heading("Dette bør skje nå", 2),
+    ]
+    flow.extend(style.bullets(_now_steps(data)))
+    contact = data.letterhead.contact_sentence()
+    if contact:
+        flow.append(style.para(f"Arbeidsgivere som vil være med, melder fra til studiesenteret: {contact}.", s.body))
+    flow.extend(_charts(data))
+    return flow
+
+
+def _now_steps(data: HandoutData) -> list[str]:
+    """The largest demand no offer meets, deadlines in the next 60 days and groups close to their minimum."""
+    steps: list[str] = []
+    unmet = sorted((g for g in data.to_order if g.person_count), key=lambda g: -(g.person_count or 0))
+    if unmet:
+        largest = "; ".join(f"{g.label} ({plural(g.person_count or 0, 'person', 'personer')})" for g in unmet[:3])
+        steps.append(f"Størst behov uten tilbud: {largest}. For kurs som må bestilles, tar studiesenteret kontakt "
+                     "med tilbydere når nok arbeidsgivere er med.")
+    elif data.to_order:
+        steps.append(f"{plural(len(data.to_order), 'gruppe', 'grupper')} mangler tilbud, men har så få "
+                     "arbeidsgivere at tallene ikke kan vises; se «Kurs å bestille».")
+    else:
+        steps.append("Alle behovene har et tilbud som passer.")
+    soon = sorted({(o.application_deadline, o.title, o.provider) for o in data.offers if o.application_deadline
+                   and data.as_of <= o.application_deadline <= data.as_of + dt.timedelta(days=SOON_DAYS)})
+    for deadline, title, provider in soon[:5]:
+        days = (deadline - data.as_of).days
+        when = "i dag" if days == 0 else f"om {plural(days, 'dag', 'dager')}"
+        steps.append(f"Søknadsfrist {format_date(deadline)} ({when}): {title} ({provider}).")
+    if len(soon) > 5:
+        steps.append(f"… og {plural(len(soon) - 5, 'frist', 'frister')} til de neste {SOON_DAYS} dagene; se "
+                     "«Tilbud som passer».")
+    if not soon:
+        steps.append(f"Ingen søknadsfrister de neste {SOON_DAYS} dagene.")
+    close = sorted((g for g in data.groups if g.person_count and g.seats_min
+                    and NEAR_MINIMUM * g.seats_min <= g.person_count < g.seats_min),
+                   key=lambda g: ((g.seats_min or 0) - (g.person_count or 0), sort_key(g.label)))
+    for g in close[:4]:
+        missing = (g.seats_min or 0) - (g.person_count or 0)
+        steps.append(f"Nær minste klasse: {g.label} har {g.person_count} av minst {g.seats_min} til "
+                     f"«{g.offer_title}»; {plural(missing, 'deltaker', 'deltakere')} til, så kan klassen starte.")
+    return steps
+
+
+def _start_order(interest: int, offer: OfferFacts) -> tuple[int, int, str]:
+    """Offers below their minimum class first, the closest first; then the rest, the largest first."""
+    if offer.seats_min and interest < offer.seats_min:
+        return 0, offer.seats_min - interest, sort_key(offer.title)
+    return 1, -interest, sort_key(offer.title)
+
+
+def _charts(data: HandoutData) -> list[Flowable]:
+    """Demand by topic (with an offer, to order) and interest against class sizes, from shown groups only."""
+    s = style.styles()
+    flow: list[Flowable] = []
+    by_topic: dict[str, list[int]] = {}
+    labels: dict[str, str] = {}
+    for part, lines in ((0, data.groups), (1, data.to_order)):
+        for g in lines:
+            if g.person_count:
+                key = sort_key(g.topic)
+                labels.setdefault(key, g.topic)
+                by_topic.setdefault(key, [0, 0])[part] += g.person_count
+    hidden = sum(1 for g in (*data.groups, *data.to_order) if g.person_count is None)
+    left_out = (f" {plural(hidden, 'gruppe', 'grupper')} med skjulte tall er ikke med." if hidden else "")
+    width = style.content_width()
+    if by_topic:
+        top = sorted(by_topic, key=lambda k: (-sum(by_topic[k]), k))[:TOPIC_BARS]
+        flow.append(style.heading("Etterspørsel etter tema", 2))
+        flow.append(charts.topic_bars([charts.Bar(labels[k], tuple(by_topic[k])) for k in top],
+                                      ("har tilbud", "må bestilles"), width))
+        flow.append(style.para(f"Personer i gruppene, de {len(top)} største temaene.{left_out}", s.note))
+    seats = {o.ref: o for o in data.offers}
+    interest: dict[str, int] = {}
+    for g in data.groups:
+        if g.person_count and g.offer_ref in seats:
+            interest[g.offer_ref] = interest.get(g.offer_ref, 0) + g.person_count
+    if interest:
+        top = sorted(interest, key=lambda r: _start_order(interest[r], seats[r]))[:OFFER_BARS]
+        bars = [charts.Bar(seats[r].title, (interest[r],), seats[r].seats_min, seats[r].seats_max) for r in top]
+        flow.append(style.heading("Interesse og klassestørrelse", 2))
+        flow.append(charts.seat_bars(bars, ("personer i gruppene",), width))
+        flow.append(style.para(f"Tilbudene som er nærmest å kunne starte først, så dem med flest interesserte; "
+                               f"{len(top)} av {len(interest)}.{left_out}", s.note))
     return flow
 
 
@@ -284,8 +389,8 @@ def _needs_section(data: HandoutData) -> list[Flowable]:
         rows.append([label, *(table.cell(r, c) for c in range(len(table.columns))), table.row_total(r)])
     rows.append(["Sum", *(table.column_total(c) for c in range(len(table.columns))), table.grand_total])
     columns = len(table.columns)
-    number_width, sum_width = (0.065, 0.09) if columns <= 10 else (0.055, 0.085)
-    widths = [1.0 - number_width * columns - sum_width, *([number_width] * columns), sum_width]
+    widths = [*(_number_width(label, "8 888") for label in table.columns), _number_width("Sum", "88 888")]
+    widths.insert(0, 1.0 - sum(widths))
     flow: list[Flowable] = [style.heading("Behov etter kommune og næring")]
     flow.append(style.para("Antall åpne behov. Kolonnene er næringer (SN2007-hovedområder, forklart under "
                            "tabellen).", s.small_keep))
@@ -294,6 +399,15 @@ def _needs_section(data: HandoutData) -> list[Flowable]:
     flow.append(style.para(LEGEND, s.note))
     flow.append(style.para(" · ".join(f"{code}: {name}" for code, name in data.sections), s.note))
     return flow
+
+
+def _number_width(header: str, widest: str) -> float:
+    """The share of the page a column of counts needs: its bold header or its widest count, padded."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    style.register_fonts()
+    text = max(stringWidth(header, style.FONT_BOLD, style.CELL_SIZE), stringWidth(widest, style.FONT, style.CELL_SIZE))
+    return (text + 2 * style.CELL_PADDING + 3) / style.content_width()
 
 
 def _group_rows(lines: Sequence[GroupLine], with_offer: bool) -> list[list[Any]]:
@@ -316,8 +430,8 @@ def _groups_section(data: HandoutData) -> list[Flowable]:
         style.para("Behov om samme tema, på samme nivå og i samme region er lagt sammen på tvers av arbeidsgivere. "
                    "«Minste klasse» er antall deltakere tilbyderen trenger for å starte.", s.small_keep),
         style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere", "Tilbud", "Minste klasse"],
-                         _group_rows(data.groups, True), [0.22, 0.1, 0.11, 0.1, 0.18, 0.2, 0.09],
-                         right=(3, 6)),
+                         _group_rows(data.groups, True), [0.19, 0.1, 0.11, 0.11, 0.17, 0.23, 0.09],
+                         right=(3, 6), extra_style=[("RIGHTPADDING", (3, 0), (3, -1), 7)]),
         style.para(LEGEND, s.note),
     ]
 
@@ -333,7 +447,8 @@ def _to_order_section(data: HandoutData) -> list[Flowable]:
     flow.append(style.para("Ingen tilbud passer disse behovene ennå. Studiesenteret kan bestille kurs fra en "
                            "tilbyder når nok deltakere går sammen.", s.small_keep))
     flow.append(style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere"],
-                                 _group_rows(data.to_order, False), [0.32, 0.16, 0.14, 0.1, 0.28], right=(3,)))
+                                 _group_rows(data.to_order, False), [0.32, 0.16, 0.14, 0.1, 0.28], right=(3,),
+                                 extra_style=[("RIGHTPADDING", (3, 0), (3, -1), 7)]))
     flow.append(style.para(LEGEND, s.note))
     return flow
 
@@ -348,7 +463,7 @@ def _offers_section(data: HandoutData) -> list[Flowable]:
         style.heading("Tilbud som passer"),
         style.para("Kurstilbudene gruppene over er matchet mot.", s.small_keep),
         style.data_table(["Tilbud", "Tilbyder og studiepoeng", "Format, sted og periode", "Samlinger",
-                          "Søknad og pris"], rows, [0.2, 0.21, 0.22, 0.21, 0.16], bold_first=True),
+                          "Søknad og pris"], rows, [0.2, 0.21, 0.22, 0.19, 0.18], bold_first=True),
     ]
 
 

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, Table
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, FORMATS, NEED_STATUSES
-from kpdesk.common.norsk import format_date, format_org_number, plural
+from kpdesk.common.norsk import format_date, format_org_number, group_thousands, plural
 from kpdesk.matching.engine import Match, Matcher, NeedInput
 from kpdesk.matching.engine.explain import (
     Explanation,
@@ -38,7 +38,7 @@ from kpdesk.matching.engine.explain import (
     reasons_of,
     verdict_of,
 )
-from kpdesk.reports import style
+from kpdesk.reports import charts, style
 from kpdesk.reports.facts import OfferFacts, level_text, load_letterhead, load_offer_facts
 from kpdesk.reports.style import Letterhead, ReportInfo
 
@@ -55,6 +55,7 @@ class OfferLine:
     score: float | None
     verdict: str  # 'Passer godt', 'Passer delvis: …'
     reasons: tuple[Reason, ...]  # marked sentences, the start condition among them
+    committed: int | None = None  # persons already in: the open needs the centre has chosen the offer for
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,9 @@ def _chosen_lines(need: Any, matching: _Matching, accepted: list[str], rejected:
 def _offer_line(facts: OfferFacts, accepted: bool, score: float | None, explanation: Explanation | None,
                 committed: int | None) -> OfferLine:
     if explanation is None:
-        return OfferLine(facts, accepted, score, "", ())
-    return OfferLine(facts, accepted, score, verdict_of(explanation), tuple(reasons_of(explanation, committed)))
+        return OfferLine(facts, accepted, score, "", (), committed)
+    return OfferLine(facts, accepted, score, verdict_of(explanation), tuple(reasons_of(explanation, committed)),
+                     committed)
 
 
 def _decisions(session: Any, need_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
@@ -250,7 +252,7 @@ def _reasons_table(reasons: Sequence[Reason], width: float) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]
     commands.extend(("TEXTCOLOR", (0, row), (0, row), MARK_INK[reason.fit]) for row, reason in enumerate(reasons))
-    table.setStyle(TableStyle(commands))
+    table.setStyle(style.table_style(commands))
     return table
 
 
@@ -307,8 +309,14 @@ def intro(data: MatchingSummaryData) -> str:
 
 
 def story(data: MatchingSummaryData) -> list[Flowable]:
+    """Page 1: the summary (key figures, what to do now, the offers against their class sizes);
+    then each need with its offers."""
     s = style.styles()
-    flow: list[Flowable] = [style.para(intro(data), s.body)]
+    flow: list[Flowable] = []
+    if data.needs:
+        flow.extend(_summary(data))
+        flow.append(style.heading("Behovene og tilbudene"))
+    flow.append(style.para(intro(data), s.body))
     if len(data.unmet) < len(data.needs):
         flow.append(style.para(f"Tegnene i begrunnelsene: {LEGEND}.", s.note))
     for need in data.needs:
@@ -319,13 +327,60 @@ def story(data: MatchingSummaryData) -> list[Flowable]:
             continue
         for number, line in enumerate(need.offers, start=1):
             flow.extend(_offer_block(number, line, data.as_of))
-    if data.needs:
-        flow.append(style.heading("Neste steg"))
-        flow.extend(style.bullets(_next_steps(data)))
+    if not data.needs:
+        contact = data.letterhead.contact_sentence()
+        if contact:
+            flow.append(style.para(f"Kontakt: {contact}", s.body))
+    return flow
+
+
+SOON_DAYS = 60
+CHART_BARS = 8
+
+
+def _summary(data: MatchingSummaryData) -> list[Flowable]:
+    s = style.styles()
+    chosen = sum(1 for n in data.needs if n.chosen)
+    flow: list[Flowable] = [
+        style.heading("Sammendrag"),
+        style.key_figures([
+            (group_thousands(len(data.needs)), "åpne behov"),
+            (group_thousands(sum(n.headcount for n in data.needs)), "personer"),
+            (group_thousands(len(data.needs) - len(data.unmet)), "behov med tilbud"),
+            (group_thousands(chosen), "tilbud valgt"),
+            (group_thousands(len(data.unmet)), "behov uten tilbud"),
+        ]),
+        style.heading("Dette bør skje nå", 2),
+    ]
+    flow.extend(style.bullets(_next_steps(data)))
     contact = data.letterhead.contact_sentence()
     if contact:
         flow.append(style.para(f"Kontakt: {contact}", s.body))
+    bars = _seat_bars(data)
+    if bars:
+        flow.append(style.heading("Tilbudene og klassestørrelsen", 2))
+        flow.append(charts.seat_bars(bars, ("med nå", "deres behov"), style.content_width()))
+        flow.append(style.para("«Med nå» er behov studiesenteret har valgt tilbudet for, fra alle arbeidsgivere; "
+                               "«deres behov» er personene i behovene deres som tilbudet er foreslått for. Et tilbud "
+                               "starter bare når minste klasse er nådd.", s.note))
     return flow
+
+
+def _seat_bars(data: MatchingSummaryData) -> list[charts.Bar]:
+    """One bar per offer still open to apply for: the persons in now, and this employer's proposed persons."""
+    mine: dict[str, int] = {}
+    lines: dict[str, OfferLine] = {}
+    for need in data.needs:
+        for line in need.offers:
+            deadline = line.facts.application_deadline
+            if deadline is not None and deadline < data.as_of:
+                continue
+            lines.setdefault(line.facts.ref, line)
+            if not line.accepted:
+                mine[line.facts.ref] = mine.get(line.facts.ref, 0) + need.headcount
+    bars = [charts.Bar(f"{line.facts.title} – {line.facts.provider}", (line.committed or 0, mine.get(ref, 0)),
+                       line.facts.seats_min, line.facts.seats_max) for ref, line in lines.items()]
+    return sorted(bars, key=lambda bar: (-bar.total, bar.label))[:CHART_BARS]
 
 
 def _no_offer(need: NeedSummary) -> list[Flowable]:
@@ -338,7 +393,8 @@ def _no_offer(need: NeedSummary) -> list[Flowable]:
 
 
 def _next_steps(data: MatchingSummaryData) -> list[str]:
-    """What to do now; only offers still open to apply for are named."""
+    """What to do now: say which offers are wanted, deadlines in the next 60 days, offers that need
+    more people to start, the largest need without an offer. Passed deadlines are never a step."""
     steps: list[str] = []
     if any(not line.accepted for need in data.needs for line in need.offers):
         steps.append("Gi studiesenteret beskjed om hvilke tilbud som er aktuelle, og hvor mange som vil delta.")
@@ -346,13 +402,26 @@ def _next_steps(data: MatchingSummaryData) -> list[str]:
     for need in data.needs:
         for line in need.offers:
             deadline = line.facts.application_deadline
-            if deadline and deadline >= data.as_of:
+            if deadline and data.as_of <= deadline <= data.as_of + dt.timedelta(days=SOON_DAYS):
                 deadlines[(deadline, f"{line.facts.title} ({line.facts.provider})")] = None
     for deadline, label in sorted(deadlines)[:6]:
-        steps.append(f"Søknadsfrist {format_date(deadline)}: {label}.")
-    if data.unmet:
-        steps.append(f"{plural(len(data.unmet), 'behov', 'behov')} mangler tilbud. Studiesenteret kan bestille et "
-                     "kurs fra en tilbyder; ofte går flere arbeidsgivere sammen for å få nok deltakere.")
+        days = (deadline - data.as_of).days
+        when = "i dag" if days == 0 else f"om {plural(days, 'dag', 'dager')}"
+        steps.append(f"Søknadsfrist {format_date(deadline)} ({when}): {label}.")
+    for bar in _seat_bars(data):
+        committed, mine = bar.parts
+        if bar.seats_min and bar.total < bar.seats_min:
+            now = f"{committed} er med nå" if committed else "ingen er med ennå"
+            steps.append(f"{bar.label}: starter bare hvis minst {bar.seats_min} melder seg; {now}, og med deres "
+                         f"{mine} blir det {bar.total}. Andre arbeidsgivere kan fylle klassen.")
+    unmet = sorted(data.unmet, key=lambda n: (-n.headcount, n.ref))
+    if unmet:
+        largest = unmet[0]
+        steps.append(f"Størst behov uten tilbud: {largest.title} ({plural(largest.headcount, 'person', 'personer')}). "
+                     "Studiesenteret kan bestille et kurs fra en tilbyder; ofte går flere arbeidsgivere sammen for å "
+                     "få nok deltakere.")
+        if len(unmet) > 1:
+            steps.append(f"{plural(len(unmet) - 1, 'behov', 'behov')} til mangler tilbud; se under.")
     return steps
 
 

@@ -126,6 +126,7 @@ class ReportChoices:
     municipalities: tuple[tuple[str, str], ...] = ()  # (label '1824 Vefsn', number): those with employers
     regions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> municipality numbers
     rooms: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()  # the rooms' sites (Room.site), for a week schedule of one site
 
 
 def load_choices(session: Any) -> ReportChoices:
@@ -151,5 +152,8 @@ def load_choices(session: Any) -> ReportChoices:
         for name in names:
             regions.setdefault(name, []).append(number)
     rooms = sorted(session.execute(select(Room.name)).scalars(), key=sort_key)
+    sites = sorted({site.strip() for site in session.execute(select(Room.site)).scalars() if site and site.strip()},
+                   key=sort_key)
     return ReportChoices(tuple(employers), tuple(offers), tuple(municipalities),
-                         {name: tuple(sorted(regions[name])) for name in sorted(regions, key=sort_key)}, tuple(rooms))
+                         {name: tuple(sorted(regions[name])) for name in sorted(regions, key=sort_key)}, tuple(rooms),
+                         tuple(sites))

@@ -32,7 +32,7 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Table
 
 from kpdesk.booking.holidays import in_words
 from kpdesk.booking.week import WeekBooking, WeekDay, WeekRoom, WeekSchedule
@@ -48,6 +48,7 @@ CANCELLED = "AVLYST"
 BUSY = "Opptatt"
 CLOSED = "Stengt – helligdag"
 NO_SITE = "Uten sted"
+WEEK_SIZE, WEEK_PADDING = 9, 3  # the week grid's type: large enough for a wall, small enough for a full week
 DOOR_SIGN_LARGE = 6  # lines printed one under the other in large type; more: a compact list
 
 
@@ -181,16 +182,19 @@ def week_info(data: WeekScheduleData, printed_at: dt.datetime | None = None) -> 
                       printed_at=style.printed_time(printed_at))
 
 
-def _day_heading(day: WeekDay) -> str:
+def _day_heading(day: WeekDay, width: float) -> str:
     text = f"<b>{style.text(day.weekday.capitalize())}</b><br/>{day.date:%d.%m.}"
     if day.holiday:
-        text += f"<br/><font color='{style.HOLIDAY_INK.hexval()}'>{style.text(in_words(day.holiday))}</font>"
+        holiday = style.soft_hyphens(in_words(day.holiday), style.FONT, WEEK_SIZE, width)
+        text += f"<br/><font color='{style.HOLIDAY_INK.hexval()}'>{style.text(holiday)}</font>"
     return text
 
 
-def _line_markup(line: Line, day: dt.date) -> str:
-    """'<b>09.00–11.30</b> Title (oppmøte 08.30)', or '<b>09.00–11.30</b> Opptatt'."""
-    parts = f"<b>{line.span(day)}</b> {style.text(line.title())}"
+def _line_markup(line: Line, day: dt.date, width: float) -> str:
+    """'<b>09.00–11.30</b> Title (oppmøte 08.30)', or '<b>09.00–11.30</b> Opptatt'; words wider
+    than ``width`` (the column) get soft hyphens."""
+    title = style.soft_hyphens(line.title(), style.FONT, WEEK_SIZE, width)
+    parts = f"<b>{line.span(day)}</b> {style.text(title)}"
     if line.arrival(day):
         parts += f" (oppmøte {line.arrival(day)})"
     if line.cancelled:
@@ -201,8 +205,8 @@ def _line_markup(line: Line, day: dt.date) -> str:
 def _week_styles() -> tuple[ParagraphStyle, ParagraphStyle]:
     """(cell, heading) of the week grid: large enough to read on a wall, small enough for a full week."""
     s = style.styles()
-    cell = ParagraphStyle("week_cell", parent=s.cell, fontSize=9, leading=11, spaceAfter=2)
-    head = ParagraphStyle("week_head", parent=s.cell, fontSize=9, leading=11)
+    cell = ParagraphStyle("week_cell", parent=s.cell, fontSize=WEEK_SIZE, leading=11, spaceAfter=2)
+    head = ParagraphStyle("week_head", parent=s.cell, fontSize=WEEK_SIZE, leading=11)
     return cell, head
 
 
@@ -211,33 +215,34 @@ def _rooms_table(schedule: WeekSchedule, rooms: Sequence[WeekRoom], site: str = 
     page the table runs to, names the site."""
     cell, head = _week_styles()
     days = schedule.days
+    first = 0.13
+    widths = [first, *([(1 - first) / len(days)] * len(days))]
+    total = style.content_width(True)
+    text_room = total * widths[1] - 2 * WEEK_PADDING - 0.5  # for the text of a day's cell
     corner = "<b>Rom</b>" + (f"<br/>{style.text(site)}" if site else "")
-    rows: list[list[Any]] = [[Paragraph(corner, head), *(Paragraph(_day_heading(d), head) for d in days)]]
+    rows: list[list[Any]] = [[Paragraph(corner, head), *(Paragraph(_day_heading(d, text_room), head) for d in days)]]
     for room in rooms:
         row: list[Any] = [Paragraph(f"<b>{style.text(room.name)}</b><br/>"
                                     f"{style.text(plural(room.capacity, 'plass', 'plasser'))}", head)]
         for day in days:
             lines = printed_lines(schedule.on(day.date, room.id))
-            row.append([Paragraph(_line_markup(line, day.date), cell) for line in lines] or "")
+            row.append([Paragraph(_line_markup(line, day.date, text_room), cell) for line in lines] or "")
         rows.append(row)
-    first = 0.13
-    widths = [first, *([(1 - first) / len(days)] * len(days))]
-    total = style.content_width(True)
     table = Table(rows, colWidths=[total * w for w in widths], repeatRows=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), style.HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, style.ACCENT),
         ("GRID", (0, 1), (-1, -1), 0.25, style.RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), WEEK_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), WEEK_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     for column, day in enumerate(days, start=1):
         if day.holiday:
             commands.append(("BACKGROUND", (column, 1), (column, -1), style.HOLIDAY_FILL))
-    table.setStyle(TableStyle(commands))
+    table.setStyle(style.table_style(commands))
     return table
 
 
@@ -325,7 +330,7 @@ def load_door_sign(session: Any, room: str, day: dt.date) -> DoorSignData:
 
 def door_info(data: DoorSignData, printed_at: dt.datetime | None = None) -> ReportInfo:
     return ReportInfo(title=f"{data.room.name} – {data.day.weekday} {format_date(data.day.date)}",
-                      subtitle="Dørskilt", date=data.day.date, title_block=False,
+                      subtitle="Dørskilt", date=data.day.date, title_block=False, furniture=False,
                       printed_at=style.printed_time(printed_at))
 
 
@@ -396,7 +401,7 @@ def _door_table(lines: Sequence[Line], date: dt.date, st: _DoorStyles, compact: 
     width = style.content_width(False)
     table = Table([_door_row(line, date, st, compact) for line in lines],
                   colWidths=[width * 0.27, width * 0.73] if compact else [width], hAlign="LEFT")
-    table.setStyle(TableStyle([
+    table.setStyle(style.table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, style.RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),

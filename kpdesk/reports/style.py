@@ -67,6 +67,8 @@ from kpdesk.common.norsk import format_date, format_phone, iso_week
 from kpdesk.common.resources import resource_path
 
 FONT, FONT_BOLD = "KpdeskSans", "KpdeskSans-Bold"
+CELL_SIZE, CELL_LEADING, CELL_PADDING = 9.5, 12.0, 3.0  # table text: at least 9.5 pt on paper for a meeting
+HYPHENATION_LANGUAGE = "nb_NO"
 FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
 LANGUAGE = "nb-NO"
 
@@ -130,8 +132,10 @@ class Styles:
 def styles() -> Styles:
     """The paragraph styles every report uses (fonts registered first)."""
     register_fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK, spaceAfter=4)
-    cell = ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK, spaceAfter=4,
+                          bulletFontName=FONT)  # else bullets are set in Helvetica, unembedded
+    cell = ParagraphStyle("cell", parent=body, fontSize=CELL_SIZE, leading=CELL_LEADING, spaceAfter=0,
+                          embeddedHyphenation=1)  # breaks only at the soft hyphens ``soft_hyphens`` puts in
     return Styles(
         title=ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=18, leading=22, spaceAfter=2,
                              textColor=ACCENT),
@@ -223,8 +227,32 @@ def para(value: object, style: ParagraphStyle | None = None, *, markup: bool = F
     return Paragraph(str(value) if markup else text(value), style or styles().body)
 
 
+class SectionHeading(Paragraph):
+    """A heading that starts a section: it gets an entry in the PDF outline (bookmarks), and a
+    page that begins inside its section repeats it with "(forts.)" (``_Document``)."""
+
+    def __init__(self, title: str, level: int) -> None:
+        super().__init__(text(title), styles().h1 if level == 1 else styles().h2)
+        self.title, self.level = title, level
+
+    def draw(self) -> None:
+        super().draw()
+        canvas = self.canv
+        marks = getattr(canvas, "section_marks", None)
+        if marks is not None:  # _NumberedCanvas: bookmarked when its page is written (see there)
+            marks.append((self.title, self.level))
+        canvas.current_section = self  # pyright: ignore[reportAttributeAccessIssue]  # our own attribute
+
+
+class ContinuedHeading(Paragraph):
+    """'Samlet etterspørsel med tilbud (forts.)' at the top of a page that goes on with a section."""
+
+    def __init__(self, section: SectionHeading) -> None:
+        super().__init__(text(f"{section.title} (forts.)"), section.style)
+
+
 def heading(value: str, level: int = 1) -> Paragraph:
-    return Paragraph(text(value), styles().h1 if level == 1 else styles().h2)
+    return SectionHeading(value, level)
 
 
 def bullets(items: Iterable[str], style: ParagraphStyle | None = None) -> list[Flowable]:
@@ -232,6 +260,12 @@ def bullets(items: Iterable[str], style: ParagraphStyle | None = None) -> list[F
     base = style or styles().body
     item_style = ParagraphStyle(f"{base.name}_bullet", parent=base, leftIndent=10, bulletIndent=0, spaceAfter=2)
     return [Paragraph(text(item), item_style, bulletText="•") for item in items]
+
+
+def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
+    """A TableStyle that starts from kpdesk's font: ReportLab's cell default is Helvetica, which
+    would be named in the PDF without being embedded even where every cell is a paragraph."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
 def content_width(is_landscape: bool = False) -> float:
@@ -248,7 +282,6 @@ def content_height(is_landscape: bool = False) -> float:
 Cell = str | Flowable | None
 
 
-CELL_SIZE, CELL_LEADING, CELL_PADDING = 8.5, 10.5, 3.0
 
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[float], *,
@@ -263,7 +296,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Se
     as they are. Columns in ``right`` are right-aligned (numbers). ``total_row`` sets the last
     row in bold above a rule.
     """
-    s = styles()
+    register_fonts()
     right_columns = set(right)
     total = sum(widths) or 1.0
     width = content_width(is_landscape)
@@ -275,17 +308,11 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Se
         if value is None or isinstance(value, Flowable):
             return value
         font = FONT_BOLD if head or bold else FONT
-        if "\n" not in value and (column in right_columns or string_width(value, font, CELL_SIZE) <= room[column]):
+        fits = string_width(value, font, CELL_SIZE) <= room[column]
+        if "\n" not in value and (fits or (column in right_columns and not head)):
             return value  # numbers (right-aligned) are never broken; they may use the cell's padding
         # Wrapped by hand into plain lines: several times faster than a Paragraph per cell.
         return "\n".join(wrap(value, font, CELL_SIZE, room[column]))
-        if head:
-            style = s.cell_head_right if column in right_columns else s.cell_head
-        elif column in right_columns:
-            style = ParagraphStyle("cell_bold_right", parent=s.cell_right, fontName=FONT_BOLD) if bold else s.cell_right
-        else:
-            style = s.cell_bold if bold else s.cell
-        return Paragraph(text(value).replace("\n", "<br/>"), style)
 
     data: list[list[Cell]] = [[cell(h, i, head=True) for i, h in enumerate(header)]]
     last = len(rows) - 1
@@ -325,10 +352,22 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Se
 _SOFT_BREAK = re.compile(r"[^–\-/]+[–\-/]+|[^–\-/]+$|[–\-/]+")
 
 
+@cache
+def _hyphenator() -> Any:
+    """pyphen's Norwegian (bokmål) dictionary, or None when pyphen is missing (then no word is hyphenated
+    unless it is wider than its column on its own)."""
+    try:
+        import pyphen
+    except ImportError:  # pragma: no cover - pyphen is a dependency; a broken install still prints
+        return None
+    return pyphen.Pyphen(lang=HYPHENATION_LANGUAGE, left=2, right=3)
+
+
 def wrap(value: str, font: str, size: float, width: float) -> list[str]:
     """``value`` in lines no wider than ``width``: broken at spaces, then after '–', '-' or '/'
-    inside a long word ("23.08.2027–" / "23.04.2029"), and only as a last resort between letters,
-    with a hyphen ("barnehagelærerutdan-" / "ning")."""
+    inside a long word ("23.08.2027–" / "23.04.2029"), then where Norwegian hyphenation allows
+    ("barnehage-" / "lærerutdanning"): a word that is wider than the column, or one that would
+    leave its line less than half full. Only when no such place fits, between letters."""
     measure = pdfmetrics.stringWidth
     lines: list[str] = []
     for part in value.split("\n"):
@@ -342,17 +381,81 @@ def wrap(value: str, font: str, size: float, width: float) -> list[str]:
                     line = candidate
                     continue
                 if line:
-                    lines.append(line)
+                    room = width - measure(f"{line}{joiner}", font, size)
+                    # Hyphenate into this line only when it would otherwise stay less than half full.
+                    head, tail = _hyphenate(piece, font, size, room) if room > width / 2 else ("", piece)
+                    if head:  # the first syllables still fit on this line
+                        lines.append(f"{line}{joiner}{head}")
+                        piece = tail
+                    else:
+                        lines.append(line)
                 line = piece
                 while measure(line, font, size) > width and len(line) > 1:  # a word wider than the column
-                    cut = len(line) - 1
-                    while cut > 1 and measure(line[:cut] + "-", font, size) > width:
-                        cut -= 1
-                    hyphen = "-" if cut >= 3 and line[cut - 1].isalpha() and line[cut].isalpha() else ""
-                    lines.append(line[:cut] + hyphen)
-                    line = line[cut:]
+                    head, tail = _hyphenate(line, font, size, width)
+                    if not head:
+                        head, tail = _cut(line, font, size, width)
+                    lines.append(head)
+                    line = tail
         lines.append(line)
     return lines
+
+
+def soft_hyphens(value: str, font: str, size: float, width: float) -> str:
+    """``value`` with soft hyphens (U+00AD) where Norwegian hyphenation allows, in the words wider
+    than ``width`` only: a paragraph then breaks such a word at a syllable ("Barnehage-" /
+    "pedagogikk") and keeps every other word whole (ReportLab's own hyphenation breaks any word
+    that would fill a line)."""
+    hyphenator = _hyphenator()
+    if hyphenator is None:
+        return value
+    words = value.split(" ")
+    for index, word in enumerate(words):
+        if pdfmetrics.stringWidth(word, font, size) > width:
+            words[index] = hyphenator.inserted(word, hyphen="\u00ad")
+    return " ".join(words)
+
+
+def _hyphenate(word: str, font: str, size: float, room: float) -> tuple[str, str]:
+    """('barnehagelærer-', 'utdanning'): the longest start of ``word`` that fits ``room`` with its
+    hyphen, broken where the dictionary allows; ('', word) when none fits."""
+    hyphenator = _hyphenator()
+    if hyphenator is None or room <= 0:
+        return "", word
+    core = word.rstrip(".,;:)»!?")
+    for head, tail in hyphenator.iterate(core):  # longest first
+        if pdfmetrics.stringWidth(head + "-", font, size) <= room:
+            return head + "-", tail + word[len(core):]
+    return "", word
+
+
+def _cut(word: str, font: str, size: float, width: float) -> tuple[str, str]:
+    """The last resort for a word no dictionary can break narrowly enough: cut between letters."""
+    cut = len(word) - 1
+    while cut > 1 and pdfmetrics.stringWidth(word[:cut] + "-", font, size) > width:
+        cut -= 1
+    hyphen = "-" if cut >= 3 and word[cut - 1].isalpha() and word[cut].isalpha() else ""
+    return word[:cut] + hyphen, word[cut:]
+
+
+def key_figures(figures: Sequence[tuple[str, str]], is_landscape: bool = False) -> Table:
+    """The key figures of a summary in a row of boxes: a large number over its label ("15 947" /
+    "åpne behov"); a hidden figure prints as it is given (":")."""
+    s = styles()
+    number = ParagraphStyle("key_number", parent=s.body, fontName=FONT_BOLD, fontSize=17, leading=20,
+                            textColor=ACCENT, spaceAfter=0)
+    label = ParagraphStyle("key_label", parent=s.body, fontSize=8.5, leading=10.5, textColor=MUTED, spaceAfter=0)
+    row = [[Paragraph(text(value), number), Paragraph(text(name), label)] for value, name in figures]
+    width = content_width(is_landscape) / max(1, len(figures))
+    table = WholeTable([row], colWidths=[width] * len(figures), hAlign="LEFT", spaceAfter=8)
+    table.setStyle(table_style([
+        ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
+        ("LINEBEFORE", (1, 0), (-1, -1), 2, colors.white),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return table
 
 
 class WholeTable(Table):
@@ -432,6 +535,7 @@ class ReportInfo:
     printed_at: dt.datetime = field(default_factory=printed_time)
     landscape: bool = False
     title_block: bool = True  # False: the report draws its own (the door sign)
+    furniture: bool = True  # False: no header rule, footer, page numbers or printed time (the door sign)
 
     @property
     def printed_text(self) -> str:
@@ -463,17 +567,29 @@ class _NumberedCanvas(Canvas):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self.section_marks: list[tuple[str, int]] = []  # (title, level) of the headings on this page
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
+        self.section_marks = []
         self._startPage()  # pyright: ignore[reportAttributeAccessIssue]  # private; typeshed's stubs leave it out
 
     def save(self) -> None:
+        """Write the held pages, now that their number is known, each with its footer and its
+        outline entries: a bookmark names the page being written, so they are added only here."""
         total = len(self._pages)
+        depth = -1  # the outline may go one level deeper at a time
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
             type(self).footer_right(self, number, total)
+            for index, (title, level) in enumerate(state["section_marks"]):
+                key = f"section-{number}-{index}"
+                self.bookmarkPage(key)
+                depth = min(level - 1, depth + 1)
+                self.addOutlineEntry(title, key, level=depth, closed=depth > 0)
             super().showPage()
+        if any(state["section_marks"] for state in self._pages):
+            self.showOutline()
         super().save()
 
 
@@ -505,6 +621,30 @@ class _KeepWithNext(KeepTogether):
         return super().split(aW, aH)
 
 
+class _Document(SimpleDocTemplate):
+    """The page layout of every report; a page that begins inside a section (the rest of a long
+    table, a need's further offers) starts with the section's heading and "(forts.)"."""
+
+    _fresh_page = False
+
+    def handle_pageBegin(self) -> None:
+        super().handle_pageBegin()
+        self._fresh_page = self.page > 1
+
+    def filterFlowables(self, flowables: list[Flowable]) -> None:
+        if not self._fresh_page or not flowables:
+            return
+        first = flowables[0]
+        if first is None or isinstance(first, ActionFlowable):
+            return  # page and frame breaks: look at what comes after them
+        self._fresh_page = False
+        section = getattr(self.canv, "current_section", None)
+        content = getattr(first, "_content", None)
+        lead = content[0] if content else first  # a heading kept with what follows comes bundled
+        if section is not None and not isinstance(lead, (SectionHeading, ContinuedHeading)):
+            flowables.insert(0, ContinuedHeading(section))
+
+
 def _fits(flowable: Flowable, canvas: Any, width: float, height: float) -> bool:
     """True when ``flowable`` is real content (not a page or frame break) that fits ``height``."""
     if isinstance(flowable, ActionFlowable) or getattr(flowable, "_ZEROSIZE", False):
@@ -532,11 +672,14 @@ def _header_footer(letterhead: Letterhead, info: ReportInfo, page_size: tuple[fl
         room = width - 2 * MARGIN_X - logo_width - 6 * mm
         canvas.setFillColor(INK)
         canvas.setFont(FONT_BOLD, 10)
-        canvas.drawString(MARGIN_X, top - 1 * mm, _fit(letterhead.display_name, FONT_BOLD, 10, room))
-        if doc.page > 1 or not info.title_block:  # the first page has the title in full below
+        canvas.drawString(MARGIN_X, top - 1 * mm, fit_text(letterhead.display_name, FONT_BOLD, 10, room))
+        if info.furniture and (doc.page > 1 or not info.title_block):  # the first page has the title in full below
             canvas.setFont(FONT, 8)
             canvas.setFillColor(MUTED)
-            canvas.drawString(MARGIN_X, top - 5.5 * mm, _fit(info.title, FONT, 8, room))
+            canvas.drawString(MARGIN_X, top - 5.5 * mm, fit_text(info.title, FONT, 8, room))
+        if not info.furniture:  # a sign for a hallway: the centre's name and logo only
+            canvas.restoreState()
+            return
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, height - MARGIN_TOP + 5 * mm, width - MARGIN_X, height - MARGIN_TOP + 5 * mm)
@@ -546,7 +689,7 @@ def _header_footer(letterhead: Letterhead, info: ReportInfo, page_size: tuple[fl
         canvas.setFillColor(MUTED)
         room = width - 2 * MARGIN_X - 60 * mm
         for number, line in enumerate(footer_lines):
-            canvas.drawString(MARGIN_X, MARGIN_BOTTOM - (10 + 3.6 * number) * mm, _fit(line, FONT, 7.5, room))
+            canvas.drawString(MARGIN_X, MARGIN_BOTTOM - (10 + 3.6 * number) * mm, fit_text(line, FONT, 7.5, room))
         canvas.restoreState()
 
     return draw
@@ -556,6 +699,8 @@ def _page_numbers(info: ReportInfo, page_size: tuple[float, float]) -> Callable[
     width, _height = page_size
 
     def draw(canvas: Canvas, page: int, total: int) -> None:
+        if not info.furniture:
+            return
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(MUTED)
@@ -580,7 +725,7 @@ def _pack(parts: Sequence[str], font: str, size: float, max_width: float, max_li
     return lines
 
 
-def _fit(value: str, font: str, size: float, max_width: float) -> str:
+def fit_text(value: str, font: str, size: float, max_width: float) -> str:
     """``value`` shortened with '…' so it fits ``max_width`` (header and footer lines)."""
     if pdfmetrics.stringWidth(value, font, size) <= max_width:
         return value
@@ -613,11 +758,12 @@ def build_pdf(story: Sequence[Flowable], info: ReportInfo, letterhead: Letterhea
     page_size = landscape(A4) if info.landscape else A4
     with _BUILD_LOCK:
         buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
+        doc = _Document(
             buffer, pagesize=page_size, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM, title=info.title, author=letterhead.display_name,
             subject=info.subtitle or info.title, creator=f"kpdesk {__version__}", producer=f"kpdesk {__version__}",
-            lang=LANGUAGE, keywords=["kpdesk", letterhead.display_name],
+            lang=LANGUAGE, keywords=["kpdesk", letterhead.display_name], displayDocTitle=1,
+            initialFontName=FONT,  # else the canvas names Helvetica, which no page uses, unembedded
         )
         doc.keepTogetherClass = _KeepWithNext
         decorate = _header_footer(letterhead, info, page_size, _logo_reader(letterhead.logo))

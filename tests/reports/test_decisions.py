@@ -13,6 +13,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from support import with_session
 
 AS_OF = dt.date(2027, 1, 11)  # the small demo's "today"
 # (need, the offer the demo has chosen or ordered it for); all four offers' deadlines passed 01.12.2026
@@ -31,16 +32,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert main(["demo", "--db", str(path)]) == 0
     return path
 
-
-def with_session(path: Path, work: Any) -> Any:
-    from kpdesk.db.store import Store
-
-    store = Store.open(path)
-    try:
-        with store.session() as session:
-            return work(session)
-    finally:
-        store.close()
 
 
 def pdf_text(data: bytes) -> str:
@@ -155,7 +146,7 @@ def test_matching_summary_marks_a_chosen_offer_past_its_deadline_and_never_recom
     text = pdf_text(matching_summary.build(data))
     assert "Søknadsfrist gikk ut 01.12.2026" in text
     assert "Søknadsfrist 01.12.2026" not in text  # not among the next steps
-    steps = text[text.index("Neste steg"):]
+    steps = text[text.index("Dette bør skje nå"):text.index("Behovene og tilbudene")]
     assert "Veiledning av studenter i praksis" not in steps
 
 
@@ -208,7 +199,7 @@ def test_an_empty_matching_summary_says_there_is_nothing_and_what_to_do(demo: Pa
     assert not data.needs
     text = pdf_text(matching_summary.build(data))
     assert "så det er ingenting å vise" in text and "Registrer arbeidsgiverens behov" in text
-    assert "0 behov" not in text and "de beste står under hvert behov" not in text and "Neste steg" not in text
+    assert "0 behov" not in text and "de beste står under hvert behov" not in text and "Sammendrag" not in text
 
 
 def test_matching_json_carries_the_verdict_and_the_decisions(run: Any) -> None:

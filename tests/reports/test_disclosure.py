@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 from disclosure_reader import Reader, number
+from support import with_session
 
 AS_OF = dt.date(2027, 1, 11)
 
@@ -40,16 +41,6 @@ def _demo(folder: Path, *extra: str) -> Path:
     assert main(["demo", "--db", str(path), *extra]) == 0
     return path
 
-
-def with_session(path: Path, work: Any) -> Any:
-    from kpdesk.db.store import Store
-
-    store = Store.open(path, daily_backup=False)
-    try:
-        with store.session() as session:
-            return work(session)
-    finally:
-        store.close()
 
 
 # ---------------------------------------------------------------- what the handout prints
@@ -548,8 +539,9 @@ def test_a_lone_employer_and_a_pair_leave_no_trace_of_their_head_counts(
     for word in (LONE_WORD, PAIR_WORD):
         assert leading_token(lines[word][0][header.index("Personer")]) == ":", lines[word]
         assert leading_token(lines[word][0][header.index("Arbeidsgivere")]) == ":", lines[word]
+    figures = re.sub(r"\(om \d+ dag(er)?\)", "", text)  # "Søknadsfrist 17.02.2027 (om 37 dager)"
     for figure in ("173", "89", "52", "37"):
-        assert not re.search(rf"(?<![\d.,]){figure}(?![\d.,])", text), f"{figure} is printed"
+        assert not re.search(rf"(?<![\d.,]){figure}(?![\d.,])", figures), f"{figure} is printed"
     assert "Mo Bryggeri" not in text and "Ranfjord Laks" not in text and "Nordlandsøl" not in text
     # three employers, none dominant: shown, with the two that agreed named and the third only counted
     trio = [re.sub(r"\s+", " ", cell) for cell in lines[TRIO_WORD][0]]

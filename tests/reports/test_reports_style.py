@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from support import pdf_fonts
 
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_money
@@ -129,6 +130,65 @@ def test_wrap_breaks_at_spaces_then_dashes() -> None:
     lines = style.wrap("samlingsbasert, Rana\n23.08.2027–23.04.2029", style.FONT, 8.5, 90)
     assert lines == ["samlingsbasert,", "Rana", "23.08.2027–", "23.04.2029"]
     assert style.wrap("kort tekst", style.FONT, 8.5, 500) == ["kort tekst"]
+
+
+def test_words_break_where_norwegian_hyphenation_allows_and_short_words_stay_whole() -> None:
+    style.register_fonts()
+    width = style.pdfmetrics.stringWidth("barnehagelærer-", style.FONT, 9.5) + 1
+    lines = style.wrap("Barnehagelærerutdanning for assistenter", style.FONT, 9.5, width)
+    assert lines[:2] == ["Barnehagelærer-", "utdanning for"], lines
+    # a name that fits on the next line is not hyphenated into a line that is already more than half full
+    room = style.pdfmetrics.stringWidth("3, blant dem Mo Havneser", style.FONT, 9.5)
+    assert style.wrap("3, blant dem Mo Havneservice AS", style.FONT, 9.5, room) == ["3, blant dem Mo",
+                                                                                   "Havneservice AS"]
+    joined = "".join(line.rstrip("-") for line in style.wrap("Barnehagepedagogikk", style.FONT, 9.5, 60))
+    assert joined == "Barnehagepedagogikk"
+    assert style.wrap("Barnehagepedagogikk", style.FONT, 9.5, 60)[0] in ("Barnehage-", "Barne-")
+
+
+def test_soft_hyphens_go_only_into_words_wider_than_the_column() -> None:
+    style.register_fonts()
+    marked = style.soft_hyphens("Nettforelesning: Barnehagepedagogikk", style.FONT, 9, 80)
+    assert marked.startswith("Nettforelesning: ") and "Barne\u00adhage\u00adpe" in marked
+
+
+def test_a_page_that_goes_on_with_a_section_repeats_its_heading_with_forts() -> None:
+    pages = pages_text(build([style.heading("Samlet etterspørsel"), long_table(150), style.heading("Neste", 2),
+                              style.para("Slutt")]))
+    assert len(pages) >= 3
+    assert "Samlet etterspørsel (forts.)" not in pages[0]
+    for text in pages[1:-1]:
+        assert "Samlet etterspørsel (forts.)" in text
+    assert "Neste (forts.)" not in "".join(pages)
+
+
+def test_sections_are_bookmarked_and_viewers_show_the_title() -> None:
+    data = build([style.heading("Sammendrag"), style.para("Tekst"), style.heading("Detaljer", 2), long_table(150),
+                  style.heading("Personvern")], title="Kompetansebehov i Rana")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    outline = reader.outline
+    assert [item.title for item in outline if not isinstance(item, list)] == ["Sammendrag", "Personvern"]
+    nested = next(item for item in outline if isinstance(item, list))
+    assert [item.title for item in nested] == ["Detaljer"]
+    personvern = next(item for item in outline if not isinstance(item, list) and item.title == "Personvern")
+    assert reader.get_destination_page_number(personvern) == len(reader.pages) - 1
+    assert bool(reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"  # the bookmarks open beside the pages
+    assert reader.metadata.title == "Kompetansebehov i Rana"
+
+
+
+def test_no_font_is_named_without_being_embedded() -> None:
+    story = [style.heading("Steg"), *style.bullets(["Første", "Andre"]), long_table(10),
+             style.key_figures([("12", "behov"), (":", "personer")])]
+    fonts = pdf_fonts(build(story))
+    assert fonts and all(fonts.values()), fonts
+
+
+def test_a_sign_without_furniture_has_no_footer_or_page_number() -> None:
+    pages = pages_text(build([style.para("Auditoriet")], title_block=False, furniture=False))
+    assert "Side 1 av 1" not in pages[0] and "Skrevet ut" not in pages[0] and "Storgata" not in pages[0]
+    assert "Studiesenter Hábmer" in pages[0]  # the centre's name stays
 
 
 # ---------------------------------------------------------------- writing files

@@ -171,7 +171,7 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
                           vocabulary_texts=[t for n in open_needs for t in (n.title, n.description)])
     by_need = {r.need_ref: r for r in results}
     committed = {c.offer_ref: c.headcount for c in commitments(open_needs, offers)}
-    vectors, idf = _vectors({n.ref: matcher.need_terms(n) for n in demand})
+    vectors = _vectors({n.ref: matcher.need_terms(n) for n in demand})
 
     buckets: dict[tuple[str, str], list[NeedInput]] = {}
     region_of: dict[str | None, str] = {}  # municipality → region
@@ -183,7 +183,7 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
 
     groups: list[DemandGroup] = []
     for (level, region), members in buckets.items():
-        labelled = [_Labelled(cluster, by_need, matcher, idf) for cluster in _cluster(members, by_need, vectors)]
+        labelled = [_Labelled(cluster, by_need, matcher) for cluster in _cluster(members, by_need, vectors)]
         for same in _same_label(labelled):
             groups.append(_group(same, level, region, by_offer, committed))
     groups.sort(key=lambda g: (-g.headcount, sort_key(g.region), LEVEL_RANK.get(g.level or "", 0),
@@ -232,9 +232,8 @@ def _region_of(need: NeedInput, regions: Mapping[str, Iterable[str]]) -> str:
     return names[0] if names else NO_REGION
 
 
-def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    """Topic vectors: term weight × IDF over the needs, so words every need uses count little;
-    and that IDF (term key → weight), which also orders the words of a label.
+def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, float]]:
+    """Topic vectors: term weight × IDF over the needs, so words every need uses count little.
 
     Needs with the same text share their terms (the engine caches them) and so one vector.
     """
@@ -252,7 +251,7 @@ def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> tuple[dict[str, dict[st
         if vector is None:
             vector = shared[id(need_terms)] = {k: t.weight * idf[k] for k, t in need_terms.items()}
         vectors[ref] = vector
-    return vectors, idf
+    return vectors
 
 
 def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
@@ -281,14 +280,13 @@ class _Labelled:
 
     __slots__ = ("cluster", "keys", "label", "offer_ref")
 
-    def __init__(self, cluster: _Cluster, by_need: Mapping[str, NeedResult], matcher: Matcher,
-                 idf: Mapping[str, float]) -> None:
+    def __init__(self, cluster: _Cluster, by_need: Mapping[str, NeedResult], matcher: Matcher) -> None:
         self.cluster = cluster
         self.offer_ref = _best_offer(cluster.needs, by_need)
         needs = sorted(cluster.needs, key=lambda n: n.ref)
         titles = [matcher.title_terms(n) for n in needs]
         self.keys = _label_keys(cluster, titles)
-        self.label = _label_text(self.keys, titles, matcher, idf) or (needs[0].title if needs else "")
+        self.label = _label_text(self.keys, titles, matcher) or (needs[0].title if needs else "")
 
 
 def _same_label(labelled: list[_Labelled]) -> list[_Labelled]:
@@ -352,20 +350,17 @@ def _label_keys(cluster: _Cluster, titles: Sequence[Mapping[str, Term]]) -> tupl
     return tuple(keys)
 
 
-def _label_text(keys: Iterable[str], titles: Sequence[Mapping[str, Term]], matcher: Matcher,
-                idf: Mapping[str, float]) -> str:
+def _label_text(keys: Iterable[str], titles: Sequence[Mapping[str, Term]], matcher: Matcher) -> str:
     """The label's words in base form, as the needs' titles write them.
 
-    In one order for the same words whatever the group: the most specific (rarest among the
-    needs) first, then alphabetically.
+    In alphabetical order, so the same words make the same label in every group (ordering by
+    how rare a word is made "demensomsorg, alderspsykiatri" in one region and "alderspsykiatri,
+    demensomsorg" in the next: one word can come from terms of different weight).
     """
     shown: dict[str, str] = {}  # case-folded → surface
-    order: dict[str, tuple[float, str]] = {}
     for key in keys:
         surface = matcher.analyzer.base_form(next(terms[key].surface for terms in titles if key in terms))
-        if surface.casefold() not in shown:
-            shown[surface.casefold()] = surface
-            order[surface] = (-round(idf.get(key, 0.0), 6), sort_key(surface))
+        shown.setdefault(surface.casefold(), surface)
     phrases = [set(folded.split()) for folded in shown if " " in folded]  # "varme" beside "varme arbeider"
     words = [s for folded, s in shown.items() if not any(p > {folded} for p in phrases)]
-    return ", ".join(sorted(words, key=order.__getitem__))
+    return ", ".join(sorted(words, key=sort_key))

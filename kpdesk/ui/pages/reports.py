@@ -56,6 +56,7 @@ except ImportError:  # pragma: no cover - depends on the installation
 
 MAX_PRINT_DPI = 300
 SETTINGS_FOLDER = "reports/folder"
+SITE_ITEM = "\x00site:"  # the room picker's data for "every room at this site" (no room name has a NUL)
 
 
 @dataclass(frozen=True)
@@ -294,8 +295,9 @@ class ReportsPage(Page):
         self.room_box.setObjectName("roomBox")
         self.weekend_box = QCheckBox(self.tr("Ta med lørdag og søndag"))
         self.weekend_box.setObjectName("weekendBox")
-        return self._form([(self.tr("Uke"), row), (self.tr("Rom"), self.room_box), ("", self.weekend_box)],
-                          self.tr("A4 liggende: dagene som kolonner, rommene som rader (ett rom: dagene som rader)."))
+        return self._form([(self.tr("Uke"), row), (self.tr("Rom eller sted"), self.room_box), ("", self.weekend_box)],
+                          self.tr("A4 liggende: dagene som kolonner, rommene som rader, gruppert etter sted (ett rom: "
+                                  "dagene som rader)."))
 
     def _door_form(self) -> QWidget:
         self.door_room_box = QComboBox()
@@ -423,11 +425,14 @@ class ReportsPage(Page):
             self.region_box.addItem(name, name)
         self.region_box.setCurrentIndex(max(self.region_box.findData(region), 0))
         self.region_box.blockSignals(False)
-        for box, first in ((self.room_box, self.tr("Alle rom")), (self.door_room_box, None)):
+        # The week schedule: all rooms, the rooms at one site, or one room; the door sign: one room.
+        for box, sites in ((self.room_box, choices.sites), (self.door_room_box, None)):
             current = box.currentData()
             box.clear()
-            if first:
-                box.addItem(first, "")
+            if sites is not None:
+                box.addItem(self.tr("Alle rom"), "")
+                for site in sites:
+                    box.addItem(self.tr("Alle rom i %s") % site, f"{SITE_ITEM}{site}")
             for name in choices.rooms:
                 box.addItem(name, name)
             box.setCurrentIndex(max(box.findData(current), 0))
@@ -451,11 +456,13 @@ class ReportsPage(Page):
         region = self.region_box.currentData() or ""
         municipalities = () if region else tuple(self.checked_municipalities())
         room_box = self.door_room_box if kind == "doorsign" else self.room_box
+        picked_room = room_box.currentData() or ""
+        site = picked_room.removeprefix(SITE_ITEM) if picked_room.startswith(SITE_ITEM) else ""
         picked = self.date_edit.date()
         day = dt.date(picked.year(), picked.month(), picked.day())
         return ReportRequest(kind, employer=employer, offer=offer, municipalities=municipalities, region=region,
-                             week=self.week_edit.text().strip(), room=room_box.currentData() or "",
-                             weekend=self.weekend_box.isChecked(), day=day,
+                             week=self.week_edit.text().strip(), room="" if site else picked_room,
+                             site=site, weekend=self.weekend_box.isChecked(), day=day,
                              as_of=as_of)
 
     def make_preview(self, match_first: bool = True) -> None:

@@ -64,7 +64,7 @@ def test_matching_summary_preview_save_and_print(open_window: Any, qtbot: Any, d
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert saved.args == [str(target) + ".pdf"]
     text = pdf_text(Path(saved.args[0]))
-    assert "Kurstilbud for Meløy kommune" in text and "Neste steg" in text
+    assert "Kurstilbud for Meløy kommune" in text and "Dette bør skje nå" in text
     assert sorted(p.name for p in target.parent.iterdir()) == ["sammendrag.pdf"]
 
     printed = tmp_path / "skrevet-ut.pdf"
@@ -142,6 +142,25 @@ def test_handout_by_region_and_schedule_for_one_room(open_window: Any, qtbot: An
     preview(page, qtbot)
     text = pdf_text(page.preview.path)
     assert "Ukeplan Møterom Tind, uke 20" in text and "Andre pinsedag" in text
+
+
+def test_week_schedule_of_one_site(open_window: Any, qtbot: Any, demo_db: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(demo_db) as connection:
+        connection.execute("UPDATE room SET site = 'Mosjøen' WHERE name = 'Møterom Tind'")
+    connection.close()
+    page = reports_page(open_window, qtbot, demo_db)
+    page.kind.setCurrentIndex(page.kind.findData("schedule"))
+    labels = [page.room_box.itemText(i) for i in range(page.room_box.count())]
+    assert labels[:3] == ["Alle rom", "Alle rom i Mo i Rana", "Alle rom i Mosjøen"]
+    page.week_edit.setText("2027-W20")
+    page.room_box.setCurrentIndex(page.room_box.findText("Alle rom i Mosjøen"))
+    assert page.request().site == "Mosjøen" and page.request().room == ""
+    preview(page, qtbot)
+    text = pdf_text(page.preview.path)
+    assert "Møterom Tind" in text and "Mosjøen" in text
+    assert "Auditoriet" not in text and "Videorom 1" not in text
 
 
 def test_unknown_employer_and_bad_date_are_explained(open_window: Any, qtbot: Any, demo_db: Path,
