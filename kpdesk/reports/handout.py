@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable
 
 from kpdesk.common import reference
 from kpdesk.common.codes import LEVEL_RANK, LEVELS
@@ -254,7 +254,7 @@ def story(data: HandoutData) -> list[Flowable]:
             "importere dem), eller velg andre kommuner, og skriv ut på nytt.", s.body))
     else:
         flow.extend(_summary(data))
-        flow.append(PageBreak())
+        flow.append(CondPageBreak(style.content_height() / 3))  # details on a new page unless a third is free
         flow.extend(_needs_section(data))
         flow.extend(_groups_section(data))
         flow.extend(_to_order_section(data))
@@ -308,7 +308,7 @@ def _now_steps(data: HandoutData) -> list[str]:
     steps: list[str] = []
     unmet = sorted((g for g in data.to_order if g.person_count), key=lambda g: -(g.person_count or 0))
     if unmet:
-        largest = "; ".join(f"{g.label} ({plural(g.person_count or 0, 'person', 'personer')})" for g in unmet[:3])
+        largest = "; ".join(f"{g.label}: {plural(g.person_count or 0, 'person', 'personer')}" for g in unmet[:3])
         steps.append(f"Størst behov uten tilbud: {largest}. For kurs som må bestilles, tar studiesenteret kontakt "
                      "med tilbydere når nok arbeidsgivere er med.")
     elif data.to_order:

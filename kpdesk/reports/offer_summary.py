@@ -182,7 +182,7 @@ def story(data: OfferSummaryData) -> list[Flowable]:
         rows = [[n.need_ref, n.need_title, n.employer, group_thousands(n.headcount),
                  "valgt" if n.accepted else "foreslått", NEED_STATUSES.label(n.status)] for n in data.needs]
         flow.append(style.data_table(["Ref.", "Behov", "Arbeidsgiver", "Personer", "Grunnlag", "Status"], rows,
-                                     [0.08, 0.33, 0.25, 0.1, 0.12, 0.12], right=(3,)))
+                                     [0.09, 0.31, 0.24, 0.11, 0.12, 0.13], right=(3,)))
         if any(not e.named for e in data.employers):
             flow.append(style.para("Arbeidsgivere som ikke har sagt ja til å bli navngitt, er vist med kommunenavnet.",
                                    s.note))

@@ -74,8 +74,8 @@ def test_handout_page_one_says_what_should_happen_now(handout_data: Any) -> None
     summary = " ".join(text[:text.index(next(t for t in text if "Behov etter kommune og næring" in t))])
     assert first.index("Sammendrag") < first.index("Dette bør skje nå")
     assert "åpne behov" in first and "grupper uten tilbud" in first
-    assert ("Størst behov uten tilbud: lusebehandling (kurs, Salten) (40 personer); fiskevelferd (kurs, "
-            "Helgeland) (12 personer).") in first
+    assert ("Størst behov uten tilbud: lusebehandling (kurs, Salten): 40 personer; fiskevelferd (kurs, "
+            "Helgeland): 12 personer.") in first
     assert "For kurs som må bestilles, tar studiesenteret kontakt med tilbydere" in first
     deadline = format_date(AS_OF + dt.timedelta(days=20))
     assert f"Søknadsfrist {deadline} (om 20 dager): Sveising for viderekomne" in first
