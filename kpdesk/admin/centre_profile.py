@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpdesk.common.errors import UserError
+from kpdesk.common.errors import UserError, os_reason
 from kpdesk.common.fields import (
     Collector,
     FieldError,
@@ -159,7 +159,7 @@ def read_logo_file(path: str | os.PathLike[str]) -> bytes:
     except PermissionError:
         raise UserError(f"Har ikke lov til å lese {target}.") from None
     except OSError as exc:
-        raise UserError(f"Kan ikke lese {target}: {exc.strerror or exc}.") from None
+        raise UserError(f"Kan ikke lese {target}: {os_reason(exc)}.") from None
     try:
         return check_logo(data)
     except FieldError as exc:

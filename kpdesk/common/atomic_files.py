@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from kpdesk.common.errors import UserError, storage_error
+from kpdesk.common.errors import UserError, os_reason, storage_error
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, example: str = "fil") -> Path:
@@ -27,7 +27,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, example: str = "f
     except PermissionError:
         raise UserError(f"Kan ikke lagre i {folder}: mappen er skrivebeskyttet.") from None
     except OSError as exc:
-        raise UserError(f"Kan ikke lagre i {folder}: {exc.strerror or exc}.") from None
+        raise UserError(f"Kan ikke lagre i {folder}: {os_reason(exc)}.") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -37,7 +37,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, example: str = "f
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         mapped = storage_error(target, exc, "filen ble ikke lagret")
-        raise (mapped or UserError(f"Kan ikke lagre {target}: {exc.strerror or exc}.")) from None
+        raise (mapped or UserError(f"Kan ikke lagre {target}: {os_reason(exc)}.")) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

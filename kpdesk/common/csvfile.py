@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpdesk.common.errors import UserError
+from kpdesk.common.errors import UserError, os_reason
 from kpdesk.common.file_kinds import special_kind
 from kpdesk.common.norsk import format_date
 
@@ -209,7 +209,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     except PermissionError:
         raise UserError(f"Kan ikke lese {target}: du har ikke tilgang til mappen den ligger i.") from None
     except OSError as exc:
-        raise UserError(f"Kan ikke lese {target}: {exc.strerror or exc}.") from None
+        raise UserError(f"Kan ikke lese {target}: {os_reason(exc)}.") from None
     _refuse_special(target, info.st_mode)
     if info.st_size > MAX_FILE_BYTES:
         raise UserError(f"{target} er for stor til å være en CSV-fil fra kpdesk "
@@ -219,7 +219,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     except PermissionError:
         raise UserError(f"Kan ikke lese {target}: du har ikke lesetilgang til filen.") from None
     except OSError as exc:
-        raise UserError(f"Kan ikke lese {target}: {exc.strerror or exc}.") from None
+        raise UserError(f"Kan ikke lese {target}: {os_reason(exc)}.") from None
 
 
 def _refuse_special(target: Path, mode: int) -> None:

@@ -39,6 +39,25 @@ def sqlite_code(exc: BaseException | None) -> int | None:
     return None if code is None else code & 0xFF
 
 
+_OS_REASONS = {
+    errno.ENOENT: "finnes ikke", errno.EACCES: "ingen tilgang",
+    errno.EPERM: "ikke tillatt (filen eller mappen er låst)",
+    errno.EROFS: "disken er skrivebeskyttet", errno.ENOSPC: "disken er full", errno.EISDIR: "det er en mappe",
+    errno.ENOTDIR: "en del av stien er ikke en mappe", errno.ENAMETOOLONG: "navnet er for langt",
+    errno.EIO: "lese- eller skrivefeil på disken", errno.EBUSY: "filen er i bruk", errno.EEXIST: "finnes allerede",
+    errno.EMFILE: "for mange åpne filer", errno.EXDEV: "kan ikke flyttes til en annen disk",
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why a file operation failed, in bokmål ('finnes ikke', 'ingen tilgang'): the system's own
+    message is English."""
+    number = exc.errno if isinstance(exc, OSError) else None
+    if number in _OS_REASONS:
+        return _OS_REASONS[number]
+    return f"systemfeil {number}" if number else str(exc)
+
+
 def storage_error(path: Path, exc: BaseException | None,
                   outcome: str = "endringen ble ikke lagret") -> UserError | None:
     """A full or failing disk (SQLite's SQLITE_FULL/SQLITE_IOERR, or ENOSPC/EIO) in plain words, else None.

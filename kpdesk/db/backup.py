@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpdesk.common.errors import UserError, storage_error
+from kpdesk.common.errors import UserError, os_reason, storage_error
 from kpdesk.common.norsk import format_datetime
 from kpdesk.db.inspection import inspect_file, is_damage, quick_check, refuse_odd_file, schema_differences
 
@@ -193,7 +193,7 @@ def _storage_error(path: Path, exc: BaseException, what: str) -> UserError:
         return UserError(f"{what}: {mapped.message}")
     if isinstance(exc, PermissionError):
         return UserError(f"{what}: du har ikke skrivetilgang til {path.parent}.")
-    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    detail = os_reason(exc)
     return UserError(f"{what} ({detail}).")
 
 

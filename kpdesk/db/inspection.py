@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kpdesk.common.errors import SQLITE_CORRUPT, SQLITE_NOTADB, UserError, sqlite_code
+from kpdesk.common.errors import SQLITE_CORRUPT, SQLITE_NOTADB, UserError, os_reason, sqlite_code
 from kpdesk.common.file_kinds import special_kind
 
 APPLICATION_ID = 0x4B504453  # "KPDS" in the SQLite header marks a kpdesk file
@@ -74,7 +74,7 @@ def _file_status(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise UserError(f"Kan ikke lese {path}: {exc.strerror or exc}.") from None
+        raise UserError(f"Kan ikke lese {path}: {os_reason(exc)}.") from None
 
 
 def refuse_odd_file(path: Path, status: os.stat_result) -> None:
@@ -107,7 +107,7 @@ def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
         with path.open("rb") as handle:
             header = handle.read(100)
     except OSError as exc:
-        raise UserError(f"Kan ikke lese {path}: {exc.strerror}.") from None
+        raise UserError(f"Kan ikke lese {path}: {os_reason(exc)}.") from None
     if not header.startswith(SQLITE_MAGIC):
         raise UserError(f"{path} er ikke en kpdesk-database (ikke en SQLite-fil).")
     wal = path.with_name(path.name + "-wal")

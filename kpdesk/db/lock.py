@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from kpdesk.common.errors import UserError, storage_error
+from kpdesk.common.errors import UserError, os_reason, storage_error
 from kpdesk.common.os_user import current_user
 
 LOCK_SUFFIX = ".lock"
@@ -155,7 +155,7 @@ def _identify_or_create(db_path: Path) -> FileIdentity:
     try:
         os.close(os.open(os.path.realpath(db_path), flags, 0o600))  # personal data: owner only
     except OSError as exc:
-        raise UserError(f"Kan ikke lage databasen {db_path}: {exc.strerror or exc}.") from None
+        raise UserError(f"Kan ikke lage databasen {db_path}: {os_reason(exc)}.") from None
     created = identify(db_path)
     if created is None:
         raise UserError(f"Databasen {db_path} forsvant rett etter at den ble laget. Prøv igjen.")
@@ -372,7 +372,7 @@ def _open_existing(path: Path) -> int | None:
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.EMLINK):  # O_NOFOLLOW met a symlink
             raise _planted(path) from None
-        raise UserError(f"Kan ikke lese låsefilen {path}: {exc.strerror or exc}.") from None
+        raise UserError(f"Kan ikke lese låsefilen {path}: {os_reason(exc)}.") from None
     if not _is_plain(fd, path):
         os.close(fd)
         raise _planted(path)
@@ -389,7 +389,7 @@ def _open_lock_file(path: Path, db_path: Path) -> tuple[int, bool] | None:
         raise UserError(f"Kan ikke lage låsefilen {path}: mappen {path.parent} er skrivebeskyttet. "
                         f"Kopier {db_path.name} til en mappe du kan skrive i.") from None
     except OSError as exc:
-        raise UserError(f"Kan ikke lage låsefilen {path}: {exc.strerror or exc}.") from None
+        raise UserError(f"Kan ikke lage låsefilen {path}: {os_reason(exc)}.") from None
     fd = _open_existing(path)
     return None if fd is None else (fd, False)
 
@@ -417,7 +417,7 @@ def _acquire_file(db_path: Path, identity: FileIdentity) -> DatabaseLock:
                 _write(fd, me.to_json())
             except OSError as exc:
                 mapped = storage_error(path, exc, "databasen ble ikke åpnet")
-                raise (mapped or UserError(f"Kan ikke skrive låsefilen {path}: {exc.strerror or exc}.")) from None
+                raise (mapped or UserError(f"Kan ikke skrive låsefilen {path}: {os_reason(exc)}.")) from None
             return DatabaseLock(db_path, identity, fd, me, holder)
         except BaseException:
             _os_unlock(fd)

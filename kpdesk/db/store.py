@@ -36,6 +36,7 @@ from kpdesk.common.errors import (
     SQLITE_CANTOPEN,
     SQLITE_READONLY,
     UserError,
+    os_reason,
     sqlite_code,
     storage_error,
 )
@@ -142,7 +143,7 @@ def _owner_only(target: Path) -> list[str]:
         except FileNotFoundError:
             continue
         except OSError as exc:
-            failed.append(f"Kunne ikke gjøre {path} lesbar bare for deg ({exc.strerror or exc}).")
+            failed.append(f"Kunne ikke gjøre {path} lesbar bare for deg ({os_reason(exc)}).")
     return failed
 
 

@@ -600,6 +600,22 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
     return OfferInterest(offer_id, offer.ref, offer.title, offer.seats_min, offer.seats_max, tuple(rows))
 
 
+def committed_needs(session: Session, offer_refs: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+    """Offer ref → (employer's organisation number, headcount) of each open need the coordinator
+    has chosen the offer for: who stands behind "3 er med nå", for disclosure control."""
+    refs = sorted(set(offer_refs))
+    found: dict[str, list[tuple[str, int]]] = {ref: [] for ref in refs}
+    for start in range(0, len(refs), _FEW):
+        stmt = (select(Offer.ref, Employer.org_number, Need.headcount)
+                .join(MatchDecision, MatchDecision.offer_id == Offer.id)
+                .join(Need, MatchDecision.need_id == Need.id).join(Employer, Need.employer_id == Employer.id)
+                .where(Offer.ref.in_(refs[start:start + _FEW]), MatchDecision.decision == "accepted",
+                       Need.status.not_in(CLOSED_NEED_STATUSES)))
+        for ref, org, headcount in session.execute(stmt):
+            found[ref].append((org, int(headcount or 0)))
+    return found
+
+
 def committed_headcounts(session: Session, offer_refs: Iterable[str]) -> dict[str, int]:
     """Offer ref → the persons already in: the open needs the coordinator has chosen the offer for.
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kpdesk.common.codes import LEVELS
+from kpdesk.common.errors import UserError
 from kpdesk.matching.engine.aggregation import Commitment, DemandGroup, aggregate, commitments
+from kpdesk.matching.engine.explain import why_not_sentence
 from kpdesk.matching.engine.matcher import Matcher, NeedInput, NeedResult, OfferInput
 from kpdesk.matching.persistence import load_inputs
 
@@ -33,14 +36,19 @@ class MatchingRun:
     matcher: Matcher
     commitments: list[Commitment]  # the open needs with a chosen offer, per offer: they count toward it only
 
+    @cached_property
+    def _by_ref(self) -> tuple[dict[str, NeedResult], dict[str, OfferInput], dict[str, NeedInput]]:
+        return ({r.need_ref: r for r in self.results}, {o.ref: o for o in self.offers},
+                {n.ref: n for n in self.needs})
+
     def result_for(self, need_ref: str) -> NeedResult | None:
-        return next((r for r in self.results if r.need_ref == need_ref), None)
+        return self._by_ref[0].get(need_ref)
 
     def offer(self, ref: str) -> OfferInput | None:
-        return next((o for o in self.offers if o.ref == ref), None)
+        return self._by_ref[1].get(ref)
 
     def need(self, ref: str) -> NeedInput | None:
-        return next((n for n in self.needs if n.ref == ref), None)
+        return self._by_ref[2].get(ref)
 
     def committed(self, offer_ref: str) -> int:
         """The persons already in for an offer: the open needs the coordinator has chosen it for
@@ -58,6 +66,39 @@ class MatchingRun:
         groups = aggregate(needs, results, self.offers, self.matcher.regions, matcher=self.matcher)
         return needs, groups, commitments(needs, self.offers)
 
+    def find_offer(self, text: str) -> OfferInput:
+        """The offer a coordinator named: its reference ("T0017", any case), a picker line
+        ("T0017 Tittel – Tilbyder") or a unique part of its title; UserError otherwise."""
+        typed = text.strip()
+        if not typed:
+            raise UserError("Skriv referansen eller navnet på tilbudet, for eksempel T0017.")
+        by_ref = {o.ref.casefold(): o for o in self.offers}
+        found = by_ref.get(typed.casefold()) or by_ref.get(typed.split(" ", 1)[0].casefold())
+        if found is not None:
+            return found
+        matches = [o for o in self.offers if typed.casefold() in o.title.casefold()]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise UserError(f"Fant ikke tilbudet «{typed}». Skriv referansen, for eksempel T0017.")
+        raise UserError(f"«{typed}» passer {len(matches)} tilbud; skriv referansen, for eksempel {matches[0].ref}.")
+
+    def why_not(self, need_ref: str, offer_text: str) -> str:
+        """Why the offer named by ``offer_text`` is not proposed for the need (or is ranked lower),
+        in one sentence (``explain.why_not_sentence``); UserError for an unknown need or offer."""
+        need = self.need(need_ref)
+        if need is None:
+            raise UserError(f"Behovet {need_ref} er ikke med i matchingen (det er lukket eller nytt); "
+                            "kjør matchingen på nytt.")
+        why = self.matcher.why_not(need, self.find_offer(offer_text).ref, self.as_of)
+        assert why is not None  # the offer is one of this run's
+        return why_not_sentence(why)
+
+    def left_out(self, need_ref: str) -> list[str]:
+        """For a need without proposals: why the nearest offers on its subject were left out."""
+        need = self.need(need_ref)
+        return [why_not_sentence(w) for w in self.matcher.left_out(need, self.as_of)] if need is not None else []
+
     def to_json(self) -> dict[str, Any]:
         """The shape ``kpdesk match --json`` prints."""
         return {
@@ -66,7 +107,8 @@ class MatchingRun:
                 {"ref": r.need_ref, "chosen": list(r.chosen),
                  "matches": [{"offer": m.offer_ref, "score": round(m.score, 2), "verdict": m.verdict,
                               "reasons": list(m.reasons)}
-                             for m in r.matches]}
+                             for m in r.matches],
+                 **({"left_out": self.left_out(r.need_ref)} if r.unmet else {})}
                 for r in self.results
             ],
             "groups": [

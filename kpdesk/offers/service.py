@@ -228,9 +228,14 @@ def get_offer(session: Session, offer_id: int) -> OfferRow:
 
 
 def offer_id_for_ref(session: Session, ref: str) -> int:
-    found = session.execute(select(Offer.id).where(Offer.ref == ref)).scalar()
+    """The id of the offer with this reference, in any case ("t0010" finds T0010)."""
+    cleaned = ref.strip()
+    found = session.execute(select(Offer.id).where(Offer.ref == cleaned)).scalar()
     if found is None:
-        raise NotFoundError(f"Ingen kurstilbud har referansen «{ref}».")
+        found = session.execute(select(Offer.id).where(func.lower(Offer.ref) == cleaned.casefold())
+                                .order_by(Offer.id).limit(1)).scalar()
+    if found is None:
+        raise NotFoundError(f"Ingen kurstilbud har referansen «{cleaned}».")
     return found
 
 

@@ -38,6 +38,7 @@ class Bar:
     parts: tuple[int, ...]  # in the order of the chart's part names
     seats_min: int | None = None
     seats_max: int | None = None
+    text: str = ""  # the label at the bar's end, when not the figures themselves ("deres 5 + andre")
 
     @property
     def total(self) -> int:
@@ -55,7 +56,9 @@ def seat_bars(bars: Sequence[Bar], part_names: Sequence[str], width: float) -> D
 
 
 def _seats_text(bar: Bar) -> str:
-    """'12 av minst 15'; '12 (ingen minste klasse)'."""
+    """'12 av minst 15', or the bar's own text."""
+    if bar.text:
+        return bar.text
     if bar.seats_min:
         return f"{group_thousands(bar.total)} av minst {group_thousands(bar.seats_min)}"
     return group_thousands(bar.total)

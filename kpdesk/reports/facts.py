@@ -192,3 +192,26 @@ def join_names(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} og {names[-1]}"
+
+
+def offer_labels(offers: Sequence[OfferFacts]) -> dict[str, str]:
+    """Offer ref → 'Title – Provider', with what tells twins apart where two share both: the
+    place, else the start date, else the reference ('Automatisering, deltid – Nordland fagskole, Mo i Rana')."""
+    base = {o.ref: f"{o.title} – {o.provider}" if o.provider else o.title for o in offers}
+    twins: dict[str, list[OfferFacts]] = {}
+    for offer in offers:
+        twins.setdefault(base[offer.ref], []).append(offer)
+    labels = dict(base)
+    for label, group in twins.items():
+        if len(group) < 2:
+            continue
+        for offer in group:
+            places = {o.place for o in group}
+            starts = {o.start_date for o in group}
+            if len(places) == len(group) and offer.place:
+                labels[offer.ref] = f"{label}, {offer.place}"
+            elif len(starts) == len(group) and offer.start_date:
+                labels[offer.ref] = f"{label}, start {format_date(offer.start_date)}"
+            else:
+                labels[offer.ref] = f"{label} ({offer.ref})"
+    return labels

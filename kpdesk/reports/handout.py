@@ -35,7 +35,14 @@ from kpdesk.common.codes import LEVEL_RANK, LEVELS
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date, group_thousands, plural, sort_key
 from kpdesk.reports import charts, style
-from kpdesk.reports.facts import OfferFacts, join_names, level_text, load_letterhead, load_offer_facts
+from kpdesk.reports.facts import (
+    OfferFacts,
+    join_names,
+    level_text,
+    load_letterhead,
+    load_offer_facts,
+    offer_labels,
+)
 from kpdesk.reports.style import Letterhead, ReportInfo
 from kpdesk.reports.suppression import HIDDEN_TEXT, LEGEND, CrossTable, Partition, Share, named_phrase
 
@@ -49,6 +56,11 @@ class Scope:
 
     municipalities: tuple[str, ...] = ()  # four-digit numbers
     region: str = ""  # the region's name, when chosen by region
+
+    @property
+    def whole_regions(self) -> bool:
+        """Whether the handout covers whole regions (all municipalities, or a region chosen by name)."""
+        return not self.municipalities or bool(self.region)
 
     @property
     def label(self) -> str:
@@ -77,11 +89,11 @@ class GroupLine:
     person_count: int | None = None  # the persons where they may be printed (charts, summary); None: hidden
     employer_count: int | None = None
 
-    @property
-    def label(self) -> str:
-        """'helsefag (fagbrev, Helgeland)': the group in a sentence."""
+    def label(self, with_region: bool = True) -> str:
+        """'helsefag (fagbrev, Helgeland)': the group in a sentence; without the region on a handout
+        for some of its municipalities (there the figure is theirs, not the region's)."""
         level = LEVELS.label(self.level) if self.level and self.level != "open" else ""
-        where = ", ".join(filter(None, (level, self.region)))
+        where = ", ".join(filter(None, (level, self.region if with_region else "")))
         return f"{self.topic} ({where})" if where else self.topic
 
 
@@ -261,8 +273,8 @@ def story(data: HandoutData) -> list[Flowable]:
         flow.extend(_offers_section(data))
     flow.append(style.heading("Personvern", 2))
     flow.append(style.para(
-        "Dokumentet er anonymisert. Det har ingen kontaktpersoner, e-postadresser, telefonnumre eller notater. "
-        "Et tall vises bare når minst 3 arbeidsgivere står bak det og ingen av dem står for mer enn 80 % av det; "
+        "Dokumentet er anonymisert. Det inneholder ingen kontaktpersoner, e-postadresser, telefonnumre eller notater. "
+        "Et tall vises bare når minst 3 arbeidsgivere står bak det og ingen av dem står for mer enn 80\u00a0% av det; "
         "ellers vises «:». Der et skjult tall ellers kunne regnes ut fra summene, er også andre tall skjult, slik SSB "
         "gjør. Skjulte grupper står til slutt i tabellene, etter region og tema. Bare arbeidsgivere som har sagt ja "
         "til det, er navngitt, og bare ved grupper som vises («blant dem …»); listen er ikke nødvendigvis "
@@ -273,6 +285,7 @@ def story(data: HandoutData) -> list[Flowable]:
 SOON_DAYS = 60  # "deadlines in the next 60 days"
 NEAR_MINIMUM = 0.5  # a group with at least half its offer's minimum class is "close"
 TOPIC_BARS, OFFER_BARS = 8, 12
+CLASSES_SHOWN = 2  # the seat chart shows offers whose interest is at most two classes
 
 
 def _summary(data: HandoutData) -> list[Flowable]:
@@ -306,9 +319,10 @@ def _summary(data: HandoutData) -> list[Flowable]:
 def _now_steps(data: HandoutData) -> list[str]:
     """The largest demand no offer meets, deadlines in the next 60 days and groups close to their minimum."""
     steps: list[str] = []
+    whole = data.scope.whole_regions
     unmet = sorted((g for g in data.to_order if g.person_count), key=lambda g: -(g.person_count or 0))
     if unmet:
-        largest = "; ".join(f"{g.label}: {plural(g.person_count or 0, 'person', 'personer')}" for g in unmet[:3])
+        largest = "; ".join(f"{g.label(whole)}: {plural(g.person_count or 0, 'person', 'personer')}" for g in unmet[:3])
         steps.append(f"Størst behov uten tilbud: {largest}. For kurs som må bestilles, tar studiesenteret kontakt "
                      "med tilbydere når nok arbeidsgivere er med.")
     elif data.to_order:
@@ -329,10 +343,10 @@ def _now_steps(data: HandoutData) -> list[str]:
         steps.append(f"Ingen søknadsfrister de neste {SOON_DAYS} dagene.")
     close = sorted((g for g in data.groups if g.person_count and g.seats_min
                     and NEAR_MINIMUM * g.seats_min <= g.person_count < g.seats_min),
-                   key=lambda g: ((g.seats_min or 0) - (g.person_count or 0), sort_key(g.label)))
+                   key=lambda g: ((g.seats_min or 0) - (g.person_count or 0), sort_key(g.label())))
     for g in close[:4]:
         missing = (g.seats_min or 0) - (g.person_count or 0)
-        steps.append(f"Nær minste klasse: {g.label} har {g.person_count} av minst {g.seats_min} til "
+        steps.append(f"Nær minste klasse: {g.label(whole)} har {g.person_count} av minst {g.seats_min} til "
                      f"«{g.offer_title}»; {plural(missing, 'deltaker', 'deltakere')} til, så kan klassen starte.")
     return steps
 
@@ -370,13 +384,20 @@ def _charts(data: HandoutData) -> list[Flowable]:
     for g in data.groups:
         if g.person_count and g.offer_ref in seats:
             interest[g.offer_ref] = interest.get(g.offer_ref, 0) + g.person_count
-    if interest:
-        top = sorted(interest, key=lambda r: _start_order(interest[r], seats[r]))[:OFFER_BARS]
-        bars = [charts.Bar(seats[r].title, (interest[r],), seats[r].seats_min, seats[r].seats_max) for r in top]
+    # Only where the class size matters: interest within a couple of classes (else every bar runs off the scale).
+    near = {r: n for r, n in interest.items() if n <= CLASSES_SHOWN * (seats[r].seats_max or 2 * (seats[r].seats_min
+                                                                                                    or n))}
+    labels = offer_labels([seats[r] for r in interest])
+    if near:
+        top = sorted(near, key=lambda r: _start_order(near[r], seats[r]))[:OFFER_BARS]
+        bars = [charts.Bar(labels[r], (near[r],), seats[r].seats_min, seats[r].seats_max) for r in top]
         flow.append(style.heading("Interesse og klassestørrelse", 2))
         flow.append(charts.seat_bars(bars, ("personer i gruppene",), width))
-        flow.append(style.para(f"Tilbudene som er nærmest å kunne starte først, så dem med flest interesserte; "
-                               f"{len(top)} av {len(interest)}.{left_out}", s.note))
+        flow.append(style.para(f"Tilbudene der interessen er på størrelse med én eller to klasser, de som er nærmest "
+                               f"å kunne starte først; {len(top)} av {len(interest)} tilbud.{left_out}", s.note))
+    if len(near) < len(interest):
+        flow.append(style.para(f"For {plural(len(interest) - len(near), 'tilbud', 'tilbud')} er interessen større "
+                               "enn to klasser; tallene står i tabellen «Samlet etterspørsel med tilbud».", s.note))
     return flow
 
 
@@ -406,17 +427,20 @@ def _number_width(header: str, widest: str) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     style.register_fonts()
-    text = max(stringWidth(header, style.FONT_BOLD, style.CELL_SIZE), stringWidth(widest, style.FONT, style.CELL_SIZE))
+    text = max(stringWidth(header, style.FONT_BOLD, style.CELL_SIZE),
+               stringWidth(widest, style.FONT_BOLD, style.CELL_SIZE))  # the sum row is bold
     return (text + 2 * style.CELL_PADDING + 3) / style.content_width()
 
 
-def _group_rows(lines: Sequence[GroupLine], with_offer: bool) -> list[list[Any]]:
+def _group_rows(lines: Sequence[GroupLine], with_offer: bool, labels: dict[str, str] | None = None
+                ) -> list[list[Any]]:
+    labels = labels or {}
     rows = []
     for g in lines:
         employers = ", ".join(filter(None, (g.employers, named_phrase(g.named))))
         row: list[Any] = [g.topic, level_text(g.level), g.region, g.persons, employers]
         if with_offer:
-            row += [f"{g.offer_title} ({g.offer_provider})", str(g.seats_min) if g.seats_min else "–"]
+            row += [labels.get(g.offer_ref, g.offer_title), str(g.seats_min) if g.seats_min else "–"]
         rows.append(row)
     return rows
 
@@ -430,7 +454,8 @@ def _groups_section(data: HandoutData) -> list[Flowable]:
         style.para("Behov om samme tema, på samme nivå og i samme region er lagt sammen på tvers av arbeidsgivere. "
                    "«Minste klasse» er antall deltakere tilbyderen trenger for å starte.", s.small_keep),
         style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere", "Tilbud", "Minste klasse"],
-                         _group_rows(data.groups, True), [0.19, 0.1, 0.11, 0.11, 0.17, 0.23, 0.09],
+                         _group_rows(data.groups, True, offer_labels(data.offers)),
+                         [0.18, 0.11, 0.12, 0.11, 0.17, 0.22, 0.09],
                          right=(3, 6), extra_style=[("RIGHTPADDING", (3, 0), (3, -1), 7)]),
         style.para(LEGEND, s.note),
     ]
@@ -447,7 +472,7 @@ def _to_order_section(data: HandoutData) -> list[Flowable]:
     flow.append(style.para("Ingen tilbud passer disse behovene ennå. Studiesenteret kan bestille kurs fra en "
                            "tilbyder når nok deltakere går sammen.", s.small_keep))
     flow.append(style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere"],
-                                 _group_rows(data.to_order, False), [0.32, 0.16, 0.14, 0.1, 0.28], right=(3,),
+                                 _group_rows(data.to_order, False), [0.3, 0.16, 0.14, 0.11, 0.29], right=(3,),
                                  extra_style=[("RIGHTPADDING", (3, 0), (3, -1), 7)]))
     flow.append(style.para(LEGEND, s.note))
     return flow
@@ -461,7 +486,7 @@ def _offers_section(data: HandoutData) -> list[Flowable]:
              o.sessions_text, f"Frist {o.deadline_text}\n{o.price_text}"] for o in data.offers]
     return [
         style.heading("Tilbud som passer"),
-        style.para("Kurstilbudene gruppene over er matchet mot.", s.small_keep),
+        style.para("Kurstilbudene som gruppene over er koblet til.", s.small_keep),
         style.data_table(["Tilbud", "Tilbyder og studiepoeng", "Format, sted og periode", "Samlinger",
                           "Søknad og pris"], rows, [0.2, 0.21, 0.22, 0.19, 0.18], bold_first=True),
     ]

@@ -18,6 +18,7 @@ no notes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,13 +35,15 @@ from kpdesk.matching.engine.explain import (
     Fit,
     Reason,
     deadline_text,
-    left_out_sentence,
     reasons_of,
     verdict_of,
+    why_not_sentence,
 )
+from kpdesk.matching.engine.explain import seats as seats_text
 from kpdesk.reports import charts, style
-from kpdesk.reports.facts import OfferFacts, level_text, load_letterhead, load_offer_facts
+from kpdesk.reports.facts import OfferFacts, level_text, load_letterhead, load_offer_facts, offer_labels
 from kpdesk.reports.style import Letterhead, ReportInfo
+from kpdesk.reports.suppression import Share
 
 MAX_OFFERS = 3
 NO_OFFER = "Ingen tilbud passer ennå; studiesenteret kan bestille et kurs."
@@ -55,7 +58,8 @@ class OfferLine:
     score: float | None
     verdict: str  # 'Passer godt', 'Passer delvis: …'
     reasons: tuple[Reason, ...]  # marked sentences, the start condition among them
-    committed: int | None = None  # persons already in: the open needs the centre has chosen the offer for
+    committed: int | None = None  # persons already in that may be printed (see ``InClass``)
+    others_hidden: bool = False  # other employers are in too, too few to print their number
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ def load(session: Any, org_number: str, as_of: dt.date, run: Any = None) -> Matc
 
     ``run`` is a ``MatchingRun`` to reuse (the GUI's latest); it is used only if it is for ``as_of``.
     """
-    from kpdesk.matching.persistence import committed_headcounts
+    from kpdesk.matching.persistence import committed_needs
     from kpdesk.register import service as register
 
     digits = register.find_employer_org(session, org_number)
@@ -127,11 +131,12 @@ def load(session: Any, org_number: str, as_of: dt.date, run: Any = None) -> Matc
               for need in needs}
     refs = {ref for lines in chosen.values() for ref, *_ in lines}
     facts = load_offer_facts(session, refs)
-    committed = committed_headcounts(session, refs)
+    committed = {ref: InClass.of(pairs, digits) for ref, pairs in committed_needs(session, refs).items()}
     summaries = tuple(
         NeedSummary(need.ref, need.title, need.headcount, need.level, need.formats, need.earliest_start,
                     need.latest_start, need.status,
-                    tuple(_offer_line(facts[ref], ok, score, explanation, committed.get(ref))
+                    tuple(_settled(_offer_line(facts[ref], ok, score, explanation, committed.get(ref, InClass())),
+                                   need.status)
                           for ref, ok, score, explanation in chosen[need.ref] if ref in facts),
                     () if chosen[need.ref] else matching.left_out(need.ref))
         for need in needs
@@ -158,12 +163,48 @@ def _chosen_lines(need: Any, matching: _Matching, accepted: list[str], rejected:
     return lines[:MAX_OFFERS]
 
 
+SETTLED = {"running": "Kurset er i gang"}  # need status → the chosen offer's verdict
+
+
+def _settled(line: OfferLine, status: str) -> OfferLine:
+    """A chosen offer for a need already ordered or under way: no verdict or warnings (it has
+    started, its deadline has passed: of course), just what it is."""
+    if line.accepted and status in SETTLED:
+        return dataclasses.replace(line, verdict=SETTLED[status], reasons=())
+    return line
+
+
+@dataclass(frozen=True)
+class InClass:
+    """Who is in an offer's class already, as this employer's paper may say it: the persons of
+    other employers are printed only when they pass disclosure control (3 or more employers, none
+    above 80 %; ``kpdesk.reports.suppression``), else "noen fra andre arbeidsgivere"."""
+
+    own: int = 0  # this employer's persons in needs the offer is chosen for
+    others: int = 0
+    others_hidden: bool = False
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[str, int]], employer: str) -> InClass:
+        others = [(org, persons) for org, persons in pairs if org != employer]
+        share = Share.of(others)
+        return cls(sum(p for org, p in pairs if org == employer), share.person_count,
+                   bool(others) and share.sensitive)
+
+    @property
+    def printable(self) -> int | None:
+        """The persons in, when that figure may be printed; else the own persons only."""
+        return self.own if self.others_hidden else self.own + self.others
+
+
 def _offer_line(facts: OfferFacts, accepted: bool, score: float | None, explanation: Explanation | None,
-                committed: int | None) -> OfferLine:
+                in_class: InClass) -> OfferLine:
+    committed, hidden = in_class.printable, in_class.others_hidden
     if explanation is None:
-        return OfferLine(facts, accepted, score, "", (), committed)
-    return OfferLine(facts, accepted, score, verdict_of(explanation), tuple(reasons_of(explanation, committed)),
-                     committed)
+        return OfferLine(facts, accepted, score, "", (), committed, hidden)
+    return OfferLine(facts, accepted, score, verdict_of(explanation),
+                     tuple(reasons_of(explanation, committed, others_hidden=hidden, counted=accepted)),
+                     committed, hidden)
 
 
 def _decisions(session: Any, need_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
@@ -220,7 +261,7 @@ class _Matching:
         need = self.inputs.get(need_ref)
         if need is None or self.matcher is None:
             return ()
-        return tuple(left_out_sentence(left) for left in self.matcher.left_out(need, self.as_of))
+        return tuple(why_not_sentence(left) for left in self.matcher.left_out(need, self.as_of))
 
 
 # ---------------------------------------------------------------- the PDF
@@ -259,7 +300,7 @@ def _reasons_table(reasons: Sequence[Reason], width: float) -> Table:
 _VALUE_SHARE = 0.8  # the value column of an offer's facts table
 
 
-def _offer_block(number: int, line: OfferLine, as_of: dt.date) -> list[Flowable]:
+def _offer_block(number: int, line: OfferLine, as_of: dt.date, label: str) -> list[Flowable]:
     """The offer's name (kept with what follows) and its facts as one table that is never split."""
     s = style.styles()
     facts = line.facts
@@ -281,7 +322,7 @@ def _offer_block(number: int, line: OfferLine, as_of: dt.date) -> list[Flowable]
     if line.reasons:
         width = style.content_width() * _VALUE_SHARE - 2 * style.CELL_PADDING
         pairs.append(("Hvorfor", _reasons_table(line.reasons, width)))
-    return [style.para(f"{number}. {facts.title} – {facts.provider}{badge}", s.cell_head_keep),
+    return [style.para(f"{number}. {label}{badge}", s.cell_head_keep),
             style.key_value_table(pairs, (1 - _VALUE_SHARE, _VALUE_SHARE))]
 
 
@@ -319,6 +360,7 @@ def story(data: MatchingSummaryData) -> list[Flowable]:
     flow.append(style.para(intro(data), s.body))
     if len(data.unmet) < len(data.needs):
         flow.append(style.para(f"Tegnene i begrunnelsene: {LEGEND}.", s.note))
+    labels = offer_labels(list({line.facts.ref: line.facts for need in data.needs for line in need.offers}.values()))
     for need in data.needs:
         flow.append(style.heading(f"{need.ref} · {need.title} ({plural(need.headcount, 'person', 'personer')})", 2))
         flow.append(style.para(need.wish_text, s.small_keep))
@@ -326,7 +368,7 @@ def story(data: MatchingSummaryData) -> list[Flowable]:
             flow.extend(_no_offer(need))
             continue
         for number, line in enumerate(need.offers, start=1):
-            flow.extend(_offer_block(number, line, data.as_of))
+            flow.extend(_offer_block(number, line, data.as_of, labels[line.facts.ref]))
     if not data.needs:
         contact = data.letterhead.contact_sentence()
         if contact:
@@ -336,6 +378,7 @@ def story(data: MatchingSummaryData) -> list[Flowable]:
 
 SOON_DAYS = 60
 CHART_BARS = 8
+POOR_FIT = "Passer dårlig"  # such proposals are in the details, not among page 1's next steps
 
 
 def _summary(data: MatchingSummaryData) -> list[Flowable]:
@@ -366,21 +409,47 @@ def _summary(data: MatchingSummaryData) -> list[Flowable]:
     return flow
 
 
-def _seat_bars(data: MatchingSummaryData) -> list[charts.Bar]:
-    """One bar per offer still open to apply for: the persons in now, and this employer's proposed persons."""
+@dataclass(frozen=True)
+class _OfferNow:
+    """One offer open to apply for, as page 1 weighs it: who is in, and this employer's persons."""
+
+    line: OfferLine
+    label: str  # title and provider, with what tells it from a twin
+    mine: int  # this employer's persons in needs the offer is proposed for (not chosen yet)
+
+    @property
+    def bar(self) -> charts.Bar:
+        facts, committed = self.line.facts, self.line.committed or 0
+        text = ""
+        if self.line.others_hidden:
+            text = f"deres {committed + self.mine} + andre"
+            text += f", minst {facts.seats_min}" if facts.seats_min else ""
+        elif facts.seats_max and committed + self.mine > facts.seats_max:
+            text = f"{committed + self.mine}: fullt ({facts.seats_max} plasser)"
+        return charts.Bar(self.label, (committed, self.mine), facts.seats_min, facts.seats_max, text)
+
+
+def _offers_now(data: MatchingSummaryData) -> list[_OfferNow]:
+    """The offers page 1 speaks of: chosen ones, and proposals that fit at least partly, still open
+    to apply for; the largest first."""
     mine: dict[str, int] = {}
     lines: dict[str, OfferLine] = {}
     for need in data.needs:
         for line in need.offers:
             deadline = line.facts.application_deadline
-            if deadline is not None and deadline < data.as_of:
+            if (deadline is not None and deadline < data.as_of) or (
+                    not line.accepted and line.verdict.startswith(POOR_FIT)):
                 continue
             lines.setdefault(line.facts.ref, line)
             if not line.accepted:
                 mine[line.facts.ref] = mine.get(line.facts.ref, 0) + need.headcount
-    bars = [charts.Bar(f"{line.facts.title} – {line.facts.provider}", (line.committed or 0, mine.get(ref, 0)),
-                       line.facts.seats_min, line.facts.seats_max) for ref, line in lines.items()]
-    return sorted(bars, key=lambda bar: (-bar.total, bar.label))[:CHART_BARS]
+    labels = offer_labels([line.facts for line in lines.values()])
+    found = [_OfferNow(line, labels[ref], mine.get(ref, 0)) for ref, line in lines.items()]
+    return sorted(found, key=lambda o: (-(o.line.committed or 0) - o.mine, o.label))[:CHART_BARS]
+
+
+def _seat_bars(data: MatchingSummaryData) -> list[charts.Bar]:
+    return [offer.bar for offer in _offers_now(data)]
 
 
 def _no_offer(need: NeedSummary) -> list[Flowable]:
@@ -408,12 +477,19 @@ def _next_steps(data: MatchingSummaryData) -> list[str]:
         days = (deadline - data.as_of).days
         when = "i dag" if days == 0 else f"om {plural(days, 'dag', 'dager')}"
         steps.append(f"Søknadsfrist {format_date(deadline)} ({when}): {label}.")
-    for bar in _seat_bars(data):
-        committed, mine = bar.parts
-        if bar.seats_min and bar.total < bar.seats_min:
+    for offer in _offers_now(data):
+        facts, committed, mine = offer.line.facts, offer.line.committed or 0, offer.mine
+        if offer.line.others_hidden and facts.seats_min:
+            own = f"deres {committed + mine}" if committed + mine else "ingen av deres"
+            steps.append(f"{offer.label}: starter bare hvis minst {facts.seats_min} melder seg; noen fra andre "
+                         f"arbeidsgivere er med, og {own} kommer i tillegg.")
+        elif facts.seats_max and committed + mine > facts.seats_max:
+            steps.append(f"{offer.label}: {committed} er med, og tilbudet har {seats_text(facts.seats_max)}; meld "
+                         "fra snart om dere vil ha plass.")
+        elif facts.seats_min and committed + mine < facts.seats_min:
             now = f"{committed} er med nå" if committed else "ingen er med ennå"
-            steps.append(f"{bar.label}: starter bare hvis minst {bar.seats_min} melder seg; {now}, og med deres "
-                         f"{mine} blir det {bar.total}. Andre arbeidsgivere kan fylle klassen.")
+            steps.append(f"{offer.label}: starter bare hvis minst {facts.seats_min} melder seg; {now}, og med "
+                         f"deres {mine} blir det {committed + mine}. Andre arbeidsgivere kan fylle klassen.")
     unmet = sorted(data.unmet, key=lambda n: (-n.headcount, n.ref))
     if unmet:
         largest = unmet[0]

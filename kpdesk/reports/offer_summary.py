@@ -80,7 +80,7 @@ class OfferSummaryData:
 
     @property
     def seats_sentence(self) -> str:
-        """'12 av 15 plasser: det trengs 3 deltakere til for oppstart.' and the like; a passed
+        """'12 er med, og minst 15 trengs: det trengs 3 deltakere til for oppstart.' and the like; a passed
         deadline is said too."""
         minimum, maximum = self.offer.seats_min, self.offer.seats_max
         count = plural(self.headcount, "person", "personer")
@@ -89,8 +89,8 @@ class OfferSummaryData:
         elif not minimum:
             text = f"{count} er interessert; tilbyderen har ikke oppgitt et minste antall deltakere."
         elif self.headcount < minimum:
-            text = (f"{group_thousands(self.headcount)} av {group_thousands(minimum)} plasser: det trengs "
-                    f"{plural(self.seats_gap, 'deltaker', 'deltakere')} til for oppstart.")
+            text = (f"{group_thousands(self.headcount)} er med, og minst {group_thousands(minimum)} trengs: det "
+                    f"trengs {plural(self.seats_gap, 'deltaker', 'deltakere')} til for oppstart.")
         else:
             text = f"{count} er interessert, minst {group_thousands(minimum)} trengs: nok til oppstart."
         if maximum and self.headcount > maximum:
@@ -107,7 +107,7 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
     """
     from sqlalchemy import select
 
-    from kpdesk.db.models import Employer
+    from kpdesk.db.models import Employer, Offer
     from kpdesk.matching.persistence import offer_interest
     from kpdesk.offers.service import offer_id_for_ref
 
@@ -115,7 +115,8 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
     if not cleaned:
         raise UserError("Oppgi referansen til kurstilbudet, for eksempel T0001.")
     offer_id = offer_id_for_ref(session, cleaned)
-    facts = load_offer_facts(session, [cleaned])[cleaned]
+    stored_ref = session.execute(select(Offer.ref).where(Offer.id == offer_id)).scalar_one()  # "t0010" → T0010
+    facts = load_offer_facts(session, [stored_ref])[stored_ref]
     if run is None or run.as_of != as_of:
         from kpdesk.matching.run import run_matching
 

@@ -784,6 +784,9 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
     target = Path(path).expanduser()
     if target.is_dir():
         raise UserError(f"{target} er en mappe; oppgi et filnavn, for eksempel {target / 'utskrift.pdf'}.")
+    if target.suffix.casefold() != ".pdf":  # else «møte.txt» would hold a PDF no program opens as text
+        raise UserError(f"{target.name} er ikke et PDF-filnavn; bruk et navn som slutter på .pdf, for eksempel "
+                        f"{target.with_suffix('.pdf').name}.")
     folder = target.parent
     if not folder.is_dir():
         raise UserError(f"Mappen {folder} finnes ikke, så {target.name} kan ikke lagres der.")

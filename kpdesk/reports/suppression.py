@@ -65,8 +65,8 @@ HIDDEN_TEXT = ":"
 ZERO_TEXT = "–"
 MAX_NAMED = 2
 LEGEND = ("«:» = skjult av hensyn til arbeidsgiverne: tallet bygger på færre enn 3 arbeidsgivere, én arbeidsgiver "
-          "står for mer enn 80 % av det, eller det er skjult for at et annet skjult tall ikke skal kunne regnes ut. "
-          "«–» = ingen.")
+          "står for mer enn 80\u00a0% av det, eller det er skjult for at et annet skjult tall ikke skal kunne "
+          "regnes ut. «–» = ingen.")
 TOTAL = -1  # the index of the totals row and column
 
 Key = tuple[int, int]  # (row, column); TOTAL for the totals

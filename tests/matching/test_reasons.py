@@ -14,10 +14,10 @@ from kpdesk.matching.engine import Fit, Matcher, NeedInput, OfferInput, aggregat
 from kpdesk.matching.engine.explain import (
     deadline_passed,
     deadline_text,
-    left_out_sentence,
     reasons_of,
     start_condition,
     verdict_of,
+    why_not_sentence,
 )
 from kpdesk.matching.engine.fit import (
     FIT_MAX,
@@ -134,9 +134,9 @@ def test_a_need_without_proposals_says_why_the_nearest_offers_were_left_out() ->
     assert m.match_need(wanted, AS_OF).unmet
     left = m.left_out(wanted, AS_OF)
     assert [x.offer_ref for x in left] == ["C", "E"]  # on the subject only, most on it first
-    assert left_out_sentence(left[0]) == ("Veiledning av studenter i praksis (Nord universitet): "
+    assert why_not_sentence(left[0]) == ("Veiledning av studenter i praksis (Nord universitet): "
                                           "søknadsfristen gikk ut 01.12.2026.")
-    assert left_out_sentence(left[1]) == "Veiledning av studenter: kurset var ferdig 20.12.2026."
+    assert why_not_sentence(left[1]) == "Veiledning av studenter: kurset var ferdig 20.12.2026."
     assert m.left_out(wanted, D(2026, 5, 1)) == []  # open then: proposed, not left out
 
 
@@ -273,3 +273,52 @@ def test_groups_with_the_same_words_in_another_order_are_one_and_labels_read_the
     assert norsk[0].topic in ("helsenorsk, norskopplæring", "norskopplæring, helsenorsk")
     assert any(g.topic.endswith("sykehjem") or "sykehjem," in g.topic for g in groups)
     assert not any("sykehjemmet" in g.topic for g in groups)
+
+
+def test_why_not_names_the_rule_that_kept_each_offer_out() -> None:
+    best = offer("B", "Veiledning av lærlinger", provider="Nord universitet")
+    bachelor = offer("L", "Veiledning av lærlinger og studenter", level="bachelor", provider="Nord universitet")
+    passing = offer("P", "Personalledelse", description="Personalledelse og budsjett for ledere med lærlinger.")
+    closed = offer("C", "Veiledning av lærlinger i praksis", application_deadline=D(2026, 12, 1))
+    ended = offer("E", "Veiledning av lærlinger, høst", end_date=D(2026, 12, 20), application_deadline=D(2026, 6, 1))
+    other = offer("X", "Sveising", provider="Fagskolen i Nordland")
+    rejected = offer("R", "Lærlingveiledning for instruktører")
+    wanted = need("N1", "Veiledning av lærlinger", rejected=("R",))
+    m = Matcher([best, bachelor, passing, closed, ended, other, rejected], regions=SALTEN, max_matches=1,
+                vocabulary_texts=[wanted.title, wanted.description])
+    assert [x.offer_ref for x in m.match_need(wanted, AS_OF).matches] == ["B"]
+    kinds = {ref: m.why_not(wanted, ref, AS_OF) for ref in "BLPCEXR"}
+    assert {ref: why.kind for ref, why in kinds.items() if why} == {
+        "B": "proposed", "L": "ranked", "P": "passing", "C": "deadline", "E": "ended", "X": "topic", "R": "rejected"}
+    assert why_not_sentence(kinds["B"]) == "Veiledning av lærlinger (Nord universitet): er foreslått som nr. 1."
+    assert why_not_sentence(kinds["C"]) == "Veiledning av lærlinger i praksis: søknadsfristen gikk ut 01.12.2026."
+    assert why_not_sentence(kinds["E"]) == "Veiledning av lærlinger, høst: kurset var ferdig 20.12.2026."
+    assert why_not_sentence(kinds["X"]) == ("Sveising (Fagskolen i Nordland): handler om noe annet; tilbudet og "
+                                            "behovet har ingen fagord felles.")
+    assert why_not_sentence(kinds["R"]).endswith("studiesenteret har avvist tilbudet for dette behovet.")
+    ranked = why_not_sentence(kinds["L"])
+    assert ranked.startswith("Veiledning av lærlinger og studenter (Nord universitet): handler om ")
+    assert "de foreslåtte tilbudene passer bedre: bachelornivå, ikke fagskolenivå" in ranked
+    assert why_not_sentence(kinds["P"]) == ("Personalledelse: handler bare i liten grad om temaet (lærlinger); andre "
+                                            "tilbud handler mer om det.")
+    assert m.why_not(wanted, "UKJENT", AS_OF) is None
+
+
+def test_a_run_finds_an_offer_by_reference_or_a_unique_part_of_its_title() -> None:
+    from kpdesk.common.errors import UserError
+    from kpdesk.matching.run import match_inputs
+
+    offers = [offer("T0001", "Veiledning av lærlinger"), offer("T0002", "Veiledning av studenter"),
+              offer("T0003", "Sveising")]
+    wanted = need("N1", "Veiledning av lærlinger")
+    run = match_inputs([wanted], offers, SALTEN, matcher(offers, [wanted]), AS_OF)
+    assert run.find_offer("t0003").ref == "T0003"
+    assert run.find_offer("T0002 Veiledning av studenter – Nord universitet").ref == "T0002"
+    assert run.find_offer("sveis").ref == "T0003"
+    with pytest.raises(UserError, match="«Veiledning» passer 2 tilbud; skriv referansen, for eksempel T0001"):
+        run.find_offer("Veiledning")
+    with pytest.raises(UserError, match="Skriv referansen eller navnet"):
+        run.find_offer("  ")
+    assert run.why_not("N1", "sveising").endswith("handler om noe annet; tilbudet og behovet har ingen fagord felles.")
+    with pytest.raises(UserError, match="Behovet N9 er ikke med i matchingen"):
+        run.why_not("N9", "T0001")

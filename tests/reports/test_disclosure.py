@@ -238,7 +238,7 @@ def unsafe_table_figures(page: Printed, needs: Sequence[Need]) -> list[str]:
     letters = {c for c in columns if len(c) == 1 and c.isalpha()}
     found = []
     for row in body:
-        in_row = needs if row[0] == "Sum" else [n for n in needs if n.row == row[0]]
+        in_row = needs if row[0] == "Sum" else [n for n in needs if squeeze(n.row) == squeeze(row[0])]
         for c, label in enumerate(header[1:], start=1):
             if number(row[c]) is None:
                 continue

@@ -209,7 +209,8 @@ def test_offer_summary_counts_interest_against_the_minimum(demo: Path) -> None:
         else:
             assert row.employer_name not in text
     if interest.seats_min:
-        assert f"{interest.headcount} av {interest.seats_min} plasser" in text or "nok til oppstart" in text
+        assert (f"{interest.headcount} er med, og minst {interest.seats_min} trengs" in text
+                or "nok til oppstart" in text)
     with pytest.raises(UserError, match="Ingen kurstilbud har referansen «T9999»"):
         with_session(demo, lambda s: offer_summary.load(s, "T9999", AS_OF))
 

@@ -237,3 +237,20 @@ def test_bad_targets_are_refused_before_any_work(tmp_path: Path) -> None:
         style.check_output_path(tmp_path)
     with pytest.raises(UserError, match="finnes ikke"):
         style.check_output_path(tmp_path / "mangler" / "x.pdf")
+    with pytest.raises(UserError, match=r"møte.txt er ikke et PDF-filnavn; bruk et navn som slutter på .pdf, for "
+                                        r"eksempel møte.pdf"):
+        style.check_output_path(tmp_path / "møte.txt")
+    assert style.check_output_path(tmp_path / "Møte.PDF").name == "Møte.PDF"
+
+
+def test_system_errors_are_said_in_norwegian(tmp_path: Path) -> None:
+    import errno
+
+    from kpdesk.common.errors import os_reason
+
+    assert os_reason(OSError(errno.ENOENT, "No such file or directory")) == "finnes ikke"
+    assert os_reason(OSError(errno.EPERM, "Operation not permitted")) == "ikke tillatt (filen eller mappen er låst)"
+    assert os_reason(OSError(errno.EPROTO, "Protocol error")) == f"systemfeil {errno.EPROTO}"
+    with pytest.raises(UserError) as raised:
+        style.write_pdf("/proc/utskrift.pdf", b"%PDF-1.4")
+    assert "No such" not in str(raised.value) and "finnes ikke" in str(raised.value)

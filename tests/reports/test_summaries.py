@@ -154,3 +154,66 @@ def test_every_kind_of_report_embeds_every_font_it_names_and_has_an_outline(demo
         assert reader.metadata.title, request.kind
         if request.kind in ("matching", "offer", "handout"):
             assert reader.outline, f"{request.kind} has no bookmarks"
+
+
+def test_other_employers_in_a_class_are_counted_only_when_three_or_more_stand_behind_the_figure() -> None:
+    from kpdesk.reports.matching_summary import InClass
+
+    alone = InClass.of([("A", 4), ("B", 6)], "A")  # B alone beside us: its 6 would be one employer's figure
+    assert (alone.own, alone.others_hidden, alone.printable) == (4, True, 4)
+    dominant = InClass.of([("B", 20), ("C", 1), ("D", 1)], "A")  # three, but one holds more than 80 %
+    assert dominant.others_hidden and dominant.printable == 0
+    many = InClass.of([("A", 2), ("B", 5), ("C", 4), ("D", 3)], "A")
+    assert (many.others_hidden, many.printable) == (False, 14)
+    assert InClass.of([("A", 5)], "A").printable == 5  # only our own: nothing to hide
+
+
+def test_a_full_class_is_said_instead_of_enough_seats() -> None:
+    from kpdesk.matching.engine.explain import full_class
+
+    assert str(full_class(21, 34, 4, counted=False)) == "! Fullt: har 21 plasser, og 34 er med allerede."
+    assert str(full_class(21, 18, 4, counted=False)) == ("! Har 21 plasser, og 18 er med allerede: plass til 3 av "
+                                                          "4 personer.")
+    assert str(full_class(10, 16, 4, counted=True)) == "! Har 10 plasser, men 16 er med: flere enn det er plass til."
+    assert full_class(21, 10, 4, counted=False) is None and full_class(None, 40, 4, counted=False) is None
+
+
+def test_twin_offers_get_labels_that_tell_them_apart(demo: Path) -> None:
+    from kpdesk.reports.facts import load_offer_facts, offer_labels
+
+    base = with_session(demo, lambda s: next(iter(load_offer_facts(s, ["T0001"]).values())))
+    here = dataclasses.replace(base, ref="A1", title="Automatisering", provider="Nordland fagskole", place="Rana")
+    there = dataclasses.replace(here, ref="A2", place="Vefsn")
+    other = dataclasses.replace(here, ref="B1", title="Sveising")
+    labels = offer_labels([here, there, other])
+    assert labels == {"A1": "Automatisering – Nordland fagskole, Rana",
+                      "A2": "Automatisering – Nordland fagskole, Vefsn", "B1": "Sveising – Nordland fagskole"}
+    later = dataclasses.replace(here, ref="A3", start_date=here.start_date + dt.timedelta(days=70))
+    assert offer_labels([here, later])["A3"].startswith("Automatisering – Nordland fagskole, start ")
+    assert offer_labels([here, dataclasses.replace(here, ref="A4")])["A4"] == "Automatisering – Nordland fagskole (A4)"
+
+
+def test_a_course_under_way_is_not_given_warnings_that_it_has_started(demo: Path) -> None:
+    from kpdesk.matching.engine.explain import Fit, Reason
+    from kpdesk.reports.facts import load_offer_facts
+    from kpdesk.reports.matching_summary import OfferLine, _settled
+
+    facts = with_session(demo, lambda s: next(iter(load_offer_facts(s, ["T0001"]).values())))
+    line = OfferLine(facts, True, None, "Passer dårlig: har allerede startet", (Reason(Fit.NO, "Startet allerede."),))
+    assert _settled(line, "running").verdict == "Kurset er i gang" and _settled(line, "running").reasons == ()
+    assert _settled(line, "matched") is line
+    assert _settled(dataclasses.replace(line, accepted=False), "running").reasons  # a proposal: as it is
+
+
+def test_report_command_takes_an_offer_ref_in_any_case_and_refuses_a_non_pdf_name(
+        demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from support import run_cli
+
+    target = tmp_path / "t17.pdf"
+    code, out, err = run_cli(capsys, "report", "offer", "--db", demo, "--offer", "t0017", "--as-of", "2027-01-11",
+                             "--out", target)
+    assert code == 0 and target.exists() and "T0017" in out, err
+    code, _out, err = run_cli(capsys, "report", "offer", "--db", demo, "--offer", "T0017", "--out",
+                              tmp_path / "møte.txt")
+    assert code == 1 and "møte.txt er ikke et PDF-filnavn" in err and "Traceback" not in err
+    assert not (tmp_path / "møte.txt").exists()

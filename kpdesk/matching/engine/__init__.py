@@ -14,7 +14,7 @@
 """
 
 from kpdesk.matching.engine.aggregation import Commitment, DemandGroup, aggregate, commitments, courses_to_order
-from kpdesk.matching.engine.explain import Explanation, Fit, LeftOut, Reason
+from kpdesk.matching.engine.explain import Explanation, Fit, Reason, WhyNot, why_not_sentence
 from kpdesk.matching.engine.matcher import Match, Matcher, NeedInput, NeedResult, OfferInput, is_open
 from kpdesk.matching.engine.thesaurus import Thesaurus, ThesaurusError, load_default
 
@@ -23,7 +23,6 @@ __all__ = [
     "DemandGroup",
     "Explanation",
     "Fit",
-    "LeftOut",
     "Match",
     "Matcher",
     "NeedInput",
@@ -32,9 +31,11 @@ __all__ = [
     "Reason",
     "Thesaurus",
     "ThesaurusError",
+    "WhyNot",
     "aggregate",
     "commitments",
     "courses_to_order",
     "is_open",
     "load_default",
+    "why_not_sentence",
 ]

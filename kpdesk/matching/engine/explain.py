@@ -107,14 +107,22 @@ class Reason(NamedTuple):
         return _MARK[self.fit] + self.text
 
 
-class LeftOut(NamedTuple):
-    """An offer on the need's subject that could not be proposed, and why (the nearest first)."""
+class WhyNot(NamedTuple):
+    """Why one named offer is not proposed for a need, or is ranked below the proposals.
 
+    ``kind``: "rejected" (the coordinator rejected it for the need), "ended", "deadline", "topic"
+    (no shared subject words), "passing" (touches the subject only in passing: far less than the
+    best offer), "ranked" (open and on the subject, but the proposals fit better), or "proposed".
+    """
+
+    kind: str
     offer_ref: str
     title: str
     provider: str
-    deadline: dt.date | None  # the application deadline, when it has passed
-    ended: dt.date | None  # the end date, when the course is over
+    when: dt.date | None = None  # the end date or the passed deadline
+    terms: tuple[str, ...] = ()  # the shared words ("passing", "ranked")
+    misfits: tuple[str, ...] = ()  # what does not fit ("ranked"), as the verdict names it
+    rank: int | None = None  # its place among the proposals ("proposed")
 
 
 # ---------------------------------------------------------------- words
@@ -253,14 +261,21 @@ def seats_reason(fact: SeatsFact) -> Reason:
 
 
 @lru_cache(maxsize=4096)
-def start_condition(minimum: int | None, headcount: int, committed: int | None = None) -> Reason | None:
+def start_condition(minimum: int | None, headcount: int, committed: int | None = None,
+                    others_hidden: bool = False) -> Reason | None:
     """The minimum class: 'Starter bare hvis minst 7 melder seg; 3 er med nå.'
 
     ``committed``: the persons already in (needs the centre has chosen the offer for); None when
     not known, then the need's own headcount is set against the minimum instead.
+    ``others_hidden``: other employers are in too, but too few to print their number (disclosure
+    control); ``committed`` then counts the reader's own persons only.
     """
     if not minimum:
         return None
+    if others_hidden:
+        own = f"deres {committed} og " if committed else ""
+        return Reason(Fit.UNKNOWN, f"Starter bare hvis minst {minimum} melder seg; {own}noen fra andre "
+                                   "arbeidsgivere er med nå.")
     if committed is None:
         if headcount >= minimum:
             return Reason(Fit.YES, f"Nok til oppstart alene: minst {minimum} trengs, og behovet gjelder "
@@ -272,12 +287,36 @@ def start_condition(minimum: int | None, headcount: int, committed: int | None =
     return Reason(Fit.NO, f"Starter bare hvis minst {minimum} melder seg; {now}.")
 
 
-def reasons_of(explanation: Explanation, committed: int | None = None) -> list[Reason]:
-    """Every sentence for a proposal, topic first, the start condition and a passed deadline last."""
+def full_class(seats_max: int | None, committed: int, headcount: int, counted: bool) -> Reason | None:
+    """'! Har 21 plasser, men 34 er med allerede: ikke plass til alle 4.' when the class is full.
+
+    ``counted``: the need is among the ``committed`` already (the offer is chosen for it)."""
+    if not seats_max:
+        return None
+    if counted and committed > seats_max:
+        return Reason(Fit.NO, f"Har {seats(seats_max)}, men {committed} er med: flere enn det er plass til.")
+    if not counted and committed + headcount > seats_max:
+        if committed >= seats_max:
+            return Reason(Fit.NO, f"Fullt: har {seats(seats_max)}, og {committed} er med allerede.")
+        return Reason(Fit.NO, f"Har {seats(seats_max)}, og {committed} er med allerede: plass til "
+                              f"{seats_max - committed} av {persons(headcount)}.")
+    return None
+
+
+def reasons_of(explanation: Explanation, committed: int | None = None, *, others_hidden: bool = False,
+               counted: bool = False) -> list[Reason]:
+    """Every sentence for a proposal, topic first, the start condition and a passed deadline last.
+
+    With ``committed`` (the persons already in) a full class replaces the seats sentence;
+    ``counted``: the need is among them; ``others_hidden``: see ``start_condition``."""
+    seats_line = seats_reason(explanation.seats)
+    if committed is not None and not others_hidden:
+        seats_line = full_class(explanation.seats.seats_max, committed, explanation.seats.headcount,
+                                counted) or seats_line
     found: list[Reason | None] = [
         topic_reason(explanation.topic), level_reason(explanation.level), format_reason(explanation.format),
-        start_reason(explanation.start), place_reason(explanation.place), seats_reason(explanation.seats),
-        start_condition(explanation.seats_min, explanation.seats.headcount, committed),
+        start_reason(explanation.start), place_reason(explanation.place), seats_line,
+        start_condition(explanation.seats_min, explanation.seats.headcount, committed, others_hidden),
     ]
     if explanation.deadline_passed and explanation.deadline is not None:
         found.append(Reason(Fit.NO, _capital(deadline_passed(explanation.deadline)) + "."))
@@ -286,7 +325,7 @@ def reasons_of(explanation: Explanation, committed: int | None = None) -> list[R
 
 # ---------------------------------------------------------------- the verdict
 
-def _misfits(explanation: Explanation) -> list[str]:
+def misfits_of(explanation: Explanation) -> list[str]:
     """A few words for each factor that does not fit, in the order they weigh."""
     e = explanation
     words: list[str] = []
@@ -314,7 +353,7 @@ def verdict_of(explanation: Explanation) -> str:
 
     "Passer dårlig" when the level is more than one step off or three or more factors miss.
     """
-    misfits = _misfits(explanation)
+    misfits = misfits_of(explanation)
     if not misfits:
         return "Passer godt"
     level = explanation.level
@@ -324,11 +363,23 @@ def verdict_of(explanation: Explanation) -> str:
     return f"{how}: {'; '.join(misfits)}"
 
 
-def left_out_sentence(left: LeftOut) -> str:
-    """'Veiledning av studenter i praksis (Nord universitet): søknadsfristen gikk ut 01.12.2026.'"""
-    name = f"{left.title} ({left.provider})" if left.provider else left.title
-    if left.ended is not None:
-        return f"{name}: kurset var ferdig {format_date(left.ended)}."
-    if left.deadline is not None:
-        return f"{name}: {deadline_passed(left.deadline)}."
-    return f"{name}."
+def why_not_sentence(why: WhyNot) -> str:
+    """One bokmål sentence: 'Veiledning av studenter i praksis (Nord universitet): søknadsfristen
+    gikk ut 01.12.2026.'"""
+    name = f"{why.title} ({why.provider})" if why.provider else why.title
+    words = join_words(why.terms)
+    if why.kind == "rejected":
+        return f"{name}: studiesenteret har avvist tilbudet for dette behovet."
+    if why.kind == "ended" and why.when is not None:
+        return f"{name}: kurset var ferdig {format_date(why.when)}."
+    if why.kind == "deadline" and why.when is not None:
+        return f"{name}: {deadline_passed(why.when)}."
+    if why.kind == "topic":
+        return f"{name}: handler om noe annet; tilbudet og behovet har ingen fagord felles."
+    if why.kind == "passing":
+        shared = f" ({words})" if words else ""
+        return f"{name}: handler bare i liten grad om temaet{shared}; andre tilbud handler mer om det."
+    if why.kind == "proposed":
+        return f"{name}: er foreslått som nr. {why.rank}."
+    misfit = f": {'; '.join(why.misfits)}" if why.misfits else ""
+    return f"{name}: handler om {words or 'temaet'}, men de foreslåtte tilbudene passer bedre{misfit}."

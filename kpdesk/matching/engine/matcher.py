@@ -84,7 +84,15 @@ from functools import cache
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
 from kpdesk.matching.engine.analysis import Analyzer, Term
-from kpdesk.matching.engine.explain import Explanation, Fit, LeftOut, TopicFact, reasons_of, verdict_of
+from kpdesk.matching.engine.explain import (
+    Explanation,
+    Fit,
+    TopicFact,
+    WhyNot,
+    misfits_of,
+    reasons_of,
+    verdict_of,
+)
 from kpdesk.matching.engine.fit import (
     MAX_OFFERS,
     ONLINE,
@@ -503,7 +511,7 @@ class Matcher:
         focused = evidence > 0.0 and evidence >= FOCUS * relevance.best_open(as_of, self._open_mask(as_of))
         return TopicFact(Fit.YES if focused else Fit.NO, shared)
 
-    def left_out(self, need: NeedInput, as_of: dt.date, limit: int = 3) -> list[LeftOut]:
+    def left_out(self, need: NeedInput, as_of: dt.date, limit: int = 3) -> list[WhyNot]:
         """The offers about the need's subject that are closed on ``as_of`` (deadline passed or
         ended), most on the subject first: why a need without proposals has none."""
         candidates = self._relevance_of(need).candidates
@@ -511,16 +519,46 @@ class Matcher:
             return []
         floor = candidates[0][1] * RELATIVE_FLOOR
         mask = self._open_mask(as_of)
-        found: list[LeftOut] = []
+        found: list[WhyNot] = []
         for i, evidence in candidates:
             if len(found) == limit or evidence < floor:
                 break
             if not mask[i]:
-                offer = self._offers[i]
-                ended = offer.end_date if offer.end_date is not None and offer.end_date < as_of else None
-                deadline = offer.application_deadline
-                found.append(LeftOut(offer.ref, offer.title, offer.provider, None if ended else deadline, ended))
+                found.append(self._closed(self._offers[i], as_of))
         return found
+
+    def why_not(self, need: NeedInput, offer_ref: str, as_of: dt.date) -> WhyNot | None:
+        """Why the offer ``offer_ref`` is not proposed for ``need`` on ``as_of`` (or ranked lower),
+        by the first rule that kept it out: rejected, ended, deadline passed, no shared subject,
+        the subject only in passing, or proposals that fit better. None for an unknown offer."""
+        i = self._index_of.get(offer_ref)
+        if i is None:
+            return None
+        offer = self._offers[i]
+        if offer_ref in need.rejected:
+            return WhyNot("rejected", offer.ref, offer.title, offer.provider)
+        if not is_open(offer, as_of):
+            return self._closed(offer, as_of)
+        relevance = self._relevance_of(need)
+        evidence = relevance.evidence.get(i, 0.0)
+        if evidence <= 0.0 or evidence < RELATIVE_FLOOR * relevance.best_open(as_of, self._open_mask(as_of)):
+            shared = tuple(self.shared_terms(self.need_terms(need), self._offer_terms[i], self.subject_keys(need)))
+            return WhyNot("passing" if shared else "topic", offer.ref, offer.title, offer.provider, terms=shared)
+        explanation = self.explain(need, i, as_of)
+        terms = explanation.topic.terms
+        proposed = [m.offer_ref for m in self.match_need(need, as_of).matches]
+        if offer_ref in proposed:
+            return WhyNot("proposed", offer.ref, offer.title, offer.provider, terms=terms,
+                          rank=proposed.index(offer_ref) + 1)
+        return WhyNot("ranked", offer.ref, offer.title, offer.provider, terms=terms,
+                      misfits=tuple(misfits_of(explanation)))
+
+    @staticmethod
+    def _closed(offer: OfferInput, as_of: dt.date) -> WhyNot:
+        """Why a closed offer cannot be proposed: it has ended, or its deadline has passed."""
+        if offer.end_date is not None and offer.end_date < as_of:
+            return WhyNot("ended", offer.ref, offer.title, offer.provider, offer.end_date)
+        return WhyNot("deadline", offer.ref, offer.title, offer.provider, offer.application_deadline)
 
     def shared_terms(self, need_terms: Mapping[str, Term], offer_terms: Mapping[str, Term],
                      subject: frozenset[str] = frozenset()) -> list[str]:
@@ -533,8 +571,8 @@ class Matcher:
         beside "digitalisering").
         """
         idf = self.index.idf
-        weight = {k: need_terms[k].weight * offer_terms[k].weight * idf[k]
-                  for k in need_terms.keys() & offer_terms.keys() if k in idf}
+        weight = {k: term.weight * offer_terms[k].weight * idf[k]  # a need has few terms: look them up
+                  for k, term in need_terms.items() if k in offer_terms and k in idf}
         if len(weight) <= 1:
             return [self.analyzer.base_form(need_terms[k].surface) for k in weight]
         least = SHOWN_SHARE * max(weight.values())

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.common.errors import os_reason
 from kpdesk.common.list_filter import Column
 from kpdesk.common.norsk import format_org_number
 from kpdesk.ui import alerts
@@ -194,4 +195,4 @@ def save_template(kind: str, parent: QWidget) -> None:
         shutil.copyfile(resource_path("samples", f"{kind}.csv"), path)
     except OSError as exc:
         alerts.error(parent, parent.tr("Kunne ikke lagre"), parent.tr("Kunne ikke skrive {path}: {reason}").format(
-            path=path, reason=exc.strerror))
+            path=path, reason=os_reason(exc)))

@@ -7,10 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QCompleter,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kpdesk.common import reference
 from kpdesk.common.codes import DECISIONS, FORMATS, LEVELS, NEED_STATUSES
+from kpdesk.common.errors import UserError
 from kpdesk.common.list_filter import Column
 from kpdesk.common.norsk import format_date, format_datetime, parse_date
 from kpdesk.ui import alerts
@@ -91,6 +93,7 @@ class MatchingPage(ListPage):
         self.noun_plural = tr("åpne behov")
         self.matching = MatchingRunner.of(context)
         self._run: Any = None
+        self._current_ref = ""  # the need shown in the detail pane
         self._offer_ids: dict[str, int] = {}
 
         self.as_of_edit = QLineEdit(format_date(self.matching.as_of))
@@ -150,6 +153,23 @@ class MatchingPage(ListPage):
             Column("note", tr("Notat"), lambda d: d.note),
             Column("at", tr("Tidspunkt"), lambda d: format_datetime(d.decided_at)),
         ], self)
+        self.why_edit = QLineEdit()
+        self.why_edit.setObjectName("whyNotEdit")
+        self.why_edit.setPlaceholderText(tr("Et annet tilbud: referanse eller navn"))
+        self.why_edit.setToolTip(tr("Skriv et tilbud som ikke er foreslått, og trykk Enter: kpdesk sier hvorfor"))
+        self.why_offers = QStringListModel(self)
+        completer = QCompleter(self.why_offers, self.why_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.why_edit.setCompleter(completer)
+        self.why_button = QPushButton(tr("Hvorfor ikke?"))
+        self.why_button.setObjectName("whyNotButton")
+        self.why_button.clicked.connect(self.explain_why_not)
+        self.why_edit.returnPressed.connect(self.explain_why_not)
+        self.why_text = QLabel()
+        self.why_text.setObjectName("whyNotText")
+        self.why_text.setWordWrap(True)
+        self.why_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.decisions_view = row_table_view(self.decisions, "decisionsView")
         self.decisions_view.setMaximumHeight(120)
 
@@ -163,6 +183,12 @@ class MatchingPage(ListPage):
         buttons.addWidget(self.reject_button)
         buttons.addStretch(1)
         detail.addLayout(buttons)
+        why = QHBoxLayout()
+        why.addWidget(QLabel(tr("Hvorfor ikke …")))
+        why.addWidget(self.why_edit, 1)
+        why.addWidget(self.why_button)
+        detail.addLayout(why)
+        detail.addWidget(self.why_text)
         detail.addWidget(QLabel(tr("Beslutninger for behovet")))
         detail.addWidget(self.decisions_view)
         self.set_detail(self.detail_box)
@@ -225,6 +251,7 @@ class MatchingPage(ListPage):
         self.run_button.setEnabled(True)
         self.cancel_button.setVisible(False)
         self.progress.setVisible(False)
+        self.why_offers.setStringList([f"{o.ref} {o.title} – {o.provider}" for o in run.offers])
         unmet = sum(1 for r in run.results if r.unmet)
         self.hint.setText(self.tr("Matchet {needs} åpne behov per {date}: {unmet} uten passende tilbud.").format(
             needs=len(run.results), date=format_date(run.as_of), unmet=unmet))
@@ -249,6 +276,8 @@ class MatchingPage(ListPage):
 
     def _show_need(self, row: Any) -> None:
         self.current_id = row.id if row is not None else None
+        self._current_ref = row.ref if row is not None else ""
+        self.why_text.clear()
         enabled = row is not None and self._run is not None
         self.detail_box.setTitle(self.tr("Forslag til {ref}: {title}").format(ref=row.ref, title=row.title)
                                  if row is not None else self.tr("Forslag"))
@@ -256,6 +285,8 @@ class MatchingPage(ListPage):
         if self.proposals.rowCount():
             self.proposals_view.selectRow(0)
         self._show_reasons()
+        self.why_edit.setEnabled(enabled)
+        self.why_button.setEnabled(enabled)
         self.accept_button.setEnabled(enabled and self.proposals.rowCount() > 0)
         self.reject_button.setEnabled(enabled and self.proposals.rowCount() > 0)
         self._load_decisions(row.id if row is not None else None)
@@ -280,12 +311,28 @@ class MatchingPage(ListPage):
     def _show_reasons(self) -> None:
         proposal = self._selected_proposal()
         if proposal is None:
-            unmet = self.current_id is not None and self._run is not None and self.proposals.rowCount() == 0
-            self.reasons.setText(self.tr("Ingen tilbud passer dette behovet: det er et kurs å bestille.")
-                                 if unmet else "")
+            run = self._run
+            if self.current_id is None or run is None or self.proposals.rowCount() > 0:
+                self.reasons.setText("")
+                return
+            lines = [self.tr("Ingen tilbud passer dette behovet: det er et kurs å bestille.")]
+            left_out = run.left_out(self._current_ref)
+            if left_out:
+                lines.append(self.tr("Tilbud om samme tema som ikke kan foreslås:"))
+                lines.extend(f"• {sentence}" for sentence in left_out)
+            self.reasons.setText("\n".join(lines))
             return
         match = proposal.match
         self.reasons.setText("\n".join([match.verdict, *match.reasons] if match.verdict else match.reasons))
+
+    def explain_why_not(self) -> None:
+        """Say why the offer typed in «Hvorfor ikke …» is not proposed for the need (or ranked lower)."""
+        if self._run is None or not self._current_ref:
+            return
+        try:
+            self.why_text.setText(self._run.why_not(self._current_ref, self.why_edit.text()))
+        except UserError as exc:
+            self.why_text.setText(str(exc))
 
     def _load_decisions(self, need_id: int | None) -> None:
         if need_id is None or self.context.store is None:

@@ -49,6 +49,30 @@ def test_unmet_only_filter_and_course_to_order_text(matching) -> None:
     assert not matching.accept_button.isEnabled()
 
 
+def test_why_not_explains_an_offer_that_was_not_proposed(matching, qtbot) -> None:
+    matching.select_where(lambda r: r.best_score is not None)
+    need = matching.selected_row()
+    proposed = {p.offer_ref for p in matching.proposals.visible_rows()}
+    run = matching._run
+    other = next(o for o in run.offers if o.ref not in proposed)
+    assert matching.why_offers.rowCount() == len(run.offers)  # the picker lists every offer
+    qtbot.keyClicks(matching.why_edit, other.ref.lower())
+    qtbot.keyClick(matching.why_edit, Qt.Key.Key_Return)
+    answer = matching.why_text.text()
+    assert answer.startswith(f"{other.title} ({other.provider}): "), answer
+    assert answer == run.why_not(need.ref, other.ref)
+    matching.why_edit.setText("finnes ikke i det hele tatt")
+    qtbot.mouseClick(matching.why_button, Qt.MouseButton.LeftButton)
+    assert matching.why_text.text() == ("Fant ikke tilbudet «finnes ikke i det hele tatt». Skriv referansen, for "
+                                        "eksempel T0017.")
+    first = next(iter(proposed))
+    matching.why_edit.setText(first)
+    matching.why_button.click()
+    assert "er foreslått som nr." in matching.why_text.text()
+    matching.select_where(lambda r: r.ref != need.ref)
+    assert matching.why_text.text() == ""  # another need: the old answer is gone
+
+
 def test_accept_sets_need_matched_and_undo_restores(matching, qtbot, _text_answers) -> None:
     matching.select_where(lambda r: r.best_score is not None and r.status in ("new", "mapped"))
     need = matching.selected_row()
