@@ -330,12 +330,13 @@ def _now_steps(data: HandoutData) -> list[str]:
                      "arbeidsgivere at tallene ikke kan vises; se «Kurs å bestille».")
     else:
         steps.append("Alle behovene har et tilbud som passer.")
-    soon = sorted({(o.application_deadline, o.title, o.provider) for o in data.offers if o.application_deadline
+    labels = offer_labels(data.offers)
+    soon = sorted({(o.application_deadline, labels[o.ref]) for o in data.offers if o.application_deadline
                    and data.as_of <= o.application_deadline <= data.as_of + dt.timedelta(days=SOON_DAYS)})
-    for deadline, title, provider in soon[:5]:
+    for deadline, label in soon[:5]:
         days = (deadline - data.as_of).days
         when = "i dag" if days == 0 else f"om {plural(days, 'dag', 'dager')}"
-        steps.append(f"Søknadsfrist {format_date(deadline)} ({when}): {title} ({provider}).")
+        steps.append(f"Søknadsfrist {format_date(deadline)} ({when}): {label}.")
     if len(soon) > 5:
         steps.append(f"… og {plural(len(soon) - 5, 'frist', 'frister')} til de neste {SOON_DAYS} dagene; se "
                      "«Tilbud som passer».")

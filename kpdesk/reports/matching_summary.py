@@ -468,11 +468,12 @@ def _next_steps(data: MatchingSummaryData) -> list[str]:
     if any(not line.accepted for need in data.needs for line in need.offers):
         steps.append("Gi studiesenteret beskjed om hvilke tilbud som er aktuelle, og hvor mange som vil delta.")
     deadlines: dict[tuple[dt.date, str], None] = {}
+    labels = offer_labels(list({line.facts.ref: line.facts for need in data.needs for line in need.offers}.values()))
     for need in data.needs:
         for line in need.offers:
             deadline = line.facts.application_deadline
             if deadline and data.as_of <= deadline <= data.as_of + dt.timedelta(days=SOON_DAYS):
-                deadlines[(deadline, f"{line.facts.title} ({line.facts.provider})")] = None
+                deadlines[(deadline, labels[line.facts.ref])] = None
     for deadline, label in sorted(deadlines)[:6]:
         days = (deadline - data.as_of).days
         when = "i dag" if days == 0 else f"om {plural(days, 'dag', 'dager')}"

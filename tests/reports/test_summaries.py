@@ -78,7 +78,7 @@ def test_handout_page_one_says_what_should_happen_now(handout_data: Any) -> None
             "Helgeland): 12 personer.") in first
     assert "For kurs som må bestilles, tar studiesenteret kontakt med tilbydere" in first
     deadline = format_date(AS_OF + dt.timedelta(days=20))
-    assert f"Søknadsfrist {deadline} (om 20 dager): Sveising for viderekomne" in first
+    assert f"Søknadsfrist {deadline} (om 20 dager): Sveising for viderekomne – " in first
     assert "Kranfører for alle (" not in first.split("Dette bør skje nå")[1].split("Etterspørsel")[0]  # 90 days
     assert "Et kurs som har gått ut" not in summary  # a passed deadline is never a next step
     assert ("Nær minste klasse: sveising (kurs, Helgeland) har 8 av minst 10 til «Sveising for viderekomne»; "
@@ -128,7 +128,7 @@ def test_employer_summary_page_one_has_deadlines_the_start_condition_and_the_lar
     text = pages(matching_summary.build(data))
     first = text[0]
     assert first.index("Sammendrag") < first.index("Dette bør skje nå") < first.index("Behovene og tilbudene")
-    assert f"Søknadsfrist {format_date(AS_OF + dt.timedelta(days=30))} (om 30 dager): Fagbrev i logistikk" in first
+    assert f"Søknadsfrist {format_date(AS_OF + dt.timedelta(days=30))} (om 30 dager): Fagbrev i logistikk – " in first
     assert ("starter bare hvis minst 13 melder seg; 4 er med nå, og med deres 5 blir det 9. Andre arbeidsgivere "
             "kan fylle klassen.") in first
     assert "Størst behov uten tilbud: Snøskuterføring i skredterreng (9 personer)." in first
