@@ -69,7 +69,12 @@ bedrift virksomhet arbeidsgiver arbeidsplass kommune kommunal organisasjon sekto
 arbeid jobb behov trenge ønske mål krav lovpålagt formell formal erfaring erfaren
 ny nytt nye lang langt lange god godt gode bedre best mer mest økt økte styrke heve gjennomføre tilbud
 liten lite små stor stort store hverdag
+assistent ufaglært
+tilsett tilsette medarbeidar arbeidstakar deltakar verksemd arbeidsgjevar teneste treng ønskje røynsle
+vidareutdanning grunnleggjande vidare stadbasert heiltid veke betre styrkje tilbod lita kvardag
 """)
+# (the last two lines: the audience words that outranked a title's subject, "Fagbrev for assistenter
+# på sykehjemmet", and the nynorsk forms of the words above: "Tilsette i heimetenesta treng …")
 
 class _Stemmer(Protocol):
     def stemWord(self, word: str) -> str: ...
