@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, String, delete, func, insert, select, type_coerce, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, DECISIONS, NEED_STATUSES
@@ -53,6 +54,7 @@ from kpdesk.register import service as register
 # Audit entities. Decision entries carry the need's id, so one query gives a need's decisions.
 DECISION, THESAURUS = "match_decision", "thesaurus_term"
 SEEDED_SETTING = "thesaurus_seeded"
+OFFERED_SETTING = "thesaurus_defaults_offered"  # the bundled entries a database has been given (JSON)
 # A need in these states moves to "matched" when an offer is accepted for it.
 _BEFORE_MATCHED = frozenset({"new", "mapped"})
 
@@ -260,6 +262,44 @@ def seed_thesaurus(session: Session, *, force: bool = False) -> int:
     return len(entries)
 
 
+def add_new_defaults(session: Session) -> int:
+    """Give a database in use the bundled synonyms that are new since it was last given them
+    (an upgrade's vocabulary); returns the terms added.
+
+    Each bundled entry is offered once: one the coordinator has deleted since is not brought back,
+    and a database whose list was emptied gets nothing. An entry that would clash with the
+    coordinator's own (the same word in another group) is left out.
+    """
+    import json
+
+    bundled = [(group, term) for group, term in load_default().entries()]
+    current = [(r.group, r.term) for r in list_thesaurus_terms(session)]
+    setting = session.get(Setting, OFFERED_SETTING)
+    if setting is None:  # first time: what the database holds now counts as offered
+        offered = {term.casefold() for _group, term in current} if current else set()
+        session.add(setting := Setting(key=OFFERED_SETTING, value="[]"))
+    else:
+        offered = set(json.loads(setting.value or "[]"))
+    new = [(g, t) for g, t in bundled if t.casefold() not in offered]
+    setting.value = json.dumps(sorted({t.casefold() for _g, t in bundled} | offered), ensure_ascii=False)
+    if not current or not new:
+        session.flush()
+        return 0
+    known = {t.casefold() for _g, t in current}
+    added = [(g, t) for g, t in new if t.casefold() not in known]
+    if not _valid([*current, *added]):  # a clash with the coordinator's own: only whole new groups
+        groups = {g for g, _t in current}
+        added = [(g, t) for g, t in added if g not in groups]
+        if not _valid([*current, *added]):
+            added = []
+    if added:
+        session.execute(insert(ThesaurusTerm), [{"group_key": g, "term": t} for g, t in added])
+        audit.record(session, "create", THESAURUS, None,
+                     summary=f"La inn {len(added)} nye ord fra standard synonymliste")
+    session.flush()
+    return len(added)
+
+
 def list_thesaurus_terms(session: Session) -> list[ThesaurusTermRow]:
     """Every synonym, grouped, in the order they were added."""
     stmt = select(ThesaurusTerm.id, ThesaurusTerm.group_key, ThesaurusTerm.term).order_by(ThesaurusTerm.id)
@@ -273,6 +313,11 @@ def load_thesaurus(session: Session) -> Thesaurus:
     rather than stopping matching; ``thesaurus_problems`` lists them for the GUI.
     """
     seed_thesaurus(session)
+    try:
+        with session.begin_nested():  # a database opened read-only matches with what it has
+            add_new_defaults(session)
+    except DBAPIError:
+        pass
     entries = [(r.group, r.term) for r in list_thesaurus_terms(session)]
     try:
         return Thesaurus.from_entries(entries)
@@ -283,6 +328,14 @@ def load_thesaurus(session: Session) -> Thesaurus:
 def thesaurus_problems(session: Session) -> list[str]:
     """Why some stored synonyms are not used, one sentence each (empty when all are fine)."""
     return _tolerant([(r.group, r.term) for r in list_thesaurus_terms(session)])[1]
+
+
+def _valid(entries: list[tuple[str, str]]) -> bool:
+    try:
+        Thesaurus.from_entries(entries)
+    except ThesaurusError:
+        return False
+    return True
 
 
 def _tolerant(entries: list[tuple[str, str]]) -> tuple[Thesaurus, list[str]]:

@@ -178,6 +178,30 @@ def test_bad_stored_synonyms_are_left_out_not_fatal(store) -> None:
     assert len(problems) == 1 and problems[0].startswith("«a» er for kort")
 
 
+def test_a_database_in_use_gets_an_upgrades_new_synonyms_once(store) -> None:
+    from sqlalchemy import delete, select
+
+    from kpdesk.db.models import Setting
+
+    helse = ("helsearbeiderfag", "helsefagarbeider")
+    with store.session() as s:  # as a database seeded from an older, shorter list would look
+        ms.seed_thesaurus(s)
+        s.execute(delete(ThesaurusTerm).where(ThesaurusTerm.term.in_(helse)))
+        s.execute(delete(Setting).where(Setting.key == ms.OFFERED_SETTING))
+    with store.session() as s:
+        ms.load_thesaurus(s)
+    with store.session() as s:
+        assert set(helse) <= set(s.execute(select(ThesaurusTerm.term)).scalars())  # the upgrade's words arrived
+        s.execute(delete(ThesaurusTerm).where(ThesaurusTerm.term == "helsefagarbeider"))  # the coordinator's choice
+    with store.session() as s:
+        assert ms.add_new_defaults(s) == 0
+        assert "helsefagarbeider" not in set(s.execute(select(ThesaurusTerm.term)).scalars())  # not brought back
+        s.execute(delete(ThesaurusTerm))  # an emptied list stays empty
+        s.execute(delete(Setting).where(Setting.key == ms.OFFERED_SETTING))
+    with store.session() as s:
+        assert ms.add_new_defaults(s) == 0 and s.execute(select(ThesaurusTerm.id)).first() is None
+
+
 # ---------------------------------------------------------------- decisions
 
 def test_accepting_moves_the_need_to_matched_and_undo_puts_it_back(store, ids) -> None:
