@@ -157,9 +157,13 @@ def _backup_folder(db_path: Path) -> Path:
 
 
 def _byte_pattern(values: Iterable[str]) -> re.Pattern[bytes] | None:
-    """The values as they may lie in a file: any letter case, any run of spaces between words."""
+    """The values as they may lie in a file: any letter case, any run of spaces between words, a
+    phone number with any spacing (``privacy.value_pattern``'s rule, as bytes)."""
     alternatives: set[bytes] = set()
     for value in values:
+        if privacy.is_phone(value):
+            alternatives.add(privacy.value_pattern(value).encode("ascii"))
+            continue
         for variant in {value, value.lower(), value.upper(), value.title()}:
             words = variant.split()
             if words:
@@ -218,11 +222,13 @@ def _revision(path: Path) -> str | None:
         return None
 
 
-def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str) -> None:
+def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str) -> list[str] | None:
+    """Erase the person in one backup; the values found there, or None when the file was left as
+    it is (an older schema: a copy from before an upgrade is listed, not changed)."""
     from kpdesk.db.migrate import head_revision
 
     if _revision(path) != head_revision():
-        return  # an older schema (a copy before an upgrade): listed, not changed
+        return None
     engine = _copy_engine(path)
     try:
         with Session(engine) as session, session.begin():
@@ -236,6 +242,7 @@ def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str) -
         conn.execute("VACUUM")  # no freed page keeps the person
     finally:
         conn.close()
+    return list(subject.values)
 
 
 def purge_files(paths: Iterable[Path], ids: list[int], values: Iterable[str], token: str) -> list[Path]:
@@ -244,10 +251,14 @@ def purge_files(paths: Iterable[Path], ids: list[int], values: Iterable[str], to
     purged = []
     for path in paths:
         try:
-            _purge_file(path, ids, known, token)
+            found = _purge_file(path, ids, known, token)
         except (sqlite3.Error, OSError, SQLAlchemyError):
             continue  # damaged or unwritable: it stays listed
-        if not file_holds(path, known) and _revision(path) is not None:
+        if found is None:
+            continue  # left as it was (an older schema): it stays listed
+        # checked against every value known, those found in the file included: a file is only
+        # called clean when the bytes say so (without values the check would always pass)
+        if not file_holds(path, [*known, *found]):
             purged.append(path)
     return purged
 
@@ -310,7 +321,14 @@ def restore_keeping_erasures(db_path: Path, source: Path) -> RestoreOutcome:
     result = backup.restore(db_path, source)
     if not records:
         return RestoreOutcome(result)
+    before = {info.path for info in backup.list_backups(db_path)}
     store = Store.open(db_path, daily_backup=False)
+    # An older copy is upgraded on opening, after a "before-migration" copy of it: that copy is the
+    # restored file as it was, persons erased since included. ``source`` is still there to go back
+    # to, so the duplicate goes; a protected backup must not bring the persons back.
+    for info in backup.list_backups(db_path):
+        if info.path not in before and info.reason == "before-migration":
+            info.path.unlink(missing_ok=True)
     try:
         def again(session: Session) -> int:
             present = set(session.scalars(select(ErasureRecord.token)))

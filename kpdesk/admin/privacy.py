@@ -210,9 +210,15 @@ def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int
 _POSSESSIVE = r"(?:['’]?s|['’])?"  # "Karis", "Kari's", "Hans'"
 
 
-def _value_pattern(value: str) -> str:
+def is_phone(value: str) -> bool:
+    """A value kpdesk stores as a phone number (digits, maybe a leading +): found with any spacing."""
+    return value.lstrip("+").isdigit() and len(re.sub(r"\D", "", value)) >= 7
+
+
+def value_pattern(value: str) -> str:
+    """The regular expression that finds one value in text (the rules in the module docstring)."""
     digits = re.sub(r"\D", "", value)
-    if value.lstrip("+").isdigit() and len(digits) >= 7:  # a phone: any spacing, with or without +47
+    if is_phone(value):  # a phone: any spacing, with or without +47
         body = r"[\s.\-]?".join(re.escape(d) for d in digits)
         prefix = r"(?:(?:\+|00)47[\s.\-]?)?" if not value.startswith("+") else r"\+?"
         return rf"(?<!\d){prefix}{body}(?!\d)"
@@ -229,7 +235,7 @@ def value_matcher(values: Iterable[str]) -> re.Pattern[str] | None:
     ordered = sorted(set(values), key=len, reverse=True)
     if not ordered:
         return None
-    return re.compile("|".join(_value_pattern(v) for v in ordered), re.IGNORECASE)
+    return re.compile("|".join(value_pattern(v) for v in ordered), re.IGNORECASE)
 
 
 def _audit_about(session: Session, subject: Subject) -> list[dict[str, Any]]:

@@ -117,6 +117,47 @@ def test_purge_later_from_the_backups_the_record_lists(store: Store, person) -> 
     assert traces_in(copy.path) == []
 
 
+def test_restoring_a_copy_of_an_older_schema_leaves_no_backup_holding_an_erased_person(
+        store: Store, person, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = backup.create_backup(store.path, "manual")
+    erasure.erase_person(store, EMAIL)  # the copy keeps them, and the erasure record says so
+    path = store.path
+    store.close()
+    opening = Store.open
+
+    def upgrading(target: Path, **options: object) -> Store:  # what opening an older copy does first
+        backup.create_backup(target, "before-migration")
+        return opening(target, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "open", upgrading)
+    restored = erasure.restore_keeping_erasures(path, copy.path)
+    assert restored.erased_again == 1 and traces_in(path) == []
+    holding = [b.reason for b in backup.list_backups(path) if b.path != copy.path and traces_in(b.path)]
+    assert holding == [], holding  # no «before-migration» copy of the restored file keeps them
+
+
+def test_a_backup_purge_leaves_alone_cannot_be_called_clean(store: Store, person, monkeypatch) -> None:
+    """A copy from before an upgrade (an older schema) is not changed by a purge: it stays listed."""
+    copy = backup.create_backup(store.path, "manual")
+    outcome = erasure.erase_person(store, EMAIL)
+    monkeypatch.setattr(erasure, "_revision", lambda path: "0001")  # as an older copy reads
+    later = erasure.purge_backups(store, outcome.report.token)
+    assert later.purged == () and later.kept == (copy.path,)
+    assert traces_in(copy.path)  # still there, and said so
+
+
+def test_a_phone_number_written_with_spaces_is_found_in_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "kopi.sqlite"
+    path.write_bytes(b"...Ring 912 34 567 f\xc3\xb8r jul...")
+    from kpdesk.admin.privacy import value_matcher
+
+    text = path.read_bytes().decode("utf-8")
+    for value in ("91234567", "+4791234567", "91234568", "912 34 567"):  # the bytes follow the text rule
+        matcher = value_matcher([value])
+        assert erasure.file_holds(path, [value]) == bool(matcher and matcher.search(text)), value
+    assert erasure.file_holds(path, ["91234567"]) and not erasure.file_holds(path, ["91234568"])
+
+
 def test_a_restore_of_an_older_copy_erases_the_person_again(store: Store, person) -> None:
     copy = backup.create_backup(store.path, "manual")
     outcome = erasure.erase_person(store, EMAIL)

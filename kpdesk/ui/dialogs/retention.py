@@ -119,12 +119,11 @@ class RetentionDialog(QDialog):
         ids = [d.id for d in chosen]
 
         def deleted(outcome: ErasureOutcome) -> None:
-            self.context.undo_stack.clear()  # older undo steps could bring the persons back
-            self.context.data_changed.emit("contact")
-            done = self.tr("Slettet {who}.").format(
-                who=plural(outcome.report.contacts, self.tr("kontaktperson"), self.tr("kontaktpersoner")))
-            self.context.status_message.emit(" ".join([done, *outcome.sentences()]))
+            from kpdesk.ui.erasure_flow import after_erasure
+
             self.reload()
+            after_erasure(self.context, self, outcome, self.tr("Slettet {who}.").format(
+                who=plural(outcome.report.contacts, self.tr("kontaktperson"), self.tr("kontaktpersoner"))))
 
         self.context.with_store(lambda store: erase_due(store, ids), deleted,
                                 lambda exc: alerts.show_exception(self, exc))

@@ -251,29 +251,7 @@ class ContactsPanel(QGroupBox):
                                 lambda exc: alerts.show_exception(self, exc))
 
     def _erased(self, outcome: ErasureOutcome) -> None:
-        self.context.undo_stack.clear()  # older undo steps could bring the person back
-        self.context.data_changed.emit("contact")
+        from kpdesk.ui.erasure_flow import after_erasure
+
         self.refresh()
-        self.context.status_message.emit(" ".join([self.tr("Personopplysningene er slettet."),
-                                                   *outcome.sentences()]))
-        if outcome.kept:
-            self._offer_purge(outcome)
-
-    def _offer_purge(self, outcome: ErasureOutcome) -> None:
-        """The person is still in backups: purge them there too, or keep them listed in the erasure record."""
-        from kpdesk.admin.erasure import purge_backups
-
-        names = "\n".join(f"• {p.name}" for p in outcome.kept)
-        text = self.tr("Personen finnes fortsatt i disse sikkerhetskopiene:\n{names}\n\n"
-                       "Vil du fjerne personen fra dem også? Velger du å beholde dem, føres de opp i "
-                       "sletteoppføringen, og personen slettes på nytt om en av dem gjenopprettes.").format(names=names)
-        if not alerts.question(self, self.tr("Sikkerhetskopier"), text, self.tr("Fjern fra sikkerhetskopiene"),
-                               self.tr("Behold")):
-            return
-        token = outcome.report.token
-
-        def purged(result: ErasureOutcome) -> None:
-            self.context.status_message.emit(" ".join(result.sentences()))
-
-        self.context.with_store(lambda store: purge_backups(store, token), purged,
-                                lambda exc: alerts.show_exception(self, exc))
+        after_erasure(self.context, self, outcome, self.tr("Personopplysningene er slettet."))

@@ -33,11 +33,18 @@ def test_due_contacts_are_listed_and_deleted_only_on_confirmation(open_window, s
     dialog.save_months()
     qtbot.waitUntil(lambda: dialog.model.total_count() == 1)
     assert dialog.model.row_at(0).name == "Kari Nordmann"
+    from kpdesk.admin.erasure import file_holds
+    from kpdesk.db import backup
+
+    copy = backup.create_backup(window.context.store.path, "manual")  # a backup holding Kari
+    assert file_holds(copy.path, ["Kari Nordmann"])
     dialog.view.selectRow(0)
     alerts.answer = False
     dialog.delete_selected()
     assert dialog.model.total_count() == 1
-    alerts.answer = True
+    alerts.answer = True  # "Slett for godt", then "Fjern fra sikkerhetskopiene", as from the contact panel
     dialog.delete_selected()
     qtbot.waitUntil(lambda: dialog.model.total_count() == 0)
     assert "kan ikke angres" in alerts.texts()
+    qtbot.waitUntil(lambda: not file_holds(copy.path, ["Kari Nordmann"]), timeout=10_000)
+    assert copy.path.name in alerts.texts()  # the backup was named before it was purged
