@@ -654,34 +654,23 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
 
 
 def committed_needs(session: Session, offer_refs: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
-    """Offer ref → (employer's organisation number, headcount) of each open need the coordinator
-    has chosen the offer for: who stands behind "3 er med nå", for disclosure control."""
-    refs = sorted(set(offer_refs))
-    found: dict[str, list[tuple[str, int]]] = {ref: [] for ref in refs}
-    for start in range(0, len(refs), _FEW):
-        stmt = (select(Offer.ref, Employer.org_number, Need.headcount)
-                .join(MatchDecision, MatchDecision.offer_id == Offer.id)
-                .join(Need, MatchDecision.need_id == Need.id).join(Employer, Need.employer_id == Employer.id)
-                .where(Offer.ref.in_(refs[start:start + _FEW]), MatchDecision.decision == "accepted",
-                       Need.status.not_in(CLOSED_NEED_STATUSES)))
-        for ref, org, headcount in session.execute(stmt):
-            found[ref].append((org, int(headcount or 0)))
-    return found
+    """Offer ref → (employer's organisation number, headcount) of each open need that counts
+    toward it: who stands behind "3 er med nå", for disclosure control.
 
-
-def committed_headcounts(session: Session, offer_refs: Iterable[str]) -> dict[str, int]:
-    """Offer ref → the persons already in: the open needs the coordinator has chosen the offer for.
-
-    What "3 er med nå" counts in a proposal's start condition (``explain.start_condition``); the
-    same figure as ``MatchingRun.committed``.
+    A need chosen for several offers counts toward one only, the first by reference: the rule of
+    ``aggregation.chosen_offer``, which the demand groups and the handout follow.
     """
-    refs = sorted(set(offer_refs))
-    found: dict[str, int] = {}
-    for start in range(0, len(refs), _FEW):
-        stmt = (select(Offer.ref, func.sum(Need.headcount)).join(MatchDecision, MatchDecision.offer_id == Offer.id)
-                .join(Need, MatchDecision.need_id == Need.id)
-                .where(Offer.ref.in_(refs[start:start + _FEW]), MatchDecision.decision == "accepted",
-                       Need.status.not_in(CLOSED_NEED_STATUSES))
-                .group_by(Offer.ref))
-        found.update((ref, int(total or 0)) for ref, total in session.execute(stmt))
-    return {ref: found.get(ref, 0) for ref in refs}
+    refs = set(offer_refs)
+    stmt = (select(Need.id, Offer.ref, Employer.org_number, Need.headcount)
+            .join(MatchDecision, MatchDecision.need_id == Need.id).join(Offer, MatchDecision.offer_id == Offer.id)
+            .join(Employer, Need.employer_id == Employer.id)
+            .where(MatchDecision.decision == "accepted", Need.status.not_in(CLOSED_NEED_STATUSES)))
+    first: dict[int, tuple[str, str, int]] = {}
+    for need_id, ref, org, headcount in session.execute(stmt):
+        if need_id not in first or ref < first[need_id][0]:
+            first[need_id] = (ref, org, int(headcount or 0))
+    found: dict[str, list[tuple[str, int]]] = {ref: [] for ref in sorted(refs)}
+    for ref, org, headcount in first.values():
+        if ref in refs:
+            found[ref].append((org, headcount))
+    return found

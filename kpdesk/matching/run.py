@@ -50,11 +50,6 @@ class MatchingRun:
     def need(self, ref: str) -> NeedInput | None:
         return self._by_ref[2].get(ref)
 
-    def committed(self, offer_ref: str) -> int:
-        """The persons already in for an offer: the open needs the coordinator has chosen it for
-        (what "3 er med nå" counts; ``persistence.committed_headcounts`` reads the same from the database)."""
-        return sum(n.headcount for n in self.needs if offer_ref in n.chosen)
-
     def scoped(self, municipalities: Collection[str]) -> tuple[list[NeedInput], list[DemandGroup], list[Commitment]]:
         """The open needs of some municipalities (all when none), their demand groups and commitments,
         aggregated afresh with this run's engine (what a handout for those municipalities shows)."""

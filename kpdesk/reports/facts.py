@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kpdesk.common import reference
 from kpdesk.common.codes import FORMATS, LEVELS
-from kpdesk.common.norsk import format_date, format_decimal, format_money, group_thousands
+from kpdesk.common.norsk import format_date, format_decimal, format_money, group_thousands, plural
 from kpdesk.db.models import Offer, OfferSession
 from kpdesk.reports.style import Letterhead
 
@@ -215,3 +215,18 @@ def offer_labels(offers: Sequence[OfferFacts]) -> dict[str, str]:
             else:
                 labels[offer.ref] = f"{label} ({offer.ref})"
     return labels
+
+
+SOON_DAYS = 60  # page 1's "deadlines in the next 60 days"
+
+
+def deadline_soon(deadline: dt.date | None, as_of: dt.date) -> bool:
+    """Whether an application deadline falls within the next ``SOON_DAYS`` days (today included)."""
+    return deadline is not None and as_of <= deadline <= as_of + dt.timedelta(days=SOON_DAYS)
+
+
+def deadline_step(deadline: dt.date, as_of: dt.date, label: str) -> str:
+    """'Søknadsfrist 01.02.2027 (om 21 dager): Tittel – Tilbyder.' (a next step on page 1)."""
+    days = (deadline - as_of).days
+    when = "i dag" if days == 0 else f"om {plural(days, 'dag', 'dager')}"
+    return f"Søknadsfrist {format_date(deadline)} ({when}): {label}."

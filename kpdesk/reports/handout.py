@@ -36,7 +36,10 @@ from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date, group_thousands, plural, sort_key
 from kpdesk.reports import charts, style
 from kpdesk.reports.facts import (
+    SOON_DAYS,
     OfferFacts,
+    deadline_soon,
+    deadline_step,
     join_names,
     level_text,
     load_letterhead,
@@ -87,7 +90,6 @@ class GroupLine:
     seats_min: int | None
     offer_ref: str = ""
     person_count: int | None = None  # the persons where they may be printed (charts, summary); None: hidden
-    employer_count: int | None = None
 
     def label(self, with_region: bool = True) -> str:
         """'helsefag (fagbrev, Helgeland)': the group in a sentence; without the region on a handout
@@ -200,7 +202,7 @@ def _group_line(group: Any, index: int, persons: Partition, offer: Any, nameable
     return GroupLine(group.topic, group.level, group.region, persons.text(index), persons.employers_text(index),
                      persons.names(index, nameable.get), offer.title if offer else "",
                      offer.provider if offer else "", group.seats_min, offer.ref if offer else "",
-                     persons.shown(index), persons.shown_employers(index))
+                     persons.shown(index))
 
 
 def _needs_table(needs: Sequence[Any], industry: dict[str, str | None], scope: Scope
@@ -282,7 +284,6 @@ def story(data: HandoutData) -> list[Flowable]:
     return flow
 
 
-SOON_DAYS = 60  # "deadlines in the next 60 days"
 NEAR_MINIMUM = 0.5  # a group with at least half its offer's minimum class is "close"
 TOPIC_BARS, OFFER_BARS = 8, 12
 CLASSES_SHOWN = 2  # the seat chart shows offers whose interest is at most two classes
@@ -331,12 +332,9 @@ def _now_steps(data: HandoutData) -> list[str]:
     else:
         steps.append("Alle behovene har et tilbud som passer.")
     labels = offer_labels(data.offers)
-    soon = sorted({(o.application_deadline, labels[o.ref]) for o in data.offers if o.application_deadline
-                   and data.as_of <= o.application_deadline <= data.as_of + dt.timedelta(days=SOON_DAYS)})
-    for deadline, label in soon[:5]:
-        days = (deadline - data.as_of).days
-        when = "i dag" if days == 0 else f"om {plural(days, 'dag', 'dager')}"
-        steps.append(f"Søknadsfrist {format_date(deadline)} ({when}): {label}.")
+    soon = sorted({(o.application_deadline, labels[o.ref]) for o in data.offers
+                   if o.application_deadline and deadline_soon(o.application_deadline, data.as_of)})
+    steps.extend(deadline_step(deadline, data.as_of, label) for deadline, label in soon[:5])
     if len(soon) > 5:
         steps.append(f"… og {plural(len(soon) - 5, 'frist', 'frister')} til de neste {SOON_DAYS} dagene; se "
                      "«Tilbud som passer».")
@@ -388,7 +386,7 @@ def _charts(data: HandoutData) -> list[Flowable]:
     # Only where the class size matters: interest within a couple of classes (else every bar runs off the scale).
     near = {r: n for r, n in interest.items() if n <= CLASSES_SHOWN * (seats[r].seats_max or 2 * (seats[r].seats_min
                                                                                                     or n))}
-    labels = offer_labels([seats[r] for r in interest])
+    labels = offer_labels(data.offers)  # the same names as in the tables
     if near:
         top = sorted(near, key=lambda r: _start_order(near[r], seats[r]))[:OFFER_BARS]
         bars = [charts.Bar(labels[r], (near[r],), seats[r].seats_min, seats[r].seats_max) for r in top]

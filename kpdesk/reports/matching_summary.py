@@ -41,7 +41,15 @@ from kpdesk.matching.engine.explain import (
 )
 from kpdesk.matching.engine.explain import seats as seats_text
 from kpdesk.reports import charts, style
-from kpdesk.reports.facts import OfferFacts, level_text, load_letterhead, load_offer_facts, offer_labels
+from kpdesk.reports.facts import (
+    OfferFacts,
+    deadline_soon,
+    deadline_step,
+    level_text,
+    load_letterhead,
+    load_offer_facts,
+    offer_labels,
+)
 from kpdesk.reports.style import Letterhead, ReportInfo
 from kpdesk.reports.suppression import Share
 
@@ -111,6 +119,11 @@ class MatchingSummaryData:
     @property
     def unmet(self) -> list[NeedSummary]:
         return [n for n in self.needs if n.unmet]
+
+    @property
+    def offer_labels(self) -> dict[str, str]:
+        """Offer ref → its name on this paper, twins told apart among all the offers it shows."""
+        return offer_labels(list({line.facts.ref: line.facts for need in self.needs for line in need.offers}.values()))
 
 
 def load(session: Any, org_number: str, as_of: dt.date, run: Any = None) -> MatchingSummaryData:
@@ -360,7 +373,7 @@ def story(data: MatchingSummaryData) -> list[Flowable]:
     flow.append(style.para(intro(data), s.body))
     if len(data.unmet) < len(data.needs):
         flow.append(style.para(f"Tegnene i begrunnelsene: {LEGEND}.", s.note))
-    labels = offer_labels(list({line.facts.ref: line.facts for need in data.needs for line in need.offers}.values()))
+    labels = data.offer_labels
     for need in data.needs:
         flow.append(style.heading(f"{need.ref} · {need.title} ({plural(need.headcount, 'person', 'personer')})", 2))
         flow.append(style.para(need.wish_text, s.small_keep))
@@ -376,7 +389,6 @@ def story(data: MatchingSummaryData) -> list[Flowable]:
     return flow
 
 
-SOON_DAYS = 60
 CHART_BARS = 8
 POOR_FIT = "Passer dårlig"  # such proposals are in the details, not among page 1's next steps
 
@@ -443,7 +455,7 @@ def _offers_now(data: MatchingSummaryData) -> list[_OfferNow]:
             lines.setdefault(line.facts.ref, line)
             if not line.accepted:
                 mine[line.facts.ref] = mine.get(line.facts.ref, 0) + need.headcount
-    labels = offer_labels([line.facts for line in lines.values()])
+    labels = data.offer_labels
     found = [_OfferNow(line, labels[ref], mine.get(ref, 0)) for ref, line in lines.items()]
     return sorted(found, key=lambda o: (-(o.line.committed or 0) - o.mine, o.label))[:CHART_BARS]
 
@@ -468,16 +480,13 @@ def _next_steps(data: MatchingSummaryData) -> list[str]:
     if any(not line.accepted for need in data.needs for line in need.offers):
         steps.append("Gi studiesenteret beskjed om hvilke tilbud som er aktuelle, og hvor mange som vil delta.")
     deadlines: dict[tuple[dt.date, str], None] = {}
-    labels = offer_labels(list({line.facts.ref: line.facts for need in data.needs for line in need.offers}.values()))
+    labels = data.offer_labels
     for need in data.needs:
         for line in need.offers:
             deadline = line.facts.application_deadline
-            if deadline and data.as_of <= deadline <= data.as_of + dt.timedelta(days=SOON_DAYS):
+            if deadline and deadline_soon(deadline, data.as_of):
                 deadlines[(deadline, labels[line.facts.ref])] = None
-    for deadline, label in sorted(deadlines)[:6]:
-        days = (deadline - data.as_of).days
-        when = "i dag" if days == 0 else f"om {plural(days, 'dag', 'dager')}"
-        steps.append(f"Søknadsfrist {format_date(deadline)} ({when}): {label}.")
+    steps.extend(deadline_step(deadline, data.as_of, label) for deadline, label in sorted(deadlines)[:6])
     for offer in _offers_now(data):
         facts, committed, mine = offer.line.facts, offer.line.committed or 0, offer.mine
         if offer.line.others_hidden and facts.seats_min:

@@ -132,6 +132,7 @@ class ReportChoices:
 def load_choices(session: Any) -> ReportChoices:
     from sqlalchemy import select
 
+    from kpdesk.booking.rooms import list_sites
     from kpdesk.common import reference
     from kpdesk.db.models import Employer, Offer, Provider, Room
     from kpdesk.matching.persistence import load_regions
@@ -152,8 +153,7 @@ def load_choices(session: Any) -> ReportChoices:
         for name in names:
             regions.setdefault(name, []).append(number)
     rooms = sorted(session.execute(select(Room.name)).scalars(), key=sort_key)
-    sites = sorted({site.strip() for site in session.execute(select(Room.site)).scalars() if site and site.strip()},
-                   key=sort_key)
+    sites = list_sites(session)
     return ReportChoices(tuple(employers), tuple(offers), tuple(municipalities),
                          {name: tuple(sorted(regions[name])) for name in sorted(regions, key=sort_key)}, tuple(rooms),
                          tuple(sites))

@@ -42,7 +42,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -122,9 +121,6 @@ class Styles:
     note: ParagraphStyle
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
-    cell_right: ParagraphStyle
-    cell_head: ParagraphStyle
-    cell_head_right: ParagraphStyle
     cell_head_keep: ParagraphStyle
 
 
@@ -152,9 +148,6 @@ def styles() -> Styles:
         note=ParagraphStyle("note", parent=body, fontSize=8, leading=10.5, textColor=MUTED, spaceBefore=3),
         cell=cell,
         cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=FONT_BOLD),
-        cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
-        cell_head=ParagraphStyle("cell_head", parent=cell, fontName=FONT_BOLD, alignment=TA_LEFT),
-        cell_head_right=ParagraphStyle("cell_head_right", parent=cell, fontName=FONT_BOLD, alignment=TA_RIGHT),
         cell_head_keep=ParagraphStyle("cell_head_keep", parent=cell, fontName=FONT_BOLD, keepWithNext=1,
                                       spaceBefore=2, spaceAfter=2),
     )

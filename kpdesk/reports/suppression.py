@@ -317,9 +317,6 @@ class Partition:
         """The part's persons where they may be printed (a summary, a chart), else None."""
         return None if self.is_hidden(index) else self.shares[index].person_count
 
-    def shown_employers(self, index: int) -> int | None:
-        return None if self.is_hidden(index) else self.shares[index].employers
-
     def names(self, index: int, name_of: Callable[[str], str | None]) -> tuple[str, ...]:
         """The part's employers that may be named (``name_of`` gives None for the others); none when hidden."""
         if self.is_hidden(index):

@@ -19,14 +19,6 @@ from kpdesk.common.norsk import format_date
 AS_OF = dt.date(2027, 1, 11)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kpdesk.cli import main
-
-    path = tmp_path_factory.mktemp("summaries") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
-
 
 def pages(data: bytes) -> list[str]:
     reader = pypdf.PdfReader(io.BytesIO(data))
@@ -56,7 +48,7 @@ def _handout_with(data: Any) -> Any:
         text = str(persons) if persons is not None else ":"
         return GroupLine(topic, "kurs", region, text, "3" if persons else ":", (), offer.title if offer else "",
                          offer.provider if offer else "", offer.seats_min if offer else None,
-                         offer.ref if offer else "", persons, 3 if persons else None)
+                         offer.ref if offer else "", persons)
 
     groups = (group("sveising", "Helgeland", 8, soon), group("kran", "Salten", 31, later),
               group("hemmelig emne", "Salten", None, soon))
