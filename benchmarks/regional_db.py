@@ -12,6 +12,8 @@ from pathlib import Path
 
 from harness import REPO, run_child, venv_python
 
+from kpdesk.db.inspection import connect_read_only  # sqlite3 only: no SQLAlchemy, no Alembic
+
 DEFAULT_PATH = Path("/tmp/kpdesk-bench-regional.sqlite")
 SCALE, SEED = "regional", 1
 
@@ -48,13 +50,9 @@ def _head_revision() -> str:
     return head_revision()
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-
-
 def _revision(path: Path) -> str | None:
     try:
-        conn = _read_only(path)
+        conn = connect_read_only(path)
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
@@ -65,7 +63,7 @@ def _revision(path: Path) -> str | None:
 
 
 def _count(path: Path, table: str) -> int:
-    conn = _read_only(path)
+    conn = connect_read_only(path)
     try:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:

@@ -37,3 +37,22 @@ def store(db_path: Path):
     opened = Store.open(db_path)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo database (one learning centre, seed 1), built once per test process: copy it
+    before use (``demo``, ``tests/ui``'s ``demo_db``), never write to it."""
+    from kpdesk.cli import main
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite"
+    assert main(["demo", "--db", str(path)]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the small demo database for one test module."""
+    from support import copy_database
+
+    return copy_database(demo_template, tmp_path_factory.mktemp("demo"))

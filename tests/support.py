@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sqlite3
 import struct
 import subprocess
@@ -146,6 +147,25 @@ def one_employer_database(path: Path) -> Path:
     return path
 
 
+def database_at(path: Path, revision: str) -> Path:
+    """An empty kpdesk file (application_id set, WAL, as Store.open makes it) migrated only up to
+    ``revision``: a database an older kpdesk left behind."""
+    from sqlalchemy import URL, create_engine
+
+    from kpdesk.db.inspection import APPLICATION_ID
+    from kpdesk.db.migrate import upgrade
+
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    engine = create_engine(URL.create("sqlite", database=str(path)))
+    with engine.begin() as connection:
+        upgrade(connection, revision)
+    engine.dispose()
+    return path
+
+
 def copy_database(template: Path, folder: Path) -> Path:
     """``template`` copied to ``folder/kpdesk.sqlite`` (owner-only), the folder made if needed."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -178,3 +198,37 @@ def damage_index_page(path: Path) -> None:
     start = (root - 1) * page_size
     data[start + 8:start + page_size] = (bytes(range(256)) * (page_size // 256 + 1))[:page_size - 8]
     path.write_bytes(bytes(data))
+
+
+_HOLD = """
+import sys
+from kpdesk.db.store import Store
+store = Store.open(sys.argv[1])
+print("klar", flush=True)
+sys.stdin.read()
+store.close()
+print("lukket", flush=True)
+"""
+
+
+class Holder:
+    """Another kpdesk process with the database open for writing, until told to stop or killed."""
+
+    def __init__(self, db: Path) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", _HOLD, str(db)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().strip()
+        assert line == "klar", self.process.stderr.read() if self.process.stderr else line
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def close(self) -> str:
+        out, _ = self.process.communicate("", timeout=30)
+        return out
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)

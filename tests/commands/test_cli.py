@@ -14,13 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import URL, create_engine
+from support import database_at
 
 from kpdesk import __version__
 from kpdesk.cli import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
 from kpdesk.common.crashlog import write_crash_log
-from kpdesk.db.inspection import APPLICATION_ID
-from kpdesk.db.migrate import head_revision, upgrade
+from kpdesk.db.migrate import head_revision
 from kpdesk.db.models import Booking, ContactPerson, Employer, Need, Offer, Provider, Room
 from kpdesk.db.store import Store
 
@@ -57,15 +56,7 @@ def make_db(path: Path, employers: int = 0) -> Path:
 
 
 def make_db_at_0001(path: Path) -> Path:
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.close()
-    engine = create_engine(URL.create("sqlite", database=str(path)))
-    with engine.begin() as conn:
-        upgrade(conn, "0001")
-    engine.dispose()
-    return path
+    return database_at(path, "0001")
 
 
 def raw_sql(path: Path, *statements: str) -> None:

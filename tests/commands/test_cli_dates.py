@@ -9,14 +9,7 @@ from pathlib import Path
 import pytest
 from support import run_cli
 
-from kpdesk.cli import EXIT_DATA, EXIT_OK, main
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli-dates") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == EXIT_OK
-    return path
+from kpdesk.cli import EXIT_DATA, EXIT_OK
 
 
 def an_employer(demo: Path) -> str:

@@ -10,15 +10,6 @@ import pytest
 from support import run_kpdesk
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kpdesk.cli import main
-
-    path = tmp_path_factory.mktemp("cli-reports") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
-
-
 def org_with_needs(demo: Path) -> str:
     import sqlite3
 

@@ -14,14 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import URL, create_engine, select
-from support import copy_database, run_cli
+from sqlalchemy import select
+from support import copy_database, database_at, run_cli
 
 from kpdesk.cli import EXIT_DATA, EXIT_OK
 from kpdesk.db import backup
 from kpdesk.db.backup import BackupInfo, RotationPolicy, create_backup, list_backups, plan_rotation
-from kpdesk.db.inspection import APPLICATION_ID
-from kpdesk.db.migrate import head_revision, upgrade
+from kpdesk.db.migrate import head_revision
 from kpdesk.db.models import Employer, Setting
 from kpdesk.db.store import Store
 
@@ -42,16 +41,6 @@ def dump(path: Path) -> dict[str, list[tuple]]:
         return rows
     finally:
         conn.close()
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small demo database (every table with rows), built once for this module."""
-    from kpdesk.demo import create_demo
-
-    path = tmp_path_factory.mktemp("template") / "demo.sqlite"
-    create_demo(path)
-    return path
 
 
 @pytest.fixture
@@ -173,13 +162,7 @@ def test_a_daily_copy_that_fails_does_not_stop_the_opening(demo_db: Path, monkey
 
 def test_an_upgrade_copies_first_and_the_copy_is_at_the_old_revision(tmp_path: Path) -> None:
     path = tmp_path / "gammel.sqlite"
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.close()
-    engine = create_engine(URL.create("sqlite", database=str(path)))
-    with engine.begin() as connection:
-        upgrade(connection, "0001")
-    engine.dispose()
+    database_at(path, "0001")
     os.chmod(path, 0o600)
     Store.open(path).close()
     reasons = {b.reason: b for b in list_backups(path)}
@@ -435,13 +418,7 @@ def test_restore_into_a_missing_database_makes_no_safety_copy(tmp_path: Path, de
 
 def test_restore_of_an_older_revision_is_upgraded_when_opened(tmp_path: Path, demo_db: Path) -> None:
     old = tmp_path / "gammel.sqlite"
-    conn = sqlite3.connect(old)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.close()
-    engine = create_engine(URL.create("sqlite", database=str(old)))
-    with engine.begin() as connection:
-        upgrade(connection, "0001")
-    engine.dispose()
+    database_at(old, "0001")
     result = backup.restore(demo_db, old)
     assert result.revision == "0001"
     store = Store.open(demo_db)

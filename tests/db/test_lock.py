@@ -6,7 +6,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
-from support import copy_database, one_employer_database, run_kpdesk
+from support import Holder, copy_database, one_employer_database, run_kpdesk
 
 from kpdesk.cli import EXIT_DATA, EXIT_OK
 from kpdesk.common.errors import UserError
@@ -23,39 +22,6 @@ from kpdesk.db import lock as lock_module
 from kpdesk.db.lock import DatabaseLocked, LockHolder, current_holder, lock_path
 from kpdesk.db.models import Employer
 from kpdesk.db.store import Store
-
-HOLD = """
-import sys
-from kpdesk.db.store import Store
-store = Store.open(sys.argv[1])
-print("klar", flush=True)
-sys.stdin.read()
-store.close()
-print("lukket", flush=True)
-"""
-
-
-class Holder:
-    """Another kpdesk process with the database open for writing, until told to stop or killed."""
-
-    def __init__(self, db: Path) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", HOLD, str(db)], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline().strip()
-        assert line == "klar", self.process.stderr.read() if self.process.stderr else line
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def close(self) -> str:
-        out, _ = self.process.communicate("", timeout=30)
-        return out
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,11 @@ lock file planted as a link is refused without its target ever being written."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from support import copy_database, one_employer_database, run_kpdesk
+from support import Holder, copy_database, one_employer_database, run_kpdesk
 
 from kpdesk.cli import EXIT_DATA, EXIT_OK
 from kpdesk.common.errors import UserError
@@ -17,16 +16,6 @@ from kpdesk.db.lock import DatabaseLocked, current_holder, lock_path
 from kpdesk.db.store import Store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symlinks and hard links as POSIX makes them")
-
-HOLD = """
-import sys
-from kpdesk.db.store import Store
-store = Store.open(sys.argv[1])
-print("klar", flush=True)
-sys.stdin.read()
-store.close()
-"""
-
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -52,20 +41,6 @@ def hard_link_beside(db: Path, _tmp_path: Path) -> Path:
 
 
 LINKS = {"symlink": symlink_elsewhere, "hard link": hard_link_beside}
-
-
-class Holder:
-    """Another kpdesk process with the database open for writing through ``path``."""
-
-    def __init__(self, path: Path) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline().strip()
-        assert line == "klar", self.process.stderr.read() if self.process.stderr else line
-
-    def close(self) -> None:
-        self.process.communicate("", timeout=30)
 
 
 def employers(path: Path) -> list[str]:

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy import URL, create_engine, inspect
+from support import database_at
 
-from kpdesk.db.inspection import APPLICATION_ID
 from kpdesk.db.migrate import upgrade
 from kpdesk.db.store import Store
 
@@ -27,14 +27,7 @@ INSERT INTO booking (id, room_id, series_id, title, kind, starts_at, ends_at) VA
 
 
 def build_at(path: Path, revision: str, data: str) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.close()
-    engine = create_engine(URL.create("sqlite", database=str(path)))
-    with engine.begin() as connection:
-        upgrade(connection, revision)
-    engine.dispose()
+    database_at(path, revision)
     conn = sqlite3.connect(path)
     conn.executescript(data)
     conn.commit()

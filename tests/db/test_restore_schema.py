@@ -9,14 +9,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import URL, create_engine
-from support import copy_database, run_cli
+from support import copy_database, database_at, run_cli
 
 from kpdesk.cli import EXIT_DATA, EXIT_OK
 from kpdesk.common.errors import UserError
 from kpdesk.db import backup, inspection
-from kpdesk.db.inspection import APPLICATION_ID
-from kpdesk.db.migrate import head_revision, upgrade
+from kpdesk.db.migrate import head_revision
 from kpdesk.db.models import ContactPerson, Employer
 from kpdesk.db.store import Store
 
@@ -101,13 +99,7 @@ def test_untouched_copies_at_head_and_at_an_older_revision_are_accepted(
     capsys: pytest.CaptureFixture[str], good: Path, db: Path, tmp_path: Path
 ) -> None:
     old = tmp_path / "gammel.sqlite"
-    conn = sqlite3.connect(old)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.close()
-    engine = create_engine(URL.create("sqlite", database=str(old)))
-    with engine.begin() as connection:
-        upgrade(connection, "0001")
-    engine.dispose()
+    database_at(old, "0001")
     for source, revision in ((good, head_revision()), (old, "0001")):
         code, out, err = run_cli(capsys, "restore", "--db", str(db), "--from", str(source))
         assert (code, err) == (EXIT_OK, ""), err

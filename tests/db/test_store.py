@@ -13,15 +13,16 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import URL, create_engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
+from support import database_at
 
 from kpdesk.common.errors import UserError
 from kpdesk.db import backup as backup_module
 from kpdesk.db import store as store_module
 from kpdesk.db.backup import list_backups
 from kpdesk.db.inspection import APPLICATION_ID, inspect_file
-from kpdesk.db.migrate import head_revision, upgrade
+from kpdesk.db.migrate import head_revision
 from kpdesk.db.models import ContactPerson, Employer, Need
 from kpdesk.db.store import BUSY_TIMEOUT_MS, Store
 
@@ -52,17 +53,6 @@ def make_db(path: Path, employers: int = 0) -> Path:
     return path
 
 
-def make_db_at(path: Path, revision: str) -> Path:
-    """A kpdesk file (application_id set, WAL, as Store.open makes it) at an older revision."""
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.close()
-    engine = create_engine(URL.create("sqlite", database=str(path)))
-    with engine.begin() as connection:
-        upgrade(connection, revision)
-    engine.dispose()
-    return path
 
 
 # ---------------------------------------------------------------- a new database
@@ -438,7 +428,7 @@ def test_a_write_ahead_log_beside_a_short_file_is_recovered_not_refused(tmp_path
 
 def test_upgrade_saves_a_copy_in_the_backups_folder_first(db_path: Path) -> None:
     # Issue 7 moved the pre-upgrade copy from beside the file into backups/ (kpdesk.db.backup's names).
-    make_db_at(db_path, "0001")
+    database_at(db_path, "0001")
     opened = Store.open(db_path)
     opened.close()
     copies = [b.path for b in list_backups(db_path) if b.reason == "before-migration"]
@@ -448,7 +438,7 @@ def test_upgrade_saves_a_copy_in_the_backups_folder_first(db_path: Path) -> None
 
 
 def test_upgrade_is_refused_when_the_copy_cannot_be_saved(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    make_db_at(db_path, "0001")
+    database_at(db_path, "0001")
 
     def disk_full(source: Path, target: Path) -> None:
         raise OSError(28, "No space left on device")

@@ -209,6 +209,19 @@ def test_the_set_is_well_formed() -> None:
         assert tuning and heldout, f"{name} has needs in both halves"
 
 
+# What the engine reaches today (issue 14 is open): a change that loses ground fails here at once,
+# while the goal below stays marked until it is met.
+FLOORS = {"tuning": (0.70, 0.90), "heldout": (0.83, 0.76)}  # best-first, no-fit
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_no_half_falls_below_todays_figures(tmp_path: Path, split: str) -> None:
+    score = evaluate(split, match_eval_set(tmp_path / "eval.sqlite"))
+    best_first, no_fit = FLOORS[split]
+    assert score["best_first_rate"] >= best_first - 1e-9, score
+    assert score["no_fit_rate"] >= no_fit - 1e-9, score
+
+
 @pytest.mark.xfail(strict=True, reason="issue 14 is open: the held-out half is at 0.83 best-first (goal 0.97); "
                                       "strict, so this marker must go when the engine reaches the goal")
 def test_heldout_half_meets_the_goal(tmp_path: Path) -> None:

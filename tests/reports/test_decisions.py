@@ -24,14 +24,6 @@ YTTEREN = "917931100"  # B0044: veiledning, nothing open on the subject since T0
 MELOY_HELSE = "854604341"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kpdesk.cli import main
-
-    path = tmp_path_factory.mktemp("decisions") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
-
 
 
 def pdf_text(data: bytes) -> str:

@@ -415,8 +415,15 @@ def _report(problems: list[str], what: str) -> str:
 # ---------------------------------------------------------------- the small demo, check by check
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    return load_demo(_demo(tmp_path_factory.mktemp("small")))
+def small(demo: Path) -> Demo:
+    loaded = load_demo(demo)
+    # the checks below read these tables: a handout they cannot read would pass them all
+    for h in loaded.handouts:
+        table = h.page.table("Kommune")
+        assert table is not None, f"{h.label}: no needs table to check"
+        assert any(cell == ":" for row in table[1:] for cell in row) or h.page.group_tables(), h.label
+    assert any(":" in {c for t in h.page.group_tables() for row in t[1:] for c in row} for h in loaded.handouts)
+    return loaded
 
 
 def test_every_printed_figure_stands_for_three_employers_and_none_dominates(small: Demo) -> None:

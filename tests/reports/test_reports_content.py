@@ -80,13 +80,10 @@ def _add_sami_employers(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kpdesk.cli import main
-
-    path = tmp_path_factory.mktemp("reports") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    _add_sami_employers(path)
-    return path
+def demo(demo: Path) -> Path:
+    """The module's copy of the demo, with the Sámi employers added."""
+    _add_sami_employers(demo)
+    return demo
 
 
 

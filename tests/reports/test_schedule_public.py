@@ -213,14 +213,6 @@ def test_a_full_day_still_fits_one_door_sign(centre) -> None:
 
 # ---------------------------------------------------------------- the demo
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kpdesk.cli import main
-
-    path = tmp_path_factory.mktemp("schedule") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
-
 
 def test_demo_week_prints_no_meeting_title(demo: Path) -> None:
     from kpdesk.db.store import Store

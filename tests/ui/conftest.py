@@ -119,21 +119,12 @@ def open_window(qtbot: Any):
         wait_for_all()
 
 
-@pytest.fixture(scope="session")
-def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kpdesk.cli import main
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
-
-
 @pytest.fixture
-def demo_db(_demo_template: Path, db_path: Path) -> Path:
+def demo_db(demo_template: Path, db_path: Path) -> Path:
     """A fresh copy of the small demo database (Helgeland learning centre)."""
     import shutil
 
-    shutil.copyfile(_demo_template, db_path)
+    shutil.copyfile(demo_template, db_path)
     return db_path
 
 

@@ -47,6 +47,12 @@ def test_unmet_only_filter_and_course_to_order_text(matching) -> None:
     matching.select_where(lambda r: True)
     assert "kurs å bestille" in matching.reasons.text()
     assert not matching.accept_button.isEnabled()
+    # B0044: the offers on its subject have closed; the page says which and why
+    matching.select_where(lambda r: r.ref == "B0044")
+    left_out = matching._run.left_out("B0044")
+    assert left_out, "the demo's B0044 has offers left out on 11.01.2027"
+    lines = matching.reasons.text().split("\n")
+    assert lines[1] == "Tilbud om samme tema som ikke kan foreslås:" and lines[2] == f"• {left_out[0]}"
 
 
 def test_why_not_explains_an_offer_that_was_not_proposed(matching, qtbot) -> None:
