@@ -409,8 +409,8 @@ def _needs_section(data: HandoutData) -> list[Flowable]:
         rows.append([label, *(table.cell(r, c) for c in range(len(table.columns))), table.row_total(r)])
     rows.append(["Sum", *(table.column_total(c) for c in range(len(table.columns))), table.grand_total])
     columns = len(table.columns)
-    widths = [*(_number_width(label, "8 888") for label in table.columns), _number_width("Sum", "88 888")]
-    widths.insert(0, 1.0 - sum(widths))
+    widths = [_number_width([header[c], rows[-1][c]], [row[c] for row in rows[:-1]]) for c in range(1, columns + 2)]
+    widths.insert(0, 1.0 - sum(widths))  # the municipalities take what the counts leave
     flow: list[Flowable] = [style.heading("Behov etter kommune og næring")]
     flow.append(style.para("Antall åpne behov. Kolonnene er næringer (SN2007-hovedområder, forklart under "
                            "tabellen).", s.small_keep))
@@ -421,14 +421,18 @@ def _needs_section(data: HandoutData) -> list[Flowable]:
     return flow
 
 
-def _number_width(header: str, widest: str) -> float:
-    """The share of the page a column of counts needs: its bold header or its widest count, padded."""
+MIN_COUNT_WIDTH = 26.0  # points: a column of single figures still reads as columns
+
+
+def _number_width(bold: Sequence[str], plain: Sequence[str]) -> float:
+    """The share of the page a column of counts needs: its widest text (the header and the sum row
+    are bold, the counts not), padded, and never narrower than ``MIN_COUNT_WIDTH``."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     style.register_fonts()
-    text = max(stringWidth(header, style.FONT_BOLD, style.CELL_SIZE),
-               stringWidth(widest, style.FONT_BOLD, style.CELL_SIZE))  # the sum row is bold
-    return (text + 2 * style.CELL_PADDING + 3) / style.content_width()
+    text = max([stringWidth(t, style.FONT_BOLD, style.CELL_SIZE) for t in bold]
+               + [stringWidth(t, style.FONT, style.CELL_SIZE) for t in plain])
+    return max(text + 2 * style.CELL_PADDING + 1, MIN_COUNT_WIDTH) / style.content_width()
 
 
 def _group_rows(lines: Sequence[GroupLine], with_offer: bool, labels: dict[str, str] | None = None

@@ -302,6 +302,10 @@ def test_why_not_names_the_rule_that_kept_each_offer_out() -> None:
     assert why_not_sentence(kinds["P"]) == ("Personalledelse: handler bare i liten grad om temaet (lærlinger); andre "
                                             "tilbud handler mer om det.")
     assert m.why_not(wanted, "UKJENT", AS_OF) is None
+    # an offer about something else is that first, even when its deadline has passed too
+    closed_other = offer("Y", "Sveising for viderekomne", application_deadline=D(2026, 12, 1))
+    m = Matcher([best, closed_other], regions=SALTEN, vocabulary_texts=[wanted.title])
+    assert m.why_not(wanted, "Y", AS_OF).kind == "topic"
 
 
 def test_a_run_finds_an_offer_by_reference_or_a_unique_part_of_its_title() -> None:

@@ -529,21 +529,23 @@ class Matcher:
 
     def why_not(self, need: NeedInput, offer_ref: str, as_of: dt.date) -> WhyNot | None:
         """Why the offer ``offer_ref`` is not proposed for ``need`` on ``as_of`` (or ranked lower),
-        by the first rule that kept it out: rejected, ended, deadline passed, no shared subject,
-        the subject only in passing, or proposals that fit better. None for an unknown offer."""
+        by the first rule that kept it out: rejected, no shared subject, ended, deadline passed, the
+        subject only in passing, or proposals that fit better. None for an unknown offer."""
         i = self._index_of.get(offer_ref)
         if i is None:
             return None
         offer = self._offers[i]
         if offer_ref in need.rejected:
             return WhyNot("rejected", offer.ref, offer.title, offer.provider)
-        if not is_open(offer, as_of):
-            return self._closed(offer, as_of)
         relevance = self._relevance_of(need)
         evidence = relevance.evidence.get(i, 0.0)
+        shared = tuple(self.shared_terms(self.need_terms(need), self._offer_terms[i], self.subject_keys(need)))
+        if not shared:  # about something else: that it has also closed is beside the point
+            return WhyNot("topic", offer.ref, offer.title, offer.provider)
+        if not is_open(offer, as_of):
+            return self._closed(offer, as_of)
         if evidence <= 0.0 or evidence < RELATIVE_FLOOR * relevance.best_open(as_of, self._open_mask(as_of)):
-            shared = tuple(self.shared_terms(self.need_terms(need), self._offer_terms[i], self.subject_keys(need)))
-            return WhyNot("passing" if shared else "topic", offer.ref, offer.title, offer.provider, terms=shared)
+            return WhyNot("passing", offer.ref, offer.title, offer.provider, terms=shared)
         explanation = self.explain(need, i, as_of)
         terms = explanation.topic.terms
         proposed = [m.offer_ref for m in self.match_need(need, as_of).matches]
