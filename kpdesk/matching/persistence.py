@@ -661,10 +661,13 @@ def committed_needs(session: Session, offer_refs: Iterable[str]) -> dict[str, li
     ``aggregation.chosen_offer``, which the demand groups and the handout follow.
     """
     refs = set(offer_refs)
+    chosen_here = (select(MatchDecision.need_id).join(Offer, MatchDecision.offer_id == Offer.id)
+                   .where(Offer.ref.in_(sorted(refs)), MatchDecision.decision == "accepted"))
     stmt = (select(Need.id, Offer.ref, Employer.org_number, Need.headcount)
             .join(MatchDecision, MatchDecision.need_id == Need.id).join(Offer, MatchDecision.offer_id == Offer.id)
             .join(Employer, Need.employer_id == Employer.id)
-            .where(MatchDecision.decision == "accepted", Need.status.not_in(CLOSED_NEED_STATUSES)))
+            .where(MatchDecision.decision == "accepted", Need.status.not_in(CLOSED_NEED_STATUSES),
+                   Need.id.in_(chosen_here)))  # every chosen offer of these needs: the first one counts
     first: dict[int, tuple[str, str, int]] = {}
     for need_id, ref, org, headcount in session.execute(stmt):
         if need_id not in first or ref < first[need_id][0]:
