@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
+from collections.abc import Iterator
 
 from kpdesk.commands import date_option
 from kpdesk.common.errors import UserError
@@ -24,8 +26,6 @@ def parse_as_of(text: str | None) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
     from kpdesk.matching.run import run_matching
@@ -38,46 +38,35 @@ def run(args: argparse.Namespace) -> int:
     try:
         with store.session() as session:
             result = run_matching(session, as_of)
-            titles = _titles(session)
     finally:
         store.close()
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        result.write_json(sys.stdout)
     else:
-        _print_table(result, titles)
+        sys.stdout.write("".join(_table_lines(result)))
     return 0
 
 
-def _titles(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    from kpdesk.db.models import Need, Offer
-
-    rows = session.execute(select(Need.ref, Need.title)).all() + session.execute(select(Offer.ref, Offer.title)).all()
-    return dict(rows)
-
-
-def _print_table(result, titles: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _table_lines(result) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The run as a table for a terminal, line by line (written at once: 60 000 lines)."""
     from kpdesk.common.norsk import format_date, plural
     from kpdesk.matching.run import level_label
 
-    print(f"Matching per {format_date(result.as_of)}: {len(result.results)} åpne behov, "
-          f"{sum(1 for r in result.results if not r.matches)} uten passende tilbud.")
+    titles = {o.ref: o.title for o in result.offers} | {n.ref: n.title for n in result.needs}
+    yield (f"Matching per {format_date(result.as_of)}: {len(result.results)} åpne behov, "
+           f"{sum(1 for r in result.results if not r.matches)} uten passende tilbud.\n")
     for need_result in result.results:
-        title = titles.get(need_result.need_ref, "")
+        yield f"{need_result.need_ref:<8} {titles.get(need_result.need_ref, '')}\n"
         if not need_result.matches:
-            print(f"{need_result.need_ref:<8} {title}\n         ingen passende tilbud")
-            continue
-        print(f"{need_result.need_ref:<8} {title}")
+            yield "         ingen passende tilbud\n"
         for match in need_result.matches[:3]:
             score = f"{match.score:.2f}".replace(".", ",")
-            print(f"         {score:>5}  {match.offer_ref:<8} {titles.get(match.offer_ref, '')}")
+            yield f"         {score:>5}  {match.offer_ref:<8} {titles.get(match.offer_ref, '')}\n"
     unmet = [g for g in result.groups if g.unmet]
-    print()
-    print(f"Samlet etterspørsel: {plural(len(result.groups), 'gruppe', 'grupper')}, "
-          f"{len(unmet)} kurs å bestille.")
+    yield (f"\nSamlet etterspørsel: {plural(len(result.groups), 'gruppe', 'grupper')}, "
+           f"{len(unmet)} kurs å bestille.\n")
     for group in result.groups:
         offer = f"{group.offer_ref} ({group.seats_text})" if group.offer_ref else "ingen tilbud: bestill"
-        print(f"  {group.topic} · {level_label(group.level)} · {group.region}: "
-              f"{plural(group.headcount, 'person', 'personer')} "
-              f"hos {plural(len(group.employers), 'arbeidsgiver', 'arbeidsgivere')} → {offer}")
+        yield (f"  {group.topic} · {level_label(group.level)} · {group.region}: "
+               f"{plural(group.headcount, 'person', 'personer')} "
+               f"hos {plural(len(group.employers), 'arbeidsgiver', 'arbeidsgivere')} → {offer}\n")

@@ -6,21 +6,23 @@ the GUI's Matching and Samordning pages and the reports.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+import json
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
 from kpdesk.common.codes import LEVELS
+from kpdesk.common.collector import collector_paused
 from kpdesk.common.errors import UserError
 from kpdesk.matching.engine.aggregation import Commitment, DemandGroup, aggregate, commitments
 from kpdesk.matching.engine.explain import why_not_sentence
 from kpdesk.matching.engine.matcher import Matcher, NeedInput, NeedResult, OfferInput
 from kpdesk.matching.persistence import load_inputs
 
-PROGRESS_EVERY = 250  # needs between progress reports (and chances to cancel)
+PROGRESS_EVERY = 2000  # needs between progress reports (and chances to cancel); ranked together
 
 Checkpoint = Callable[[int, int], None]
 """Called as ``checkpoint(done, total)`` during a run; it may raise to cancel the run."""
@@ -95,41 +97,65 @@ class MatchingRun:
         return [why_not_sentence(w) for w in self.matcher.left_out(need, self.as_of)] if need is not None else []
 
     def to_json(self) -> dict[str, Any]:
-        """The shape ``kpdesk match --json`` prints."""
-        return {
-            "as_of": self.as_of.isoformat(),
-            "needs": [
-                {"ref": r.need_ref, "chosen": list(r.chosen),
-                 "matches": [{"offer": m.offer_ref, "score": round(m.score, 2), "verdict": m.verdict,
-                              "reasons": list(m.reasons)}
-                             for m in r.matches],
-                 **({"left_out": self.left_out(r.need_ref)} if r.unmet else {})}
-                for r in self.results
-            ],
-            "groups": [
-                {"topic": g.topic, "level": g.level, "region": g.region, "headcount": g.headcount,
-                 "needs": list(g.need_refs), "employers": list(g.employers), "offer": g.offer_ref,
-                 "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text,
-                 "committed": g.committed}
-                for g in self.groups
-            ],
-            "commitments": [
-                {"offer": c.offer_ref, "needs": list(c.need_refs), "employers": list(c.employers),
-                 "headcount": c.headcount, "seats_min": c.seats_min}
-                for c in self.commitments
-            ],
-        }
+        """The document ``kpdesk match --json`` prints, as one dict (``write_json`` streams it)."""
+        return {"as_of": self.as_of.isoformat(), "needs": list(self._json_needs()),
+                "groups": [_group_json(g) for g in self.groups],
+                "commitments": [_commitment_json(c) for c in self.commitments]}
+
+    def write_json(self, out: TextIO) -> None:
+        """``to_json`` written to ``out`` one need, group or commitment per line, as it is made:
+        a regional run explains some 70 000 proposals, and holding them all at once (as objects,
+        then as one string) would take hundreds of megabytes."""
+        sections = (("needs", self._json_needs()), ("groups", map(_group_json, self.groups)),
+                    ("commitments", map(_commitment_json, self.commitments)))
+        out.write(f'{{"as_of": {json.dumps(self.as_of.isoformat())}')
+        for name, items in sections:
+            out.write(f',\n"{name}": [')
+            for n, item in enumerate(items):
+                out.write(("," if n else "") + "\n  " + json.dumps(item, ensure_ascii=False))
+            out.write("\n]")
+        out.write("}\n")
+
+    def _json_needs(self) -> Iterator[dict[str, Any]]:
+        with collector_paused():
+            for r in self.results:
+                matches = []
+                for m in r.matches:
+                    verdict, reasons = m.described()
+                    matches.append({"offer": m.offer_ref, "score": round(m.score, 2), "verdict": verdict,
+                                    "reasons": reasons})
+                yield {"ref": r.need_ref, "chosen": list(r.chosen), "matches": matches,
+                       **({"left_out": self.left_out(r.need_ref)} if r.unmet else {})}
+
+
+def _group_json(g: DemandGroup) -> dict[str, Any]:
+    return {"topic": g.topic, "level": g.level, "region": g.region, "headcount": g.headcount,
+            "needs": list(g.need_refs), "employers": list(g.employers), "offer": g.offer_ref,
+            "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text, "committed": g.committed}
+
+
+def _commitment_json(c: Commitment) -> dict[str, Any]:
+    return {"offer": c.offer_ref, "needs": list(c.need_refs), "employers": list(c.employers),
+            "headcount": c.headcount, "seats_min": c.seats_min}
 
 
 def run_matching(session: Session, as_of: dt.date, checkpoint: Checkpoint | None = None) -> MatchingRun:
     """Match every open need; ``checkpoint`` reports progress and may cancel by raising."""
-    inputs = load_inputs(session)
-    return match_inputs(inputs.needs, inputs.offers, inputs.regions, inputs.matcher(), as_of, checkpoint)
+    with collector_paused():
+        inputs = load_inputs(session)
+        return match_inputs(inputs.needs, inputs.offers, inputs.regions, inputs.matcher(), as_of, checkpoint)
 
 
 def match_inputs(needs: list[NeedInput], offers: list[OfferInput], regions: dict[str, set[str]], matcher: Matcher,
                  as_of: dt.date, checkpoint: Checkpoint | None = None) -> MatchingRun:
-    """The run on inputs already loaded (plain data: safe on a worker thread)."""
+    """The run on inputs already loaded (plain data: safe on a worker thread), with the cycle
+    collector paused (``collector``)."""
+    with collector_paused():
+        return _match_inputs(needs, offers, regions, matcher, as_of, checkpoint)
+
+
+def _match_inputs(needs: list[NeedInput], offers: list[OfferInput], regions: dict[str, set[str]], matcher: Matcher,
+                  as_of: dt.date, checkpoint: Checkpoint | None) -> MatchingRun:
     ordered = sorted(needs, key=lambda n: n.ref)
     results: list[NeedResult] = []
     total = len(ordered)

@@ -62,3 +62,23 @@ def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     result = run_kpdesk("match", "--db", str(tmp_path / "nope.sqlite"))
     assert result.returncode == 1
     assert "finnes ikke" in result.stderr
+
+
+def test_json_on_the_demo_is_the_run_one_need_per_line(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The streamed JSON holds exactly the run's document (``MatchingRun.to_json``), each need,
+    group and commitment on a line of its own, so a coordinator's script can also read it by line."""
+    import datetime as dt
+
+    from support import run_cli, with_session
+
+    from kpdesk.matching.run import run_matching
+
+    code, out, err = run_cli(capsys, "match", "--db", demo, "--as-of", "2027-01-11", "--json")
+    assert code == 0, err
+    expected = with_session(demo, lambda s: run_matching(s, dt.date(2027, 1, 11)).to_json())
+    assert json.loads(out) == expected
+    lines = out.splitlines()
+    assert len(lines) == 1 + 3 * 2 + len(expected["needs"]) + len(expected["groups"]) + len(expected["commitments"])
+    need_lines = [line for line in lines if line.startswith('  {"ref": ')]
+    assert [json.loads(line.rstrip(","))["ref"] for line in need_lines] == [n["ref"] for n in expected["needs"]]
+    assert any(n["matches"] and n["matches"][0]["reasons"] for n in expected["needs"])

@@ -7,10 +7,10 @@ import csv
 import dataclasses
 import datetime as dt
 import importlib
-import itertools
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support import EVAL
 
@@ -27,7 +27,7 @@ from kpdesk.matching.engine import (
     load_default,
 )
 from kpdesk.matching.engine.analysis import Analyzer
-from kpdesk.matching.engine.fit import START_UNITS, TIE_BITS, UNIT, start_blocks, start_value
+from kpdesk.matching.engine.fit import NO_DAY, START_UNITS, TIE_BITS, UNIT, start_keys, start_value
 from kpdesk.matching.engine.matcher import W_TOPIC, topic_strength, topic_units
 from kpdesk.matching.engine.text import is_generic, normalise, stem, tokenise
 from kpdesk.matching.engine.thesaurus import entry_problem
@@ -392,23 +392,22 @@ def _random_need(rng: random.Random, ref: str) -> NeedInput:
 
 @pytest.mark.parametrize(("seed", "count", "keep"), [*((s, 60, 5) for s in range(8)), (8, 400, 5), (9, 400, 1),
                                                     (10, 300, 2)])
-def test_pruned_ranking_equals_brute_force(seed, count, keep):
-    """The fast ranking (bounds, shared tables) proposes exactly the top of an exhaustive ranking.
-
-    With hundreds of offers a kind group is larger than the first slice ``rank`` scores, so the
-    bound inside a group is used too.
-    """
+def test_batched_ranking_equals_brute_force(seed, count, keep):
+    """The fast ranking (shared tables, needs with the same candidates scored together) proposes
+    exactly the top of an exhaustive ranking, one need at a time or many at once."""
     rng = random.Random(seed)
     m = Matcher(_random_offers(rng, count), regions=REGIONS, max_matches=keep)
-    for k in range(25):
-        wanted = _random_need(rng, f"N{k}")
-        groups = m._candidates(m._relevance_of(wanted), AS_OF)
+    needs = [_random_need(rng, f"N{k}") for k in range(25)]
+    expected = []
+    for wanted in needs:
+        candidates = m._candidates(m._relevance_of(wanted), AS_OF)
         fit = m._fit(wanted, AS_OF)
-        everything = sorted((((k >> TIE_BITS) + fit.value_units(i), m._refs[i])
-                             for g in groups for k, i in zip(g.keys, g.offers, strict=True)),
+        pairs = zip(candidates.keys.tolist(), candidates.offers.tolist(), strict=True) if candidates else ()
+        everything = sorted((((k >> TIE_BITS) + fit.value_units(i), m._refs[i]) for k, i in pairs),
                             key=lambda item: (-item[0], item[1]))[:keep]
-        got = [(x.score, x.offer_ref) for x in m.match_need(wanted, AS_OF).matches]
-        assert got == [(score / UNIT, ref) for score, ref in everything]
+        expected.append([(score / UNIT, ref) for score, ref in everything])
+        assert [(x.score, x.offer_ref) for x in m.match_need(wanted, AS_OF).matches] == expected[-1]
+    assert [[(x.score, x.offer_ref) for x in r.matches] for r in m.match_all(needs, AS_OF)] == expected
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -424,22 +423,19 @@ def test_fast_fit_equals_the_explained_fit(seed):
             assert len(facts) == 5
 
 
-def test_start_blocks_by_bisection_equal_start_value_member_by_member():
+def test_start_keys_equal_start_value_member_by_member():
     """Windows before, around and after the reference day, open on either side, even reversed."""
     rng = random.Random(11)
     as_of = AS_OF.toordinal()
-    for _ in range(300):
-        days = sorted(as_of + rng.randrange(-400, 900) for _ in range(rng.randrange(0, 30)))
-        unknown = rng.randrange(0, 3)
-        earliest = as_of + rng.randrange(-100, 500) if rng.random() > 0.2 else None
-        latest = as_of + rng.randrange(-100, 700) if rng.random() > 0.2 else None
-        blocks = sorted(start_blocks(tuple(days), len(days) + unknown, earliest, latest, as_of), key=lambda b: b.first)
-        assert [(b.first, b.end) for b in blocks] == list(itertools.pairwise([0, *(b.end for b in blocks)]))
-        got = [list(b.values(tuple(days))) for b in blocks]
-        assert [b.most for b in blocks] == [max(values) for values in got]
-        expected = [round(START_UNITS * start_value(earliest, latest, d, as_of)) << TIE_BITS
-                    for d in [*days, *[None] * unknown]]
-        assert [v for values in got for v in values] == expected
+    for _ in range(100):
+        days = [as_of + rng.randrange(-400, 900) if rng.random() > 0.1 else None for _ in range(rng.randrange(1, 30))]
+        windows = [(as_of + rng.randrange(-100, 500) if rng.random() > 0.2 else None,
+                    as_of + rng.randrange(-100, 700) if rng.random() > 0.2 else None) for _ in range(5)]
+        got = start_keys(np.array([d or NO_DAY for d in days]),
+                         np.array([e if e is not None else -10**9 for e, _ in windows]),
+                         np.array([x if x is not None else 10**9 for _, x in windows]), as_of)
+        expected = [[round(START_UNITS * start_value(e, x, d, as_of)) << TIE_BITS for d in days] for e, x in windows]
+        assert got.tolist() == expected
 
 
 def test_topic_units_equal_topic_strength():

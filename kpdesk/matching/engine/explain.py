@@ -32,6 +32,10 @@ class Fit(Enum):
     NO = "!"
     UNKNOWN = "?"
 
+    # Members are singletons, so identity hashing agrees with equality; Enum's own hashes the
+    # name in Python, and facts holding a Fit are cache keys by the hundred thousand.
+    __hash__ = object.__hash__
+
 
 class TopicFact(NamedTuple):
     fit: Fit  # NO: the offer touches the subject only in passing (far less than the best offer does)

@@ -5,24 +5,23 @@ Every factor function (``level_fit``, ``format_fit``, ``start_fit``, ``place_fit
 and whether it fits); the ``W_*`` weights combine the values (the policy is in ``engine``'s
 docstring), and ``explain`` writes the sentences. The same functions serve both paths:
 
-- ranking (``NeedFit.rank``): ``FitTables`` evaluates each factor once per distinct value among
+- ranking (``FitTables.rank``): ``FitTables`` evaluates each factor once per distinct value among
   the offers (a level and format, a place, a seat count) for a need's level, formats,
-  municipality or headcount, and shares the tables between needs; a candidate then costs a few
-  lookups. Scores are added in fixed point, so equal fits tie exactly;
+  municipality or headcount, and shares the tables between needs; the needs that share
+  candidates are then scored together, as a table of needs × candidates in a few numpy passes.
+  Scores are added in fixed point, so equal fits tie exactly;
 - explaining (``NeedFit.explain``): the facts, gathered only for proposals someone reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from heapq import heapify, heappop, heappush
-from itertools import chain, compress, repeat
-from operator import add, ge, sub
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from kpdesk.common.codes import FORMATS, LEVEL_RANK
 from kpdesk.matching.engine.explain import Fit, FormatFact, LevelFact, PlaceFact, SeatsFact, StartFact
@@ -140,7 +139,6 @@ START_UNITS = round(W_START * UNIT)
 TIE_BITS = 20
 TIE_MASK = (1 << TIE_BITS) - 1
 MAX_OFFERS = 1 << TIE_BITS
-PLACE_SEATS_KEY = (round(W_PLACE * UNIT) + round(W_SEATS * UNIT)) << TIE_BITS  # the best place and seats fit
 _YEAR = 365
 
 
@@ -180,19 +178,29 @@ class FitFacts(NamedTuple):
     seats: SeatsFact
 
 
-class KindGroup(NamedTuple):
-    """Candidates of one (level, format), as parallel tuples sorted by start day (no start last)."""
+class Wish(NamedTuple):
+    """What one need asks of an offer, as ranking compares it."""
 
-    kind: tuple[str | None, str | None]  # (level, format)
-    top: int  # a bound on ``keys``: the strongest topic part with every tie rank
-    days: tuple[int, ...]  # the known start days (date.toordinal()), ascending: the first len(days) members
-    keys: tuple[int, ...]  # topic part (W_TOPIC × topic strength) as a ranking key, with the offer's tie rank
-    offers: tuple[int, ...]  # offer indexes
-    places: tuple[str, ...]  # place keys
-    seats: tuple[int | None, ...]  # seats_max
+    level: str | None
+    formats: frozenset[str]
+    earliest: dt.date | None
+    latest: dt.date | None
+    municipality: str | None
+    headcount: int
 
 
-Candidates = tuple[KindGroup, ...]
+class Candidates(NamedTuple):
+    """The relevant open offers of one need text on one date, as parallel arrays ready to rank."""
+
+    offers: np.ndarray  # offer indexes
+    keys: np.ndarray  # topic part (W_TOPIC × topic strength) as a ranking key, with the offer's tie rank
+    kind: np.ndarray  # the offer's (level, format) as a column of ``FitTables`` kind rows
+    place: np.ndarray  # its place key as a column of the place rows
+    seats: np.ndarray  # its seats_max as a column of the seats rows
+    day: np.ndarray  # its start day (date.toordinal()); NO_DAY when not stated
+
+
+NO_DAY = 0
 
 
 def _start_units(value: float) -> int:
@@ -200,75 +208,53 @@ def _start_units(value: float) -> int:
 
 
 # Start fit (ranking keys) of an offer starting ``gap`` days outside the need's window (index 365: a year or more).
-_OUTSIDE = [_start_units(start_value(None, 0, gap, 0)) << TIE_BITS for gap in range(_YEAR + 1)]
+_OUTSIDE = np.array([_start_units(start_value(None, 0, gap, 0)) << TIE_BITS for gap in range(_YEAR + 1)],
+                    dtype=np.int64)
 _INSIDE, _STARTED, _UNKNOWN = (_start_units(value) << TIE_BITS for value in (START_INSIDE, START_STARTED,
                                                                               START_UNKNOWN))
-_BEST_START = max(_INSIDE, _STARTED, _UNKNOWN, *_OUTSIDE)
+_OPEN_START, _OPEN_END = -(1 << 40), 1 << 40  # a window with no earliest or no latest start
 
 
-class StartBlock(NamedTuple):
-    """Members ``first:end`` of a day-sorted group that share how their start fit is found."""
-
-    most: int  # the highest start fit among them (ranking key)
-    first: int
-    end: int
-    edge: int | None = None  # outside the window: the window's edge day (a start fit per member); else one value
-    after: bool = False  # outside, after the window rather than before it
-
-    def values(self, days: tuple[int, ...]) -> Iterable[int]:
-        """The start fit (ranking keys) of each member, ``start_value``'s member by member."""
-        if self.edge is None:
-            return repeat(self.most, self.end - self.first)
-        part, edge = days[self.first:self.end], repeat(self.edge)
-        gaps = map(sub, part, edge) if self.after else map(sub, edge, part)
-        return map(_OUTSIDE.__getitem__, map(min, gaps, repeat(_YEAR)))
-
-
-def start_blocks(days: tuple[int, ...], size: int, earliest: int | None, latest: int | None,
-                 as_of: int) -> list[StartBlock]:
-    """The members of a day-sorted group in blocks by their start fit for a need's window.
-
-    ``days`` are the known start days, ascending, of the first ``len(days)`` of ``size``
-    members. Bisection splits them into already started | before the window | inside | after
-    it | no start date; only the members outside the window cost a lookup each, and only when
-    their block is scored.
-    """
-    known = len(days)
-    started = bisect_left(days, as_of)
-    after = bisect_right(days, latest, started) if latest is not None else known
-    before = bisect_left(days, earliest, started, after) if earliest is not None else started
-    blocks: list[StartBlock] = []
-    if after > before:
-        blocks.append(StartBlock(_INSIDE, before, after))
-    if size > known:
-        blocks.append(StartBlock(_UNKNOWN, known, size))
-    if before > started:  # the day closest to the window, the last, fits best
-        assert earliest is not None  # before > started only when there is an earliest start
-        blocks.append(StartBlock(_OUTSIDE[min(earliest - days[before - 1], _YEAR)], started, before, earliest))
-    if known > after:  # the day closest to the window, the first, fits best
-        assert latest is not None  # after < known only when there is a latest start
-        blocks.append(StartBlock(_OUTSIDE[min(days[after] - latest, _YEAR)], after, known, latest, True))
-    if started:
-        blocks.append(StartBlock(_STARTED, 0, started))
-    return blocks
+def start_keys(days: np.ndarray, earliest: np.ndarray, latest: np.ndarray, as_of: int) -> np.ndarray:
+    """``start_value`` as ranking keys for every need (rows: their window edges) and offer start day
+    (columns), in the order ``start_value`` decides: no date, started, after the window, before it."""
+    day = days[None, :]
+    before = np.minimum(earliest[:, None] - day, _YEAR)
+    after = np.minimum(day - latest[:, None], _YEAR)
+    keys = np.where(before > 0, _OUTSIDE[np.maximum(before, 0)], _INSIDE)
+    keys = np.where(after > 0, _OUTSIDE[np.maximum(after, 0)], keys)
+    keys = np.where(day < as_of, _STARTED, keys)
+    return np.where(day == NO_DAY, _UNKNOWN, keys)
 
 
 class FitTables:
     """Weighted factor values over all offers, shared by needs with the same level, formats,
-    municipality or headcount, so ranking a candidate is a few lookups."""
+    municipality or headcount, so ranking a candidate is a few lookups.
+
+    Each table has a dict form (by level and format, place key or seats_max: ``NeedFit``) and a
+    row form (an array with one column per distinct value: ``rank``); ``columns`` gives each
+    offer's column in the kind, place and seats rows.
+    """
+
+    ROW_BUDGET = 250_000  # scores ranked in one numpy pass: needs × candidates
 
     def __init__(self, facts: OfferFacts, regions: Mapping[str, frozenset[str]]) -> None:
         self.facts = facts
         self.regions = regions
         self._place_example: dict[str, int] = {}
-        for i, key in enumerate(facts.place_key):
-            self._place_example.setdefault(key, i)
-        self._kinds = set(zip(facts.level, facts.format, strict=True))
-        self.by_tie = [0] * len(facts.tie)  # tie rank → offer index
-        for i, rank in enumerate(facts.tie):
-            self.by_tie[rank] = i
-        self._seats = set(facts.seats_max)
+        for i, key_ in enumerate(facts.place_key):
+            self._place_example.setdefault(key_, i)
+        kinds = list(zip(facts.level, facts.format, strict=True))
+        self._kinds = list(dict.fromkeys(kinds))
+        self._places = list(self._place_example)
+        self._seats = list(dict.fromkeys(facts.seats_max))
+        self.columns = tuple(np.array([ids[v] for v in values], dtype=np.intp) for ids, values in (
+            ({k: n for n, k in enumerate(self._kinds)}, kinds),
+            ({k: n for n, k in enumerate(self._places)}, facts.place_key),
+            ({k: n for n, k in enumerate(self._seats)}, facts.seats_max)))
         self._cache: dict[tuple[object, ...], dict[Any, int]] = {}
+        self._rows: dict[tuple[object, ...], np.ndarray] = {}
+        self.fact_memo: dict[tuple[object, ...], Any] = {}  # factor inputs → (value, fact): ``NeedFit.explain``
 
     def kind(self, wanted: str | None, accepted: frozenset[str]) -> dict[tuple[str | None, str | None], int]:
         """Level plus format fit (ranking keys) for every (level, format) an offer has."""
@@ -300,11 +286,67 @@ class FitTables:
                                                        for v in self._seats}
         return table
 
+    def _row(self, wish: Wish) -> np.ndarray:
+        """Kind, place and seats fit of one need side by side, one column per distinct value."""
+        row_key = (wish.level, wish.formats, wish.municipality, wish.headcount)
+        row = self._rows.get(row_key)
+        if row is None:
+            kind, place, seats = (self.kind(wish.level, wish.formats), self.place(wish.municipality),
+                                  self.seats(wish.headcount))
+            row = self._rows[row_key] = np.array([*map(kind.__getitem__, self._kinds),
+                                                  *map(place.__getitem__, self._places),
+                                                  *map(seats.__getitem__, self._seats)], dtype=np.int64)
+        return row
+
+    def candidates(self, offers: Sequence[int], keys: Sequence[int]) -> Candidates:
+        """Offers (indexes) with their topic keys, as the arrays ``rank`` takes."""
+        index = np.array(offers, dtype=np.intp)
+        kind, place, seats = (column[index] for column in self.columns)
+        start = self.facts.start_day
+        return Candidates(index, np.array(keys, dtype=np.int64), kind, place + len(self._kinds),
+                          seats + len(self._kinds) + len(self._places),
+                          np.array([start[i] or NO_DAY for i in offers], dtype=np.int64))
+
+    def rank(self, candidates: Candidates, wishes: Sequence[Wish], as_of: dt.date,
+             keep: int) -> list[list[tuple[float, int]]]:
+        """For each need (``wishes``), the ``keep`` best ``(score, offer index)`` among the same
+        candidates, best first.
+
+        Score = topic part + level and format + place + seats + start fit, added in fixed point
+        as ranking keys: a table of needs × candidates in a few numpy passes. Keys are distinct
+        (the tie rank is in the low bits), so the top ``keep`` is one partition and one sort.
+        """
+        size = len(candidates.offers)
+        step = max(1, self.ROW_BUDGET // size)
+        found: list[list[tuple[float, int]]] = []
+        for first in range(0, len(wishes), step):
+            part = wishes[first:first + step]
+            rows = np.stack([self._row(w) for w in part])
+            scores = (candidates.keys + rows[:, candidates.kind] + rows[:, candidates.place]
+                      + rows[:, candidates.seats]
+                      + start_keys(candidates.day, np.array([_edge(w.earliest, _OPEN_START) for w in part]),
+                                   np.array([_edge(w.latest, _OPEN_END) for w in part]), as_of.toordinal()))
+            if size > keep:
+                top = np.argpartition(scores, size - keep, axis=1)[:, size - keep:]
+                scores = np.take_along_axis(scores, top, axis=1)
+            else:
+                top = np.broadcast_to(np.arange(size), scores.shape)
+            order = np.argsort(-scores, axis=1)
+            best = np.take_along_axis(scores, order, axis=1).tolist()
+            offers = candidates.offers[np.take_along_axis(top, order, axis=1)].tolist()
+            found.extend([((k >> TIE_BITS) / UNIT, i) for k, i in zip(ks, ids, strict=True)]
+                         for ks, ids in zip(best, offers, strict=True))
+        return found
+
+
+def _edge(value: dt.date | None, open_: int) -> int:
+    return value.toordinal() if value is not None else open_
+
 
 class NeedFit:
-    """The weighted fit of one need against offers by index."""
+    """The weighted fit of one need against offers by index (for explaining, and to check ``rank``)."""
 
-    __slots__ = ("_by_tie", "_kind", "_place", "_seats", "_window", "as_of", "earliest", "facts", "formats",
+    __slots__ = ("_kind", "_memo", "_place", "_seats", "_window", "as_of", "earliest", "facts", "formats",
                  "headcount", "latest", "level", "municipality", "regions")
 
     def __init__(self, level: str | None, formats: frozenset[str], earliest: dt.date | None,
@@ -318,7 +360,7 @@ class NeedFit:
         self._kind = tables.kind(level, formats)
         self._place = tables.place(municipality)
         self._seats = tables.seats(headcount)
-        self._by_tie = tables.by_tie
+        self._memo = tables.fact_memo
 
     def value(self, i: int) -> float:
         """The weighted fit of offer ``i``, in [0, FIT_MAX]."""
@@ -332,64 +374,28 @@ class NeedFit:
                  + self._seats[facts.seats_max[i]]) >> TIE_BITS) + _start_units(
             start_value(earliest, latest, facts.start_day[i], as_of))
 
-    def rank(self, candidates: Candidates, keep: int) -> list[tuple[float, int]]:
-        """The ``keep`` best ``(score, offer index)`` among the candidates, best first.
-
-        Score = topic part + ``value``, added in fixed point as ranking keys. Each group (one level
-        and format, members sorted by start day) is cut into blocks by start fit
-        (``start_blocks``); a block's bound is the group's strongest topic + its level and format
-        fit + the best place and seats + the block's best start. Groups and blocks are taken best
-        bound first (a group is cut only when its bound with the best start comes up), and the
-        search stops once a bound cannot reach the ``keep`` best found so far: typically only the
-        offers at the need's own level and format that start inside its window are scored. A
-        block is scored at once from lookups in the shared tables, in C-level passes (map, sort,
-        compress) rather than a Python loop per candidate.
-        """
-        kind = self._kind
-        place, seats = self._place.__getitem__, self._seats.__getitem__
-        earliest, latest, as_of = self._window
-        # best first: a group waits with the bound of its best possible start, a block with its own
-        waiting: list[tuple[int, int, KindGroup, StartBlock | None]] = [
-            (-(group.top + kind[group.kind] + PLACE_SEATS_KEY + _BEST_START), n, group, None)
-            for n, group in enumerate(candidates)]
-        heapify(waiting)
-        serial = len(waiting)
-        kept: list[int] = []  # ranking keys, best first
-        while waiting:
-            bound, _, group, block = heappop(waiting)
-            if len(kept) == keep and -bound < kept[-1]:
-                break
-            if block is None:
-                for block in start_blocks(group.days, len(group.offers), earliest, latest, as_of):
-                    serial += 1
-                    heappush(waiting, (bound + _BEST_START - block.most, serial, group, block))
-                continue
-            first, end = block.first, block.end
-            offset = kind[group.kind]  # the same for the whole block, added only to what is kept
-            scores = map(add, map(add, group.keys[first:end], map(place, group.places[first:end])),
-                         map(seats, group.seats[first:end]))
-            if block.edge is None:
-                offset += block.most
-            else:
-                scores = map(add, scores, block.values(group.days))
-            scores = list(scores)
-            if len(scores) > keep:  # only what can enter the top: at least the keep-th best (keys are distinct)
-                least = sorted(scores)[-keep]
-                if len(kept) == keep:
-                    least = max(least, kept[-1] - offset)
-                scores = compress(scores, map(ge, scores, repeat(least)))
-            kept = sorted(chain(kept, map(add, scores, repeat(offset))), reverse=True)[:keep]
-        by_tie = self._by_tie
-        return [((k >> TIE_BITS) / UNIT, by_tie[k & TIE_MASK]) for k in kept]
-
     def explain(self, i: int, names: Mapping[str, str]) -> tuple[float, FitFacts]:
-        """The weighted fit of offer ``i`` and the fact behind each factor (``names``: for places)."""
-        facts = self.facts
-        level = level_fit(self.level, facts.level[i])
-        fmt = format_fit(self.formats, facts.format[i])
+        """The weighted fit of offer ``i`` and the fact behind each factor (``names``: for places).
+
+        A factor's fact depends on a few values only (levels, a home and a place, …), which recur
+        across the proposals of a run: all but the start are looked up in ``memo`` once made."""
+        facts, memo = self.facts, self._memo
+        key = (self.level, facts.level[i], self.formats, facts.format[i])
+        kind = memo.get(key)
+        if kind is None:
+            kind = memo[key] = (level_fit(self.level, facts.level[i]), format_fit(self.formats, facts.format[i]))
+        level, fmt = kind
+        where = facts.place[i]
+        key = (self.municipality, facts.online[i], where, names.get(where, where) if where else "")
+        place = memo.get(key)
+        if place is None:
+            place = memo[key] = place_fit(self.municipality, self.regions, facts.online[i], facts.place[i],
+                                          facts.regions[i], names)
+        key = (self.headcount, facts.seats_max[i])
+        seats = memo.get(key)
+        if seats is None:
+            seats = memo[key] = seats_fit(self.headcount, facts.seats_max[i])
         start = start_fit(self.earliest, self.latest, facts.start[i], self.as_of)
-        place = place_fit(self.municipality, self.regions, facts.online[i], facts.place[i], facts.regions[i], names)
-        seats = seats_fit(self.headcount, facts.seats_max[i])
         value = (W_LEVEL * level[0] + W_FORMAT * fmt[0] + W_START * start[0] + W_PLACE * place[0]
                  + W_SEATS * seats[0])
         return value, FitFacts(level[1], fmt[1], start[1], place[1], seats[1])

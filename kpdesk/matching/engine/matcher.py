@@ -67,14 +67,13 @@ Scoring policy
 Speed: an inverted index from term key to the offers holding it is built once per offer set
 (``index``); a need only visits the offers that share one of its terms. The topic step depends
 only on a need's title and description and is cached by them, and by the terms they share with
-the offers. Ranking uses tables of factor values shared between needs and bounds that skip
-groups of candidates (by level and format) that cannot reach the top ``max_matches``.
+the offers. Ranking uses tables of factor values shared between needs, and ranks the needs
+that share candidates (a topic, a date) together: one numpy table of needs × candidates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
@@ -83,6 +82,7 @@ from decimal import Decimal
 from functools import cache
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
+from kpdesk.common.collector import collector_paused
 from kpdesk.matching.engine.analysis import Analyzer, Term
 from kpdesk.matching.engine.explain import (
     Explanation,
@@ -97,13 +97,12 @@ from kpdesk.matching.engine.fit import (
     MAX_OFFERS,
     ONLINE,
     TIE_BITS,
-    TIE_MASK,
     UNIT,
     Candidates,
     FitTables,
-    KindGroup,
     NeedFit,
     OfferFacts,
+    Wish,
 )
 from kpdesk.matching.engine.index import MIN_CORPUS, TopicIndex
 from kpdesk.matching.engine.thesaurus import Thesaurus, load_default
@@ -189,6 +188,17 @@ class Match:
             self._source = None
         return self._explanation
 
+    def described(self) -> tuple[str, list[str]]:
+        """(verdict, reasons), without keeping the explanation when it was not read before: a whole
+        run's JSON reads every proposal's once."""
+        found = self._explanation
+        if self._source is not None:
+            matcher, need, index, as_of = self._source
+            found = matcher.explain(need, index, as_of)
+        if found is None:
+            return "", []
+        return verdict_of(found), [str(r) for r in reasons_of(found)]
+
     @property
     def reasons(self) -> list[str]:
         """One marked sentence per factor: '✓ Er på fagskolenivå, som ønsket.' (``explain.reasons_of``)."""
@@ -248,7 +258,7 @@ class _Relevance:
 
     def __init__(self, candidates: tuple[tuple[int, float], ...]) -> None:
         self.candidates = candidates
-        self.by_date: dict[dt.date, Candidates] = {}  # the open ones on a date, ready to rank
+        self.by_date: dict[dt.date, Candidates | None] = {}  # the open ones on a date, ready to rank
         self._evidence: dict[int, float] | None = None
         self._best: dict[dt.date, float] = {}
 
@@ -326,11 +336,11 @@ class Matcher:
             tie=tie,
         )
         self._tables = FitTables(self.facts, self.regions)
-        self._kind_of = list(zip(self.facts.level, self.facts.format, strict=True))
         self._topics: dict[tuple[str, str], _Relevance] = {}  # (title, description) → relevance
         self._relevance: dict[frozenset[tuple[str, float, bool]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
-        self._shared: dict[tuple[str, str, int], tuple[str, ...]] = {}  # (need title, description, offer) → terms
+        self._shared: dict[tuple[str, str, tuple[tuple[str, float], ...]], tuple[str, ...]] = {}  # → shown words
+        self._subjects: dict[tuple[str, str], frozenset[str]] = {}
         self._last_fit: tuple[NeedInput | None, dt.date | None, NeedFit | None] = (None, None, None)
 
     @property
@@ -365,9 +375,16 @@ class Matcher:
         also mentions "sikkerhet"; "Kompetanseheving for ansatte" names no subject, so its
         description does.
         """
-        title = self._field_terms(need.title, NEED_TITLE, True)
-        named = frozenset(k for k, t in title.items() if t.weight >= NEED_DESCRIPTION)
-        return named or frozenset(self._field_terms(need.description, NEED_DESCRIPTION, False))
+        key = (need.title, need.description)
+        found = self._subjects.get(key)
+        if found is None:
+            title = self._field_terms(need.title, NEED_TITLE, True)
+            found = frozenset(k for k, t in title.items() if t.weight >= NEED_DESCRIPTION) or frozenset(
+                self._field_terms(need.description, NEED_DESCRIPTION, False))
+            if len(self._subjects) >= _CACHE_LIMIT:
+                self._subjects.clear()
+            self._subjects[key] = found
+        return found
 
     def title_terms(self, need: NeedInput) -> dict[str, Term]:
         """The weighted topic terms of a need's title alone."""
@@ -405,37 +422,24 @@ class Matcher:
             self._topics[key] = cached
         return cached
 
-    def _candidates(self, relevance: _Relevance, as_of: dt.date) -> Candidates:
-        """The open relevant offers above the relative floor, by (level, format), with their topic parts."""
+    def _candidates(self, relevance: _Relevance, as_of: dt.date) -> Candidates | None:
+        """The open relevant offers above the relative floor with their topic parts; None if none."""
         if as_of in relevance.by_date:
             return relevance.by_date[as_of]
         mask = self._open_mask(as_of)
         found = [(i, e) for i, e in relevance.candidates if mask[i]]  # most evidence first
-        result: Candidates = ()
+        result: Candidates | None = None
         if found:
             top = found[0][1]
             floor = top * RELATIVE_FLOOR
             if found[-1][1] < floor:
                 found = found[:bisect_left(found, -floor, key=_minus_evidence)]
             index, evidence = zip(*found, strict=True)
-            topics = topic_units(evidence, top)
-            kinds: dict[tuple[str | None, str | None], list[int]] = {}
-            for position, kind in enumerate(map(self._kind_of.__getitem__, index)):
-                kinds.setdefault(kind, []).append(position)
-            result = tuple(self._kind_group(kind, positions, index, topics) for kind, positions in kinds.items())
+            tie = self.facts.tie
+            result = self._tables.candidates(
+                index, [t << TIE_BITS | tie[i] for t, i in zip(topic_units(evidence, top), index, strict=True)])
         relevance.by_date[as_of] = result
         return result
-
-    def _kind_group(self, kind: tuple[str | None, str | None], positions: list[int], index: tuple[int, ...],
-                    topics: list[int]) -> KindGroup:
-        facts = self.facts
-        positions.sort(key=lambda p: _day_order(facts.start_day[index[p]]))  # by start day: see ``start_blocks``
-        members = tuple(map(index.__getitem__, positions))
-        keys = tuple(topics[p] << TIE_BITS | facts.tie[i] for p, i in zip(positions, members, strict=True))
-        days = tuple(d for d in map(facts.start_day.__getitem__, members) if d is not None)
-        return KindGroup(kind, max(topics[p] for p in positions) << TIE_BITS | TIE_MASK, days, keys, members,
-                         tuple(map(facts.place_key.__getitem__, members)),
-                         tuple(map(facts.seats_max.__getitem__, members)))
 
     def _open_mask(self, as_of: dt.date) -> list[bool]:
         mask = self._open.get(as_of)
@@ -450,30 +454,37 @@ class Matcher:
 
         Offers the coordinator has rejected for the need are never proposed for it.
         """
-        candidates = self._candidates(self._relevance_of(need), as_of)
-        if not candidates:
-            return NeedResult(need.ref, [], need.chosen)
-        refs = self._refs
-        ranked = self._fit(need, as_of).rank(candidates, self.max_matches + len(need.rejected))
-        if need.rejected:
-            ranked = [(score, i) for score, i in ranked if refs[i] not in need.rejected][:self.max_matches]
-        return NeedResult(need.ref, [Match(refs[i], score, None, (self, need, i, as_of)) for score, i in ranked],
-                          need.chosen)
+        return self._match([need], as_of)[0]
 
     def match_all(self, needs: Iterable[NeedInput], as_of: dt.date) -> list[NeedResult]:
-        """Proposals for every open need (closed and rejected needs are left out), in input order.
+        """Proposals for every open need (closed and rejected needs are left out), in input order
+        (with the cycle collector paused: ``collector``)."""
+        with collector_paused():
+            return self._match([need for need in needs if need.status not in CLOSED_NEED_STATUSES], as_of)
 
-        Python's cycle collector is paused meanwhile: a regional run allocates some hundred
-        thousand objects, none in reference cycles (freed by reference counting as usual), and
-        collector passes over the engine's growing caches would only cost time.
-        """
-        paused = gc.isenabled()
-        gc.disable()
-        try:
-            return [self.match_need(need, as_of) for need in needs if need.status not in CLOSED_NEED_STATUSES]
-        finally:
-            if paused:
-                gc.enable()
+    def _match(self, needs: Sequence[NeedInput], as_of: dt.date) -> list[NeedResult]:
+        """The proposals for each need: needs with the same candidates are ranked together."""
+        results: list[NeedResult | None] = [None] * len(needs)
+        batches: dict[int, tuple[Candidates, list[int]]] = {}
+        for position, need in enumerate(needs):
+            candidates = self._candidates(self._relevance_of(need), as_of)
+            if candidates is None:
+                results[position] = NeedResult(need.ref, [], need.chosen)
+            else:
+                batches.setdefault(id(candidates), (candidates, []))[1].append(position)
+        refs, keep = self._refs, self.max_matches
+        for candidates, positions in batches.values():
+            batch = [needs[p] for p in positions]
+            wishes = [Wish(n.level, need_formats(n.formats), n.earliest_start, n.latest_start, n.municipality,
+                           n.headcount) for n in batch]
+            ranked = self._tables.rank(candidates, wishes, as_of, keep + max(len(n.rejected) for n in batch))
+            for position, need, best in zip(positions, batch, ranked, strict=True):
+                if need.rejected:
+                    best = [(score, i) for score, i in best if refs[i] not in need.rejected]
+                results[position] = NeedResult(
+                    need.ref, [Match(refs[i], score, None, (self, need, i, as_of)) for score, i in best[:keep]],
+                    need.chosen)
+        return results  # type: ignore[return-value]  # every position is filled above
 
     def _fit(self, need: NeedInput, as_of: dt.date) -> NeedFit:
         return NeedFit(need.level, need_formats(need.formats), need.earliest_start, need.latest_start,
@@ -499,10 +510,13 @@ class Matcher:
 
     def _topic_fact(self, need: NeedInput, i: int, as_of: dt.date) -> TopicFact:
         """The shared words, and whether the offer is as much about them as the best open offer."""
-        key = (need.title, need.description, i)  # the shared words depend on the texts alone
+        need_terms, offer_terms = self.need_terms(need), self._offer_terms[i]
+        # The shared words depend on the need's text and the weights of the offer's terms it shares:
+        # offers on one subject often share the same ones.
+        key = (need.title, need.description, tuple((k, offer_terms[k].weight) for k in need_terms if k in offer_terms))
         shared = self._shared.get(key)
         if shared is None:
-            shared = tuple(self.shared_terms(self.need_terms(need), self._offer_terms[i], self.subject_keys(need)))
+            shared = tuple(self.shared_terms(need_terms, offer_terms, self.subject_keys(need)))
             if len(self._shared) >= _CACHE_LIMIT:
                 self._shared.clear()
             self._shared[key] = shared
@@ -604,11 +618,6 @@ def _merged(fields: Iterable[Mapping[str, Term]]) -> dict[str, Term]:
             if current is None or term.weight > current.weight:
                 terms[key] = term
     return terms
-
-
-def _day_order(day: int | None) -> tuple[bool, int]:
-    """Sort key: known start days ascending, then offers with no start date."""
-    return (day is None, day or 0)
 
 
 def _minus_evidence(item: tuple[int, float]) -> float:
