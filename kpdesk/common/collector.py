@@ -10,12 +10,12 @@ that makes no cycles; the collector runs again as soon as the block ends.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused() -> Generator[None]:
     """Run the block with the cycle collector off (it stays off if it was off before)."""
     enabled = gc.isenabled()
     gc.disable()

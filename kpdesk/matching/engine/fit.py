@@ -16,7 +16,7 @@ docstring), and ``explain`` writes the sentences. The same functions serve both 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -248,10 +248,8 @@ class FitTables:
         self._kinds = list(dict.fromkeys(kinds))
         self._places = list(self._place_example)
         self._seats = list(dict.fromkeys(facts.seats_max))
-        self.columns = tuple(np.array([ids[v] for v in values], dtype=np.intp) for ids, values in (
-            ({k: n for n, k in enumerate(self._kinds)}, kinds),
-            ({k: n for n, k in enumerate(self._places)}, facts.place_key),
-            ({k: n for n, k in enumerate(self._seats)}, facts.seats_max)))
+        self.columns = (_columns(self._kinds, kinds), _columns(self._places, facts.place_key),
+                        _columns(self._seats, facts.seats_max))
         self._cache: dict[tuple[object, ...], dict[Any, int]] = {}
         self._rows: dict[tuple[object, ...], np.ndarray] = {}
         self.fact_memo: dict[tuple[object, ...], Any] = {}  # factor inputs → (value, fact): ``NeedFit.explain``
@@ -337,6 +335,12 @@ class FitTables:
             found.extend([((k >> TIE_BITS) / UNIT, i) for k, i in zip(ks, ids, strict=True)]
                          for ks, ids in zip(best, offers, strict=True))
         return found
+
+
+def _columns(distinct: Sequence[Hashable], values: Sequence[Hashable]) -> np.ndarray:
+    """Each value's position in ``distinct``."""
+    position = {value: n for n, value in enumerate(distinct)}
+    return np.array([position[v] for v in values], dtype=np.intp)
 
 
 def _edge(value: dt.date | None, open_: int) -> int:

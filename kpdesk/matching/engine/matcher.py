@@ -434,6 +434,8 @@ class Matcher:
             floor = top * RELATIVE_FLOOR
             if found[-1][1] < floor:
                 found = found[:bisect_left(found, -floor, key=_minus_evidence)]
+            index: tuple[int, ...]
+            evidence: tuple[float, ...]
             index, evidence = zip(*found, strict=True)
             tie = self.facts.tie
             result = self._tables.candidates(
