@@ -80,6 +80,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
 from kpdesk.common.collector import collector_paused
@@ -277,6 +278,19 @@ class _Relevance:
         return self._evidence
 
 
+class _NeedContext(NamedTuple):
+    """What explaining any offer for one need on one date starts from, worked out once."""
+
+    need: NeedInput
+    as_of: dt.date
+    text: tuple[str, str]  # title, description
+    fit: NeedFit
+    terms: Mapping[str, Term]
+    subject: frozenset[str]
+    evidence: Mapping[int, float]  # offer index → topic evidence
+    focus_from: float  # the evidence that counts as being as much about the subject as the best offer
+
+
 @cache
 def _reference_names() -> dict[str, str]:
     from kpdesk.common.reference import municipalities
@@ -339,9 +353,9 @@ class Matcher:
         self._topics: dict[tuple[str, str], _Relevance] = {}  # (title, description) → relevance
         self._relevance: dict[frozenset[tuple[str, float, bool]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
-        self._shared: dict[tuple[str, str, tuple[tuple[str, float], ...]], tuple[str, ...]] = {}  # → shown words
+        self._shared: dict[tuple[tuple[str, str], tuple[tuple[str, float], ...]], tuple[str, ...]] = {}  # → words
         self._subjects: dict[tuple[str, str], frozenset[str]] = {}
-        self._last_fit: tuple[NeedInput | None, dt.date | None, NeedFit | None] = (None, None, None)
+        self._last_context: _NeedContext | None = None
 
     @property
     def names(self) -> Mapping[str, str]:
@@ -494,15 +508,16 @@ class Matcher:
 
     def explain(self, need: NeedInput, i: int, as_of: dt.date) -> Explanation:
         """What was compared for offer number ``i`` and ``need``, factor by factor (``explain``)."""
-        last = self._last_fit  # a need's proposals are explained one after another: one fit for them all
-        if last[0] is need and last[1] == as_of and last[2] is not None:
-            fit = last[2]
-        else:
-            fit = self._fit(need, as_of)
-            self._last_fit = (need, as_of, fit)
-        _, facts = fit.explain(i, self.names)
+        context = self._last_context  # a need's proposals are explained one after another: one context
+        if context is None or context.need is not need or context.as_of != as_of:
+            relevance = self._relevance_of(need)
+            context = self._last_context = _NeedContext(
+                need, as_of, (need.title, need.description), self._fit(need, as_of), self.need_terms(need),
+                self.subject_keys(need), relevance.evidence,
+                FOCUS * relevance.best_open(as_of, self._open_mask(as_of)))
+        _, facts = context.fit.explain(i, self.names)
         offer = self._offers[i]
-        return Explanation(self._topic_fact(need, i, as_of), facts.level, facts.format, facts.start, facts.place,
+        return Explanation(self._topic_fact(context, i), facts.level, facts.format, facts.start, facts.place,
                            facts.seats, offer.seats_min, offer.application_deadline)
 
     def explain_offer(self, need: NeedInput, offer_ref: str, as_of: dt.date) -> Explanation | None:
@@ -510,22 +525,20 @@ class Matcher:
         i = self._index_of.get(offer_ref)
         return self.explain(need, i, as_of) if i is not None else None
 
-    def _topic_fact(self, need: NeedInput, i: int, as_of: dt.date) -> TopicFact:
+    def _topic_fact(self, context: _NeedContext, i: int) -> TopicFact:
         """The shared words, and whether the offer is as much about them as the best open offer."""
-        need_terms, offer_terms = self.need_terms(need), self._offer_terms[i]
+        need_terms, offer_terms = context.terms, self._offer_terms[i]
         # The shared words depend on the need's text and the weights of the offer's terms it shares:
         # offers on one subject often share the same ones.
-        key = (need.title, need.description, tuple((k, offer_terms[k].weight) for k in need_terms if k in offer_terms))
+        key = (context.text, tuple((k, offer_terms[k].weight) for k in need_terms if k in offer_terms))
         shared = self._shared.get(key)
         if shared is None:
-            shared = tuple(self.shared_terms(need_terms, offer_terms, self.subject_keys(need)))
+            shared = tuple(self.shared_terms(need_terms, offer_terms, context.subject))
             if len(self._shared) >= _CACHE_LIMIT:
                 self._shared.clear()
             self._shared[key] = shared
-        relevance = self._relevance_of(need)
-        evidence = relevance.evidence.get(i, 0.0)
-        focused = evidence > 0.0 and evidence >= FOCUS * relevance.best_open(as_of, self._open_mask(as_of))
-        return TopicFact(Fit.YES if focused else Fit.NO, shared)
+        evidence = context.evidence.get(i, 0.0)
+        return TopicFact(Fit.YES if evidence > 0.0 and evidence >= context.focus_from else Fit.NO, shared)
 
     def left_out(self, need: NeedInput, as_of: dt.date, limit: int = 3) -> list[WhyNot]:
         """The offers about the need's subject that are closed on ``as_of`` (deadline passed or
