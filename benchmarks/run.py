@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import bench_check
+import bench_match
 import bench_needs
 import bench_startup
 import regional_db
 from harness import REPO, Figure, grouped
 
-BENCHMARKS = ("startup", "check", "needs")
+BENCHMARKS = ("startup", "check", "needs", "match")
 
 
 # ---------------------------------------------------------------- formatting
@@ -129,6 +130,7 @@ def _benchmarks(db: Path, runs: int, xcb: bool) -> dict[str, Callable[[], list[F
         "startup": startup,
         "check": lambda: bench_check.measure(db, runs),
         "needs": lambda: bench_needs.measure(db, runs),
+        "match": lambda: bench_match.measure(db, runs),
     }
 
 
