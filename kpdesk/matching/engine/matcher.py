@@ -79,7 +79,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
@@ -302,8 +302,15 @@ def need_formats(value: Iterable[str] | str | None) -> frozenset[str]:
     """FORMATS keys from a tuple or from the comma-separated form the database stores."""
     if not value:
         return frozenset()
+    if isinstance(value, tuple):
+        return _format_set(value)  # a NeedInput's: a few distinct tuples among thousands of needs
     items = value.split(",") if isinstance(value, str) else value
     return frozenset(item.strip() for item in items if item and item.strip())
+
+
+@lru_cache(maxsize=256)
+def _format_set(value: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(item.strip() for item in value if item and item.strip())
 
 
 class Matcher:
