@@ -30,7 +30,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import add, mul
+from operator import mul
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, LEVEL_RANK
 from kpdesk.common.norsk import sort_key
@@ -43,6 +43,7 @@ OFFER_OVERLAP = 0.5
 MAX_LABEL_TERMS = 3
 LABEL_SHARE = 0.3
 NO_REGION = "Uten region"
+_ROUNDING_MARGIN = 1e-9  # far above the rounding error of a cosine summed in another order
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,10 @@ class _Cluster:
         self._sum(other.vector)
 
     def _sum(self, vector: Mapping[str, float]) -> None:
-        get = self.vector.get
-        self.vector.update(zip(vector, map(add, map(get, vector, repeat(0.0)), vector.values()), strict=True))
+        total = self.vector
+        get = total.get
+        for key, value in vector.items():
+            total[key] = get(key, 0.0) + value
         self._norm = None  # found again when next asked: a seed cluster grows by many needs in a row
 
     @property
@@ -139,15 +142,20 @@ class _Cluster:
         return self._norm
 
     def cosine(self, other: _Cluster) -> float:
-        if not self.norm or not other.norm:
+        norm, other_norm = self.norm, other.norm
+        if not norm or not other_norm:
             return 0.0
-        small, large = sorted((self.vector, other.vector), key=len)
+        # over the smaller vector's keys, in its order (this one's when as long): the sum is rounded in that order
+        small, large = self.vector, other.vector
+        if len(small) > len(large):
+            small, large = large, small
         dot = sum(map(mul, small.values(), map(large.get, small, repeat(0.0))))
-        return dot / (self.norm * other.norm)
+        return dot / (norm * other_norm)
 
     def overlap(self, other: _Cluster) -> float:
-        union = self.offers | other.offers
-        return len(self.offers & other.offers) / len(union) if union else 0.0
+        shared = len(self.offers & other.offers)
+        union = len(self.offers) + len(other.offers) - shared
+        return shared / union if union else 0.0
 
     def affinity(self, other: _Cluster) -> float:
         """How surely two groups are about one subject: 1 or more is sure, below 1 is not."""
@@ -265,14 +273,64 @@ def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
         cluster.add(need, vectors.get(need.ref, {}), proposed)
         if not proposed:
             singles.append(cluster)
-    merged: list[_Cluster] = []
+    merged = _Merged()
     for candidate in [*seeds.values(), *singles]:
-        target = max(merged, key=candidate.affinity, default=None)
+        merged.place(candidate)
+    return merged.clusters
+
+
+class _Merged:
+    """The groups formed so far, in order, indexed by the term keys and offers they hold.
+
+    A candidate joins the group it has the highest affinity with (the first of equals), when
+    that reaches 1. A group sharing no offer with the candidate has an overlap of 0, and one
+    sharing none of the candidate's ``_heavy_keys`` a cosine below ``TEXT_SIMILARITY``: it can
+    reach neither, so only the groups the index finds are compared.
+    """
+
+    def __init__(self) -> None:
+        self.clusters: list[_Cluster] = []
+        self._by_key: dict[str, list[int]] = {}  # term key → positions of the groups holding it
+        self._by_offer: dict[str, list[int]] = {}
+
+    def place(self, candidate: _Cluster) -> None:
+        """Let the closest group absorb ``candidate``, or start a group with it."""
+        best = max(self._near(candidate), key=lambda i: candidate.affinity(self.clusters[i]), default=None)
+        target = self.clusters[best] if best is not None else None
         if target is not None and target.affinity(candidate) >= 1.0:
+            self._index(best, candidate.vector.keys() - target.vector.keys(), candidate.offers - target.offers)
             target.absorb(candidate)
         else:
-            merged.append(candidate)
-    return merged
+            self._index(len(self.clusters), candidate.vector, candidate.offers)
+            self.clusters.append(candidate)
+
+    def _near(self, candidate: _Cluster) -> list[int]:
+        """The positions of the groups that could be about the candidate's subject, in order."""
+        found = {i for key in _heavy_keys(candidate) for i in self._by_key.get(key, ())}
+        found.update(i for offer in candidate.offers for i in self._by_offer.get(offer, ()))
+        return sorted(found)
+
+    def _index(self, position: int, keys: Iterable[str], offers: Iterable[str]) -> None:
+        for key in keys:
+            self._by_key.setdefault(key, []).append(position)
+        for offer in offers:
+            self._by_offer.setdefault(offer, []).append(position)
+
+
+def _heavy_keys(cluster: _Cluster) -> list[str]:
+    """The keys another group must share some of for its cosine with ``cluster`` to reach
+    ``TEXT_SIMILARITY``: the lighter keys left out have too little of the norm between them
+    (by Cauchy-Schwarz, a cosine through them alone is at most their share), with a margin
+    for rounding."""
+    vector = cluster.vector
+    limit = (TEXT_SIMILARITY * (1.0 - _ROUNDING_MARGIN) * cluster.norm) ** 2
+    ranked = sorted(vector, key=vector.__getitem__)
+    light = 0.0
+    for i, key in enumerate(ranked):
+        light += vector[key] ** 2
+        if light >= limit:
+            return ranked[i:]
+    return []
 
 
 class _Labelled:
