@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -171,14 +172,14 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
     that made them, reused for its text analysis, else one is built from ``offers``. The needs
     with a chosen offer are not demand (see ``commitments``); they only add to ``committed``.
     """
-    open_needs = sorted((n for n in needs if n.status not in CLOSED_NEED_STATUSES), key=lambda n: n.ref)
+    open_needs = _open(needs)
     by_offer = {o.ref: o for o in offers}
-    demand = [n for n in open_needs if chosen_offer(n, by_offer) is None]
+    chosen, demand = _by_chosen_offer(open_needs, by_offer)
     if matcher is None:
         matcher = Matcher(offers, thesaurus, regions,
                           vocabulary_texts=[t for n in open_needs for t in (n.title, n.description)])
     by_need = {r.need_ref: r for r in results}
-    committed = {c.offer_ref: c.headcount for c in commitments(open_needs, offers)}
+    committed = {ref: sum(n.headcount for n in members) for ref, members in chosen.items()}
     vectors = _vectors({n.ref: matcher.need_terms(n) for n in demand})
 
     buckets: dict[tuple[str, str], list[NeedInput]] = {}
@@ -202,11 +203,7 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
 def commitments(needs: Iterable[NeedInput], offers: Sequence[OfferInput]) -> list[Commitment]:
     """The open needs with a chosen offer, per offer (largest headcount first): the persons already in."""
     by_offer = {o.ref: o for o in offers}
-    chosen: dict[str, list[NeedInput]] = {}
-    for need in sorted(needs, key=lambda n: n.ref):
-        ref = chosen_offer(need, by_offer)
-        if ref is not None and need.status not in CLOSED_NEED_STATUSES:
-            chosen.setdefault(ref, []).append(need)
+    chosen, _ = _by_chosen_offer(_open(needs), by_offer)
     found: list[Commitment] = []
     for ref, members in chosen.items():
         offer = by_offer[ref]
@@ -221,7 +218,26 @@ def commitments(needs: Iterable[NeedInput], offers: Sequence[OfferInput]) -> lis
 
 def chosen_offer(need: NeedInput, offers: Mapping[str, OfferInput]) -> str | None:
     """The offer a decided need counts toward: the first (by reference) of its chosen offers that exists."""
-    return next((ref for ref in sorted(need.chosen) if ref in offers), None)
+    return min((ref for ref in need.chosen if ref in offers), default=None)
+
+
+def _open(needs: Iterable[NeedInput]) -> list[NeedInput]:
+    """The needs not closed or rejected, by reference."""
+    return sorted((n for n in needs if n.status not in CLOSED_NEED_STATUSES), key=lambda n: n.ref)
+
+
+def _by_chosen_offer(needs: Iterable[NeedInput], offers: Mapping[str, OfferInput]
+                     ) -> tuple[dict[str, list[NeedInput]], list[NeedInput]]:
+    """The needs with a chosen offer, per that offer, and the others (the demand), in the given order."""
+    chosen: dict[str, list[NeedInput]] = {}
+    undecided: list[NeedInput] = []
+    for need in needs:
+        ref = chosen_offer(need, offers) if need.chosen else None
+        if ref is None:
+            undecided.append(need)
+        else:
+            chosen.setdefault(ref, []).append(need)
+    return chosen, undecided
 
 
 def _employers(needs: Iterable[NeedInput]) -> dict[str, str]:
@@ -245,10 +261,11 @@ def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, flo
 
     Needs with the same text share their terms (the engine caches them) and so one vector.
     """
+    uses = Counter(map(id, terms.values()))
     df: dict[str, int] = {}
-    for need_terms in terms.values():
+    for need_terms in {id(t): t for t in terms.values()}.values():
         for key in need_terms:
-            df[key] = df.get(key, 0) + 1
+            df[key] = df.get(key, 0) + uses[id(need_terms)]
     n = max(len(terms), MIN_CORPUS)
     scale = math.log(n + 1)
     idf = {k: max(0.05, math.log((n + 1) / (count + 0.5)) / scale) for k, count in df.items()}
