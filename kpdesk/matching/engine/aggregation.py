@@ -30,8 +30,9 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import mul
+from functools import lru_cache
+from itertools import chain, repeat
+from operator import attrgetter, mul
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, LEVEL_RANK
 from kpdesk.common.norsk import sort_key
@@ -44,6 +45,7 @@ OFFER_OVERLAP = 0.5
 MAX_LABEL_TERMS = 3
 LABEL_SHARE = 0.3
 NO_REGION = "Uten region"
+_REF = attrgetter("ref")
 _ROUNDING_MARGIN = 1e-9  # far above the rounding error of a cosine summed in another order
 
 
@@ -131,9 +133,12 @@ class _Cluster:
 
     def _sum(self, vector: Mapping[str, float]) -> None:
         total = self.vector
-        get = total.get
-        for key, value in vector.items():
-            total[key] = get(key, 0.0) + value
+        if not total:
+            total.update(vector)  # as 0.0 + each weight would be: the weights are positive
+        else:
+            get = total.get
+            for key, value in vector.items():
+                total[key] = get(key, 0.0) + value
         self._norm = None  # found again when next asked: a seed cluster grows by many needs in a row
 
     @property
@@ -207,10 +212,8 @@ def commitments(needs: Iterable[NeedInput], offers: Sequence[OfferInput]) -> lis
     found: list[Commitment] = []
     for ref, members in chosen.items():
         offer = by_offer[ref]
-        employers = _employers(members)
-        found.append(Commitment(ref, offer.title, tuple(n.ref for n in members),
-                                tuple(sorted(set(employers.values()), key=sort_key)),
-                                tuple(sorted(k for k in employers if k)), sum(n.headcount for n in members),
+        found.append(Commitment(ref, offer.title, tuple(n.ref for n in members), *_employers(members),
+                                sum(n.headcount for n in members),
                                 offer.seats_min, offer.seats_max, offer.application_deadline))
     found.sort(key=lambda c: (-c.headcount, c.offer_ref))
     return found
@@ -223,7 +226,7 @@ def chosen_offer(need: NeedInput, offers: Mapping[str, OfferInput]) -> str | Non
 
 def _open(needs: Iterable[NeedInput]) -> list[NeedInput]:
     """The needs not closed or rejected, by reference."""
-    return sorted((n for n in needs if n.status not in CLOSED_NEED_STATUSES), key=lambda n: n.ref)
+    return sorted((n for n in needs if n.status not in CLOSED_NEED_STATUSES), key=_REF)
 
 
 def _by_chosen_offer(needs: Iterable[NeedInput], offers: Mapping[str, OfferInput]
@@ -240,9 +243,17 @@ def _by_chosen_offer(needs: Iterable[NeedInput], offers: Mapping[str, OfferInput
     return chosen, undecided
 
 
-def _employers(needs: Iterable[NeedInput]) -> dict[str, str]:
-    """Organisation number (or name, when none) → name."""
-    return {n.employer_ref or n.employer_name: n.employer_name for n in needs}
+def _employers(needs: Iterable[NeedInput]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The needs' employers: their names in Norwegian order, and their organisation numbers (or
+    names, when none) sorted."""
+    by_ref = {n.employer_ref or n.employer_name: n.employer_name for n in needs}
+    return tuple(sorted(set(by_ref.values()), key=_name_key)), tuple(sorted(k for k in by_ref if k))
+
+
+@lru_cache(maxsize=8192)
+def _name_key(name: str) -> str:
+    """``sort_key`` of an employer's name, remembered: one employer's needs are in many groups."""
+    return sort_key(name)
 
 
 def courses_to_order(groups: Iterable[DemandGroup]) -> list[DemandGroup]:
@@ -261,11 +272,7 @@ def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, flo
 
     Needs with the same text share their terms (the engine caches them) and so one vector.
     """
-    uses = Counter(map(id, terms.values()))
-    df: dict[str, int] = {}
-    for need_terms in {id(t): t for t in terms.values()}.values():
-        for key in need_terms:
-            df[key] = df.get(key, 0) + uses[id(need_terms)]
+    df = Counter(chain.from_iterable(terms.values()))  # the needs each key occurs in
     n = max(len(terms), MIN_CORPUS)
     scale = math.log(n + 1)
     idf = {k: max(0.05, math.log((n + 1) / (count + 0.5)) / scale) for k, count in df.items()}
@@ -286,10 +293,14 @@ def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
     for need in members:
         result = by_need.get(need.ref)
         proposed = [m.offer_ref for m in result.matches] if result else []
-        cluster = seeds.setdefault(proposed[0], _Cluster()) if proposed else _Cluster()
-        cluster.add(need, vectors.get(need.ref, {}), proposed)
-        if not proposed:
+        if proposed:
+            cluster = seeds.get(proposed[0])
+            if cluster is None:
+                cluster = seeds[proposed[0]] = _Cluster()
+        else:
+            cluster = _Cluster()
             singles.append(cluster)
+        cluster.add(need, vectors.get(need.ref, {}), proposed)
     merged = _Merged()
     for candidate in [*seeds.values(), *singles]:
         merged.place(candidate)
@@ -358,8 +369,8 @@ class _Labelled:
     def __init__(self, cluster: _Cluster, by_need: Mapping[str, NeedResult], matcher: Matcher) -> None:
         self.cluster = cluster
         self.offer_ref = _best_offer(cluster.needs, by_need)
-        needs = sorted(cluster.needs, key=lambda n: n.ref)
-        titles = [matcher.title_terms(n) for n in needs]
+        needs = sorted(cluster.needs, key=_REF)
+        titles = list({id(t): t for t in map(matcher.title_terms, needs)}.values())  # one per title, in order
         self.keys = _label_keys(cluster, titles)
         self.label = _label_text(self.keys, titles, matcher) or (needs[0].title if needs else "")
 
@@ -382,25 +393,26 @@ def _same_label(labelled: list[_Labelled]) -> list[_Labelled]:
 def _best_offer(needs: Iterable[NeedInput], by_need: Mapping[str, NeedResult]) -> str | None:
     """The offer proposed to the needs with the highest sum of headcount × score (ties: lowest ref)."""
     value: dict[str, float] = {}
+    get = value.get
     for need in needs:
         result = by_need.get(need.ref)
         for match in result.matches if result else ():
-            value[match.offer_ref] = value.get(match.offer_ref, 0.0) + need.headcount * match.score
+            value[match.offer_ref] = get(match.offer_ref, 0.0) + need.headcount * match.score
     return min(value, key=lambda ref: (-value[ref], ref)) if value else None
 
 
 def _group(item: _Labelled, level: str, region: str, by_offer: Mapping[str, OfferInput],
            committed: Mapping[str, int]) -> DemandGroup:
-    needs = sorted(item.cluster.needs, key=lambda n: n.ref)
+    needs = sorted(item.cluster.needs, key=_REF)
     offer = by_offer.get(item.offer_ref) if item.offer_ref else None
-    employers = _employers(needs)
+    employers, employer_refs = _employers(needs)
     return DemandGroup(
         topic=item.label,
         level=level,
         region=region,
         need_refs=tuple(n.ref for n in needs),
-        employers=tuple(sorted(set(employers.values()), key=sort_key)),
-        employer_refs=tuple(sorted(k for k in employers if k)),
+        employers=employers,
+        employer_refs=employer_refs,
         headcount=sum(n.headcount for n in needs),
         offer_ref=item.offer_ref,
         offer_title=offer.title if offer else "",
