@@ -1,5 +1,6 @@
-"""Demand aggregation's merge step: the indexed search for the closest group (``_Merged``) joins
-exactly the groups the plain search over every group does, in the same order."""
+"""Demand aggregation's merge step: comparing a candidate only with the groups that could reach
+affinity 1 (``_merge``) joins exactly the groups the plain search over every group joins, in the
+same order."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import random
 
 import pytest
 
-from kpdesk.matching.engine.aggregation import _Cluster, _Merged
+from kpdesk.matching.engine.aggregation import _Cluster, _merge
 from kpdesk.matching.engine.matcher import NeedInput
 
 KEYS = [f"k{i}" for i in range(24)]
@@ -32,7 +33,7 @@ def _candidates(seed: int) -> list[_Cluster]:
 
 
 def _plain(candidates: list[_Cluster]) -> list[_Cluster]:
-    """The search the index stands in for: every group so far, the first of equals."""
+    """The search ``_merge`` stands in for: every group so far, the first of equals."""
     merged: list[_Cluster] = []
     for candidate in candidates:
         target = max(merged, key=candidate.affinity, default=None)
@@ -43,17 +44,10 @@ def _plain(candidates: list[_Cluster]) -> list[_Cluster]:
     return merged
 
 
-def _indexed(candidates: list[_Cluster]) -> list[_Cluster]:
-    merged = _Merged()
-    for candidate in candidates:
-        merged.place(candidate)
-    return merged.clusters
-
-
 @pytest.mark.parametrize("seed", range(200))
-def test_the_index_joins_the_groups_the_plain_search_joins(seed: int) -> None:
+def test_the_filtered_search_joins_the_groups_the_plain_search_joins(seed: int) -> None:
     expected = _plain(_candidates(seed))
-    found = _indexed(_candidates(seed))
+    found = _merge(_candidates(seed))
     assert [[n.ref for n in c.needs] for c in found] == [[n.ref for n in c.needs] for c in expected]
     assert [c.vector for c in found] == [c.vector for c in expected]
     assert [c.offers for c in found] == [c.offers for c in expected]

@@ -301,51 +301,35 @@ def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
             cluster = _Cluster()
             singles.append(cluster)
         cluster.add(need, vectors.get(need.ref, {}), proposed)
-    merged = _Merged()
-    for candidate in [*seeds.values(), *singles]:
-        merged.place(candidate)
-    return merged.clusters
+    return _merge([*seeds.values(), *singles])
 
 
-class _Merged:
-    """The groups formed so far, in order, indexed by the term keys and offers they hold.
-
-    A candidate joins the group it has the highest affinity with (the first of equals), when
-    that reaches 1. A group sharing no offer with the candidate has an overlap of 0, and one
-    sharing none of the candidate's ``_heavy_keys`` a cosine below ``TEXT_SIMILARITY``: it can
-    reach neither, so only the groups the index finds are compared.
-    """
-
-    def __init__(self) -> None:
-        self.clusters: list[_Cluster] = []
-        self._by_key: dict[str, list[int]] = {}  # term key → positions of the groups holding it
-        self._by_offer: dict[str, list[int]] = {}
-
-    def place(self, candidate: _Cluster) -> None:
-        """Let the closest group absorb ``candidate``, or start a group with it."""
-        best = max(self._near(candidate), key=lambda i: candidate.affinity(self.clusters[i]), default=None)
-        target = self.clusters[best] if best is not None else None
+def _merge(candidates: Iterable[_Cluster]) -> list[_Cluster]:
+    """The candidates, each joined to the group so far it has the highest affinity with (the first
+    of equals) when that reaches 1, else a group of its own."""
+    merged: list[_Cluster] = []
+    for candidate in candidates:
+        target = max(_near(candidate, merged), key=candidate.affinity, default=None)
         if target is not None and target.affinity(candidate) >= 1.0:
-            self._index(best, candidate.vector.keys() - target.vector.keys(), candidate.offers - target.offers)
             target.absorb(candidate)
         else:
-            self._index(len(self.clusters), candidate.vector, candidate.offers)
-            self.clusters.append(candidate)
-
-    def _near(self, candidate: _Cluster) -> list[int]:
-        """The positions of the groups that could be about the candidate's subject, in order."""
-        found = {i for key in _heavy_keys(candidate) for i in self._by_key.get(key, ())}
-        found.update(i for offer in candidate.offers for i in self._by_offer.get(offer, ()))
-        return sorted(found)
-
-    def _index(self, position: int, keys: Iterable[str], offers: Iterable[str]) -> None:
-        for key in keys:
-            self._by_key.setdefault(key, []).append(position)
-        for offer in offers:
-            self._by_offer.setdefault(offer, []).append(position)
+            merged.append(candidate)
+    return merged
 
 
-def _heavy_keys(cluster: _Cluster) -> list[str]:
+def _near(candidate: _Cluster, groups: Iterable[_Cluster]) -> list[_Cluster]:
+    """The groups that could reach affinity 1 with the candidate, in order.
+
+    A group sharing no offer with it has an overlap of 0, and one sharing none of its
+    ``_heavy_keys`` a cosine below ``TEXT_SIMILARITY``: neither reaches 1, and as the best
+    group is joined only when it reaches 1, leaving them out joins the same groups.
+    """
+    heavy = _heavy_keys(candidate)
+    offers = candidate.offers
+    return [g for g in groups if not g.vector.keys().isdisjoint(heavy) or not offers.isdisjoint(g.offers)]
+
+
+def _heavy_keys(cluster: _Cluster) -> set[str]:
     """The keys another group must share some of for its cosine with ``cluster`` to reach
     ``TEXT_SIMILARITY``: the lighter keys left out have too little of the norm between them
     (by Cauchy-Schwarz, a cosine through them alone is at most their share), with a margin
@@ -357,8 +341,8 @@ def _heavy_keys(cluster: _Cluster) -> list[str]:
     for i, key in enumerate(ranked):
         light += vector[key] ** 2
         if light >= limit:
-            return ranked[i:]
-    return []
+            return set(ranked[i:])
+    return set()
 
 
 class _Labelled:
