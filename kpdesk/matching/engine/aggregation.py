@@ -46,6 +46,7 @@ MAX_LABEL_TERMS = 3
 LABEL_SHARE = 0.3
 NO_REGION = "Uten region"
 _REF = attrgetter("ref")
+_OFFER_REF = attrgetter("offer_ref")
 _ROUNDING_MARGIN = 1e-9  # far above the rounding error of a cosine summed in another order
 
 
@@ -292,7 +293,7 @@ def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
     singles: list[_Cluster] = []
     for need in members:
         result = by_need.get(need.ref)
-        proposed = [m.offer_ref for m in result.matches] if result else []
+        proposed = list(map(_OFFER_REF, result.matches)) if result else []
         if proposed:
             cluster = seeds.get(proposed[0])
             if cluster is None:
@@ -354,7 +355,7 @@ class _Labelled:
         self.cluster = cluster
         self.offer_ref = _best_offer(cluster.needs, by_need)
         needs = sorted(cluster.needs, key=_REF)
-        titles = list({id(t): t for t in map(matcher.title_terms, needs)}.values())  # one per title, in order
+        titles = [matcher.title_terms(n) for n in {n.title: n for n in needs}.values()]  # each title once, in order
         self.keys = _label_keys(cluster, titles)
         self.label = _label_text(self.keys, titles, matcher) or (needs[0].title if needs else "")
 
@@ -380,8 +381,10 @@ def _best_offer(needs: Iterable[NeedInput], by_need: Mapping[str, NeedResult]) -
     get = value.get
     for need in needs:
         result = by_need.get(need.ref)
+        headcount = need.headcount
         for match in result.matches if result else ():
-            value[match.offer_ref] = get(match.offer_ref, 0.0) + need.headcount * match.score
+            ref = match.offer_ref
+            value[ref] = get(ref, 0.0) + headcount * match.score
     return min(value, key=lambda ref: (-value[ref], ref)) if value else None
 
 
