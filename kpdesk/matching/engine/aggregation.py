@@ -322,8 +322,9 @@ def _near(candidate: _Cluster, groups: Iterable[_Cluster]) -> list[_Cluster]:
     """The groups that could reach affinity 1 with the candidate, in order.
 
     A group sharing no offer with it has an overlap of 0, and one sharing none of its
-    ``_heavy_keys`` a cosine below ``TEXT_SIMILARITY``: neither reaches 1, and as the best
-    group is joined only when it reaches 1, leaving them out joins the same groups.
+    ``_heavy_keys`` a cosine below ``TEXT_SIMILARITY`` whichever way the cosine's sum is
+    rounded: such a group has an affinity below 1, and as the best group is joined only when
+    it reaches 1 (the first of equals), leaving them out joins the same groups.
     """
     heavy = _heavy_keys(candidate)
     offers = candidate.offers
