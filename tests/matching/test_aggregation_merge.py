@@ -9,7 +9,7 @@ import random
 import pytest
 
 from kpdesk.matching.engine.aggregation import _Cluster, _merge
-from kpdesk.matching.engine.matcher import NeedInput
+from kpdesk.matching.engine.matcher import Match, NeedInput, NeedResult
 
 KEYS = [f"k{i}" for i in range(24)]
 OFFERS = [f"o{i}" for i in range(8)]
@@ -19,17 +19,19 @@ WEIGHTS = [0.05, 0.25, 0.5, 1.0, 2.0]  # few values, so equal affinities (ties) 
 def _candidates(seed: int) -> list[_Cluster]:
     """Groups of one to three needs with sparse topic vectors and proposed offers."""
     rng = random.Random(seed)
-    found: list[_Cluster] = []
+    vectors: dict[str, dict[str, float]] = {}
+    results: dict[str, NeedResult] = {}
+    groups: list[list[NeedInput]] = []
     for g in range(rng.randint(1, 60)):
-        cluster = _Cluster()
-        for n in range(rng.randint(1, 3)):
+        needs = [NeedInput(ref=f"n{g}.{n}", title="") for n in range(rng.randint(1, 3))]
+        for need in needs:
             keys = rng.sample(KEYS[:6], rng.randint(0, 2)) + rng.sample(KEYS, rng.randint(0, 5))
             weight = rng.choice([rng.choice(WEIGHTS), rng.random()])
-            vector = {k: rng.choice([weight, rng.random() * 2]) for k in keys}
+            vectors[need.ref] = {k: rng.choice([weight, rng.random() * 2]) for k in keys}
             offers = rng.sample(OFFERS, rng.choice([0, 0, 1, 2, 4]))
-            cluster.add(NeedInput(ref=f"n{g}.{n}", title=""), vector, offers)
-        found.append(cluster)
-    return found
+            results[need.ref] = NeedResult(need.ref, [Match(offer, 1.0) for offer in offers])
+        groups.append(needs)
+    return [_Cluster(needs, vectors, results) for needs in groups]
 
 
 def _plain(candidates: list[_Cluster]) -> list[_Cluster]:

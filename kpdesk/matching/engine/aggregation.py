@@ -46,7 +46,6 @@ MAX_LABEL_TERMS = 3
 LABEL_SHARE = 0.3
 NO_REGION = "Uten region"
 _REF = attrgetter("ref")
-_OFFER_REF = attrgetter("offer_ref")
 _ROUNDING_MARGIN = 1e-9  # far above the rounding error of a cosine summed in another order
 
 
@@ -112,35 +111,34 @@ class Commitment:
 
 
 class _Cluster:
-    """A growing group: its needs and the sum of their topic vectors."""
+    """A growing group: its needs, the sum of their topic vectors and the offers proposed to them."""
 
     __slots__ = ("_norm", "needs", "offers", "vector")
 
-    def __init__(self) -> None:
-        self.needs: list[NeedInput] = []
+    def __init__(self, needs: list[NeedInput], vectors: Mapping[str, Mapping[str, float]],
+                 by_need: Mapping[str, NeedResult]) -> None:
+        self.needs = needs
         self.vector: dict[str, float] = {}
-        self.offers: set[str] = set()
-        self._norm: float | None = 0.0
-
-    def add(self, need: NeedInput, vector: Mapping[str, float], offers: Iterable[str]) -> None:
-        self.needs.append(need)
-        self.offers.update(offers)
-        self._sum(vector)
+        self.offers = {m.offer_ref for n in needs if (r := by_need.get(n.ref)) for m in r.matches}
+        self._norm: float | None = None
+        self._sum(vectors.get(n.ref, {}) for n in needs)
 
     def absorb(self, other: _Cluster) -> None:
         self.needs.extend(other.needs)
         self.offers |= other.offers
-        self._sum(other.vector)
+        self._sum((other.vector,))
 
-    def _sum(self, vector: Mapping[str, float]) -> None:
+    def _sum(self, vectors: Iterable[Mapping[str, float]]) -> None:
+        """Add the vectors to this group's, one after the other."""
         total = self.vector
-        if not total:
-            total.update(vector)  # as 0.0 + each weight would be: the weights are positive
-        else:
-            get = total.get
+        get = total.get
+        for vector in vectors:
+            if not total:
+                total.update(vector)  # as 0.0 + each weight would be: the weights are positive
+                continue
             for key, value in vector.items():
                 total[key] = get(key, 0.0) + value
-        self._norm = None  # found again when next asked: a seed cluster grows by many needs in a row
+        self._norm = None  # found again when next asked
 
     @property
     def norm(self) -> float:
@@ -289,20 +287,15 @@ def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, flo
 
 def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
              vectors: Mapping[str, Mapping[str, float]]) -> list[_Cluster]:
-    seeds: dict[str, _Cluster] = {}
-    singles: list[_Cluster] = []
+    seeds: dict[str, list[NeedInput]] = {}  # the offer proposed first → the needs
+    singles: list[list[NeedInput]] = []
     for need in members:
         result = by_need.get(need.ref)
-        proposed = list(map(_OFFER_REF, result.matches)) if result else []
-        if proposed:
-            cluster = seeds.get(proposed[0])
-            if cluster is None:
-                cluster = seeds[proposed[0]] = _Cluster()
+        if result and result.matches:
+            seeds.setdefault(result.matches[0].offer_ref, []).append(need)
         else:
-            cluster = _Cluster()
-            singles.append(cluster)
-        cluster.add(need, vectors.get(need.ref, {}), proposed)
-    return _merge([*seeds.values(), *singles])
+            singles.append([need])
+    return _merge([_Cluster(needs, vectors, by_need) for needs in [*seeds.values(), *singles]])
 
 
 def _merge(candidates: Iterable[_Cluster]) -> list[_Cluster]:
