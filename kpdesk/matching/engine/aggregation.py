@@ -119,7 +119,8 @@ class _Cluster:
                  by_need: Mapping[str, NeedResult]) -> None:
         self.needs = needs
         self.vector: dict[str, float] = {}
-        self.offers = {m.offer_ref for n in needs if (r := by_need.get(n.ref)) for m in r.matches}
+        results = (by_need.get(n.ref) for n in needs)
+        self.offers = {m.offer_ref for result in results if result for m in result.matches}
         self._norm: float | None = None
         self._sum(vectors.get(n.ref, {}) for n in needs)
 
@@ -287,6 +288,8 @@ def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, flo
 
 def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
              vectors: Mapping[str, Mapping[str, float]]) -> list[_Cluster]:
+    """One bucket's demand in groups: the needs whose best proposal is one offer start one group,
+    each other need one of its own; then they are merged (``_merge``)."""
     seeds: dict[str, list[NeedInput]] = {}  # the offer proposed first → the needs
     singles: list[list[NeedInput]] = []
     for need in members:
