@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import add, mul
+from functools import lru_cache
+from itertools import chain, repeat
+from operator import attrgetter, mul
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, LEVEL_RANK
 from kpdesk.common.norsk import sort_key
@@ -43,6 +45,8 @@ OFFER_OVERLAP = 0.5
 MAX_LABEL_TERMS = 3
 LABEL_SHARE = 0.3
 NO_REGION = "Uten region"
+_REF = attrgetter("ref")
+_ROUNDING_MARGIN = 1e-9  # far above the rounding error of a cosine summed in another order
 
 
 @dataclass(frozen=True)
@@ -107,30 +111,35 @@ class Commitment:
 
 
 class _Cluster:
-    """A growing group: its needs and the sum of their topic vectors."""
+    """A growing group: its needs, the sum of their topic vectors and the offers proposed to them."""
 
     __slots__ = ("_norm", "needs", "offers", "vector")
 
-    def __init__(self) -> None:
-        self.needs: list[NeedInput] = []
+    def __init__(self, needs: list[NeedInput], vectors: Mapping[str, Mapping[str, float]],
+                 by_need: Mapping[str, NeedResult]) -> None:
+        self.needs = needs
         self.vector: dict[str, float] = {}
-        self.offers: set[str] = set()
-        self._norm: float | None = 0.0
-
-    def add(self, need: NeedInput, vector: Mapping[str, float], offers: Iterable[str]) -> None:
-        self.needs.append(need)
-        self.offers.update(offers)
-        self._sum(vector)
+        results = (by_need.get(n.ref) for n in needs)
+        self.offers = {m.offer_ref for result in results if result for m in result.matches}
+        self._norm: float | None = None
+        self._sum(vectors.get(n.ref, {}) for n in needs)
 
     def absorb(self, other: _Cluster) -> None:
         self.needs.extend(other.needs)
         self.offers |= other.offers
-        self._sum(other.vector)
+        self._sum((other.vector,))
 
-    def _sum(self, vector: Mapping[str, float]) -> None:
-        get = self.vector.get
-        self.vector.update(zip(vector, map(add, map(get, vector, repeat(0.0)), vector.values()), strict=True))
-        self._norm = None  # found again when next asked: a seed cluster grows by many needs in a row
+    def _sum(self, vectors: Iterable[Mapping[str, float]]) -> None:
+        """Add the vectors to this group's, one after the other."""
+        total = self.vector
+        get = total.get
+        for vector in vectors:
+            if not total:
+                total.update(vector)  # as 0.0 + each weight would be: the weights are positive
+                continue
+            for key, value in vector.items():
+                total[key] = get(key, 0.0) + value
+        self._norm = None  # found again when next asked
 
     @property
     def norm(self) -> float:
@@ -139,15 +148,20 @@ class _Cluster:
         return self._norm
 
     def cosine(self, other: _Cluster) -> float:
-        if not self.norm or not other.norm:
+        norm, other_norm = self.norm, other.norm
+        if not norm or not other_norm:
             return 0.0
-        small, large = sorted((self.vector, other.vector), key=len)
+        # over the smaller vector's keys, in its order (this one's when as long): the sum is rounded in that order
+        small, large = self.vector, other.vector
+        if len(small) > len(large):
+            small, large = large, small
         dot = sum(map(mul, small.values(), map(large.get, small, repeat(0.0))))
-        return dot / (self.norm * other.norm)
+        return dot / (norm * other_norm)
 
     def overlap(self, other: _Cluster) -> float:
-        union = self.offers | other.offers
-        return len(self.offers & other.offers) / len(union) if union else 0.0
+        shared = len(self.offers & other.offers)
+        union = len(self.offers) + len(other.offers) - shared
+        return shared / union if union else 0.0
 
     def affinity(self, other: _Cluster) -> float:
         """How surely two groups are about one subject: 1 or more is sure, below 1 is not."""
@@ -163,14 +177,14 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
     that made them, reused for its text analysis, else one is built from ``offers``. The needs
     with a chosen offer are not demand (see ``commitments``); they only add to ``committed``.
     """
-    open_needs = sorted((n for n in needs if n.status not in CLOSED_NEED_STATUSES), key=lambda n: n.ref)
+    open_needs = _open(needs)
     by_offer = {o.ref: o for o in offers}
-    demand = [n for n in open_needs if chosen_offer(n, by_offer) is None]
+    chosen, demand = _by_chosen_offer(open_needs, by_offer)
     if matcher is None:
         matcher = Matcher(offers, thesaurus, regions,
                           vocabulary_texts=[t for n in open_needs for t in (n.title, n.description)])
     by_need = {r.need_ref: r for r in results}
-    committed = {c.offer_ref: c.headcount for c in commitments(open_needs, offers)}
+    committed = {ref: sum(n.headcount for n in members) for ref, members in chosen.items()}
     vectors = _vectors({n.ref: matcher.need_terms(n) for n in demand})
 
     buckets: dict[tuple[str, str], list[NeedInput]] = {}
@@ -194,18 +208,12 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
 def commitments(needs: Iterable[NeedInput], offers: Sequence[OfferInput]) -> list[Commitment]:
     """The open needs with a chosen offer, per offer (largest headcount first): the persons already in."""
     by_offer = {o.ref: o for o in offers}
-    chosen: dict[str, list[NeedInput]] = {}
-    for need in sorted(needs, key=lambda n: n.ref):
-        ref = chosen_offer(need, by_offer)
-        if ref is not None and need.status not in CLOSED_NEED_STATUSES:
-            chosen.setdefault(ref, []).append(need)
+    chosen, _ = _by_chosen_offer(_open(needs), by_offer)
     found: list[Commitment] = []
     for ref, members in chosen.items():
         offer = by_offer[ref]
-        employers = _employers(members)
-        found.append(Commitment(ref, offer.title, tuple(n.ref for n in members),
-                                tuple(sorted(set(employers.values()), key=sort_key)),
-                                tuple(sorted(k for k in employers if k)), sum(n.headcount for n in members),
+        found.append(Commitment(ref, offer.title, tuple(n.ref for n in members), *_employers(members),
+                                sum(n.headcount for n in members),
                                 offer.seats_min, offer.seats_max, offer.application_deadline))
     found.sort(key=lambda c: (-c.headcount, c.offer_ref))
     return found
@@ -213,12 +221,39 @@ def commitments(needs: Iterable[NeedInput], offers: Sequence[OfferInput]) -> lis
 
 def chosen_offer(need: NeedInput, offers: Mapping[str, OfferInput]) -> str | None:
     """The offer a decided need counts toward: the first (by reference) of its chosen offers that exists."""
-    return next((ref for ref in sorted(need.chosen) if ref in offers), None)
+    return min((ref for ref in need.chosen if ref in offers), default=None)
 
 
-def _employers(needs: Iterable[NeedInput]) -> dict[str, str]:
-    """Organisation number (or name, when none) → name."""
-    return {n.employer_ref or n.employer_name: n.employer_name for n in needs}
+def _open(needs: Iterable[NeedInput]) -> list[NeedInput]:
+    """The needs not closed or rejected, by reference."""
+    return sorted((n for n in needs if n.status not in CLOSED_NEED_STATUSES), key=_REF)
+
+
+def _by_chosen_offer(needs: Iterable[NeedInput], offers: Mapping[str, OfferInput]
+                     ) -> tuple[dict[str, list[NeedInput]], list[NeedInput]]:
+    """The needs with a chosen offer, per that offer, and the others (the demand), in the given order."""
+    chosen: dict[str, list[NeedInput]] = {}
+    undecided: list[NeedInput] = []
+    for need in needs:
+        ref = chosen_offer(need, offers) if need.chosen else None
+        if ref is None:
+            undecided.append(need)
+        else:
+            chosen.setdefault(ref, []).append(need)
+    return chosen, undecided
+
+
+def _employers(needs: Iterable[NeedInput]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The needs' employers: their names in Norwegian order, and their organisation numbers (or
+    names, when none) sorted."""
+    by_ref = {n.employer_ref or n.employer_name: n.employer_name for n in needs}
+    return tuple(sorted(set(by_ref.values()), key=_name_key)), tuple(sorted(k for k in by_ref if k))
+
+
+@lru_cache(maxsize=8192)
+def _name_key(name: str) -> str:
+    """``sort_key`` of an employer's name, remembered: one employer's needs are in many groups."""
+    return sort_key(name)
 
 
 def courses_to_order(groups: Iterable[DemandGroup]) -> list[DemandGroup]:
@@ -237,10 +272,7 @@ def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, flo
 
     Needs with the same text share their terms (the engine caches them) and so one vector.
     """
-    df: dict[str, int] = {}
-    for need_terms in terms.values():
-        for key in need_terms:
-            df[key] = df.get(key, 0) + 1
+    df = Counter(chain.from_iterable(terms.values()))  # the needs each key occurs in
     n = max(len(terms), MIN_CORPUS)
     scale = math.log(n + 1)
     idf = {k: max(0.05, math.log((n + 1) / (count + 0.5)) / scale) for k, count in df.items()}
@@ -256,23 +288,59 @@ def _vectors(terms: Mapping[str, Mapping[str, Term]]) -> dict[str, dict[str, flo
 
 def _cluster(members: list[NeedInput], by_need: Mapping[str, NeedResult],
              vectors: Mapping[str, Mapping[str, float]]) -> list[_Cluster]:
-    seeds: dict[str, _Cluster] = {}
-    singles: list[_Cluster] = []
+    """One bucket's demand in groups: the needs whose best proposal is one offer start one group,
+    each other need one of its own; then they are merged (``_merge``)."""
+    seeds: dict[str, list[NeedInput]] = {}  # the offer proposed first → the needs
+    singles: list[list[NeedInput]] = []
     for need in members:
         result = by_need.get(need.ref)
-        proposed = [m.offer_ref for m in result.matches] if result else []
-        cluster = seeds.setdefault(proposed[0], _Cluster()) if proposed else _Cluster()
-        cluster.add(need, vectors.get(need.ref, {}), proposed)
-        if not proposed:
-            singles.append(cluster)
+        if result and result.matches:
+            seeds.setdefault(result.matches[0].offer_ref, []).append(need)
+        else:
+            singles.append([need])
+    return _merge([_Cluster(needs, vectors, by_need) for needs in [*seeds.values(), *singles]])
+
+
+def _merge(candidates: Iterable[_Cluster]) -> list[_Cluster]:
+    """The candidates, each joined to the group so far it has the highest affinity with (the first
+    of equals) when that reaches 1, else a group of its own."""
     merged: list[_Cluster] = []
-    for candidate in [*seeds.values(), *singles]:
-        target = max(merged, key=candidate.affinity, default=None)
+    for candidate in candidates:
+        target = max(_near(candidate, merged), key=candidate.affinity, default=None)
         if target is not None and target.affinity(candidate) >= 1.0:
             target.absorb(candidate)
         else:
             merged.append(candidate)
     return merged
+
+
+def _near(candidate: _Cluster, groups: Iterable[_Cluster]) -> list[_Cluster]:
+    """The groups that could reach affinity 1 with the candidate, in order.
+
+    A group sharing no offer with it has an overlap of 0, and one sharing none of its
+    ``_heavy_keys`` a cosine below ``TEXT_SIMILARITY`` whichever way the cosine's sum is
+    rounded: such a group has an affinity below 1, and as the best group is joined only when
+    it reaches 1 (the first of equals), leaving them out joins the same groups.
+    """
+    heavy = _heavy_keys(candidate)
+    offers = candidate.offers
+    return [g for g in groups if not g.vector.keys().isdisjoint(heavy) or not offers.isdisjoint(g.offers)]
+
+
+def _heavy_keys(cluster: _Cluster) -> set[str]:
+    """The keys another group must share some of for its cosine with ``cluster`` to reach
+    ``TEXT_SIMILARITY``: the lighter keys left out have too little of the norm between them
+    (by Cauchy-Schwarz, a cosine through them alone is at most their share), with a margin
+    for rounding."""
+    vector = cluster.vector
+    limit = (TEXT_SIMILARITY * (1.0 - _ROUNDING_MARGIN) * cluster.norm) ** 2
+    ranked = sorted(vector, key=vector.__getitem__)
+    light = 0.0
+    for i, key in enumerate(ranked):
+        light += vector[key] ** 2
+        if light >= limit:
+            return set(ranked[i:])
+    return set()
 
 
 class _Labelled:
@@ -283,8 +351,8 @@ class _Labelled:
     def __init__(self, cluster: _Cluster, by_need: Mapping[str, NeedResult], matcher: Matcher) -> None:
         self.cluster = cluster
         self.offer_ref = _best_offer(cluster.needs, by_need)
-        needs = sorted(cluster.needs, key=lambda n: n.ref)
-        titles = [matcher.title_terms(n) for n in needs]
+        needs = sorted(cluster.needs, key=_REF)
+        titles = [matcher.title_terms(n) for n in {n.title: n for n in needs}.values()]  # each title once, in order
         self.keys = _label_keys(cluster, titles)
         self.label = _label_text(self.keys, titles, matcher) or (needs[0].title if needs else "")
 
@@ -307,25 +375,28 @@ def _same_label(labelled: list[_Labelled]) -> list[_Labelled]:
 def _best_offer(needs: Iterable[NeedInput], by_need: Mapping[str, NeedResult]) -> str | None:
     """The offer proposed to the needs with the highest sum of headcount × score (ties: lowest ref)."""
     value: dict[str, float] = {}
+    get = value.get
     for need in needs:
         result = by_need.get(need.ref)
+        headcount = need.headcount
         for match in result.matches if result else ():
-            value[match.offer_ref] = value.get(match.offer_ref, 0.0) + need.headcount * match.score
+            ref = match.offer_ref
+            value[ref] = get(ref, 0.0) + headcount * match.score
     return min(value, key=lambda ref: (-value[ref], ref)) if value else None
 
 
 def _group(item: _Labelled, level: str, region: str, by_offer: Mapping[str, OfferInput],
            committed: Mapping[str, int]) -> DemandGroup:
-    needs = sorted(item.cluster.needs, key=lambda n: n.ref)
+    needs = sorted(item.cluster.needs, key=_REF)
     offer = by_offer.get(item.offer_ref) if item.offer_ref else None
-    employers = _employers(needs)
+    employers, employer_refs = _employers(needs)
     return DemandGroup(
         topic=item.label,
         level=level,
         region=region,
         need_refs=tuple(n.ref for n in needs),
-        employers=tuple(sorted(set(employers.values()), key=sort_key)),
-        employer_refs=tuple(sorted(k for k in employers if k)),
+        employers=employers,
+        employer_refs=employer_refs,
         headcount=sum(n.headcount for n in needs),
         offer_ref=item.offer_ref,
         offer_title=offer.title if offer else "",
