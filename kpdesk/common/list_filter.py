@@ -27,6 +27,14 @@ class Column(Generic[Row]):
     sort_value: Callable[[Row], Any] | None = None  # default: Norwegian collation of display
     align_right: bool = False
     searchable: bool = True
+    # how the list shows it (kpdesk.ui.widgets.columns): the one column that takes the width left
+    # over, the widest it starts (in average characters; 0: as wide as its text, up to 28), whether
+    # a long text loses its middle rather than its end, and whether it starts hidden (the column
+    # menu shows it)
+    stretch: bool = False
+    max_chars: int = 0
+    elide_middle: bool = False
+    hidden: bool = False
 
     def sort_key_for(self, row: Row) -> Any:
         if self.sort_value is not None:

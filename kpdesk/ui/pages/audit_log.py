@@ -32,9 +32,9 @@ class AuditLogPage(ListPage):
             Column("action", tr("Handling"), lambda r: action_label(r.action)),
             Column("entity", tr("Hva"), lambda r: entity_label(r.entity)),
             Column("field", tr("Felt"), lambda r: r.field),
-            Column("old", tr("Fra"), lambda r: r.old_value or ""),
-            Column("new", tr("Til"), lambda r: r.new_value or ""),
-            Column("summary", tr("Sammendrag"), lambda r: r.summary),
+            Column("old", tr("Fra"), lambda r: r.old_value or "", max_chars=20),
+            Column("new", tr("Til"), lambda r: r.new_value or "", max_chars=20),
+            Column("summary", tr("Sammendrag"), lambda r: r.summary, stretch=True),
         ]
         menus = [
             FilterMenu("entity", tr("Alt"), lambda r: r.entity, entity_label),

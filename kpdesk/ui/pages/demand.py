@@ -23,14 +23,14 @@ class DemandPage(ListPage):
         tr = self.tr
         columns: list[Column[Any]] = [
             # the offer (or the course to order) and its seats fit on screen at 1280 px
-            Column("topic", tr("Tema"), lambda g: g.topic),
+            Column("topic", tr("Tema"), lambda g: g.topic, stretch=True),
             Column("headcount", tr("Personer"), lambda g: group_thousands(g.headcount),
                    sort_value=lambda g: -g.headcount, align_right=True, searchable=False),
             Column("offer", tr("Tilbud"), lambda g: f"{g.offer_ref} {g.offer_title}" if g.offer_ref
-                   else tr("ingen: kurs å bestille")),
-            Column("seats", tr("Plasser"), lambda g: g.seats_text, searchable=False),
+                   else tr("ingen: kurs å bestille"), max_chars=30),
+            Column("seats", tr("Plasser"), lambda g: g.seats_text, searchable=False, hidden=True),
             Column("level", tr("Nivå"), lambda g: level_label(g.level)),
-            Column("region", tr("Region"), lambda g: g.region),
+            Column("region", tr("Region"), lambda g: g.region, max_chars=16),
             Column("employers", tr("Arbeidsgivere"), lambda g: str(len(g.employers)),
                    sort_value=lambda g: -len(g.employers), align_right=True, searchable=False),
         ]
@@ -65,6 +65,7 @@ class DemandPage(ListPage):
         layout.addWidget(self.summary)
         layout.addWidget(row_table_view(self.members, "membersView"), 1)
         self.set_detail(self.detail)
+        self.splitter.setSizes([840, 360])  # the group's sentence and members read well narrow; Tema needs the room
         self.matching.finished.connect(self._show_run)
         self.matching.started.connect(lambda: self.run_button.setEnabled(False))
         self.matching.stopped.connect(lambda: self.run_button.setEnabled(True))

@@ -54,13 +54,13 @@ class EmployersPage(RecordPage):
         self.contacts = ContactsPanel(context)
         columns: list[Column[Any]] = [
             Column("org_number", tr("Org.nr."), lambda r: format_org_number(r.org_number)),
-            Column("name", tr("Navn"), lambda r: r.name),
-            Column("municipality", tr("Kommune"), lambda r: r.municipality_name),
-            Column("industry", tr("Næring"), lambda r: reference.industry_label(r.industry)),
+            Column("name", tr("Navn"), lambda r: r.name, stretch=True),
+            Column("municipality", tr("Kommune"), lambda r: r.municipality_name, max_chars=16),
+            Column("industry", tr("Næring"), lambda r: reference.industry_label(r.industry), max_chars=26),
             Column("open_needs", tr("Åpne behov"), lambda r: str(r.open_needs), sort_value=lambda r: r.open_needs,
                    align_right=True, searchable=False),
             Column("contacts", tr("Kontakter"), lambda r: str(r.contacts), sort_value=lambda r: r.contacts,
-                   align_right=True, searchable=False),
+                   align_right=True, searchable=False, hidden=True),  # the form lists them
         ]
         menus = [
             FilterMenu("municipality", tr("Alle kommuner"), lambda r: r.municipality, reference.municipality_label),

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QSplitter,
     QTableView,
@@ -30,6 +29,7 @@ from kpdesk.common.norsk import group_thousands, sort_key
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
+from kpdesk.ui.widgets.columns import ColumnLayout
 from kpdesk.ui.widgets.forms import RecordForm
 from kpdesk.ui.widgets.table_model import RowTableModel
 
@@ -110,9 +110,9 @@ class ListPage(Page):
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the list for what follows it; arrows move in it
+        self.column_layout = ColumnLayout(self.view, columns, self.list_name())
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelAboutToBeReset.connect(self._before_reset)
         self.model.modelReset.connect(self._after_reset)
@@ -127,6 +127,10 @@ class ListPage(Page):
         context.data_changed.connect(self._on_data_changed)
 
     # ------------------------------------------------------------ subclass hooks
+
+    def list_name(self) -> str:
+        """The name the list's columns are remembered under (QSettings ``lists/<name>``)."""
+        return type(self).__name__
 
     def entity_kinds(self) -> set[str]:
         """Which ``data_changed`` kinds make this list reload."""
@@ -147,7 +151,8 @@ class ListPage(Page):
         self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([620, 400])  # the list gets the larger share
+        # the list gets the larger share: at 1366 px its key columns fit beside a form at its narrowest
+        self.splitter.setSizes([760, 440])
 
     # ------------------------------------------------------------ loading
 
@@ -192,21 +197,10 @@ class ListPage(Page):
         self.use_extra(loaded.extra)
         self._fill_menus(loaded.menu_options)
         self.model.set_index(loaded.index)
-        if not self.view.property("sized"):
-            self.view.setProperty("sized", True)
-            self._size_columns()
+        self.column_layout.size_to(self.model.visible_rows()[:200])
         host = self.host()
         if host is not None:
             host.page_data_shown()
-
-    def _size_columns(self) -> None:
-        header = self.view.horizontalHeader()
-        metrics = self.view.fontMetrics()
-        sample = self.model.visible_rows()[:200]
-        for number, column in enumerate(self.model.columns):
-            widest = max([metrics.horizontalAdvance(column.display(r)) for r in sample]
-                         + [metrics.horizontalAdvance(column.header) + 24])
-            header.resizeSection(number, min(widest + 16, 360))
 
     def _fill_menus(self, options: list[list[tuple[Any, str]]]) -> None:
         for box, menu_options in zip(self.menu_boxes, options, strict=True):

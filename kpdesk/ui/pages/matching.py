@@ -76,15 +76,16 @@ class MatchingPage(ListPage):
             # what the coordinator reviews first (the best offer and its score) fits beside the
             # need at 1280 px; who and where follow
             Column("ref", tr("Ref."), lambda r: r.ref),
-            Column("title", tr("Behov"), lambda r: r.title),
+            Column("title", tr("Behov"), lambda r: r.title, stretch=True),
             Column("score", tr("Poeng"), lambda r: score_text(r.best_score), sort_value=lambda r: r.best_score,
                    align_right=True, searchable=False),
-            Column("best", tr("Beste tilbud"), lambda r: r.best_title or tr("ingen passende tilbud")),
-            Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name),
-            Column("municipality", tr("Kommune"), lambda r: reference.municipality_label(r.municipality)),
+            Column("best", tr("Beste tilbud"), lambda r: r.best_title or tr("ingen passende tilbud"), max_chars=30),
+            Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name, max_chars=24),
+            Column("municipality", tr("Kommune"), lambda r: reference.municipality_label(r.municipality),
+                   max_chars=14, hidden=True),
             Column("headcount", tr("Antall"), lambda r: str(r.headcount), sort_value=lambda r: r.headcount,
                    align_right=True, searchable=False),
-            Column("status", tr("Status"), lambda r: NEED_STATUSES.label(r.status)),
+            Column("status", tr("Status"), lambda r: NEED_STATUSES.label(r.status), hidden=True),
         ]
         menus = [FilterMenu("municipality", tr("Alle kommuner"), lambda r: r.municipality,
                             reference.municipality_label)]

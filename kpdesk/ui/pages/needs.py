@@ -34,20 +34,20 @@ class NeedsPage(RecordPage):
         self._employers: dict[str, Any] = {}
         columns: list[Column[Any]] = [
             Column("ref", tr("Ref."), lambda r: r.ref),
-            Column("title", tr("Behov"), lambda r: r.title),
-            Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name),
-            Column("municipality", tr("Kommune"), lambda r: r.municipality_name),
+            Column("title", tr("Behov"), lambda r: r.title, stretch=True),
+            Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name, max_chars=26),
+            Column("municipality", tr("Kommune"), lambda r: r.municipality_name, max_chars=14),
             Column("headcount", tr("Antall"), lambda r: str(r.headcount), sort_value=lambda r: r.headcount,
                    align_right=True, searchable=False),
-            Column("level", tr("Nivå"), lambda r: LEVELS.label(r.level)),
+            Column("level", tr("Nivå"), lambda r: LEVELS.label(r.level), hidden=True),
             Column("status", tr("Status"), lambda r: NEED_STATUSES.label(r.status),
                    sort_value=lambda r: _STATUS_RANK.get(r.status, 99)),
             Column("priority", tr("Prioritet"), lambda r: PRIORITIES.label(r.priority),
-                   sort_value=lambda r: _PRIORITY_RANK.get(r.priority, 9)),
+                   sort_value=lambda r: _PRIORITY_RANK.get(r.priority, 9), hidden=True),
             Column("earliest_start", tr("Start tidligst"), lambda r: format_date(r.earliest_start),
-                   sort_value=lambda r: r.earliest_start, searchable=False),
+                   sort_value=lambda r: r.earliest_start, searchable=False, hidden=True),
             Column("latest_start", tr("Start senest"), lambda r: format_date(r.latest_start),
-                   sort_value=lambda r: r.latest_start, searchable=False),
+                   sort_value=lambda r: r.latest_start, searchable=False, hidden=True),
         ]
         menus = [
             FilterMenu("municipality", tr("Alle kommuner"), lambda r: r.municipality, reference.municipality_label),

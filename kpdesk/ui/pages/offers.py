@@ -55,19 +55,20 @@ class OffersPage(RecordPage):
         self._sessions_text: dict[int, str] = {}
         columns: list[Column[Any]] = [
             Column("ref", tr("Ref."), lambda r: r.ref),
-            Column("title", tr("Tilbud"), lambda r: r.title),
-            Column("provider", tr("Tilbyder"), lambda r: r.provider_name),
-            Column("level", tr("Nivå"), lambda r: LEVELS.label(r.level)),
+            Column("title", tr("Tilbud"), lambda r: r.title, stretch=True),
+            Column("provider", tr("Tilbyder"), lambda r: r.provider_name, max_chars=24),
+            Column("level", tr("Nivå"), lambda r: LEVELS.label(r.level), hidden=True),
             Column("format", tr("Format"), lambda r: FORMATS.label(r.format)),
-            Column("place", tr("Sted"), lambda r: r.municipality_name),
-            Column("credits", tr("Studiepoeng"), credits_text, sort_value=lambda r: r.credits, align_right=True),
+            Column("place", tr("Sted"), lambda r: r.municipality_name, max_chars=14),
+            Column("credits", tr("Studiepoeng"), credits_text, sort_value=lambda r: r.credits, align_right=True,
+                   hidden=True),
             Column("start", tr("Start"), lambda r: format_date(r.start_date), sort_value=lambda r: r.start_date,
                    searchable=False),
             Column("deadline", tr("Søknadsfrist"), lambda r: format_date(r.application_deadline),
-                   sort_value=lambda r: r.application_deadline, searchable=False),
-            Column("seats", tr("Plasser"), seats_text, sort_value=lambda r: r.seats_min, searchable=False),
+                   sort_value=lambda r: r.application_deadline, searchable=False, hidden=True),
+            Column("seats", tr("Plasser"), seats_text, sort_value=lambda r: r.seats_min, searchable=False, hidden=True),
             Column("price", tr("Pris"), lambda r: format_money(r.price_nok), sort_value=lambda r: r.price_nok,
-                   align_right=True, searchable=False),
+                   align_right=True, searchable=False, hidden=True),
         ]
         menus = [
             FilterMenu("provider_kind", tr("Alle tilbydere"), lambda r: r.provider_kind, PROVIDER_KINDS.label,
@@ -229,11 +230,11 @@ class ProvidersPage(RecordPage):
         self.new_text = tr("Ny tilbyder")
         self.new_tooltip = tr("Registrer en ny tilbyder (Ctrl+N)")
         columns: list[Column[Any]] = [
-            Column("name", tr("Navn"), lambda r: r.name),
+            Column("name", tr("Navn"), lambda r: r.name, stretch=True),
             Column("kind", tr("Type"), lambda r: PROVIDER_KINDS.label(r.kind)),
             Column("offers", tr("Tilbud"), lambda r: str(r.offers), sort_value=lambda r: r.offers, align_right=True,
                    searchable=False),
-            Column("web", tr("Nettsted"), lambda r: r.web),
+            Column("web", tr("Nettsted"), lambda r: r.web, max_chars=32, elide_middle=True),
         ]
         menus = [FilterMenu("kind", tr("Alle typer"), lambda r: r.kind, PROVIDER_KINDS.label,
                             fixed_values=PROVIDER_KINDS.keys())]

@@ -54,15 +54,15 @@ class RoomsPage(RecordPage):
         self.new_tooltip = tr("Registrer et nytt rom (Ctrl+N)")
         self.equipment_names: list[str] = []
         columns: list[Column[Any]] = [
-            Column("name", tr("Rom"), lambda r: r.name),
-            Column("site", tr("Sted"), lambda r: r.site),
+            Column("name", tr("Rom"), lambda r: r.name, max_chars=26),
+            Column("site", tr("Sted"), lambda r: r.site, max_chars=14),
             Column("capacity", tr("Plasser"), lambda r: str(r.capacity), sort_value=lambda r: r.capacity,
                    align_right=True),
             Column("hours", tr("Åpningstid"), hours_text, sort_value=lambda r: (r.opens_at, r.closes_at),
                    searchable=False),
             Column("bookings", tr("Bookinger"), lambda r: str(r.bookings), sort_value=lambda r: r.bookings,
                    align_right=True, searchable=False),
-            Column("equipment", tr("Utstyr"), lambda r: ", ".join(r.equipment)),
+            Column("equipment", tr("Utstyr"), lambda r: ", ".join(r.equipment), stretch=True),
         ]
         specs = [
             FieldSpec("name", tr("Navn")),
