@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSettings, QSize, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         menu_file.addAction(self.backups_action)
         menu_file.addSeparator()
         quit_action = QAction(self.tr("&Avslutt"), self)
-        self.shortcut_later(quit_action, QKeySequence.StandardKey.Quit)
+        self.shortcut_later(quit_action, QKeySequence.StandardKey.Quit, "Ctrl+Q")  # Windows has no standard key
         quit_action.triggered.connect(self.close)
         menu_file.addAction(quit_action)
 
@@ -173,6 +173,26 @@ class MainWindow(QMainWindow):
         self.shortcut_later(self.redo_action, QKeySequence.StandardKey.Redo, "Ctrl+Y")
         menu_edit.addAction(self.undo_action)
         menu_edit.addAction(self.redo_action)
+        menu_edit.addSeparator()
+        # what a list page does with its record; the shortcut works where the page has the focus
+        # (Delete: where its list has it, so Delete in a field deletes a letter, never the record)
+        self.command_actions: dict[str, QAction] = {}
+        for name, text, key in [
+            ("new", self.tr("&Ny"), QKeySequence.StandardKey.New),
+            ("save", self.tr("&Lagre"), QKeySequence.StandardKey.Save),
+            ("delete", self.tr("&Slett …"), QKeySequence.StandardKey.Delete),
+            ("find", self.tr("&Filtrer listen"), QKeySequence.StandardKey.Find),
+        ]:
+            action = QAction(text, self)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if name == "delete"
+                                      else Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.shortcut_later(action, key)
+            action.setEnabled(False)
+            action.triggered.connect(lambda _checked=False, n=name: self.run_command(n))
+            menu_edit.addAction(action)
+            self.command_actions[name] = action
+            if name == "delete":
+                menu_edit.addSeparator()
         menu_edit.addSeparator()
         self.thesaurus_action = QAction(self.tr("Synonymliste for matching …"), self)
         self.thesaurus_action.setEnabled(False)
@@ -218,7 +238,9 @@ class MainWindow(QMainWindow):
 
     def _apply_shortcuts(self) -> None:
         for action, keys in self._pending_shortcuts:
-            action.setShortcuts([QKeySequence(key) for key in keys])
+            # a standard key the platform lacks is empty: the next one given is shown in the menu instead
+            sequences = [QKeySequence(key) for key in keys]
+            action.setShortcuts(list(dict.fromkeys(k for k in sequences if not k.isEmpty())))
         self._pending_shortcuts.clear()
 
     def _transfer(self, function: str, kind: str) -> None:
@@ -252,6 +274,9 @@ class MainWindow(QMainWindow):
             return
         self._started = True
         self._apply_shortcuts()
+        from kpdesk.ui.widgets.focus import install_focus_ring
+
+        self.focus_ring = install_focus_ring(self)
         try:
             # the start page first: its early read (plain sqlite3) is queued on the worker before
             # the store's opening, which imports SQLAlchemy, so the list is on screen before that
@@ -340,6 +365,8 @@ class MainWindow(QMainWindow):
             page = getattr(importlib.import_module(module), name)(self.context)
             self._pages[number] = page
             self.stack.addWidget(page)
+            for command in page.record_commands:
+                page.command_target(command).addAction(self.command_actions[command])
         return page
 
     def built_pages(self) -> list[Page]:
@@ -353,7 +380,15 @@ class MainWindow(QMainWindow):
         page = self.page(row)
         self.stack.setCurrentWidget(page)
         page.activate()
+        for command, action in self.command_actions.items():
+            action.setEnabled(command in page.record_commands)
         self.update_counts()
+
+    def run_command(self, name: str) -> None:
+        """A Rediger command (Ny, Lagre, Slett, Filtrer) for the page shown."""
+        page = self.current_page()
+        if name in page.record_commands:
+            page.record_command(name)
 
     def current_page(self) -> Page:
         return self.page(max(self.navigation.currentRow(), 0))

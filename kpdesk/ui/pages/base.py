@@ -24,6 +24,9 @@ class Page(QWidget):
 
     title = ""
     icon_name = ""
+    record_commands: frozenset[str] = frozenset()
+    """Which of the window's Rediger commands this page answers: "new" (Ctrl+N), "save" (Ctrl+S),
+    "delete" (Delete in its list), "find" (Ctrl+F)."""
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -70,3 +73,10 @@ class Page(QWidget):
     def status_text(self) -> str:
         """What the status bar says while this page is shown."""
         return ""
+
+    def record_command(self, name: str) -> None:
+        """Run one of ``record_commands`` (the window's menu item or its shortcut)."""
+
+    def command_target(self, name: str) -> QWidget:
+        """Where the command's shortcut works: the page (focus anywhere in it), or for "delete" its list."""
+        return self

@@ -51,6 +51,7 @@ class ContactDialog(QDialog):
         ], validate_contact, self)
         self.form.load(values)
         self.form.save_requested.connect(self._accept)
+        self.form.discarded.connect(self.reject)  # Escape with typed changes: asked, then closed
         cancel = QPushButton(self.tr("Avbryt"))
         cancel.clicked.connect(self.reject)
         self.form.buttons.insertWidget(1, cancel)

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +29,7 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
 from kpdesk.ui.widgets.columns import ColumnLayout
+from kpdesk.ui.widgets.focus import focus_chain, set_tab_order
 from kpdesk.ui.widgets.forms import RecordForm
 from kpdesk.ui.widgets.table_model import RowTableModel
 
@@ -65,6 +65,7 @@ class ListPage(Page):
     """The selected row object, or None."""
 
     noun_plural = ""
+    record_commands = frozenset({"find"})
 
     def __init__(self, context: AppContext, columns: Sequence[Column[Any]], menus: Sequence[FilterMenu] = ()) -> None:
         super().__init__(context)
@@ -75,6 +76,7 @@ class ListPage(Page):
         self.current_id: Any = None  # the record the form shows
         self._restoring_selection = False
         self._from_store = False  # rows from the store are shown (not only the early read's)
+        self._tab_order_set = False
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filterEdit")
@@ -82,7 +84,6 @@ class ListPage(Page):
         self.filter_edit.setMinimumWidth(200)
         self.filter_edit.setPlaceholderText(self.tr("Filtrer (Ctrl+F) …"))
         self.filter_edit.textChanged.connect(self.apply_filter)
-        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter)
 
         self.menu_boxes: list[QComboBox] = []
         for menu in self.menus:
@@ -314,6 +315,29 @@ class ListPage(Page):
         else:
             self.selection_changed.emit(None)
 
-    def _focus_filter(self) -> None:
+    def focus_filter(self) -> None:
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
+
+    def record_command(self, name: str) -> None:
+        if name == "find":
+            self.focus_filter()
+
+    def command_target(self, name: str) -> QWidget:
+        return self.view if name == "delete" else self
+
+    # ------------------------------------------------------------ keyboard
+
+    def activate(self) -> None:
+        if not self._tab_order_set:
+            self._tab_order_set = True
+            self.set_tab_order()
+        super().activate()
+
+    def set_tab_order(self) -> None:
+        """Tab goes the way the eye reads: the filter and its menus, the toolbar's buttons, the
+        list, then the detail beside it from top to bottom (a record form's fields, then its buttons)."""
+        chain = [*focus_chain(self.toolbar), self.view]
+        if self.splitter.count() > 1:
+            chain += focus_chain(self.splitter.widget(1))
+        set_tab_order(chain)

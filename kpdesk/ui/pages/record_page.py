@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGroupBox, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kpdesk.common.list_filter import Column
@@ -24,6 +23,7 @@ from kpdesk.ui.widgets.forms import FieldSpec, RecordForm
 class RecordPage(ListPage):
     new_text = ""  # "Ny arbeidsgiver"
     new_tooltip = ""
+    record_commands = frozenset({"new", "save", "delete", "find"})
 
     def __init__(self, context: AppContext, columns: Sequence[Column[Any]], menus: Sequence[FilterMenu],
                  specs: Sequence[FieldSpec], service: RecordService) -> None:
@@ -38,8 +38,6 @@ class RecordPage(ListPage):
         self.delete_button.clicked.connect(self.delete_selected)
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.delete_button)
-        QShortcut(QKeySequence.StandardKey.New, self, self.new_record)
-        QShortcut(QKeySequence.StandardKey.Delete, self.view, self.delete_selected)
 
         self.form: RecordForm = RecordForm(specs, self.validate_raw)  # a record page always has its form
         self.form.save_requested.connect(self._save)
@@ -120,6 +118,23 @@ class RecordPage(ListPage):
         self.on_record_shown(None)
         self.form.editors[self.form.specs[0].key if not self.form.specs[0].read_only
                           else self.form.specs[1].key].setFocus()
+
+    def record_command(self, name: str) -> None:
+        if name == "new":
+            self.new_record()
+        elif name == "save":
+            self.save_form()
+        elif name == "delete":
+            self.delete_selected()
+        else:
+            super().record_command(name)
+
+    def save_form(self) -> None:
+        """Ctrl+S: save the form's changes (its reasons shown if it cannot be saved yet)."""
+        if not self.form.is_dirty():
+            self.context.status_message.emit(self.tr("Ingen endringer å lagre."))
+            return
+        self.form.save()
 
     def _save(self, data: Any) -> None:
         label = self.data_label(data)

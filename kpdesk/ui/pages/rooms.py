@@ -122,6 +122,7 @@ class RoomsPage(RecordPage):
             grid.addWidget(check, number // 2, number % 2)
         if not self.form.is_dirty():
             self.form.mark_saved()
+        self.set_tab_order()  # the new boxes in their place in the Tab order
 
     def extra_detail_widgets(self) -> list[QWidget]:
         row = QWidget()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,6 +51,8 @@ class RecordForm(QWidget):
     save_requested = Signal(object)
     """Emitted with the validated data object when the user saves."""
     changed = Signal()
+    discarded = Signal()
+    """Emitted after the user chose to throw typed changes away (Escape, then «Forkast»)."""
 
     def __init__(self, specs: Sequence[FieldSpec], validator: Validator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -248,6 +251,27 @@ class RecordForm(QWidget):
         label.setStyleSheet(ERROR_STYLE if errors else WARNING_STYLE)
         label.setText("\n".join(p.message for p in problems))
         label.setVisible(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Escape asks before typed changes are thrown away; with none, it goes on to the window
+        (a dialog closes)."""
+        if event.key() != Qt.Key.Key_Escape or not self.is_dirty():
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        self.ask_discard()
+
+    def ask_discard(self) -> bool:
+        """«Forkaste endringene?»; True (and the form shows the record as it was) when the user says so."""
+        from kpdesk.ui import alerts
+
+        if not alerts.question(self, self.tr("Forkaste endringene?"),
+                               self.tr("Du har endringer som ikke er lagret. Vil du forkaste dem?"),
+                               self.tr("Forkast"), self.tr("Fortsett å redigere")):
+            return False
+        self.revert()
+        self.discarded.emit()
+        return True
 
     def save(self) -> None:
         """Save if valid (the page does the writing); otherwise show every field's reason."""
