@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QMargins, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -472,13 +472,27 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ settings
 
+    def frame_margins(self) -> QMargins:
+        """The frame around the window's inside: the system's once shown, a fair guess before."""
+        from kpdesk.ui.window_geometry import FRAME_GUESS
+
+        frame, inside = self.frameGeometry(), self.geometry()
+        margins = QMargins(inside.left() - frame.left(), inside.top() - frame.top(),
+                           frame.right() - inside.right(), frame.bottom() - inside.bottom())
+        return margins if margins.top() > 0 else FRAME_GUESS
+
     def _restore_settings(self) -> None:
+        from kpdesk.ui.window_geometry import clamp_geometry, default_geometry
+
         settings = QSettings()
         geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 760)
+        available = self.screen().availableGeometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.setGeometry(default_geometry(available, self.frame_margins()))
+        elif not self.isMaximized() and not self.isFullScreen():  # remembered on a bigger screen, or another
+            fitted = clamp_geometry(self.geometry(), available, self.frame_margins())
+            if fitted != self.geometry():
+                self.setGeometry(fitted)
         section = settings.value("window/section", self.DEFAULT_SECTION, type=int)
         if not isinstance(section, int) or not 0 <= section < len(SECTIONS):
             section = self.DEFAULT_SECTION
