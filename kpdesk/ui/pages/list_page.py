@@ -120,7 +120,13 @@ class ListPage(Page):
         self._selected_id: Any = None
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.view)
+        # the list sits in a box with room for the focus ring around it (a splitter would take the
+        # ring for one of its panes)
+        list_box = QWidget()
+        list_layout = QVBoxLayout(list_box)
+        list_layout.setContentsMargins(3, 3, 3, 3)
+        list_layout.addWidget(self.view)
+        self.splitter.addWidget(list_box)
         self.page_layout = QVBoxLayout(self)  # the toolbar, then the list and detail; a hint may go between
         self.page_layout.addLayout(self.toolbar)
         self.page_layout.addWidget(self.splitter, 1)

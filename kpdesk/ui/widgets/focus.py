@@ -142,6 +142,10 @@ class FocusRingKeeper(QObject):
                 self.ring.setWidget(None)  # pyright: ignore[reportArgumentType]  # the stub wants a widget
             return
         assert new is not None
+        if isinstance(new.parentWidget(), QSplitter):  # the splitter would make the ring a pane
+            if self.ring is not None:
+                self.ring.setWidget(None)  # pyright: ignore[reportArgumentType]
+            return
         if self.ring is None:
             self.ring = FocusRing(self.window)
         self.ring.setWidget(new)
