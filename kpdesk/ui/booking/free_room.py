@@ -109,10 +109,13 @@ class FreeRoomDialog(QDialog):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         self.view.setWordWrap(False)
+        from kpdesk.ui.widgets.columns import ElidingDelegate, char_width
+
         metrics = self.view.fontMetrics()
-        for column, chars in enumerate((20, 7, 48, 26)):
+        self.view.setItemDelegate(ElidingDelegate(self.view))  # a cut status or name: whole as a tooltip
+        for column, chars in enumerate((26, 7, 34, 24)):  # whole room names; a long status is elided
             header = self.model.headerData(column, Qt.Orientation.Horizontal)
-            self.view.setColumnWidth(column, max(chars * metrics.averageCharWidth(),
+            self.view.setColumnWidth(column, max(round(chars * char_width(self.view)),
                                                  metrics.horizontalAdvance(header) + 28))
         self.view.doubleClicked.connect(lambda _index: self.book())
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
