@@ -96,9 +96,20 @@ def test_tokenise_splits_hyphens_and_drops_numbers():
     ("økonomistyringen", "økonomistyring"),
     ("pedagogikk", "pedagogisk"),
     ("teknikk", "tekniske"),
+    ("industrimekaniker", "industrimekanikk"),
+    ("elektronikere", "elektronikk"),
+    ("bakerne", "baker"),
+    ("malere", "maler"),
+    ("fiskarane", "fiskar"),
 ])
 def test_inflected_forms_share_a_stem(a, b):
     assert stem(normalise(a)) == stem(normalise(b))
+
+
+@pytest.mark.parametrize(("title", "word"), [("baker", "bak"), ("bakere", "bak"), ("maler", "mal"),
+                                             ("fiskere", "fisk"), ("målar", "mål")])
+def test_a_trade_title_is_not_the_word_snowball_cuts_it_to(title, word):
+    assert stem(title) != stem(word)
 
 
 def _shared(a: str, b: str, thesaurus: Thesaurus | None = None, vocabulary: tuple[str, ...] = ()) -> set[str]:

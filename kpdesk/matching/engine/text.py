@@ -16,7 +16,10 @@ every Norwegian light stemmer has and which matter for course titles:
 - verbal nouns in "-ning"/"-ing" conflate with their verb ("sveising" ~ "sveise",
   "veiledning" ~ "veileder"), when at least four letters remain;
 - nouns in "-ikk" conflate with their adjectives in "-isk" ("pedagogikk" ~ "pedagogisk",
-  "teknikk" ~ "teknisk").
+  "teknikk" ~ "teknisk"), and so do the agent nouns in "-iker" that Snowball leaves as "-ik"
+  ("industrimekaniker" ~ "industrimekanikk", "elektroniker" ~ "elektronikk");
+- a few agent nouns that Snowball cuts to another everyday word keep their "-er"/"-ar"
+  (``AGENT_NOUNS``: "baker" is not "bak", "maler" not "mal", "fisker" not "fisk").
 
 Stop words are function words (the Snowball list). Generic words are content words that say
 nothing about a subject (kurs, fagbrev, opplæring, ansatte, kompetanse, …): they never count as
@@ -75,6 +78,13 @@ vidareutdanning grunnleggjande vidare stadbasert heiltid veke betre styrkje tilb
 """)
 # (the last two lines: the audience words that outranked a title's subject, "Fagbrev for assistenter
 # på sykehjemmet", and the nynorsk forms of the words above: "Tilsette i heimetenesta treng …")
+
+
+# Trade titles whose Snowball stem is another, common word (bak, mal, mål, fisk); their inflected
+# forms ("bakere", "malerne", "fiskarar") stem to the title itself. "vekter" is left out: it is also
+# the plural of "vekt".
+AGENT_NOUNS: frozenset[str] = _word_set("baker bakar maler målar fisker fiskar")
+_AGENT_RE = re.compile(r"(.*(?:bak|mal|mål|fisk)(?:er|ar))(?:e|en|ne|s|ar|ane)?")
 
 class _Stemmer(Protocol):
     def stemWord(self, word: str) -> str: ...
@@ -183,6 +193,10 @@ def stem(word: str) -> str:
     cached = _stem_cache.get(word)
     if cached is not None:
         return cached
+    agent = _agent_noun(word)
+    if agent is not None:
+        _stem_cache[word] = agent
+        return agent
     current = word
     if len(current) > 6 and current.endswith("erne"):
         current = current[:-4] + "ere"
@@ -197,8 +211,19 @@ def stem(word: str) -> str:
         current = nxt
     if current.endswith("ikk") and len(current) >= 6:
         current = current[:-3] + "isk"
+    elif current.endswith("ik") and len(current) >= 6:  # "mekaniker" → "mekanik" → "mekanisk"
+        current = current[:-2] + "isk"
     _stem_cache[word] = current
     return current
+
+
+def _agent_noun(word: str) -> str | None:
+    """The title of ``word`` if it is a form of one of the AGENT_NOUNS ("bakerne" → "baker")."""
+    found = _AGENT_RE.fullmatch(word)
+    if found is None:
+        return None
+    title = found.group(1)
+    return title if any(title.endswith(noun) for noun in AGENT_NOUNS) else None
 
 
 GENERIC_STEMS: frozenset[str] = frozenset(stem(w) for w in GENERIC_WORDS)
