@@ -202,8 +202,8 @@ def engine() -> Matcher:
     return Matcher(OFFERS, load_default())
 
 
-def _proposed(engine: Matcher, title: str) -> list[str]:
-    need = NeedInput(ref="N1", title=title, headcount=4, municipality="1804")
+def _proposed(engine: Matcher, title: str, description: str = "") -> list[str]:
+    need = NeedInput(ref="N1", title=title, description=description, headcount=4, municipality="1804")
     return [match.offer_ref for match in engine.match_need(need, AS_OF).matches]
 
 
@@ -211,6 +211,17 @@ def test_assistants_becoming_helsefagarbeidere_get_helsearbeiderfaget_not_barne_
     proposed = _proposed(engine, "Assistenter på sykehjemmet skal bli helsefagarbeidere")
     assert proposed and proposed[0] == "HEA"
     assert proposed[0] != "BUA"
+
+
+def test_a_certificate_title_that_names_only_its_audience_takes_the_trade_from_its_description(engine):
+    proposed = _proposed(engine, "Fagbrev for assistenter på sykehjemmet",
+                         "Ufaglærte assistenter med lang erfaring ønsker å ta fagbrev som helsefagarbeider.")
+    assert proposed and proposed[0] == "HEA"
+
+
+def test_a_title_with_a_subject_of_its_own_does_not_take_it_from_its_description(engine):
+    assert _proposed(engine, "Demens for assistenter på sykehjemmet",
+                     "Assistentene skal senere ta fagbrev som helsefagarbeider.") == []
 
 
 def test_fish_farming_managers_get_an_aquaculture_management_offer(engine):

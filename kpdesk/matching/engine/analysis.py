@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from kpdesk.matching.engine.compounds import CompoundSplitter
 from kpdesk.matching.engine.text import (
+    CERTIFICATE_STEMS,
     GENERIC_STEMS,
     GENERIC_WORDS,
     STOPWORDS,
@@ -132,6 +133,16 @@ class Analyzer:
         for part in topical:
             keys.setdefault(self.concept(part), PART_WEIGHT)
         return tuple(keys.items())
+
+    def asks_for_certificate(self, text: str) -> bool:
+        """Whether ``text`` asks for a trade certificate ("fagbrev", "fagprøven", "fagbrevkurs")."""
+        for raw in raw_words(text):
+            word = normalise(raw)
+            if stem(word) in CERTIFICATE_STEMS:
+                return True
+            if any(stem(part) in CERTIFICATE_STEMS for part in self.splitter.parts(word)):
+                return True
+        return False
 
     def title_terms(self, title: str, weight: float = 1.0, into: dict[str, Term] | None = None) -> dict[str, Term]:
         """Terms of a title. In "<subject> for <audience>" the audience counts ``AUDIENCE_WEIGHT``.

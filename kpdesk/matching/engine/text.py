@@ -79,6 +79,12 @@ vidareutdanning grunnleggjande vidare stadbasert heiltid veke betre styrkje tilb
 # (the last two lines: the audience words that outranked a title's subject, "Fagbrev for assistenter
 # på sykehjemmet", and the nynorsk forms of the words above: "Tilsette i heimetenesta treng …")
 
+# Generic words that ask for a trade certificate: the trade is then the subject, and a need names it
+# by the workers' job or in its description ("Fagbrev for assistenter på sykehjemmet", "… vil ta
+# fagbrev som helsefagarbeider").
+CERTIFICATE_WORDS: frozenset[str] = _word_set("""
+fagbrev fagprøve svennebrev svenneprøve praksiskandidat kompetansebevis
+""")
 
 # Trade titles whose Snowball stem is another, common word (bak, mal, mål, fisk); their inflected
 # forms ("bakere", "malerne", "fiskarar") stem to the title itself. "vekter" is left out: it is also
@@ -227,6 +233,7 @@ def _agent_noun(word: str) -> str | None:
 
 
 GENERIC_STEMS: frozenset[str] = frozenset(stem(w) for w in GENERIC_WORDS)
+CERTIFICATE_STEMS: frozenset[str] = frozenset(stem(w) for w in CERTIFICATE_WORDS)
 
 
 def is_stopword(word: str) -> bool:
