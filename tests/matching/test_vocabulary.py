@@ -123,6 +123,9 @@ def test_every_laerefag_has_a_group_of_its_own():
     ("logistikkfaget", ("logistikkoperatør",)),
     ("ernæringskokkfaget", ("ernæringskokk", "institusjonskokk")),
     ("brannforebyggerfaget", ("feier", "brannførebyggjar")),
+    ("maler- og overflateteknikkfaget", ("maler", "malere", "målar")),
+    ("fiske og fangst", ("fisker", "fiskere", "fiskar")),
+    ("service- og administrasjonsfaget", ("kontor- og administrasjonsfaget", "kontorfaget")),  # the LK06 name
 ])
 def test_trade_name_and_profession_name_are_one_group(trade, names):
     thesaurus = load_default()
@@ -168,6 +171,9 @@ def test_different_trades_and_professions_stay_apart(a, b):
     ("demensomsorg", "demens"),
     ("kreftsjukepleie", "kreftomsorg"),
     ("helsesøster", "helsesykepleie"),
+    ("matte", "matematikk"),
+    ("skjenkestyrer", "kunnskapsprøven"),
+    ("skjenkebevilling", "alkohollova"),
 ])
 def test_further_education_fields_and_nynorsk_forms(a, b):
     thesaurus = load_default()
