@@ -225,6 +225,11 @@ def test_a_certificate_title_that_names_only_its_audience_takes_the_trade_from_i
     assert proposed and proposed[0] == "HEA"
 
 
+def test_a_title_that_asks_for_formal_competence_takes_the_field_from_its_description(engine):
+    proposed = _proposed(engine, "Ufaglærte i hjemmetjenesten", "De vil bli helsefagarbeidere.")
+    assert proposed and proposed[0] == "HEA"
+
+
 def test_a_title_with_a_subject_of_its_own_does_not_take_it_from_its_description(engine):
     assert _proposed(engine, "Demens for assistenter på sykehjemmet",
                      "Assistentene skal senere ta fagbrev som helsefagarbeider.") == []

@@ -27,9 +27,9 @@ from typing import NamedTuple
 
 from kpdesk.matching.engine.compounds import CompoundSplitter
 from kpdesk.matching.engine.text import (
-    CERTIFICATE_STEMS,
     GENERIC_STEMS,
     GENERIC_WORDS,
+    QUALIFICATION_STEMS,
     STOPWORDS,
     base_form,
     display_form,
@@ -134,13 +134,14 @@ class Analyzer:
             keys.setdefault(self.concept(part), PART_WEIGHT)
         return tuple(keys.items())
 
-    def asks_for_certificate(self, text: str) -> bool:
-        """Whether ``text`` asks for a trade certificate ("fagbrev", "fagprøven", "fagbrevkurs")."""
+    def asks_for_qualification(self, text: str) -> bool:
+        """Whether ``text`` asks for a formal qualification ("fagbrev", "fagprøven", "fagbrevkurs",
+        "formell kompetanse", "ufaglærte")."""
         for raw in raw_words(text):
             word = normalise(raw)
-            if stem(word) in CERTIFICATE_STEMS:
+            if stem(word) in QUALIFICATION_STEMS:
                 return True
-            if any(stem(part) in CERTIFICATE_STEMS for part in self.splitter.parts(word)):
+            if any(stem(part) in QUALIFICATION_STEMS for part in self.splitter.parts(word)):
                 return True
         return False
 

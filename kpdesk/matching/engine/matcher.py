@@ -23,7 +23,7 @@ Scoring policy
      - at least one shared term is *strong*: it names the need's subject (a whole word or
        compound head of its title, not its audience: "Norskopplæring for helsearbeidere" is not
        about helsearbeiderfaget; only when the title names no subject, its description; when
-       the title asks for a trade certificate, "Fagbrev for assistenter på sykehjemmet", also
+       the title asks for a formal qualification, "Fagbrev for assistenter på sykehjemmet", also
        the thesaurus concepts of its description, "… fagbrev som helsefagarbeider") and
        belongs to the offer's subject (offer weight ≥ 0.6: its title before any "for", its
        keywords, or a compound head there; not only its description or audience); need weight
@@ -365,18 +365,19 @@ class Matcher:
 
         "Kompetanse i guiding og opplevelsesturisme" is about guiding even when its description
         also mentions "sikkerhet"; "Kompetanseheving for ansatte" names no subject, so its
-        description does. A title that asks for a trade certificate ("Fagbrev for assistenter på
-        sykehjemmet") names the trade by the workers' job or place, if at all; there the trades,
-        professions and fields the description names with thesaurus words ("… fagbrev som
-        helsefagarbeider") name the subject too. Only thesaurus concepts: any other word of the
-        description ("produksjon") would make neighbouring trades look like the subject.
+        description does. A title that asks for a formal qualification ("Fagbrev for assistenter på
+        sykehjemmet", "Arkivleder trenger formell kompetanse") names the trade or field by the
+        workers' job or place, if at all; there the trades, professions and fields that the
+        description names with thesaurus words ("… fagbrev som helsefagarbeider") name the
+        subject too. Only thesaurus concepts: any other word of the description ("produksjon")
+        would make neighbouring trades look like the subject.
         """
         title = self._field_terms(need.title, NEED_TITLE, True)
         named = frozenset(k for k, t in title.items() if t.weight >= NEED_DESCRIPTION)
         description = self._field_terms(need.description, NEED_DESCRIPTION, False)
         if not named:
             return frozenset(description)
-        if self.analyzer.asks_for_certificate(need.title):
+        if self.analyzer.asks_for_qualification(need.title):
             return named | frozenset(k for k in description if k.startswith(CONCEPT_PREFIX))
         return named
 

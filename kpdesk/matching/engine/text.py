@@ -79,11 +79,13 @@ vidareutdanning grunnleggjande vidare stadbasert heiltid veke betre styrkje tilb
 # (the last two lines: the audience words that outranked a title's subject, "Fagbrev for assistenter
 # på sykehjemmet", and the nynorsk forms of the words above: "Tilsette i heimetenesta treng …")
 
-# Generic words that ask for a trade certificate: the trade is then the subject, and a need names it
-# by the workers' job or in its description ("Fagbrev for assistenter på sykehjemmet", "… vil ta
-# fagbrev som helsefagarbeider").
-CERTIFICATE_WORDS: frozenset[str] = _word_set("""
-fagbrev fagprøve svennebrev svenneprøve praksiskandidat kompetansebevis
+# Generic words that ask for a formal qualification (a trade certificate, credits): the trade or
+# field is then the subject, and a need often names it by the workers' job or in its description
+# ("Fagbrev for assistenter på sykehjemmet", "… vil ta fagbrev som helsefagarbeider"; "Arkivleder
+# trenger formell kompetanse", "… studiepoeng i arkivfag").
+QUALIFICATION_WORDS: frozenset[str] = _word_set("""
+fagbrev fagprøve svennebrev svenneprøve praksiskandidat kompetansebevis formell formelt formal
+ufaglært ufaglærte ufaglærd ufaglærde
 """)
 
 # Trade titles whose Snowball stem is another, common word (bak, mal, mål, fisk); their inflected
@@ -233,7 +235,7 @@ def _agent_noun(word: str) -> str | None:
 
 
 GENERIC_STEMS: frozenset[str] = frozenset(stem(w) for w in GENERIC_WORDS)
-CERTIFICATE_STEMS: frozenset[str] = frozenset(stem(w) for w in CERTIFICATE_WORDS)
+QUALIFICATION_STEMS: frozenset[str] = frozenset(stem(w) for w in QUALIFICATION_WORDS)
 
 
 def is_stopword(word: str) -> bool:
