@@ -263,3 +263,14 @@ def test_a_tomrer_need_gets_tomrerfaget_first_and_not_snekkerfaget(engine):
     proposed = _proposed(engine, "Fagbrev for tømrarar")
     assert proposed and proposed[0] == "TØM"
     assert "SNE" not in proposed
+
+
+@pytest.mark.parametrize(("title", "other_trade"), [
+    ("Tannhelsesekretærer", "Helsesekretær – Vg3 for voksne"),
+    ("Anleggsgartnere uten fagbrev", "Gartnerfaget for praksiskandidater"),
+])
+def test_a_trade_named_as_a_whole_does_not_match_the_trade_its_last_part_names(title, other_trade):
+    # the first part is a word of the vocabulary (other needs' texts), so the compound splits
+    engine = Matcher([_offer("OTHER", other_trade, "fagbrev"), *OFFERS], load_default(),
+                     vocabulary_texts=("Tann- og munnhelse", "Anlegg og drift"))
+    assert "OTHER" not in _proposed(engine, title)

@@ -9,10 +9,11 @@ Scoring policy
    reference date (``as_of``) is never proposed. A deadline on the reference date is still open.
 
 2. **Topic is required.** Texts become weighted topic terms (``analysis``): Norwegian stems,
-   compound parts (head 0.6, other pieces 0.5; the only topical piece of a compound 1.0) and
-   thesaurus concepts; stop words and generic words ("kurs", "fagbrev", "ansatte",
-   "kompetanse", …) never count. Field weights: need title 1.0, need description 0.6; offer
-   title 1.0, keywords 1.0, description 0.5. In a title "<subject> for <audience>", the
+   compound parts (head 0.6, other pieces 0.5; the only topical piece of a compound 1.0; no
+   head for a compound the thesaurus names as a whole, "anleggsgartner") and thesaurus concepts;
+   stop words and generic words ("kurs", "fagbrev", "ansatte", "kompetanse", …) never count.
+   Field weights: need title 1.0, need description 0.6; offer title 1.0, keywords 1.0,
+   description 0.5. In a title "<subject> for <audience>", the
    audience counts 0.5 ("Personvern for ledere" is about personvern, and shares only its
    audience with "Økonomistyring for daglig leder").
    A term is weighted by an IDF over the offer corpus, normalised to [0, 1]:
