@@ -158,6 +158,13 @@ def test_generic_words_are_recognised_in_any_inflection():
     assert not is_generic("sveising")
 
 
+def test_the_words_needs_are_phrased_with_are_generic():
+    for word in ("mangler", "Fem", "gjerne", "oppstart", "samtidig", "kunnskap", "fleire"):
+        assert is_generic(normalise(word)), word
+    for word in ("lærer", "tre"):  # a profession and a material
+        assert not is_generic(word), word
+
+
 # ------------------------------------------------------------------ thesaurus
 
 

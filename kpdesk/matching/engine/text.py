@@ -75,9 +75,13 @@ liten lite små stor stort store hverdag
 assistent ufaglært
 tilsett tilsette medarbeidar arbeidstakar deltakar verksemd arbeidsgjevar teneste treng ønskje røynsle
 vidareutdanning grunnleggjande vidare stadbasert heiltid veke betre styrkje tilbod lita kvardag
+fire fem seks sju syv åtte elleve tolv tjue flere fleire mangle starte oppstart følge følgje kreve
+oppfylle gjerne helst aldri snart samtidig samstundes kunnskap
 """)
-# (the last two lines: the audience words that outranked a title's subject, "Fagbrev for assistenter
-# på sykehjemmet", and the nynorsk forms of the words above: "Tilsette i heimetenesta treng …")
+# (the audience words that outranked a title's subject, "Fagbrev for assistenter på sykehjemmet";
+# the nynorsk forms of the words above, "Tilsette i heimetenesta treng …"; and the numbers, verbs
+# and adverbs with which needs are phrased, "Fem ansatte mangler …, gjerne med oppstart i vinter".
+# Not "tre", also a material, nor "lære", whose stem is the stem of "lærer".)
 
 # Generic words that ask for a formal qualification (a trade certificate, credits): the trade or
 # field is then the subject, and a need often names it by the workers' job or in its description
