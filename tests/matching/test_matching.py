@@ -744,3 +744,16 @@ def test_shared_labelled_set():
     right, failures = _accuracy(m, cases)
     print(f"\nDelt merket sett: {right}/{len(cases)} riktige ({right / len(cases):.0%})")
     assert not failures, "\n".join(failures)
+
+
+def test_a_side_issue_offer_is_not_proposed_in_place_of_a_closed_offer_on_the_subject():
+    closed = offer("PAL", "Palliasjon og lindrende pleie av kreftpasienter",
+                   keywords="palliasjon, kreftomsorg, smertelindring", application_deadline=D(2027, 1, 5))
+    side = offer("DEM", "Demens og pleie", keywords="demens, pleie")
+    fillers = [offer(f"F{i}", title) for i, title in enumerate(("Sveising", "Truck", "Regnskap", "Førstehjelp"))]
+    m = matcher([closed, side, *fillers])
+    n = need("N1", "Palliasjon og pleie av kreftpasienter", description="Sykepleierne trenger smertelindring.")
+    assert refs(m, n) == []
+    assert [w.offer_ref for w in m.left_out(n, AS_OF)] == ["PAL"]
+    found = m.why_not(n, "DEM", AS_OF)
+    assert found is not None and found.kind == "passing"

@@ -33,9 +33,10 @@ Scoring policy
        over the offers whose subject it is ≥ 0.2; a word many offers only mention, such as
        "ledere", still counts), and
      - the evidence is at least 0.1, and
-     - the evidence is at least 30 % of the best relevant open offer's evidence for this need
-       (offers sharing one side-issue word with the need are not proposed beside the ones that
-       are about its subject).
+     - the evidence is at least 30 % of the best relevant offer's evidence for this need, open
+       or closed (offers sharing one side-issue word with the need are not proposed beside the
+       ones that are about its subject, nor in their place when those are closed: a need whose
+       only offers on its subject are closed is unmet, and ``left_out`` names them).
    A need with no relevant offer gets no matches: it is unmet.
 
 3. **Topic first, then fit.** Score = 0.40 × topic + 0.60 × fit, in [0, 1].
@@ -419,17 +420,19 @@ class Matcher:
         return cached
 
     def _candidates(self, relevance: _Relevance, as_of: dt.date) -> Candidates:
-        """The open relevant offers above the relative floor, by (level, format), with their topic parts."""
+        """The open relevant offers above the relative floor (30 % of the best relevant offer's
+        evidence, closed ones included), by (level, format), with their topic parts."""
         if as_of in relevance.by_date:
             return relevance.by_date[as_of]
         mask = self._open_mask(as_of)
         found = [(i, e) for i, e in relevance.candidates if mask[i]]  # most evidence first
+        if found:
+            floor = relevance.candidates[0][1] * RELATIVE_FLOOR  # the best relevant offer, open or closed
+            if found[-1][1] < floor:
+                found = found[:bisect_left(found, -floor, key=_minus_evidence)]
         result: Candidates = ()
         if found:
             top = found[0][1]
-            floor = top * RELATIVE_FLOOR
-            if found[-1][1] < floor:
-                found = found[:bisect_left(found, -floor, key=_minus_evidence)]
             index, evidence = zip(*found, strict=True)
             topics = topic_units(evidence, top)
             kinds: dict[tuple[str | None, str | None], list[int]] = {}
@@ -557,7 +560,8 @@ class Matcher:
             return WhyNot("topic", offer.ref, offer.title, offer.provider)
         if not is_open(offer, as_of):
             return self._closed(offer, as_of)
-        if evidence <= 0.0 or evidence < RELATIVE_FLOOR * relevance.best_open(as_of, self._open_mask(as_of)):
+        best = relevance.candidates[0][1] if relevance.candidates else 0.0  # open or closed, as in ranking
+        if evidence <= 0.0 or evidence < RELATIVE_FLOOR * best:
             return WhyNot("passing", offer.ref, offer.title, offer.provider, terms=shared)
         explanation = self.explain(need, i, as_of)
         terms = explanation.topic.terms
