@@ -230,6 +230,12 @@ def test_a_title_that_asks_for_formal_competence_takes_the_field_from_its_descri
     assert proposed and proposed[0] == "HEA"
 
 
+def test_who_the_workers_are_is_the_audience_of_what_they_will_become(engine):
+    proposed = _proposed(engine, "Helsefagarbeidere som skal bli sykepleiere")
+    assert proposed and proposed[0] == "SYK"
+    assert "HEA" not in proposed
+
+
 def test_a_title_with_a_subject_of_its_own_does_not_take_it_from_its_description(engine):
     assert _proposed(engine, "Demens for assistenter på sykehjemmet",
                      "Assistentene skal senere ta fagbrev som helsefagarbeider.") == []

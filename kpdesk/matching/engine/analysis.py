@@ -46,6 +46,7 @@ PART_WEIGHT = 0.5  # the other pieces, and the pieces of pieces
 AUDIENCE_WEIGHT = 0.5
 CONCEPT_PREFIX = "≈"
 _AUDIENCE_RE = re.compile(r"\s+for\s+", re.IGNORECASE)
+_GOAL_RE = re.compile(r"\s+(?:som\s+)?(?:skal|vil|må|ønsker\s+å)\s+(?:bli|verte)\s+", re.IGNORECASE)
 
 
 class Term(NamedTuple):
@@ -137,7 +138,9 @@ class Analyzer:
 
     def asks_for_qualification(self, text: str) -> bool:
         """Whether ``text`` asks for a formal qualification ("fagbrev", "fagprøven", "fagbrevkurs",
-        "formell kompetanse", "ufaglærte")."""
+        "formell kompetanse", "ufaglærte") or a profession to become ("… som skal bli …")."""
+        if _GOAL_RE.search(text):  # "… som skal bli elkraftteknikere"
+            return True
         for raw in raw_words(text):
             word = normalise(raw)
             if stem(word) in QUALIFICATION_STEMS:
@@ -152,11 +155,15 @@ class Analyzer:
         "Palliasjon for helsefagarbeidere" is about palliasjon; an offer for the same audience on
         another subject ("Demens for helsefagarbeidere") must not look as close as one on the
         subject. When the part before "for" holds no topic ("Kurs for verneombud"), the audience
-        is the subject and keeps full weight.
+        is the subject and keeps full weight. In "<who> (som) skal bli <what>" the workers are
+        the audience: "Energimontører som skal bli elkraftteknikere" is about elkraft.
         """
         result: dict[str, Term] = {} if into is None else into
         parts = _AUDIENCE_RE.split(title, maxsplit=1)
         subject, audience = (parts[0], parts[1]) if len(parts) == 2 else (title, "")
+        goal = _GOAL_RE.split(subject, maxsplit=1)
+        if len(goal) == 2:  # "Energimontører som skal bli elkraftteknikere": who they are is the audience
+            subject, audience = goal[1], f"{goal[0]} {audience}"
         head = self.terms(subject, weight) if audience else {}
         if not head:
             return self.terms(title, weight, result)

@@ -13,9 +13,9 @@ Scoring policy
    head for a compound the thesaurus names as a whole, "anleggsgartner") and thesaurus concepts;
    stop words and generic words ("kurs", "fagbrev", "ansatte", "kompetanse", …) never count.
    Field weights: need title 1.0, need description 0.6; offer title 1.0, keywords 1.0,
-   description 0.5. In a title "<subject> for <audience>", the
-   audience counts 0.5 ("Personvern for ledere" is about personvern, and shares only its
-   audience with "Økonomistyring for daglig leder").
+   description 0.5. In a title "<subject> for <audience>", the audience counts 0.5
+   ("Personvern for ledere" is about personvern, and shares only its audience with
+   "Økonomistyring for daglig leder"), and so do the workers in "<who> som skal bli <what>".
    A term is weighted by an IDF over the offer corpus, normalised to [0, 1]:
    ``ln((N+1)/(df+0.5)) / ln(N+1)``, so a word in most offers says little; N is at least 50,
    so that a handful of offers all on one subject do not make that subject look common.
@@ -24,8 +24,9 @@ Scoring policy
      - at least one shared term is *strong*: it names the need's subject (a whole word or
        compound head of its title, not its audience: "Norskopplæring for helsearbeidere" is not
        about helsearbeiderfaget; only when the title names no subject, its description; when
-       the title asks for a formal qualification, "Fagbrev for assistenter på sykehjemmet", also
-       the thesaurus concepts of its description, "… fagbrev som helsefagarbeider") and
+       the title asks for a formal qualification or names a profession to become, "Fagbrev for
+       assistenter på sykehjemmet", also the thesaurus concepts of its description, "… fagbrev
+       som helsefagarbeider") and
        belongs to the offer's subject (offer weight ≥ 0.6: its title before any "for", its
        keywords, or a compound head there; not only its description or audience); need weight
        × offer weight ≥ 0.4 (so not a compound part on both sides, such as "fører" in
