@@ -11,6 +11,7 @@ import pytest
 
 from kpdesk.common.resources import resource_path
 from kpdesk.matching.engine import Matcher, NeedInput, OfferInput, load_default
+from kpdesk.matching.engine.analysis import Analyzer
 from kpdesk.matching.engine.thesaurus import read_csv
 
 AS_OF = dt.date(2027, 1, 10)
@@ -280,3 +281,9 @@ def test_a_trade_named_as_a_whole_does_not_match_the_trade_its_last_part_names(t
     engine = Matcher([_offer("OTHER", other_trade, "fagbrev"), *OFFERS], load_default(),
                      vocabulary_texts=("Tann- og munnhelse", "Anlegg og drift"))
     assert "OTHER" not in _proposed(engine, title)
+
+
+def test_a_compound_the_thesaurus_names_counts_as_its_concept_not_also_as_its_parts():
+    analyzer = Analyzer(["styring", "system", "montør"], load_default().groups)
+    assert set(analyzer.terms("styringssystemer")) == {"≈automasjon"}  # not also "system" and "styring"
+    assert "montør" in analyzer.terms("nettmontør")  # its only topical piece still counts

@@ -8,8 +8,11 @@ piece, what the word is a kind of: "mekaniker" in "vedlikeholdsmekaniker") at ``
 other pieces at ``PART_WEIGHT``, too little for a match of their own ("helse" in "helsenorsk"
 is not about helse). When all other pieces of a compound are generic, its one topical piece is
 what the word means and keeps full weight ("sveisekurs" is about sveising, "ledelsesutdanning"
-about ledelse). A compound the thesaurus names as a whole gets no head: "anleggsgartner" and
-"tannhelsesekretær" are trades of their own, not kinds of "gartner" or "helsesekretær".
+about ledelse). A compound the thesaurus names as a whole is its concept, without head or
+parts: "anleggsgartner" and "tannhelsesekretær" are trades of their own, not kinds of "gartner"
+or "helsesekretær", and "styringssystemer" (≈automasjon) does not also add "system" to the
+evidence of the offers that share it. Only its one topical piece, if the rest is generic, still
+counts ("nettmontør" is a montør).
 
 Thesaurus phrases ("lindrende behandling", "psykisk helsearbeid") are found on the sequence of
 content words and add their concept; the words inside count only as plain stems at part weight,
@@ -130,7 +133,9 @@ class Analyzer:
         sole = [p for p in pieces if p not in GENERIC_STEMS]
         if len(sole) == 1:  # the only topical piece is what the word is about: "sveisekurs" is sveising
             keys.setdefault(self.concept(sole[0]), 1.0)
-        elif pieces and pieces[-1] not in GENERIC_STEMS and whole not in self._single:
+        elif whole in self._single:  # named as a whole ("styringssystem"): its pieces are only parts of it
+            return tuple(keys.items())
+        elif pieces and pieces[-1] not in GENERIC_STEMS:
             keys.setdefault(self.concept(pieces[-1]), HEAD_WEIGHT)
         for part in topical:
             keys.setdefault(self.concept(part), PART_WEIGHT)
