@@ -149,6 +149,8 @@ def test_trade_name_and_profession_name_are_one_group(trade, names):
     ("akvakulturfaget", "havbruksteknikkfaget"),
     ("motormekanikerfaget", "skipsmotormekanikerfaget"),
     ("brannforebyggerfaget", "brannvern"),
+    ("barnehagelærer", "barnehage"),  # the profession, not the workplace
+    ("faglig leder", "ledelse"),  # the lærebedrift's role
 ])
 def test_different_trades_and_professions_stay_apart(a, b):
     thesaurus = load_default()
