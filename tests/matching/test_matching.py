@@ -29,7 +29,7 @@ from kpdesk.matching.engine import (
 from kpdesk.matching.engine.analysis import Analyzer
 from kpdesk.matching.engine.fit import START_UNITS, TIE_BITS, UNIT, start_blocks, start_value
 from kpdesk.matching.engine.matcher import W_TOPIC, topic_strength, topic_units
-from kpdesk.matching.engine.text import is_generic, normalise, stem, tokenise
+from kpdesk.matching.engine.text import is_generic, is_stopword, normalise, stem, tokenise
 from kpdesk.matching.engine.thesaurus import entry_problem
 
 AS_OF = dt.date(2027, 1, 10)
@@ -159,8 +159,10 @@ def test_generic_words_are_recognised_in_any_inflection():
 
 
 def test_the_words_needs_are_phrased_with_are_generic():
-    for word in ("mangler", "Fem", "gjerne", "oppstart", "samtidig", "kunnskap", "fleire"):
+    for word in ("mangler", "Fem", "gjerne", "oppstart", "samtidig", "kunnskap", "fleire", "meir", "auka"):
         assert is_generic(normalise(word)), word
+    for word in ("sammen", "saman", "berre", "heile"):
+        assert is_stopword(word), word
     for word in ("lærer", "tre"):  # a profession and a material
         assert not is_generic(word), word
 

@@ -41,7 +41,8 @@ def _word_set(text: str) -> frozenset[str]:
 
 
 # Snowball's Norwegian stop-word list (bokmål and nynorsk), plus a few abbreviations and
-# function words that course texts use as glue ("samt", "blant", "bl.a.").
+# function words that course texts use as glue ("samt", "blant", "bl.a."), in both written forms
+# ("sammen"/"saman", "derfor"/"difor", "bare"/"berre", "hele"/"heile").
 STOPWORDS: frozenset[str] = _word_set("""
 og i jeg det at en et den til er som på de med han av ikke ikkje der så var meg seg men ett har
 om vi min mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva
@@ -54,6 +55,7 @@ kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre 
 somme um upp vere vore verte vort varte vart
 hele helt samt blant via per pr bl mv osv etc eks fram frem innen innenfor hos under mellom
 rundt gjennom hverandre ved vha inkl ca
+sammen saman derfor difor dessuten berre heile heilt
 """)
 
 # Content words that describe the form, audience or purpose of learning, never its subject.
@@ -76,7 +78,7 @@ assistent ufaglært
 tilsett tilsette medarbeidar arbeidstakar deltakar verksemd arbeidsgjevar teneste treng ønskje røynsle
 vidareutdanning grunnleggjande vidare stadbasert heiltid veke betre styrkje tilbod lita kvardag
 fire fem seks sju syv åtte elleve tolv tjue flere fleire mangle starte oppstart følge følgje kreve
-oppfylle gjerne helst aldri snart samtidig samstundes kunnskap
+oppfylle gjerne helst aldri snart samtidig samstundes kunnskap meir auke auka
 """)
 # (the audience words that outranked a title's subject, "Fagbrev for assistenter på sykehjemmet";
 # the nynorsk forms of the words above, "Tilsette i heimetenesta treng …"; and the numbers, verbs
