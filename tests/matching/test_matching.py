@@ -159,7 +159,8 @@ def test_generic_words_are_recognised_in_any_inflection():
 
 
 def test_the_words_needs_are_phrased_with_are_generic():
-    for word in ("mangler", "Fem", "gjerne", "oppstart", "samtidig", "kunnskap", "fleire", "meir", "auka"):
+    for word in ("mangler", "Fem", "gjerne", "oppstart", "samtidig", "kunnskap", "fleire", "meir", "auka",
+                 "mannskapet"):
         assert is_generic(normalise(word)), word
     for word in ("sammen", "saman", "berre", "heile"):
         assert is_stopword(word), word

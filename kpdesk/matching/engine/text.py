@@ -74,13 +74,14 @@ bedrift virksomhet arbeidsgiver arbeidsplass kommune kommunal organisasjon sekto
 arbeid jobb behov trenge ønske mål krav lovpålagt formell formal erfaring erfaren
 ny nytt nye lang langt lange god godt gode bedre best mer mest økt økte styrke heve gjennomføre tilbud
 liten lite små stor stort store hverdag
-assistent ufaglært
+assistent ufaglært mannskap besetning
 tilsett tilsette medarbeidar arbeidstakar deltakar verksemd arbeidsgjevar teneste treng ønskje røynsle
 vidareutdanning grunnleggjande vidare stadbasert heiltid veke betre styrkje tilbod lita kvardag
 fire fem seks sju syv åtte elleve tolv tjue flere fleire mangle starte oppstart følge følgje kreve
 oppfylle gjerne helst aldri snart samtidig samstundes kunnskap meir auke auka
 """)
-# (the audience words that outranked a title's subject, "Fagbrev for assistenter på sykehjemmet";
+# (the audience words that outranked a title's subject, "Fagbrev for assistenter på sykehjemmet",
+# and the crew, which like "personell" says who, not what: "Mannskapet på sjarkene vil ha fagbrev";
 # the nynorsk forms of the words above, "Tilsette i heimetenesta treng …"; and the numbers, verbs
 # and adverbs with which needs are phrased, "Fem ansatte mangler …, gjerne med oppstart i vinter".
 # Not "tre", also a material, nor "lære", whose stem is the stem of "lærer".)
