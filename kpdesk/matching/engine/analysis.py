@@ -93,6 +93,7 @@ class Analyzer:
         self.splitter = CompoundSplitter(vocabulary(vocabulary_texts), curated)
         self._words: dict[str, _Word | None] = {}
         self._base_forms: dict[str, str] = {}
+        self._asks: dict[str, bool] = {}  # title → asks for a qualification
 
     def base_form(self, surface: str) -> str:
         """How a term is shown in a label or reason: a single word in its base form
@@ -144,15 +145,13 @@ class Analyzer:
     def asks_for_qualification(self, text: str) -> bool:
         """Whether ``text`` asks for a formal qualification ("fagbrev", "fagprøven", "fagbrevkurs",
         "formell kompetanse", "ufaglærte") or a profession to become ("… som skal bli …")."""
-        if _GOAL_RE.search(text):  # "… som skal bli elkraftteknikere"
-            return True
-        for raw in raw_words(text):
-            word = normalise(raw)
-            if stem(word) in QUALIFICATION_STEMS:
-                return True
-            if any(stem(part) in QUALIFICATION_STEMS for part in self.splitter.parts(word)):
-                return True
-        return False
+        found = self._asks.get(text)
+        if found is None:
+            found = self._asks[text] = _GOAL_RE.search(text) is not None or any(  # "… som skal bli …"
+                stem(word) in QUALIFICATION_STEMS
+                or any(stem(part) in QUALIFICATION_STEMS for part in self.splitter.parts(word))
+                for word in map(normalise, raw_words(text)))
+        return found
 
     def title_terms(self, title: str, weight: float = 1.0, into: dict[str, Term] | None = None) -> dict[str, Term]:
         """Terms of a title. In "<subject> for <audience>" the audience counts ``AUDIENCE_WEIGHT``.
