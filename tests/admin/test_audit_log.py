@@ -128,7 +128,8 @@ def test_values_are_erased_as_whole_words_in_any_case_and_phones_in_any_spacing(
                      summary="Periodisk møte med per@fauske.no, tlf 91234567")
     with store.session() as s:
         privacy.person_erase(s, "per@fauske.no")
-        note = s.execute(select(AuditEntry).where(AuditEntry.action == "update", AuditEntry.field == "notes")).scalar_one()
+        note = s.execute(select(AuditEntry).where(AuditEntry.action == "update",
+                                                   AuditEntry.field == "notes")).scalar_one()
     assert note.old_value == "Snakket med [slettet] om Personalsjef-kurset"
     assert note.new_value == "[slettet] ringer tilbake på [slettet] eller [slettet]"
     assert note.summary == "Periodisk møte med [slettet], tlf [slettet]"

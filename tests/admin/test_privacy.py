@@ -88,7 +88,8 @@ def test_erase_scrubs_personal_values_anywhere_in_the_log(store, people) -> None
                      summary="Ringte Marit Sandvik om kurset")
     with store.session() as s:
         privacy.person_erase(s, "marit@fauske.no")
-        entry = s.execute(select(AuditEntry).where(AuditEntry.action == "update", AuditEntry.field == "contact")).scalar_one()
+        entry = s.execute(select(AuditEntry).where(AuditEntry.action == "update",
+                                                    AuditEntry.field == "contact")).scalar_one()
     assert (entry.old_value, entry.summary) == ("[slettet]", "Ringte [slettet] om kurset")
 
 
