@@ -11,14 +11,14 @@ import re
 from zoneinfo import ZoneInfo
 
 from kpdesk.common.fields import FieldError
-from kpdesk.common.norsk import check_year, format_date
+from kpdesk.common.norsk import check_year, format_date, parse_clock
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 # How the database stores DateTime in SQLite (SQLAlchemy's format); raw SQL compares these strings.
 DB_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
-_TIME = re.compile(r"^(?:kl\.?\s*)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2})(?::(?P<s>\d{2}))?)?$", re.IGNORECASE)
+_CLOCK_SHAPE = re.compile(r"^(?:kl\.?\s*)?[0-9]{1,2}(?:[:.,][0-9]{2}(?::[0-9]{2})?)?$|^[0-9]{3,4}$", re.IGNORECASE)
 _DATE_TIME = re.compile(
     r"^(?P<date>\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})"
     r"(?:[T\s]+(?:kl\.?\s*)?(?P<time>\d{1,2}(?:[:.]\d{2}(?::\d{2})?)?))?$",
@@ -31,17 +31,14 @@ def clean(text: str | None) -> str:
 
 
 def parse_time(text: str, label: str = "Klokkeslettet") -> dt.time:
-    """'09:00', '9.30', 'kl. 9', '13' -> a time of day; raises FieldError."""
+    """'09:00', '9.30', 'kl. 9', '13', '1030' -> a time of day (``norsk.parse_clock``); raises FieldError."""
     cleaned = clean(text)
     if not cleaned:
         raise FieldError(f"{label} mangler")
-    match = _TIME.match(cleaned)
-    if match is None:
-        raise FieldError(f"{label} «{cleaned}» er ikke et klokkeslett (skriv for eksempel 09:00)")
-    hour, minute, second = int(match["h"]), int(match["m"] or 0), int(match["s"] or 0)
-    if hour > 23 or minute > 59 or second > 59:
-        raise FieldError(f"{label} «{cleaned}» finnes ikke på klokka (00:00–23:59)")
-    return dt.time(hour, minute, second)
+    try:
+        return parse_clock(cleaned)
+    except ValueError as exc:
+        raise FieldError(f"{label} {exc}") from None
 
 
 def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
@@ -75,10 +72,15 @@ def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
     return dt.datetime.combine(day_value, clock)
 
 
+def _is_clock(text: str) -> bool:
+    """Shaped like a time of day (9, 09.30, kl. 9, 1030), possible or not (25:00)."""
+    return _CLOCK_SHAPE.match(text) is not None
+
+
 def parse_end(text: str, start: dt.datetime | None, label: str = "Slutt") -> dt.datetime:
     """An end as a full moment, or as a bare time on the start's day ('11:00')."""
     cleaned = clean(text)
-    if cleaned and start is not None and _TIME.match(cleaned):
+    if cleaned and start is not None and _is_clock(cleaned):
         return dt.datetime.combine(start.date(), parse_time(cleaned, label))
     return parse_datetime(cleaned, label)
 

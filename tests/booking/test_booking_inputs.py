@@ -48,8 +48,13 @@ def test_time_and_end() -> None:
     assert parse_time("13.45") == dt.time(13, 45)
     assert parse_end("13:00", T(2027, 5, 12, 9)) == T(2027, 5, 12, 13)  # a bare time: the start's day
     assert parse_end("13.05.2027 02:00", T(2027, 5, 12, 22)) == T(2027, 5, 13, 2)
-    assert message(parse_time, "9:75") == "Klokkeslettet «9:75» finnes ikke på klokka (00:00–23:59)"
-    assert message(parse_time, "ni") == "Klokkeslettet «ni» er ikke et klokkeslett (skriv for eksempel 09:00)"
+    assert parse_time("1030") == dt.time(10, 30)
+    assert parse_end("1300", T(2027, 5, 12, 9)) == T(2027, 5, 12, 13)
+    assert message(parse_time, "9:75") == "Klokkeslettet «9:75» finnes ikke på klokka: minuttene må være 00–59"
+    assert message(parse_time, "ni") == (
+        "Klokkeslettet «ni» er ikke et klokkeslett (skriv for eksempel 10.30, 1030 eller 10)")
+    assert message(parse_end, "25:00", T(2027, 5, 12, 9)) == (
+        "Slutt «25:00» finnes ikke på klokka: timen må være 00–23, ikke 25")
 
 
 def test_kinds_and_buffer() -> None:
