@@ -112,7 +112,7 @@ class NorwegianCalendar(QCalendarWidget):
 
     def mark_holidays(self, year: int) -> None:
         """Holidays of ``year`` and the years either side (a page shows days of the next and last month)."""
-        from kpdesk.booking.holidays import holidays_between
+        from kpdesk.booking.holidays import holidays_between, in_words
 
         years = [y for y in (year - 1, year, year + 1) if EARLIEST_YEAR <= y <= LATEST_YEAR
                  and y not in self._marked_years]
@@ -124,7 +124,7 @@ class NorwegianCalendar(QCalendarWidget):
             marked = QTextCharFormat()
             marked.setForeground(HOLIDAY_COLOR)
             marked.setFontWeight(700)
-            marked.setToolTip(name)
+            marked.setToolTip(in_words(name))
             self.setDateTextFormat(to_qdate(day), marked)
         self._marked_years.update(years)
 
@@ -305,8 +305,10 @@ class _TypedField(QLineEdit):
             super().keyPressEvent(event)
             return
         if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and plain and not self.isReadOnly():
-            self.commit()
-            if not self._problem:
+            empty = not self.text().strip()  # an empty field steps from its starting point
+            if not empty:
+                self.commit()
+            if empty or not self._problem:
                 stepped = self._stepped(self.value(), 1 if key == Qt.Key.Key_Up else -1)
                 if stepped is not None:
                     self.setText(self._format(stepped))
