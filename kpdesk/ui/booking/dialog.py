@@ -395,7 +395,8 @@ class BookingDialog(QDialog):
     def field_problems(self) -> dict[str, str]:
         """What the date and time fields themselves find wrong ("31.02.2027"), by the validator's key."""
         found: dict[str, str] = {}
-        for key, fields in (("start", (self.date, self.start_time)), ("end", (self.end_time, self.end_day_field()))):
+        end_fields = (self.end_time, self.end_date) if self.overnight.isChecked() else (self.end_time,)
+        for key, fields in (("start", (self.date, self.start_time)), ("end", end_fields)):  # a date is said once
             messages = [field.problem() for field in fields if field.problem()]
             if messages:
                 found[key] = "\n".join(dict.fromkeys(messages))
@@ -526,6 +527,8 @@ class BookingDialog(QDialog):
         by_field: dict[str, list[Any]] = {}
         for problem in problems:
             by_field.setdefault("end" if problem.field == "overnight" else problem.field, []).append(problem)
+        if "start" in own and not self.overnight.isChecked():
+            by_field.pop("end", None)  # the end is on the start's day: a wrong start date is said once
         for key, message in own.items():  # the field's own reason is the precise one
             by_field[key] = [Problem(key, message)]
         for key, label in self.problem_labels.items():

@@ -78,6 +78,7 @@ def test_a_date_that_does_not_exist_is_said_and_books_nothing(window, qtbot) -> 
     assert dialog.isVisible() and dialog.write is None
     assert dialog.problem_labels["start"].text() == "«31.02.2027» finnes ikke: februar 2027 har 28 dager"
     assert dialog.problem_labels["start"].isVisibleTo(dialog)
+    assert not dialog.problem_labels["end"].isVisibleTo(dialog)  # the end's day is the start's: said once
     assert dialog.date.shown_problem() and not dialog.ok_button.isEnabled() and dialog.data is None
     retype(qtbot, dialog.date, "28.02.2027")
     assert dialog.ok_button.isEnabled() and not dialog.problem_labels["start"].isVisibleTo(dialog)
