@@ -11,7 +11,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from kpdesk.common.fields import FieldError
-from kpdesk.common.norsk import check_year, format_date, parse_clock
+from kpdesk.common.norsk import format_date, parse_clock, parse_date
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -19,11 +19,9 @@ WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søn
 DB_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 _CLOCK_SHAPE = re.compile(r"^(?:kl\.?\s*)?[0-9]{1,2}(?:[:.,][0-9]{2}(?::[0-9]{2})?)?$|^[0-9]{3,4}$", re.IGNORECASE)
-_DATE_TIME = re.compile(
-    r"^(?P<date>\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})"
-    r"(?:[T\s]+(?:kl\.?\s*)?(?P<time>\d{1,2}(?:[:.]\d{2}(?::\d{2})?)?))?$",
-    re.IGNORECASE,
-)
+# A date (any form ``norsk.parse_date`` reads; it has a separator) and a time, apart by T or spaces.
+_DATE_TIME = re.compile(r"^(?P<date>[0-9]{1,4}[./-][0-9./-]*?)(?:(?:T|\s+)(?:kl\.?\s*)?(?P<time>[0-9][0-9:.,]*))?$",
+                        re.IGNORECASE)
 
 
 def clean(text: str | None) -> str:
@@ -42,7 +40,8 @@ def parse_time(text: str, label: str = "Klokkeslettet") -> dt.time:
 
 
 def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
-    """'12.05.2027 09:00', '12.05.2027 kl. 9.00' or ISO '2027-05-12T09:00' -> a naive local datetime."""
+    """'12.05.2027 09:00', '12.5.27 kl. 9.00', '12.05.2027 1000' or ISO '2027-05-12T09:00' -> a naive local
+    datetime; the date and the time are read as the date and time fields read them."""
     cleaned = clean(text)
     if not cleaned:
         raise FieldError(f"{label} mangler")
@@ -52,23 +51,16 @@ def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
                          f"eller 2027-05-12T09:00)")
     if match["time"] is None:
         raise FieldError(f"{label} «{cleaned}» mangler klokkeslett (skriv for eksempel {cleaned} 09:00)")
-    date_text = match["date"]
     try:
-        if "-" in date_text:
-            year, month, day = (int(p) for p in date_text.split("-"))
-        else:
-            day, month, year = (int(p) for p in date_text.split("."))
-        day_value = dt.date(year, month, day)
-    except ValueError:
-        raise FieldError(f"{label} «{cleaned}»: datoen {date_text} finnes ikke") from None
-    try:
-        check_year(day_value.year, f"{label} «{cleaned}»")
+        day_value = parse_date(match["date"])
     except ValueError as exc:
-        raise FieldError(str(exc)) from None
+        reason = str(exc)
+        said = f"datoen {reason}" if reason.startswith("«") else reason[:1].lower() + reason[1:]
+        raise FieldError(f"{label} «{cleaned}»: {said}") from None
     try:
-        clock = parse_time(match["time"], label)
-    except FieldError:
-        raise FieldError(f"{label} «{cleaned}»: klokkeslettet {match['time']} finnes ikke på klokka") from None
+        clock = parse_clock(match["time"])
+    except ValueError as exc:
+        raise FieldError(f"{label} «{cleaned}»: klokkeslettet {exc}") from None
     return dt.datetime.combine(day_value, clock)
 
 
