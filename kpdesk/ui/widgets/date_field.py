@@ -199,6 +199,7 @@ class _TypedField(QLineEdit):
         self.optional = optional
         self._value: object = None
         self._problem = ""
+        self._plain_tooltip = ""
         self.setPlaceholderText(self.example)
         self.setToolTip(self.hint)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -270,10 +271,12 @@ class _TypedField(QLineEdit):
     def _show_problem(self, problem: str) -> None:
         if problem == self._problem:
             return
+        if problem and not self._problem:
+            self._plain_tooltip = self.toolTip()  # the hint, or what the page set: back when put right
         self._problem = problem
         self.setProperty("invalid", bool(problem))
         self.setStyleSheet(ERROR_FIELD_STYLE if problem else "")
-        self.setToolTip(problem or self.hint)
+        self.setToolTip(problem or self._plain_tooltip)
         self.problem_changed.emit(problem)
 
     def shown_problem(self) -> str:

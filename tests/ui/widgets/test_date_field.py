@@ -308,3 +308,15 @@ def test_up_and_down_step_a_quarter_of_an_hour(qtbot) -> None:
     field.setTime(None)
     qtbot.keyClick(field, Qt.Key.Key_Down)
     assert field.text() == "08.00"  # an empty field starts at eight
+
+
+def test_a_page_s_own_tooltip_comes_back_when_the_date_is_put_right(qtbot) -> None:
+    field = DateField(dt.date(2027, 4, 7))
+    field.setToolTip("Referansedato for matchingen")
+    _form = shown(qtbot, field)
+    retype(qtbot, field, "32.1.27")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert field.toolTip() == "«32.1.27» finnes ikke: januar 2027 har 31 dager"
+    retype(qtbot, field, "31.1.27")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert field.toolTip() == "Referansedato for matchingen" and field.text() == "31.01.2027"
