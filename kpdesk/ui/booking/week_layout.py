@@ -36,6 +36,7 @@ GRID, CALENDAR = "grid", "calendar"  # the week as rooms × days, or as a calend
 SNAP_MINUTES = 15
 DEFAULT_FROM, DEFAULT_TO = 7, 22  # the hours always shown; a booking outside them widens the range
 MIN_HOUR_PX_ROWS = 12.0
+MAX_SIDE_BY_SIDE = 4  # a calendar day shows this many overlapping bookings across; more are gathered
 
 
 def holiday_text(name: str | None) -> str:
@@ -175,7 +176,7 @@ class WeekLayout:
         self.metrics = metrics
         fh = metrics.height()
         self.line_height = fh
-        self._min_column = 7.0 * metrics.averageCharWidth() + 10
+        self._min_column = 12.0 * metrics.averageCharWidth() + 12  # «Nettforelesn…» and «09.00–10.30»
         self._parts = self._all_parts()
         self.hour_from, self.hour_to = self._hours()
         hours = self.hour_to - self.hour_from
@@ -227,13 +228,22 @@ class WeekLayout:
                 words = [word for room in self.rooms for word in room.name.split()]
                 lane_min = max(lane_min, max((metrics.horizontalAdvance(w) for w in words), default=0) * 1.12 + 16)
             self.row_size = float(max(lane_min, (width - self.gutter) / max(len(pairs), 1)))
+            sizes = [self.row_size] * len(pairs)
+            if not self.day_view and single is None:  # a day of several rooms is as wide as its overlaps need
+                wanted = [min(self._overlaps(d.date), MAX_SIDE_BY_SIDE) * self._min_column + 2 for d, _r in pairs]
+                sizes = [max(size, want) for size, want in zip(sizes, wanted, strict=True)]
+                if sum(sizes) < width - self.gutter:  # room to spare: share it out
+                    spare = (width - self.gutter - sum(sizes)) / len(sizes)
+                    sizes = [size + spare for size in sizes]
             fit = (height - self.header) / max(hours, 1)
             self.hour_px = float(max(2.2 * fh, fit)) * zoom
             self.day_size = self.hour_px * hours
-            self.width = self.gutter + self.row_size * len(pairs)
+            self.width = self.gutter + sum(sizes)
             self.height = self.header + self.day_size
+            x = self.gutter
             for column, (day_, room) in enumerate(pairs):
-                rect = QRectF(self.gutter + column * self.row_size, self.header, self.row_size, self.day_size)
+                rect = QRectF(x, self.header, sizes[column], self.day_size)
+                x += sizes[column]
                 self.lanes.append(Lane(len(self.lanes), day_, room, rect, column,
                                        (room,) if room is not None else tuple(self.rooms)))
                 head = QRectF(rect.x(), 0, rect.width(), self.header)
@@ -282,6 +292,16 @@ class WeekLayout:
                 parts.append((booking, days[index].date, max(blocked - offset, 0.0), max(start - offset, 0.0),
                               min(end - offset, 1440.0)))
         return parts
+
+    def _overlaps(self, date: dt.date) -> int:
+        """The most bookings (in the rooms shown) that overlap at one time on ``date``."""
+        events = sorted([(blocked, 1) for _b, d, blocked, _s, _e in self._parts if d == date]
+                        + [(end, -1) for _b, d, _bl, _s, end in self._parts if d == date])
+        most = current = 0
+        for _minute, step in events:
+            current += step
+            most = max(most, current)
+        return most
 
     def _hours(self) -> tuple[int, int]:
         """The rooms' opening hours (07–22 without rooms), widened to every booking shown."""
@@ -390,16 +410,27 @@ class WeekLayout:
             return
         extra = [when if self._width(when) <= width else start]
         if lane.room is None and len(lane.rooms) > 1:
-            extra.append(booking.room_name)
+            extra.append(self._short_room(booking.room_name))
         title_lines = max(fits - len(extra), 1)
         lines = wrap_text(booking.title, width, title_lines, self._width, self._elide)
         box.lines = lines + [self._elide(text, width) for text in extra][:fits - len(lines)]
 
+    def _short_room(self, name: str) -> str:
+        """A room's name without the site all the rooms shown share («Grupperom (Bodø)» -> «Grupperom»)."""
+        sites = {room.site for room in self.rooms}
+        site = next(iter(sites)) if len(sites) == 1 else ""
+        return name.removesuffix(f" ({site})") if site else name
+
     def _group_lines(self, bookings: list[Any], width: float, height: float) -> list[str]:
         """«3 bookinger» (or «3» where that is all that fits), then their span where it fits."""
         text = self.many.format(n=len(bookings))
-        lines = [text if self._width(text) <= width else str(len(bookings))]
-        if self._fits(height) >= 2:
+        if self._width(text) <= width:
+            lines = [text]
+        elif self._fits(height) >= 3:  # «12» over «bookinger»
+            lines = wrap_text(text, width, 2, self._width, self._elide)
+        else:
+            lines = [str(len(bookings))]
+        if self._fits(height) >= len(lines) + 1:
             start = min(b.starts_at for b in bookings)
             end = max(b.ends_at for b in bookings)
             when = span_text(start, end)
@@ -460,7 +491,7 @@ class WeekLayout:
     def _row_group(self, lane: Lane, boxes: list[Box], stop: float) -> None:
         """Short bookings side by side in a row: thin bars at the foot of their band, one label above."""
         first = boxes[0].rect
-        bar = min(6.0, max(first.height() / 4, 3.0))
+        bar = max(first.height() - 2 * self.line_height - 4, min(6.0, max(first.height() / 4, 3.0)))
         index = len(self.groups)
         for box in boxes:
             box.group = index
@@ -531,8 +562,9 @@ class WeekLayout:
             return None
         if point.y() < self.header or point.x() < self.gutter:
             return None
-        c = int((point.x() - self.gutter) // self.row_size)
-        return self.lanes[c] if 0 <= c < len(self.lanes) and point.y() < self.header + self.day_size else None
+        if point.y() >= self.header + self.day_size:
+            return None
+        return next((lane for lane in self.lanes if lane.rect.left() <= point.x() < lane.rect.right()), None)
 
     def box_at(self, point: QPointF) -> int | None:
         """Index of the box (its buffer included) under ``point``; not one gathered into a box of

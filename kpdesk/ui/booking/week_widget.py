@@ -310,8 +310,7 @@ class WeekView(QAbstractScrollArea):
             left, right = layout.gutter, layout.width
             lines += [(left, layout.header + k * layout.hour_px, right, layout.header + k * layout.hour_px)
                       for k in range(1, layout.hour_to - layout.hour_from)]
-            lines += [(layout.gutter + c * layout.row_size, layout.header, layout.gutter + c * layout.row_size,
-                       layout.height) for c in range(1, len(layout.lanes))]
+            lines += [(lane.rect.left(), layout.header, lane.rect.left(), layout.height) for lane in layout.lanes[1:]]
         painter.setPen(QPen(GRID, 1))
         painter.drawLines([QLineF(*line) for line in lines])
         painter.setPen(QPen(DAY_LINE, 2))
@@ -320,9 +319,8 @@ class WeekView(QAbstractScrollArea):
                                       layout.gutter + d * layout.day_size, layout.height)
                                for d in range(1, len(layout.days))])
         elif not layout.day_view:
-            painter.drawLines([QLineF(layout.gutter + c * layout.row_size, layout.header,
-                                      layout.gutter + c * layout.row_size, layout.height)
-                               for c in range(1, len(layout.lanes))])
+            painter.drawLines([QLineF(lane.rect.left(), layout.header, lane.rect.left(), layout.height)
+                               for lane in layout.lanes[1:]])
 
     def _paint_boxes(self, painter: QPainter, layout: WeekLayout, visible: QRectF) -> None:
         ascent = self.fontMetrics().ascent()
@@ -349,8 +347,14 @@ class WeekView(QAbstractScrollArea):
                     painter.fillRect(box.buffer, self._hatch.get(booking.kind, self._hatch["other"]))
                     painter.setPen(QPen(border, 1, Qt.PenStyle.DotLine))
                     painter.drawRect(box.buffer.adjusted(0, 0, -1, -1))
-                if group is not None:  # a thin bar under its group's label
-                    painter.fillRect(rect, border if active else FAINT_INK)
+                if group is not None:  # a bar under its group's label: solid when thin, else as a box
+                    if rect.height() <= 8 or not active:
+                        painter.fillRect(rect, border if active else FAINT_INK)
+                    else:
+                        painter.fillRect(rect, fill)
+                        painter.setPen(QPen(border, 1))
+                        painter.drawRect(rect.adjusted(0, 0, -1, -1))
+                        painter.fillRect(QRectF(rect.x(), rect.y(), min(3.0, rect.width()), rect.height()), border)
                     if booking.id == self.selected_id:
                         selected = group.rect.united(rect)
                     continue
