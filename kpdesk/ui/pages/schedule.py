@@ -249,6 +249,11 @@ class SchedulePage(Page):
 
         self.view = WeekView()
         self.view.set_arrangement(str(self.arrangement_box.currentData()))
+        self.calendar_hint = QLabel(tr("Det er ikke plass til alle bookingene side om side i kalenderen; resten "
+                                       "er samlet («12 bookinger»). Velg et sted eller et rom for å se hver av dem."))
+        self.calendar_hint.setObjectName("calendarHint")
+        self.calendar_hint.setStyleSheet("color: #666;")
+        self.calendar_hint.setVisible(False)
         self.view.span_selected.connect(self._span_selected)
         self.view.booking_activated.connect(self.open_booking)
         self.view.booking_menu.connect(self._booking_menu)
@@ -260,6 +265,7 @@ class SchedulePage(Page):
         layout.addLayout(bar)
         layout.addLayout(filters)
         layout.addWidget(self.holiday_label)
+        layout.addWidget(self.calendar_hint)
         layout.addWidget(self.view, 1)
         layout.addLayout(self._legend())
 
@@ -481,6 +487,9 @@ class SchedulePage(Page):
                     if d.holiday and (self.day is None or d.date == self.day)] if schedule is not None else []
         self.holiday_label.setText(self.tr("Helligdag: {days}").format(days="  ·  ".join(holidays)))
         self.holiday_label.setVisible(bool(holidays))
+        layout = self.view.layout_
+        crowded = layout is not None and not layout.day_view and any(g.boxed for g in layout.groups)
+        self.calendar_hint.setVisible(crowded)
         self.week_mode.setChecked(self.day is None)
         self.day_mode.setChecked(self.day is not None)
         if self.day is not None:
@@ -579,6 +588,7 @@ class SchedulePage(Page):
     def _arrangement_chosen(self) -> None:
         self.view.set_arrangement(str(self.arrangement_box.currentData()))
         self._remember()
+        self._update_labels()
         self.view.setFocus()
 
     # ------------------------------------------------------------ a booking just made

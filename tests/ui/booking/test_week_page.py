@@ -122,6 +122,7 @@ def test_switching_to_the_calendar_puts_days_in_columns_and_is_remembered(page, 
                 if a is not b:
                     assert not a.rect.intersects(b.rect) or a.rect.intersected(b.rect).isEmpty()
     assert QSettings().value("schedule/arrangement") == CALENDAR
+    assert page.calendar_hint.isVisibleTo(page) == any(g.boxed for g in layout.groups)
     again = SchedulePage(page.context)
     qtbot.addWidget(again)
     assert again.view.arrangement == CALENDAR and again.arrangement_box.currentData() == CALENDAR
