@@ -128,3 +128,29 @@ def test_calendar_gathers_what_the_column_cannot_hold(metrics) -> None:
     assert layout.groups[0].lines[0] in (f"{len(hidden)} bookinger", str(len(hidden)))
     assert layout.box_at(layout.groups[0].rect.center()) is None
     assert layout.group_at(layout.groups[0].rect.center()) == 0
+
+
+def test_a_shared_label_has_the_list_as_tooltip_and_opens_its_day(qtbot) -> None:
+    from PySide6.QtCore import QPointF, Qt
+
+    from kpdesk.ui.booking.week_widget import WeekView
+
+    rooms = [room(i) for i in range(1, 31)]
+    bookings = []
+    for r in rooms:
+        bookings += [booking(len(bookings) + 1, r, 2, 8 + k * 0.5, 30, f"Eksamen {k}") for k in range(8)]
+    view = WeekView()
+    qtbot.addWidget(view)
+    view.resize(1140, 600)
+    view.show()
+    view.set_schedule(week(rooms, bookings))
+    layout = view.layout_
+    group = layout.groups[0]
+    assert not group.boxed and group.lines[0] == "8 bookinger"
+    pos = view.to_viewport(group.rect.center())
+    tip = view.tooltip_at(QPointF(pos))
+    assert tip.startswith("<b>8 bookinger</b>") and "08.00–08.30  Eksamen 0 · Rom 1" in tip
+    with qtbot.waitSignal(view.day_activated) as opened:
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert opened.args == [MONDAY + dt.timedelta(days=2)]
+    assert not view.viewport().grab().isNull()  # paints, bars and labels
