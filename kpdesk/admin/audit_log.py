@@ -8,7 +8,19 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from kpdesk.db.audit import record
+from kpdesk.common.codes import (
+    BOOKING_KINDS,
+    BOOKING_STATES,
+    CREDIT_SYSTEMS,
+    DECISIONS,
+    FORMATS,
+    LEVELS,
+    NEED_STATUSES,
+    PRIORITIES,
+    PROVIDER_KINDS,
+    CodeList,
+)
+from kpdesk.db.audit import ACTIONS, ENTITIES, record
 from kpdesk.db.models import AuditEntry
 
 
@@ -42,15 +54,35 @@ def history(session: Session, entity: str | None = None, entity_id: int | None =
 
 # ---------------------------------------------------------------- the log as the GUI lists it
 
-ACTION_LABELS = {
-    "create": "opprettet", "update": "endret", "delete": "slettet", "restore": "gjenopprettet",
-    "import": "import", "export": "eksport", "erase": "sletting av personopplysninger",
+# Column names as a coordinator reads them (the log records the database's own names).
+FIELD_LABELS = {
+    "address": "adresse", "application_deadline": "søknadsfrist", "arrival_buffer_minutes": "oppmøte før (min)",
+    "attendees": "deltakere", "capacity": "kapasitet", "closes_at": "stenger", "contact": "kontaktperson",
+    "coordinator": "koordinator", "credit_system": "studiepoengsystem", "credits": "studiepoeng",
+    "decided_at": "besluttet", "decision": "beslutning", "description": "beskrivelse",
+    "duration_minutes": "varighet (min)", "earliest_start": "tidligste oppstart", "email": "e-post",
+    "end_date": "sluttdato", "ends_at": "slutter", "equipment": "utstyr", "first_start": "første start",
+    "format": "format", "formats": "format", "funding_note": "finansiering", "group_key": "gruppe",
+    "headcount": "antall", "industry": "næring", "invigilators": "eksamensvakter", "is_exception": "unntak",
+    "key": "nøkkel", "keywords": "stikkord", "kind": "type", "latest_start": "seneste oppstart",
+    "legal_basis": "behandlingsgrunnlag", "level": "nivå", "logo": "logo", "logo_png": "logo",
+    "may_be_named": "kan navngis", "municipality": "kommune", "name": "navn", "note": "merknad",
+    "notes": "notater", "offer": "kurstilbud", "opens_at": "åpner", "org_number": "org.nr.",
+    "organiser": "arrangør", "override_reason": "grunn til å booke tross konflikt", "parent_id": "serie",
+    "phone": "telefon", "price_nok": "pris (kr)", "priority": "prioritet", "public": "vis på oppslag",
+    "recurrence_start": "serien starter", "ref": "ref.", "registered_on": "registrert", "role": "rolle",
+    "room_id": "rom", "rrule": "gjentakelse", "seats_max": "plasser maks", "seats_min": "plasser minst",
+    "sessions": "samlinger", "site": "sted", "source": "kilde", "start_date": "startdato", "starts_at": "starter",
+    "state": "tilstand", "state_reason": "grunn", "status": "status", "status_changed_on": "status endret",
+    "term": "ord", "title": "tittel", "value": "verdi", "web": "nettside",
 }
-ENTITY_LABELS = {
-    "employer": "arbeidsgiver", "contact_person": "kontaktperson", "need": "behov", "offer": "kurstilbud",
-    "provider": "tilbyder", "room": "rom", "booking": "booking", "booking_series": "bookingserie",
-    "setting": "innstilling", "audit_entry": "endringslogg", "centre_profile": "senterprofil",
-}
+# Fields whose values are code keys: shown as their bokmål labels ("mapped" → "kartlagt").
+_VALUE_CODES: dict[str, tuple[CodeList, ...]] = {
+    "status": (NEED_STATUSES,), "level": (LEVELS,), "format": (FORMATS,), "formats": (FORMATS,),
+    "priority": (PRIORITIES,), "kind": (BOOKING_KINDS, PROVIDER_KINDS), "state": (BOOKING_STATES,),
+    "decision": (DECISIONS,), "credit_system": (CREDIT_SYSTEMS,)}
+ACTION_LABELS = ACTIONS
+ENTITY_LABELS = ENTITIES
 CSV_COLUMNS = ("tidspunkt", "bruker", "handling", "hva", "id", "felt", "fra", "til", "sammendrag")
 
 
@@ -73,6 +105,20 @@ def action_label(action: str) -> str:
 
 def entity_label(entity: str) -> str:
     return ENTITY_LABELS.get(entity, entity)
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field.replace("_", " "))
+
+
+def value_label(field: str, value: str | None) -> str:
+    """A logged value as the coordinator reads it: code keys as their labels, lists item by item."""
+    if not value:
+        return ""
+    lists = _VALUE_CODES.get(field, ())
+    if not lists:
+        return value
+    return ", ".join(next((codes.label(key) for codes in lists if key in codes), key) for key in value.split(","))
 
 
 def audit_rows(session: Session, filters: AuditFilter | None = None, *, limit: int | None = None) -> list[AuditRow]:
@@ -101,7 +147,8 @@ def audit_rows(session: Session, filters: AuditFilter | None = None, *, limit: i
         entry = AuditRow(*row)
         if needle and not any(needle in (v or "").casefold() for v in
                               (entry.field, entry.old_value, entry.new_value, entry.summary,
-                               action_label(entry.action), entity_label(entry.entity))):
+                               action_label(entry.action), entity_label(entry.entity), field_label(entry.field),
+                               value_label(entry.field, entry.old_value), value_label(entry.field, entry.new_value))):
             continue
         rows.append(entry)
         if limit is not None and len(rows) >= limit:
@@ -129,8 +176,8 @@ def export_audit_csv(session: Session, path: str | os.PathLike[str], filters: Au
 
     rows = audit_rows(session, filters)
     csvfile.write(path, CSV_COLUMNS, [
-        (r.at, r.user, action_label(r.action), entity_label(r.entity), r.entity_id, r.field, r.old_value,
-         r.new_value, r.summary) for r in rows])
+        (r.at, r.user, action_label(r.action), entity_label(r.entity), r.entity_id, field_label(r.field) if r.field
+         else "", value_label(r.field, r.old_value), value_label(r.field, r.new_value), r.summary) for r in rows])
     record(session, "export", "audit_entry", None,
            summary=f"Eksporterte {len(rows)} {'oppføring' if len(rows) == 1 else 'oppføringer'} fra endringsloggen "
                    f"til {Path(path).name}.")

@@ -11,19 +11,17 @@ import re
 from zoneinfo import ZoneInfo
 
 from kpdesk.common.fields import FieldError
-from kpdesk.common.norsk import check_year, format_date
+from kpdesk.common.norsk import format_date, parse_clock, parse_date
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 # How the database stores DateTime in SQLite (SQLAlchemy's format); raw SQL compares these strings.
 DB_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
-_TIME = re.compile(r"^(?:kl\.?\s*)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2})(?::(?P<s>\d{2}))?)?$", re.IGNORECASE)
-_DATE_TIME = re.compile(
-    r"^(?P<date>\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})"
-    r"(?:[T\s]+(?:kl\.?\s*)?(?P<time>\d{1,2}(?:[:.]\d{2}(?::\d{2})?)?))?$",
-    re.IGNORECASE,
-)
+_CLOCK_SHAPE = re.compile(r"^(?:kl\.?\s*)?[0-9]{1,2}(?:[:.,][0-9]{2}(?::[0-9]{2})?)?$|^[0-9]{3,4}$", re.IGNORECASE)
+# A date (any form ``norsk.parse_date`` reads; it has a separator) and a time, apart by T or spaces.
+_DATE_TIME = re.compile(r"^(?P<date>[0-9]{1,4}[./-][0-9./-]*?)(?:(?:T|\s+)(?:kl\.?\s*)?(?P<time>[0-9][0-9:.,]*))?$",
+                        re.IGNORECASE)
 
 
 def clean(text: str | None) -> str:
@@ -31,21 +29,19 @@ def clean(text: str | None) -> str:
 
 
 def parse_time(text: str, label: str = "Klokkeslettet") -> dt.time:
-    """'09:00', '9.30', 'kl. 9', '13' -> a time of day; raises FieldError."""
+    """'09:00', '9.30', 'kl. 9', '13', '1030' -> a time of day (``norsk.parse_clock``); raises FieldError."""
     cleaned = clean(text)
     if not cleaned:
         raise FieldError(f"{label} mangler")
-    match = _TIME.match(cleaned)
-    if match is None:
-        raise FieldError(f"{label} «{cleaned}» er ikke et klokkeslett (skriv for eksempel 09:00)")
-    hour, minute, second = int(match["h"]), int(match["m"] or 0), int(match["s"] or 0)
-    if hour > 23 or minute > 59 or second > 59:
-        raise FieldError(f"{label} «{cleaned}» finnes ikke på klokka (00:00–23:59)")
-    return dt.time(hour, minute, second)
+    try:
+        return parse_clock(cleaned)
+    except ValueError as exc:
+        raise FieldError(f"{label} {exc}") from None
 
 
 def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
-    """'12.05.2027 09:00', '12.05.2027 kl. 9.00' or ISO '2027-05-12T09:00' -> a naive local datetime."""
+    """'12.05.2027 09:00', '12.5.27 kl. 9.00', '12.05.2027 1000' or ISO '2027-05-12T09:00' -> a naive local
+    datetime; the date and the time are read as the date and time fields read them."""
     cleaned = clean(text)
     if not cleaned:
         raise FieldError(f"{label} mangler")
@@ -55,30 +51,28 @@ def parse_datetime(text: str, label: str = "Tidspunktet") -> dt.datetime:
                          f"eller 2027-05-12T09:00)")
     if match["time"] is None:
         raise FieldError(f"{label} «{cleaned}» mangler klokkeslett (skriv for eksempel {cleaned} 09:00)")
-    date_text = match["date"]
     try:
-        if "-" in date_text:
-            year, month, day = (int(p) for p in date_text.split("-"))
-        else:
-            day, month, year = (int(p) for p in date_text.split("."))
-        day_value = dt.date(year, month, day)
-    except ValueError:
-        raise FieldError(f"{label} «{cleaned}»: datoen {date_text} finnes ikke") from None
-    try:
-        check_year(day_value.year, f"{label} «{cleaned}»")
+        day_value = parse_date(match["date"])
     except ValueError as exc:
-        raise FieldError(str(exc)) from None
+        reason = str(exc)
+        said = f"datoen {reason}" if reason.startswith("«") else reason[:1].lower() + reason[1:]
+        raise FieldError(f"{label} «{cleaned}»: {said}") from None
     try:
-        clock = parse_time(match["time"], label)
-    except FieldError:
-        raise FieldError(f"{label} «{cleaned}»: klokkeslettet {match['time']} finnes ikke på klokka") from None
+        clock = parse_clock(match["time"])
+    except ValueError as exc:
+        raise FieldError(f"{label} «{cleaned}»: klokkeslettet {exc}") from None
     return dt.datetime.combine(day_value, clock)
+
+
+def _is_clock(text: str) -> bool:
+    """Shaped like a time of day (9, 09.30, kl. 9, 1030), possible or not (25:00)."""
+    return _CLOCK_SHAPE.match(text) is not None
 
 
 def parse_end(text: str, start: dt.datetime | None, label: str = "Slutt") -> dt.datetime:
     """An end as a full moment, or as a bare time on the start's day ('11:00')."""
     cleaned = clean(text)
-    if cleaned and start is not None and _TIME.match(cleaned):
+    if cleaned and start is not None and _is_clock(cleaned):
         return dt.datetime.combine(start.date(), parse_time(cleaned, label))
     return parse_datetime(cleaned, label)
 

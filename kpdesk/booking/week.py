@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -204,3 +205,56 @@ def week_schedule(session: Session, iso_year: int, iso_week: int, room_id: int |
     end = dt.datetime.combine(dates[-1] + dt.timedelta(days=1), dt.time(0))
     bookings = bookings_between(session, start, end, [r.id for r in rooms])
     return WeekSchedule(iso_year, iso_week, days, rooms, tuple(bookings))
+
+
+# ---------------------------------------------------------------- where the week view opens
+
+def _in_rooms(stmt: Any, room_id: int | None, site: str | None) -> Any:
+    if room_id is not None:
+        stmt = stmt.where(Booking.room_id == room_id)
+    if site is not None:
+        stmt = stmt.where(Booking.room_id.in_(select(Room.id).where(Room.site == site)))
+    return stmt
+
+
+def opening_week(session: Session, today: dt.date, room_id: int | None = None,
+                 site: str | None = None) -> tuple[int, int]:
+    """The week the schedule opens on: this week when it has an active booking (in the room, or
+    at the site), else the week of the next one; this week when nothing lies ahead."""
+    monday = today - dt.timedelta(days=today.weekday())
+    start = dt.datetime.combine(monday, dt.time(0))
+    end = start + dt.timedelta(days=7)
+    stmt = _in_rooms(select(Booking.starts_at).where(Booking.state == "active", Booking.ends_at > start,
+                                                     Booking.starts_at >= start - dt.timedelta(days=MAX_BOOKING_DAYS))
+                     .order_by(Booking.starts_at).limit(1), room_id, site)
+    first = session.execute(stmt).scalar()
+    if first is None or first >= end:
+        return week_of(first.date()) if first is not None else week_of(today)
+    return week_of(today)
+
+
+@dataclass(frozen=True, slots=True)
+class BookingPlace:
+    """Where a booking is in the schedule: to go to its week and select it."""
+
+    id: int
+    starts_at: dt.datetime
+    room_id: int
+    site: str
+
+
+def first_booking(session: Session, booking_ids: Iterable[int]) -> BookingPlace | None:
+    """The earliest active booking of ``booking_ids`` (a new series' first date), or None."""
+    ids = list(booking_ids)
+    if not ids:
+        return None
+    row = session.execute(select(Booking.id, Booking.starts_at, Booking.room_id, Room.site)
+                          .join(Room, Room.id == Booking.room_id)
+                          .where(Booking.id.in_(ids), Booking.state == "active")
+                          .order_by(Booking.starts_at, Booking.id).limit(1)).first()
+    return BookingPlace(row[0], row[1], row[2], row[3] or "") if row is not None else None
+
+
+def week_sites(rooms: Iterable[WeekRoom]) -> list[str]:
+    """The rooms' sites, sorted the Norwegian way, without the empty one."""
+    return sorted({room.site for room in rooms if room.site}, key=sort_key)

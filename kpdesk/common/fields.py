@@ -375,7 +375,8 @@ def format_formats(keys: tuple[str, ...] | list[str]) -> str:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """dd.mm.yyyy or yyyy-mm-dd; empty: None."""
+    """A date as ``norsk.parse_date`` reads it (22.04.2027, 22.4.27, 2027-04-22, …), the same in a
+    form, the date field and a CSV file; empty: None."""
     cleaned = clean(text)
     if not cleaned:
         return None

@@ -7,6 +7,7 @@ The alphabet ends ``… x y z æ ø å``; code-point order would put Å before �
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -63,27 +64,76 @@ def format_time(value: dt.time | dt.datetime | None) -> str:
     return value.strftime("%H.%M") if value else ""
 
 
-_DATE_PATTERNS = (
-    re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$"),
-    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
-    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
-)
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+          "november", "desember")
+DATE_EXAMPLE = "skriv for eksempel 22.04.2027, 22.4.27 eller 2027-04-22"
+TIME_EXAMPLE = "skriv for eksempel 10.30, 1030 eller 10"
+
+# Day first with one separator throughout (22.4.2027, 22/4/27, 22.4, 22.4.), or ISO (2027-04-22).
+_DAY_FIRST = re.compile(r"^(?P<d>[0-9]{1,2})(?P<sep>[./])(?P<m>[0-9]{1,2})(?:(?P=sep)(?P<y>[0-9]*))?$")
+_ISO_DATE = re.compile(r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})$")
 
 
-def parse_date(text: str) -> dt.date:
-    """A date from dd.mm.yyyy or yyyy-mm-dd in EARLIEST_YEAR–LATEST_YEAR. Raises ValueError with a
-    Norwegian reason."""
+def parse_date(text: str, today: dt.date | None = None) -> dt.date:
+    """The one reading of a typed date, for forms, the date field, CSV files and the command line.
+
+    Accepts 22.04.2027, 22.4.2027, 22.4.27, 22/4/2027, ISO 2027-04-22, and 22.4 or 22.4. without a
+    year. Two-digit years are 2000–2099 (27 is 2027); a date without a year is in this year
+    (``today``'s, as spreadsheets do), never guessed forward. The year must be in
+    EARLIEST_YEAR–LATEST_YEAR. Raises ValueError with a Norwegian reason that says what is wrong:
+    «31.02.2027» finnes ikke: februar 2027 har 28 dager.
+    """
     cleaned = text.strip()
-    for pattern in _DATE_PATTERNS:
-        m = pattern.match(cleaned)
-        if m:
-            try:
-                value = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
-            except ValueError:
-                raise ValueError(f"«{cleaned}» er ikke en gyldig dato") from None
-            check_year(value.year, f"Datoen «{cleaned}»")
-            return value
-    raise ValueError(f"«{cleaned}» er ikke en dato (bruk dd.mm.åååå eller åååå-mm-dd)")
+    if not cleaned:
+        raise ValueError("Datoen mangler")
+    found = _ISO_DATE.match(cleaned) or _DAY_FIRST.match(cleaned)
+    if found is None:
+        raise ValueError(f"«{cleaned}» er ikke en dato ({DATE_EXAMPLE})")
+    year_text = found["y"]
+    if not year_text:  # 22.4, 22.4. and 22/4: this year
+        year = (today or dt.date.today()).year
+    elif len(year_text) == 2:
+        year = 2000 + int(year_text)
+    elif len(year_text) == 4:
+        year = int(year_text)
+    else:
+        raise ValueError(f"«{cleaned}» har et år med {len(year_text)} sifre; skriv året med fire sifre (2027) "
+                         f"eller to (27)")
+    check_year(year, f"Datoen «{cleaned}»")
+    month, day = int(found["m"]), int(found["d"])
+    if not 1 <= month <= 12:
+        raise ValueError(f"«{cleaned}» finnes ikke: måneden må være 1–12, ikke {month}")
+    days = calendar.monthrange(year, month)[1]
+    if day == 0:
+        raise ValueError(f"«{cleaned}» finnes ikke: dagene i en måned telles fra 1")
+    if day > days:
+        raise ValueError(f"«{cleaned}» finnes ikke: {MONTHS[month - 1]} {year} har {days} dager")
+    return dt.date(year, month, day)
+
+
+_CLOCK_SEPARATED = re.compile(r"^(?P<h>[0-9]{1,2})[:.,](?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?$")
+_CLOCK_DIGITS = re.compile(r"^(?P<h>[0-9]{1,2}?)(?P<m>[0-9]{2})?$")  # 9, 10, 930, 0930, 1000
+_CLOCK_PREFIX = re.compile(r"^kl\.?\s*", re.IGNORECASE)
+
+
+def parse_clock(text: str) -> dt.time:
+    """The one reading of a typed time of day: 10.30, 10:30, 10,30, 1030, 930, 0930, 10, 9, kl. 9
+    (and 10:30:15 from files). Raises ValueError with a Norwegian reason."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValueError("Klokkeslettet mangler")
+    bare = _CLOCK_PREFIX.sub("", cleaned)
+    found = _CLOCK_SEPARATED.match(bare) or _CLOCK_DIGITS.match(bare)
+    if found is None or not bare:
+        raise ValueError(f"«{cleaned}» er ikke et klokkeslett ({TIME_EXAMPLE})")
+    hour, minute = int(found["h"]), int(found["m"] or 0)
+    second = int(found.groupdict().get("s") or 0)
+    if hour > 23:
+        raise ValueError(f"«{cleaned}» finnes ikke på klokka: timen må være 00–23, ikke {hour}")
+    if minute > 59 or second > 59:
+        what = "minuttene" if minute > 59 else "sekundene"
+        raise ValueError(f"«{cleaned}» finnes ikke på klokka: {what} må være 00–59")
+    return dt.time(hour, minute, second)
 
 
 _WEEK_YEAR_FIRST = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)  # 2027-W20, 2027W20

@@ -33,9 +33,32 @@ def as_text(value: object) -> str | None:
     return str(value)
 
 
+# What the log records, with the bokmål word the Endringslogg shows for it. An entry of another
+# kind is a programming error (``check_kind``): the log would show a raw English key.
+ACTIONS = {
+    "create": "opprettet", "update": "endret", "delete": "slettet", "restore": "gjenopprettet",
+    "import": "import", "export": "eksport", "erase": "sletting av personopplysninger", "cancel": "avlyst",
+    "undo": "angret", "override": "booket tross konflikt", "accept": "valgt", "reject": "avvist",
+}
+ENTITIES = {
+    "employer": "arbeidsgiver", "contact_person": "kontaktperson", "need": "behov", "offer": "kurstilbud",
+    "provider": "tilbyder", "offer_session": "samling", "match_decision": "matchingbeslutning",
+    "thesaurus_term": "synonym", "room": "rom", "equipment": "utstyr", "booking": "booking",
+    "booking_series": "bookingserie", "setting": "innstilling", "audit_entry": "endringslogg",
+    "centre_profile": "senterprofil",
+}
+
+
+def check_kind(action: str, entity: str) -> None:
+    """Refuse an action or entity the log has no bokmål word for (a programming error)."""
+    if action not in ACTIONS or entity not in ENTITIES:
+        raise ValueError(f"Ukjent handling eller type i endringsloggen: {action!r}, {entity!r}")
+
+
 def record(session: Session, action: str, entity: str, entity_id: int | None, *, field: str = "",
            old: object = None, new: object = None, summary: str = "") -> AuditEntry:
     """Add one audit entry to the caller's transaction (written when the caller commits)."""
+    check_kind(action, entity)
     entry = AuditEntry(
         at=dt.datetime.now().replace(microsecond=0),
         user=current_user(),

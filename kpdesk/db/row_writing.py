@@ -88,6 +88,7 @@ class AuditBatch:
 
     def add(self, action: str, entity: str, entity_id: int | None, *, field: str = "", old: object = None,
             new: object = None, summary: str = "") -> None:
+        audit.check_kind(action, entity)
         self._pending.append({"at": self._at, "user": self._user, "action": action[:20], "entity": entity[:40],
                               "entity_id": entity_id, "field": field[:60], "old_value": audit.as_text(old),
                               "new_value": audit.as_text(new), "summary": summary})

@@ -34,6 +34,8 @@ class AppContext(QObject):
     """Something of this kind ("employer", "need", "contact", …) was written; lists reload."""
     status_message = Signal(str)
     """A short message for the status bar."""
+    bookings_made = Signal(object)
+    """New bookings were made (not an edit, undo or redo): their ids, a tuple; the Timeplan goes there."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -123,12 +123,13 @@ def test_a_contact_deleted_earlier_is_found_through_the_log(store, fauske: int) 
 def test_values_are_erased_as_whole_words_in_any_case_and_phones_in_any_spacing(store, fauske: int) -> None:  # type: ignore[no-untyped-def]
     with store.session() as s:
         register.save_contact(s, fauske, ContactData("Per", "Personalsjef", "per@fauske.no", "91234567"))
-        audit.record(s, "note", "employer", fauske, field="notes", old="Snakket med Per om Personalsjef-kurset",
+        audit.record(s, "update", "employer", fauske, field="notes", old="Snakket med Per om Personalsjef-kurset",
                      new="PER ringer tilbake på 912 34 567 eller +47 91 23 45 67",
                      summary="Periodisk møte med per@fauske.no, tlf 91234567")
     with store.session() as s:
         privacy.person_erase(s, "per@fauske.no")
-        note = s.execute(select(AuditEntry).where(AuditEntry.action == "note")).scalar_one()
+        note = s.execute(select(AuditEntry).where(AuditEntry.action == "update",
+                                                   AuditEntry.field == "notes")).scalar_one()
     assert note.old_value == "Snakket med [slettet] om Personalsjef-kurset"
     assert note.new_value == "[slettet] ringer tilbake på [slettet] eller [slettet]"
     assert note.summary == "Periodisk møte med [slettet], tlf [slettet]"
@@ -162,7 +163,7 @@ def test_a_name_another_remaining_contact_has_is_kept_outside_the_erased_rows(st
         register.save_contact(s, fauske, ContactData("Ola Olsen", "Rektor", "ola2@fauske.no"))
     with store.session() as s:
         register.save_contact(s, fauske, ContactData("Ola Olsen", "Lektor", "ola1@fauske.no"), first)
-        audit.record(s, "note", "employer", fauske, summary="Møte med Ola Olsen (rektor)")
+        audit.record(s, "update", "employer", fauske, summary="Møte med Ola Olsen (rektor)")
     with store.session() as s:
         privacy.person_erase(s, "ola1@fauske.no")
         rows = audit_rows(s)
@@ -178,7 +179,7 @@ def test_an_erased_persons_values_leave_the_database_file(store, fauske: int, db
     with store.session() as s:
         register.save_contact(s, fauske, ContactData("Kari Nordmann", "Avdelingsleder", "kari@fauske.no",
                                                      "91111111"), kari)
-        audit.record(s, "note", "employer", fauske, summary="Kari Nordmann ringte")
+        audit.record(s, "update", "employer", fauske, summary="Kari Nordmann ringte")
     with store.session() as s:
         privacy.person_erase(s, "kari@fauske.no")
     store.close()
@@ -200,3 +201,38 @@ def test_an_address_only_mentioned_in_free_text_is_exported_and_erased(store, fa
         assert register.list_needs(s)[0].description == "Spør tidligere leder ([slettet]) om erfaringer"
         assert privacy.person_erase_report(s, "ingen@fauske.no").found is False
         assert [r.action for r in audit_rows(s)].count("erase") == 1
+
+
+def test_every_logged_kind_field_and_code_reads_in_bokmal() -> None:
+    """The Endringslogg never shows a database name: every audited table's columns, actions and
+    entities have a bokmål word, and code values are shown by their labels."""
+    from kpdesk.admin.audit_log import FIELD_LABELS, field_label, value_label
+    from kpdesk.db import models as m
+
+    audited = (m.Employer, m.ContactPerson, m.Need, m.Provider, m.Offer, m.OfferSession, m.MatchDecision,
+               m.ThesaurusTerm, m.Equipment, m.Room, m.BookingSeries, m.Booking, m.CentreProfile, m.Setting)
+    internal = {"id", "created_at", "updated_at", "employer_id", "provider_id", "need_id", "offer_id",
+                "series_id", "offer_session_id"}
+    missing = {c.key for model in audited for c in model.__table__.c} - internal - set(FIELD_LABELS)
+    assert not missing
+    assert (field_label("status"), value_label("status", "mapped"), value_label("status", "matched")) == (
+        "status", "kartlagt", "matchet")
+    assert value_label("formats", "online,sessions") == "nettbasert, samlingsbasert"
+    assert value_label("kind", "university") == "universitet/høgskole"
+    assert value_label("title", "mapped") == "mapped"  # free text stays as written
+    with pytest.raises(ValueError, match="Ukjent handling"):
+        audit.check_kind("note", "employer")
+    with pytest.raises(ValueError, match="Ukjent handling"):
+        audit.check_kind("update", "match_decisions")
+
+
+def test_a_decision_and_a_synonym_read_in_bokmal_in_the_log(store) -> None:  # type: ignore[no-untyped-def]
+    from kpdesk.admin.audit_log import action_label, entity_label
+
+    with store.session() as s:
+        audit.record(s, "accept", "match_decision", None, field="offer", new="T0001")
+        audit.record(s, "create", "thesaurus_term", None, summary="La inn standard synonymliste")
+    with store.session() as s:
+        rows = audit_rows(s, AuditFilter(text="matchingbeslutning"))
+        assert [(action_label(r.action), entity_label(r.entity)) for r in rows] == [("valgt", "matchingbeslutning")]
+        assert len(audit_rows(s, AuditFilter(text="synonym"))) == 1

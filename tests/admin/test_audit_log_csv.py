@@ -33,4 +33,4 @@ def test_old_and_new_values_in_the_exported_log_are_quoted(store, tmp_path: Path
 
     table = csvfile.parse(out.read_bytes(), audit_log.CSV_COLUMNS)
     changes = {(r.values["felt"], r.values["fra"], r.values["til"]) for r in table.rows}
-    assert changes == {("name", BEFORE, AFTER), ("notes", "-2+3", "+cmd|' /C calc'!A0")}
+    assert changes == {("navn", BEFORE, AFTER), ("notater", "-2+3", "+cmd|' /C calc'!A0")}

@@ -84,11 +84,12 @@ def test_erase_scrubs_personal_values_anywhere_in_the_log(store, people) -> None
     from kpdesk.db import audit
 
     with store.session() as s:
-        audit.record(s, "note", "employer", people["fauske"], field="contact", old="Marit Sandvik",
+        audit.record(s, "update", "employer", people["fauske"], field="contact", old="Marit Sandvik",
                      summary="Ringte Marit Sandvik om kurset")
     with store.session() as s:
         privacy.person_erase(s, "marit@fauske.no")
-        entry = s.execute(select(AuditEntry).where(AuditEntry.action == "note")).scalar_one()
+        entry = s.execute(select(AuditEntry).where(AuditEntry.action == "update",
+                                                    AuditEntry.field == "contact")).scalar_one()
     assert (entry.old_value, entry.summary) == ("[slettet]", "Ringte [slettet] om kurset")
 
 

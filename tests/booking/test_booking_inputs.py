@@ -25,7 +25,8 @@ def raw(**values: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("text", ["12.05.2027 09:00", "12.05.2027 9.00", "12.5.2027 kl. 09.00", "2027-05-12T09:00",
-                                  "2027-05-12 09:00:00", " 12.05.2027  09:00 "])
+                                  "2027-05-12 09:00:00", " 12.05.2027  09:00 ", "12.5.27 0900", "12/5/2027 9",
+                                  "12.5.27 KL 9"])
 def test_datetime_formats(text: str) -> None:
     assert parse_datetime(text) == T(2027, 5, 12, 9)
 
@@ -34,13 +35,16 @@ def test_datetime_messages() -> None:
     assert message(parse_datetime, "12.05.2027") == (
         "Tidspunktet «12.05.2027» mangler klokkeslett (skriv for eksempel 12.05.2027 09:00)")
     assert message(parse_datetime, "31.02.2027 09:00") == (
-        "Tidspunktet «31.02.2027 09:00»: datoen 31.02.2027 finnes ikke")
+        "Tidspunktet «31.02.2027 09:00»: datoen «31.02.2027» finnes ikke: februar 2027 har 28 dager")
     assert message(parse_datetime, "12.05.2027 25:00") == (
-        "Tidspunktet «12.05.2027 25:00»: klokkeslettet 25:00 finnes ikke på klokka")
+        "Tidspunktet «12.05.2027 25:00»: klokkeslettet «25:00» finnes ikke på klokka: timen må være 00–23, ikke 25")
     assert message(parse_datetime, "neste tirsdag") == (
         "Tidspunktet «neste tirsdag» er ikke et tidspunkt (skriv for eksempel 12.05.2027 09:00 eller 2027-05-12T09:00)")
     assert message(parse_datetime, "") == "Tidspunktet mangler"
-    assert "urimelig" in message(parse_datetime, "12.05.1027 09:00")
+    assert message(parse_datetime, "12.05.1027 09:00") == (
+        "Tidspunktet «12.05.1027 09:00»: datoen «12.05.1027» er urimelig; året må være mellom 1900 og 2100")
+    assert message(parse_datetime, "1000") == (
+        "Tidspunktet «1000» er ikke et tidspunkt (skriv for eksempel 12.05.2027 09:00 eller 2027-05-12T09:00)")
 
 
 def test_time_and_end() -> None:
@@ -48,8 +52,13 @@ def test_time_and_end() -> None:
     assert parse_time("13.45") == dt.time(13, 45)
     assert parse_end("13:00", T(2027, 5, 12, 9)) == T(2027, 5, 12, 13)  # a bare time: the start's day
     assert parse_end("13.05.2027 02:00", T(2027, 5, 12, 22)) == T(2027, 5, 13, 2)
-    assert message(parse_time, "9:75") == "Klokkeslettet «9:75» finnes ikke på klokka (00:00–23:59)"
-    assert message(parse_time, "ni") == "Klokkeslettet «ni» er ikke et klokkeslett (skriv for eksempel 09:00)"
+    assert parse_time("1030") == dt.time(10, 30)
+    assert parse_end("1300", T(2027, 5, 12, 9)) == T(2027, 5, 12, 13)
+    assert message(parse_time, "9:75") == "Klokkeslettet «9:75» finnes ikke på klokka: minuttene må være 00–59"
+    assert message(parse_time, "ni") == (
+        "Klokkeslettet «ni» er ikke et klokkeslett (skriv for eksempel 10.30, 1030 eller 10)")
+    assert message(parse_end, "25:00", T(2027, 5, 12, 9)) == (
+        "Slutt «25:00» finnes ikke på klokka: timen må være 00–23, ikke 25")
 
 
 def test_kinds_and_buffer() -> None:

@@ -147,3 +147,28 @@ def test_usage_per_room_and_month(centre) -> None:
     total = {r.room_name: r for r in yearly(rows)}
     assert total["Eksamensrom"].bookings == 1 and total["Eksamensrom"].month == 0
     assert total["Grupperom"].open_hours == sum(r.open_hours for r in rows if r.room_name == "Grupperom")
+
+
+def test_the_schedule_opens_on_this_week_or_the_week_of_the_next_booking(centre) -> None:
+    from kpdesk.booking.week import opening_week
+
+    store, ids = centre
+    with store.session() as s:
+        assert opening_week(s, dt.date(2027, 5, 12)) == (2027, 19)  # this week has bookings
+        assert opening_week(s, dt.date(2027, 4, 1)) == (2027, 18)  # empty: the next booking's week
+        assert opening_week(s, dt.date(2027, 5, 3), room_id=ids["Grupperom"]) == (2027, 19)
+        assert opening_week(s, dt.date(2027, 5, 3), site="Mosjøen") == (2027, 18)  # nothing there: this week
+        assert opening_week(s, dt.date(2027, 9, 1)) == week_of(dt.date(2027, 9, 1))  # nothing ahead
+
+
+def test_first_booking_of_a_new_series_is_where_the_view_goes(centre) -> None:
+    from kpdesk.booking.week import first_booking, week_sites
+
+    store, ids = centre
+    with store.session() as s:
+        lectures = [b.id for b in week_schedule(s, 2027, 19).bookings if b.title == "Nettforelesning"]
+        place = first_booking(s, reversed(lectures))
+        assert place is not None and (place.starts_at, place.room_id) == (T(2027, 5, 10, 18), ids["Auditoriet"])
+        assert first_booking(s, [lectures[1]]) is None  # the cancelled Thursday: nothing active to go to
+        assert first_booking(s, []) is None
+        assert week_sites(week_schedule(s, 2027, 19).rooms) == []

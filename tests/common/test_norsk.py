@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from decimal import Decimal
 
@@ -22,6 +21,7 @@ from kpdesk.common.norsk import (
     format_time,
     group_thousands,
     iso_week,
+    parse_clock,
     parse_date,
     parse_decimal,
     sort_key,
@@ -122,17 +122,97 @@ def test_parse_date(text: str, expected: dt.date) -> None:
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31.02.2027", "29.02.2027", "32.01.2027", "00.01.2027", "15.13.2027",
-                                  "2027-02-30", "01.01.0000"])
-def test_impossible_dates_are_refused_in_norwegian(text: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(f"«{text}» er ikke en gyldig dato")):
-        parse_date(text)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("22.04.2027", dt.date(2027, 4, 22)),
+        ("22.4.27", dt.date(2027, 4, 22)),
+        ("22.4.2027", dt.date(2027, 4, 22)),
+        ("22/4/2027", dt.date(2027, 4, 22)),
+        ("22/4/27", dt.date(2027, 4, 22)),
+        ("2027-04-22", dt.date(2027, 4, 22)),
+        ("1.2", dt.date(2027, 2, 1)),  # no year: this year (as spreadsheets read it)
+        ("1.2.", dt.date(2027, 2, 1)),
+        ("31/12", dt.date(2027, 12, 31)),
+        ("1.2.99", dt.date(2099, 2, 1)),  # two digits: 2000-2099
+        ("1.2.00", dt.date(2000, 2, 1)),
+    ],
+)
+def test_parse_date_reads_what_people_type(text: str, expected: dt.date) -> None:
+    assert parse_date(text, today=dt.date(2027, 11, 30)) == expected
 
 
-@pytest.mark.parametrize("text", ["", "i morgen", "1.2.27", "2027.02.01", "01-02-2027", "1. februar 2027"])
-def test_text_that_is_no_date_is_refused_with_the_expected_format(text: str) -> None:
-    with pytest.raises(ValueError, match=re.escape("er ikke en dato (bruk dd.mm.åååå eller åååå-mm-dd)")):
+def test_a_date_without_a_year_is_in_this_year() -> None:
+    assert parse_date("1.2") == dt.date(dt.date.today().year, 2, 1)
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("31.02.2027", "«31.02.2027» finnes ikke: februar 2027 har 28 dager"),
+    ("29.02.2027", "«29.02.2027» finnes ikke: februar 2027 har 28 dager"),
+    ("31.4.27", "«31.4.27» finnes ikke: april 2027 har 30 dager"),
+    ("32.01.2027", "«32.01.2027» finnes ikke: januar 2027 har 31 dager"),
+    ("2027-02-30", "«2027-02-30» finnes ikke: februar 2027 har 28 dager"),
+    ("00.01.2027", "«00.01.2027» finnes ikke: dagene i en måned telles fra 1"),
+    ("15.13.2027", "«15.13.2027» finnes ikke: måneden må være 1–12, ikke 13"),
+    ("1.2.202", "«1.2.202» har et år med 3 sifre; skriv året med fire sifre (2027) eller to (27)"),
+    ("01.01.0000", "Datoen «01.01.0000» er urimelig; året må være mellom 1900 og 2100"),
+    ("", "Datoen mangler"),
+])
+def test_impossible_dates_are_refused_saying_why(text: str, reason: str) -> None:
+    with pytest.raises(ValueError) as caught:
         parse_date(text)
+    assert str(caught.value) == reason
+
+
+@pytest.mark.parametrize("text", ["i morgen", "2027.02.01", "01-02-2027", "1. februar 2027", "1.2/2027",
+                                  "22042027", "1", "١.٢.٢٠٢٧"])
+def test_text_that_is_no_date_is_refused_with_examples(text: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_date(text)
+    assert str(caught.value) == f"«{text}» er ikke en dato (skriv for eksempel 22.04.2027, 22.4.27 eller 2027-04-22)"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1000", dt.time(10)), ("10", dt.time(10)), ("10.30", dt.time(10, 30)), ("10:30", dt.time(10, 30)),
+    ("10,30", dt.time(10, 30)), ("9", dt.time(9)), ("930", dt.time(9, 30)), ("0930", dt.time(9, 30)),
+    ("0", dt.time(0)), ("2359", dt.time(23, 59)), ("kl. 9", dt.time(9)), ("KL 9.15", dt.time(9, 15)),
+    (" 09:00:30 ", dt.time(9, 0, 30)),
+])
+def test_parse_clock_reads_what_people_type(text: str, expected: dt.time) -> None:
+    assert parse_clock(text) == expected
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("25", "«25» finnes ikke på klokka: timen må være 00–23, ikke 25"),
+    ("24.00", "«24.00» finnes ikke på klokka: timen må være 00–23, ikke 24"),
+    ("1075", "«1075» finnes ikke på klokka: minuttene må være 00–59"),
+    ("10.60", "«10.60» finnes ikke på klokka: minuttene må være 00–59"),
+    ("10.3", "«10.3» er ikke et klokkeslett (skriv for eksempel 10.30, 1030 eller 10)"),
+    ("12345", "«12345» er ikke et klokkeslett (skriv for eksempel 10.30, 1030 eller 10)"),
+    ("ni", "«ni» er ikke et klokkeslett (skriv for eksempel 10.30, 1030 eller 10)"),
+    ("kl.", "«kl.» er ikke et klokkeslett (skriv for eksempel 10.30, 1030 eller 10)"),
+    ("", "Klokkeslettet mangler"),
+])
+def test_impossible_times_are_refused_saying_why(text: str, reason: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_clock(text)
+    assert str(caught.value) == reason
+
+
+@steady
+@given(st.text(alphabet="0123456789.:/-, kl", max_size=12))
+def test_typed_dates_and_times_give_a_value_or_a_reason(text: str) -> None:
+    for parse in (parse_date, parse_clock):
+        try:
+            parse(text)
+        except ValueError as exc:
+            assert str(exc).strip()
+
+
+@steady
+@given(st.times())
+def test_format_and_parse_clock_round_trip(value: dt.time) -> None:
+    assert parse_clock(format_time(value)) == value.replace(second=0, microsecond=0)
 
 
 @steady

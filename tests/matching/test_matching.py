@@ -29,7 +29,7 @@ from kpdesk.matching.engine import (
 from kpdesk.matching.engine.analysis import Analyzer
 from kpdesk.matching.engine.fit import NO_DAY, START_UNITS, TIE_BITS, UNIT, start_keys, start_value
 from kpdesk.matching.engine.matcher import W_TOPIC, topic_strength, topic_units
-from kpdesk.matching.engine.text import is_generic, normalise, stem, tokenise
+from kpdesk.matching.engine.text import is_generic, is_stopword, normalise, stem, tokenise
 from kpdesk.matching.engine.thesaurus import entry_problem
 
 AS_OF = dt.date(2027, 1, 10)
@@ -96,9 +96,20 @@ def test_tokenise_splits_hyphens_and_drops_numbers():
     ("økonomistyringen", "økonomistyring"),
     ("pedagogikk", "pedagogisk"),
     ("teknikk", "tekniske"),
+    ("industrimekaniker", "industrimekanikk"),
+    ("elektronikere", "elektronikk"),
+    ("bakerne", "baker"),
+    ("malere", "maler"),
+    ("fiskarane", "fiskar"),
 ])
 def test_inflected_forms_share_a_stem(a, b):
     assert stem(normalise(a)) == stem(normalise(b))
+
+
+@pytest.mark.parametrize(("title", "word"), [("baker", "bak"), ("bakere", "bak"), ("maler", "mal"),
+                                             ("fiskere", "fisk"), ("målar", "mål")])
+def test_a_trade_title_is_not_the_word_snowball_cuts_it_to(title, word):
+    assert stem(title) != stem(word)
 
 
 def _shared(a: str, b: str, thesaurus: Thesaurus | None = None, vocabulary: tuple[str, ...] = ()) -> set[str]:
@@ -145,6 +156,16 @@ def test_generic_words_are_recognised_in_any_inflection():
     for word in ("kurs", "kurset", "ansatte", "kompetansen", "opplæringen", "fagbrev", "praksiskandidatene"):
         assert is_generic(normalise(word)), word
     assert not is_generic("sveising")
+
+
+def test_the_words_needs_are_phrased_with_are_generic():
+    for word in ("mangler", "Fem", "gjerne", "oppstart", "samtidig", "kunnskap", "fleire", "meir", "auka",
+                 "mannskapet"):
+        assert is_generic(normalise(word)), word
+    for word in ("sammen", "saman", "berre", "heile"):
+        assert is_stopword(word), word
+    for word in ("lærer", "tre"):  # a profession and a material
+        assert not is_generic(word), word
 
 
 # ------------------------------------------------------------------ thesaurus
@@ -722,3 +743,16 @@ def test_shared_labelled_set():
     right, failures = _accuracy(m, cases)
     print(f"\nDelt merket sett: {right}/{len(cases)} riktige ({right / len(cases):.0%})")
     assert not failures, "\n".join(failures)
+
+
+def test_a_side_issue_offer_is_not_proposed_in_place_of_a_closed_offer_on_the_subject():
+    closed = offer("PAL", "Palliasjon og lindrende pleie av kreftpasienter",
+                   keywords="palliasjon, kreftomsorg, smertelindring", application_deadline=D(2027, 1, 5))
+    side = offer("DEM", "Demens og pleie", keywords="demens, pleie")
+    fillers = [offer(f"F{i}", title) for i, title in enumerate(("Sveising", "Truck", "Regnskap", "Førstehjelp"))]
+    m = matcher([closed, side, *fillers])
+    n = need("N1", "Palliasjon og pleie av kreftpasienter", description="Sykepleierne trenger smertelindring.")
+    assert refs(m, n) == []
+    assert [w.offer_ref for w in m.left_out(n, AS_OF)] == ["PAL"]
+    found = m.why_not(n, "DEM", AS_OF)
+    assert found is not None and found.kind == "passing"

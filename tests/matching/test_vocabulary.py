@@ -11,6 +11,7 @@ import pytest
 
 from kpdesk.common.resources import resource_path
 from kpdesk.matching.engine import Matcher, NeedInput, OfferInput, load_default
+from kpdesk.matching.engine.analysis import Analyzer
 from kpdesk.matching.engine.thesaurus import read_csv
 
 AS_OF = dt.date(2027, 1, 10)
@@ -123,6 +124,9 @@ def test_every_laerefag_has_a_group_of_its_own():
     ("logistikkfaget", ("logistikkoperatør",)),
     ("ernæringskokkfaget", ("ernæringskokk", "institusjonskokk")),
     ("brannforebyggerfaget", ("feier", "brannførebyggjar")),
+    ("maler- og overflateteknikkfaget", ("maler", "malere", "målar")),
+    ("fiske og fangst", ("fisker", "fiskere", "fiskar")),
+    ("service- og administrasjonsfaget", ("kontor- og administrasjonsfaget", "kontorfaget")),  # the LK06 name
 ])
 def test_trade_name_and_profession_name_are_one_group(trade, names):
     thesaurus = load_default()
@@ -145,6 +149,8 @@ def test_trade_name_and_profession_name_are_one_group(trade, names):
     ("akvakulturfaget", "havbruksteknikkfaget"),
     ("motormekanikerfaget", "skipsmotormekanikerfaget"),
     ("brannforebyggerfaget", "brannvern"),
+    ("barnehagelærer", "barnehage"),  # the profession, not the workplace
+    ("faglig leder", "ledelse"),  # the lærebedrift's role
 ])
 def test_different_trades_and_professions_stay_apart(a, b):
     thesaurus = load_default()
@@ -168,6 +174,9 @@ def test_different_trades_and_professions_stay_apart(a, b):
     ("demensomsorg", "demens"),
     ("kreftsjukepleie", "kreftomsorg"),
     ("helsesøster", "helsesykepleie"),
+    ("matte", "matematikk"),
+    ("skjenkestyrer", "kunnskapsprøven"),
+    ("skjenkebevilling", "alkohollova"),
 ])
 def test_further_education_fields_and_nynorsk_forms(a, b):
     thesaurus = load_default()
@@ -202,8 +211,8 @@ def engine() -> Matcher:
     return Matcher(OFFERS, load_default())
 
 
-def _proposed(engine: Matcher, title: str) -> list[str]:
-    need = NeedInput(ref="N1", title=title, headcount=4, municipality="1804")
+def _proposed(engine: Matcher, title: str, description: str = "") -> list[str]:
+    need = NeedInput(ref="N1", title=title, description=description, headcount=4, municipality="1804")
     return [match.offer_ref for match in engine.match_need(need, AS_OF).matches]
 
 
@@ -211,6 +220,28 @@ def test_assistants_becoming_helsefagarbeidere_get_helsearbeiderfaget_not_barne_
     proposed = _proposed(engine, "Assistenter på sykehjemmet skal bli helsefagarbeidere")
     assert proposed and proposed[0] == "HEA"
     assert proposed[0] != "BUA"
+
+
+def test_a_certificate_title_that_names_only_its_audience_takes_the_trade_from_its_description(engine):
+    proposed = _proposed(engine, "Fagbrev for assistenter på sykehjemmet",
+                         "Ufaglærte assistenter med lang erfaring ønsker å ta fagbrev som helsefagarbeider.")
+    assert proposed and proposed[0] == "HEA"
+
+
+def test_a_title_that_asks_for_formal_competence_takes_the_field_from_its_description(engine):
+    proposed = _proposed(engine, "Ufaglærte i hjemmetjenesten", "De vil bli helsefagarbeidere.")
+    assert proposed and proposed[0] == "HEA"
+
+
+def test_who_the_workers_are_is_the_audience_of_what_they_will_become(engine):
+    proposed = _proposed(engine, "Helsefagarbeidere som skal bli sykepleiere")
+    assert proposed and proposed[0] == "SYK"
+    assert "HEA" not in proposed
+
+
+def test_a_title_with_a_subject_of_its_own_does_not_take_it_from_its_description(engine):
+    assert _proposed(engine, "Demens for assistenter på sykehjemmet",
+                     "Assistentene skal senere ta fagbrev som helsefagarbeider.") == []
 
 
 def test_fish_farming_managers_get_an_aquaculture_management_offer(engine):
@@ -241,3 +272,20 @@ def test_a_tomrer_need_gets_tomrerfaget_first_and_not_snekkerfaget(engine):
     proposed = _proposed(engine, "Fagbrev for tømrarar")
     assert proposed and proposed[0] == "TØM"
     assert "SNE" not in proposed
+
+
+@pytest.mark.parametrize(("title", "other_trade"), [
+    ("Tannhelsesekretærer", "Helsesekretær – Vg3 for voksne"),
+    ("Anleggsgartnere uten fagbrev", "Gartnerfaget for praksiskandidater"),
+])
+def test_a_trade_named_as_a_whole_does_not_match_the_trade_its_last_part_names(title, other_trade):
+    # the first part is a word of the vocabulary (other needs' texts), so the compound splits
+    engine = Matcher([_offer("OTHER", other_trade, "fagbrev"), *OFFERS], load_default(),
+                     vocabulary_texts=("Tann- og munnhelse", "Anlegg og drift"))
+    assert "OTHER" not in _proposed(engine, title)
+
+
+def test_a_compound_the_thesaurus_names_counts_as_its_concept_not_also_as_its_parts():
+    analyzer = Analyzer(["styring", "system", "montør"], load_default().groups)
+    assert set(analyzer.terms("styringssystemer")) == {"≈automasjon"}  # not also "system" and "styring"
+    assert "montør" in analyzer.terms("nettmontør")  # its only topical piece still counts

@@ -185,7 +185,7 @@ def test_sessions_text() -> None:
         "Samlingen «uke 5» er ikke en dato eller et datoområde; skriv for eksempel 03.02.2027–05.02.2027")
     assert message(parse_session, "05.02.2027–03.02.2027") == (
         "Samlingen «05.02.2027–03.02.2027» slutter før den begynner")
-    assert message(parse_session, "31.02.2027") == "«31.02.2027» er ikke en gyldig dato"
+    assert message(parse_session, "31.02.2027") == "«31.02.2027» finnes ikke: februar 2027 har 28 dager"
     assert message(parse_session, "03.02.2027 kl. 25.00–26.00") == (
         "Samlingen «03.02.2027 kl. 25.00–26.00» har et klokkeslett som ikke finnes («kl. 25.00»)")
     assert message(parse_sessions, "03.02.2027, 03.02.2027") == "Samlingen 03.02.2027 står to ganger"

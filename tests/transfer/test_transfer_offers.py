@@ -288,7 +288,7 @@ def test_every_bad_value_is_reported_on_its_line_and_column(store) -> None:
         "desentralisert",
         "linje 8, kolonne credit_system: 10 studiepoeng uten studiepoengsystem: oppgi UH-studiepoeng eller "
         "fagskolestudiepoeng (det går ikke fram av nivået eller tilbyderen)",
-        "linje 9, kolonne start_date: «31.02.2027» er ikke en gyldig dato",
+        "linje 9, kolonne start_date: «31.02.2027» finnes ikke: februar 2027 har 28 dager",
         "linje 11, kolonne seats_min: Minste antall plasser må være et tall, «tre» er ikke et tall",
     ]
     assert [r.line for r in result.rows] == [10]

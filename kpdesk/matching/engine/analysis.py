@@ -8,7 +8,11 @@ piece, what the word is a kind of: "mekaniker" in "vedlikeholdsmekaniker") at ``
 other pieces at ``PART_WEIGHT``, too little for a match of their own ("helse" in "helsenorsk"
 is not about helse). When all other pieces of a compound are generic, its one topical piece is
 what the word means and keeps full weight ("sveisekurs" is about sveising, "ledelsesutdanning"
-about ledelse).
+about ledelse). A compound the thesaurus names as a whole is its concept, without head or
+parts: "anleggsgartner" and "tannhelsesekretær" are trades of their own, not kinds of "gartner"
+or "helsesekretær", and "styringssystemer" (≈automasjon) does not also add "system" to the
+evidence of the offers that share it. Only its one topical piece, if the rest is generic, still
+counts ("nettmontør" is a montør).
 
 Thesaurus phrases ("lindrende behandling", "psykisk helsearbeid") are found on the sequence of
 content words and add their concept; the words inside count only as plain stems at part weight,
@@ -29,6 +33,7 @@ from kpdesk.matching.engine.compounds import CompoundSplitter
 from kpdesk.matching.engine.text import (
     GENERIC_STEMS,
     GENERIC_WORDS,
+    QUALIFICATION_STEMS,
     STOPWORDS,
     base_form,
     display_form,
@@ -44,6 +49,7 @@ PART_WEIGHT = 0.5  # the other pieces, and the pieces of pieces
 AUDIENCE_WEIGHT = 0.5
 CONCEPT_PREFIX = "≈"
 _AUDIENCE_RE = re.compile(r"\s+for\s+", re.IGNORECASE)
+_GOAL_RE = re.compile(r"\s+(?:som\s+)?(?:skal|vil|må|ønsker\s+å)\s+(?:bli|verte)\s+", re.IGNORECASE)
 
 
 class Term(NamedTuple):
@@ -87,6 +93,7 @@ class Analyzer:
         self.splitter = CompoundSplitter(vocabulary(vocabulary_texts), curated)
         self._words: dict[str, _Word | None] = {}
         self._base_forms: dict[str, str] = {}
+        self._asks: dict[str, bool] = {}  # title → asks for a qualification
 
     def base_form(self, surface: str) -> str:
         """How a term is shown in a label or reason: a single word in its base form
@@ -127,11 +134,24 @@ class Analyzer:
         sole = [p for p in pieces if p not in GENERIC_STEMS]
         if len(sole) == 1:  # the only topical piece is what the word is about: "sveisekurs" is sveising
             keys.setdefault(self.concept(sole[0]), 1.0)
+        elif whole in self._single:  # named as a whole ("styringssystem"): its pieces are only parts of it
+            return tuple(keys.items())
         elif pieces and pieces[-1] not in GENERIC_STEMS:
             keys.setdefault(self.concept(pieces[-1]), HEAD_WEIGHT)
         for part in topical:
             keys.setdefault(self.concept(part), PART_WEIGHT)
         return tuple(keys.items())
+
+    def asks_for_qualification(self, text: str) -> bool:
+        """Whether ``text`` asks for a formal qualification ("fagbrev", "fagprøven", "fagbrevkurs",
+        "formell kompetanse", "ufaglærte") or a profession to become ("… som skal bli …")."""
+        found = self._asks.get(text)
+        if found is None:
+            found = self._asks[text] = _GOAL_RE.search(text) is not None or any(  # "… som skal bli …"
+                stem(word) in QUALIFICATION_STEMS
+                or any(stem(part) in QUALIFICATION_STEMS for part in self.splitter.parts(word))
+                for word in map(normalise, raw_words(text)))
+        return found
 
     def title_terms(self, title: str, weight: float = 1.0, into: dict[str, Term] | None = None) -> dict[str, Term]:
         """Terms of a title. In "<subject> for <audience>" the audience counts ``AUDIENCE_WEIGHT``.
@@ -139,11 +159,15 @@ class Analyzer:
         "Palliasjon for helsefagarbeidere" is about palliasjon; an offer for the same audience on
         another subject ("Demens for helsefagarbeidere") must not look as close as one on the
         subject. When the part before "for" holds no topic ("Kurs for verneombud"), the audience
-        is the subject and keeps full weight.
+        is the subject and keeps full weight. In "<who> (som) skal bli <what>" the workers are
+        the audience: "Energimontører som skal bli elkraftteknikere" is about elkraft.
         """
         result: dict[str, Term] = {} if into is None else into
         parts = _AUDIENCE_RE.split(title, maxsplit=1)
         subject, audience = (parts[0], parts[1]) if len(parts) == 2 else (title, "")
+        goal = _GOAL_RE.split(subject, maxsplit=1)
+        if len(goal) == 2:  # "Energimontører som skal bli elkraftteknikere": who they are is the audience
+            subject, audience = goal[1], f"{goal[0]} {audience}"
         head = self.terms(subject, weight) if audience else {}
         if not head:
             return self.terms(title, weight, result)

@@ -251,7 +251,8 @@ class FitTables:
         self.columns = (_columns(self._kinds, kinds), _columns(self._places, facts.place_key),
                         _columns(self._seats, facts.seats_max))
         self._cache: dict[tuple[object, ...], dict[Any, int]] = {}
-        self._rows: dict[tuple[object, ...], np.ndarray] = {}
+        self._row_of: dict[tuple[object, ...], int] = {}  # (level, formats, municipality, headcount) → row
+        self._rows = np.zeros((64, len(self._kinds) + len(self._places) + len(self._seats)), dtype=np.int64)
         self.fact_memo: dict[tuple[object, ...], Any] = {}  # factor inputs → (value, fact): ``NeedFit.explain``
 
     def kind(self, wanted: str | None, accepted: frozenset[str]) -> dict[tuple[str | None, str | None], int]:
@@ -284,16 +285,19 @@ class FitTables:
                                                        for v in self._seats}
         return table
 
-    def _row(self, wish: Wish) -> np.ndarray:
-        """Kind, place and seats fit of one need side by side, one column per distinct value."""
+    def _row(self, wish: Wish) -> int:
+        """The row of ``_rows`` with the kind, place and seats fit of one need side by side (one
+        column per distinct value), added the first time a need asks."""
         row_key = (wish.level, wish.formats, wish.municipality, wish.headcount)
-        row = self._rows.get(row_key)
+        row = self._row_of.get(row_key)
         if row is None:
+            row = self._row_of[row_key] = len(self._row_of)
+            if row == len(self._rows):
+                self._rows = np.concatenate([self._rows, np.zeros_like(self._rows)])
             kind, place, seats = (self.kind(wish.level, wish.formats), self.place(wish.municipality),
                                   self.seats(wish.headcount))
-            row = self._rows[row_key] = np.array([*map(kind.__getitem__, self._kinds),
-                                                  *map(place.__getitem__, self._places),
-                                                  *map(seats.__getitem__, self._seats)], dtype=np.int64)
+            self._rows[row] = [*map(kind.__getitem__, self._kinds), *map(place.__getitem__, self._places),
+                               *map(seats.__getitem__, self._seats)]
         return row
 
     def candidates(self, offers: Sequence[int], keys: Sequence[int]) -> Candidates:
@@ -319,7 +323,8 @@ class FitTables:
         found: list[list[tuple[float, int]]] = []
         for first in range(0, len(wishes), step):
             part = wishes[first:first + step]
-            rows = np.stack([self._row(w) for w in part])
+            ids = [self._row(w) for w in part]  # first: a new need's row may grow the table
+            rows = self._rows[ids]
             scores = (candidates.keys + rows[:, candidates.kind] + rows[:, candidates.place]
                       + rows[:, candidates.seats]
                       + start_keys(candidates.day, np.array([_edge(w.earliest, _OPEN_START) for w in part]),

@@ -11,6 +11,8 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+
 from kpdesk.matching.engine.analysis import Term
 
 STRONG_PAIR = 0.4
@@ -33,14 +35,16 @@ class TopicIndex:
         self.idf: dict[str, float] = {}
         self._subject: set[str] = set()  # keys that can be strong: not the subject of most offers
         # key → (offer indexes, weight × idf, negated weights for bisection), heaviest first
-        self._postings: dict[str, tuple[tuple[int, ...], tuple[float, ...], list[float]]] = {}
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray, list[float]]] = {}
         for key, items in postings.items():
             items.sort()
             negated = [w for w, _ in items]
             idf = self.idf[key] = _idf(len(items), n, scale)
             if _idf(bisect_right(negated, -STRONG_SIDE + 1e-12), n, scale) >= MIN_IDF:
                 self._subject.add(key)
-            self._postings[key] = (tuple(i for _, i in items), tuple(-w * idf for w, _ in items), negated)
+            self._postings[key] = (np.array([i for _, i in items], dtype=np.intp),
+                                   np.array([-w * idf for w, _ in items]), negated)
+        self._size = len(documents)
 
     def relevant(self, terms: Mapping[str, Term], subject: Iterable[str]) -> tuple[tuple[int, float], ...]:
         """``(offer index, evidence)`` of the offers relevant to ``terms``, most evidence first.
@@ -53,26 +57,22 @@ class TopicIndex:
         ≥ MIN_IDF), and the evidence (Σ need weight × offer weight × idf over every shared term
         and mention) is at least MIN_EVIDENCE.
         """
-        evidence: dict[int, float] = {}
-        strong: set[int] = set()
-        get = evidence.get
+        evidence = np.zeros(self._size)
         for key, term in terms.items():
             found = self._postings.get(key)
-            if found is None:
-                continue
-            ids, scaled, _ = found
-            need_weight = term.weight
-            for i, value in zip(ids, scaled):  # noqa: B905 (built together, same length)
-                evidence[i] = get(i, 0.0) + need_weight * value
+            if found is not None:  # in key order, as the sums were always made: the same floats
+                np.add.at(evidence, found[0], term.weight * found[1])
+        strong = np.zeros(self._size, dtype=bool)
         for key in subject:
             found = self._postings.get(key)
             need_weight = terms[key].weight
             if found is not None and need_weight >= STRONG_SIDE and key in self._subject:
                 least = max(STRONG_PAIR / need_weight, STRONG_SIDE)
-                strong.update(found[0][:bisect_right(found[2], -least + 1e-12)])
-        ranked = [(-e, i) for i, e in evidence.items() if e >= MIN_EVIDENCE and i in strong]
-        ranked.sort()
-        return tuple((i, -e) for e, i in ranked)
+                strong[found[0][:bisect_right(found[2], -least + 1e-12)]] = True
+        index = np.flatnonzero(strong & (evidence >= MIN_EVIDENCE))
+        order = np.lexsort((index, -evidence[index]))  # most evidence first, then by offer index
+        chosen = index[order]
+        return tuple(zip(chosen.tolist(), evidence[chosen].tolist(), strict=True))
 
 
 def _idf(df: int, n: int, scale: float) -> float:

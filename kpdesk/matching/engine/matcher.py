@@ -9,12 +9,14 @@ Scoring policy
    reference date (``as_of``) is never proposed. A deadline on the reference date is still open.
 
 2. **Topic is required.** Texts become weighted topic terms (``analysis``): Norwegian stems,
-   compound parts (head 0.6, other pieces 0.5; the only topical piece of a compound 1.0) and
-   thesaurus concepts; stop words and generic words ("kurs", "fagbrev", "ansatte",
-   "kompetanse", …) never count. Field weights: need title 1.0, need description 0.6; offer
-   title 1.0, keywords 1.0, description 0.5. In a title "<subject> for <audience>", the
-   audience counts 0.5 ("Personvern for ledere" is about personvern, and shares only its
-   audience with "Økonomistyring for daglig leder").
+   compound parts (head 0.6, other pieces 0.5; the only topical piece of a compound 1.0; a
+   compound the thesaurus names as a whole, "anleggsgartner", is only its concept, plus that
+   one topical piece) and thesaurus concepts;
+   stop words and generic words ("kurs", "fagbrev", "ansatte", "kompetanse", …) never count.
+   Field weights: need title 1.0, need description 0.6; offer title 1.0, keywords 1.0,
+   description 0.5. In a title "<subject> for <audience>", the audience counts 0.5
+   ("Personvern for ledere" is about personvern, and shares only its audience with
+   "Økonomistyring for daglig leder"), and so do the workers in "<who> som skal bli <what>".
    A term is weighted by an IDF over the offer corpus, normalised to [0, 1]:
    ``ln((N+1)/(df+0.5)) / ln(N+1)``, so a word in most offers says little; N is at least 50,
    so that a handful of offers all on one subject do not make that subject look common.
@@ -22,7 +24,10 @@ Scoring policy
    *evidence*. An offer is relevant only if
      - at least one shared term is *strong*: it names the need's subject (a whole word or
        compound head of its title, not its audience: "Norskopplæring for helsearbeidere" is not
-       about helsearbeiderfaget; only when the title names no subject, its description) and
+       about helsearbeiderfaget; only when the title names no subject, its description; when
+       the title asks for a formal qualification or names a profession to become, "Fagbrev for
+       assistenter på sykehjemmet", also the thesaurus concepts of its description, "… fagbrev
+       som helsefagarbeider") and
        belongs to the offer's subject (offer weight ≥ 0.6: its title before any "for", its
        keywords, or a compound head there; not only its description or audience); need weight
        × offer weight ≥ 0.4 (so not a compound part on both sides, such as "fører" in
@@ -30,9 +35,10 @@ Scoring policy
        over the offers whose subject it is ≥ 0.2; a word many offers only mention, such as
        "ledere", still counts), and
      - the evidence is at least 0.1, and
-     - the evidence is at least 30 % of the best relevant open offer's evidence for this need
-       (offers sharing one side-issue word with the need are not proposed beside the ones that
-       are about its subject).
+     - the evidence is at least 30 % of the best relevant offer's evidence for this need, open
+       or closed (offers sharing one side-issue word with the need are not proposed beside the
+       ones that are about its subject, nor in their place when those are closed: a need whose
+       only offers on its subject are closed is unmet, and ``left_out`` names them).
    A need with no relevant offer gets no matches: it is unmet.
 
 3. **Topic first, then fit.** Score = 0.40 × topic + 0.60 × fit, in [0, 1].
@@ -84,7 +90,7 @@ from typing import NamedTuple
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
 from kpdesk.common.collector import collector_paused
-from kpdesk.matching.engine.analysis import Analyzer, Term
+from kpdesk.matching.engine.analysis import CONCEPT_PREFIX, Analyzer, Term
 from kpdesk.matching.engine.explain import (
     Explanation,
     Fit,
@@ -394,14 +400,25 @@ class Matcher:
 
         "Kompetanse i guiding og opplevelsesturisme" is about guiding even when its description
         also mentions "sikkerhet"; "Kompetanseheving for ansatte" names no subject, so its
-        description does.
+        description does. A title that asks for a formal qualification ("Fagbrev for assistenter på
+        sykehjemmet", "Arkivleder trenger formell kompetanse") names the trade or field by the
+        workers' job or place, if at all; there the trades, professions and fields that the
+        description names with thesaurus words ("… fagbrev som helsefagarbeider") name the
+        subject too. Only thesaurus concepts: any other word of the description ("produksjon")
+        would make neighbouring trades look like the subject.
         """
         key = (need.title, need.description)
         found = self._subjects.get(key)
         if found is None:
             title = self._field_terms(need.title, NEED_TITLE, True)
-            found = frozenset(k for k, t in title.items() if t.weight >= NEED_DESCRIPTION) or frozenset(
-                self._field_terms(need.description, NEED_DESCRIPTION, False))
+            named = frozenset(k for k, t in title.items() if t.weight >= NEED_DESCRIPTION)
+            description = self._field_terms(need.description, NEED_DESCRIPTION, False)
+            if not named:
+                found = frozenset(description)
+            elif self.analyzer.asks_for_qualification(need.title):
+                found = named | frozenset(k for k in description if k.startswith(CONCEPT_PREFIX))
+            else:
+                found = named
             if len(self._subjects) >= _CACHE_LIMIT:
                 self._subjects.clear()
             self._subjects[key] = found
@@ -444,17 +461,19 @@ class Matcher:
         return cached
 
     def _candidates(self, relevance: _Relevance, as_of: dt.date) -> Candidates | None:
-        """The open relevant offers above the relative floor with their topic parts; None if none."""
+        """The open relevant offers above the relative floor (30 % of the best relevant offer's
+        evidence, closed ones included) with their topic parts; None if none."""
         if as_of in relevance.by_date:
             return relevance.by_date[as_of]
         mask = self._open_mask(as_of)
         found = [(i, e) for i, e in relevance.candidates if mask[i]]  # most evidence first
+        if found:
+            floor = relevance.candidates[0][1] * RELATIVE_FLOOR  # the best relevant offer, open or closed
+            if found[-1][1] < floor:
+                found = found[:bisect_left(found, -floor, key=_minus_evidence)]
         result: Candidates | None = None
         if found:
             top = found[0][1]
-            floor = top * RELATIVE_FLOOR
-            if found[-1][1] < floor:
-                found = found[:bisect_left(found, -floor, key=_minus_evidence)]
             index: tuple[int, ...]
             evidence: tuple[float, ...]
             index, evidence = zip(*found, strict=True)
@@ -580,7 +599,8 @@ class Matcher:
             return WhyNot("topic", offer.ref, offer.title, offer.provider)
         if not is_open(offer, as_of):
             return self._closed(offer, as_of)
-        if evidence <= 0.0 or evidence < RELATIVE_FLOOR * relevance.best_open(as_of, self._open_mask(as_of)):
+        best = relevance.candidates[0][1] if relevance.candidates else 0.0  # open or closed, as in ranking
+        if evidence <= 0.0 or evidence < RELATIVE_FLOOR * best:
             return WhyNot("passing", offer.ref, offer.title, offer.provider, terms=shared)
         explanation = self.explain(need, i, as_of)
         terms = explanation.topic.terms

@@ -16,7 +16,10 @@ every Norwegian light stemmer has and which matter for course titles:
 - verbal nouns in "-ning"/"-ing" conflate with their verb ("sveising" ~ "sveise",
   "veiledning" ~ "veileder"), when at least four letters remain;
 - nouns in "-ikk" conflate with their adjectives in "-isk" ("pedagogikk" ~ "pedagogisk",
-  "teknikk" ~ "teknisk").
+  "teknikk" ~ "teknisk"), and so do the agent nouns in "-iker" that Snowball leaves as "-ik"
+  ("industrimekaniker" ~ "industrimekanikk", "elektroniker" ~ "elektronikk");
+- a few agent nouns that Snowball cuts to another everyday word keep their "-er"/"-ar"
+  (``AGENT_NOUNS``: "baker" is not "bak", "maler" not "mal", "fisker" not "fisk").
 
 Stop words are function words (the Snowball list). Generic words are content words that say
 nothing about a subject (kurs, fagbrev, opplæring, ansatte, kompetanse, …): they never count as
@@ -38,7 +41,8 @@ def _word_set(text: str) -> frozenset[str]:
 
 
 # Snowball's Norwegian stop-word list (bokmål and nynorsk), plus a few abbreviations and
-# function words that course texts use as glue ("samt", "blant", "bl.a.").
+# function words that course texts use as glue ("samt", "blant", "bl.a."), in both written forms
+# ("sammen"/"saman", "derfor"/"difor", "bare"/"berre", "hele"/"heile").
 STOPWORDS: frozenset[str] = _word_set("""
 og i jeg det at en et den til er som på de med han av ikke ikkje der så var meg seg men ett har
 om vi min mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva
@@ -51,6 +55,7 @@ kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre 
 somme um upp vere vore verte vort varte vart
 hele helt samt blant via per pr bl mv osv etc eks fram frem innen innenfor hos under mellom
 rundt gjennom hverandre ved vha inkl ca
+sammen saman derfor difor dessuten berre heile heilt
 """)
 
 # Content words that describe the form, audience or purpose of learning, never its subject.
@@ -69,12 +74,32 @@ bedrift virksomhet arbeidsgiver arbeidsplass kommune kommunal organisasjon sekto
 arbeid jobb behov trenge ønske mål krav lovpålagt formell formal erfaring erfaren
 ny nytt nye lang langt lange god godt gode bedre best mer mest økt økte styrke heve gjennomføre tilbud
 liten lite små stor stort store hverdag
-assistent ufaglært
+assistent ufaglært mannskap besetning
 tilsett tilsette medarbeidar arbeidstakar deltakar verksemd arbeidsgjevar teneste treng ønskje røynsle
 vidareutdanning grunnleggjande vidare stadbasert heiltid veke betre styrkje tilbod lita kvardag
+fire fem seks sju syv åtte elleve tolv tjue flere fleire mangle starte oppstart følge følgje kreve
+oppfylle gjerne helst aldri snart samtidig samstundes kunnskap meir auke auka
 """)
-# (the last two lines: the audience words that outranked a title's subject, "Fagbrev for assistenter
-# på sykehjemmet", and the nynorsk forms of the words above: "Tilsette i heimetenesta treng …")
+# (the audience words that outranked a title's subject, "Fagbrev for assistenter på sykehjemmet",
+# and the crew, which like "personell" says who, not what: "Mannskapet på sjarkene vil ha fagbrev";
+# the nynorsk forms of the words above, "Tilsette i heimetenesta treng …"; and the numbers, verbs
+# and adverbs with which needs are phrased, "Fem ansatte mangler …, gjerne med oppstart i vinter".
+# Not "tre", also a material, nor "lære", whose stem is the stem of "lærer".)
+
+# Generic words that ask for a formal qualification (a trade certificate, credits): the trade or
+# field is then the subject, and a need often names it by the workers' job or in its description
+# ("Fagbrev for assistenter på sykehjemmet", "… vil ta fagbrev som helsefagarbeider"; "Arkivleder
+# trenger formell kompetanse", "… studiepoeng i arkivfag").
+QUALIFICATION_WORDS: frozenset[str] = _word_set("""
+fagbrev fagprøve svennebrev svenneprøve praksiskandidat kompetansebevis formell formelt formal
+ufaglært ufaglærte ufaglærd ufaglærde
+""")
+
+# Trade titles whose Snowball stem is another, common word (bak, mal, mål, fisk); their inflected
+# forms ("bakere", "malerne", "fiskarar") stem to the title itself. "vekter" is left out: it is also
+# the plural of "vekt".
+AGENT_NOUNS: frozenset[str] = _word_set("baker bakar maler målar fisker fiskar")
+_AGENT_RE = re.compile(r"(.*(?:bak|mal|mål|fisk)(?:er|ar))(?:e|en|ne|s|ar|ane)?")
 
 class _Stemmer(Protocol):
     def stemWord(self, word: str) -> str: ...
@@ -183,6 +208,10 @@ def stem(word: str) -> str:
     cached = _stem_cache.get(word)
     if cached is not None:
         return cached
+    agent = _agent_noun(word)
+    if agent is not None:
+        _stem_cache[word] = agent
+        return agent
     current = word
     if len(current) > 6 and current.endswith("erne"):
         current = current[:-4] + "ere"
@@ -197,11 +226,23 @@ def stem(word: str) -> str:
         current = nxt
     if current.endswith("ikk") and len(current) >= 6:
         current = current[:-3] + "isk"
+    elif current.endswith("ik") and len(current) >= 6:  # "mekaniker" → "mekanik" → "mekanisk"
+        current = current[:-2] + "isk"
     _stem_cache[word] = current
     return current
 
 
+def _agent_noun(word: str) -> str | None:
+    """The title of ``word`` if it is a form of one of the AGENT_NOUNS ("bakerne" → "baker")."""
+    found = _AGENT_RE.fullmatch(word)
+    if found is None:
+        return None
+    title = found.group(1)
+    return title if any(title.endswith(noun) for noun in AGENT_NOUNS) else None
+
+
 GENERIC_STEMS: frozenset[str] = frozenset(stem(w) for w in GENERIC_WORDS)
+QUALIFICATION_STEMS: frozenset[str] = frozenset(stem(w) for w in QUALIFICATION_WORDS)
 
 
 def is_stopword(word: str) -> bool:

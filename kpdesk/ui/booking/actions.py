@@ -78,6 +78,9 @@ class BookingActions:
             self.context.data_changed.emit("booking")
             if write is not None:
                 self.context.status_message.emit(write.summary)
+                snapshot = write.undo
+                if snapshot.created_bookings and not snapshot.bookings:  # made, not changed
+                    self.context.bookings_made.emit(tuple(write.booking_ids))
 
         undoable_write(self.context, text, do, undo, after, self.widget, on_done=on_done, on_error=on_error)
 

@@ -16,12 +16,11 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTime, QTimer
+from PySide6.QtCore import QStringListModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -31,13 +30,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
 
 from kpdesk.common.codes import BOOKING_KINDS
+from kpdesk.common.fields import Problem
 from kpdesk.ui import alerts
 from kpdesk.ui.booking.actions import FOLLOWING, SERIES, THIS, BookingActions, ReasonDialog, ScopeDialog
 from kpdesk.ui.booking.preview import (
@@ -48,8 +47,9 @@ from kpdesk.ui.booking.preview import (
     load_booking,
     offer_text,
 )
-from kpdesk.ui.booking.recurrence_editor import RecurrenceEditor, from_qdate, to_qdate
+from kpdesk.ui.booking.recurrence_editor import RecurrenceEditor
 from kpdesk.ui.context import AppContext
+from kpdesk.ui.widgets.date_field import DateField, TimeField
 from kpdesk.ui.widgets.forms import RecordForm
 
 PREVIEW_DELAY_MS = 300
@@ -116,16 +116,10 @@ class BookingDialog(QDialog):
         self.public = QCheckBox(tr("Vis på oppslag"))
         self.public.setToolTip(tr("Med hake står tittelen på utskrevne ukeplaner og dørskilt. Uten hake viser de "
                                   "bare «Opptatt» og tiden, så ingen arrangør eller arbeidsgiver blir nevnt."))
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd.MM.yyyy")
-        self.start_time = QTimeEdit()
-        self.end_date = QDateEdit()
-        self.end_date.setCalendarPopup(True)
-        self.end_date.setDisplayFormat("dd.MM.yyyy")
-        self.end_time = QTimeEdit()
-        for edit in (self.start_time, self.end_time):
-            edit.setDisplayFormat("HH:mm")
+        self.date = DateField()
+        self.start_time = TimeField()
+        self.end_date = DateField()
+        self.end_time = TimeField()
         self.overnight = QCheckBox(tr("over midnatt"))
         self.overnight.setToolTip(tr("Bookingen slutter en senere dag"))
         self.repeat = RecurrenceEditor()
@@ -356,10 +350,10 @@ class BookingDialog(QDialog):
         self._public_chosen = chosen
 
     def _set_times(self, start: dt.datetime, end: dt.datetime) -> None:
-        self.date.setDate(to_qdate(start.date()))
-        self.start_time.setTime(QTime(start.hour, start.minute))
-        self.end_date.setDate(to_qdate(end.date()))
-        self.end_time.setTime(QTime(end.hour, end.minute))
+        self.date.setDate(start.date())
+        self.start_time.setTime(start.time())
+        self.end_date.setDate(end.date())
+        self.end_time.setTime(end.time())
         self.overnight.setChecked(end.date() != start.date())
         self.end_date.setVisible(self.overnight.isChecked())
         self._start_value = start
@@ -386,14 +380,29 @@ class BookingDialog(QDialog):
 
     # ------------------------------------------------------------ reading
 
-    def start_moment(self) -> dt.datetime:
-        time = self.start_time.time()
-        return dt.datetime.combine(from_qdate(self.date.date()), dt.time(time.hour(), time.minute()))
+    def end_day_field(self) -> DateField:
+        return self.end_date if self.overnight.isChecked() else self.date
 
-    def end_moment(self) -> dt.datetime:
-        time = self.end_time.time()
-        day = from_qdate(self.end_date.date()) if self.overnight.isChecked() else from_qdate(self.date.date())
-        return dt.datetime.combine(day, dt.time(time.hour(), time.minute()))
+    def start_moment(self) -> dt.datetime | None:
+        """The start the fields say, or None while one of them is empty or wrong."""
+        day, time = self.date.date(), self.start_time.time()
+        return dt.datetime.combine(day, time) if day is not None and time is not None else None
+
+    def end_moment(self) -> dt.datetime | None:
+        day, time = self.end_day_field().date(), self.end_time.time()
+        return dt.datetime.combine(day, time) if day is not None and time is not None else None
+
+    def field_problems(self) -> dict[str, str]:
+        """What the date and time fields themselves find wrong ("31.02.2027"), by the validator's key."""
+        found: dict[str, str] = {}
+        end_fields = (self.end_time, self.end_date) if self.overnight.isChecked() else (self.end_time,)
+        for key, fields in (("start", (self.date, self.start_time)), ("end", end_fields)):  # a date is said once
+            messages = [field.problem() for field in fields if field.problem()]
+            if messages:
+                found[key] = "\n".join(dict.fromkeys(messages))
+        if self.repeat.problem():
+            found["repeat"] = self.repeat.problem()
+        return found
 
     def offer_ref(self) -> str:
         text = self.offer.text().strip()
@@ -408,10 +417,14 @@ class BookingDialog(QDialog):
         if self.init is not None and self.init.series is not None and not self.rule_changed():
             repeat = ""  # one date of a series is edited on its own unless its rule changes
         equipment = [str(c.property("stored")) for c in self.equipment.findChildren(QCheckBox) if c.isChecked()]
+        start, end = self.start_moment(), self.end_moment()
+        # a wrong date or time goes to the validator as typed (it refuses it; the field says why)
+        start_text = f"{start:%d.%m.%Y %H:%M}" if start else f"{self.date.text()} {self.start_time.text()}".strip()
+        end_text = f"{end:%d.%m.%Y %H:%M}" if end else f"{self.end_day_field().text()} {self.end_time.text()}".strip()
         return {
             "room": str(self.room.currentData() or ""), "title": self.title.text(),
-            "kind": str(self.kind.currentData()), "start": f"{self.start_moment():%d.%m.%Y %H:%M}",
-            "end": f"{self.end_moment():%d.%m.%Y %H:%M}", "repeat": repeat, "organiser": self.organiser.text(),
+            "kind": str(self.kind.currentData()), "start": start_text,
+            "end": end_text, "repeat": repeat, "organiser": self.organiser.text(),
             "attendees": self.attendees.text(), "offer_ref": self.offer_ref(), "equipment": ",".join(equipment),
             "arrival_buffer": self.arrival_buffer.text() if exam else "",
             "invigilators": self.invigilators.text() if exam else "", "notes": self.notes.toPlainText(),
@@ -426,18 +439,23 @@ class BookingDialog(QDialog):
             return
         old = getattr(self, "_start_value", None)
         new = self.start_moment()
+        if new is None:  # a wrong or half-typed start: nothing follows it yet
+            self._edited("start")
+            return
+        end_day = self.end_date.date()
         if old is not None and not self.overnight.isChecked():
-            self.end_date.setDate(self.date.date())
-        elif old is not None:
-            self.end_date.setDate(to_qdate(from_qdate(self.end_date.date()) + (new.date() - old.date())))
+            self.end_date.setDate(new.date())
+        elif old is not None and end_day is not None:
+            self.end_date.setDate(end_day + (new.date() - old.date()))
         self._start_value = new
         self.repeat.set_start(new)
         self._edited("start")
 
     def _overnight_toggled(self, checked: bool) -> None:
         self.end_date.setVisible(checked)
-        if not self._filling:
-            self.end_date.setDate(to_qdate(from_qdate(self.date.date()) + dt.timedelta(days=1 if checked else 0)))
+        day = self.date.date()
+        if not self._filling and day is not None:
+            self.end_date.setDate(day + dt.timedelta(days=1 if checked else 0))
         self._edited("end")
 
     def _public_clicked(self, *_args: object) -> None:
@@ -500,12 +518,19 @@ class BookingDialog(QDialog):
         from kpdesk.booking.inputs import validate_booking
 
         data, problems = validate_booking(self.raw())
+        own = self.field_problems()
+        if own:  # a date or time the fields cannot read: nothing to book (whatever the validator made of it)
+            data = None
         if data is not None and self.offer_session.count() and self.offer_session.currentData() is not None:
             data = data.replace(offer_session_id=self.offer_session.currentData())
         self.data, self.problems = data, problems
         by_field: dict[str, list[Any]] = {}
         for problem in problems:
             by_field.setdefault("end" if problem.field == "overnight" else problem.field, []).append(problem)
+        if "start" in own and not self.overnight.isChecked():
+            by_field.pop("end", None)  # the end is on the start's day: a wrong start date is said once
+        for key, message in own.items():  # the field's own reason is the precise one
+            by_field[key] = [Problem(key, message)]
         for key, label in self.problem_labels.items():
             shown = by_field.pop(key, [])
             RecordForm._show_problems(label, shown if (self._show_all or key in self._touched) else [])
@@ -606,7 +631,7 @@ class BookingDialog(QDialog):
         init = self.init
         if init is None or init.series is None or self.scope is not None:
             return True
-        when = self.start_moment()
+        when = self.data.starts_at  # saving: the fields are valid
         scope = ScopeDialog.ask(self, self.tr("Endre en serie"), self.tr(
             "«{title}» {date} er del av en serie. Hvilke datoer skal endringen gjelde?").format(
             title=init.series.title, date=f"{when:%d.%m.%Y}"), allow_this=not self.rule_changed())

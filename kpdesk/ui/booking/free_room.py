@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTime, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -22,16 +21,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
 
 from kpdesk.common.list_filter import Column
-from kpdesk.ui.booking.recurrence_editor import RecurrenceEditor, from_qdate, to_qdate
+from kpdesk.ui.booking.recurrence_editor import RecurrenceEditor
 from kpdesk.ui.booking.week_layout import span_text
 from kpdesk.ui.context import AppContext
+from kpdesk.ui.widgets.date_field import DateField, TimeField
 from kpdesk.ui.widgets.forms import ERROR_STYLE
 from kpdesk.ui.widgets.table_model import RowTableModel
 
@@ -52,16 +51,12 @@ class FreeRoomDialog(QDialog):
         start = start or dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time(9))
         end = end or start + dt.timedelta(hours=2)
 
-        self.date = QDateEdit(to_qdate(start.date()))
+        self.date = DateField(start.date())
         self.date.setObjectName("freeDate")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd.MM.yyyy")
-        self.start_time = QTimeEdit(QTime(start.hour, start.minute))
+        self.start_time = TimeField(start.time())
         self.start_time.setObjectName("freeStart")
-        self.end_time = QTimeEdit(QTime(end.hour, end.minute))
+        self.end_time = TimeField(end.time())
         self.end_time.setObjectName("freeEnd")
-        for edit in (self.start_time, self.end_time):
-            edit.setDisplayFormat("HH:mm")
         self.attendees = QSpinBox()
         self.attendees.setObjectName("freeAttendees")
         self.attendees.setRange(0, 10_000)
@@ -150,7 +145,7 @@ class FreeRoomDialog(QDialog):
         for signal in (self.date.dateChanged, self.start_time.timeChanged, self.end_time.timeChanged,
                        self.attendees.valueChanged, self.repeat.changed):
             signal.connect(self._changed)
-        self.date.dateChanged.connect(lambda *_a: self.repeat.set_start(self.start_moment()))
+        self.date.dateChanged.connect(self._date_moved)
         self._update_buttons()
         from kpdesk.booking.rooms import list_equipment
 
@@ -193,13 +188,24 @@ class FreeRoomDialog(QDialog):
             self.equipment_grid.addWidget(check, number // 3, number % 3)
         self.search()
 
-    def start_moment(self) -> dt.datetime:
-        t = self.start_time.time()
-        return dt.datetime.combine(from_qdate(self.date.date()), dt.time(t.hour(), t.minute()))
+    def start_moment(self) -> dt.datetime | None:
+        """The start the fields say, or None while the date or time is wrong."""
+        day, time = self.date.date(), self.start_time.time()
+        return dt.datetime.combine(day, time) if day is not None and time is not None else None
 
-    def end_moment(self) -> dt.datetime:
-        t = self.end_time.time()
-        return dt.datetime.combine(from_qdate(self.date.date()), dt.time(t.hour(), t.minute()))
+    def end_moment(self) -> dt.datetime | None:
+        day, time = self.date.date(), self.end_time.time()
+        return dt.datetime.combine(day, time) if day is not None and time is not None else None
+
+    def field_problem(self) -> str:
+        """What the date and time fields (and the repetition's end date) find wrong, or ""."""
+        return next((p for p in (self.date.problem(), self.start_time.problem(), self.end_time.problem(),
+                                 self.repeat.problem()) if p), "")
+
+    def _date_moved(self, *_args: object) -> None:
+        start = self.start_moment()
+        if start is not None:
+            self.repeat.set_start(start)
 
     def needed(self) -> list[str]:
         return [str(c.property("stored")) for c in self.equipment.findChildren(QCheckBox) if c.isChecked()]
@@ -213,6 +219,15 @@ class FreeRoomDialog(QDialog):
 
         self._timer.stop()
         start, end, rule = self.start_moment(), self.end_moment(), self.repeat.rule()
+        problem = self.field_problem()
+        if problem or start is None or end is None:
+            self._generation += 1  # an answer on its way is for other fields
+            self.searched, self.options = None, []
+            self.model.set_rows([])
+            self.status.setStyleSheet(ERROR_STYLE)
+            self.status.setText(problem)
+            self._update_buttons()
+            return
         attendees = self.attendees.value() or None
         needed = self.needed()
         generation = self._generation

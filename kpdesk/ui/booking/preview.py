@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -99,7 +100,9 @@ def field_with_problem(key: str, widgets: Sequence[QWidget], labels: dict[str, Q
         column.addWidget(widgets[0])
     else:
         row = QHBoxLayout()
-        stretch = isinstance(widgets[0], QLineEdit)  # a text field takes the width, the rest follows
+        # a text field takes the width, the rest follows; a date or time field keeps its own width
+        stretch = (isinstance(widgets[0], QLineEdit)
+                   and widgets[0].sizePolicy().horizontalPolicy() != QSizePolicy.Policy.Fixed)
         for number, widget in enumerate(widgets):
             row.addWidget(widget, 1 if stretch and number == 0 else 0)
         if not stretch:

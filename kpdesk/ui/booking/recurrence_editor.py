@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,17 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.ui.widgets.date_field import DateField
+
 NONE, WEEKLY, CUSTOM = 0, 1, 2
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _SIMPLE_PARTS = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT"}
-
-
-def to_qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> dt.date:
-    return dt.date(day.year(), day.month(), day.day())
 
 
 class RecurrenceEditor(QWidget):
@@ -76,10 +69,8 @@ class RecurrenceEditor(QWidget):
         end_row.setContentsMargins(0, 0, 0, 0)
         self.until_radio = QRadioButton(self.tr("til og med"))
         self.until_radio.setObjectName("repeatUntilRadio")
-        self.until = QDateEdit()
+        self.until = DateField()
         self.until.setObjectName("repeatUntil")
-        self.until.setDisplayFormat("dd.MM.yyyy")
-        self.until.setCalendarPopup(True)
         self.until.dateChanged.connect(self._edited)
         self.count_radio = QRadioButton(self.tr("antall ganger"))
         self.count_radio.setObjectName("repeatCountRadio")
@@ -137,8 +128,13 @@ class RecurrenceEditor(QWidget):
 
         weekdays = [n for n, check in enumerate(self.days) if check.isChecked()]
         if self.until_radio.isChecked():
-            return build_rule(weekdays=weekdays, interval=self.interval.value(), until=from_qdate(self.until.date()))
+            return build_rule(weekdays=weekdays, interval=self.interval.value(), until=self.until.date())
         return build_rule(weekdays=weekdays, interval=self.interval.value(), count=self.count.value())
+
+    def problem(self) -> str:
+        """Why the «til og med» date is wrong, when the repetition uses it; else ""."""
+        uses_until = self.current_mode() == WEEKLY and self.until_radio.isChecked()
+        return self.until.problem() if uses_until else ""
 
     def set_rule(self, rule: str, start: dt.datetime | None) -> None:
         """Show a stored rule: in the weekly choices when it is that simple, else as a raw rule."""
@@ -148,7 +144,7 @@ class RecurrenceEditor(QWidget):
         try:
             self._start = start
             if start is not None:
-                self.until.setDate(to_qdate(start.date() + dt.timedelta(weeks=12)))
+                self.until.setDate(start.date() + dt.timedelta(weeks=12))
             if not rule:
                 self.mode.setCurrentIndex(NONE)
                 self.raw.clear()
@@ -169,7 +165,7 @@ class RecurrenceEditor(QWidget):
                 until = until_of(rule)
                 if until is not None:
                     self.until_radio.setChecked(True)
-                    self.until.setDate(to_qdate(until.date()))
+                    self.until.setDate(until.date())
                 else:
                     self.count_radio.setChecked(True)
                     self.count.setValue(int(parts.get("COUNT", "10")))

@@ -1,12 +1,19 @@
 """Where the parts of the week schedule go: lanes, booking boxes, headers. No painting here.
 
-A *lane* is one room on one day. Two arrangements:
+A *lane* is one room on one day, or (the calendar of several rooms) one day of them all. The
+user chooses between two arrangements of a week (``GRID`` and ``CALENDAR``); they are drawn as:
 
-- ``ROWS`` (a week of several rooms): one row per room, the days side by side, time running
+- ``ROWS`` (``GRID``, several rooms): one row per room, the days side by side, time running
   to the right. Thirty rooms read as thirty rows of the same height, and a free room shows as
   an empty stretch of its row.
-- ``COLUMNS`` (one room's week, or the day view of all rooms): one column per day or per room,
-  time running down, the classic calendar page.
+- ``COLUMNS`` (``CALENDAR``, one room's week, or the day view of all rooms): one column per day
+  or per room, time running down, the classic calendar page; in a day column of several rooms,
+  bookings that overlap stand side by side.
+
+Every booking gets a label, written across (never turned). In a row a label may run on into the
+free time after its booking; bookings too short for their own label share one («3 bookinger»,
+a ``Group``) with their thin bars under it. In a column, overlapping bookings beyond what the
+width holds are gathered in one box the same way. The tooltip of a group lists its bookings.
 
 Everything is in *content* coordinates (the whole schedule, as if nothing were scrolled); the
 widget subtracts the scroll offsets. Sticky headers: the top header scrolls only sideways, the
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +32,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetrics
 
 ROWS, COLUMNS = "rows", "columns"
+GRID, CALENDAR = "grid", "calendar"  # the week as rooms × days, or as a calendar (days × hours)
 SNAP_MINUTES = 15
 DEFAULT_FROM, DEFAULT_TO = 7, 22  # the hours always shown; a booking outside them widens the range
 MIN_HOUR_PX_ROWS = 12.0
+MAX_SIDE_BY_SIDE = 4  # a calendar day shows this many overlapping bookings across; more are gathered
 
 
 def holiday_text(name: str | None) -> str:
@@ -42,13 +52,73 @@ def span_text(start: dt.datetime, end: dt.datetime) -> str:
     return f"{start:%H.%M}–{end:%d.%m} {end:%H.%M}"
 
 
+def pack_labels(starts: Sequence[float], stops: Sequence[float], singles: Sequence[float],
+                group: Callable[[int], float]) -> list[tuple[int, int]]:
+    """Which bookings of one row band carry their own label and which share one.
+
+    ``starts`` are the bookings' left edges in time order, ``stops`` where each one's label has
+    to end (the next booking's start, or the end of the day), ``singles`` the least width each
+    one's own label needs, and ``group(n)`` what a shared label of ``n`` needs («3 bookinger»).
+    Returns runs ``(first, last)`` in order: a run of one is a booking with its own label; a
+    longer run shares one label, as short as it can be. Plain numbers; no Qt.
+    """
+    runs: list[tuple[int, int]] = []
+    count = len(starts)
+    i = 0
+    while i < count:
+        if stops[i] - starts[i] >= singles[i]:
+            runs.append((i, i))
+            i += 1
+            continue
+        j = i
+        while j + 1 < count and (j == i or stops[j] - starts[i] < group(j - i + 1)):
+            j += 1
+        end = j
+        while runs and stops[end] - starts[i] < group(end - i + 1):  # cut short at the end: join the run before
+            i = runs.pop()[0]
+        runs.append((i, end))
+        i = end + 1
+    return runs
+
+
+def wrap_text(text: str, width: float, lines: int, advance: Callable[[str], float],
+              elide: Callable[[str, int], str]) -> list[str]:
+    """``text`` in at most ``lines`` lines of ``width``, broken between words; the last line (or
+    a word wider than a line) ends in «…» only when the rest does not fit."""
+    words = text.split()
+    out: list[str] = []
+    current = ""
+    for index, word in enumerate(words):
+        candidate = f"{current} {word}" if current else word
+        if advance(candidate) <= width:
+            current = candidate
+            continue
+        if len(out) == lines - 1:  # the last line: what is left, elided
+            out.append(elide(" ".join([*([current] if current else []), *words[index:]]), int(width)))
+            return out
+        if current:
+            out.append(current)
+            current = ""
+        if advance(word) <= width:
+            current = word
+        elif len(out) == lines - 1:
+            out.append(elide(" ".join(words[index:]), int(width)))
+            return out
+        else:
+            out.append(elide(word, int(width)))
+    if current and len(out) < lines:
+        out.append(current)
+    return out
+
+
 @dataclass(slots=True)
 class Lane:
     index: int
     day: Any  # WeekDay
-    room: Any  # WeekRoom
+    room: Any  # WeekRoom, or None: a calendar day column of several rooms
     rect: QRectF
     column: int  # position across the lanes' own axis (room row, or column number)
+    rooms: tuple[Any, ...] = ()  # the rooms whose bookings the lane holds
 
 
 @dataclass(slots=True)
@@ -57,9 +127,20 @@ class Box:
     lane: int
     rect: QRectF  # start to end
     buffer: QRectF | None  # the exam's arrival time before the start
-    lines: list[str] = field(default_factory=list)  # texts already elided to fit (ROWS)
-    upright: str = ""  # ROWS, a narrow but tall box: the title turned to read upwards
-    text: str = ""  # wrapped text (COLUMNS)
+    lines: list[str] = field(default_factory=list)  # the label, already wrapped and elided to fit
+    text_rect: QRectF | None = None  # where the lines go (in a row, on into the free time after the box)
+    group: int | None = None  # index into ``WeekLayout.groups`` when the booking shares a label
+
+
+@dataclass(slots=True)
+class Group:
+    """Bookings too short or too many for labels of their own, under one «3 bookinger»."""
+
+    lane: int
+    rect: QRectF  # the label's place (ROWS), or the box drawn instead of the bookings (COLUMNS)
+    bookings: list[Any]
+    lines: list[str]
+    boxed: bool  # COLUMNS: the bookings are not drawn, this box is; ROWS: thin bars under the label
 
 
 @dataclass(slots=True)
@@ -83,16 +164,19 @@ class WeekLayout:
 
     def __init__(self, schedule: Any, width: int, height: int, metrics: QFontMetrics, *,
                  day: dt.date | None = None, zoom: float = 1.0, today: dt.date | None = None,
-                 places: str = "{n} plasser") -> None:
+                 places: str = "{n} plasser", arrangement: str = GRID,
+                 many: str = "{n} bookinger") -> None:
         self.schedule = schedule
         self.days = [d for d in schedule.days if day is None or d.date == day]
         self.rooms = list(schedule.rooms)
         self.day_view = day is not None
-        self.orientation = ROWS if day is None and len(self.rooms) > 1 else COLUMNS
+        self.arrangement = arrangement
+        self.orientation = ROWS if day is None and arrangement == GRID and len(self.rooms) > 1 else COLUMNS
+        self.many = many
         self.metrics = metrics
         fh = metrics.height()
         self.line_height = fh
-        self._min_text_width = 6 * metrics.averageCharWidth()
+        self._min_column = 12.0 * metrics.averageCharWidth() + 12  # «Nettforelesn…» and «09.00–10.30»
         self._parts = self._all_parts()
         self.hour_from, self.hour_to = self._hours()
         hours = self.hour_to - self.hour_from
@@ -118,7 +202,7 @@ class WeekLayout:
                 x = self.gutter + d_index * self.day_size
                 for r_index, room in enumerate(self.rooms):
                     rect = QRectF(x, self.header + r_index * self.row_size, self.day_size, self.row_size)
-                    self.lanes.append(Lane(len(self.lanes), day_, room, rect, r_index))
+                    self.lanes.append(Lane(len(self.lanes), day_, room, rect, r_index, (room,)))
                 self.headers.append(HeaderCell(QRectF(x, 0, self.day_size, self.header - self.tick_height),
                                                (self._day_title(day_),), holiday_text(day_.holiday), day_.date,
                                                today=day_.date == today))
@@ -136,33 +220,48 @@ class WeekLayout:
             self.gutter = float(metrics.horizontalAdvance("00.00") + 16)
             self.tick_height = 0.0
             self.header = float((3 if self.day_view else 2) * fh + 12)
-            pairs = [(d, r) for r in self.rooms for d in self.days] if self.day_view else \
-                [(d, r) for d in self.days for r in self.rooms[:1]]
+            single = self.rooms[0] if len(self.rooms) == 1 else None
+            pairs: list[tuple[Any, Any]] = [(d, r) for r in self.rooms for d in self.days] if self.day_view else \
+                [(d, single) for d in self.days]
             lane_min = 13.0 * metrics.averageCharWidth() + 20
             if self.day_view:  # room names wrap in the header, but not inside a word
                 words = [word for room in self.rooms for word in room.name.split()]
                 lane_min = max(lane_min, max((metrics.horizontalAdvance(w) for w in words), default=0) * 1.12 + 16)
             self.row_size = float(max(lane_min, (width - self.gutter) / max(len(pairs), 1)))
+            sizes = [self.row_size] * len(pairs)
+            if not self.day_view and single is None:  # a day of several rooms is as wide as its overlaps need
+                wanted = [min(self._overlaps(d.date), MAX_SIDE_BY_SIDE) * self._min_column + 2 for d, _r in pairs]
+                sizes = [max(size, want) for size, want in zip(sizes, wanted, strict=True)]
+                if sum(sizes) < width - self.gutter:  # room to spare: share it out
+                    spare = (width - self.gutter - sum(sizes)) / len(sizes)
+                    sizes = [size + spare for size in sizes]
             fit = (height - self.header) / max(hours, 1)
             self.hour_px = float(max(2.2 * fh, fit)) * zoom
             self.day_size = self.hour_px * hours
-            self.width = self.gutter + self.row_size * len(pairs)
+            self.width = self.gutter + sum(sizes)
             self.height = self.header + self.day_size
+            x = self.gutter
             for column, (day_, room) in enumerate(pairs):
-                rect = QRectF(self.gutter + column * self.row_size, self.header, self.row_size, self.day_size)
-                self.lanes.append(Lane(len(self.lanes), day_, room, rect, column))
+                rect = QRectF(x, self.header, sizes[column], self.day_size)
+                x += sizes[column]
+                self.lanes.append(Lane(len(self.lanes), day_, room, rect, column,
+                                       (room,) if room is not None else tuple(self.rooms)))
                 head = QRectF(rect.x(), 0, rect.width(), self.header)
-                if self.day_view:
+                if self.day_view and room is not None:
                     self.headers.append(HeaderCell(head, (room.name, places.format(n=room.capacity)),
                                                    holiday_text(day_.holiday), day_.date, room.id))
                 else:
                     self.headers.append(HeaderCell(head, (self._day_title(day_),), holiday_text(day_.holiday),
-                                                   day_.date, room.id, today=day_.date == today))
+                                                   day_.date, room.id if room is not None else None,
+                                                   today=day_.date == today))
             for hour in range(self.hour_from, self.hour_to + 1):
                 self.ticks.append(Tick(self.header + (hour - self.hour_from) * self.hour_px, f"{hour:02d}.00"))
-        self._lane_of = {(lane.day.date, lane.room.id): lane.index for lane in self.lanes}
+        self._lane_of = {(lane.day.date, room.id): lane.index for lane in self.lanes for room in lane.rooms}
         self.boxes: list[Box] = []
+        self.groups: list[Group] = []
         self._place_boxes()
+        if self.orientation == ROWS:
+            self._label_rows()
         self.order = sorted(range(len(self.boxes)), key=lambda i: (self.boxes[i].booking.starts_at,
                                                                    self.boxes[i].lane))
 
@@ -193,6 +292,16 @@ class WeekLayout:
                 parts.append((booking, days[index].date, max(blocked - offset, 0.0), max(start - offset, 0.0),
                               min(end - offset, 1440.0)))
         return parts
+
+    def _overlaps(self, date: dt.date) -> int:
+        """The most bookings (in the rooms shown) that overlap at one time on ``date``."""
+        events = sorted([(blocked, 1) for _b, d, blocked, _s, _e in self._parts if d == date]
+                        + [(end, -1) for _b, d, _bl, _s, end in self._parts if d == date])
+        most = current = 0
+        for _minute, step in events:
+            current += step
+            most = max(most, current)
+        return most
 
     def _hours(self) -> tuple[int, int]:
         """The rooms' opening hours (07–22 without rooms), widened to every booking shown."""
@@ -241,11 +350,16 @@ class WeekLayout:
         rows = self.orientation == ROWS
         across_start = lane.rect.y() if rows else lane.rect.x()
         across = (lane.rect.height() if rows else lane.rect.width()) - 2.0
-        share = across / columns
+        shown = columns
+        if not rows and columns > 1:  # a column holds as many side by side as stay readable
+            shown = min(columns, max(int(across // self._min_column), 1))
+        share = across / shown
+        hidden: list[tuple[float, float, Any, Box]] = []
         for column, (blocked, start, end, booking) in cluster:
             a = self._axis(lane, start)
             b = max(self._axis(lane, end), a + 3.0)
-            c = across_start + 1.0 + column * share
+            slot = min(column, shown - 1)
+            c = across_start + 1.0 + slot * share
             size = max(share - 1.0, 2.0)
             rect = QRectF(a, c, b - a, size) if rows else QRectF(c, a, size, b - a)
             buffer = None
@@ -253,31 +367,141 @@ class WeekLayout:
                 z = self._axis(lane, blocked)
                 buffer = QRectF(z, c, a - z, size) if rows else QRectF(c, z, size, a - z)
             box = Box(booking, lane.index, rect, buffer)
-            self._texts(box)
             self.boxes.append(box)
+            if shown < columns and column >= shown - 1:
+                hidden.append((a, b, booking, box))
+            elif not rows:
+                self._column_texts(box, lane)
+        if hidden:
+            top, bottom = min(h[0] for h in hidden), max(h[1] for h in hidden)
+            c = across_start + 1.0 + (shown - 1) * share
+            rect = QRectF(c, top, max(share - 1.0, 2.0), bottom - top)
+            index = len(self.groups)
+            for _a, _b, _booking, box in hidden:
+                box.group = index
+            bookings = [h[2] for h in hidden]
+            self.groups.append(Group(lane.index, rect, bookings, self._group_lines(bookings, rect.width() - 8,
+                                                                                   rect.height() - 3), True))
 
-    def _texts(self, box: Box) -> None:
+    # ------------------------------------------------------------ labels
+
+    def _fits(self, height: float) -> int:
+        """How many lines of text a box of ``height`` holds."""
+        return int((height - 2) // self.line_height)
+
+    def _elide(self, text: str, width: float) -> str:
+        return self.metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width))
+
+    def _width(self, text: str) -> float:
+        return float(self.metrics.horizontalAdvance(text))
+
+    def _column_texts(self, box: Box, lane: Lane) -> None:
+        """A box in a column: its title across, wrapped over the lines its height holds, then the
+        time (and the room, in a day column of several rooms)."""
         booking = box.booking
-        if self.orientation == COLUMNS:
-            box.text = f"{span_text(booking.starts_at, booking.ends_at)}\n{booking.title}"
-            return
-        width = int(box.rect.width()) - 7
-        if width < self._min_text_width:
-            height = int(box.rect.height()) - 6
-            if box.rect.width() >= self.line_height + 4 and height >= 5 * self.line_height:
-                box.upright = self.metrics.elidedText(booking.title, Qt.TextElideMode.ElideRight, height)
-            return  # too narrow for words across; the tooltip and the day view tell
+        width = box.rect.width() - 8 - (13 if booking.override_reason else 0)
+        fits = max(self._fits(box.rect.height()), 1)
+        box.text_rect = box.rect.adjusted(5, 1, -2, 0)
         when = span_text(booking.starts_at, booking.ends_at)
-        fits = max(int((box.rect.height() - 2) // self.line_height), 1)
-        elide = self.metrics.elidedText
-        right = Qt.TextElideMode.ElideRight
-        box.lines = [elide(booking.title, right, width)]
-        if fits >= 2:
-            start = f"{booking.starts_at:%H.%M}"
-            if self.metrics.horizontalAdvance(when) <= width:
-                box.lines.append(when)
-            elif self.metrics.horizontalAdvance(start) <= width:
-                box.lines.append(start)
+        start = f"{booking.starts_at:%H.%M}"
+        if fits == 1:
+            both = f"{start} {booking.title}"
+            box.lines = [both if self._width(both) <= width else self._elide(booking.title, width)]
+            return
+        extra = [when if self._width(when) <= width else start]
+        if lane.room is None and len(lane.rooms) > 1:
+            extra.append(self._short_room(booking.room_name))
+        title_lines = max(fits - len(extra), 1)
+        lines = wrap_text(booking.title, width, title_lines, self._width, self._elide)
+        box.lines = lines + [self._elide(text, width) for text in extra][:fits - len(lines)]
+
+    def _short_room(self, name: str) -> str:
+        """A room's name without the site all the rooms shown share («Grupperom (Bodø)» -> «Grupperom»)."""
+        sites = {room.site for room in self.rooms}
+        site = next(iter(sites)) if len(sites) == 1 else ""
+        return name.removesuffix(f" ({site})") if site else name
+
+    def _group_lines(self, bookings: list[Any], width: float, height: float) -> list[str]:
+        """«3 bookinger» (or «3» where that is all that fits), then their span where it fits."""
+        text = self.many.format(n=len(bookings))
+        if self._width(text) <= width:
+            lines = [text]
+        elif self._fits(height) >= 3:  # «12» over «bookinger»
+            lines = wrap_text(text, width, 2, self._width, self._elide)
+        else:
+            lines = [str(len(bookings))]
+        if self._fits(height) >= len(lines) + 1:
+            start = min(b.starts_at for b in bookings)
+            end = max(b.ends_at for b in bookings)
+            when = span_text(start, end)
+            if self._width(when) <= width:
+                lines.append(when)
+        return lines
+
+    def _label_rows(self) -> None:
+        """Every box in a row gets a label across: its own, running on into free time up to the next
+        booking, or one shared with the short bookings beside it (see ``pack_labels``)."""
+        per_lane: dict[int, list[Box]] = {}
+        for box in self.boxes:
+            per_lane.setdefault(box.lane, []).append(box)
+        single_min = self._width("Abcd…")
+        for lane_index, boxes in per_lane.items():
+            lane = self.lanes[lane_index]
+            boxes.sort(key=lambda bx: (bx.rect.x(), bx.rect.y()))
+            bands: dict[tuple[float, float], list[Box]] = {}
+            for box in boxes:
+                bands.setdefault((box.rect.y(), box.rect.height()), []).append(box)
+            for (top, height), band in bands.items():
+                stops = []
+                for box in band:
+                    others = [o.rect.x() for o in boxes if o is not box and o.rect.x() > box.rect.x() + 0.5
+                              and o.rect.y() < top + height and o.rect.bottom() > top]
+                    stops.append(min([lane.rect.right() - 1, *others]))
+                starts = [box.rect.x() for box in band]
+                singles = [min(self._width(box.booking.title), single_min) + 8 for box in band]
+                runs = pack_labels(starts, stops, singles,
+                                   lambda n: self._width(self.many.format(n=n)) + 8)
+                for first, last in runs:
+                    if first == last:
+                        self._row_texts(band[first], stops[first])
+                    else:
+                        self._row_group(lane, band[first:last + 1], stops[last])
+
+    def _row_texts(self, box: Box, stop: float) -> None:
+        booking = box.booking
+        rect = box.rect
+        width = stop - rect.x() - 7 - (13 if booking.override_reason and stop - rect.right() < 14 else 0)
+        fits = self._fits(rect.height())
+        box.text_rect = QRectF(rect.x() + 5, rect.y() + 1, max(width, 0.0), rect.height() - 1)
+        if width < self._width("A…") or fits < 1:
+            return  # no room at all: the tooltip tells
+        when = span_text(booking.starts_at, booking.ends_at)
+        start = f"{booking.starts_at:%H.%M}"
+        if fits == 1:
+            both = f"{start} {booking.title}"
+            box.lines = [both if self._width(both) <= width else self._elide(booking.title, width)]
+            return
+        title_lines = fits - 1
+        box.lines = wrap_text(booking.title, width, title_lines, self._width, self._elide)
+        if self._width(when) <= width:
+            box.lines.append(when)
+        elif self._width(start) <= width:
+            box.lines.append(start)
+
+    def _row_group(self, lane: Lane, boxes: list[Box], stop: float) -> None:
+        """Short bookings side by side in a row: thin bars at the foot of their band, one label above."""
+        first = boxes[0].rect
+        bar = max(first.height() - 2 * self.line_height - 4, min(6.0, max(first.height() / 4, 3.0)))
+        index = len(self.groups)
+        for box in boxes:
+            box.group = index
+            box.rect = QRectF(box.rect.x(), first.bottom() - bar, box.rect.width(), bar)
+            if box.buffer is not None:
+                box.buffer = QRectF(box.buffer.x(), first.bottom() - bar, box.buffer.width(), bar)
+        rect = QRectF(first.x(), first.y(), stop - first.x(), first.height() - bar)
+        bookings = [box.booking for box in boxes]
+        self.groups.append(Group(lane.index, rect, bookings, self._group_lines(bookings, rect.width() - 7,
+                                                                               rect.height()), False))
 
     # ------------------------------------------------------------ time and position
 
@@ -310,9 +534,13 @@ class WeekLayout:
 
     def closed_rects(self, lane: Lane) -> list[QRectF]:
         """The parts of the lane outside the room's opening hours."""
-        room, r = lane.room, lane.rect
-        opens = self.position(lane, dt.datetime.combine(lane.day.date, room.opens_at))
-        closes = self.position(lane, dt.datetime.combine(lane.day.date, room.closes_at))
+        r = lane.rect
+        if not lane.rooms:
+            return []
+        opens_at = min(room.opens_at for room in lane.rooms)
+        closes_at = max(room.closes_at for room in lane.rooms)
+        opens = self.position(lane, dt.datetime.combine(lane.day.date, opens_at))
+        closes = self.position(lane, dt.datetime.combine(lane.day.date, closes_at))
         if self.orientation == ROWS:
             parts = [QRectF(r.x(), r.y(), opens - r.x(), r.height()), QRectF(closes, r.y(), r.right() - closes,
                                                                               r.height())]
@@ -334,16 +562,31 @@ class WeekLayout:
             return None
         if point.y() < self.header or point.x() < self.gutter:
             return None
-        c = int((point.x() - self.gutter) // self.row_size)
-        return self.lanes[c] if 0 <= c < len(self.lanes) and point.y() < self.header + self.day_size else None
+        if point.y() >= self.header + self.day_size:
+            return None
+        return next((lane for lane in self.lanes if lane.rect.left() <= point.x() < lane.rect.right()), None)
 
     def box_at(self, point: QPointF) -> int | None:
-        """Index of the box (its buffer included) under ``point``."""
+        """Index of the box (its buffer included) under ``point``; not one gathered into a box of
+        its group (a column's overflow)."""
         for index in range(len(self.boxes) - 1, -1, -1):
             box = self.boxes[index]
+            if box.group is not None and self.groups[box.group].boxed:
+                continue
             if box.rect.contains(point) or (box.buffer is not None and box.buffer.contains(point)):
                 return index
         return None
+
+    def group_at(self, point: QPointF) -> int | None:
+        """Index of the group whose label (or box) is under ``point``."""
+        return next((i for i, g in enumerate(self.groups) if g.rect.contains(point)), None)
+
+    def label_of(self, booking_id: int) -> list[str]:
+        """The text shown for a booking: its own label, or its group's (tests, accessibility)."""
+        box = next((b for b in self.boxes if b.booking.id == booking_id), None)
+        if box is None:
+            return []
+        return self.groups[box.group].lines if box.group is not None else box.lines
 
     def header_at(self, x: float) -> HeaderCell | None:
         return next((h for h in self.headers if h.rect.left() <= x < h.rect.right()), None)

@@ -51,6 +51,20 @@ def booking_tooltip(b: Any) -> str:
     return "<br>".join(lines)
 
 
+def group_tooltip(bookings: list[Any], limit: int = 12) -> str:
+    """Bookings that share one label («3 bookinger»): each on its line, time, title and room."""
+    lines = [f"<b>{_line(_tr('{n} bookinger').format(n=len(bookings)))}</b>"]
+    for b in bookings[:limit]:
+        text = f"{span_text(b.starts_at, b.ends_at)}  {b.title} · {b.room_name}"
+        if b.state in ("cancelled", "skipped"):
+            text += " (" + (_tr("avlyst") if b.state == "cancelled" else _tr("hoppet over")) + ")"
+        lines.append(_line(text))
+    if len(bookings) > limit:
+        lines.append(_line(_tr("… og {n} til").format(n=len(bookings) - limit)))
+    lines.append("<i>" + _line(_tr("Dobbeltklikk for dagsvisning")) + "</i>")
+    return "<br>".join(lines)
+
+
 def room_tooltip(room: Any) -> str:
     lines = [f"<b>{_line(room.name)}</b>",
              _line(_tr("{n} plasser, åpent kl. {opens}–{closes}").format(

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QToolTip, QWidget
 
 from kpdesk.ui.booking import week_tooltips
+from kpdesk.ui.booking.week_layout import GRID as ROOMS_BY_DAYS
 from kpdesk.ui.booking.week_layout import ROWS, WeekLayout, span_text
 
 # (border and text accent, fill) per booking kind; the legend uses the same.
@@ -53,6 +54,7 @@ CLOSED = QColor("#eceef1")
 ROW_ALT = QColor("#f8f9fb")
 SPAN = QColor(30, 100, 200, 60)
 SELECTED = QColor("#111111")
+GROUP_FILL = QColor("#eef0f3")
 OVERRIDE = QColor("#d32f2f")
 
 
@@ -89,6 +91,7 @@ class WeekView(QAbstractScrollArea):
         self.layout_: WeekLayout | None = None
         self.message = ""
         self.zoom = 1.0
+        self.arrangement = ROOMS_BY_DAYS  # a week of several rooms: GRID (rooms × days) or CALENDAR (days × hours)
         self.selected_id: int | None = None
         self.span: tuple[int, dt.datetime, dt.datetime] | None = None  # (lane, start, end)
         self._drag: tuple[int, dt.datetime, QPointF] | None = None  # (lane, anchor, press point)
@@ -99,8 +102,6 @@ class WeekView(QAbstractScrollArea):
         self._struck.setStrikeOut(True)
         self._small = QFont(self.font())
         self._small.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7.0))
-        self._wrap = QTextOption()
-        self._wrap.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self._centred = QTextOption(Qt.AlignmentFlag.AlignHCenter)
         self._centred.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self._hatch: dict[str, QBrush] = {}
@@ -121,6 +122,18 @@ class WeekView(QAbstractScrollArea):
             self.selected_id = None
             self.selection_changed.emit(None)
 
+    def set_arrangement(self, arrangement: str) -> None:
+        """GRID or CALENDAR, for a week of several rooms (one room's week and a day are columns)."""
+        if arrangement != self.arrangement:
+            self.arrangement = arrangement
+            self.relayout()
+
+    def select(self, booking_id: int | None) -> None:
+        """Select a booking and scroll it into view (after it was made, say)."""
+        self._select(booking_id)
+        if booking_id is not None:
+            self.booking_point(booking_id)
+
     def set_message(self, text: str) -> None:
         """A line shown instead of the schedule (no rooms yet, or a load failed)."""
         self.message = text
@@ -133,7 +146,8 @@ class WeekView(QAbstractScrollArea):
         else:
             size = self.viewport().size()
             self.layout_ = WeekLayout(self.schedule, size.width(), size.height(), self.fontMetrics(), day=self.day,
-                                      zoom=self.zoom, places=self.tr("{n} plasser"))
+                                      zoom=self.zoom, places=self.tr("{n} plasser"), arrangement=self.arrangement,
+                                      many=self.tr("{n} bookinger"))
         self._update_scrollbars()
         self.viewport().update()
 
@@ -296,8 +310,7 @@ class WeekView(QAbstractScrollArea):
             left, right = layout.gutter, layout.width
             lines += [(left, layout.header + k * layout.hour_px, right, layout.header + k * layout.hour_px)
                       for k in range(1, layout.hour_to - layout.hour_from)]
-            lines += [(layout.gutter + c * layout.row_size, layout.header, layout.gutter + c * layout.row_size,
-                       layout.height) for c in range(1, len(layout.lanes))]
+            lines += [(lane.rect.left(), layout.header, lane.rect.left(), layout.height) for lane in layout.lanes[1:]]
         painter.setPen(QPen(GRID, 1))
         painter.drawLines([QLineF(*line) for line in lines])
         painter.setPen(QPen(DAY_LINE, 2))
@@ -306,23 +319,27 @@ class WeekView(QAbstractScrollArea):
                                       layout.gutter + d * layout.day_size, layout.height)
                                for d in range(1, len(layout.days))])
         elif not layout.day_view:
-            painter.drawLines([QLineF(layout.gutter + c * layout.row_size, layout.header,
-                                      layout.gutter + c * layout.row_size, layout.height)
-                               for c in range(1, len(layout.lanes))])
+            painter.drawLines([QLineF(lane.rect.left(), layout.header, lane.rect.left(), layout.height)
+                               for lane in layout.lanes[1:]])
 
     def _paint_boxes(self, painter: QPainter, layout: WeekLayout, visible: QRectF) -> None:
-        ascent, descent = self.fontMetrics().ascent(), self.fontMetrics().descent()
+        ascent = self.fontMetrics().ascent()
         line = layout.line_height
         rows = layout.orientation == ROWS
-        selected = None
+        selected: QRectF | None = None
         for active in (False, True):
-            painter.setFont(self.font() if active else self._struck)
             for box in layout.boxes:
                 booking = box.booking
                 if booking.active != active:
                     continue
+                group = layout.groups[box.group] if box.group is not None else None
+                if group is not None and group.boxed:
+                    if booking.id == self.selected_id:
+                        selected = group.rect
+                    continue
                 rect = box.rect
-                if not rect.intersects(visible) and (box.buffer is None or not box.buffer.intersects(visible)):
+                if not rect.intersects(visible) and (box.buffer is None or not box.buffer.intersects(visible)) \
+                        and (box.text_rect is None or not box.text_rect.intersects(visible)):
                     continue
                 border, fill = _kind(booking.kind)
                 if box.buffer is not None:
@@ -330,6 +347,17 @@ class WeekView(QAbstractScrollArea):
                     painter.fillRect(box.buffer, self._hatch.get(booking.kind, self._hatch["other"]))
                     painter.setPen(QPen(border, 1, Qt.PenStyle.DotLine))
                     painter.drawRect(box.buffer.adjusted(0, 0, -1, -1))
+                if group is not None:  # a bar under its group's label: solid when thin, else as a box
+                    if rect.height() <= 8 or not active:
+                        painter.fillRect(rect, border if active else FAINT_INK)
+                    else:
+                        painter.fillRect(rect, fill)
+                        painter.setPen(QPen(border, 1))
+                        painter.drawRect(rect.adjusted(0, 0, -1, -1))
+                        painter.fillRect(QRectF(rect.x(), rect.y(), min(3.0, rect.width()), rect.height()), border)
+                    if booking.id == self.selected_id:
+                        selected = group.rect.united(rect)
+                    continue
                 if active:
                     painter.fillRect(rect, fill)
                     painter.setPen(QPen(border, 1))
@@ -341,33 +369,47 @@ class WeekView(QAbstractScrollArea):
                     edge = border if booking.public else QBrush(border, Qt.BrushStyle.Dense4Pattern)
                     painter.fillRect(QRectF(rect.x(), rect.y(), 3, rect.height()) if rows else
                                      QRectF(rect.x(), rect.y(), rect.width(), 3), edge)
-                painter.setPen(INK if active else FAINT_INK)
-                if rows and box.upright:
-                    painter.save()
-                    painter.translate(rect.center().x() + 1 + (ascent - descent) / 2, rect.bottom() - 4)
-                    painter.rotate(-90)
-                    painter.drawText(QPointF(0, 0), box.upright)
-                    painter.restore()
-                elif rows:
-                    x, y = rect.x() + 5, rect.y() + 1 + ascent
-                    for number, text in enumerate(box.lines):
-                        if y + number * line > rect.bottom() + 2:
-                            break
-                        painter.drawText(QPointF(x, y + number * line), text)
-                elif rect.height() >= line * 0.8 and rect.width() > 14:
-                    painter.save()
-                    painter.setClipRect(rect.adjusted(1, 1, -1, -1), Qt.ClipOperation.IntersectClip)
-                    right = 16 if booking.override_reason else 3  # room for the «!» marker
-                    painter.drawText(rect.adjusted(5, 2, -right, -1), box.text, self._wrap)
-                    painter.restore()
                 if booking.override_reason:
                     self._paint_override(painter, rect)
                 if booking.id == self.selected_id:
-                    selected = box
+                    selected = rect
+        # labels last: a row's label may run on past its box into free time
+        for active in (False, True):
+            for box in layout.boxes:
+                if box.booking.active != active or not box.lines or box.group is not None \
+                        or box.text_rect is None or not box.text_rect.intersects(visible):
+                    continue
+                painter.setFont(self.font() if active else self._struck)
+                painter.setPen(INK if active else FAINT_INK)
+                self._paint_lines(painter, box.text_rect, box.lines, ascent, line)
+        painter.setFont(self.font())
+        for group in layout.groups:
+            if not group.rect.intersects(visible):
+                continue
+            if group.boxed:
+                painter.fillRect(group.rect, GROUP_FILL)
+                painter.setPen(QPen(DAY_LINE, 1))
+                painter.drawRect(group.rect.adjusted(0, 0, -1, -1))
+            painter.setPen(INK)
+            text_rect = group.rect.adjusted(5, 1, -2, 0)
+            self._paint_lines(painter, text_rect, group.lines, ascent, line)
         if selected is not None:
             painter.setPen(QPen(SELECTED, 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(selected.rect.adjusted(1, 1, -1, -1))
+            painter.drawRect(selected.adjusted(1, 1, -1, -1))
+
+    @staticmethod
+    def _paint_lines(painter: QPainter, rect: QRectF, lines: list[str], ascent: int, line: int) -> None:
+        """Lines of text from the top of ``rect``, as many as its height shows (a last one may be clipped)."""
+        painter.save()
+        painter.setClipRect(rect, Qt.ClipOperation.IntersectClip)
+        y = rect.y() + ascent
+        for text in lines:
+            if y - ascent > rect.bottom():
+                break
+            painter.drawText(QPointF(rect.x(), y), text)
+            y += line
+        painter.restore()
 
     def _paint_override(self, painter: QPainter, rect: QRectF) -> None:
         size = 11.0
@@ -473,6 +515,8 @@ class WeekView(QAbstractScrollArea):
             self._select(layout.boxes[index].booking.id)
             return
         self._select(None)
+        if layout.group_at(point) is not None:
+            return  # a shared label: its tooltip lists them, a double click opens the day
         lane = layout.lane_at(point)
         if lane is not None and event.button() == Qt.MouseButton.LeftButton:
             anchor = layout.time_at(lane, point)
@@ -506,7 +550,8 @@ class WeekView(QAbstractScrollArea):
         self._drag = None
         if self._dragged and self.span is not None and self.layout_ is not None:
             lane, start, end = self.span
-            self.span_selected.emit(self.layout_.lanes[lane].room.id, start, end)
+            room = self.layout_.lanes[lane].room
+            self.span_selected.emit(room.id if room is not None else 0, start, end)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         layout = self.layout_
@@ -535,6 +580,14 @@ class WeekView(QAbstractScrollArea):
             self._select(booking.id)
             self.booking_activated.emit(booking.id)
             return
+        group = layout.group_at(point)
+        if group is not None:
+            lane_ = layout.lanes[layout.groups[group].lane]
+            if layout.day_view:
+                self.booking_activated.emit(layout.groups[group].bookings[0].id)
+            else:
+                self.day_activated.emit(lane_.day.date)
+            return
         lane = layout.lane_at(point)
         if lane is not None:  # a double click on free time: an hour from there
             start = layout.time_at(lane, point)
@@ -542,7 +595,7 @@ class WeekView(QAbstractScrollArea):
             end = start + dt.timedelta(hours=1)
             self.span = (lane.index, start, end)
             self.viewport().update()
-            self.span_selected.emit(lane.room.id, start, end)
+            self.span_selected.emit(lane.room.id if lane.room is not None else 0, start, end)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         layout = self.layout_
@@ -636,8 +689,12 @@ class WeekView(QAbstractScrollArea):
         if pos.x() < layout.gutter and pos.y() >= layout.header:
             cell = layout.gutter_at(pos.y() + offset.y())
             return self._room_tooltip(cell.room_id) if cell and cell.room_id is not None else ""
-        index = layout.box_at(self.to_content(pos))
-        return self.booking_tooltip(layout.boxes[index].booking) if index is not None else ""
+        point = self.to_content(pos)
+        index = layout.box_at(point)
+        if index is not None:
+            return self.booking_tooltip(layout.boxes[index].booking)
+        group = layout.group_at(point)
+        return week_tooltips.group_tooltip(layout.groups[group].bookings) if group is not None else ""
 
     def _room_tooltip(self, room_id: int) -> str:
         room = next((r for r in self.schedule.rooms if r.id == room_id), None)

@@ -15,25 +15,25 @@ from kpdesk.ui.pages.list_page import FilterMenu, ListPage
 LIMIT = 20_000  # newest entries shown; the CSV export has them all
 
 
-def _labels() -> tuple[Any, Any]:
-    from kpdesk.admin.audit_log import action_label, entity_label
+def _labels() -> tuple[Any, Any, Any, Any]:
+    from kpdesk.admin.audit_log import action_label, entity_label, field_label, value_label
 
-    return action_label, entity_label
+    return action_label, entity_label, field_label, value_label
 
 
 class AuditLogPage(ListPage):
     def __init__(self, context: AppContext) -> None:
         tr = self.tr
-        action_label, entity_label = _labels()
+        action_label, entity_label, field_label, value_label = _labels()
         columns: list[Column[Any]] = [
             Column("at", tr("Tidspunkt"), lambda r: format_datetime(r.at), sort_value=lambda r: r.at,
                    searchable=False),
             Column("user", tr("Bruker"), lambda r: r.user),
             Column("action", tr("Handling"), lambda r: action_label(r.action)),
             Column("entity", tr("Hva"), lambda r: entity_label(r.entity)),
-            Column("field", tr("Felt"), lambda r: r.field),
-            Column("old", tr("Fra"), lambda r: r.old_value or "", max_chars=20),
-            Column("new", tr("Til"), lambda r: r.new_value or "", max_chars=20),
+            Column("field", tr("Felt"), lambda r: field_label(r.field) if r.field else ""),
+            Column("old", tr("Fra"), lambda r: value_label(r.field, r.old_value), max_chars=20),
+            Column("new", tr("Til"), lambda r: value_label(r.field, r.new_value), max_chars=20),
             Column("summary", tr("Sammendrag"), lambda r: r.summary, stretch=True),
         ]
         menus = [

@@ -47,7 +47,7 @@ class ContactDialog(QDialog):
             FieldSpec("email", self.tr("E-post (jobb)")),
             FieldSpec("phone", self.tr("Telefon"), placeholder="75 55 50 00"),
             FieldSpec("legal_basis", self.tr("Behandlingsgrunnlag"), placeholder=self.tr("berettiget interesse")),
-            FieldSpec("registered_on", self.tr("Registrert"), placeholder="dd.mm.åååå"),
+            FieldSpec("registered_on", self.tr("Registrert"), kind="date"),
         ], validate_contact, self)
         self.form.load(values)
         self.form.save_requested.connect(self._accept)

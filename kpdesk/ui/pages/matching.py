@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from kpdesk.ui.context import AppContext
 from kpdesk.ui.matching_runner import MatchingRunner
 from kpdesk.ui.pages.list_page import FilterMenu, ListPage
 from kpdesk.ui.undo import undoable_write
+from kpdesk.ui.widgets.date_field import DateField
 from kpdesk.ui.widgets.table_model import RowTableModel
 from kpdesk.ui.widgets.table_view import row_table_view
 
@@ -97,10 +97,9 @@ class MatchingPage(ListPage):
         self._current_ref = ""  # the need shown in the detail pane
         self._offer_ids: dict[str, int] = {}
 
-        self.as_of_edit = QLineEdit(format_date(self.matching.as_of))
+        self.as_of_edit = DateField(self.matching.as_of)
         self.as_of_edit.setObjectName("asOfEdit")
-        self.as_of_edit.textChanged.connect(self._as_of_typed)
-        self.as_of_edit.setMaximumWidth(110)
+        self.as_of_edit.dateChanged.connect(self._as_of_changed)
         self.as_of_edit.setToolTip(tr("Referansedato: tilbud som er slutt eller har passert søknadsfristen, "
                                       "foreslås ikke"))
         self.run_button = QPushButton(tr("Kjør matching"))
@@ -218,9 +217,9 @@ class MatchingPage(ListPage):
         if self.matching.latest is not None and self._run is not self.matching.latest:
             self._finished(self.matching.latest)
 
-    def _as_of_typed(self, text: str) -> None:
-        with contextlib.suppress(ValueError):  # a half-typed date is said when the run starts
-            self.matching.as_of = parse_date(text)  # Samordning's runs use it too
+    def _as_of_changed(self, day: dt.date | None) -> None:
+        if day is not None:  # a wrong date is said when the run starts
+            self.matching.as_of = day  # Samordning's runs use it too
 
     def start(self) -> None:
         try:

@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QRect, QSettings, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QObject, QRect, QSettings, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -40,11 +39,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.common.norsk import format_date, parse_date
+from kpdesk.common.norsk import parse_date
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.operations import Cancelled, Handle, Task
 from kpdesk.ui.pages.base import Page
+from kpdesk.ui.widgets.date_field import DateField
 
 try:  # QtPdf ships in PySide6-Addons; without it the page still builds and saves PDFs
     from PySide6.QtPdf import QPdfDocument, QPdfPageRenderer
@@ -156,13 +156,14 @@ class ReportsPage(Page):
         self.forms = [self._employer_form(), self._offer_form(), self._handout_form(), self._schedule_form(),
                       self._door_form()]
         self.as_of_label = QLabel(tr("Per dato"))
-        self.as_of_edit = QLineEdit(format_date(dt.date.today()))
+        self.as_of_edit = DateField(dt.date.today())
         self.as_of_edit.setObjectName("asOfEdit")
         self.as_of_edit.setToolTip(tr("Referansedato for matchingen: tilbud som er slutt eller har passert "
                                       "søknadsfristen, tas ikke med"))
         as_of_row = QHBoxLayout()
         as_of_row.addWidget(self.as_of_label)
-        as_of_row.addWidget(self.as_of_edit, 1)
+        as_of_row.addWidget(self.as_of_edit)
+        as_of_row.addStretch(1)
 
         self.preview_button = QPushButton(tr("Lag forhåndsvisning"))
         self.preview_button.setObjectName("previewButton")
@@ -302,10 +303,8 @@ class ReportsPage(Page):
     def _door_form(self) -> QWidget:
         self.door_room_box = QComboBox()
         self.door_room_box.setObjectName("doorRoomBox")
-        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit = DateField(dt.date.today())
         self.date_edit.setObjectName("dateEdit")
-        self.date_edit.setDisplayFormat("dd.MM.yyyy")
-        self.date_edit.setCalendarPopup(True)
         return self._form([(self.tr("Rom"), self.door_room_box), (self.tr("Dag"), self.date_edit)],
                           self.tr("Ett A4-ark til døren: rommet, dagen og bookingene med stor skrift."))
 
@@ -458,11 +457,12 @@ class ReportsPage(Page):
         room_box = self.door_room_box if kind == "doorsign" else self.room_box
         picked_room = room_box.currentData() or ""
         site = picked_room.removeprefix(SITE_ITEM) if picked_room.startswith(SITE_ITEM) else ""
-        picked = self.date_edit.date()
-        day = dt.date(picked.year(), picked.month(), picked.day())
+        day = self.date_edit.date()
+        if day is None and kind == "doorsign":
+            raise ValueError(self.date_edit.problem())
         return ReportRequest(kind, employer=employer, offer=offer, municipalities=municipalities, region=region,
                              week=self.week_edit.text().strip(), room="" if site else picked_room,
-                             site=site, weekend=self.weekend_box.isChecked(), day=day,
+                             site=site, weekend=self.weekend_box.isChecked(), day=day or dt.date.today(),
                              as_of=as_of)
 
     def make_preview(self, match_first: bool = True) -> None:

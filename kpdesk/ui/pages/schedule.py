@@ -1,8 +1,12 @@
-"""Timeplan: the week schedule of the meeting place, all rooms or one, and the day view.
+"""Timeplan: the week schedule of the meeting place, all rooms, one site's or one, and the day view.
 
 Weeks load on the database thread (``kpdesk.booking.week.week_schedule``); at most one load is
 in flight, and paging quickly through weeks only loads the week the user stops at. Loaded
 weeks are kept until a booking or room changes, so going back and forth is instant.
+
+A week of several rooms is shown as rooms × days or as a calendar (days × hours); the choice,
+the site and the room are remembered (QSettings). The page opens on this week if it has
+bookings, else on the week of the next one, and goes to a booking just made and selects it.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,13 +36,14 @@ from shiboken6 import isValid
 from kpdesk.common.norsk import format_date, iso_week, week_monday
 from kpdesk.ui import alerts
 from kpdesk.ui.booking.actions import BookingActions
-from kpdesk.ui.booking.week_layout import holiday_text
+from kpdesk.ui.booking.week_layout import CALENDAR, GRID, holiday_text
 from kpdesk.ui.booking.week_widget import KIND_COLOURS, WeekView
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
 
-Key = tuple[int, int, int | None, bool]  # (ISO year, ISO week, room id or None, weekend shown)
+Key = tuple[int, int, int | None, bool, str | None]  # (ISO year, ISO week, room id, weekend shown, site)
 CACHE_WEEKS = 12
+SETTINGS_SITE, SETTINGS_ROOM, SETTINGS_ARRANGEMENT = "schedule/site", "schedule/room", "schedule/arrangement"
 
 
 def parse_week_text(text: str, current_year: int) -> tuple[int, int]:
@@ -112,7 +117,16 @@ class SchedulePage(Page):
         tr = self.tr
         self.title = tr("Timeplan")
         self.year, self.week = iso_week(dt.date.today())
-        self.room_id: int | None = None
+        settings = QSettings()
+        self.site: str | None = str(settings.value(SETTINGS_SITE, "") or "") or None
+        try:
+            self.room_id: int | None = int(settings.value(SETTINGS_ROOM, 0) or 0) or None  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.room_id = None
+        arrangement = str(settings.value(SETTINGS_ARRANGEMENT, GRID) or GRID)
+        self._opened = False  # the week to open on has been asked for
+        self._navigated = False  # a week was chosen (by the user, a test or a new booking): keep it
+        self._select_after: int | None = None  # a booking just made: select it once its week is shown
         self.day: dt.date | None = None  # the day view's date, or None for the week
         self.schedule: Any = None
         self.rooms: tuple[Any, ...] = ()
@@ -158,7 +172,28 @@ class SchedulePage(Page):
         self.room_box.setMinimumContentsLength(16)
         self.room_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.room_box.addItem(tr("Alle rom"), None)
+        self.room_box.setToolTip(tr("Vis alle rommene (på stedet), eller ett rom"))
         self.room_box.currentIndexChanged.connect(self._room_chosen)
+        self.site_box = QComboBox()
+        self.site_box.setObjectName("siteBox")
+        self.site_box.addItem(tr("Alle steder"), None)
+        self.site_box.setToolTip(tr("Vis bare rommene på ett sted"))
+        self.site_box.currentIndexChanged.connect(self._site_chosen)
+        self.site_label = QLabel(tr("Sted:"))
+        self.site_label.setBuddy(self.site_box)
+        for widget in (self.site_box, self.site_label):
+            widget.setVisible(False)  # until the rooms are known to be at more than one site
+        self.arrangement_box = QComboBox()
+        self.arrangement_box.setObjectName("arrangementBox")
+        self.arrangement_box.addItem(tr("Rom × dager"), GRID)
+        self.arrangement_box.addItem(tr("Kalender"), CALENDAR)
+        self.arrangement_box.setItemData(0, tr("Ett rom per rad, dagene side om side"), Qt.ItemDataRole.ToolTipRole)
+        self.arrangement_box.setItemData(1, tr("Dagene som kolonner og timene nedover; bookinger som overlapper står "
+                                               "side om side. Best for ett eller noen få rom: velg sted eller rom"),
+                                         Qt.ItemDataRole.ToolTipRole)
+        self.arrangement_box.setToolTip(tr("Hvordan uka vises når flere rom er med"))
+        self.arrangement_box.setCurrentIndex(max(self.arrangement_box.findData(arrangement), 0))
+        self.arrangement_box.currentIndexChanged.connect(self._arrangement_chosen)
         self.weekend_check = QCheckBox(tr("Helg"))
         self.weekend_check.setObjectName("weekendCheck")
         self.weekend_check.setToolTip(tr("Vis lørdag og søndag"))
@@ -189,16 +224,36 @@ class SchedulePage(Page):
         bar.addWidget(self.dates_label)
         bar.addStretch(1)
         bar.addWidget(self.goto_button)
-        bar.addWidget(self.room_box)
-        bar.addWidget(self.weekend_check)
         mode_row = QHBoxLayout()
         mode_row.setSpacing(0)
         mode_row.addWidget(self.week_mode)
         mode_row.addWidget(self.day_mode)
         bar.addLayout(mode_row)
         bar.addWidget(self.new_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.site_label)
+        filters.addWidget(self.site_box)
+        filters.addSpacing(6)
+        room_label = QLabel(tr("Rom:"))
+        room_label.setBuddy(self.room_box)
+        filters.addWidget(room_label)
+        filters.addWidget(self.room_box)
+        filters.addSpacing(6)
+        arrangement_label = QLabel(tr("Visning:"))
+        arrangement_label.setBuddy(self.arrangement_box)
+        filters.addWidget(arrangement_label)
+        filters.addWidget(self.arrangement_box)
+        filters.addSpacing(6)
+        filters.addWidget(self.weekend_check)
+        filters.addStretch(1)
 
         self.view = WeekView()
+        self.view.set_arrangement(str(self.arrangement_box.currentData()))
+        self.calendar_hint = QLabel(tr("Det er ikke plass til alle bookingene side om side i kalenderen; resten "
+                                       "er samlet («12 bookinger»). Velg et sted eller et rom for å se hver av dem."))
+        self.calendar_hint.setObjectName("calendarHint")
+        self.calendar_hint.setStyleSheet("color: #666;")
+        self.calendar_hint.setVisible(False)
         self.view.span_selected.connect(self._span_selected)
         self.view.booking_activated.connect(self.open_booking)
         self.view.booking_menu.connect(self._booking_menu)
@@ -208,7 +263,9 @@ class SchedulePage(Page):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(filters)
         layout.addWidget(self.holiday_label)
+        layout.addWidget(self.calendar_hint)
         layout.addWidget(self.view, 1)
         layout.addLayout(self._legend())
 
@@ -220,6 +277,7 @@ class SchedulePage(Page):
             shortcut = QShortcut(keys, self, action)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         context.data_changed.connect(self._on_data_changed)
+        context.bookings_made.connect(self._bookings_made)
         self._update_labels()
 
     def _legend(self) -> QHBoxLayout:
@@ -247,10 +305,36 @@ class SchedulePage(Page):
     # ------------------------------------------------------------ state and loading
 
     def key(self) -> Key:
-        return self.year, self.week, self.room_id, self.weekend_check.isChecked()
+        return self.year, self.week, self.room_id, self.weekend_check.isChecked(), self.site
 
     def load(self) -> None:
+        if not self._opened and not self._navigated:
+            self._opened = True
+            self._open_week()
+            return
         self._request()
+
+    def _open_week(self) -> None:
+        """The first load: this week if it has bookings (in the rooms chosen), else the next one's week."""
+        today, room_id, site = dt.date.today(), self.room_id, self.site
+
+        def work(session: Any) -> tuple[int, int]:
+            from kpdesk.booking.week import opening_week
+
+            return opening_week(session, today, room_id, site)
+
+        def done(week: tuple[int, int]) -> None:
+            if not isValid(self):
+                return
+            if not self._navigated:
+                self.year, self.week = week
+            self._request()
+
+        def failed(_exc: BaseException) -> None:
+            if isValid(self):
+                self._request()  # a room remembered but gone: the load says so and shows all rooms
+
+        self.context.query(work, done, failed)
 
     def _request(self) -> None:
         self._update_labels()
@@ -267,14 +351,14 @@ class SchedulePage(Page):
             self._start(key)
 
     def _start(self, key: Key) -> None:
-        year, week, room_id, weekend = key
+        year, week, room_id, weekend, site = key
         generation = self._generation
         self._in_flight = key
 
         def work(session: Any) -> tuple[Any, tuple[Any, ...]]:
             from kpdesk.booking.week import week_rooms, week_schedule
 
-            return week_schedule(session, year, week, room_id, weekend), week_rooms(session)
+            return week_schedule(session, year, week, room_id, weekend, site), week_rooms(session)
 
         self.context.query(work, lambda result: self._arrived(key, generation, result),
                            lambda exc: self._failed(key, exc))
@@ -301,13 +385,24 @@ class SchedulePage(Page):
         self._wanted = None
         if key[2] is not None:  # the room is gone: show all rooms
             self.room_id = None
+            self._remember()
+            self.room_box.blockSignals(True)
             self.room_box.setCurrentIndex(0)
+            self.room_box.blockSignals(False)
             self._request()
             return
         alerts.show_exception(self, exc)
 
     def _show(self, key: Key, result: tuple[Any, tuple[Any, ...]]) -> None:
         schedule, rooms = result
+        from kpdesk.booking.week import week_sites
+
+        if self.site is not None and self.site not in week_sites(rooms):  # no rooms there any more
+            self.site = None
+            self._remember()
+            self._fill_rooms(rooms, force=True)
+            self._request()
+            return
         self.schedule, self._shown = schedule, key
         self._fill_rooms(rooms)
         if self.day is not None and all(d.date != self.day for d in schedule.days):
@@ -316,6 +411,13 @@ class SchedulePage(Page):
             self.view.set_message(self.tr("Ingen rom ennå. Legg inn rommene under «Rom» først."))
         else:
             self.view.set_schedule(schedule, self.day)
+        self._after_shown()
+
+    def _after_shown(self) -> None:
+        """Labels, the counts in the status bar, and a booking just made selected."""
+        if self._select_after is not None and self.view.box_index(self._select_after) is not None:
+            self.view.select(self._select_after)
+            self._select_after = None
         self._update_labels()
         host = self.host()
         if self._visible_now and host is not None:
@@ -325,17 +427,41 @@ class SchedulePage(Page):
         """The week on screen is the week asked for (tests wait for this)."""
         return self._shown == self.key() and self.schedule is not None
 
-    def _fill_rooms(self, rooms: tuple[Any, ...]) -> None:
-        if [(r.id, r.name) for r in rooms] == [(r.id, r.name) for r in self.rooms]:
+    def _fill_rooms(self, rooms: tuple[Any, ...], *, force: bool = False) -> None:
+        from kpdesk.booking.week import week_sites
+
+        if not force and [(r.id, r.name, r.site) for r in rooms] == [(r.id, r.name, r.site) for r in self.rooms]:
             return
         self.rooms = rooms
+        sites = week_sites(rooms)
+        self.site_box.blockSignals(True)
+        self.site_box.clear()
+        self.site_box.addItem(self.tr("Alle steder"), None)
+        for site in sites:
+            self.site_box.addItem(site, site)
+        self.site_box.setCurrentIndex(max(self.site_box.findData(self.site), 0) if self.site else 0)
+        self.site_box.blockSignals(False)
+        for widget in (self.site_box, self.site_label):
+            widget.setVisible(len(sites) > 1)
+        self._fill_room_box()
+
+    def _fill_room_box(self) -> None:
+        """The rooms at the site chosen (all rooms without one)."""
         self.room_box.blockSignals(True)
         self.room_box.clear()
-        self.room_box.addItem(self.tr("Alle rom"), None)
-        for room in rooms:
-            self.room_box.addItem(room.name, room.id)
+        self.room_box.addItem(self.tr("Alle rom") if self.site is None else
+                              self.tr("Alle rom i {site}").format(site=self.site), None)
+        for room in self.rooms:
+            if self.site is None or room.site == self.site:
+                self.room_box.addItem(room.name, room.id)
         self.room_box.setCurrentIndex(max(self.room_box.findData(self.room_id), 0) if self.room_id else 0)
         self.room_box.blockSignals(False)
+
+    def _remember(self) -> None:
+        settings = QSettings()
+        settings.setValue(SETTINGS_SITE, self.site or "")
+        settings.setValue(SETTINGS_ROOM, self.room_id or 0)
+        settings.setValue(SETTINGS_ARRANGEMENT, str(self.arrangement_box.currentData()))
 
     def _on_data_changed(self, kind: str) -> None:
         if kind in ("booking", "room", "offer", "equipment"):
@@ -361,6 +487,9 @@ class SchedulePage(Page):
                     if d.holiday and (self.day is None or d.date == self.day)] if schedule is not None else []
         self.holiday_label.setText(self.tr("Helligdag: {days}").format(days="  ·  ".join(holidays)))
         self.holiday_label.setVisible(bool(holidays))
+        layout = self.view.layout_
+        crowded = layout is not None and not layout.day_view and any(g.boxed for g in layout.groups)
+        self.calendar_hint.setVisible(crowded)
         self.week_mode.setChecked(self.day is None)
         self.day_mode.setChecked(self.day is not None)
         if self.day is not None:
@@ -384,6 +513,7 @@ class SchedulePage(Page):
     # ------------------------------------------------------------ navigation
 
     def set_week(self, year: int, week: int) -> None:
+        self._navigated = True
         self.year, self.week = year, week
         if self.day is not None:
             self.day = week_monday(year, week)
@@ -416,6 +546,7 @@ class SchedulePage(Page):
 
     def show_day(self, day: dt.date | None) -> None:
         """The day view of ``day`` (all rooms side by side), or the week when None."""
+        self._navigated = True
         self.day = day
         if day is not None:
             self.year, self.week = iso_week(day)
@@ -425,10 +556,7 @@ class SchedulePage(Page):
                 self.weekend_check.blockSignals(False)
         if self.is_current():  # the same week: only the arrangement changes
             self.view.set_schedule(self.schedule, self.day)
-            self._update_labels()
-            host = self.host()
-            if self._visible_now and host is not None:
-                host.update_counts()
+            self._after_shown()
         else:
             self._request()
         self.view.setFocus()
@@ -445,7 +573,61 @@ class SchedulePage(Page):
 
     def _room_chosen(self) -> None:
         self.room_id = self.room_box.currentData()
+        self._remember()
         self._request()
+
+    def _site_chosen(self) -> None:
+        self.site = self.site_box.currentData()
+        if self.room_id is not None and all(r.id != self.room_id or r.site != self.site for r in self.rooms) \
+                and self.site is not None:
+            self.room_id = None
+        self._fill_room_box()
+        self._remember()
+        self._request()
+
+    def _arrangement_chosen(self) -> None:
+        self.view.set_arrangement(str(self.arrangement_box.currentData()))
+        self._remember()
+        self._update_labels()
+        self.view.setFocus()
+
+    # ------------------------------------------------------------ a booking just made
+
+    def _bookings_made(self, booking_ids: tuple[int, ...]) -> None:
+        """Go to the week of a booking just made (a series: its first date) and select it."""
+        def work(session: Any) -> Any:
+            from kpdesk.booking.week import first_booking
+
+            return first_booking(session, booking_ids)
+
+        def failed(exc: BaseException) -> None:
+            if isValid(self):
+                alerts.show_exception(self, exc)
+
+        self.context.query(work, self._go_to_booking, failed)
+
+    def _go_to_booking(self, place: Any) -> None:
+        if place is None or not isValid(self):
+            return
+        if self.site is not None and place.site != self.site:  # out of the filter: show everything
+            self.site = None
+        if self.room_id is not None and place.room_id != self.room_id:
+            self.room_id = None
+        self._remember()
+        self.site_box.blockSignals(True)
+        self.site_box.setCurrentIndex(max(self.site_box.findData(self.site), 0) if self.site else 0)
+        self.site_box.blockSignals(False)
+        self._fill_room_box()
+        day = place.starts_at.date()
+        if day.weekday() >= 5 and not self.weekend_check.isChecked():
+            self.weekend_check.blockSignals(True)
+            self.weekend_check.setChecked(True)
+            self.weekend_check.blockSignals(False)
+        self._select_after = place.id
+        if self.day is not None:
+            self.show_day(day)
+        else:
+            self.set_week(*iso_week(day))
 
     # ------------------------------------------------------------ bookings
 
@@ -455,7 +637,10 @@ class SchedulePage(Page):
     def _span_selected(self, room_id: int, start: dt.datetime, end: dt.datetime) -> None:
         from kpdesk.ui.booking.dialog import BookingDialog
 
-        BookingDialog.open_new(self.context, self, {"room": self._room_name(room_id), "start": start, "end": end})
+        prefill: dict[str, Any] = {"start": start, "end": end}
+        if room_id:  # a day column of several rooms names none
+            prefill["room"] = self._room_name(room_id)
+        BookingDialog.open_new(self.context, self, prefill)
         self.view.clear_span()
 
     def new_booking(self) -> None:

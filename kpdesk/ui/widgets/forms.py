@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.ui.widgets.date_field import DateField
+
 Validator = Callable[[Mapping[str, str]], tuple[Any, list[Any]]]
 
 ERROR_STYLE = "color: #b00020;"
@@ -38,7 +40,7 @@ WARNING_STYLE = "color: #8a5a00;"
 class FieldSpec:
     key: str  # the validator's raw key (a canonical CSV column)
     label: str
-    kind: str = "line"  # line | text | combo | check | multi | completer
+    kind: str = "line"  # line | date | text | combo | check | multi | completer
     choices: Sequence[tuple[str, str]] = ()  # (stored text, shown label) for combo / multi
     completions: Callable[[], list[str]] | None = None
     placeholder: str = ""
@@ -138,6 +140,11 @@ class RecordForm(QWidget):
                 grid.addWidget(check, number // 2, number % 2)
             grid.setColumnStretch(2, 1)
             return box
+        if spec.kind == "date":  # a line edit too: read and written as text, judged by the validator
+            date = DateField(optional=True)
+            date.setReadOnly(spec.read_only)
+            date.textChanged.connect(edited)
+            return date
         line = QLineEdit()
         line.setPlaceholderText(spec.placeholder)
         line.setReadOnly(spec.read_only)

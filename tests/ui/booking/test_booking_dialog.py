@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTime
 from support import idle, open_drained, read_db
 
 from kpdesk.ui.main_window import SECTIONS
@@ -54,10 +53,10 @@ def test_validation_as_you_type(window, qtbot) -> None:
     assert not dialog.problem_labels["title"].isVisibleTo(dialog)  # not shouted before the user typed
     qtbot.keyClicks(dialog.title, "Styremøte")
     assert dialog.ok_button.isEnabled()
-    dialog.end_time.setTime(QTime(9, 0))
+    dialog.end_time.setTime(dt.time(9, 0))
     assert not dialog.ok_button.isEnabled()
     assert "før start" in dialog.problem_labels["end"].text()
-    dialog.end_time.setTime(QTime(11, 0))
+    dialog.end_time.setTime(dt.time(11, 0))
     qtbot.keyClicks(dialog.attendees, "mange")
     assert "helt tall" in dialog.problem_labels["attendees"].text() and not dialog.ok_button.isEnabled()
     dialog.attendees.setText("8")
@@ -142,7 +141,7 @@ def test_series_can_skip_the_clashing_dates(window, qtbot) -> None:
     dialog = open_dialog(window, qtbot, prefill=prefill("Eksamensrom", dt.datetime(2027, 5, 19, 10)))
     qtbot.keyClicks(dialog.title, "Kollokviegruppe")
     dialog.repeat.mode.setCurrentIndex(1)
-    dialog.repeat.until.setDate(dialog.repeat.until.date().fromString("16.06.2027", "dd.MM.yyyy"))
+    dialog.repeat.until.setDate(dt.date(2027, 6, 16))
     qtbot.waitUntil(lambda: dialog.previewed)
     assert "av 5 datoer kolliderer" in dialog.summary.text()
     assert dialog.skip_button.isVisibleTo(dialog)
@@ -180,8 +179,8 @@ def test_edit_one_date_of_a_series_leaves_the_rest_and_undo_redo(window, qtbot, 
     dialog = open_dialog(window, qtbot, booking_id=tuesday.id)
     assert "Del av serien" in dialog.banner.text()
     assert dialog.repeat.raw.text().startswith("FREQ=WEEKLY;BYDAY=TU")
-    dialog.start_time.setTime(QTime(10, 0))
-    dialog.end_time.setTime(QTime(12, 30))
+    dialog.start_time.setTime(dt.time(10, 0))
+    dialog.end_time.setTime(dt.time(12, 30))
     asked: list = []
     monkeypatch.setattr(ScopeDialog, "ask", classmethod(
         lambda cls, parent, title, text, allow_this=True: asked.append(allow_this) or "this"))
@@ -216,8 +215,8 @@ def test_edit_this_and_following_and_the_whole_series(window, qtbot, monkeypatch
 
     window.context.undo_stack.undo()
     dialog = open_dialog(window, qtbot, booking_id=tuesday.id)
-    dialog.start_time.setTime(QTime(9, 30))
-    dialog.end_time.setTime(QTime(12, 0))
+    dialog.start_time.setTime(dt.time(9, 30))
+    dialog.end_time.setTime(dt.time(12, 0))
     monkeypatch.setattr(ScopeDialog, "ask", classmethod(lambda cls, p, t, x, allow_this=True: "series"))
     dialog.ok_button.click()
     idle(qtbot)
@@ -280,8 +279,8 @@ def test_new_booking_needs_equipment_the_room_has(open_window, small_db, qtbot) 
     dialog.room.setCurrentIndex(dialog.room.findData("Læringsrom Ø"))
     qtbot.waitUntil(lambda: dialog.previewed)
     assert "Kurs i Excel" in dialog.summary.text() or "Kurs i Excel" in dialog.preview_list.item(0).text()
-    dialog.start_time.setTime(QTime(15, 0))
-    dialog.end_time.setTime(QTime(16, 0))
+    dialog.start_time.setTime(dt.time(15, 0))
+    dialog.end_time.setTime(dt.time(16, 0))
     qtbot.waitUntil(lambda: dialog.previewed)
     assert not dialog.blocking() and dialog.ok_button.text() == "Book"
     dialog.ok_button.click()

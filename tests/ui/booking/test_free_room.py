@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QFileDialog
 from support import open_drained
 
@@ -94,7 +93,7 @@ def test_book_opens_the_booking_dialog_prefilled(window, qtbot, monkeypatch) -> 
 
 def test_end_before_start_is_said_plainly(window, qtbot) -> None:
     dialog = free_dialog(window, qtbot, dt.datetime(2027, 5, 19, 10), dt.datetime(2027, 5, 19, 12))
-    dialog.end_time.setTime(QTime(9, 0))
+    dialog.end_time.setTime(dt.time(9, 0))
     dialog.search()
     qtbot.waitUntil(lambda: dialog.searched is None)
     assert "Slutt må være etter start" in dialog.status.text() and not dialog.book_button.isEnabled()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QTableView
 
 
 @pytest.fixture
@@ -95,3 +95,40 @@ def test_an_empty_new_form_does_not_scold_before_typing(page, qtbot) -> None:
     form.editors["title"].clear()  # touched and emptied: now the reason shows
     assert form.problem_labels["title"].isVisibleTo(page)
     assert not form.problem_labels["employer"].isVisibleTo(page)
+
+
+def test_start_dates_are_date_fields_that_take_short_forms_and_open_the_calendar(page, qtbot) -> None:
+    import datetime as dt
+
+    from kpdesk.ui.widgets.date_field import DateField
+
+    page.window().show()
+    qtbot.waitExposed(page.window())
+    page.new_button.click()
+    form = page.form
+    earliest, latest = form.editors["earliest_start"], form.editors["latest_start"]
+    assert isinstance(earliest, DateField) and isinstance(latest, DateField)
+    qtbot.keyClicks(form.editors["employer"], "988 077 917")
+    qtbot.keyClicks(form.editors["title"], "Velferdsteknologi")
+    form.editors["headcount"].setText("6")
+    earliest.setFocus()
+    qtbot.keyClicks(earliest, "1.8.27")
+    assert form.save_button.isEnabled()  # the form's validator reads the same short form
+    qtbot.keyClick(earliest, Qt.Key.Key_Tab)
+    assert earliest.text() == "01.08.2027"
+    qtbot.keyClick(latest, Qt.Key.Key_F4)
+    qtbot.waitUntil(latest.popup().isVisible)
+    latest.popup().calendar.setSelectedDate(latest.popup().calendar.selectedDate().addDays(1))
+    qtbot.keyClick(latest.popup().calendar.findChild(QTableView), Qt.Key.Key_Return)
+    assert latest.date() == dt.date.today() + dt.timedelta(days=1)
+    latest.setFocus()
+    qtbot.keyClick(latest, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(latest, "1.2.27")
+    qtbot.keyClick(latest, Qt.Key.Key_Tab)
+    assert latest.text() == "01.02.2027" and not form.save_button.isEnabled()
+    assert "01.02.2027" in form.problem_labels["latest_start"].text()
+    latest.setFocus()
+    qtbot.keyClick(latest, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(latest, "1.2.2028")
+    assert form.save_button.isEnabled()
+    assert latest.text() == "1.2.2028"  # not rewritten under the cursor while typing

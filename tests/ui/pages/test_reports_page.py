@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
@@ -101,9 +102,8 @@ def test_cancelled_save_writes_nothing(open_window: Any, qtbot: Any, demo_db: Pa
     page = reports_page(open_window, qtbot, demo_db)
     page.kind.setCurrentIndex(page.kind.findData("doorsign"))
     page.door_room_box.setCurrentIndex(page.door_room_box.findData("Eksamensrom"))
-    from PySide6.QtCore import QDate
 
-    page.date_edit.setDate(QDate(2027, 5, 19))
+    page.date_edit.setDate(dt.date(2027, 5, 19))
     preview(page, qtbot)
     assert page.preview.file_name == "dorskilt-eksamensrom-2027-05-19.pdf"
     assert "Onsdag 19. mai 2027" in pdf_text(page.preview.path)
