@@ -43,7 +43,28 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     from kpdesk import __version__
 
     app.setApplicationVersion(__version__)
+    speak_bokmal(app)
     return app
+
+
+def speak_bokmal(app: QApplication) -> None:
+    """Qt's own words in bokmål whatever the system's language: the file dialog, the buttons of
+    message boxes («Lagre», «Avbryt»), the text fields' context menu, and day and month names.
+
+    Qt ships no bokmål translation of its own strings (only nynorsk), so kpdesk ships one for the
+    strings it shows (resources/translations/qtbase_nb.ts, compiled to .qm with pyside6-lrelease).
+    """
+    from PySide6.QtCore import QLocale, QTranslator
+
+    from kpdesk.common.resources import resource_path
+
+    QLocale.setDefault(QLocale(QLocale.Language.NorwegianBokmal, QLocale.Country.Norway))
+    if app.property("kpdeskTranslator") is not None:
+        return  # already installed (tests create the application more than once)
+    translator = QTranslator(app)
+    if translator.load(str(resource_path("translations", "qtbase_nb.qm"))):
+        app.installTranslator(translator)
+        app.setProperty("kpdeskTranslator", translator)
 
 
 class _ErrorRelay(QObject):
