@@ -37,6 +37,15 @@ def sort_key(text: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_NUMBER_RUNS = re.compile(r"(\d+)")
+
+
+def ref_sort_key(ref: str | None) -> tuple[str | int, ...]:
+    """A key that sorts references by their numbers: B9999 before B10000, T0041 beside T00042."""
+    parts = _NUMBER_RUNS.split(sort_key(ref))
+    return tuple(int(part) if n % 2 else part for n, part in enumerate(parts))
+
+
 # ---------------------------------------------------------------- dates and weeks
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100

@@ -134,19 +134,21 @@ def ref_key(ref: str) -> str:
     return ref.translate(_ASCII_LOWER)
 
 
-def next_ref(session: Session, column: Any, prefix: str, taken: Iterable[str] = (), *, min_digits: int = 5) -> str:
-    """The next free automatic ref: ``prefix`` and five digits, above every such ref in ``column``
-    and in ``taken`` (refs of a file being imported), in any case ("b00007" takes B00007).
-    ``min_digits``: the shortest number that counts."""
+def next_ref(session: Session, column: Any, prefix: str, taken: Iterable[str] = (), *, min_digits: int = 4) -> str:
+    """The next free automatic ref: ``prefix`` and a number above every such ref in ``column`` and
+    in ``taken`` (refs of a file being imported), in any case ("b00007" takes B00007), written as
+    wide as the widest of them (B0121 after B0120, B00008 after B00007), five digits when there are
+    none. ``min_digits``: the shortest number that counts (a manual "B12" is not in the series)."""
     pattern = re.compile(rf"^{re.escape(ref_key(prefix))}(\d{{{min_digits},}})$", re.ASCII)
-    highest = 0
+    highest, width = 0, 0
     stored = session.execute(select(column).where(func.lower(column).like(f"{ref_key(prefix)}%"))).scalars()
     for refs in (stored, taken):
         for ref in refs:
             match = pattern.match(ref_key(ref))
             if match:
                 highest = max(highest, int(match.group(1)))
-    return f"{prefix}{highest + 1:05d}"
+                width = max(width, len(match.group(1)))
+    return f"{prefix}{highest + 1:0{width or 5}d}"
 
 
 def refuse_taken_ref(session: Session, model: Any, ref: str, row_id: int | None, what: str) -> None:

@@ -305,7 +305,7 @@ def restore_provider(session: Session, snapshot: ProviderSnapshot) -> int:
 
 def next_offer_ref(session: Session, taken: Iterable[str] = ()) -> str:
     """The next free automatic ref: "T" and five digits (the demo's "T0001" counts too)."""
-    return next_ref(session, Offer.ref, OFFER_REF_PREFIX, taken, min_digits=4)
+    return next_ref(session, Offer.ref, OFFER_REF_PREFIX, taken)
 
 
 def _refuse(problems: Sequence[str]) -> None:

@@ -320,3 +320,13 @@ def test_org_number_display() -> None:
 )
 def test_phone_numbers_in_pairs(digits: str | None, text: str) -> None:
     assert format_phone(digits) == text
+
+
+def test_refs_sort_by_their_numbers() -> None:
+    from kpdesk.common.list_filter import Column
+    from kpdesk.common.norsk import ref_sort_key
+
+    refs = ["B10000", "B9999", "b0001", "B00002", "PN01", "B0120"]
+    assert sorted(refs, key=ref_sort_key) == ["b0001", "B00002", "B0120", "B9999", "B10000", "PN01"]
+    column = Column("ref", "Ref.", lambda r: r, sort_value=ref_sort_key)
+    assert sorted(refs, key=column.sort_key_for)[-2:] == ["B10000", "PN01"]

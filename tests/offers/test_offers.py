@@ -365,10 +365,10 @@ def test_offer_create_and_read(store, provider_id: int) -> None:
 
 def test_automatic_refs_follow_the_highest(store, provider_id: int) -> None:
     with store.session() as s:
-        offers.save_offer(s, offer(ref="T0041"))  # the demo's four-digit refs count
+        offers.save_offer(s, offer(ref="T0041"))  # the demo's four-digit refs count, and set the width
         offers.save_offer(s, offer(ref="PO01"))
         new = offers.save_offer(s, offer())
-        assert offers.get_offer(s, new).ref == "T00042"
+        assert offers.get_offer(s, new).ref == "T0042"
         assert offers.next_offer_ref(s, ["T00100"]) == "T00101"
         with pytest.raises(UserError, match="Referansen «PO01» er allerede brukt av kurstilbudet «Kreftomsorg"):
             offers.save_offer(s, offer(ref="PO01"))

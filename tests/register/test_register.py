@@ -342,3 +342,13 @@ def test_an_employer_is_found_by_number_or_name(store) -> None:
             register.find_employer_org(s, "Bodø")
         with pytest.raises(UserError, match="«1234» er ikke et organisasjonsnummer"):
             register.find_employer_org(s, "1234")
+
+
+def test_automatic_refs_follow_the_width_of_the_refs_in_use(store) -> None:  # type: ignore[no-untyped-def]
+    """A database whose needs are B0001 … B0120 (the demo's style) gets B0121, not B00001."""
+    with store.session() as s:
+        register.save_employer(s, EmployerData("935112346", "Fauske kommune", "1841"))
+        for ref in ("B0001", "B0120", "B12"):
+            register.save_need(s, NeedData("935112346", f"Behov {ref}", ref=ref))
+        assert register.next_need_ref(s) == "B0121"
+        assert register.next_need_ref(s, {"B00130"}) == "B00131"

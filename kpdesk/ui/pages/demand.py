@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QPushButton, QVBoxLayout
 
 from kpdesk.common.list_filter import Column
-from kpdesk.common.norsk import format_date, group_thousands, plural
+from kpdesk.common.norsk import format_date, group_thousands, plural, ref_sort_key
 from kpdesk.matching.run import level_label
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.matching_runner import MatchingRunner
@@ -54,7 +54,7 @@ class DemandPage(ListPage):
         self.page_layout.insertWidget(1, self.hint)
 
         self.members = RowTableModel([
-            Column("ref", tr("Behov"), lambda m: m[0]),
+            Column("ref", tr("Behov"), lambda m: m[0], sort_value=lambda m: ref_sort_key(m[0])),
             Column("employer", tr("Arbeidsgiver"), lambda m: m[1]),
         ], self)
         self.detail = QGroupBox(tr("Gruppen"))

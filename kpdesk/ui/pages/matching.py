@@ -24,7 +24,7 @@ from kpdesk.common import reference
 from kpdesk.common.codes import DECISIONS, FORMATS, LEVELS, NEED_STATUSES
 from kpdesk.common.errors import UserError
 from kpdesk.common.list_filter import Column
-from kpdesk.common.norsk import format_date, format_datetime, parse_date
+from kpdesk.common.norsk import format_date, format_datetime, parse_date, ref_sort_key
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.matching_runner import MatchingRunner
@@ -75,7 +75,7 @@ class MatchingPage(ListPage):
         columns: list[Column[Any]] = [
             # what the coordinator reviews first (the best offer and its score) fits beside the
             # need at 1280 px; who and where follow
-            Column("ref", tr("Ref."), lambda r: r.ref),
+            Column("ref", tr("Ref."), lambda r: r.ref, sort_value=lambda r: ref_sort_key(r.ref)),
             Column("title", tr("Behov"), lambda r: r.title, stretch=True),
             Column("score", tr("Poeng"), lambda r: score_text(r.best_score), sort_value=lambda r: r.best_score,
                    align_right=True, searchable=False),
@@ -127,7 +127,7 @@ class MatchingPage(ListPage):
         self.proposals = RowTableModel([
             Column("score", tr("Poeng"), lambda p: score_text(p.score), sort_value=lambda p: -p.score,
                    align_right=True),
-            Column("ref", tr("Ref."), lambda p: p.offer_ref),
+            Column("ref", tr("Ref."), lambda p: p.offer_ref, sort_value=lambda p: ref_sort_key(p.offer_ref)),
             Column("title", tr("Tilbud"), lambda p: p.title),
             Column("provider", tr("Tilbyder"), lambda p: p.provider),
             Column("level", tr("Nivå"), lambda p: LEVELS.label(p.level)),

@@ -8,7 +8,7 @@ from typing import Any
 from kpdesk.common import reference
 from kpdesk.common.codes import FORMATS, LEVELS, NEED_STATUSES, PRIORITIES
 from kpdesk.common.list_filter import Column
-from kpdesk.common.norsk import format_date, sort_key
+from kpdesk.common.norsk import format_date, ref_sort_key, sort_key
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.employers import employer_text, industry_section, industry_section_label, orgnr_in
 from kpdesk.ui.pages.list_page import FilterMenu
@@ -33,7 +33,7 @@ class NeedsPage(RecordPage):
         self.new_tooltip = tr("Registrer et nytt kompetansebehov (Ctrl+N)")
         self._employers: dict[str, Any] = {}
         columns: list[Column[Any]] = [
-            Column("ref", tr("Ref."), lambda r: r.ref),
+            Column("ref", tr("Ref."), lambda r: r.ref, sort_value=lambda r: ref_sort_key(r.ref)),
             Column("title", tr("Behov"), lambda r: r.title, stretch=True),
             Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name, max_chars=26),
             Column("municipality", tr("Kommune"), lambda r: r.municipality_name, max_chars=14),

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QTableView, QVBoxLayout, QWidge
 from kpdesk.common import reference
 from kpdesk.common.codes import CREDIT_SYSTEMS, FORMATS, LEVELS, PROVIDER_KINDS
 from kpdesk.common.list_filter import Column
-from kpdesk.common.norsk import format_date, format_decimal, format_money, plural, sort_key
+from kpdesk.common.norsk import format_date, format_decimal, format_money, plural, ref_sort_key, sort_key
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.list_page import FilterMenu
 from kpdesk.ui.pages.needs import code_choices
@@ -54,7 +54,7 @@ class OffersPage(RecordPage):
         self._provider_kinds: dict[str, str] = {}
         self._sessions_text: dict[int, str] = {}
         columns: list[Column[Any]] = [
-            Column("ref", tr("Ref."), lambda r: r.ref),
+            Column("ref", tr("Ref."), lambda r: r.ref, sort_value=lambda r: ref_sort_key(r.ref)),
             Column("title", tr("Tilbud"), lambda r: r.title, stretch=True),
             Column("provider", tr("Tilbyder"), lambda r: r.provider_name, max_chars=24),
             Column("level", tr("Nivå"), lambda r: LEVELS.label(r.level), hidden=True),
