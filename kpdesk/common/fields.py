@@ -178,7 +178,8 @@ def parse_org_number(text: str) -> str:
         return digits
     if len(digits) != 9:
         raise FieldError(f"Organisasjonsnummer skal ha 9 sifre, «{shown}» har {len(digits)}")
-    raise FieldError(f"Organisasjonsnummer «{shown}» har feil kontrollsiffer (MOD11); sjekk at det er skrevet riktig")
+    raise FieldError(f"Organisasjonsnummer «{shown}» har feil kontrollsiffer (det siste sifferet stemmer ikke "
+                     "med de åtte første); sjekk at det er skrevet riktig")
 
 
 def org_number_warning(digits: str) -> str | None:

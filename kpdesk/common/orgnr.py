@@ -40,7 +40,7 @@ def problem(text: str) -> str | None:
         return f"Organisasjonsnummer skal ha 9 sifre, «{text.strip()}» har {len(digits)}"
     expected = check_digit(digits[:8])
     if expected is None or expected != int(digits[8]):
-        return f"«{text.strip()}» har feil kontrollsiffer (MOD11)"
+        return f"«{text.strip()}» har feil kontrollsiffer (det siste sifferet stemmer ikke med de åtte første)"
     return None
 
 

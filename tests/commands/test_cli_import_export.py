@@ -54,8 +54,8 @@ def test_bad_rows_are_listed_and_nothing_is_written(capsys, tmp_path: Path, db_p
     assert out == ""
     assert err.splitlines() == [
         "linje 3, kolonne headcount: Antall personer må være minst 1, ikke 0",
-        "linje 4, kolonne employer: Organisasjonsnummer «974112346» har feil kontrollsiffer (MOD11); sjekk at det "
-        "er skrevet riktig",
+        "linje 4, kolonne employer: Organisasjonsnummer «974112346» har feil kontrollsiffer (det siste sifferet "
+        "stemmer ikke med de åtte første); sjekk at det er skrevet riktig",
         "linje 5, kolonne title: Tittelen mangler",
         "linje 5, kolonne latest_start: Seneste oppstart 01.03.2027 er før tidligste oppstart 01.09.2027",
         "kpdesk: behov.csv har 4 feil, så ingenting er importert.",

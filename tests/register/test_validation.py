@@ -50,7 +50,8 @@ def test_org_number_messages() -> None:
     assert message(parse_org_number, "12345") == "Organisasjonsnummer skal ha 9 sifre, «12345» har 5"
     assert message(parse_org_number, "") == "Organisasjonsnummer mangler"
     assert message(parse_org_number, "988077918") == (
-        "Organisasjonsnummer «988077918» har feil kontrollsiffer (MOD11); sjekk at det er skrevet riktig")
+        "Organisasjonsnummer «988077918» har feil kontrollsiffer (det siste sifferet stemmer ikke med de åtte "
+        "første); sjekk at det er skrevet riktig")
     assert message(parse_org_number, "98807791A") == (
         "Organisasjonsnummer skal bare ha sifre, «98807791A» har andre tegn")
     # str.isdigit says yes to superscripts and other scripts' digits; int() would then fail
