@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from support import idle
 
+from kpdesk.common.norsk import sort_key
+
 
 def test_add_refuse_delete_and_undo(open_window, db_path, qtbot, alerts, monkeypatch) -> None:
     from kpdesk.ui.dialogs.thesaurus import ThesaurusDialog
@@ -15,6 +17,8 @@ def test_add_refuse_delete_and_undo(open_window, db_path, qtbot, alerts, monkeyp
     dialog = shown[0]
     qtbot.waitUntil(lambda: dialog.model.total_count() > 50)  # the bundled list is seeded
     before = dialog.model.total_count()
+    groups = [dialog.model.index(row, 0).data() for row in range(dialog.model.rowCount())]
+    assert groups == sorted(groups, key=sort_key) and groups[0] < groups[-1]  # A→Å, not Z→A
 
     dialog.group_box.setCurrentText("havbruk")
     dialog.term_edit.setText("merdkant")
