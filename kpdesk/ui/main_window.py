@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self._closing = False  # the close has begun: the store is being closed on the database thread
         self._closed = False
         self.runner.default_error_handler = lambda exc: alerts.show_exception(self, exc)
-        self.setWindowTitle(self.tr("kpdesk – {name}").format(name=db_path.name))
+        self.setWindowTitle(db_path.name)  # Qt adds « — kpdesk» (the application display name)
         self.setMinimumSize(760, 500)
 
         self.navigation = QListWidget()
@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
             return
         self.context.set_store(store)
         if getattr(store, "read_only", False):
-            self.setWindowTitle(self.tr("kpdesk – {name} (skrivebeskyttet)").format(name=self.db_path.name))
+            self.setWindowTitle(self.tr("{name} (skrivebeskyttet)").format(name=self.db_path.name))
             self.db_label.setText(self.tr("{path} – skrivebeskyttet").format(path=self.db_path))
             self.show_message(self.tr("Databasen er åpnet skrivebeskyttet: du kan se, men ikke endre."))
         else:
