@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from kpdesk.common import reference
 from kpdesk.common.list_filter import Column
-from kpdesk.common.norsk import format_org_number, sort_key
+from kpdesk.common.norsk import format_org_number, plural, sort_key
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.contacts import ContactsPanel
 from kpdesk.ui.pages.list_page import FilterMenu
@@ -157,8 +157,9 @@ class EmployersPage(RecordPage):
         }
 
     def delete_question(self, row: Any) -> str:
-        return self.tr("Slette «{name}» med {needs} behov og {contacts} kontaktpersoner?\n"
-                       "Du kan angre med Ctrl+Z.").format(name=row.name, needs=row.needs, contacts=row.contacts)
+        contacts = plural(row.contacts, self.tr("kontaktperson"), self.tr("kontaktpersoner"))
+        return self.tr("Slette «{name}» med {needs} behov og {contacts}?\n"
+                       "Du kan angre med Ctrl+Z.").format(name=row.name, needs=row.needs, contacts=contacts)
 
     def on_record_shown(self, row: Any) -> None:
         self.contacts.show_employer(row.id if row is not None else None)

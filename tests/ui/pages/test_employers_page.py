@@ -106,6 +106,7 @@ def test_delete_asks_and_undo_brings_back_contacts_and_needs(page, qtbot, alerts
     alerts.answer = False
     page.delete_button.click()
     assert "Østre Vefsn sykehjem" in names(page)  # the safe answer keeps it
+    assert any("med 1 behov og 1 kontaktperson?" in str(item) for item in alerts.shown)  # not «1 kontaktpersoner»
     alerts.answer = True
     page.delete_button.click()
     qtbot.waitUntil(lambda: "Østre Vefsn sykehjem" not in names(page))
