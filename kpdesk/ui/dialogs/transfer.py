@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from kpdesk.common.errors import os_reason
 from kpdesk.common.list_filter import Column
-from kpdesk.common.norsk import format_org_number
+from kpdesk.common.norsk import format_org_number, group_thousands
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.widgets.table_model import RowTableModel
@@ -137,8 +137,8 @@ class ImportDialog(QDialog):
         self.plan = plan
         self.rows_model.set_rows(plan.rows)
         self.problems_model.set_rows(plan.problems)
-        self.tabs.setTabText(0, self.tr("Rader ({n})").format(n=len(plan.rows)))
-        self.tabs.setTabText(1, self.tr("Problemer ({n})").format(n=len(plan.problems)))
+        self.tabs.setTabText(0, self.tr("Rader ({n})").format(n=group_thousands(len(plan.rows))))
+        self.tabs.setTabText(1, self.tr("Problemer ({n})").format(n=group_thousands(len(plan.problems))))
         if plan.has_errors:
             self.tabs.setCurrentIndex(1)
         self.summary.setText(plan.sentence())

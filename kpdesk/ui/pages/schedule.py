@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from kpdesk.common.norsk import format_date, iso_week, week_monday
+from kpdesk.common.norsk import format_date, group_thousands, iso_week, plural, week_monday
 from kpdesk.ui import alerts
 from kpdesk.ui.booking.actions import BookingActions
 from kpdesk.ui.booking.week_layout import CALENDAR, GRID, holiday_text
@@ -505,9 +505,9 @@ class SchedulePage(Page):
             return ""
         shown = [b for b in schedule.bookings if self.day is None or b.starts_at.date() == self.day]
         inactive = sum(not b.active for b in shown)
-        text = self.tr("{n} bookinger").format(n=len(shown) - inactive)
+        text = plural(len(shown) - inactive, self.tr("booking"), self.tr("bookinger"))
         if inactive:
-            text += self.tr(", {n} avlyst eller hoppet over").format(n=inactive)
+            text += self.tr(", {n} avlyst eller hoppet over").format(n=group_thousands(inactive))
         return text
 
     # ------------------------------------------------------------ navigation
