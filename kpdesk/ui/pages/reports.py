@@ -336,6 +336,20 @@ class ReportsPage(Page):
         uses = self.current_kind() in USES_AS_OF
         self.as_of_label.setVisible(uses)
         self.as_of_edit.setVisible(uses)
+        self._forget_preview()
+
+    def _forget_preview(self) -> None:
+        """Another kind of report is chosen: the shown preview is not it, so it goes (and with it
+        «Lagre PDF …» and «Skriv ut …», until the new one is made)."""
+        old = self.preview
+        if old is None:
+            return
+        self.preview = None
+        if self.document is not None:
+            self.document.close()
+        old.path.unlink(missing_ok=True)
+        self.status.setText(self.tr("Trykk «Lag forhåndsvisning» for å se utskriften."))
+        self._set_busy(False)
 
     def current_kind(self) -> str:
         return str(self.kind.currentData() or "matching")

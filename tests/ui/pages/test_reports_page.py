@@ -96,6 +96,12 @@ def test_matching_summary_preview_save_and_print(open_window: Any, qtbot: Any, d
     assert len(pypdf.PdfReader(str(printed)).pages) == page.preview.pages
     assert page.print_button.isEnabled()
 
+    shown = page.preview.path  # another kind of report: the old preview goes, and saving it can no longer happen
+    page.kind.setCurrentIndex(page.kind.findData("offer"))
+    assert page.preview is None and not shown.exists()
+    assert not page.save_button.isEnabled() and not page.print_button.isEnabled()
+    assert "Lag forhåndsvisning" in page.status.text()
+
 
 def test_cancelled_save_writes_nothing(open_window: Any, qtbot: Any, demo_db: Path, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
