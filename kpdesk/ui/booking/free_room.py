@@ -290,6 +290,14 @@ class FreeRoomDialog(QDialog):
         self.book_button.setEnabled(option is not None and self.searched is not None)
         self.nearest_button.setEnabled(option is not None and bool(option.suggestions)
                                        and not option.free)
+        # A room that does not suit (taken, too small, missing equipment) can still be booked, with
+        # a reason in the booking dialog; the button says so, and stops being the default.
+        unsuitable = option is not None and not option.suitable
+        self.book_button.setText(self.tr("Book likevel …") if unsuitable else self.tr("Book …"))
+        self.book_button.setToolTip(self.tr("Rommet passer ikke for tiden eller behovet; bookingen må begrunnes.")
+                                    if unsuitable else "")
+        self.book_button.setDefault(not unsuitable)
+        self.nearest_button.setDefault(unsuitable and self.nearest_button.isEnabled())
 
     # ------------------------------------------------------------ booking
 

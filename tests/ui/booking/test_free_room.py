@@ -50,6 +50,10 @@ def test_free_rooms_first_and_a_taken_room_gets_its_nearest_free_times(window, q
     assert statuses(dialog)["Eksamensrom"].startswith("Opptatt: «Eksamen: Spesialpedagogikk 1")
     assert dialog.suggestions_text(taken) == "kl. 14.00–16.00"
     assert "4 av 5 rom passer" in dialog.status.text()
+    assert dialog.book_button.text() == "Book …" and dialog.book_button.isDefault()
+    dialog.select_room("Eksamensrom")  # taken: booking it needs a reason, and the button says so
+    assert dialog.book_button.text() == "Book likevel …" and not dialog.book_button.isDefault()
+    assert dialog.nearest_button.isDefault()
 
 
 def test_attendees_and_equipment_narrow_the_choice(window, qtbot) -> None:
