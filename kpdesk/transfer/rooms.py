@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from kpdesk.booking.rooms import ROOM, RoomData, get_room, save_room, validate_room
 from kpdesk.common import csvfile
 from kpdesk.common.norsk import fold
-from kpdesk.db.models import Room
+from kpdesk.db.models import Equipment, Room
 from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, stale
 
 ROOM_COLUMNS = ("name", "capacity", "equipment", "notes")
@@ -36,12 +36,14 @@ class PlannedRoom:
 
 def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
     existing = {fold(" ".join(name.split())): id_ for id_, name in session.execute(select(Room.id, Room.name))}
+    equipment = {fold(name): name for name in session.execute(select(Equipment.name)).scalars()}
     seen: dict[str, int] = {}
     for row in table:
         data, found = validate_room(row.values)
         plan.problems.extend(ImportProblem(row.line, p.field, p.message, p.warning) for p in found)
         if data is None:
             continue
+        plan.problems.extend(_new_equipment(row.line, data.equipment, equipment))
         key = fold(" ".join(data.name.split()))
         if key in seen:
             plan.problems.append(ImportProblem(row.line, "name", f"Rommet «{data.name}» står også på linje "
@@ -50,6 +52,23 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
         seen[key] = row.line
         target = existing.get(key)
         plan.rows.append(PlannedRoom(row.line, "update" if target else "create", data, target))
+
+
+def _new_equipment(line: int, names: tuple[str, ...], known: dict[str, str]) -> list[ImportProblem]:
+    """A warning for each equipment name not on the list yet (it will be added to it), naming a
+    listed one it may be a variant of («skjerm» beside «storskjerm»); ``known`` learns it, so a
+    name is said once."""
+    warnings = []
+    for name in names:
+        folded = fold(name)
+        if folded in known:
+            continue
+        near = sorted((shown for key, shown in known.items() if folded in key or key in folded), key=len)
+        hint = f"; mente du «{near[0]}»?" if near else ""
+        warnings.append(ImportProblem(line, "equipment", f"«{name}» er ikke på utstyrslisten og legges til{hint}",
+                                      warning=True))
+        known[folded] = name
+    return warnings
 
 
 def apply(session: Session, plan: ImportPlan) -> ImportResult:

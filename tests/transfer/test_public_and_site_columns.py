@@ -34,3 +34,15 @@ def test_bookings_take_vis_pa_oppslag_and_default_by_kind(store) -> None:  # typ
     with store.session() as session:
         public = {b.title: b.public for b in session.scalars(select(Booking))}
     assert public == {"Møte med Hemnes Trelast": False, "Styremøte": True, "Samling": False}
+
+
+def test_new_equipment_names_are_said_in_the_preview_with_a_listed_one_they_resemble(store) -> None:  # type: ignore[no-untyped-def]
+    run(store, "rooms", b"navn;kapasitet;utstyr\r\nAuditoriet;60;storskjerm, projektor\r\n")
+    rows = "navn;kapasitet;utstyr\r\nMøterom;10;skjerm\r\nGrupperom;6;skjerm, tavle\r\nSal;90;Projektor\r\n"
+    with store.session() as session:
+        plan = transfer.plan_bytes(session, "rooms", rows.encode(), "rom.csv")
+    said = [str(p) for p in plan.warnings]
+    assert said == ["linje 2, kolonne equipment: advarsel: «skjerm» er ikke på utstyrslisten og legges til; "
+                    "mente du «storskjerm»?",
+                    "linje 3, kolonne equipment: advarsel: «tavle» er ikke på utstyrslisten og legges til"]
+    assert not plan.has_errors
