@@ -138,6 +138,10 @@ class RecurrenceEditor(QWidget):
         layout.addWidget(self.raw)
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self._mode_changed()
+        # As wide as the row of days whatever is chosen (the dialog does not jump between choices), and
+        # room for two lines of the sentence (it does not jump as the sentence grows)
+        self.setMinimumWidth(self.days_box.sizeHint().width())
+        self.words.setMinimumHeight(2 * self.words.fontMetrics().lineSpacing())
 
     # ------------------------------------------------------------ reading and writing
 
