@@ -128,6 +128,11 @@ def series_starts(data: BookingData) -> tuple[str, list[dt.datetime]]:
     return rule, starts
 
 
+def holiday_skips(starts: Sequence[dt.datetime]) -> dict[dt.datetime, str]:
+    """The starts of a series that fall on a holiday, with the holiday's name: a series skips them."""
+    return {s: name for s in starts if (name := holiday_name(s.date())) is not None}
+
+
 def evaluate(session: Session, room: RoomFacts, data: BookingData, starts: Sequence[dt.datetime], *,
              exclude: Collection[int] = ()) -> tuple[list[tuple[Clash, ...]], Conflicts]:
     """Clashes per start (same order) and the conflicts of booking ``data`` at ``starts`` in ``room``."""
@@ -167,7 +172,7 @@ def plan_booking(session: Session, data: BookingData, *, skip_holidays: bool = T
     if held:
         starts = [s for s in starts if s.date() not in held]
     holidays = {s: holiday_name(s.date()) for s in starts}
-    skip = {s for s, name in holidays.items() if name and skip_holidays and data.repeat}
+    skip = set(holiday_skips(starts)) if skip_holidays and data.repeat else set()
     active = [s for s in starts if s not in skip]
     clashes, conflicts = evaluate(session, room, data, active, exclude=exclude)
     by_start = dict(zip(active, clashes, strict=True))

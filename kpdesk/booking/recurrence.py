@@ -31,12 +31,29 @@ _PARTS = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYWEEKNO", "BYY
 _TIME_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 _UNTIL = re.compile(r"^(\d{8})(?:T(\d{6})(Z?))?$")
 _BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
-_FREQ_WORDS = {"DAILY": ("dag", "dag"), "WEEKLY": ("uke", "uke"), "MONTHLY": ("måned", "måned"),
-               "YEARLY": ("år", "år")}
+# (unit, «hver», «annenhver»): hver dag, hvert år, annethvert år
+_FREQ_WORDS = {"DAILY": ("dag", "hver", "annenhver"), "WEEKLY": ("uke", "hver", "annenhver"),
+               "MONTHLY": ("måned", "hver", "annenhver"), "YEARLY": ("år", "hvert", "annethvert")}
 
 
 def _fail(rule: str, why: str) -> FieldError:
-    return FieldError(f"Gjentakelsen «{rule}» {why}")
+    """An error about ``rule`` that says the rule in words, never as RRULE text."""
+    words = _words_or_none(rule)
+    return FieldError(f"Gjentakelsen «{words}» {why}" if words else f"Gjentakelsen {why}")
+
+
+def _words_or_none(rule: str) -> str | None:
+    """``describe`` of a rule that may not be in normal form yet, or None when it cannot be said."""
+    try:
+        parts = split_rule(" ".join((rule or "").split()).upper().removeprefix("RRULE:").strip().strip(";"))
+    except ValueError:
+        return None
+    if parts.get("FREQ") not in _FREQ_WORDS:
+        return None
+    try:
+        return rhythm(join_rule(parts)) and describe(join_rule(parts))
+    except (ValueError, KeyError):
+        return None
 
 
 def split_rule(rule: str) -> dict[str, str]:
@@ -52,8 +69,8 @@ def join_rule(parts: dict[str, str]) -> str:
 def _until_local(value: str, rule: str) -> str:
     match = _UNTIL.match(value)
     if match is None:
-        raise _fail(rule, f"har en UNTIL som ikke er en dato: «{value}» (skriv UNTIL=ååååmmdd, for eksempel "
-                          f"UNTIL=20270615)")
+        raise _fail(rule, f"har en UNTIL som ikke er en dato: «{value}» (skriv datoen som ååååmmdd, for eksempel "
+                          f"20270615)")
     day, clock, utc = match.groups()
     try:
         moment = dt.datetime.strptime(day + (clock or "235959"), "%Y%m%d%H%M%S")
@@ -66,7 +83,7 @@ def _until_local(value: str, rule: str) -> str:
 
 def _positive(name: str, value: str, rule: str) -> str:
     if not (value.isascii() and value.isdigit()) or int(value) < 1:
-        raise _fail(rule, f"har {name}={value}; {name} skal være et helt tall fra 1 og oppover")
+        raise _fail(rule, f"har {name} «{value}»; {name} skal være et helt tall fra 1 og oppover")
     return str(int(value))
 
 
@@ -80,7 +97,7 @@ def normal_rule(text: str) -> str:
     if not cleaned:
         raise FieldError("Gjentakelsen mangler")
     if "\n" in (text or "").strip() or ":" in cleaned:
-        raise _fail(shown, "kan ikke leses: skriv bare selve regelen, for eksempel FREQ=WEEKLY;BYDAY=TU;UNTIL=20270615")
+        raise _fail(shown, "kan ikke leses: skriv bare selve regelen, uten DTSTART og «RRULE:»")
     parts: dict[str, str] = {}
     for piece in cleaned.split(";"):
         name, equals, value = piece.strip().partition("=")
@@ -97,16 +114,15 @@ def normal_rule(text: str) -> str:
         parts[name] = value
     freq = parts.get("FREQ")
     if freq is None:
-        raise _fail(shown, "mangler FREQ (for eksempel FREQ=WEEKLY)")
+        raise _fail(shown, "mangler FREQ (hvor ofte: DAILY, WEEKLY, MONTHLY eller YEARLY)")
     if freq in ("HOURLY", "MINUTELY", "SECONDLY"):
-        raise _fail(shown, "gjentar oftere enn én gang om dagen; bruk FREQ=DAILY, WEEKLY, MONTHLY eller YEARLY")
+        raise _fail(shown, "gjentar oftere enn én gang om dagen; velg daglig, ukentlig eller månedlig")
     if freq not in FREQUENCIES:
-        raise _fail(shown, f"har ukjent FREQ={freq}; bruk DAILY, WEEKLY, MONTHLY eller YEARLY")
+        raise _fail(shown, f"har en ukjent FREQ «{freq}»; bruk DAILY, WEEKLY, MONTHLY eller YEARLY")
     if "UNTIL" in parts and "COUNT" in parts:
-        raise _fail(shown, "har både UNTIL og COUNT; bruk bare én av dem")
+        raise _fail(shown, "har både sluttdato (UNTIL) og antall ganger (COUNT); bruk bare én av dem")
     if "UNTIL" not in parts and "COUNT" not in parts:
-        raise _fail(shown, "slutter aldri: legg til UNTIL=ååååmmdd (til og med en dato) eller COUNT=n "
-                           "(antall ganger)")
+        raise _fail(shown, "slutter aldri: gi en sluttdato (UNTIL) eller et antall ganger (COUNT)")
     for name in ("INTERVAL", "COUNT"):
         if name in parts:
             parts[name] = _positive(name, parts[name], shown)
@@ -132,14 +148,17 @@ def _rrule(rule: str, first_start: dt.datetime) -> rrule:
 @lru_cache(maxsize=256)
 def _expanded(rule: str, first_start: dt.datetime, limit: int) -> tuple[dt.datetime, ...]:
     """The expansion, remembered: a booking is checked, planned and saved from the same rule."""
-    return tuple(itertools.islice(_rrule(rule, first_start), limit + 1))
+    try:
+        return tuple(itertools.islice(_rrule(rule, first_start), limit + 1))
+    except IndexError:  # dateutil, on an ordinal no month has ("9TU")
+        raise _fail(rule, "har et nummer foran en dag i BYDAY som ingen måned har") from None
 
 
 def occurrences(rule: str, first_start: dt.datetime, limit: int = MAX_OCCURRENCES) -> list[dt.datetime]:
     """Every start the rule gives from ``first_start`` (naive, local); FieldError past ``limit``."""
     found = list(_expanded(rule, first_start, limit))
     if len(found) > limit:
-        raise _fail(rule, f"gir mer enn {limit} datoer; kort den ned med UNTIL eller COUNT")
+        raise _fail(rule, f"gir mer enn {limit} datoer; velg en tidligere sluttdato eller færre ganger")
     return found
 
 
@@ -167,9 +186,12 @@ def parse_rule(text: str, first_start: dt.datetime) -> str:
 # ---------------------------------------------------------------- building and changing rules
 
 def build_rule(*, weekdays: Sequence[int] = (), interval: int = 1, until: dt.date | None = None,
-               count: int | None = None, freq: str = "WEEKLY") -> str:
-    """A rule from a booking dialog: weekly on ``weekdays`` (0 = Monday), every ``interval`` weeks,
-    to and including ``until`` or ``count`` times. Check it with ``parse_rule`` like any other."""
+               count: int | None = None, freq: str = "WEEKLY", nth: int | None = None,
+               monthday: int | None = None) -> str:
+    """A rule from a booking dialog: ``freq`` on ``weekdays`` (0 = Monday), every ``interval``
+    days/weeks/months, to and including ``until`` or ``count`` times. A monthly rule is on the
+    ``nth`` of its one weekday (1 to 4, or -1 for the last: «andre tirsdag») or on the ``monthday``
+    («den 15.»). Check it with ``parse_rule`` like any other."""
     parts = {"FREQ": freq}
     if interval > 1:
         parts["INTERVAL"] = str(interval)
@@ -178,8 +200,17 @@ def build_rule(*, weekdays: Sequence[int] = (), interval: int = 1, until: dt.dat
     if until is not None:
         parts["UNTIL"] = f"{until:%Y%m%d}T235959"
     if weekdays:
-        parts["BYDAY"] = ",".join(DAY_CODES[d] for d in sorted(set(weekdays)))
+        prefix = str(nth) if nth is not None else ""
+        parts["BYDAY"] = ",".join(prefix + DAY_CODES[d] for d in sorted(set(weekdays)))
+    if monthday is not None:
+        parts["BYMONTHDAY"] = str(monthday)
     return join_rule(parts)
+
+
+def nth_weekday(day: dt.date) -> int:
+    """Which of its weekday in the month ``day`` is: 1 to 4, or -1 when it is the last (a fifth one)."""
+    nth = (day.day - 1) // 7 + 1
+    return -1 if nth == 5 else nth
 
 
 def until_of(rule: str) -> dt.datetime | None:
@@ -216,32 +247,87 @@ def moved_rule(rule: str, old_start: dt.datetime, new_start: dt.datetime, remain
 
 _DAY_WORDS: dict[str, str] = dict(zip(DAY_CODES, ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag",
                                                   "søndag"), strict=True))
+_ORDINALS = {1: "første", 2: "andre", 3: "tredje", 4: "fjerde", 5: "femte", -1: "siste", -2: "nest siste"}
+_WORKDAYS = ["MO", "TU", "WE", "TH", "FR"]
 
 
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
 
 
-def describe(rule: str) -> str:
-    """'hver uke på tirsdag, til og med 15.06.2027', 'hver 2. uke på mandag og onsdag, 10 ganger'."""
-    parts = split_rule(rule)
+def _day_words(days: list[str]) -> str | None:
+    """'MO,WE' -> 'mandag og onsdag'; '2TU' -> 'andre tirsdag'; None for what cannot be said."""
+    words = []
+    for day in days:
+        match = _BYDAY.match(day)
+        if match is None:
+            return None
+        number, code = match.groups()
+        if number is None:
+            words.append(_DAY_WORDS[code])
+        elif int(number) in _ORDINALS:
+            words.append(f"{_ORDINALS[int(number)]} {_DAY_WORDS[code]}")
+        else:
+            return None
+    return _and(words)
+
+
+def _until_date(value: str) -> dt.date | None:
+    match = _UNTIL.match(value)
+    try:
+        return dt.datetime.strptime(match.group(1), "%Y%m%d").date() if match else None
+    except ValueError:
+        return None
+
+
+def rhythm(rule: str) -> str:
+    """How often, in words, without the end: 'hver tirsdag', 'annenhver uke på mandag og onsdag',
+    'hver hverdag', 'andre tirsdag i måneden', 'den 15. hver måned'; '' for what cannot be said."""
+    try:
+        parts = split_rule(rule)
+    except ValueError:
+        return ""
     freq = parts.get("FREQ", "")
     if freq not in _FREQ_WORDS:
-        return rule
-    interval = int(parts.get("INTERVAL", "1"))
-    unit = _FREQ_WORDS[freq][0]
-    text = f"hver {unit}" if interval == 1 else f"hver {interval}. {unit}"
+        return ""
+    interval = int(parts.get("INTERVAL", "1")) if parts.get("INTERVAL", "1").isdigit() else 1
     days = [d for d in parts.get("BYDAY", "").split(",") if d]
-    if days and all(d in _DAY_WORDS for d in days):
-        text += " på " + _and([_DAY_WORDS[d] for d in days])
-    elif days:
-        text += f" ({parts['BYDAY']})"
-    if "COUNT" in parts:
+    said = _day_words(days) if days else ""
+    if said is None:
+        return ""
+    known = {"FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL", "WKST"}
+    if freq == "MONTHLY" and parts.get("BYMONTHDAY", "").isdigit() and not days:
+        every = "hver måned" if interval == 1 else ("annenhver måned" if interval == 2 else f"hver {interval}. måned")
+        text = f"den {int(parts['BYMONTHDAY'])}. {every}"
+        known.add("BYMONTHDAY")
+    elif freq in ("DAILY", "WEEKLY") and days == _WORKDAYS and interval == 1:
+        text = "hver hverdag"
+    elif freq == "WEEKLY" and days and interval <= 2 and all(d in _DAY_WORDS for d in days):
+        text = ("hver " if interval == 1 else "annenhver ") + said
+    elif freq == "MONTHLY" and days and interval == 1:
+        text = f"{said} i måneden"
+    else:
+        unit, each, every_other = _FREQ_WORDS[freq]
+        every = f"{each} {unit}" if interval == 1 else (f"{every_other} {unit}" if interval == 2
+                                                       else f"{each} {interval}. {unit}")
+        text = every + (f" på {said}" if said else "")
+    if set(parts) - known:
+        text += " (egen regel)"
+    return text
+
+
+def describe(rule: str) -> str:
+    """'hver tirsdag, til og med 15.06.2027', 'annenhver mandag og onsdag, 10 ganger' (no RRULE text)."""
+    text = rhythm(rule)
+    if not text:
+        return "egen regel"
+    parts = split_rule(rule)
+    if parts.get("COUNT", "").isdigit():
         count = int(parts["COUNT"])
         text += ", én gang" if count == 1 else f", {count} ganger"
-    until = until_of(rule)
+    until = _until_date(parts.get("UNTIL", ""))
     if until is not None:
-        text += f", til og med {format_date(until.date())}"
+        text += f", til og med {format_date(until)}"
     return text
 
 

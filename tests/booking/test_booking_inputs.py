@@ -132,8 +132,8 @@ def test_repeat_is_checked_against_the_start() -> None:
     assert problems == []
     assert data.repeat == "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270615T235959"
     _, problems = validate_booking(raw(repeat="FREQ=WEEKLY;BYDAY=TU"))
-    assert problems == [Problem("repeat", "Gjentakelsen «FREQ=WEEKLY;BYDAY=TU» slutter aldri: legg til "
-                                          "UNTIL=ååååmmdd (til og med en dato) eller COUNT=n (antall ganger)")]
+    assert problems == [Problem("repeat", "Gjentakelsen «hver tirsdag» slutter aldri: gi en "
+                                          "sluttdato (UNTIL) eller et antall ganger (COUNT)")]
 
 
 def test_typed_data_is_checked_too() -> None:

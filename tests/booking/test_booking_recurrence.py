@@ -16,6 +16,7 @@ from kpdesk.booking.recurrence import (
     ending_at,
     moved_rule,
     normal_rule,
+    nth_weekday,
     occurrences,
     parse_rule,
 )
@@ -46,44 +47,49 @@ def test_bare_until_date_includes_that_day() -> None:
 
 
 def test_messages() -> None:
+    """Messages say the rule in words, never as RRULE text."""
     assert message("FREQ=WEEKLY;BYDAY=TU") == (
-        "Gjentakelsen «FREQ=WEEKLY;BYDAY=TU» slutter aldri: legg til UNTIL=ååååmmdd (til og med en dato) eller "
-        "COUNT=n (antall ganger)")
-    assert message("hver tirsdag") == "Gjentakelsen «hver tirsdag» kan ikke leses: «HVER TIRSDAG» er ikke NAVN=verdi"
+        "Gjentakelsen «hver tirsdag» slutter aldri: gi en sluttdato (UNTIL) eller et antall ganger (COUNT)")
+    assert message("hver tirsdag") == "Gjentakelsen kan ikke leses: «HVER TIRSDAG» er ikke NAVN=verdi"
     assert message("FREQ=WEEKLY;BYDAY=XX;COUNT=3") == (
-        "Gjentakelsen «FREQ=WEEKLY;BYDAY=XX;COUNT=3» har en ukjent dag i BYDAY: «XX» (bruk MO, TU, WE, TH, FR, SA, SU)")
+        "Gjentakelsen har en ukjent dag i BYDAY: «XX» (bruk MO, TU, WE, TH, FR, SA, SU)")
     assert message("FREQ=FORTNIGHTLY;COUNT=3") == (
-        "Gjentakelsen «FREQ=FORTNIGHTLY;COUNT=3» har ukjent FREQ=FORTNIGHTLY; bruk DAILY, WEEKLY, MONTHLY eller YEARLY")
+        "Gjentakelsen har en ukjent FREQ «FORTNIGHTLY»; bruk DAILY, WEEKLY, MONTHLY eller YEARLY")
     assert "oftere enn én gang om dagen" in message("FREQ=HOURLY;COUNT=3")
     assert "klokkeslettet tas fra starttidspunktet" in message("FREQ=DAILY;BYHOUR=9;COUNT=3")
     assert message("FREQ=WEEKLY;COUNT=3;UNTIL=20270615") == (
-        "Gjentakelsen «FREQ=WEEKLY;COUNT=3;UNTIL=20270615» har både UNTIL og COUNT; bruk bare én av dem")
+        "Gjentakelsen «hver uke, 3 ganger, til og med 15.06.2027» har både sluttdato (UNTIL) og antall ganger "
+        "(COUNT); bruk bare én av dem")
     assert message("FREQ=WEEKLY;COUNT=0") == (
-        "Gjentakelsen «FREQ=WEEKLY;COUNT=0» har COUNT=0; COUNT skal være et helt tall fra 1 og oppover")
+        "Gjentakelsen «hver uke, 0 ganger» har COUNT «0»; COUNT skal være et helt tall fra 1 og oppover")
     assert message("FREQ=WEEKLY;UNTIL=2027-06-15") == (
-        "Gjentakelsen «FREQ=WEEKLY;UNTIL=2027-06-15» har en UNTIL som ikke er en dato: «2027-06-15» (skriv "
-        "UNTIL=ååååmmdd, for eksempel UNTIL=20270615)")
+        "Gjentakelsen «hver uke» har en UNTIL som ikke er en dato: «2027-06-15» (skriv datoen som ååååmmdd, "
+        "for eksempel 20270615)")
     assert message("FREQ=WEEKLY;UNTIL=20270231") == (
-        "Gjentakelsen «FREQ=WEEKLY;UNTIL=20270231» har en UNTIL-dato som ikke finnes: «20270231»")
+        "Gjentakelsen «hver uke» har en UNTIL-dato som ikke finnes: «20270231»")
     assert message("FREQ=WEEKLY;FOO=1;COUNT=2").startswith(
-        "Gjentakelsen «FREQ=WEEKLY;FOO=1;COUNT=2» kan ikke leses: «FOO» er ikke en del av en RRULE")
+        "Gjentakelsen «hver uke (egen regel), 2 ganger» kan ikke leses: «FOO» er ikke en del av en RRULE")
     assert message("") == "Gjentakelsen mangler"
     assert message("DTSTART:20270105T090000\nRRULE:FREQ=WEEKLY;COUNT=2").endswith(
-        "kan ikke leses: skriv bare selve regelen, for eksempel FREQ=WEEKLY;BYDAY=TU;UNTIL=20270615")
+        "kan ikke leses: skriv bare selve regelen, uten DTSTART og «RRULE:»")
+    for rule in ("FREQ=WEEKLY;BYDAY=TU", "FREQ=FORTNIGHTLY;COUNT=3", "FREQ=WEEKLY;COUNT=3;UNTIL=20270615",
+                 "FREQ=DAILY;UNTIL=20300101", "FREQ=WEEKLY;BYDAY=WE;COUNT=3", "RRULE:FREQ=MONTHLY;BYDAY=9TU;COUNT=3"):
+        assert "FREQ=" not in message(rule)
 
 
 def test_rule_must_fit_the_start_and_give_dates() -> None:
     assert message("FREQ=WEEKLY;BYDAY=TU;UNTIL=20261201") == (
-        "Gjentakelsen «FREQ=WEEKLY;BYDAY=TU;UNTIL=20261201T235959» slutter 01.12.2026, før start 05.01.2027")
+        "Gjentakelsen «hver tirsdag, til og med 01.12.2026» slutter 01.12.2026, før start 05.01.2027")
     assert message("FREQ=WEEKLY;BYDAY=WE;COUNT=3") == (
-        "Gjentakelsen «FREQ=WEEKLY;BYDAY=WE;COUNT=3» passer ikke med starten 05.01.2027 (tirsdag): første dato "
+        "Gjentakelsen «hver onsdag, 3 ganger» passer ikke med starten 05.01.2027 (tirsdag): første dato "
         "regelen gir er 06.01.2027 (onsdag). Velg en start som er en av datoene")
 
 
 def test_occurrences_are_capped() -> None:
     assert len(occurrences("FREQ=DAILY;COUNT=500", TUESDAY)) == MAX_OCCURRENCES
     assert message("FREQ=DAILY;UNTIL=20300101") == (
-        "Gjentakelsen «FREQ=DAILY;UNTIL=20300101T235959» gir mer enn 500 datoer; kort den ned med UNTIL eller COUNT")
+        "Gjentakelsen «hver dag, til og med 01.01.2030» gir mer enn 500 datoer; velg en tidligere sluttdato eller "
+        "færre ganger")
     assert "gir mer enn 500 datoer" in message("FREQ=WEEKLY;COUNT=100000")
 
 
@@ -102,9 +108,36 @@ def test_dst_weekly_series_stays_at_nine() -> None:
 def test_build_and_describe() -> None:
     rule = build_rule(weekdays=[2, 0], interval=2, until=dt.date(2027, 6, 16))
     assert rule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;UNTIL=20270616T235959"
-    assert describe(rule) == "hver 2. uke på mandag og onsdag, til og med 16.06.2027"
-    assert describe("FREQ=WEEKLY;BYDAY=TU;COUNT=10") == "hver uke på tirsdag, 10 ganger"
+    assert describe(rule) == "annenhver mandag og onsdag, til og med 16.06.2027"
+    assert describe("FREQ=WEEKLY;BYDAY=TU;COUNT=10") == "hver tirsdag, 10 ganger"
+    assert describe("FREQ=WEEKLY;INTERVAL=3;BYDAY=TU;COUNT=10") == "hver 3. uke på tirsdag, 10 ganger"
     assert describe("FREQ=DAILY;COUNT=1") == "hver dag, én gang"
+    weekdays = build_rule(freq="DAILY", weekdays=range(5), count=12)
+    assert weekdays == "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=12"
+    assert describe(weekdays) == "hver hverdag, 12 ganger"
+    second_tuesday = build_rule(freq="MONTHLY", weekdays=[1], nth=2, count=6)
+    assert second_tuesday == "FREQ=MONTHLY;BYDAY=2TU;COUNT=6"
+    assert describe(second_tuesday) == "andre tirsdag i måneden, 6 ganger"
+    assert describe(build_rule(freq="MONTHLY", weekdays=[4], nth=-1, count=2)) == "siste fredag i måneden, 2 ganger"
+    on_the_15th = build_rule(freq="MONTHLY", monthday=15, until=dt.date(2027, 12, 31))
+    assert on_the_15th == "FREQ=MONTHLY;BYMONTHDAY=15;UNTIL=20271231T235959"
+    assert describe(on_the_15th) == "den 15. hver måned, til og med 31.12.2027"
+    assert describe("FREQ=YEARLY;BYMONTH=5;COUNT=3") == "hvert år (egen regel), 3 ganger"
+    assert describe("nonsense") == "egen regel"
+
+
+def test_nth_weekday() -> None:
+    assert nth_weekday(dt.date(2027, 4, 13)) == 2  # the second Tuesday of April 2027
+    assert nth_weekday(dt.date(2027, 4, 27)) == 4
+    assert nth_weekday(dt.date(2027, 4, 29)) == -1  # a fifth Thursday is the last one
+
+
+def test_monthly_rules_give_the_right_dates() -> None:
+    start = T(2027, 4, 13, 9)
+    found = occurrences(parse_rule(build_rule(freq="MONTHLY", weekdays=[1], nth=2, count=3), start), start)
+    assert [s.date() for s in found] == [dt.date(2027, 4, 13), dt.date(2027, 5, 11), dt.date(2027, 6, 8)]
+    found = occurrences(parse_rule(build_rule(freq="MONTHLY", monthday=13, count=3), start), start)
+    assert [s.date() for s in found] == [dt.date(2027, 4, 13), dt.date(2027, 5, 13), dt.date(2027, 6, 13)]
 
 
 def test_ending_and_moving_rules() -> None:

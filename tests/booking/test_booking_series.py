@@ -127,7 +127,7 @@ def test_series_edit_longer_shorter_and_to_another_weekday(series) -> None:
         rows = by_date(series_bookings(s, series_id))
         assert {d: r.state for d, r in rows.items()} == {dt.date(2027, 1, 6): "active", dt.date(2027, 1, 13): "active",
                                                          dt.date(2027, 1, 20): "cancelled"}
-        assert get_series(s, series_id).rule_text == "hver uke på onsdag, 3 ganger"
+        assert get_series(s, series_id).rule_text == "hver onsdag, 3 ganger"
 
 
 def test_this_and_following_splits_the_series(series) -> None:

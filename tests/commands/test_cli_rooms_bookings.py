@@ -98,9 +98,9 @@ def test_bad_booking_rows_are_all_listed_and_nothing_written(capsys, rooms_db: P
         "midnatt» hvis det er meningen",
         "linje 5, kolonne end: Slutt 05.01.2027 kl. 09.00 er før start 05.01.2027 kl. 10.00",
         "linje 6, kolonne end: Bookingen varer 0 minutter: slutt må være etter start",
-        "linje 7, kolonne repeat: Gjentakelsen «FREQ=WEEKLY;BYDAY=TU» slutter aldri: legg til UNTIL=ååååmmdd (til "
-        "og med en dato) eller COUNT=n (antall ganger)",
-        "linje 8, kolonne repeat: Gjentakelsen «hver tirsdag» kan ikke leses: «HVER TIRSDAG» er ikke NAVN=verdi",
+        "linje 7, kolonne repeat: Gjentakelsen «hver tirsdag» slutter aldri: gi en sluttdato (UNTIL) eller et "
+        "antall ganger (COUNT)",
+        "linje 8, kolonne repeat: Gjentakelsen kan ikke leses: «HVER TIRSDAG» er ikke NAVN=verdi",
         "linje 9, kolonne attendees: «Grupperom Lundu» har plass til 8, ikke 30",
         "linje 10, kolonne offer_ref: Tilbudet med referanse «T9999» finnes ikke",
         "kpdesk: bookinger.csv har 8 feil, så ingenting er importert.",

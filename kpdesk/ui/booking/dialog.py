@@ -294,9 +294,9 @@ class BookingDialog(QDialog):
                                 self.end_time, self.overnight, self.end_date, self.organiser, self.attendees,
                                 self.offer, self.offer_session, *self.equipment.findChildren(QCheckBox),
                                 self.arrival_buffer,
-                                self.invigilators, self.notes, editor.mode, *editor.days, editor.interval,
-                                editor.until_radio, editor.until, editor.count_radio, editor.count, editor.raw,
-                                self.ok_button]
+                                self.invigilators, self.notes, editor.mode, *editor.days, editor.monthly,
+                                editor.until_radio, editor.until, editor.count_radio, editor.count,
+                                editor.advanced, editor.raw, self.ok_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -536,6 +536,7 @@ class BookingDialog(QDialog):
             RecordForm._show_problems(label, shown if (self._show_all or key in self._touched) else [])
         if by_field:
             RecordForm._show_problems(self.problem_labels["notes"], [p for ps in by_field.values() for p in ps])
+        self._show_sentence(any(p.field == "repeat" for p in problems) or "repeat" in own)
         self.plan, self.plan_error, self.previewed = None, "", False
         self._generation += 1
         if data is None:
@@ -545,6 +546,20 @@ class BookingDialog(QDialog):
             self.preview_box.show_pending(self.tr("Kontrollerer …"))
             self._timer.start()
         self._update_buttons()
+
+    def _show_sentence(self, rule_is_wrong: bool) -> None:
+        """The repetition in one sentence with its dates and skipped holidays (``series_sentence``)."""
+        from kpdesk.booking.sentence import series_sentence
+        from kpdesk.common.fields import FieldError
+
+        rule, start, end = self.repeat.rule(), self.start_moment(), self.end_moment()
+        text = ""
+        if rule and start is not None and end is not None and not rule_is_wrong:
+            try:
+                text = series_sentence(rule, start, end)
+            except FieldError:  # the problem label under the field says why
+                text = ""
+        self.repeat.show_sentence(text)
 
     # ------------------------------------------------------------ the conflict preview
 

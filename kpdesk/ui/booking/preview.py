@@ -118,6 +118,11 @@ def field_with_problem(key: str, widgets: Sequence[QWidget], labels: dict[str, Q
 
 
 class ConflictPreview(QGroupBox):
+    def hasHeightForWidth(self) -> bool:
+        """No: with height-for-width the dialog's column took the list's preferred height as its
+        minimum, and split a short window half and half, squashing the repetition above it."""
+        return False
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle(self.tr("Kontroll"))

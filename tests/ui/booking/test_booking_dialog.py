@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from support import idle, open_drained, read_db
 
+from kpdesk.ui.booking.recurrence_editor import CUSTOM, WEEKLY
 from kpdesk.ui.main_window import SECTIONS
 
 
@@ -79,23 +80,26 @@ def test_exam_fields_only_for_exams_with_a_default_buffer(window, qtbot) -> None
 def test_recurrence_editor_builds_and_describes_the_rule(window, qtbot) -> None:
     dialog = open_dialog(window, qtbot, prefill=prefill("Videorom 1", dt.datetime(2027, 8, 24, 9)))  # a Tuesday
     editor = dialog.repeat
-    editor.mode.setCurrentIndex(1)
+    editor.set_mode(WEEKLY)
     assert editor.days[1].isChecked()  # the start's weekday
     editor.days[3].setChecked(True)
     editor.count_radio.setChecked(True)
     editor.count.setValue(6)
     assert editor.raw.text() == "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=6"
-    assert editor.words.text() == "Hver uke på tirsdag og torsdag, 6 ganger"
-    editor.interval.setValue(2)
-    assert editor.words.text().startswith("Hver 2. uke")
+    assert not editor.raw.isVisibleTo(dialog)  # under the collapsed «Avansert»
+    assert editor.words.text() == "Hver tirsdag og torsdag kl. 09.00–11.00 fra 24.08.2027 til 09.09.2027: 6 ganger"
     editor.days[1].setChecked(False)  # the start is a Tuesday: the rule must give it
     qtbot.keyClicks(dialog.title, "Nettforelesning")
     assert "passer ikke med starten" in dialog.problem_labels["repeat"].text()
+    assert "FREQ=" not in dialog.problem_labels["repeat"].text()
     assert not dialog.ok_button.isEnabled()
-    editor.mode.setCurrentIndex(2)
+    editor.advanced.click()
+    assert editor.raw.isVisibleTo(dialog)
     editor.raw.clear()
     qtbot.keyClicks(editor.raw, "FREQ=WEEKLY;BYDAY=TU")
+    assert editor.current_mode() == CUSTOM  # typing a rule makes it «Egen regel»
     assert "slutter aldri" in dialog.problem_labels["repeat"].text()
+    assert "FREQ=" not in dialog.problem_labels["repeat"].text()
     editor.raw.setText("FREQ=WEEKLY;BYDAY=TU;UNTIL=20271026")
     editor.raw.textEdited.emit(editor.raw.text())
     assert dialog.ok_button.isEnabled()
@@ -140,7 +144,7 @@ def test_too_many_attendees_is_a_conflict_too(window, qtbot) -> None:
 def test_series_can_skip_the_clashing_dates(window, qtbot) -> None:
     dialog = open_dialog(window, qtbot, prefill=prefill("Eksamensrom", dt.datetime(2027, 5, 19, 10)))
     qtbot.keyClicks(dialog.title, "Kollokviegruppe")
-    dialog.repeat.mode.setCurrentIndex(1)
+    dialog.repeat.set_mode(WEEKLY)
     dialog.repeat.until.setDate(dt.date(2027, 6, 16))
     qtbot.waitUntil(lambda: dialog.previewed)
     assert "av 5 datoer kolliderer" in dialog.summary.text()
@@ -159,7 +163,7 @@ def test_series_can_skip_the_clashing_dates(window, qtbot) -> None:
 def test_holidays_of_a_new_series_are_skipped_and_listed(window, qtbot) -> None:
     dialog = open_dialog(window, qtbot, prefill=prefill("Møterom Tind", dt.datetime(2027, 5, 3, 12)))
     qtbot.keyClicks(dialog.title, "Lunsjmøte")
-    dialog.repeat.mode.setCurrentIndex(1)
+    dialog.repeat.set_mode(WEEKLY)
     dialog.repeat.count_radio.setChecked(True)
     dialog.repeat.count.setValue(4)
     qtbot.waitUntil(lambda: dialog.previewed)

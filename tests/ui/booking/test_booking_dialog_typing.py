@@ -9,6 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from support import open_drained
 
+from kpdesk.ui.booking.recurrence_editor import WEEKLY
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -92,7 +94,7 @@ def test_a_date_that_does_not_exist_is_said_and_books_nothing(window, qtbot) -> 
 def test_a_wrong_until_date_stops_the_series(window, qtbot) -> None:
     dialog = open_dialog(window, qtbot, dt.datetime(2027, 4, 7, 10))
     qtbot.keyClicks(dialog.title, "Kurskveld")
-    dialog.repeat.mode.setCurrentIndex(1)  # weekly
+    dialog.repeat.set_mode(WEEKLY)
     retype(qtbot, dialog.repeat.until, "30.6.27")
     qtbot.keyClick(dialog.repeat.until, Qt.Key.Key_Tab)
     assert dialog.repeat.until.text() == "30.06.2027" and "UNTIL=20270630" in dialog.repeat.rule()

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QCheckBox, QFileDialog
 from support import open_drained
 
+from kpdesk.ui.booking.recurrence_editor import WEEKLY
 from kpdesk.ui.operations import wait_for_all
 
 
@@ -69,7 +70,7 @@ def test_attendees_and_equipment_narrow_the_choice(window, qtbot) -> None:
 
 def test_a_series_is_checked_on_every_date(window, qtbot) -> None:
     dialog = free_dialog(window, qtbot, dt.datetime(2027, 5, 19, 10), dt.datetime(2027, 5, 19, 12))
-    dialog.repeat.mode.setCurrentIndex(1)
+    dialog.repeat.set_mode(WEEKLY)
     dialog.repeat.count_radio.setChecked(True)
     dialog.repeat.count.setValue(5)
     dialog.search()
