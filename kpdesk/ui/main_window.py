@@ -31,28 +31,48 @@ if TYPE_CHECKING:
     from kpdesk.db.store import Store
     from kpdesk.ui.operations import Task
 
-# (title, module, class): a page is imported and built when it is first shown, after the
-# window's first paint, so starting kpdesk costs little more than an empty window.
+# (title, module, class) in the order of the 3M work: a page is imported and built when it is first
+# shown, after the window's first paint, so starting kpdesk costs little more than an empty window.
+# A row with no module is a group heading (or, with no title, a gap): not selectable, and the arrow
+# keys pass over it.
 SECTIONS: tuple[tuple[str, str, str], ...] = (  # pyright: ignore[reportAssignmentType]  # stub: NOOP gives str
     (QT_TRANSLATE_NOOP("MainWindow", "Oversikt"), "kpdesk.ui.pages.overview", "OverviewPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Megler"), "", ""),
     (QT_TRANSLATE_NOOP("MainWindow", "Arbeidsgivere"), "kpdesk.ui.pages.employers", "EmployersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Behov"), "kpdesk.ui.pages.needs", "NeedsPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Kurstilbud"), "kpdesk.ui.pages.offers", "OffersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Matching"), "kpdesk.ui.pages.matching", "MatchingPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Samordning"), "kpdesk.ui.pages.demand", "DemandPage"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Timeplan"), "kpdesk.ui.pages.schedule", "SchedulePage"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Utskrifter"), "kpdesk.ui.pages.reports", "ReportsPage"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Møteplass"), "", ""),
     (QT_TRANSLATE_NOOP("MainWindow", "Rom"), "kpdesk.ui.pages.rooms", "RoomsPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Timeplan"), "kpdesk.ui.pages.schedule", "SchedulePage"),
+    ("", "", ""),
+    (QT_TRANSLATE_NOOP("MainWindow", "Utskrifter"), "kpdesk.ui.pages.reports", "ReportsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Endringslogg"), "kpdesk.ui.pages.audit_log", "AuditLogPage"),
 )
+
+
+def is_heading(row: int) -> bool:
+    """A group heading or gap in the navigation, not a section."""
+    return not SECTIONS[row][1]
+
+
+def section_row(page_class: str) -> int:
+    """The navigation row of the section whose page is ``page_class`` (e.g. "NeedsPage")."""
+    return next(row for row, (_title, _module, name) in enumerate(SECTIONS) if name == page_class)
+
+
+def section_rows() -> list[int]:
+    """The rows that are sections, in order."""
+    return [row for row in range(len(SECTIONS)) if not is_heading(row)]
 
 
 class MainWindow(QMainWindow):
     first_data_shown = Signal()
     """The first list of the session has its rows on screen (startup benchmark)."""
 
-    DEFAULT_SECTION = 1  # Arbeidsgivere
+    DEFAULT_SECTION = section_row("EmployersPage")
 
     def __init__(self, db_path: Path) -> None:
         super().__init__()
@@ -78,8 +98,19 @@ class MainWindow(QMainWindow):
         self._pages: list[Page | None] = [None] * len(SECTIONS)
         self.navigation.setSpacing(2)
         item_size = QSize(0, self.navigation.fontMetrics().height() + 10)  # 6 px padding, with the spacing
-        for title, _module, _name in SECTIONS:
-            QListWidgetItem(self.tr(title), self.navigation).setSizeHint(item_size)
+        heading_font = self.navigation.font()
+        heading_font.setBold(True)
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 0.9)
+        for row, (title, _module, _name) in enumerate(SECTIONS):
+            item = QListWidgetItem(self.tr(title) if title else "", self.navigation)
+            if is_heading(row):
+                # not selectable and not enabled: the list's arrow keys and clicks pass over it
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+                item.setFont(heading_font)
+                item.setForeground(self.navigation.palette().windowText())
+                item.setSizeHint(QSize(0, 8 if not title else item_size.height() + 4))
+            else:
+                item.setSizeHint(item_size)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(6, 6, 6, 0)
@@ -216,11 +247,13 @@ class MainWindow(QMainWindow):
 
         menu_view = self.menuBar().addMenu(self.tr("&Vis"))
         self.section_actions: list[QAction] = []
-        for number, (title, _module, _name) in enumerate(SECTIONS):
-            action = QAction(self.tr(title), self)
+        for number, row in enumerate(section_rows()):
+            if number and is_heading(row - 1):
+                menu_view.addSeparator()
+            action = QAction(self.tr(SECTIONS[row][0]), self)
             if number < 9:  # Ctrl+1 … Ctrl+9
                 self.shortcut_later(action, f"Ctrl+{number + 1}")
-            action.triggered.connect(lambda _checked=False, n=number: self.navigation.setCurrentRow(n))
+            action.triggered.connect(lambda _checked=False, r=row: self.navigation.setCurrentRow(r))
             menu_view.addAction(action)
             self.section_actions.append(action)
 
@@ -355,8 +388,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ navigation and status
 
+    def section_title(self, row: int) -> str:
+        return self.tr(SECTIONS[row][0])
+
     def page(self, number: int) -> Page:
-        """The page of section ``number``, built on first use."""
+        """The page of the section in navigation row ``number``, built on first use."""
+        if is_heading(number):
+            raise ValueError(f"row {number} is a heading, not a section")
         page = self._pages[number]
         if page is None:
             import importlib
@@ -374,6 +412,9 @@ class MainWindow(QMainWindow):
 
     def _switch_to(self, row: int) -> None:
         if row < 0:
+            return
+        if is_heading(row):  # set from code: the section below it
+            self.navigation.setCurrentRow(next(r for r in section_rows() if r > row))
             return
         for page in self.built_pages():
             page.deactivate()
@@ -493,16 +534,17 @@ class MainWindow(QMainWindow):
             fitted = clamp_geometry(self.geometry(), available, self.frame_margins())
             if fitted != self.geometry():
                 self.setGeometry(fitted)
-        section = settings.value("window/section", self.DEFAULT_SECTION, type=int)
-        if not isinstance(section, int) or not 0 <= section < len(SECTIONS):
-            section = self.DEFAULT_SECTION
-        self._initial_section = section
+        # by the page's name: rows move when sections are added or reordered
+        name = settings.value("window/section_page", "", type=str)
+        rows = [row for row, (_t, _m, page) in enumerate(SECTIONS) if page and page == name]
+        self._initial_section = rows[0] if rows else self.DEFAULT_SECTION
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
-        if self.navigation.currentRow() >= 0:
-            settings.setValue("window/section", self.navigation.currentRow())
+        row = self.navigation.currentRow()
+        if row >= 0 and not is_heading(row):
+            settings.setValue("window/section_page", SECTIONS[row][2])
         settings.sync()
         if self._closed:
             super().closeEvent(event)
