@@ -156,6 +156,14 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu_file = self.menuBar().addMenu(self.tr("&Fil"))
+        self.open_action = QAction(self.tr("&Åpne database …"), self)
+        self.shortcut_later(self.open_action, QKeySequence.StandardKey.Open, "Ctrl+O")
+        self.open_action.triggered.connect(self.ask_open_database)
+        menu_file.addAction(self.open_action)
+        self.recent_menu = menu_file.addMenu(self.tr("Nylig &brukte"))
+        self.recent_menu.aboutToShow.connect(self.update_recent_menu)
+        self.update_recent_menu()
+        menu_file.addSeparator()
         self.transfer_actions: dict[str, QAction] = {}
         for key, text, function, kind in [
             ("import_employers", self.tr("Importer arbeidsgivere (CSV) …"), "import_file", "employers"),
@@ -336,6 +344,7 @@ class MainWindow(QMainWindow):
             self.runner.submit(lambda _task: store.close())
             return
         self.context.set_store(store)
+        self._remember_path()
         if getattr(store, "read_only", False):
             self.setWindowTitle(self.tr("kpdesk – {name} (skrivebeskyttet)").format(name=self.db_path.name))
             self.db_label.setText(self.tr("{path} – skrivebeskyttet").format(path=self.db_path))
@@ -385,6 +394,87 @@ class MainWindow(QMainWindow):
         else:
             self.open_store(read_only=True)
         return True
+
+    # ------------------------------------------------------------ other databases
+
+    def ask_open_database(self) -> None:
+        """Fil › Åpne database …: choose a kpdesk file and switch to it."""
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Åpne database"), str(self.db_path.parent),
+            self.tr("kpdesk-databaser (*.sqlite);;Alle filer (*)"))
+        if name:
+            self.switch_database(Path(name))
+
+    def switch_database(self, path: Path) -> None:
+        """Open ``path`` and, once it is open, close the one in use and show the new one.
+
+        The new file opens on the database thread before the old one is let go, so a file that
+        cannot be opened (in use, damaged, another program's) leaves the window as it was."""
+        if path.absolute() == self.db_path.absolute():
+            self.show_message(self.tr("{name} er allerede åpen.").format(name=path.name))
+            return
+        self.show_message(self.tr("Åpner {name} …").format(name=path.name))
+
+        def work(_task: Task) -> Store:
+            from kpdesk.db.store import Store
+
+            return Store.open(path)
+
+        def opened(new: Store) -> None:
+            old, self.context.store = self.context.store, None
+            if old is not None:  # closed on the database thread, after the writes queued before
+                self.runner.submit(lambda _task: old.close())
+            self.db_path = path
+            self.context.db_path = path
+            self.setWindowTitle(self.tr("kpdesk – {name}").format(name=path.name))
+            self.db_label.setText(str(path))
+            self.context.undo_stack.clear()  # undo steps belong to the other file
+            self.context.set_store(new)
+            self._remember_path()
+            for page in self.built_pages():
+                page.reload()
+            self.show_message(self.tr("{name} er åpnet.").format(name=path.name))
+            if new.notices:
+                alerts.info(self, self.tr("Databasen er åpnet"), "\n\n".join(new.notices))
+
+        self.runner.submit(work, opened, lambda exc: alerts.show_exception(self, exc))
+
+    def _remember_path(self) -> None:
+        from kpdesk.ui import recent_files
+
+        recent_files.remember(self.db_path)
+        self.update_recent_menu()
+
+    def update_recent_menu(self) -> None:
+        """Fil › Nylig brukte: the last five files; one that is gone is shown, disabled."""
+        from kpdesk.ui import recent_files
+
+        menu = self.recent_menu
+        menu.clear()
+        paths = recent_files.remembered()
+        current = self.db_path.absolute()
+        for path in paths:
+            action = menu.addAction(str(path))
+            if path == current:
+                action.setCheckable(True)
+                action.setChecked(True)
+            elif not path.exists():
+                action.setText(self.tr("{path} (finnes ikke)").format(path=path))
+                action.setEnabled(False)
+            else:
+                action.triggered.connect(lambda _checked=False, p=path: self.switch_database(p))
+        if any(not p.exists() for p in paths):
+            menu.addSeparator()
+            menu.addAction(self.tr("Fjern filer som ikke finnes"), self._forget_missing)
+        menu.setEnabled(bool(paths))
+
+    def _forget_missing(self) -> None:
+        from kpdesk.ui import recent_files
+
+        recent_files.forget_missing()
+        self.update_recent_menu()
 
     # ------------------------------------------------------------ navigation and status
 
