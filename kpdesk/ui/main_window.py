@@ -266,8 +266,13 @@ class MainWindow(QMainWindow):
             self.section_actions.append(action)
 
         menu_help = self.menuBar().addMenu(self.tr("&Hjelp"))
+        self.help_action = QAction(self.tr("&Brukerveiledning"), self)
+        self.help_action.setToolTip(self.tr("Veiledningen for delen du står i (F1)"))
+        self.shortcut_later(self.help_action, QKeySequence.StandardKey.HelpContents, "F1")
+        self.help_action.triggered.connect(self.show_help)
+        menu_help.addAction(self.help_action)
+        menu_help.addSeparator()
         self.about_action = QAction(self.tr("&Om kpdesk"), self)
-        self.shortcut_later(self.about_action, "F1")
         self.about_action.triggered.connect(self.show_about)
         menu_help.addAction(self.about_action)
 
@@ -595,6 +600,14 @@ class MainWindow(QMainWindow):
         from kpdesk.ui.dialogs.centre_profile import CentreDialog
 
         CentreDialog.edit(self.context, self)
+
+    def show_help(self) -> None:
+        """The user guide, open on the page of the section shown."""
+        from kpdesk.ui.dialogs.help import PAGE_OF_SECTION, HelpDialog
+
+        row = self.navigation.currentRow()
+        name = PAGE_OF_SECTION.get(SECTIONS[row][2] if row >= 0 else "", "index")
+        HelpDialog(self, name).exec()
 
     def show_about(self) -> None:
         from kpdesk.ui.dialogs.about import AboutDialog
