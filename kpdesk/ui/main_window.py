@@ -526,6 +526,10 @@ class MainWindow(QMainWindow):
         if name in page.record_commands:
             page.record_command(name)
 
+    def show_section(self, page_class: str) -> None:
+        """Go to the section whose page is ``page_class`` (e.g. "SchedulePage")."""
+        self.navigation.setCurrentRow(section_row(page_class))
+
     def current_page(self) -> Page:
         return self.page(max(self.navigation.currentRow(), 0))
 
