@@ -17,6 +17,15 @@ from pathlib import Path
 WIDTH = 900
 
 
+def shrink(path: Path) -> None:
+    """256 colours are plenty for a window: about a third of the size (Pillow comes with ReportLab)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "resources" / "help" / "img"
     out.mkdir(parents=True, exist_ok=True)
@@ -33,7 +42,7 @@ def main(argv: list[str]) -> int:
         return 1
 
     from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QAbstractItemView, QApplication
 
     from kpdesk.ui.app import create_application
     from kpdesk.ui.dialogs.help import PAGE_OF_SECTION
@@ -57,7 +66,9 @@ def main(argv: list[str]) -> int:
     settle(2.0)
     while window.context.store is None:
         settle(0.2)
-    for row in section_rows():
+    rows = section_rows()
+    rows.append(rows.pop(0))  # Oversikt last, once matching has run
+    for row in rows:
         name = SECTIONS[row][2]
         window.navigation.setCurrentRow(row)
         page = window.page(row)
@@ -65,9 +76,15 @@ def main(argv: list[str]) -> int:
         if name in ("MatchingPage", "DemandPage"):
             page.matching.run(page.matching.as_of)
             settle(4.0)
+        view = getattr(page, "view", None)
+        model = view.model() if isinstance(view, QAbstractItemView) else None
+        if view is not None and model is not None and model.rowCount() > 0:
+            view.setCurrentIndex(model.index(0, 0))  # a record open in the form, proposals shown
+            settle(1.0)
         picture = window.grab().scaledToWidth(WIDTH, Qt.TransformationMode.SmoothTransformation)
         path = out / f"{PAGE_OF_SECTION[name]}.png"
         picture.save(str(path), "PNG")
+        shrink(path)
         print(f"{path} ({path.stat().st_size // 1024} kB)")
     window.close()
     settle(0.5)
