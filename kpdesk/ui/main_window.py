@@ -436,15 +436,32 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self.tr("kpdesk – {name}").format(name=path.name))
             self.db_label.setText(str(path))
             self.context.undo_stack.clear()  # undo steps belong to the other file
+            self._retire_pages()
             self.context.set_store(new)
             self._remember_path()
-            for page in self.built_pages():
-                page.reload()
+            self._switch_to(self.navigation.currentRow())
             self.show_message(self.tr("{name} er åpnet.").format(name=path.name))
             if new.notices:
                 alerts.info(self, self.tr("Databasen er åpnet"), "\n\n".join(new.notices))
 
         self.runner.submit(work, opened, lambda exc: alerts.show_exception(self, exc))
+
+    def _retire_pages(self) -> None:
+        """Another file: the pages are built again for it, and the matching run of the old file is
+        forgotten (a page must never offer the old file's proposals). The old pages stay in the
+        stack, hidden and inactive, so a job of theirs that is still under way lands harmlessly."""
+        from kpdesk.ui.matching_runner import MatchingRunner
+
+        matching = self.context.findChild(MatchingRunner)
+        if matching is not None:
+            if matching.is_running():
+                matching.cancel()
+            matching.latest = None
+        for number, page in enumerate(self._pages):
+            if page is not None:
+                page.deactivate()
+                self._pages[number] = None
+        self.stack.setCurrentWidget(self.placeholder)
 
     def _remember_path(self) -> None:
         from kpdesk.ui import recent_files

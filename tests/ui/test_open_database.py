@@ -28,7 +28,26 @@ def test_open_database_switches_the_store(open_window, seeded_db: Path, tmp_path
     assert window.db_path == seeded_db
     assert seeded_db.name in window.windowTitle()
     assert window.db_label.text() == str(seeded_db)
-    qtbot.waitUntil(lambda: employers.model.total_count() == 4, timeout=10000)
+    again = window.page(section_row("EmployersPage"))
+    assert again is not employers  # built again for the other file
+    qtbot.waitUntil(lambda: again.model.total_count() == 4, timeout=10000)
+
+
+def test_the_old_files_matching_run_is_forgotten(open_window, seeded_db: Path, tmp_path: Path, qtbot) -> None:
+    import datetime as dt
+
+    window = open_window(seeded_db)
+    matching = window.page(section_row("MatchingPage"))
+    window.navigation.setCurrentRow(section_row("MatchingPage"))
+    matching.matching.run(dt.date(2027, 3, 1))
+    qtbot.waitUntil(lambda: matching.matching.latest is not None, timeout=30000)
+    store = window.context.store
+    window.switch_database(tmp_path / "annen.sqlite")
+    qtbot.waitUntil(lambda: window.context.store is not None and window.context.store is not store, timeout=10000)
+    assert matching.matching.latest is None
+    fresh = window.page(section_row("MatchingPage"))
+    assert fresh is not matching and window.stack.currentWidget() is fresh
+    assert fresh.model.rowCount() == 0
 
 
 def test_cancelled_open_keeps_the_database(open_window, seeded_db: Path, qtbot, monkeypatch) -> None:
