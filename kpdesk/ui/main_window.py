@@ -31,28 +31,48 @@ if TYPE_CHECKING:
     from kpdesk.db.store import Store
     from kpdesk.ui.operations import Task
 
-# (title, module, class): a page is imported and built when it is first shown, after the
-# window's first paint, so starting kpdesk costs little more than an empty window.
+# (title, module, class) in the order of the 3M work: a page is imported and built when it is first
+# shown, after the window's first paint, so starting kpdesk costs little more than an empty window.
+# A row with no module is a group heading (or, with no title, a gap): not selectable, and the arrow
+# keys pass over it.
 SECTIONS: tuple[tuple[str, str, str], ...] = (  # pyright: ignore[reportAssignmentType]  # stub: NOOP gives str
     (QT_TRANSLATE_NOOP("MainWindow", "Oversikt"), "kpdesk.ui.pages.overview", "OverviewPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Megler"), "", ""),
     (QT_TRANSLATE_NOOP("MainWindow", "Arbeidsgivere"), "kpdesk.ui.pages.employers", "EmployersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Behov"), "kpdesk.ui.pages.needs", "NeedsPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Kurstilbud"), "kpdesk.ui.pages.offers", "OffersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Matching"), "kpdesk.ui.pages.matching", "MatchingPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Samordning"), "kpdesk.ui.pages.demand", "DemandPage"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Timeplan"), "kpdesk.ui.pages.schedule", "SchedulePage"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Utskrifter"), "kpdesk.ui.pages.reports", "ReportsPage"),
-    (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Møteplass"), "", ""),
     (QT_TRANSLATE_NOOP("MainWindow", "Rom"), "kpdesk.ui.pages.rooms", "RoomsPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Timeplan"), "kpdesk.ui.pages.schedule", "SchedulePage"),
+    ("", "", ""),
+    (QT_TRANSLATE_NOOP("MainWindow", "Utskrifter"), "kpdesk.ui.pages.reports", "ReportsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Endringslogg"), "kpdesk.ui.pages.audit_log", "AuditLogPage"),
 )
+
+
+def is_heading(row: int) -> bool:
+    """A group heading or gap in the navigation, not a section."""
+    return not SECTIONS[row][1]
+
+
+def section_row(page_class: str) -> int:
+    """The navigation row of the section whose page is ``page_class`` (e.g. "NeedsPage")."""
+    return next(row for row, (_title, _module, name) in enumerate(SECTIONS) if name == page_class)
+
+
+def section_rows() -> list[int]:
+    """The rows that are sections, in order."""
+    return [row for row in range(len(SECTIONS)) if not is_heading(row)]
 
 
 class MainWindow(QMainWindow):
     first_data_shown = Signal()
     """The first list of the session has its rows on screen (startup benchmark)."""
 
-    DEFAULT_SECTION = 1  # Arbeidsgivere
+    DEFAULT_SECTION = section_row("EmployersPage")
 
     def __init__(self, db_path: Path) -> None:
         super().__init__()
@@ -78,8 +98,19 @@ class MainWindow(QMainWindow):
         self._pages: list[Page | None] = [None] * len(SECTIONS)
         self.navigation.setSpacing(2)
         item_size = QSize(0, self.navigation.fontMetrics().height() + 10)  # 6 px padding, with the spacing
-        for title, _module, _name in SECTIONS:
-            QListWidgetItem(self.tr(title), self.navigation).setSizeHint(item_size)
+        heading_font = self.navigation.font()
+        heading_font.setBold(True)
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 0.9)
+        for row, (title, _module, _name) in enumerate(SECTIONS):
+            item = QListWidgetItem(self.tr(title) if title else "", self.navigation)
+            if is_heading(row):
+                # not selectable and not enabled: the list's arrow keys and clicks pass over it
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+                item.setFont(heading_font)
+                item.setForeground(self.navigation.palette().windowText())
+                item.setSizeHint(QSize(0, 8 if not title else item_size.height() + 4))
+            else:
+                item.setSizeHint(item_size)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(6, 6, 6, 0)
@@ -125,6 +156,14 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu_file = self.menuBar().addMenu(self.tr("&Fil"))
+        self.open_action = QAction(self.tr("&Åpne database …"), self)
+        self.shortcut_later(self.open_action, QKeySequence.StandardKey.Open, "Ctrl+O")
+        self.open_action.triggered.connect(self.ask_open_database)
+        menu_file.addAction(self.open_action)
+        self.recent_menu = menu_file.addMenu(self.tr("Nylig &brukte"))
+        self.recent_menu.aboutToShow.connect(self.update_recent_menu)
+        self.update_recent_menu()
+        menu_file.addSeparator()
         self.transfer_actions: dict[str, QAction] = {}
         for key, text, function, kind in [
             ("import_employers", self.tr("Importer arbeidsgivere (CSV) …"), "import_file", "employers"),
@@ -216,17 +255,24 @@ class MainWindow(QMainWindow):
 
         menu_view = self.menuBar().addMenu(self.tr("&Vis"))
         self.section_actions: list[QAction] = []
-        for number, (title, _module, _name) in enumerate(SECTIONS):
-            action = QAction(self.tr(title), self)
+        for number, row in enumerate(section_rows()):
+            if number and is_heading(row - 1):
+                menu_view.addSeparator()
+            action = QAction(self.tr(SECTIONS[row][0]), self)
             if number < 9:  # Ctrl+1 … Ctrl+9
                 self.shortcut_later(action, f"Ctrl+{number + 1}")
-            action.triggered.connect(lambda _checked=False, n=number: self.navigation.setCurrentRow(n))
+            action.triggered.connect(lambda _checked=False, r=row: self.navigation.setCurrentRow(r))
             menu_view.addAction(action)
             self.section_actions.append(action)
 
         menu_help = self.menuBar().addMenu(self.tr("&Hjelp"))
+        self.help_action = QAction(self.tr("&Brukerveiledning"), self)
+        self.help_action.setToolTip(self.tr("Veiledningen for delen du står i (F1)"))
+        self.shortcut_later(self.help_action, QKeySequence.StandardKey.HelpContents, "F1")
+        self.help_action.triggered.connect(self.show_help)
+        menu_help.addAction(self.help_action)
+        menu_help.addSeparator()
         self.about_action = QAction(self.tr("&Om kpdesk"), self)
-        self.shortcut_later(self.about_action, "F1")
         self.about_action.triggered.connect(self.show_about)
         menu_help.addAction(self.about_action)
 
@@ -303,6 +349,7 @@ class MainWindow(QMainWindow):
             self.runner.submit(lambda _task: store.close())
             return
         self.context.set_store(store)
+        self._remember_path()
         if getattr(store, "read_only", False):
             self.setWindowTitle(self.tr("{name} (skrivebeskyttet)").format(name=self.db_path.name))
             self.db_label.setText(self.tr("{path} – skrivebeskyttet").format(path=self.db_path))
@@ -353,10 +400,113 @@ class MainWindow(QMainWindow):
             self.open_store(read_only=True)
         return True
 
+    # ------------------------------------------------------------ other databases
+
+    def ask_open_database(self) -> None:
+        """Fil › Åpne database …: choose a kpdesk file and switch to it."""
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Åpne database"), str(self.db_path.parent),
+            self.tr("kpdesk-databaser (*.sqlite);;Alle filer (*)"))
+        if name:
+            self.switch_database(Path(name))
+
+    def switch_database(self, path: Path) -> None:
+        """Open ``path`` and, once it is open, close the one in use and show the new one.
+
+        The new file opens on the database thread before the old one is let go, so a file that
+        cannot be opened (in use, damaged, another program's) leaves the window as it was."""
+        if path.absolute() == self.db_path.absolute():
+            self.show_message(self.tr("{name} er allerede åpen.").format(name=path.name))
+            return
+        self.show_message(self.tr("Åpner {name} …").format(name=path.name))
+
+        def work(_task: Task) -> Store:
+            from kpdesk.db.store import Store
+
+            return Store.open(path)
+
+        def opened(new: Store) -> None:
+            old, self.context.store = self.context.store, None
+            if old is not None:  # closed on the database thread, after the writes queued before
+                self.runner.submit(lambda _task: old.close())
+            self.db_path = path
+            self.context.db_path = path
+            self.setWindowTitle(self.tr("kpdesk – {name}").format(name=path.name))
+            self.db_label.setText(str(path))
+            self.context.undo_stack.clear()  # undo steps belong to the other file
+            self._retire_pages()
+            self.context.set_store(new)
+            self._remember_path()
+            self._switch_to(self.navigation.currentRow())
+            self.show_message(self.tr("{name} er åpnet.").format(name=path.name))
+            if new.notices:
+                alerts.info(self, self.tr("Databasen er åpnet"), "\n\n".join(new.notices))
+
+        self.runner.submit(work, opened, lambda exc: alerts.show_exception(self, exc))
+
+    def _retire_pages(self) -> None:
+        """Another file: the pages are built again for it, and the matching run of the old file is
+        forgotten (a page must never offer the old file's proposals). The old pages stay in the
+        stack, hidden and inactive, so a job of theirs that is still under way lands harmlessly."""
+        from kpdesk.ui.matching_runner import MatchingRunner
+
+        matching = self.context.findChild(MatchingRunner)
+        if matching is not None:
+            if matching.is_running():
+                matching.cancel()
+            matching.latest = None
+        for number, page in enumerate(self._pages):
+            if page is not None:
+                page.deactivate()
+                self._pages[number] = None
+        self.stack.setCurrentWidget(self.placeholder)
+
+    def _remember_path(self) -> None:
+        from kpdesk.ui import recent_files
+
+        recent_files.remember(self.db_path)
+        self.update_recent_menu()
+
+    def update_recent_menu(self) -> None:
+        """Fil › Nylig brukte: the last five files; one that is gone is shown, disabled."""
+        from kpdesk.ui import recent_files
+
+        menu = self.recent_menu
+        menu.clear()
+        paths = recent_files.remembered()
+        current = self.db_path.absolute()
+        for path in paths:
+            action = menu.addAction(str(path))
+            if path == current:
+                action.setCheckable(True)
+                action.setChecked(True)
+            elif not path.exists():
+                action.setText(self.tr("{path} (finnes ikke)").format(path=path))
+                action.setEnabled(False)
+            else:
+                action.triggered.connect(lambda _checked=False, p=path: self.switch_database(p))
+        if any(not p.exists() for p in paths):
+            menu.addSeparator()
+            menu.addAction(self.tr("Fjern filer som ikke finnes"), self._forget_missing)
+        menu.setEnabled(bool(paths))
+
+    def _forget_missing(self) -> None:
+        from kpdesk.ui import recent_files
+
+        recent_files.forget_missing()
+        self.update_recent_menu()
+
     # ------------------------------------------------------------ navigation and status
 
+    def section_title(self, row: int) -> str:
+        return self.tr(SECTIONS[row][0])
+
     def page(self, number: int) -> Page:
-        """The page of section ``number``, built on first use."""
+        """The page of the section in navigation row ``number``, built on first use."""
+        if is_heading(number):
+            raise ValueError(f"row {number} is a heading, not a section")
         page = self._pages[number]
         if page is None:
             import importlib
@@ -375,6 +525,9 @@ class MainWindow(QMainWindow):
     def _switch_to(self, row: int) -> None:
         if row < 0:
             return
+        if is_heading(row):  # set from code: the section below it
+            self.navigation.setCurrentRow(next(r for r in section_rows() if r > row))
+            return
         for page in self.built_pages():
             page.deactivate()
         page = self.page(row)
@@ -389,6 +542,10 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if name in page.record_commands:
             page.record_command(name)
+
+    def show_section(self, page_class: str) -> None:
+        """Go to the section whose page is ``page_class`` (e.g. "SchedulePage")."""
+        self.navigation.setCurrentRow(section_row(page_class))
 
     def current_page(self) -> Page:
         return self.page(max(self.navigation.currentRow(), 0))
@@ -465,6 +622,14 @@ class MainWindow(QMainWindow):
 
         CentreDialog.edit(self.context, self)
 
+    def show_help(self) -> None:
+        """The user guide, open on the page of the section shown."""
+        from kpdesk.ui.dialogs.help import PAGE_OF_SECTION, HelpDialog
+
+        row = self.navigation.currentRow()
+        name = PAGE_OF_SECTION.get(SECTIONS[row][2] if row >= 0 else "", "index")
+        HelpDialog(self, name).exec()
+
     def show_about(self) -> None:
         from kpdesk.ui.dialogs.about import AboutDialog
 
@@ -493,16 +658,17 @@ class MainWindow(QMainWindow):
             fitted = clamp_geometry(self.geometry(), available, self.frame_margins())
             if fitted != self.geometry():
                 self.setGeometry(fitted)
-        section = settings.value("window/section", self.DEFAULT_SECTION, type=int)
-        if not isinstance(section, int) or not 0 <= section < len(SECTIONS):
-            section = self.DEFAULT_SECTION
-        self._initial_section = section
+        # by the page's name: rows move when sections are added or reordered
+        name = settings.value("window/section_page", "", type=str)
+        rows = [row for row, (_t, _m, page) in enumerate(SECTIONS) if page and page == name]
+        self._initial_section = rows[0] if rows else self.DEFAULT_SECTION
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
-        if self.navigation.currentRow() >= 0:
-            settings.setValue("window/section", self.navigation.currentRow())
+        row = self.navigation.currentRow()
+        if row >= 0 and not is_heading(row):
+            settings.setValue("window/section_page", SECTIONS[row][2])
         settings.sync()
         if self._closed:
             super().closeEvent(event)

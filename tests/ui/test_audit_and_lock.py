@@ -48,8 +48,8 @@ def test_a_database_open_in_another_kpdesk_is_offered_read_only(open_window, see
         assert window.context.store.read_only
         assert "skrivebeskyttet" in window.windowTitle()
         assert any(title == "Databasen er i bruk" for _kind, title, _text in alerts.shown)
-        employers = window.page(1)
-        window.navigation.setCurrentRow(1)
+        employers = window.page(section("EmployersPage"))
+        window.navigation.setCurrentRow(section("EmployersPage"))
         qtbot.waitUntil(lambda: employers.model.total_count() == 4)  # reading works
     finally:
         holder.stdin.close()

@@ -23,7 +23,7 @@ def test_fifty_gui_imports_with_page_switches_and_matching(open_window: Any, dem
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from kpdesk.ui import operations
     from kpdesk.ui.dialogs.transfer import ImportDialog
-    from kpdesk.ui.main_window import SECTIONS
+    from kpdesk.ui.main_window import section_rows
     from kpdesk.ui.matching_runner import MatchingRunner
 
     window = open_window(demo_db)
@@ -57,7 +57,7 @@ def test_fifty_gui_imports_with_page_switches_and_matching(open_window: Any, dem
                 if rng.random() < 0.5:  # half the time, move on at once
                     qtbot.waitUntil(lambda d=dialog: d.result is not None, timeout=20000)
             imports += 1
-            window.navigation.setCurrentRow(rng.randrange(len(SECTIONS)))
+            window.navigation.setCurrentRow(rng.choice(section_rows()))
         if round_ % 3 == 0:
             MatchingRunner.of(window.context).run(dt.date(2027, 3, 1))
     idle(qtbot, timeout=60000)

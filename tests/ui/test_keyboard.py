@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu
 
+from kpdesk.ui.main_window import section_row
+
 
 @pytest.fixture
 def window(open_window, seeded_db: Path, qtbot):
@@ -21,8 +23,8 @@ def window(open_window, seeded_db: Path, qtbot):
 
 @pytest.fixture
 def employers(window, qtbot):
-    window.navigation.setCurrentRow(1)
-    page = window.page(1)
+    window.navigation.setCurrentRow(section_row("EmployersPage"))
+    page = window.page(section_row("EmployersPage"))
     qtbot.waitUntil(lambda: page.model.total_count() == 4)
     page.select_where(lambda r: r.name == "Åsen Smolt AS")
     return page
@@ -182,11 +184,11 @@ def test_every_menu_command_with_a_key_shows_it(window) -> None:
 
 
 def test_commands_follow_the_page(window, qtbot) -> None:
-    window.navigation.setCurrentRow(0)  # Oversikt: nothing to save
+    window.navigation.setCurrentRow(section_row("OverviewPage"))  # nothing to save
     assert not window.command_actions["save"].isEnabled()
-    window.navigation.setCurrentRow(2)
+    window.navigation.setCurrentRow(section_row("NeedsPage"))
     assert window.command_actions["save"].isEnabled()
-    window.navigation.setCurrentRow(10)  # Endringslogg: a list, no form
+    window.navigation.setCurrentRow(section_row("AuditLogPage"))  # Endringslogg: a list, no form
     assert window.command_actions["find"].isEnabled()
     assert not window.command_actions["delete"].isEnabled()
 

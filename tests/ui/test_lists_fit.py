@@ -10,14 +10,14 @@ from PySide6.QtCore import QMargins, QRect, QSize
 
 # (section, columns that must be on screen at 1366×768) — the issue found these cut or behind a scrollbar
 KEY_COLUMNS = {
-    1: ["org_number", "name", "municipality", "industry", "open_needs"],  # Arbeidsgivere: Næring
-    2: ["ref", "title", "employer", "municipality", "headcount", "status"],  # Behov: Arbeidsgiver
-    3: ["ref", "title", "provider", "format", "place", "start"],  # Kurstilbud: Tilbyder
-    4: ["ref", "title", "score", "best", "employer"],  # Matching
-    5: ["topic", "headcount", "offer", "level", "region", "employers"],  # Samordning: Region
-    8: ["name", "kind", "offers", "web"],  # Tilbydere
-    9: ["name", "site", "capacity", "hours", "bookings", "equipment"],  # Rom: Utstyr
-    10: ["at", "user", "action", "entity", "field", "old", "new", "summary"],  # Endringslogg
+    "EmployersPage": ["org_number", "name", "municipality", "industry", "open_needs"],  # Arbeidsgivere: Næring
+    "NeedsPage": ["ref", "title", "employer", "municipality", "headcount", "status"],  # Behov: Arbeidsgiver
+    "OffersPage": ["ref", "title", "provider", "format", "place", "start"],  # Kurstilbud: Tilbyder
+    "MatchingPage": ["ref", "title", "score", "best", "employer"],  # Matching
+    "DemandPage": ["topic", "headcount", "offer", "level", "region", "employers"],  # Samordning: Region
+    "ProvidersPage": ["name", "kind", "offers", "web"],  # Tilbydere
+    "RoomsPage": ["name", "site", "capacity", "hours", "bookings", "equipment"],  # Rom: Utstyr
+    "AuditLogPage": ["at", "user", "action", "entity", "field", "old", "new", "summary"],  # Endringslogg
 }
 SCREEN = QRect(0, 0, 1366, 768 - 40)  # a taskbar below
 
@@ -32,13 +32,16 @@ def window_at_1366(open_window, demo_db: Path, qtbot):
     return window
 
 
-def show_section(window, qtbot, number: int):
+def show_section(window, qtbot, name: str):
+    from kpdesk.ui.main_window import section_row
+
+    number = section_row(name)
     window.navigation.setCurrentRow(number)
     page = window.page(number)
-    if number in (4, 5):  # Matching and Samordning list a run
+    if name in ("MatchingPage", "DemandPage"):  # Matching and Samordning list a run
         page.matching.run(page.matching.as_of)
         qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=30000)
-    elif number == 10:  # Endringslogg: the demo has made no changes yet, so its columns fit their headers
+    elif name == "AuditLogPage":  # Endringslogg: the demo has made no changes yet, so its columns fit their headers
         qtbot.waitUntil(lambda: page._from_store, timeout=10000)
     else:
         qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10000)
@@ -47,7 +50,7 @@ def show_section(window, qtbot, number: int):
 
 
 @pytest.mark.parametrize("section", sorted(KEY_COLUMNS))
-def test_key_columns_are_on_screen_at_1366(window_at_1366, qtbot, section: int) -> None:
+def test_key_columns_are_on_screen_at_1366(window_at_1366, qtbot, section: str) -> None:
     page = show_section(window_at_1366, qtbot, section)
     view, header = page.view, page.view.horizontalHeader()
     keys = [c.key for c in page.model.columns]
@@ -65,7 +68,7 @@ def test_key_columns_are_on_screen_at_1366(window_at_1366, qtbot, section: int) 
 
 
 def test_elided_cells_have_their_whole_text_as_tooltip(window_at_1366, qtbot) -> None:
-    page = show_section(window_at_1366, qtbot, 1)
+    page = show_section(window_at_1366, qtbot, "EmployersPage")
     delegate = page.column_layout.delegate
     number = [c.key for c in page.model.columns].index("industry")
     page.view.setColumnWidth(number, 60)
@@ -76,7 +79,7 @@ def test_elided_cells_have_their_whole_text_as_tooltip(window_at_1366, qtbot) ->
 
 
 def test_column_menu_hides_a_column_and_it_stays_hidden(window_at_1366, qtbot) -> None:
-    page = show_section(window_at_1366, qtbot, 1)
+    page = show_section(window_at_1366, qtbot, "EmployersPage")
     menu = page.column_layout.column_menu()
     by_text = {action.text(): action for action in menu.actions()}
     assert by_text["Næring"].isChecked() and not by_text["Kontakter"].isChecked()
@@ -98,7 +101,7 @@ def test_column_menu_hides_a_column_and_it_stays_hidden(window_at_1366, qtbot) -
 
 
 def test_widths_and_order_are_remembered(window_at_1366, qtbot) -> None:
-    page = show_section(window_at_1366, qtbot, 2)
+    page = show_section(window_at_1366, qtbot, "NeedsPage")
     header = page.view.horizontalHeader()
     keys = [c.key for c in page.model.columns]
     employer = keys.index("employer")
@@ -116,7 +119,7 @@ def test_widths_and_order_are_remembered(window_at_1366, qtbot) -> None:
 
 
 def test_the_last_column_cannot_be_hidden(window_at_1366, qtbot) -> None:
-    page = show_section(window_at_1366, qtbot, 8)
+    page = show_section(window_at_1366, qtbot, "ProvidersPage")
     layout = page.column_layout
     for key in list(layout.visible_keys()):
         layout.set_hidden(key, True)

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from kpdesk.ui.main_window import section_row
 from kpdesk.ui.operations import wait_for_all
 
 
@@ -17,17 +18,17 @@ def test_window_opens_on_database_and_shows_counts(open_window, seeded_db: Path,
     # the file's name only: Qt adds « — kpdesk» from the application's display name, once
     assert window.windowTitle() == seeded_db.name
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles[:3] == ["Oversikt", "Arbeidsgivere", "Behov"]
-    qtbot.waitUntil(lambda: window.navigation.currentRow() == 1)
-    employers = window.page(1)
+    assert titles[:4] == ["Oversikt", "Megler", "Arbeidsgivere", "Behov"]
+    qtbot.waitUntil(lambda: window.navigation.currentRow() == section_row("EmployersPage"))
+    employers = window.page(section_row("EmployersPage"))
     qtbot.waitUntil(lambda: employers.model.total_count() == 4, timeout=15000)
     assert window.count_label.text() == "4 arbeidsgivere"
 
 
 def test_overview_counts_what_the_database_holds(open_window, seeded_db: Path, qtbot) -> None:
     window = open_window(seeded_db)
-    window.navigation.setCurrentRow(0)
-    overview = window.page(0)
+    window.navigation.setCurrentRow(section_row("OverviewPage"))
+    overview = window.page(section_row("OverviewPage"))
     qtbot.waitUntil(lambda: overview.figures["employers"].value.text() == "4")
     assert overview.figures["open_needs"].value.text() == "3"  # one of four is avsluttet
 
@@ -36,9 +37,10 @@ def test_keyboard_shortcuts_switch_sections(open_window, seeded_db: Path, qtbot)
     window = open_window(seeded_db)
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.navigation.currentRow() == 2
-    assert window.stack.currentWidget() is window.page(2)
-    qtbot.waitUntil(lambda: window.page(2).model.total_count() == 4)
+    needs = section_row("NeedsPage")  # the third section (Oversikt, Arbeidsgivere, Behov)
+    assert window.navigation.currentRow() == needs
+    assert window.stack.currentWidget() is window.page(needs)
+    qtbot.waitUntil(lambda: window.page(needs).model.total_count() == 4)
     assert window.count_label.text() == "4 behov"
 
 
@@ -57,10 +59,10 @@ def test_about_dialog_shows_version(open_window, db_path: Path, qtbot, monkeypat
 def test_geometry_and_section_remembered_between_runs(open_window, db_path: Path, qtbot) -> None:
     window = open_window(db_path)
     window.resize(780, 560)  # within the offscreen screen (800×600)
-    window.navigation.setCurrentRow(2)
+    window.navigation.setCurrentRow(section_row("NeedsPage"))
     window.close()
     again = open_window(db_path)
-    qtbot.waitUntil(lambda: again.navigation.currentRow() == 2)
+    qtbot.waitUntil(lambda: again.navigation.currentRow() == section_row("NeedsPage"))
     assert again.size().width() == 780
     assert again.size().height() == 560
 
@@ -204,3 +206,27 @@ def test_startup_probe_reports_paint_and_data_then_quits(seeded_db: Path) -> Non
     assert done.returncode == 0, done.stderr
     times = json.loads(done.stdout.strip().splitlines()[-1])
     assert 0 < times["first_paint"] <= times["data_shown"]
+
+
+def test_sidebar_follows_the_3m_work_and_keys_pass_over_headings(open_window, seeded_db: Path, qtbot) -> None:
+    window = open_window(seeded_db)
+    qtbot.waitUntil(lambda: window._started, timeout=5000)
+    navigation = window.navigation
+    titles = [navigation.item(i).text() for i in range(navigation.count())]
+    assert titles == ["Oversikt", "Megler", "Arbeidsgivere", "Behov", "Tilbydere", "Kurstilbud", "Matching",
+                      "Samordning", "Møteplass", "Rom", "Timeplan", "", "Utskrifter", "Endringslogg"]
+    headings = [i for i in range(navigation.count()) if not navigation.item(i).flags() & Qt.ItemFlag.ItemIsSelectable]
+    assert [titles[i] for i in headings] == ["Megler", "Møteplass", ""]
+    navigation.setFocus()
+    navigation.setCurrentRow(section_row("OverviewPage"))
+    qtbot.keyClick(navigation, Qt.Key.Key_Down)
+    assert navigation.currentRow() == section_row("EmployersPage")  # over «Megler»
+    navigation.setCurrentRow(section_row("RoomsPage"))
+    qtbot.keyClick(navigation, Qt.Key.Key_Up)
+    assert navigation.currentRow() == section_row("DemandPage")  # over «Møteplass»
+    navigation.setCurrentRow(section_row("SchedulePage"))
+    qtbot.keyClick(navigation, Qt.Key.Key_Down)
+    assert navigation.currentRow() == section_row("ReportsPage")
+    assert window.current_page() is window.page(section_row("ReportsPage"))
+    # the Vis menu's Ctrl+N counts sections only
+    assert [a.text() for a in window.section_actions][:3] == ["Oversikt", "Arbeidsgivere", "Behov"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kpdesk.ui.main_window import section_row
+
 
 def test_backup_then_restore_brings_back_the_old_data(open_window, seeded_db: Path, qtbot, alerts,
                                                       monkeypatch) -> None:
@@ -20,8 +22,8 @@ def test_backup_then_restore_brings_back_the_old_data(open_window, seeded_db: Pa
     qtbot.waitUntil(lambda: dialog.model.total_count() == before + 1)
     manual = next(b for b in dialog.model.visible_rows() if b.reason == "manual")
 
-    window.navigation.setCurrentRow(1)
-    employers = window.page(1)
+    window.navigation.setCurrentRow(section_row("EmployersPage"))
+    employers = window.page(section_row("EmployersPage"))
     qtbot.waitUntil(lambda: employers.model.total_count() == 4)
     employers.select_where(lambda r: r.name == "Åsen Smolt AS")
     alerts.answer = True

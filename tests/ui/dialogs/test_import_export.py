@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 from support import EVAL
 
+from kpdesk.ui.main_window import section_row
 from kpdesk.ui.operations import wait_for_all
 
 GOOD = (
@@ -42,7 +43,7 @@ def test_preview_lists_every_problem_and_writes_nothing(open_window, seeded_db, 
     assert {(p.line, p.column) for p in problems if not p.warning} >= {(3, "org_number"), (3, "municipality")}
     assert not dialog.import_button.isEnabled()
     assert dialog.tabs.currentIndex() == 1
-    employers = window.page(1)
+    employers = window.page(section_row("EmployersPage"))
     qtbot.waitUntil(lambda: employers.model.total_count() == 4)
 
 
@@ -56,7 +57,7 @@ def test_import_after_preview_creates_and_updates(open_window, seeded_db, tmp_pa
     assert dialog.import_button.isEnabled()
     dialog.import_button.click()
     qtbot.waitUntil(lambda: dialog.result is not None)
-    employers = window.page(1)
+    employers = window.page(section_row("EmployersPage"))
     qtbot.waitUntil(lambda: employers.model.total_count() == 5)
     assert "Hemnes barnehage" in [r.name for r in employers.model.visible_rows()]
     from kpdesk.db.backup import list_backups
@@ -103,8 +104,8 @@ def test_the_shared_eval_files_import_through_the_window(open_window, db_path, q
         dialog.import_button.click()
         qtbot.waitUntil(lambda d=dialog: d.result is not None)
     expected_needs = len((EVAL / "needs.csv").read_text(encoding="utf-8-sig").strip().splitlines()) - 1
-    window.navigation.setCurrentRow(2)
-    qtbot.waitUntil(lambda: window.page(2).model.total_count() == expected_needs)
+    window.navigation.setCurrentRow(section_row("NeedsPage"))
+    qtbot.waitUntil(lambda: window.page(section_row("NeedsPage")).model.total_count() == expected_needs)
     expected_offers = len((EVAL / "offers.csv").read_text(encoding="utf-8-sig").strip().splitlines()) - 1
-    window.navigation.setCurrentRow(3)
-    qtbot.waitUntil(lambda: window.page(3).model.total_count() == expected_offers)
+    window.navigation.setCurrentRow(section_row("OffersPage"))
+    qtbot.waitUntil(lambda: window.page(section_row("OffersPage")).model.total_count() == expected_offers)

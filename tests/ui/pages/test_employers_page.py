@@ -8,12 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 from support import idle
 
+from kpdesk.ui.main_window import section_row
+
 
 @pytest.fixture
 def page(open_window, seeded_db: Path, qtbot):
     window = open_window(seeded_db)
-    window.navigation.setCurrentRow(1)
-    employers = window.page(1)
+    window.navigation.setCurrentRow(section_row("EmployersPage"))
+    employers = window.page(section_row("EmployersPage"))
     qtbot.waitUntil(lambda: employers.model.total_count() == 4)
     return employers
 

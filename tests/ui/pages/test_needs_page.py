@@ -8,12 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QTableView
 
+from kpdesk.ui.main_window import section_row
+
 
 @pytest.fixture
 def page(open_window, seeded_db: Path, qtbot):
     window = open_window(seeded_db)
-    window.navigation.setCurrentRow(2)
-    needs = window.page(2)
+    window.navigation.setCurrentRow(section_row("NeedsPage"))
+    needs = window.page(section_row("NeedsPage"))
     qtbot.waitUntil(lambda: needs.model.total_count() == 4)
     return needs
 
