@@ -55,18 +55,18 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
 
 
 def _new_equipment(line: int, names: tuple[str, ...], known: dict[str, str]) -> list[ImportProblem]:
-    """A warning for each equipment name not on the list yet (it will be added to it), naming a
-    listed one it may be a variant of («skjerm» beside «storskjerm»); ``known`` learns it, so a
-    name is said once."""
+    """A warning for an equipment name not on the list yet that resembles a listed one («skjerm»
+    beside «storskjerm»): it would be added as a second kind of equipment. Other new names are
+    added as the file says. ``known`` learns each new name, so it is said once."""
     warnings = []
     for name in names:
         folded = fold(name)
         if folded in known:
             continue
         near = sorted((shown for key, shown in known.items() if folded in key or key in folded), key=len)
-        hint = f"; mente du «{near[0]}»?" if near else ""
-        warnings.append(ImportProblem(line, "equipment", f"«{name}» er ikke på utstyrslisten og legges til{hint}",
-                                      warning=True))
+        if near:
+            warnings.append(ImportProblem(line, "equipment", f"«{name}» er ikke på utstyrslisten og legges til; "
+                                                             f"mente du «{near[0]}»?", warning=True))
         known[folded] = name
     return warnings
 
