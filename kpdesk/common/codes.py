@@ -122,7 +122,7 @@ BOOKING_STATES = CodeList("tilstand", [
 ])
 
 DECISIONS = CodeList("beslutning", [
-    Code("accepted", "akseptert"),
+    Code("accepted", "godtatt", ("akseptert", "godta")),
     Code("rejected", "avvist"),
 ])
 

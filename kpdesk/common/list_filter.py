@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from kpdesk.common.norsk import fold, sort_key
+from kpdesk.common.norsk import fold, group_thousands, sort_key
 
 Row = TypeVar("Row")
 
@@ -42,6 +42,13 @@ class Column(Generic[Row]):
             # None sorts last in either direction of a numeric or date column
             return (value is None, value if value is not None else 0)
         return sort_key(self.display(row))
+
+
+def count_column(key: str, header: str, count: Callable[[Row], int], **hints: Any) -> Column[Row]:
+    """A column of whole numbers: thousands grouped like every number kpdesk shows, right-aligned,
+    sorted as numbers, not searched (``hints`` may say otherwise)."""
+    options: dict[str, Any] = {"sort_value": count, "align_right": True, "searchable": False, **hints}
+    return Column(key, header, lambda row: group_thousands(count(row)), **options)
 
 
 class RowIndex(Generic[Row]):

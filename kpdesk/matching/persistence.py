@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, DECISIONS, NEED_STATUSES
 from kpdesk.common.errors import UserError
 from kpdesk.common.fields import parse_text
+from kpdesk.common.norsk import group_thousands, plural
 from kpdesk.db import audit
 from kpdesk.db.models import (
     Employer,
@@ -607,8 +608,8 @@ class OfferInterest:
     def seats_text(self) -> str:
         """"12 av 15 plasser" (against the minimum), or "12 personer" when no minimum is stated."""
         if self.seats_min:
-            return f"{self.headcount} av {self.seats_min} plasser"
-        return f"{self.headcount} {'person' if self.headcount == 1 else 'personer'}"
+            return f"{group_thousands(self.headcount)} av {group_thousands(self.seats_min)} plasser"
+        return plural(self.headcount, "person", "personer")
 
 
 def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResult] = ()) -> OfferInterest:

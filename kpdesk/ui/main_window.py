@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QMargins, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QStackedWidget,
     QWidget,
@@ -193,11 +194,7 @@ class MainWindow(QMainWindow):
                 menu_file.addSeparator()
         self.context.store_ready.connect(lambda: [a.setEnabled(True) for a in self.transfer_actions.values()])
         menu_file.addSeparator()
-        self.backups_action = QAction(self.tr("Sikkerhetskopier …"), self)
-        self.backups_action.setEnabled(False)
-        self.backups_action.triggered.connect(self.show_backups)
-        self.context.store_ready.connect(lambda: self.backups_action.setEnabled(True))
-        menu_file.addAction(self.backups_action)
+        self.backups_action = self.store_action(menu_file, self.tr("Sikkerhetskopier …"), self.show_backups)
         menu_file.addSeparator()
         quit_action = QAction(self.tr("&Avslutt"), self)
         self.shortcut_later(quit_action, QKeySequence.StandardKey.Quit, "Ctrl+Q")  # Windows has no standard key
@@ -233,21 +230,14 @@ class MainWindow(QMainWindow):
             if name == "delete":
                 menu_edit.addSeparator()
         menu_edit.addSeparator()
-        self.thesaurus_action = QAction(self.tr("Synonymliste for matching …"), self)
-        self.thesaurus_action.setEnabled(False)
-        self.thesaurus_action.triggered.connect(self.show_thesaurus)
-        self.context.store_ready.connect(lambda: self.thesaurus_action.setEnabled(True))
-        menu_edit.addAction(self.thesaurus_action)
-        self.centre_action = QAction(self.tr("Senterprofil …"), self)
-        self.centre_action.setEnabled(False)
-        self.centre_action.triggered.connect(self.show_centre_profile)
-        self.context.store_ready.connect(lambda: self.centre_action.setEnabled(True))
-        menu_edit.addAction(self.centre_action)
-        self.retention_action = QAction(self.tr("Personvern: sletting etter lagringstid …"), self)
-        self.retention_action.setEnabled(False)
-        self.retention_action.triggered.connect(self.show_retention)
-        self.context.store_ready.connect(lambda: self.retention_action.setEnabled(True))
-        menu_edit.addAction(self.retention_action)
+        self.centre_action = self.store_action(menu_edit, self.tr("Senterprofil …"), self.show_centre_profile)
+        self.retention_action = self.store_action(menu_edit, self.tr("Personvern: sletting etter lagringstid …"),
+                                                  self.show_retention)
+
+        menu_broker = self.menuBar().addMenu(self.tr("M&egler"))
+        self.match_action = self.store_action(menu_broker, self.tr("&Kjør matching"), self.run_matching, "F5")
+        self.thesaurus_action = self.store_action(menu_broker, self.tr("Synonymliste for matching …"),
+                                                  self.show_thesaurus)
 
         from kpdesk.ui.booking.menu import build_place_menu
 
@@ -275,6 +265,17 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self.tr("&Om kpdesk"), self)
         self.about_action.triggered.connect(self.show_about)
         menu_help.addAction(self.about_action)
+
+    def store_action(self, menu: QMenu, text: str, slot: Callable[[], object], key: str = "") -> QAction:
+        """A menu command that needs the database: enabled once it is open."""
+        action = QAction(text, self)
+        action.setEnabled(False)
+        if key:
+            self.shortcut_later(action, key)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.context.store_ready.connect(lambda: action.setEnabled(True))
+        menu.addAction(action)
+        return action
 
     def shortcut_later(self, action: QAction, *keys: str | QKeySequence.StandardKey) -> None:
         """Give ``action`` these shortcuts right after the first paint: the first shortcut set
@@ -499,6 +500,14 @@ class MainWindow(QMainWindow):
         self.update_recent_menu()
 
     # ------------------------------------------------------------ navigation and status
+
+    def run_matching(self) -> None:
+        """F5: match all open needs, on the page showing the result (Samordning, or Matching)."""
+        page: Any = self.stack.currentWidget()
+        if not hasattr(page, "run_matching"):
+            self.navigation.setCurrentRow(section_row("MatchingPage"))
+            page = self.stack.currentWidget()
+        page.run_matching()
 
     def section_title(self, row: int) -> str:
         return self.tr(SECTIONS[row][0])

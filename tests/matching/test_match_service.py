@@ -250,7 +250,7 @@ def test_later_statuses_stay_and_closed_needs_are_refused(store, ids) -> None:
         assert caught.value.message == ("Behovet N3 er avsluttet; åpne det igjen før du aksepterer et kurstilbud "
                                         "for det.")
         ms.decide(s, ids["n3"], ids["o1"], "rejected")  # rejecting is fine
-        with pytest.raises(UserError, match=r"Ukjent beslutning «kanskje»; bruk akseptert eller avvist\."):
+        with pytest.raises(UserError, match=r"Ukjent beslutning «kanskje»; bruk godtatt eller avvist\."):
             ms.decide(s, ids["n1"], ids["o1"], "kanskje")
         with pytest.raises(register.NotFoundError):
             ms.decide(s, 999, ids["o1"], "accepted")

@@ -756,3 +756,11 @@ def test_a_side_issue_offer_is_not_proposed_in_place_of_a_closed_offer_on_the_su
     assert [w.offer_ref for w in m.left_out(n, AS_OF)] == ["PAL"]
     found = m.why_not(n, "DEM", AS_OF)
     assert found is not None and found.kind == "passing"
+
+
+def test_seats_text_groups_thousands_like_the_rest_of_the_sentence() -> None:
+    from kpdesk.matching.engine.aggregation import DemandGroup
+
+    group = DemandGroup("HMS", "kurs", "Helgeland", ("B1",), ("A",), ("E1",), headcount=1384,
+                        offer_ref="T1", offer_title="HMS for ledere", seats_min=5, committed=1011)
+    assert group.seats_text == "2\u00a0395 personer, minst 5 trengs: nok til oppstart, 1\u00a0011 av dem allerede valgt"

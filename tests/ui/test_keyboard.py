@@ -177,7 +177,8 @@ def test_every_menu_command_with_a_key_shows_it(window) -> None:
     actions = {a.text().replace("&", ""): a for menu in window.menuBar().findChildren(QMenu) for a in menu.actions()}
     for text, key in [("Ny", QKeySequence.StandardKey.New), ("Lagre", QKeySequence.StandardKey.Save),
                       ("Slett …", QKeySequence.StandardKey.Delete), ("Filtrer listen", QKeySequence.StandardKey.Find),
-                      ("Angre", QKeySequence.StandardKey.Undo), ("Avslutt", QKeySequence.StandardKey.Quit)]:
+                      ("Angre", QKeySequence.StandardKey.Undo), ("Avslutt", QKeySequence.StandardKey.Quit),
+                      ("Kjør matching", QKeySequence(Qt.Key.Key_F5))]:
         standard = QKeySequence(key)
         assert actions[text].shortcut() == (standard if not standard.isEmpty() else QKeySequence("Ctrl+Q")), text
         assert actions[text].shortcut().toString(), text  # what the menu writes beside the text
@@ -205,3 +206,13 @@ def test_the_focus_has_a_ring(employers, qtbot) -> None:
         assert isinstance(ring, FocusRing) and ring.isVisible()
         assert ring.geometry().contains(widget.geometry())
     assert RING_WIDTH >= 2
+
+
+def test_f5_runs_the_matching_from_anywhere_and_shows_it(window, qtbot) -> None:
+    window.navigation.setCurrentRow(section_row("EmployersPage"))
+    matching = window.page(section_row("MatchingPage"))
+    qtbot.waitUntil(window.match_action.isEnabled)
+    with qtbot.waitSignal(matching.matching.finished, timeout=20_000):
+        qtbot.keyClick(window.navigation, Qt.Key.Key_F5)
+    assert window.stack.currentWidget() is matching
+    qtbot.waitUntil(lambda: matching.model.total_count() > 0)

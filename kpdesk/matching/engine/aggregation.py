@@ -35,6 +35,7 @@ from itertools import chain, repeat
 from operator import attrgetter, mul
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, LEVEL_RANK
+from kpdesk.common.norsk import group_thousands as n
 from kpdesk.common.norsk import sort_key
 from kpdesk.matching.engine.analysis import Term
 from kpdesk.matching.engine.matcher import MIN_CORPUS, Matcher, NeedInput, NeedResult, OfferInput
@@ -88,10 +89,10 @@ class DemandGroup:
         oppstart', with ', 3 av dem allerede valgt' when some are in already."""
         if self.offer_ref is None or not self.seats_min:
             return ""
-        already = f", {self.committed} av dem allerede valgt" if self.committed else ""
+        already = f", {n(self.committed)} av dem allerede valgt" if self.committed else ""
         if self.interested < self.seats_min:
-            return f"{self.interested} av {self.seats_min} plasser{already}"
-        return f"{self.interested} personer, minst {self.seats_min} trengs: nok til oppstart{already}"
+            return f"{n(self.interested)} av {n(self.seats_min)} plasser{already}"
+        return f"{n(self.interested)} personer, minst {n(self.seats_min)} trengs: nok til oppstart{already}"
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from kpdesk.ui.booking.preview import (
 from kpdesk.ui.booking.recurrence_editor import RecurrenceEditor
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.widgets.date_field import DateField, TimeField
-from kpdesk.ui.widgets.forms import RecordForm
+from kpdesk.ui.widgets.forms import ProblemTiming, RecordForm
 
 PREVIEW_DELAY_MS = 300
 
@@ -82,8 +82,8 @@ class BookingDialog(QDialog):
         self.write: Any = None
         self.scope: str | None = None
         self._generation = 0
-        self._touched: set[str] = set()
-        self._show_all = False
+        self.timing = ProblemTiming(self)
+        self.timing.left.connect(lambda _key: self._revalidate())
         self._filling = False
         self._shown_rule = ""  # a series' own rule, shown when editing one date of it
         self._public_chosen = False  # «vis på oppslag» set by the user: it no longer follows the kind
@@ -236,6 +236,11 @@ class BookingDialog(QDialog):
                                (self.notes, "textChanged"), (self.offer_session, "currentIndexChanged")):
             key = widget.objectName().removeprefix("field_")
             getattr(widget, signal).connect(lambda *_a, k=key: self._edited(k))
+            if signal == "textChanged":
+                self.timing.watch(widget, key)
+        for widget, key in ((self.date, "start"), (self.start_time, "start"), (self.end_date, "end"),
+                            (self.end_time, "end")):
+            self.timing.watch(widget, key)
         self.date.dateChanged.connect(self._start_moved)
         self.start_time.timeChanged.connect(self._start_moved)
         self.end_date.dateChanged.connect(lambda *_a: self._edited("end"))
@@ -283,7 +288,7 @@ class BookingDialog(QDialog):
         self._set_tab_order()
         self.setEnabled(True)
         self.ready = True
-        self._touched = {k for k, v in self.raw().items() if v and k not in ("kind",)}
+        self.timing.reset({k for k, v in self.raw().items() if v and k not in ("kind",)})
         self._revalidate()
         self.title.setFocus()
 
@@ -510,7 +515,8 @@ class BookingDialog(QDialog):
     def _edited(self, key: str) -> None:
         if self._filling or not self.ready:
             return
-        self._touched.add(key)
+        label = self.problem_labels.get(key)
+        self.timing.edited(key, label is not None and bool(label.text()))
         self.scope = None
         self._revalidate()
 
@@ -533,7 +539,7 @@ class BookingDialog(QDialog):
             by_field[key] = [Problem(key, message)]
         for key, label in self.problem_labels.items():
             shown = by_field.pop(key, [])
-            RecordForm._show_problems(label, shown if (self._show_all or key in self._touched) else [])
+            RecordForm._show_problems(label, shown if self.timing.shows(key) else [])
         if by_field:
             RecordForm._show_problems(self.problem_labels["notes"], [p for ps in by_field.values() for p in ps])
         self._show_sentence(any(p.field == "repeat" for p in problems) or "repeat" in own)
@@ -630,7 +636,7 @@ class BookingDialog(QDialog):
     # ------------------------------------------------------------ saving
 
     def _ok(self) -> None:
-        self._show_all = True
+        self.timing.show_all = True
         if self.data is None:
             self._revalidate()
             return

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from kpdesk.common.list_filter import Column
+from kpdesk.common.list_filter import Column, count_column
 from kpdesk.ui.booking.recurrence_editor import RecurrenceEditor
 from kpdesk.ui.booking.week_layout import span_text
 from kpdesk.ui.context import AppContext
@@ -88,8 +88,7 @@ class FreeRoomDialog(QDialog):
         self.status.setWordWrap(True)
         self.model = RowTableModel([
             Column("room", tr("Rom"), lambda o: o.room.name),
-            Column("capacity", tr("Plasser"), lambda o: str(o.room.capacity), sort_value=lambda o: o.room.capacity,
-                   align_right=True),
+            count_column("capacity", tr("Plasser"), lambda o: o.room.capacity, searchable=True),
             Column("status", tr("Status"), self.status_text),
             Column("nearest", tr("Ledig samme dag"), self.suggestions_text),
             Column("equipment", tr("Utstyr"), lambda o: ", ".join(o.room.equipment)),

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from kpdesk.common.codes import BOOKING_KINDS
-from kpdesk.common.list_filter import Column
+from kpdesk.common.list_filter import Column, count_column
 from kpdesk.common.norsk import format_decimal
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
@@ -87,8 +87,7 @@ class UsagePage(Page):
             Column("share", tr("Andel"), share, sort_value=lambda r: r.share, align_right=True),
             Column("booked", tr("I alt (t)"), lambda r: hours(r.booked_hours), sort_value=lambda r: r.booked_hours,
                    align_right=True),
-            Column("bookings", tr("Bookinger"), lambda r: str(r.bookings), sort_value=lambda r: r.bookings,
-                   align_right=True),
+            count_column("bookings", tr("Bookinger"), lambda r: r.bookings),
         ]
         for code in BOOKING_KINDS:
             columns.append(Column(code.key, code.label, lambda r, k=code.key: str(r.count(k)),

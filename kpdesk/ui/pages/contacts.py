@@ -9,14 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +25,7 @@ from kpdesk.ui.context import AppContext
 from kpdesk.ui.record_actions import RecordActions, RecordService, register_call
 from kpdesk.ui.widgets.forms import FieldSpec, RecordForm
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 if TYPE_CHECKING:
     from kpdesk.admin.erasure import ErasureOutcome
@@ -55,6 +53,7 @@ class ContactDialog(QDialog):
         cancel = QPushButton(self.tr("Avbryt"))
         cancel.clicked.connect(self.reject)
         self.form.buttons.insertWidget(1, cancel)
+        self.form.revert_button.hide()  # «Avbryt» throws the changes away: one button for it
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         self.setMinimumWidth(460)
@@ -78,20 +77,12 @@ class ContactsPanel(QGroupBox):
         self.context = context
         self.employer_id: int | None = None
         self.model = RowTableModel([
-            Column("name", self.tr("Navn"), lambda r: r.name),
-            Column("role", self.tr("Rolle"), lambda r: r.role),
-            Column("email", self.tr("E-post"), lambda r: r.email),
-            Column("phone", self.tr("Telefon"), lambda r: format_phone(r.phone)),
+            Column("name", self.tr("Navn"), lambda r: r.name, max_chars=18),
+            Column("role", self.tr("Rolle"), lambda r: r.role, max_chars=14),
+            Column("email", self.tr("E-post"), lambda r: r.email, stretch=True, elide_middle=True),
+            Column("phone", self.tr("Telefon"), lambda r: format_phone(r.phone), max_chars=12),
         ], self)
-        self.view = QTableView()
-        self.view.setObjectName("contactsView")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.setWordWrap(False)
+        self.view = row_table_view(self.model, "contactsView")
         self.view.setMinimumHeight(110)
         self.view.setMaximumHeight(170)
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QPushButton, QVBoxLayout
 
-from kpdesk.common.list_filter import Column
+from kpdesk.common.list_filter import Column, count_column
 from kpdesk.common.norsk import format_date, group_thousands, plural, ref_sort_key
 from kpdesk.matching.run import level_label
 from kpdesk.ui.context import AppContext
@@ -24,15 +24,14 @@ class DemandPage(ListPage):
         columns: list[Column[Any]] = [
             # the offer (or the course to order) and its seats fit on screen at 1280 px
             Column("topic", tr("Tema"), lambda g: g.topic, stretch=True),
-            Column("headcount", tr("Personer"), lambda g: group_thousands(g.headcount),
-                   sort_value=lambda g: -g.headcount, align_right=True, searchable=False),
+            count_column("headcount", tr("Personer"), lambda g: g.headcount, sort_value=lambda g: -g.headcount),
             Column("offer", tr("Tilbud"), lambda g: f"{g.offer_ref} {g.offer_title}" if g.offer_ref
                    else tr("ingen: kurs å bestille"), max_chars=30),
             Column("seats", tr("Plasser"), lambda g: g.seats_text, searchable=False, hidden=True),
             Column("level", tr("Nivå"), lambda g: level_label(g.level)),
             Column("region", tr("Region"), lambda g: g.region, max_chars=16),
-            Column("employers", tr("Arbeidsgivere"), lambda g: str(len(g.employers)),
-                   sort_value=lambda g: -len(g.employers), align_right=True, searchable=False),
+            count_column("employers", tr("Arbeidsgivere"), lambda g: len(g.employers),
+                         sort_value=lambda g: -len(g.employers)),
         ]
         menus = [FilterMenu("region", tr("Alle regioner"), lambda g: g.region, str)]
         super().__init__(context, columns, menus)
@@ -45,7 +44,7 @@ class DemandPage(ListPage):
         self.to_order.toggled.connect(self.apply_filter)
         self.run_button = QPushButton(tr("Kjør matching"))
         self.run_button.setObjectName("runButton")
-        self.run_button.clicked.connect(self._start)
+        self.run_button.clicked.connect(self.run_matching)
         self.toolbar.addWidget(self.to_order)
         self.toolbar.addWidget(self.run_button)
         self.hint = QLabel(tr("Samordningen bygger på matchingen. Trykk «Kjør matching» for å samle etterspørselen."))
@@ -55,7 +54,7 @@ class DemandPage(ListPage):
 
         self.members = RowTableModel([
             Column("ref", tr("Behov"), lambda m: m[0], sort_value=lambda m: ref_sort_key(m[0])),
-            Column("employer", tr("Arbeidsgiver"), lambda m: m[1]),
+            Column("employer", tr("Arbeidsgiver"), lambda m: m[1], stretch=True),
         ], self)
         self.detail = QGroupBox(tr("Gruppen"))
         layout = QVBoxLayout(self.detail)
@@ -82,7 +81,8 @@ class DemandPage(ListPage):
         if self.matching.latest is not None and self._run is not self.matching.latest:
             self._show_run(self.matching.latest)
 
-    def _start(self) -> None:
+    def run_matching(self) -> None:
+        """Match again, which regroups the demand (F5, Megler › Kjør matching)."""
         self.matching.run(self.matching.as_of)  # the date chosen on the Matching page, else today
 
     def _show_run(self, run: Any) -> None:
@@ -91,7 +91,8 @@ class DemandPage(ListPage):
         to_order = sum(1 for g in run.groups if g.unmet)
         self.hint.setText(self.tr("Per {date}: {groups} grupper av åpne behov; {order} av dem har ikke noe "
                                   "tilbud og er kurs å bestille.").format(date=format_date(run.as_of),
-                                                                          groups=len(run.groups), order=to_order))
+                                                                          groups=group_thousands(len(run.groups)),
+                                                                          order=group_thousands(to_order)))
         self.show_prepared(self.prepare(list(run.groups)))
 
     def row_filter(self) -> Any:

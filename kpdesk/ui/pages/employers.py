@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from kpdesk.common import reference
-from kpdesk.common.list_filter import Column
+from kpdesk.common.list_filter import Column, count_column
 from kpdesk.common.norsk import format_org_number, plural, sort_key
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.contacts import ContactsPanel
@@ -57,10 +57,8 @@ class EmployersPage(RecordPage):
             Column("name", tr("Navn"), lambda r: r.name, stretch=True),
             Column("municipality", tr("Kommune"), lambda r: r.municipality_name, max_chars=16),
             Column("industry", tr("Næring"), lambda r: reference.industry_label(r.industry), max_chars=26),
-            Column("open_needs", tr("Åpne behov"), lambda r: str(r.open_needs), sort_value=lambda r: r.open_needs,
-                   align_right=True, searchable=False),
-            Column("contacts", tr("Kontakter"), lambda r: str(r.contacts), sort_value=lambda r: r.contacts,
-                   align_right=True, searchable=False, hidden=True),  # the form lists them
+            count_column("open_needs", tr("Åpne behov"), lambda r: r.open_needs),
+            count_column("contacts", tr("Kontakter"), lambda r: r.contacts, hidden=True),  # the form lists them
         ]
         menus = [
             FilterMenu("municipality", tr("Alle kommuner"), lambda r: r.municipality, reference.municipality_label),

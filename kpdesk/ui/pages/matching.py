@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
@@ -23,8 +22,8 @@ from PySide6.QtWidgets import (
 from kpdesk.common import reference
 from kpdesk.common.codes import DECISIONS, FORMATS, LEVELS, NEED_STATUSES
 from kpdesk.common.errors import UserError
-from kpdesk.common.list_filter import Column
-from kpdesk.common.norsk import format_date, format_datetime, parse_date, ref_sort_key
+from kpdesk.common.list_filter import Column, count_column
+from kpdesk.common.norsk import format_date, format_datetime, group_thousands, parse_date, ref_sort_key
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.matching_runner import MatchingRunner
@@ -83,8 +82,7 @@ class MatchingPage(ListPage):
             Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name, max_chars=20),
             Column("municipality", tr("Kommune"), lambda r: reference.municipality_label(r.municipality),
                    max_chars=14, hidden=True),
-            Column("headcount", tr("Antall"), lambda r: str(r.headcount), sort_value=lambda r: r.headcount,
-                   align_right=True, searchable=False),
+            count_column("headcount", tr("Antall"), lambda r: r.headcount),
             Column("status", tr("Status"), lambda r: NEED_STATUSES.label(r.status), hidden=True),
         ]
         menus = [FilterMenu("municipality", tr("Alle kommuner"), lambda r: r.municipality,
@@ -105,7 +103,7 @@ class MatchingPage(ListPage):
         self.run_button = QPushButton(tr("Kjør matching"))
         self.run_button.setObjectName("runButton")
         self.run_button.setToolTip(tr("Match alle åpne behov mot alle tilbud (F5)"))
-        self.run_button.clicked.connect(self.start)
+        self.run_button.clicked.connect(self.run_matching)
         self.cancel_button = QPushButton(tr("Avbryt"))
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setVisible(False)
@@ -116,7 +114,6 @@ class MatchingPage(ListPage):
         self.unmet_only = QCheckBox(tr("Bare behov uten tilbud"))
         self.unmet_only.setObjectName("unmetOnly")
         self.unmet_only.toggled.connect(self.apply_filter)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.start)
         self.toolbar.addWidget(self.unmet_only)
         self.toolbar.addWidget(QLabel(tr("Per")))
         self.toolbar.addWidget(self.as_of_edit)
@@ -128,11 +125,12 @@ class MatchingPage(ListPage):
             Column("score", tr("Poeng"), lambda p: score_text(p.score), sort_value=lambda p: -p.score,
                    align_right=True),
             Column("ref", tr("Ref."), lambda p: p.offer_ref, sort_value=lambda p: ref_sort_key(p.offer_ref)),
-            Column("title", tr("Tilbud"), lambda p: p.title),
-            Column("provider", tr("Tilbyder"), lambda p: p.provider),
-            Column("level", tr("Nivå"), lambda p: LEVELS.label(p.level)),
-            Column("format", tr("Format"), lambda p: FORMATS.label(p.format)),
-            Column("start", tr("Start"), lambda p: format_date(p.start_date)),
+            Column("title", tr("Tilbud"), lambda p: p.title, stretch=True),
+            Column("provider", tr("Tilbyder"), lambda p: p.provider, max_chars=16),
+            # the reasons below say level, format and start; the column menu shows them
+            Column("level", tr("Nivå"), lambda p: LEVELS.label(p.level), hidden=True),
+            Column("format", tr("Format"), lambda p: FORMATS.label(p.format), hidden=True),
+            Column("start", tr("Start"), lambda p: format_date(p.start_date), hidden=True),
         ], self)
         self.proposals_view = row_table_view(self.proposals, "proposalsView")
         self.proposals_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_reasons())
@@ -149,9 +147,9 @@ class MatchingPage(ListPage):
         self.reject_button.clicked.connect(lambda: self.decide("rejected"))
         self.decisions = RowTableModel([
             Column("decision", tr("Beslutning"), lambda d: DECISIONS.label(d.decision)),
-            Column("offer", tr("Tilbud"), lambda d: f"{d.offer_ref} {d.offer_title}"),
-            Column("note", tr("Notat"), lambda d: d.note),
-            Column("at", tr("Tidspunkt"), lambda d: format_datetime(d.decided_at)),
+            Column("offer", tr("Tilbud"), lambda d: f"{d.offer_ref} {d.offer_title}", stretch=True),
+            Column("note", tr("Notat"), lambda d: d.note, max_chars=16),
+            Column("at", tr("Tidspunkt"), lambda d: format_datetime(d.decided_at), hidden=True),
         ], self)
         self.why_edit = QLineEdit()
         self.why_edit.setObjectName("whyNotEdit")
@@ -221,7 +219,8 @@ class MatchingPage(ListPage):
         if day is not None:  # a wrong date is said when the run starts
             self.matching.as_of = day  # Samordning's runs use it too
 
-    def start(self) -> None:
+    def run_matching(self) -> None:
+        """Match every open need as of the chosen date (F5, Megler › Kjør matching)."""
         try:
             as_of = parse_date(self.as_of_edit.text())
         except ValueError as exc:
@@ -254,7 +253,7 @@ class MatchingPage(ListPage):
         self.why_offers.setStringList([f"{o.ref} {o.title} – {o.provider}" for o in run.offers])
         unmet = sum(1 for r in run.results if r.unmet)
         self.hint.setText(self.tr("Matchet {needs} åpne behov per {date}: {unmet} uten passende tilbud.").format(
-            needs=len(run.results), date=format_date(run.as_of), unmet=unmet))
+            needs=group_thousands(len(run.results)), date=format_date(run.as_of), unmet=group_thousands(unmet)))
 
         def rows(session: Any) -> Any:
             from kpdesk.matching.persistence import ids_by_ref

@@ -7,7 +7,7 @@ from typing import Any
 
 from kpdesk.common import reference
 from kpdesk.common.codes import FORMATS, LEVELS, NEED_STATUSES, PRIORITIES
-from kpdesk.common.list_filter import Column
+from kpdesk.common.list_filter import Column, count_column
 from kpdesk.common.norsk import format_date, ref_sort_key, sort_key
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.employers import employer_text, industry_section, industry_section_label, orgnr_in
@@ -37,8 +37,7 @@ class NeedsPage(RecordPage):
             Column("title", tr("Behov"), lambda r: r.title, stretch=True),
             Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name, max_chars=26),
             Column("municipality", tr("Kommune"), lambda r: r.municipality_name, max_chars=14),
-            Column("headcount", tr("Antall"), lambda r: str(r.headcount), sort_value=lambda r: r.headcount,
-                   align_right=True, searchable=False),
+            count_column("headcount", tr("Antall"), lambda r: r.headcount),
             Column("level", tr("Nivå"), lambda r: LEVELS.label(r.level), hidden=True),
             Column("status", tr("Status"), lambda r: NEED_STATUSES.label(r.status),
                    sort_value=lambda r: _STATUS_RANK.get(r.status, 99)),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtWidgets import QGroupBox, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from kpdesk.common import reference
 from kpdesk.common.codes import CREDIT_SYSTEMS, FORMATS, LEVELS, PROVIDER_KINDS
-from kpdesk.common.list_filter import Column
+from kpdesk.common.list_filter import Column, count_column
 from kpdesk.common.norsk import format_date, format_decimal, format_money, plural, ref_sort_key, sort_key
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.list_page import FilterMenu
@@ -18,6 +18,7 @@ from kpdesk.ui.pages.record_page import RecordPage
 from kpdesk.ui.record_actions import RecordService
 from kpdesk.ui.widgets.forms import FieldSpec
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 
 def offers_call(name: str) -> Any:
@@ -111,17 +112,13 @@ class OffersPage(RecordPage):
         self.interest_text.setObjectName("interestText")
         self.interest_text.setWordWrap(True)
         self.interest = RowTableModel([
-            Column("need", self.tr("Behov"), lambda r: f"{r.need_ref} {r.need_title}"),
-            Column("employer", self.tr("Arbeidsgiver"), lambda r: r.employer_name),
-            Column("headcount", self.tr("Antall"), lambda r: str(r.headcount), align_right=True),
+            Column("need", self.tr("Behov"), lambda r: f"{r.need_ref} {r.need_title}", stretch=True),
+            Column("employer", self.tr("Arbeidsgiver"), lambda r: r.employer_name, max_chars=20),
+            count_column("headcount", self.tr("Antall"), lambda r: r.headcount),
             Column("source", self.tr("Grunnlag"), lambda r: self.tr("godtatt") if r.source == "accepted"
                    else self.tr("foreslått ({score})").format(score=f"{r.score or 0:.2f}".replace(".", ","))),
         ], self)
-        view = QTableView()
-        view.setObjectName("interestView")
-        view.setModel(self.interest)
-        view.verticalHeader().setVisible(False)
-        view.horizontalHeader().setStretchLastSection(True)
+        view = row_table_view(self.interest, "interestView")
         view.setMinimumHeight(120)
         layout = QVBoxLayout(self.interest_box)
         layout.addWidget(self.interest_text)
@@ -232,8 +229,7 @@ class ProvidersPage(RecordPage):
         columns: list[Column[Any]] = [
             Column("name", tr("Navn"), lambda r: r.name, stretch=True),
             Column("kind", tr("Type"), lambda r: PROVIDER_KINDS.label(r.kind)),
-            Column("offers", tr("Tilbud"), lambda r: str(r.offers), sort_value=lambda r: r.offers, align_right=True,
-                   searchable=False),
+            count_column("offers", tr("Tilbud"), lambda r: r.offers),
             Column("web", tr("Nettsted"), lambda r: r.web, max_chars=32, elide_middle=True),
         ]
         menus = [FilterMenu("kind", tr("Alle typer"), lambda r: r.kind, PROVIDER_KINDS.label,

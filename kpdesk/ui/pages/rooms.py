@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from kpdesk.common.list_filter import Column
+from kpdesk.common.list_filter import Column, count_column
 from kpdesk.common.norsk import format_time
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
@@ -56,12 +56,10 @@ class RoomsPage(RecordPage):
         columns: list[Column[Any]] = [
             Column("name", tr("Rom"), lambda r: r.name, max_chars=26),
             Column("site", tr("Sted"), lambda r: r.site, max_chars=14),
-            Column("capacity", tr("Plasser"), lambda r: str(r.capacity), sort_value=lambda r: r.capacity,
-                   align_right=True),
+            count_column("capacity", tr("Plasser"), lambda r: r.capacity, searchable=True),
             Column("hours", tr("Åpningstid"), hours_text, sort_value=lambda r: (r.opens_at, r.closes_at),
                    searchable=False),
-            Column("bookings", tr("Bookinger"), lambda r: str(r.bookings), sort_value=lambda r: r.bookings,
-                   align_right=True, searchable=False),
+            count_column("bookings", tr("Bookinger"), lambda r: r.bookings),
             Column("equipment", tr("Utstyr"), lambda r: ", ".join(r.equipment), stretch=True),
         ]
         specs = [

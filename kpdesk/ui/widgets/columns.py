@@ -248,10 +248,11 @@ class ColumnLayout(QObject):
         with self._quietly():
             self.view.setColumnWidth(number, self._natural_width(number, rows))
 
-    def size_to(self, rows: Sequence[Any]) -> None:
+    def size_to(self, rows: Sequence[Any], again: bool = False) -> None:
         """Widths from ``rows`` (a sample of what the list shows) unless the user set them; once,
-        at the first rows (an empty list sizes to the headers and waits for rows)."""
-        if self._sized:
+        at the first rows (an empty list sizes to the headers and waits for rows), or ``again`` for
+        a small table whose rows are another record's each time."""
+        if self._sized and not again:
             return
         self._sized = bool(rows)
         remembered = self._remembered_widths()
@@ -268,13 +269,35 @@ class ColumnLayout(QObject):
         if self.stretch is None or self.view.isColumnHidden(self.stretch):
             return
         header = self.view.horizontalHeader()
-        others = sum(header.sectionSize(n) for n in range(len(self.keys))
-                     if n != self.stretch and not header.isSectionHidden(n))
+        shown = [n for n in range(len(self.keys)) if n != self.stretch and not header.isSectionHidden(n)]
         least = round(char_width(self.view) * STRETCH_MIN_CHARS)
-        width = max(least, self.view.viewport().width() - others)
+        room = self.view.viewport().width()
+        if self.view.isVisible() and sum(header.sectionSize(n) for n in shown) + least > room:
+            self._narrow(shown, room - least)  # a narrow pane: the others give way before a scrollbar
+        others = sum(header.sectionSize(n) for n in shown)
+        width = max(least, room - others)
         if header.sectionSize(self.stretch) != width:
             with self._quietly():
                 header.resizeSection(self.stretch, width)
+
+    def _narrow(self, shown: list[int], room: int) -> None:
+        """Take the excess from the widest of ``shown`` first, none below its header's width."""
+        header = self.view.horizontalHeader()
+        metrics = self.view.fontMetrics()
+        floor = {n: metrics.horizontalAdvance(self.columns[n].header) + 22 for n in shown}
+        widths = {n: header.sectionSize(n) for n in shown}
+        excess = sum(widths.values()) - room
+        while excess > 0:
+            widest = max(shown, key=lambda n: widths[n] - floor[n])
+            give = min(excess, widths[widest] - floor[widest], max(1, excess // len(shown)))
+            if give <= 0:
+                break
+            widths[widest] -= give
+            excess -= give
+        with self._quietly():
+            for n, width in widths.items():
+                if width != header.sectionSize(n):
+                    header.resizeSection(n, width)
 
     def _resized(self, number: int, _old: int, _new: int) -> None:
         if self._programmatic:

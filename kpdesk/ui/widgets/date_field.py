@@ -304,6 +304,7 @@ class _TypedField(QLineEdit):
             self.commit()
             if self._problem or self.text() != before:
                 event.accept()  # Enter tidied the text or found it wrong: stay, let the user see it
+                self.editingFinished.emit()  # yet the typing is over: a form may now say why
                 return
             super().keyPressEvent(event)
             return

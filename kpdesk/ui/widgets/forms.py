@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,8 +32,58 @@ from kpdesk.ui.widgets.date_field import DateField
 
 Validator = Callable[[Mapping[str, str]], tuple[Any, list[Any]]]
 
+TYPED_KINDS = frozenset({"line", "date", "text", "completer"})
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
+
+
+class ProblemTiming(QObject):
+    """When a field's reason shows: not while the user is typing a first attempt in the field, but
+    once they leave it (Tab, a click elsewhere, Enter) or press Save; a reason already showing follows
+    the typing, so it goes the moment the text is put right. A change made from outside the field
+    (a choice in a list, a box, the calendar, the program itself) is judged at once."""
+
+    left = Signal(str)
+    """A field's key, the first time the user leaves it since it was last shown clean."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.touched: set[str] = set()
+        self.show_all = False
+        self._keys: dict[QObject, str] = {}
+
+    def watch(self, editor: QWidget, key: str) -> None:
+        """Hold back ``key``'s reasons while the user types in ``editor`` (a line or text field)."""
+        self._keys[editor] = key
+        editor.installEventFilter(self)
+        if isinstance(editor, QLineEdit):
+            editor.editingFinished.connect(lambda: self._leave(key))  # Enter, or the focus went
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and watched in self._keys:
+            self._leave(self._keys[watched])
+        return False
+
+    def _leave(self, key: str) -> None:
+        if key not in self.touched:
+            self.touched.add(key)
+            self.left.emit(key)
+
+    def reset(self, filled: set[str]) -> None:
+        """A record was shown: the reasons of the fields it filled show at once (the data is old)."""
+        self.touched = set(filled)
+        self.show_all = False
+
+    def edited(self, key: str, showing: bool) -> None:
+        """``key``'s value changed; ``showing`` says whether its reason is on screen now."""
+        typing = any(k == key and isinstance(w, QWidget) and w.hasFocus() for w, k in self._keys.items())
+        if not typing:
+            self.touched.add(key)
+        elif not showing:
+            self.touched.discard(key)  # a fresh attempt: judged when the user leaves the field
+
+    def shows(self, key: str) -> bool:
+        return self.show_all or key in self.touched
 
 
 @dataclass
@@ -64,8 +114,8 @@ class RecordForm(QWidget):
         self.problems: list[Any] = []
         self._loaded: dict[str, str] = {}
         self._loading = False
-        self._touched: set[str] = set()  # problems show only where the user has typed, or after Save
-        self._show_all = False
+        self.timing = ProblemTiming(self)
+        self.timing.left.connect(lambda _key: self.validate())
         self.problem_labels: dict[str, QLabel] = {}
         self.editors: dict[str, QWidget] = {}
 
@@ -86,6 +136,8 @@ class RecordForm(QWidget):
             column.addWidget(editor)
             column.addWidget(problem)
             self.form.addRow(spec.label, column)
+            if spec.kind in TYPED_KINDS:
+                self.timing.watch(editor, spec.key)
             self.editors[spec.key] = editor
             self.problem_labels[spec.key] = problem
 
@@ -199,8 +251,7 @@ class RecordForm(QWidget):
         finally:
             self._loading = False
         self._loaded = self.raw()
-        self._touched = {key for key, value in self._loaded.items() if value.strip() and value != "nei"}
-        self._show_all = False
+        self.timing.reset({key for key, value in self._loaded.items() if value.strip() and value != "nei"})
         self.validate()
 
     def loaded_raw(self) -> dict[str, str]:
@@ -227,7 +278,7 @@ class RecordForm(QWidget):
 
     def _on_edit(self, key: str) -> None:
         if not self._loading:
-            self._touched.add(key)
+            self.timing.edited(key, bool(self.problem_labels[key].text()))
             self.validate()
             self.changed.emit()
 
@@ -238,7 +289,7 @@ class RecordForm(QWidget):
             by_field.setdefault(problem.field, []).append(problem)
         for key, label in self.problem_labels.items():
             found = by_field.pop(key, [])
-            self._show_problems(label, found if (self._show_all or key in self._touched) else [])
+            self._show_problems(label, found if self.timing.shows(key) else [])
         leftover = [p for problems in by_field.values() for p in problems]
         if leftover:  # a rule about the whole record: show it under the last field
             last = self.problem_labels[self.specs[-1].key]
@@ -282,7 +333,7 @@ class RecordForm(QWidget):
 
     def save(self) -> None:
         """Save if valid (the page does the writing); otherwise show every field's reason."""
-        self._show_all = True
+        self.timing.show_all = True
         if self.validate():
             self.save_requested.emit(self.data)
 

@@ -123,3 +123,18 @@ def test_free_room_finder_reads_typed_times_and_says_what_is_wrong(window, qtbot
     qtbot.waitUntil(lambda: dialog.searched is None)
     assert dialog.status.text() == "«31.6.27» finnes ikke: juni 2027 har 30 dager"
     assert not dialog.book_button.isEnabled()
+
+
+def test_a_reason_waits_until_the_user_leaves_the_field_and_goes_as_soon_as_it_is_mended(window, qtbot) -> None:
+    dialog = open_dialog(window, qtbot, dt.datetime(2027, 4, 7, 10))
+    qtbot.keyClicks(dialog.title, "Styremøte")
+    retype(qtbot, dialog.title, "x")
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Backspace)  # emptied while still in the field
+    assert not dialog.ok_button.isEnabled()
+    assert not dialog.problem_labels["title"].isVisibleTo(dialog)  # not scolded while typing
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Tab)
+    assert dialog.problem_labels["title"].isVisibleTo(dialog)  # left empty: now it is said
+    dialog.title.setFocus()
+    qtbot.waitUntil(dialog.title.hasFocus)
+    qtbot.keyClicks(dialog.title, "S")
+    assert not dialog.problem_labels["title"].isVisibleTo(dialog) and dialog.ok_button.isEnabled()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from support import idle
 
 from kpdesk.ui.main_window import section_row
@@ -62,10 +63,19 @@ def test_form_validates_as_you_type_and_creates_with_undo(page, qtbot) -> None:
     page.new_button.click()
     form = page.form
     org = form.editors["org_number"]
+    page.window().show()
+    qtbot.waitExposed(page.window())
+    org.setFocus()
+    qtbot.waitUntil(org.hasFocus)
     qtbot.keyClicks(org, "988077918")  # wrong check digit
     problem = form.problem_labels["org_number"]
-    assert problem.isVisibleTo(page) and "kontrollsiffer" in problem.text()
+    assert not problem.isVisibleTo(page)  # not scolded while typing
     assert not form.save_button.isEnabled()
+    qtbot.keyClick(org, Qt.Key.Key_Tab)  # leaving the field: now the reason shows
+    assert problem.isVisibleTo(page) and "kontrollsiffer" in problem.text()
+    org.setFocus()
+    qtbot.keyClick(org, Qt.Key.Key_Backspace)
+    assert "kontrollsiffer" not in problem.text()  # a shown reason follows the typing
     org.clear()
     qtbot.keyClicks(org, "974 760 673")
     qtbot.keyClicks(form.editors["name"], "Hemnes barnehage")
@@ -213,3 +223,53 @@ def test_contact_export_is_the_privacy_services_file_with_its_audit_entry(page, 
     newest = read_db(page.context, lambda s: audit_rows(s, limit=1))[0]
     assert (newest.action, newest.entity) == ("export", "contact_person")
     assert "Kari" not in newest.summary  # the audit line names no personal data
+
+
+def test_contact_dialog_has_one_way_out_and_says_a_wrong_email_in_full(qtbot) -> None:
+    from kpdesk.ui.pages.contacts import ContactDialog
+
+    dialog = ContactDialog(None, {"name": "Tone Storli", "email": "tone.storli@reipa"}, "Endre kontaktperson")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    buttons = [b.text() for b in dialog.findChildren(QPushButton) if b.isVisibleTo(dialog)]
+    assert "Avbryt" in buttons and "Forkast endringer" not in buttons
+    dialog.form.save()
+    problem = dialog.form.problem_labels["email"]
+    assert "er ikke en e-postadresse" in problem.text() and problem.wordWrap()
+    assert problem.heightForWidth(problem.width()) <= problem.height()  # every line of it shows
+
+
+def test_contact_table_fits_the_panel_with_the_address_shortened_in_the_middle(page, qtbot) -> None:
+    from kpdesk.register.validation import validate_contact
+    from kpdesk.ui.pages.contacts import ContactDialog
+
+    page.window().resize(1366, 728)
+    page.window().show()
+    qtbot.waitExposed(page.window())
+    page.select_where(lambda r: r.name == "Åsen Smolt AS")
+    panel = page.contacts
+    address = "tone.storli@reipa-kro-og-camping-avd-halsa.example.no"
+    data, _ = validate_contact({"name": "Tone Storli", "role": "Hotelldirektør", "email": address})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ContactDialog, "ask", classmethod(lambda cls, *args: data))
+        panel.add_button.click()
+        qtbot.waitUntil(lambda: panel.model.total_count() == 1)
+    view = panel.view
+    header = view.horizontalHeader()
+    assert header.length() <= view.viewport().width()  # no sideways scrolling
+    email = panel.model.index(0, 2)
+    assert view.itemDelegate().is_elided(email)  # shortened, the whole address in the tooltip
+    assert all(view.columnWidth(n) > 0 for n in range(4))
+
+
+def test_a_long_list_counts_with_grouped_thousands_in_the_status_bar(page, qtbot) -> None:
+    import dataclasses
+
+    first = page.model.visible_rows()[0]
+    rows = [dataclasses.replace(first, id=10_000 + n, name=f"Arbeidsgiver {n:04d}") for n in range(1234)]
+    page.show_prepared(page.prepare(rows, page.fetch_extra(None, rows)))
+    window = page.window()
+    qtbot.waitUntil(lambda: "1\u00a0234 arbeidsgivere" in window.count_label.text())
+    page.filter_edit.setText("Arbeidsgiver 0999")
+    qtbot.waitUntil(lambda: window.count_label.text() == "Viser 1 av 1\u00a0234 arbeidsgivere")
