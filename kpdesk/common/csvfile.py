@@ -119,7 +119,8 @@ class CsvTable:
     is iterated (``for row in table``); ``rows`` lists them all, for small files."""
 
     def __init__(self, data: bytes, encoding: str, delimiter: str, header_line: int, width: int,
-                 positions: dict[str, int], problems: list[CsvProblem]) -> None:
+                 positions: dict[str, int], problems: list[CsvProblem],
+                 written: Mapping[str, str] | None = None) -> None:
         self._data = data
         self.encoding = encoding  # a key of ENCODING_NAMES
         self.delimiter = delimiter
@@ -129,6 +130,7 @@ class CsvTable:
         self._header_problems = problems
         self._row_problems: list[CsvProblem] | None = None
         self.columns = tuple(sorted(positions, key=positions.__getitem__))  # canonical, in file order
+        self.written = dict(written or {})  # canonical column -> its name as the file's header writes it
 
     @property
     def encoding_name(self) -> str:
@@ -439,10 +441,14 @@ def parse(data: bytes, columns: Sequence[str], *, required: Sequence[str] = (), 
         positions[canonical] = index
     missing = [c for c in required if c not in positions]
     if missing:
-        listed = ", ".join(f"«{c}»" for c in missing)
+        norwegian: dict[str, str] = {}
+        for alias, canonical in (aliases or {}).items():
+            norwegian.setdefault(canonical, alias)  # the first alias given is the everyday word
+        listed = ", ".join(f"«{c}»" + (f" (eller «{norwegian[c]}»)" if c in norwegian else "") for c in missing)
         raise CsvError(f"Overskriftsraden mangler {'kolonnen' if len(missing) == 1 else 'kolonnene'} {listed}. "
                        f"Forventede kolonner: {expected}", line=header_line)
-    return CsvTable(data, encoding, delimiter, header_line, len(header), positions, problems)
+    written = {canonical: header[index].strip() for canonical, index in positions.items()}
+    return CsvTable(data, encoding, delimiter, header_line, len(header), positions, problems, written)
 
 
 def read(path: str | os.PathLike[str], columns: Sequence[str], *, required: Sequence[str] = (),

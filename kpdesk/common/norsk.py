@@ -202,13 +202,16 @@ def group_thousands(number: int) -> str:
     return sign + _NBSP.join(groups)
 
 
-def format_decimal(value: Decimal | float | int | None, places: int = 1) -> str:
-    """Decimal comma, trailing zeros dropped: 7.5 -> '7,5', 30 -> '30'."""
+def format_decimal(value: Decimal | float | int | None, places: int = 1, grouped: bool = False) -> str:
+    """Decimal comma, trailing zeros dropped: 7.5 -> '7,5', 30 -> '30'; ``grouped`` for the screen and
+    paper, 1142.5 -> '1 142,5' (not in files other programs read: a spreadsheet takes that for text)."""
     if value is None:
         return ""
     quantised = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     quantised = quantised.copy_abs() if quantised.is_zero() else quantised  # never "-0"
     integer, _, fraction = f"{quantised:f}".partition(".")
+    if grouped:
+        integer = ("-" if integer.startswith("-") else "") + group_thousands(abs(int(integer)))
     fraction = fraction.rstrip("0")
     return f"{integer},{fraction}" if fraction else integer
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,6 +86,8 @@ def plan_bytes(session: Session, kind: str, data: bytes, source: str = "filen") 
     plan.encoding, plan.delimiter, plan.columns = table.encoding, table.delimiter, table.columns
     spec.plan(session, plan, table)  # reads the rows; the table knows its own problems after that
     plan.problems[:0] = [ImportProblem(p.line, p.column, p.message, p.warning) for p in table.problems]
+    # a column is named as the file's own header writes it («organisasjonsnummer», not «org_number»)
+    plan.problems[:] = [replace(p, column=table.written.get(p.column, p.column)) for p in plan.problems]
     plan.problems.sort(key=lambda p: p.line)
     return plan
 

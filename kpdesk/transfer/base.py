@@ -44,7 +44,7 @@ def count_words(kind: str, count: int) -> str:
 @dataclass(frozen=True, slots=True)
 class ImportProblem:
     line: int
-    column: str  # canonical column, or "" for the whole line
+    column: str  # the column as the file's header names it, or "" for the whole line
     message: str
     warning: bool = False
 

@@ -239,3 +239,10 @@ def test_read_bytes_messages(tmp_path: Path) -> None:
         csvfile.read_bytes(tmp_path / "mappe" / "fil.csv")
     with pytest.raises(UserError, match="er en mappe, ikke en fil"):
         csvfile.read_bytes(tmp_path)
+
+
+def test_a_missing_column_is_also_named_as_people_write_it() -> None:
+    with pytest.raises(CsvError) as caught:
+        csvfile.parse(b"orgnr;notat\n1;x\n", ("org_number", "name", "notes"), required=("org_number", "name"),
+                      aliases={"orgnr": "org_number", "navn": "name", "arbeidsgiver": "name", "notat": "notes"})
+    assert caught.value.message.startswith("Overskriftsraden mangler kolonnen «name» (eller «navn»). ")

@@ -488,3 +488,9 @@ def test_any_file_gives_a_report_and_never_a_partial_write(with_employers, file:
         with store.session() as s:
             outcome = apply_import(s, result)
         assert outcome.created + outcome.updated + outcome.unchanged == len(result.rows)
+
+
+def test_a_problem_names_the_column_as_the_file_writes_it(store) -> None:
+    result = plan(store, "employers", csv_bytes("Organisasjonsnummer;Navn;Kommune", "988077918;Feil AS;Bodø"))
+    assert [(p.line, p.column) for p in result.problems] == [(2, "Organisasjonsnummer")]
+    assert str(result.problems[0]).startswith("linje 2, kolonne Organisasjonsnummer: ")

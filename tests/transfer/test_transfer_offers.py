@@ -305,7 +305,7 @@ def test_duplicate_refs_and_missing_columns(store) -> None:
                                 "regnes som like)"]
     headless = plan(store, "offers", csv_bytes("ref;title", "X1;Kurs"))
     assert messages(headless) == [
-        "linje 1: Overskriftsraden mangler kolonnen «provider». Forventede kolonner: " + HEADER]
+        "linje 1: Overskriftsraden mangler kolonnen «provider» (eller «tilbyder»). Forventede kolonner: " + HEADER]
 
 
 def test_warnings_do_not_block(store) -> None:

@@ -172,3 +172,26 @@ def test_a_too_big_remembered_window_is_made_to_fit(open_window, seeded_db: Path
     qtbot.addWidget(again)
     assert again.geometry().width() <= available.width()
     assert again.geometry().height() <= available.height()
+
+
+def test_detail_tables_fit_their_pane_and_remember_only_the_users_widths(window_at_1366, qtbot) -> None:
+    """Usage of the room (every column its own width, the last taking the rest): Qt stretching the last
+    column is not the user's resizing, so nothing is remembered and the room names are whole."""
+    from PySide6.QtCore import QSettings
+
+    from kpdesk.ui.booking.usage import UsageDialog
+    from kpdesk.ui.widgets.table_view import column_layout
+
+    dialog = UsageDialog(window_at_1366.context, window_at_1366)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    view = dialog.page.view
+    qtbot.waitUntil(lambda: view.model().rowCount() > 0, timeout=10_000)
+    qtbot.wait(500)  # past the layout's delay before it remembers
+    layout = column_layout(view)
+    assert layout._remembered_widths() == {}
+    names = [r.room_name for r in view.model().visible_rows()]
+    assert not any(view.itemDelegate().is_elided(view.model().index(n, 0)) for n in range(len(names)))
+    view.horizontalHeader().resizeSection(1, 150)  # the user widens Måned
+    qtbot.waitUntil(lambda: layout._remembered_widths().get("month") == 150)
+    QSettings().remove("lists/usageView")

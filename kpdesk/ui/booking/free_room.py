@@ -7,20 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +30,7 @@ from kpdesk.ui.context import AppContext
 from kpdesk.ui.widgets.date_field import DateField, TimeField
 from kpdesk.ui.widgets.forms import ERROR_STYLE
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 SEARCH_DELAY_MS = 300
 
@@ -87,30 +85,13 @@ class FreeRoomDialog(QDialog):
         self.status.setObjectName("freeStatus")
         self.status.setWordWrap(True)
         self.model = RowTableModel([
-            Column("room", tr("Rom"), lambda o: o.room.name),
+            Column("room", tr("Rom"), lambda o: o.room.name, max_chars=26),
             count_column("capacity", tr("Plasser"), lambda o: o.room.capacity, searchable=True),
-            Column("status", tr("Status"), self.status_text),
-            Column("nearest", tr("Ledig samme dag"), self.suggestions_text),
+            Column("status", tr("Status"), self.status_text, stretch=True),
+            Column("nearest", tr("Ledig samme dag"), self.suggestions_text, max_chars=20),
             Column("equipment", tr("Utstyr"), lambda o: ", ".join(o.room.equipment)),
         ], self)
-        self.view = QTableView()
-        self.view.setObjectName("freeRooms")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
-        self.view.setWordWrap(False)
-        from kpdesk.ui.widgets.columns import ElidingDelegate, char_width
-
-        metrics = self.view.fontMetrics()
-        self.view.setItemDelegate(ElidingDelegate(self.view))  # a cut status or name: whole as a tooltip
-        for column, chars in enumerate((26, 7, 34, 24)):  # whole room names; a long status is elided
-            header = self.model.headerData(column, Qt.Orientation.Horizontal)
-            self.view.setColumnWidth(column, max(round(chars * char_width(self.view)),
-                                                 metrics.horizontalAdvance(header) + 28))
+        self.view = row_table_view(self.model, "freeRooms")  # a cut status or name: whole as a tooltip
         self.view.doubleClicked.connect(lambda _index: self.book())
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
 

@@ -13,11 +13,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,13 +28,14 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 MONTHS = ("hele året", "januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
           "november", "desember")
 
 
-def hours(value: float) -> str:
-    return format_decimal(value, 1)
+def hours(value: float, grouped: bool = True) -> str:
+    return format_decimal(value, 1, grouped)
 
 
 def share(row: Any) -> str:
@@ -78,7 +77,7 @@ class UsagePage(Page):
         bar.addWidget(self.export_button)
 
         columns: list[Column[Any]] = [
-            Column("room", tr("Rom"), lambda r: r.room_name),
+            Column("room", tr("Rom"), lambda r: r.room_name, max_chars=24),
             Column("month", tr("Måned"), lambda r: MONTHS[r.month], sort_value=lambda r: r.month),
             Column("open", tr("Åpent (t)"), lambda r: hours(r.open_hours), sort_value=lambda r: r.open_hours,
                    align_right=True),
@@ -90,16 +89,10 @@ class UsagePage(Page):
             count_column("bookings", tr("Bookinger"), lambda r: r.bookings),
         ]
         for code in BOOKING_KINDS:
-            columns.append(Column(code.key, code.label, lambda r, k=code.key: str(r.count(k)),
-                                  sort_value=lambda r, k=code.key: r.count(k), align_right=True, searchable=False))
+            columns.append(count_column(code.key, code.label, lambda r, k=code.key: r.count(k)))
         self.model = RowTableModel(columns, self)
-        self.view = QTableView()
-        self.view.setObjectName("usageView")
-        self.view.setModel(self.model)
+        self.view = row_table_view(self.model, "usageView")
         self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.note = QLabel(tr("Åpent: timer i åpningstiden på hverdager som ikke er helligdager. Booket: timer booket "
@@ -181,8 +174,8 @@ class UsagePage(Page):
             return
         header = ["rom", "måned", "åpningstimer", "booket_i_åpningstid", "andel_prosent", "booket_i_alt", "bookinger",
                   *(code.label for code in BOOKING_KINDS)]
-        lines = [[r.room_name, MONTHS[r.month], hours(r.open_hours), hours(r.booked_open_hours),
-                  format_decimal(r.share * 100, 1), hours(r.booked_hours), r.bookings,
+        lines = [[r.room_name, MONTHS[r.month], hours(r.open_hours, False), hours(r.booked_open_hours, False),
+                  format_decimal(r.share * 100, 1), hours(r.booked_hours, False), r.bookings,
                   *(r.count(code.key) for code in BOOKING_KINDS)] for r in rows]
 
         def work(_task: Any) -> int:

@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +18,7 @@ from kpdesk.common.list_filter import Column
 from kpdesk.common.norsk import format_datetime, format_decimal
 from kpdesk.ui import alerts
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 
 def size_text(size: int) -> str:
@@ -45,17 +43,11 @@ class BackupsDialog(QDialog):
         self.model = RowTableModel([
             Column("created", self.tr("Tidspunkt"), lambda b: format_datetime(b.created),
                    sort_value=lambda b: b.created),
-            Column("reason", self.tr("Årsak"), lambda b: b.reason_label),
+            Column("reason", self.tr("Årsak"), lambda b: b.reason_label, stretch=True),
             Column("size", self.tr("Størrelse"), lambda b: size_text(b.size), sort_value=lambda b: b.size,
                    align_right=True),
         ], self)
-        self.view = QTableView()
-        self.view.setObjectName("backupsView")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view = row_table_view(self.model, "backupsView")
         self.view.setSortingEnabled(True)
         self.backup_button = QPushButton(self.tr("Ta sikkerhetskopi nå"))
         self.backup_button.setObjectName("backupButton")

@@ -8,11 +8,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +20,7 @@ from kpdesk.common.norsk import format_date, plural
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 if TYPE_CHECKING:
     from kpdesk.admin.erasure import ErasureOutcome
@@ -46,21 +45,15 @@ class RetentionDialog(QDialog):
         save_months.setObjectName("saveMonths")
         save_months.clicked.connect(self.save_months)
         self.model = RowTableModel([
-            Column("name", self.tr("Navn"), lambda d: d.name),
-            Column("employer", self.tr("Arbeidsgiver"), lambda d: d.employer_name),
+            Column("name", self.tr("Navn"), lambda d: d.name, max_chars=20),
+            Column("employer", self.tr("Arbeidsgiver"), lambda d: d.employer_name, max_chars=24),
             Column("last", self.tr("Siste aktivitet"), lambda d: format_date(d.last_activity),
                    sort_value=lambda d: d.last_activity),
             Column("due", self.tr("Kan slettes fra"), lambda d: format_date(d.due_on), sort_value=lambda d: d.due_on),
-            Column("reason", self.tr("Grunn"), lambda d: d.reason),
+            Column("reason", self.tr("Grunn"), lambda d: d.reason, stretch=True),
         ], self)
-        self.view = QTableView()
-        self.view.setObjectName("dueView")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view = row_table_view(self.model, "dueView")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
         self.delete_button = QPushButton(self.tr("Slett valgte …"))
         self.delete_button.setObjectName("deleteButton")
         self.delete_button.clicked.connect(self.delete_selected)

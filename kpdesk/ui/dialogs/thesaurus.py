@@ -6,15 +6,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +22,7 @@ from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.undo import undoable_write
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 
 class ThesaurusDialog(QDialog):
@@ -41,17 +39,12 @@ class ThesaurusDialog(QDialog):
         self.filter_edit.setPlaceholderText(self.tr("Filtrer …"))
         self.model = RowTableModel([
             Column("group", self.tr("Gruppe"), lambda r: r.group),
-            Column("term", self.tr("Ord"), lambda r: r.term),
+            Column("term", self.tr("Ord"), lambda r: r.term, stretch=True),
         ], self)
         self.filter_edit.textChanged.connect(lambda text: self.model.set_filter(text))
-        self.view = QTableView()
-        self.view.setObjectName("termsView")
-        self.view.setModel(self.model)
+        self.view = row_table_view(self.model, "termsView")
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # A→Å (Qt's header starts descending)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
         self.group_box = QComboBox()
         self.group_box.setObjectName("groupBox")

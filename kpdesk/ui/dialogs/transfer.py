@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -25,6 +24,7 @@ from kpdesk.common.norsk import format_org_number, group_thousands
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.widgets.table_model import RowTableModel
+from kpdesk.ui.widgets.table_view import row_table_view
 
 KIND_TITLES = {"employers": "arbeidsgivere", "needs": "behov", "providers": "tilbydere", "offers": "kurstilbud",
                "rooms": "rom", "bookings": "bookinger"}
@@ -86,7 +86,7 @@ class ImportDialog(QDialog):
         self.rows_model = RowTableModel([
             Column("line", self.tr("Linje"), lambda r: str(r.line), sort_value=lambda r: r.line, align_right=True),
             Column("action", self.tr("Handling"), _action_text),
-            Column("name", self.tr("Navn / tittel"), _row_name),
+            Column("name", self.tr("Navn / tittel"), _row_name, stretch=True),
             Column("key", self.tr("Detaljer") if kind in PLACE_KINDS else self.tr("Nøkkel"),
                    _place_details if kind in PLACE_KINDS else _row_key),
         ], self)
@@ -94,13 +94,23 @@ class ImportDialog(QDialog):
             Column("line", self.tr("Linje"), lambda p: str(p.line), sort_value=lambda p: p.line, align_right=True),
             Column("column", self.tr("Kolonne"), lambda p: p.column),
             Column("kind", self.tr("Type"), lambda p: self.tr("advarsel") if p.warning else self.tr("feil")),
-            Column("message", self.tr("Problem"), lambda p: p.message),
+            Column("message", self.tr("Problem"), lambda p: p.message, stretch=True),
         ], self)
         self.tabs = QTabWidget()
         self.rows_view = self._table(self.rows_model, "previewRows")
         self.problems_view = self._table(self.problems_model, "previewProblems")
+        self.problem_text = QLabel()  # the chosen problem in full: a table row has room for one line
+        self.problem_text.setObjectName("problemText")
+        self.problem_text.setWordWrap(True)
+        self.problem_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_problem())
+        problems = QWidget()
+        problems_layout = QVBoxLayout(problems)
+        problems_layout.setContentsMargins(0, 0, 0, 0)
+        problems_layout.addWidget(self.problems_view, 1)
+        problems_layout.addWidget(self.problem_text)
         self.tabs.addTab(self.rows_view, self.tr("Rader"))
-        self.tabs.addTab(self.problems_view, self.tr("Problemer"))
+        self.tabs.addTab(problems, self.tr("Problemer"))
 
         self.import_button = QPushButton(self.tr("Importer"))
         self.import_button.setObjectName("importButton")
@@ -123,20 +133,26 @@ class ImportDialog(QDialog):
 
     @staticmethod
     def _table(model: RowTableModel, name: str) -> QTableView:
-        view = QTableView()
-        view.setObjectName(name)
-        view.setModel(model)
-        view.verticalHeader().setVisible(False)
-        view.horizontalHeader().setStretchLastSection(True)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view = row_table_view(model, name)
         view.setSortingEnabled(True)
         view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         return view
+
+    def _show_problem(self) -> None:
+        index = self.problems_view.currentIndex()
+        problem = self.problems_model.row_at(index.row()) if index.isValid() else None
+        if problem is None:
+            self.problem_text.clear()
+            return
+        where = self.tr("Linje {line}").format(line=problem.line) + (f", {problem.column}" if problem.column else "")
+        self.problem_text.setText(f"{where}: {problem.message}")
 
     def _planned(self, plan: Any) -> None:
         self.plan = plan
         self.rows_model.set_rows(plan.rows)
         self.problems_model.set_rows(plan.problems)
+        if plan.problems:
+            self.problems_view.selectRow(0)
         self.tabs.setTabText(0, self.tr("Rader ({n})").format(n=group_thousands(len(plan.rows))))
         self.tabs.setTabText(1, self.tr("Problemer ({n})").format(n=group_thousands(len(plan.problems))))
         if plan.has_errors:

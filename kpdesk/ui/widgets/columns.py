@@ -300,8 +300,11 @@ class ColumnLayout(QObject):
                     header.resizeSection(n, width)
 
     def _resized(self, number: int, _old: int, _new: int) -> None:
-        if self._programmatic:
-            return
+        header = self.view.horizontalHeader()
+        last = header.logicalIndex(max(v for v in range(header.count()) if not header.isSectionHidden(
+            header.logicalIndex(v))))
+        if self._programmatic or not self.view.isVisible() or (header.stretchLastSection() and number == last):
+            return  # the layout's own change, or Qt giving the last column the room left: not the user's
         if number != self.stretch:
             QTimer.singleShot(0, self.fit)
         self._user_changed()

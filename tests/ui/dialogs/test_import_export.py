@@ -109,3 +109,15 @@ def test_the_shared_eval_files_import_through_the_window(open_window, db_path, q
     expected_offers = len((EVAL / "offers.csv").read_text(encoding="utf-8-sig").strip().splitlines()) - 1
     window.navigation.setCurrentRow(section_row("OffersPage"))
     qtbot.waitUntil(lambda: window.page(section_row("OffersPage")).model.total_count() == expected_offers)
+
+
+def test_a_long_problem_is_shown_in_full_below_the_list(open_window, seeded_db, tmp_path, qtbot, monkeypatch):
+    window = open_window(seeded_db)
+    headless = tmp_path / "uten-overskrift.csv"
+    headless.write_text("974760673;Hemnes barnehage og skole i Hemnes kommune;Hemnes;85.201;\n", encoding="utf-8")
+    dialog = _import(window, qtbot, monkeypatch, headless)
+    text = dialog.problem_text.text()
+    assert text.startswith("Linje 1: Filen mangler overskriftsrad")
+    assert text.endswith("org_number;name;municipality;industry;contact_name;contact_email;contact_phone;notes")
+    dialog.problems_view.selectRow(0)
+    assert dialog.problem_text.wordWrap()
