@@ -135,6 +135,38 @@ def open_drained(open_window: Any, path: Path, qtbot: Any) -> Any:
 
 # ---------------------------------------------------------------- database files for the db tests
 
+def open_booking_dialog(window: Any, qtbot: Any, start: Any = None, room: str = "Møterom Tind",
+                        shown: bool = True, **kwargs: Any) -> Any:
+    """The real booking dialog over ``window``, loaded; prefilled with ``room`` for two hours from
+    ``start`` when given; ``shown`` and active, so typing and Tab reach its fields."""
+    import datetime as dt
+
+    from kpdesk.ui.booking.dialog import BookingDialog
+
+    if start is not None:
+        kwargs["prefill"] = {"room": room, "start": start, "end": start + dt.timedelta(hours=2)}
+    dialog = BookingDialog(window.context, window, **kwargs)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.ready)
+    if shown:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+    return dialog
+
+
+def retype(qtbot: Any, field: Any, text: str, leave: bool = False) -> None:
+    """Into ``field`` as a person does: select all (Ctrl+A) and type; ``leave`` with Tab after."""
+    from PySide6.QtCore import Qt
+
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, text)
+    if leave:
+        qtbot.keyClick(field, Qt.Key.Key_Tab)
+
+
 def one_employer_database(path: Path) -> Path:
     """A closed kpdesk database at head with one employer (a template to copy per test)."""
     from kpdesk.db.models import Employer

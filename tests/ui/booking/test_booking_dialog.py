@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from support import idle, open_drained, read_db
+from support import idle, open_booking_dialog, open_drained, read_db
 
 from kpdesk.ui.booking.recurrence_editor import CUSTOM, WEEKLY
 from kpdesk.ui.main_window import SECTIONS
@@ -31,12 +31,7 @@ def bookings_in(window, room: str, day: dt.date) -> list:
 
 
 def open_dialog(window, qtbot, **kwargs):
-    from kpdesk.ui.booking.dialog import BookingDialog
-
-    dialog = BookingDialog(window.context, window, **kwargs)
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.ready)
-    return dialog
+    return open_booking_dialog(window, qtbot, shown=False, **kwargs)
 
 
 @pytest.fixture

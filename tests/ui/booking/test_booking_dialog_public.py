@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import idle, open_drained, read_db
+from support import idle, open_booking_dialog, open_drained, read_db
 
 from kpdesk.ui.main_window import SECTIONS
 
@@ -17,12 +17,7 @@ def window(open_window, demo_db, qtbot):
 
 
 def open_dialog(window, qtbot, **kwargs):
-    from kpdesk.ui.booking.dialog import BookingDialog
-
-    dialog = BookingDialog(window.context, window, **kwargs)
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.ready)
-    return dialog
+    return open_booking_dialog(window, qtbot, shown=False, **kwargs)
 
 
 def choose_kind(dialog, key: str) -> None:

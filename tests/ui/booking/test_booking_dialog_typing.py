@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from support import open_drained
+from support import open_booking_dialog, open_drained, retype
 
 from kpdesk.ui.booking.recurrence_editor import WEEKLY
 
@@ -20,23 +20,7 @@ def window(open_window, demo_db, qtbot):
 
 
 def open_dialog(window, qtbot, start: dt.datetime):
-    from kpdesk.ui.booking.dialog import BookingDialog
-
-    prefill = {"room": "Møterom Tind", "start": start, "end": start + dt.timedelta(hours=2)}
-    dialog = BookingDialog(window.context, window, prefill=prefill)
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.ready)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    return dialog
-
-
-def retype(qtbot, field, text: str) -> None:
-    field.setFocus()
-    qtbot.waitUntil(field.hasFocus)
-    qtbot.keyClick(field, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(field, text)
+    return open_booking_dialog(window, qtbot, start)
 
 
 def test_ctrl_a_and_a_new_date_and_time_are_what_gets_booked(window, qtbot) -> None:

@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from support import idle, open_drained, read_db
+from support import idle, open_booking_dialog, open_drained, read_db
+from support import retype as retype_and_leave
 
 from kpdesk.ui.booking.recurrence_editor import BIWEEKLY, CUSTOM, MONTHLY, NONE, WEEKDAYS, WEEKLY
 
@@ -23,25 +24,12 @@ def window(open_window, demo_db, qtbot):
 
 
 def open_dialog(window, qtbot, start: dt.datetime = START):
-    from kpdesk.ui.booking.dialog import BookingDialog
-
-    prefill = {"room": "Møterom Tind", "start": start, "end": start + dt.timedelta(hours=2)}
-    dialog = BookingDialog(window.context, window, prefill=prefill)
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.ready)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    return dialog
+    return open_booking_dialog(window, qtbot, start)
 
 
 def retype(qtbot, field, text: str) -> None:
     """Select all and type, then Tab out, as a person does."""
-    field.setFocus()
-    qtbot.waitUntil(field.hasFocus)
-    qtbot.keyClick(field, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(field, text)
-    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    retype_and_leave(qtbot, field, text, leave=True)
 
 
 def pick(dialog, mode: int) -> None:
