@@ -66,6 +66,7 @@ def main(argv: list[str]) -> int:
     settle(2.0)
     while window.context.store is None:
         settle(0.2)
+    window.db_label.setText("kpdesk.sqlite")  # not the temporary folder the pictures were taken in
     rows = section_rows()
     rows.append(rows.pop(0))  # Oversikt last, once matching has run
     for row in rows:

@@ -13,10 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpdesk.db.backup import BackupInfo, list_backups
-from kpdesk.db.models import Booking, Offer, Provider, Room, Setting
+from kpdesk.db.models import Booking, Offer, Provider, Room
 
 DEADLINE_DAYS = 14
-DEMO_TODAY_KEY = "demo_today"  # set by ``kpdesk demo``: the day its bookings and deadlines are built around
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +41,6 @@ class Deadline:
 @dataclass(frozen=True, slots=True)
 class DayOverview:
     today: dt.date
-    demo_day: bool  # ``today`` is the demo's day, not the calendar's
     bookings: list[DayBooking]
     deadlines: list[Deadline]
     last_backup: BackupInfo | None
@@ -56,22 +54,15 @@ class Unproposed:
     examples: list[tuple[str, str, str]]  # (ref, title, employer), the first few in ref order
 
 
-def the_day(session: Session, today: dt.date | None = None) -> tuple[dt.date, bool]:
-    """The day to show: ``today`` if given; in a demo file the demo's own day; else the calendar's."""
-    if today is not None:
-        return today, False
-    value = session.get(Setting, DEMO_TODAY_KEY)
-    if value is not None:
-        try:
-            return dt.date.fromisoformat(value.value), True
-        except ValueError:
-            pass
-    return dt.date.today(), False
+def calendar_day() -> dt.date:
+    """Today, as every page of kpdesk takes it (a demo file too: its data spans the months around the
+    day it was made for, so the calendar's day shows its bookings and deadlines like the other pages)."""
+    return dt.date.today()
 
 
 def day_overview(session: Session, db_path: str | os.PathLike[str] | None, today: dt.date | None = None,
                  days: int = DEADLINE_DAYS) -> DayOverview:
-    day, demo = the_day(session, today)
+    day = today or calendar_day()
     start = dt.datetime.combine(day, dt.time())
     bookings = [
         DayBooking(b.id, b.starts_at, b.ends_at, room, b.title, b.kind)
@@ -92,7 +83,7 @@ def day_overview(session: Session, db_path: str | os.PathLike[str] | None, today
     ]
     backups = list_backups(db_path) if db_path is not None else []
     last = max(backups, key=lambda b: b.created, default=None)
-    return DayOverview(day, demo, bookings, deadlines, last)
+    return DayOverview(day, bookings, deadlines, last)
 
 
 class _Result(Protocol):  # what needs_without_proposal reads from a matching run's results and needs

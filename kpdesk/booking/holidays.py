@@ -64,6 +64,12 @@ def in_words(name: str) -> str:
     return " og ".join([*parts[:1], *rest])
 
 
+def in_short(name: str | None) -> str:
+    """'Andre pinsedag; Grunnlovsdagen' -> 'Andre pinsedag / Grunnlovsdagen' (headers, and lists of
+    several dates, where another «og» would run two dates together)."""
+    return " / ".join(part.strip() for part in (name or "").split(";") if part.strip())
+
+
 def is_workday(day: dt.date) -> bool:
     """Monday to Friday and not a holiday."""
     return day.weekday() < 5 and holiday_name(day) is None

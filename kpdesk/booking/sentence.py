@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kpdesk.booking.holidays import in_words
+from kpdesk.booking.holidays import in_short, in_words
 from kpdesk.booking.planning import holiday_skips
 from kpdesk.booking.recurrence import occurrences, parse_rule, rhythm
 from kpdesk.booking.times import hm
@@ -38,6 +38,7 @@ def series_sentence(rule: str, start: dt.datetime, end: dt.datetime) -> str:
         text += f" fra {format_date(starts[0].date())} til {format_date(starts[-1].date())}"
     text += ": " + plural(len(starts), "gang", "ganger")
     if skipped:
-        names = _and([in_words(name) for name in dict.fromkeys(skipped.values())])
+        distinct = list(dict.fromkeys(skipped.values()))
+        names = in_words(distinct[0]) if len(distinct) == 1 else _and([in_short(name) for name in distinct])
         text += f", {len(skipped)} hoppes over ({names})"
     return text

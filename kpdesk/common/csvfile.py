@@ -425,6 +425,9 @@ def parse(data: bytes, columns: Sequence[str], *, required: Sequence[str] = (), 
 
     if not any(n in known for n in names):
         shown = first if len(first) <= 80 else first[:77] + "…"
+        if not any(ch.isdigit() for ch in first):  # words, so a header, but none of its names is known
+            raise CsvError(f"Ingen av kolonnenavnene i første linje («{shown}») er kjent. Første linje skal "
+                           f"inneholde kolonnenavnene, for eksempel: {expected}", line=header_line)
         raise CsvError(f"Filen mangler overskriftsrad: første linje er «{shown}». Første linje skal inneholde "
                        f"kolonnenavnene, for eksempel: {expected}", line=header_line)
     problems: list[CsvProblem] = []

@@ -207,8 +207,10 @@ class ImportResult:
     def sentence(self) -> str:
         """The one-line summary, e.g. "Importerte 12 arbeidsgivere: 10 nye, 2 oppdatert"."""
         total = self.created + self.updated + self.unchanged
-        counts = f"{self.created} nye, {self.updated} oppdatert" + (f", {self.unchanged} uendret" if self.unchanged
-                                                                       else "")
+        new = "ny" if self.created == 1 else "nye"
+        counts = f"{self.created} {new}, {self.updated} oppdatert"
+        if self.unchanged:
+            counts += f", {self.unchanged} uendret"
         text = f"Importerte {count_words(self.kind, total)}: {self.detail or counts}"
         return f"{text}. {self.note}" if self.note else text + "."
 

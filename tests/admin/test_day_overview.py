@@ -17,10 +17,10 @@ DEMO_DAY = dt.date(2027, 1, 11)
 def test_the_demo_day_has_its_bookings_and_a_deadline(demo: Path) -> None:
     store = Store.open(demo, daily_backup=False)
     try:
-        day = store.transaction(lambda s: day_overview(s, store.path))
+        day = store.transaction(lambda s: day_overview(s, store.path, today=DEMO_DAY))
     finally:
         store.close()
-    assert day.today == DEMO_DAY and day.demo_day
+    assert day.today == DEMO_DAY
     assert day.bookings and all(b.starts_at.date() <= DEMO_DAY <= b.ends_at.date() for b in day.bookings)
     assert [b.starts_at for b in day.bookings] == sorted(b.starts_at for b in day.bookings)
     assert any(b.title == "Koordinatormøte" and b.room == "Møterom Tind" for b in day.bookings)
@@ -32,14 +32,14 @@ def test_the_demo_day_has_its_bookings_and_a_deadline(demo: Path) -> None:
 
 def test_a_given_day_and_a_plain_file(store: Store, db_path: Path) -> None:
     empty = store.transaction(lambda s: day_overview(s, db_path, today=dt.date(2027, 3, 1)))
-    assert empty.today == dt.date(2027, 3, 1) and not empty.demo_day
+    assert empty.today == dt.date(2027, 3, 1)
     assert empty.bookings == [] and empty.deadlines == [] and empty.last_backup is None
     plain = store.transaction(lambda s: day_overview(s, None))
-    assert plain.today == dt.date.today() and not plain.demo_day
+    assert plain.today == dt.date.today()
 
 
-def test_a_broken_demo_day_falls_back_to_the_calendar(store: Store, db_path: Path) -> None:
-    store.transaction(lambda s: s.merge(Setting(key="demo_today", value="i går")))
+def test_a_demo_file_takes_the_calendars_day_like_every_other_page(store: Store, db_path: Path) -> None:
+    store.transaction(lambda s: s.merge(Setting(key="demo_today", value="2027-01-11")))
     assert store.transaction(lambda s: day_overview(s, db_path)).today == dt.date.today()
 
 

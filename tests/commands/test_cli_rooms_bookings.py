@@ -45,7 +45,7 @@ def test_rooms_import_updates_by_name(capsys, rooms_db: Path, tmp_path: Path) ->
     changed = tmp_path / "rom.csv"
     changed.write_bytes(to_bytes(("navn", "kapasitet"), [("Eksamensrom", 30), ("Lesesal", 20)]))
     assert run_cli(capsys, "import", "rom", changed, "--db", rooms_db) == (
-        0, "Importerte 2 rom: 1 nye, 1 oppdatert.\n", "")
+        0, "Importerte 2 rom: 1 ny, 1 oppdatert.\n", "")
     from kpdesk.booking.rooms import list_rooms
     from kpdesk.db.store import Store
 

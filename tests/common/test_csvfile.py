@@ -246,3 +246,9 @@ def test_a_missing_column_is_also_named_as_people_write_it() -> None:
         csvfile.parse(b"orgnr;notat\n1;x\n", ("org_number", "name", "notes"), required=("org_number", "name"),
                       aliases={"orgnr": "org_number", "navn": "name", "arbeidsgiver": "name", "notat": "notes"})
     assert caught.value.message.startswith("Overskriftsraden mangler kolonnen «name» (eller «navn»). ")
+
+
+def test_a_header_of_unknown_names_is_called_a_header() -> None:
+    exc = error(b"foo;bar;baz\nx;y;z\n")
+    assert exc.line == 1
+    assert exc.message.startswith("Ingen av kolonnenavnene i første linje («foo;bar;baz») er kjent. ")

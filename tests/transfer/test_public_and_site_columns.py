@@ -42,6 +42,6 @@ def test_new_equipment_names_are_said_in_the_preview_with_a_listed_one_they_rese
     with store.session() as session:
         plan = transfer.plan_bytes(session, "rooms", rows.encode(), "rom.csv")
     said = [str(p) for p in plan.warnings]
-    assert said == ["linje 2, kolonne equipment: advarsel: «skjerm» er ikke på utstyrslisten og legges til; "
+    assert said == ["linje 2, kolonne utstyr: advarsel: «skjerm» er ikke på utstyrslisten og legges til; "
                     "mente du «storskjerm»?"]  # «tavle» is simply new, «Projektor» is «projektor»
     assert not plan.has_errors

@@ -82,6 +82,7 @@ class BookingDialog(QDialog):
         self.write: Any = None
         self.scope: str | None = None
         self._generation = 0
+        self._shown_raw: dict[str, str] = {}
         self.timing = ProblemTiming(self)
         self.timing.left.connect(lambda _key: self._revalidate())
         self._filling = False
@@ -255,6 +256,15 @@ class BookingDialog(QDialog):
 
     # ------------------------------------------------------------ loading and filling
 
+    def reject(self) -> None:
+        """«Avbryt», Escape or the window's close: ask first when the user has typed something."""
+        if self.ready and self.write is None and self.raw() != self._shown_raw and not alerts.question(
+                self, self.tr("Forkaste endringene?"),
+                self.tr("Du har fylt ut bookingen uten å lagre den. Vil du forkaste endringene?"),
+                self.tr("Forkast"), self.tr("Fortsett å redigere")):
+            return
+        super().reject()
+
     def _load_failed(self, exc: BaseException) -> None:
         if not isValid(self):  # closed and deleted before the answer came
             return
@@ -288,6 +298,7 @@ class BookingDialog(QDialog):
         self._set_tab_order()
         self.setEnabled(True)
         self.ready = True
+        self._shown_raw = self.raw()  # what «Avbryt» and Escape compare with before they ask
         self.timing.reset({k for k, v in self.raw().items() if v and k not in ("kind",)})
         self._revalidate()
         self.title.setFocus()
@@ -622,7 +633,8 @@ class BookingDialog(QDialog):
             return False
         c = self.plan.conflicts
         series = bool(self.data and self.data.repeat) or self.scope in (FOLLOWING, SERIES)
-        return series and bool(c.clashes) and c.capacity is None and not c.missing_equipment
+        left = any(not o.skipped_for_holiday and not o.clashes for o in self.plan.occurrences)
+        return series and bool(c.clashes) and c.capacity is None and not c.missing_equipment and left
 
     def _update_buttons(self) -> None:
         valid = self.data is not None and not self.plan_error

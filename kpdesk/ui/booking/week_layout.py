@@ -31,6 +31,8 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetrics
 
+from kpdesk.booking.holidays import in_short
+
 ROWS, COLUMNS = "rows", "columns"
 GRID, CALENDAR = "grid", "calendar"  # the week as rooms × days, or as a calendar (days × hours)
 SNAP_MINUTES = 15
@@ -39,9 +41,7 @@ MIN_HOUR_PX_ROWS = 12.0
 MAX_SIDE_BY_SIDE = 4  # a calendar day shows this many overlapping bookings across; more are gathered
 
 
-def holiday_text(name: str | None) -> str:
-    """'Andre pinsedag; Grunnlovsdag' -> 'Andre pinsedag / Grunnlovsdag'."""
-    return " / ".join(part.strip() for part in (name or "").split(";") if part.strip())
+holiday_text = in_short  # 'Andre pinsedag; Grunnlovsdagen' -> 'Andre pinsedag / Grunnlovsdagen'
 
 
 def span_text(start: dt.datetime, end: dt.datetime) -> str:
@@ -232,9 +232,19 @@ class WeekLayout:
             if not self.day_view and single is None:  # a day of several rooms is as wide as its overlaps need
                 wanted = [min(self._overlaps(d.date), MAX_SIDE_BY_SIDE) * self._min_column + 2 for d, _r in pairs]
                 sizes = [max(size, want) for size, want in zip(sizes, wanted, strict=True)]
-                if sum(sizes) < width - self.gutter:  # room to spare: share it out
-                    spare = (width - self.gutter - sum(sizes)) / len(sizes)
+                room = width - self.gutter
+                if sum(sizes) < room:  # room to spare: share it out
+                    spare = (room - sum(sizes)) / len(sizes)
                     sizes = [size + spare for size in sizes]
+                elif sum(sizes) > room:  # the whole week on screen: the quiet days give way first
+                    floors = [max(lane_min, want) for want in wanted]
+                    spare = sum(max(size - floor, 0.0) for size, floor in zip(sizes, floors, strict=True))
+                    excess = sum(sizes) - room
+                    if spare >= excess:
+                        sizes = [size - (size - floor) * excess / spare if size > floor else size
+                                 for size, floor in zip(sizes, floors, strict=True)]
+                    else:  # the busy days too, each in proportion (the rest is gathered)
+                        sizes = [max(lane_min, room * size / sum(sizes)) for size in sizes]
             fit = (height - self.header) / max(hours, 1)
             self.hour_px = float(max(2.2 * fh, fit)) * zoom
             self.day_size = self.hour_px * hours

@@ -19,7 +19,7 @@ from kpdesk.common.resources import resource_path
 
 # (file name without .html, title) in the order of the contents list
 CONTENTS: tuple[tuple[str, str], ...] = (
-    ("index", "Om kpdesk"),
+    ("index", "Slik er kpdesk bygd opp"),
     ("oversikt", "Oversikt"),
     ("arbeidsgivere", "Arbeidsgivere"),
     ("behov", "Behov"),

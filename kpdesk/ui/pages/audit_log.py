@@ -44,6 +44,7 @@ class AuditLogPage(ListPage):
         super().__init__(context, columns, menus)
         self.title = tr("Endringslogg")
         self.noun_plural = tr("endringer")
+        self.noun_singular = tr("endring")
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.export_button = QPushButton(tr("Eksporter (CSV) …"))
         self.export_button.setObjectName("exportButton")

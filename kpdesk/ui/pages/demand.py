@@ -37,6 +37,7 @@ class DemandPage(ListPage):
         super().__init__(context, columns, menus)
         self.title = tr("Samordning")
         self.noun_plural = tr("grupper")
+        self.noun_singular = tr("gruppe")
         self.matching = MatchingRunner.of(context)
         self._run: Any = None
         self.to_order = QCheckBox(tr("Bare kurs å bestille"))

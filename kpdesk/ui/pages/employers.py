@@ -48,6 +48,7 @@ class EmployersPage(RecordPage):
         tr = self.tr
         self.title = tr("Arbeidsgivere")
         self.noun_plural = tr("arbeidsgivere")
+        self.noun_singular = tr("arbeidsgiver")
         self.new_text = tr("Ny arbeidsgiver")
         self.new_tooltip = tr("Registrer en ny arbeidsgiver (Ctrl+N)")
         self._rows_by_orgnr: dict[str, Any] = {}

@@ -65,6 +65,7 @@ class ListPage(Page):
     """The selected row object, or None."""
 
     noun_plural = ""
+    noun_singular = ""  # for a count of one; the plural when not set
     record_commands = frozenset({"find"})
 
     def __init__(self, context: AppContext, columns: Sequence[Column[Any]], menus: Sequence[FilterMenu] = ()) -> None:
@@ -243,10 +244,11 @@ class ListPage(Page):
 
     def status_text(self) -> str:
         shown, total = self.model.rowCount(), self.model.total_count()
+        noun = (self.noun_singular or self.noun_plural) if total == 1 else self.noun_plural
         if shown == total:
-            return self.tr("{total} {noun}").format(total=group_thousands(total), noun=self.noun_plural)
+            return self.tr("{total} {noun}").format(total=group_thousands(total), noun=noun)
         return self.tr("Viser {shown} av {total} {noun}").format(
-            shown=group_thousands(shown), total=group_thousands(total), noun=self.noun_plural)
+            shown=group_thousands(shown), total=group_thousands(total), noun=noun)
 
     def select_where(self, predicate: Callable[[Any], bool]) -> None:
         """Select the first row matching ``predicate`` now, or after the next reload."""

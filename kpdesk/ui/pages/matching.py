@@ -90,6 +90,7 @@ class MatchingPage(ListPage):
         super().__init__(context, columns, menus)
         self.title = tr("Matching")
         self.noun_plural = tr("åpne behov")
+        self.noun_singular = tr("åpent behov")
         self.matching = MatchingRunner.of(context)
         self._run: Any = None
         self._current_ref = ""  # the need shown in the detail pane
@@ -153,7 +154,7 @@ class MatchingPage(ListPage):
         ], self)
         self.why_edit = QLineEdit()
         self.why_edit.setObjectName("whyNotEdit")
-        self.why_edit.setPlaceholderText(tr("Et annet tilbud: referanse eller navn"))
+        self.why_edit.setPlaceholderText(tr("Referanse eller navn"))
         self.why_edit.setToolTip(tr("Skriv et tilbud som ikke er foreslått, og trykk Enter: kpdesk sier hvorfor"))
         self.why_offers = QStringListModel(self)
         completer = QCompleter(self.why_offers, self.why_edit)

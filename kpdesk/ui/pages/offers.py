@@ -224,6 +224,7 @@ class ProvidersPage(RecordPage):
         tr = self.tr
         self.title = tr("Tilbydere")
         self.noun_plural = tr("tilbydere")
+        self.noun_singular = tr("tilbyder")
         self.new_text = tr("Ny tilbyder")
         self.new_tooltip = tr("Registrer en ny tilbyder (Ctrl+N)")
         columns: list[Column[Any]] = [

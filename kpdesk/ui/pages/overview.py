@@ -78,7 +78,7 @@ class OverviewPage(Page):
         self.day: DayOverview | None = None
         self.heading = QLabel()
         self.heading.setObjectName("overviewHeading")
-        self._set_heading(dt.date.today(), demo=False)
+        self._set_heading(dt.date.today())
         self.boxes = {
             "today": _DayBox(self.tr("I dag"), "SchedulePage"),
             "deadlines": _DayBox(self.tr("Søknadsfrister de neste 14 dagene"), "OffersPage"),
@@ -137,20 +137,16 @@ class OverviewPage(Page):
         if host is not None:
             host.page_data_shown()
 
-    def _set_heading(self, today: dt.date, demo: bool) -> None:
+    def _set_heading(self, today: dt.date) -> None:
         year, week = iso_week(today)
-        text = self.tr("<h2>Oversikt</h2><p>I dag er {date}, uke {week} ({year}).</p>").format(
-            date=format_date(today), week=week, year=year)
-        if demo:
-            text = self.tr("<h2>Oversikt</h2><p>Demodata: dagen er satt til {date}, uke {week} ({year}).</p>").format(
-                date=format_date(today), week=week, year=year)
-        self.heading.setText(text)
+        self.heading.setText(self.tr("<h2>Oversikt</h2><p>I dag er {date}, uke {week} ({year}).</p>").format(
+            date=format_date(today), week=week, year=year))
 
     def _show_day(self, day: DayOverview) -> None:
         from kpdesk.db.backup import REASON_LABELS
 
         self.day = day
-        self._set_heading(day.today, day.demo_day)
+        self._set_heading(day.today)
         today = [self.tr("{start}–{end}  {room}: {title}").format(
             start=format_time(b.starts_at) if b.starts_at.date() == day.today else self.tr("før i dag"),
             end=format_time(b.ends_at) if b.ends_at.date() == day.today else self.tr("senere"),

@@ -65,8 +65,9 @@ class RoomsPage(RecordPage):
         specs = [
             FieldSpec("name", tr("Navn")),
             FieldSpec("site", tr("Sted"), completions=lambda: [],
-                      placeholder=tr("der rommet er, for eksempel Mosjøen; tomt hvis senteret har ett sted"),
-                      tooltip=tr("Ukeplanen grupperer rommene etter sted og kan skrives ut for ett sted")),
+                      placeholder=tr("for eksempel Mosjøen"),
+                      tooltip=tr("Der rommet er; tomt hvis senteret har ett sted. Ukeplanen grupperer rommene "
+                                 "etter sted og kan skrives ut for ett sted")),
             FieldSpec("capacity", tr("Plasser"), placeholder=tr("hvor mange rommet har plass til")),
             FieldSpec("equipment", tr("Utstyr"), kind="multi"),
             FieldSpec("opens_at", tr("Åpner"), placeholder="08.00"),

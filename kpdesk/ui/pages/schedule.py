@@ -250,7 +250,8 @@ class SchedulePage(Page):
         self.view = WeekView()
         self.view.set_arrangement(str(self.arrangement_box.currentData()))
         self.calendar_hint = QLabel(tr("Det er ikke plass til alle bookingene side om side i kalenderen; resten "
-                                       "er samlet («12 bookinger»). Velg et sted eller et rom for å se hver av dem."))
+                                       "er samlet («12 bookinger»). Velg et rom, eller klikk på en dag, for å se "
+                                       "hver av dem."))
         self.calendar_hint.setObjectName("calendarHint")
         self.calendar_hint.setStyleSheet("color: #666;")
         self.calendar_hint.setVisible(False)

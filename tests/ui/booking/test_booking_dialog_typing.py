@@ -122,3 +122,40 @@ def test_a_reason_waits_until_the_user_leaves_the_field_and_goes_as_soon_as_it_i
     qtbot.waitUntil(dialog.title.hasFocus)
     qtbot.keyClicks(dialog.title, "S")
     assert not dialog.problem_labels["title"].isVisibleTo(dialog) and dialog.ok_button.isEnabled()
+
+
+def test_escape_asks_before_a_filled_in_booking_is_thrown_away(window, qtbot, alerts) -> None:
+    untouched = open_dialog(window, qtbot, dt.datetime(2027, 4, 7, 10))
+    qtbot.keyClick(untouched.title, Qt.Key.Key_Escape)  # nothing typed: closes without a question
+    assert not untouched.isVisible() and "forkaste" not in alerts.texts()
+
+    dialog = open_dialog(window, qtbot, dt.datetime(2027, 4, 7, 10))
+    qtbot.keyClicks(dialog.title, "Styremøte")
+    alerts.answer = False  # «Fortsett å redigere»
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.title.text() == "Styremøte"
+    assert "Vil du forkaste endringene?" in alerts.texts()
+    alerts.answer = True  # «Forkast»
+    dialog.reject()  # «Avbryt»
+    assert not dialog.isVisible() and dialog.write is None
+
+
+def test_skipping_the_clashing_dates_is_not_offered_when_every_date_clashes(window, qtbot) -> None:
+    from support import idle
+
+    def weekly(title: str, start: dt.datetime):
+        dialog = open_dialog(window, qtbot, start)
+        qtbot.keyClicks(dialog.title, title)
+        dialog.repeat.set_mode(WEEKLY)
+        retype(qtbot, dialog.repeat.until, "26.5.27", leave=True)
+        qtbot.waitUntil(lambda: dialog.previewed, timeout=10_000)
+        return dialog
+
+    first = weekly("Kurskveld", dt.datetime(2027, 4, 21, 13))
+    first.ok_button.click()
+    idle(qtbot)
+    assert first.write is not None
+    again = weekly("Kurskveld igjen", dt.datetime(2027, 4, 21, 13))  # every date taken by the first
+    assert again.blocking() and not again.can_skip() and not again.skip_button.isVisibleTo(again)
+    partly = weekly("Kurskveld tidligere", dt.datetime(2027, 4, 14, 13))  # one free date before the first
+    assert partly.blocking() and partly.can_skip() and partly.skip_button.isVisibleTo(partly)

@@ -154,3 +154,13 @@ def test_a_shared_label_has_the_list_as_tooltip_and_opens_its_day(qtbot) -> None
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert opened.args == [MONDAY + dt.timedelta(days=2)]
     assert not view.viewport().grab().isNull()  # paints, bars and labels
+
+
+def test_a_busy_calendar_week_fits_the_width_it_is_given(metrics) -> None:
+    """Thirty rooms busy every day (the regional demo): no day is pushed behind a scrollbar."""
+    rooms = [room(i) for i in range(1, 31)]
+    bookings = [booking(d * 100 + i + 1, r, d, 10, 60) for d in range(5) for i, r in enumerate(rooms)]
+    layout = WeekLayout(week(rooms, bookings), 1140, 600, metrics, arrangement=CALENDAR)
+    assert layout.width <= 1140
+    assert all(lane.rect.right() <= 1140 for lane in layout.lanes) and len(layout.lanes) == 5
+    assert len(layout.groups) == 5 and all(group.boxed for group in layout.groups)

@@ -273,3 +273,13 @@ def test_a_long_list_counts_with_grouped_thousands_in_the_status_bar(page, qtbot
     qtbot.waitUntil(lambda: "1\u00a0234 arbeidsgivere" in window.count_label.text())
     page.filter_edit.setText("Arbeidsgiver 0999")
     qtbot.waitUntil(lambda: window.count_label.text() == "Viser 1 av 1\u00a0234 arbeidsgivere")
+
+
+def test_one_row_is_counted_in_the_singular(page, qtbot) -> None:
+    page.filter_edit.setText("Åsen Smolt")
+    window = page.window()
+    qtbot.waitUntil(lambda: window.count_label.text() == "Viser 1 av 4 arbeidsgivere")
+    rows = [r for r in page.model.visible_rows()]
+    page.show_prepared(page.prepare(rows, page.fetch_extra(None, rows)))
+    page.filter_edit.clear()
+    qtbot.waitUntil(lambda: window.count_label.text() == "1 arbeidsgiver")

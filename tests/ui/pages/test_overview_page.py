@@ -8,12 +8,16 @@ from pathlib import Path
 from kpdesk.ui.main_window import section_row
 
 
-def test_overview_shows_todays_booking_and_a_deadline_from_the_demo(open_window, demo_db: Path, qtbot) -> None:
+def test_overview_shows_todays_booking_and_a_deadline_from_the_demo(open_window, demo_db: Path, qtbot,
+                                                                    monkeypatch) -> None:
+    from kpdesk.admin import day_overview
+
+    monkeypatch.setattr(day_overview, "calendar_day", lambda: dt.date(2027, 1, 11))  # the demo's busiest day
     window = open_window(demo_db)
     window.navigation.setCurrentRow(section_row("OverviewPage"))
     page = window.page(section_row("OverviewPage"))
     qtbot.waitUntil(lambda: page.day is not None, timeout=10000)
-    assert "Demodata: dagen er satt til 11.01.2027" in page.heading.text()
+    assert "I dag er 11.01.2027, uke 2 (2027)" in page.heading.text()
     today = page.boxes["today"].lines()
     assert "08.30–09.30  Møterom Tind: Koordinatormøte" in today
     deadlines = page.boxes["deadlines"].lines()
