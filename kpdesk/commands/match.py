@@ -49,12 +49,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _table_lines(result) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The run as a table for a terminal, line by line (written at once: 60 000 lines)."""
-    from kpdesk.common.norsk import format_date, plural
+    from kpdesk.common.norsk import format_date, group_thousands, plural
     from kpdesk.matching.run import level_label
 
     titles = {o.ref: o.title for o in result.offers} | {n.ref: n.title for n in result.needs}
-    yield (f"Matching per {format_date(result.as_of)}: {len(result.results)} åpne behov, "
-           f"{sum(1 for r in result.results if not r.matches)} uten passende tilbud.\n")
+    no_fit = sum(1 for r in result.results if not r.matches)
+    yield (f"Matching per {format_date(result.as_of)}: {group_thousands(len(result.results))} åpne behov, "
+           f"{group_thousands(no_fit)} uten passende tilbud.\n")
     for need_result in result.results:
         yield f"{need_result.need_ref:<8} {titles.get(need_result.need_ref, '')}\n"
         if not need_result.matches:
@@ -64,7 +65,7 @@ def _table_lines(result) -> Iterator[str]:  # type: ignore[no-untyped-def]
             yield f"         {score:>5}  {match.offer_ref:<8} {titles.get(match.offer_ref, '')}\n"
     unmet = [g for g in result.groups if g.unmet]
     yield (f"\nSamlet etterspørsel: {plural(len(result.groups), 'gruppe', 'grupper')}, "
-           f"{len(unmet)} kurs å bestille.\n")
+           f"{group_thousands(len(unmet))} kurs å bestille.\n")
     for group in result.groups:
         offer = f"{group.offer_ref} ({group.seats_text})" if group.offer_ref else "ingen tilbud: bestill"
         yield (f"  {group.topic} · {level_label(group.level)} · {group.region}: "

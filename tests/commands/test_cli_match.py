@@ -82,3 +82,15 @@ def test_json_on_the_demo_is_the_run_one_need_per_line(demo: Path, capsys: pytes
     need_lines = [line for line in lines if line.startswith('  {"ref": ')]
     assert [json.loads(line.rstrip(","))["ref"] for line in need_lines] == [n["ref"] for n in expected["needs"]]
     assert any(n["matches"] and n["matches"][0]["reasons"] for n in expected["needs"])
+
+
+def test_the_table_groups_thousands_in_its_counts() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from kpdesk.commands.match import _table_lines
+
+    results = [SimpleNamespace(need_ref=f"B{n:05d}", matches=[]) for n in range(1234)]
+    run = SimpleNamespace(as_of=dt.date(2027, 1, 11), results=results, offers=[], needs=[], groups=[])
+    first = next(iter(_table_lines(run)))
+    assert first == "Matching per 11.01.2027: 1\u00a0234 åpne behov, 1\u00a0234 uten passende tilbud.\n"
