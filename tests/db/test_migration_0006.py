@@ -84,7 +84,8 @@ def test_downgrade_to_0005_keeps_employer_needs_and_drops_the_others(db_path: Pa
             upgrade(connection)
         with engine.begin() as connection:
             connection.exec_driver_sql("INSERT INTO person (id, ref, name) VALUES (1, 'P0001', 'Ola')")
-            connection.exec_driver_sql("INSERT INTO need (id, ref, person_id, title, headcount) VALUES (2, 'B0002', 1, 'x', 1)")
+            connection.exec_driver_sql(
+                "INSERT INTO need (id, ref, person_id, title, headcount) VALUES (2, 'B0002', 1, 'x', 1)")
             connection.exec_driver_sql(
                 "INSERT INTO need_status_change (need_id, status, changed_on) VALUES (2, 'new', '2026-10-05')")
         with engine.begin() as connection:
