@@ -122,7 +122,10 @@ def _need_activity(session: Session) -> tuple[set[int], dict[int, dt.date]]:
     open_at: set[int] = set()
     latest: dict[int, dt.date] = {}
     for employer_id, status, changed_on, updated_at in session.execute(
-            select(Need.employer_id, Need.status, Need.status_changed_on, Need.updated_at)):
+            select(Need.employer_id, Need.status, Need.status_changed_on, Need.updated_at)
+            .where(Need.employer_id.is_not(None))):
+        if employer_id is None:
+            continue
         if status not in CLOSED_NEED_STATUSES:
             open_at.add(employer_id)
         for day in (_as_date(changed_on), _as_date(updated_at)):

@@ -131,7 +131,10 @@ class MatchingRun:
 def _group_json(g: DemandGroup) -> dict[str, Any]:
     return {"topic": g.topic, "level": g.level, "region": g.region, "headcount": g.headcount,
             "needs": list(g.need_refs), "employers": list(g.employers), "offer": g.offer_ref,
-            "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text, "committed": g.committed}
+            "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text, "committed": g.committed,
+            "contributors": {"employers": g.contributors.employers, "employees": g.contributors.employees,
+                             "individuals": g.contributors.individuals, "communities": g.contributors.communities,
+                             "community_headcount": g.contributors.community_headcount}}
 
 
 def _commitment_json(c: Commitment) -> dict[str, Any]:

@@ -164,6 +164,8 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
         run = match_inputs(scoped, inputs.offers, inputs.regions, inputs.matcher(), as_of, progress)
         needs, groups, commits = run.needs, run.groups, run.commitments
 
+    # Persons without consent to statistics are in no printed figure (matching.engine.aggregation).
+    needs = [n for n in needs if n.counted]
     employer_rows = session.execute(select(Employer.org_number, Employer.name, Employer.may_be_named,
                                            Employer.industry)).all()
     nameable = {org: name for org, name, may, _industry in employer_rows if may}

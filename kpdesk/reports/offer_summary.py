@@ -130,7 +130,7 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
                                   row.headcount, row.status, row.source == "accepted", row.score))
     employers = []
     for found in interest.employers:
-        first = next(r for r in interest.needs if r.employer_id == found.employer_id)
+        first = next(r for r in interest.needs if r.org_number == found.org_number)
         place = reference.municipality_label(first.municipality) if first.municipality else ""
         employers.append(EmployerLine(_employer_label(first, place, nameable), bool(nameable.get(found.employer_id)),
                                       place, found.headcount, len(found.need_refs)))
@@ -138,6 +138,8 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
 
 
 def _employer_label(row: Any, place: str, nameable: dict[int, bool]) -> str:
+    if row.owner_kind != "employer":
+        return row.employer_name  # «Privatperson P00003», «Rødøy kommune (lokalsamfunn)»: never a person's name
     if nameable.get(row.employer_id):
         return row.employer_name
     return f"Arbeidsgiver i {place}" if place else "Arbeidsgiver (ikke navngitt)"
