@@ -40,6 +40,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (  # pyright: ignore[reportAssignme
     (QT_TRANSLATE_NOOP("MainWindow", "Oversikt"), "kpdesk.ui.pages.overview", "OverviewPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Megler"), "", ""),
     (QT_TRANSLATE_NOOP("MainWindow", "Arbeidsgivere"), "kpdesk.ui.pages.employers", "EmployersPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Personer"), "kpdesk.ui.pages.persons", "PersonsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Behov"), "kpdesk.ui.pages.needs", "NeedsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Kurstilbud"), "kpdesk.ui.pages.offers", "OffersPage"),

@@ -213,7 +213,7 @@ def test_sidebar_follows_the_3m_work_and_keys_pass_over_headings(open_window, se
     qtbot.waitUntil(lambda: window._started, timeout=5000)
     navigation = window.navigation
     titles = [navigation.item(i).text() for i in range(navigation.count())]
-    assert titles == ["Oversikt", "Megler", "Arbeidsgivere", "Behov", "Tilbydere", "Kurstilbud", "Matching",
+    assert titles == ["Oversikt", "Megler", "Arbeidsgivere", "Personer", "Behov", "Tilbydere", "Kurstilbud", "Matching",
                       "Samordning", "Møteplass", "Rom", "Timeplan", "", "Utskrifter", "Endringslogg"]
     headings = [i for i in range(navigation.count()) if not navigation.item(i).flags() & Qt.ItemFlag.ItemIsSelectable]
     assert [titles[i] for i in headings] == ["Megler", "Møteplass", ""]
