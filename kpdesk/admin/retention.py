@@ -34,7 +34,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -135,20 +135,20 @@ def _groups(session: Session) -> dict[int, set[int]]:
     return groups
 
 
-def _need_activity(session: Session) -> tuple[set[int], dict[int, dt.date]]:
-    """Employers with an open need, and each employer's latest need activity date."""
+def _need_activity(session: Session, owner: Any = Need.employer_id) -> tuple[set[int], dict[int, dt.date]]:
+    """Owners (``Need.employer_id`` or ``Need.person_id``) with an open need, and each owner's latest
+    need activity date."""
     open_at: set[int] = set()
     latest: dict[int, dt.date] = {}
-    for employer_id, status, changed_on, updated_at in session.execute(
-            select(Need.employer_id, Need.status, Need.status_changed_on, Need.updated_at)
-            .where(Need.employer_id.is_not(None))):
-        if employer_id is None:
+    for owner_id, status, changed_on, updated_at in session.execute(
+            select(owner, Need.status, Need.status_changed_on, Need.updated_at).where(owner.is_not(None))):
+        if owner_id is None:
             continue
         if status not in CLOSED_NEED_STATUSES:
-            open_at.add(employer_id)
+            open_at.add(owner_id)
         for day in (_as_date(changed_on), _as_date(updated_at)):
-            if day is not None and day > latest.get(employer_id, dt.date.min):
-                latest[employer_id] = day
+            if day is not None and day > latest.get(owner_id, dt.date.min):
+                latest[owner_id] = day
     return open_at, latest
 
 
@@ -200,18 +200,7 @@ def persons_due(session: Session, today: dt.date | None = None) -> list[DuePerso
     consent = {person_id: (stored, _as_date(given), _as_date(recorded)) for person_id, stored, given, recorded
                in session.execute(select(Consent.person_id, Consent.stored, Consent.given_on, Consent.recorded_at)
                                   .where(Consent.id.in_(newest)))}
-    open_for: set[int] = set()
-    latest: dict[int, dt.date] = {}
-    for person_id, status, changed_on, updated_at in session.execute(
-            select(Need.person_id, Need.status, Need.status_changed_on, Need.updated_at)
-            .where(Need.person_id.is_not(None))):
-        if person_id is None:
-            continue
-        if status not in CLOSED_NEED_STATUSES:
-            open_for.add(person_id)
-        for day in (_as_date(changed_on), _as_date(updated_at)):
-            if day is not None and day > latest.get(person_id, dt.date.min):
-                latest[person_id] = day
+    open_for, latest = _need_activity(session, Need.person_id)
     table = AuditEntry.__table__
     edited = dict(session.execute(
         select(table.c.entity_id, func.max(table.c.at))

@@ -13,9 +13,10 @@ from kpdesk.register.validation import ConsentData, NeedData, PersonData
 
 TODAY = dt.date(2027, 6, 1)  # 24 months back: 01.06.2025
 OLD = dt.datetime(2024, 3, 1, 12, 0)
+OLD_DAY = OLD.date()
 
 
-def add(s, name: str, consent: bool | None, status: str | None = "closed", changed: dt.date = OLD.date()) -> int:
+def add(s, name: str, consent: bool | None, status: str | None = "closed", changed: dt.date = OLD_DAY) -> int:
     """A person with a consent (None: none) and one need in ``status``, every date set to ``OLD``
     (the need's status change to ``changed``)."""
     person_id = register.save_person(s, PersonData(name, "1836", f"{name.lower()}@example.no"))
