@@ -52,7 +52,8 @@ COMMUNITY_NEEDS = (
     ("1865", "Sykepleiere i Vågan", "bachelor", 6, 2028, "kommuneplanens samfunnsdel"),
     ("Lofoten", "Fagarbeidere i havbruk i Lofoten", "fagbrev", 20, 2030, "kompetansekartlegging 2026"),
 )
-PERSON_TOPICS = ("helsefagarbeider", "barne_ungdom", "ledelse", "helsenorsk", "sykepleie", "regnskap", "barnehagelaerer")
+PERSON_TOPICS = ("helsefagarbeider", "barne_ungdom", "ledelse", "helsenorsk", "sykepleie", "regnskap",
+                 "barnehagelaerer")
 REGIONAL_PERIOD = (dt.date(2026, 8, 3), dt.date(2027, 6, 30))
 CHRISTMAS_BREAK = (dt.date(2026, 12, 21), dt.date(2027, 1, 1))
 REGIONAL_CENTRES = ("Mo i Rana", "Mosjøen", "Sandnessjøen", "Bodø", "Fauske", "Svolvær")  # the rooms' sites
