@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, inspect, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
@@ -50,5 +50,6 @@ def summarise(session: Session) -> Summary:
         offers=count(Offer),
         rooms=count(Room),
         bookings=count(Booking, Booking.state == "active"),
-        persons=count(Person),
+        # an older file opened without migrating (``kpdesk check``) has no person table yet
+        persons=count(Person) if inspect(session.connection()).has_table("person") else 0,
     )
