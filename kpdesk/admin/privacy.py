@@ -95,8 +95,9 @@ class ErasureReport:
         if self.employers:
             parts[0] += f" hos {', '.join(self.employers)}"
         if self.persons:
-            parts[0] += (f" og {plural(self.persons, 'privatperson', 'privatpersoner')} med samtykke og "
-                         f"{plural(self.person_needs, 'behov', 'behov')}")
+            individuals = (f"{plural(self.persons, 'privatperson', 'privatpersoner')} med samtykke og "
+                           f"{plural(self.person_needs, 'behov', 'behov')}")
+            parts[0] = f"{parts[0]} og {individuals}" if self.contacts else f"Slettet {individuals}"
         parts.append(f"renset {plural(self.audit_entries, 'oppføring', 'oppføringer')} i endringsloggen")
         if self.mentions:
             fields = plural(self.mentions, "fritekstfelt", "fritekstfelt")
