@@ -200,6 +200,7 @@ class EmployerSnapshot:
     contacts: tuple[dict[str, Any], ...] = ()
     needs: tuple[NeedSnapshot, ...] = ()
     sub_unit_ids: tuple[int, ...] = field(default=())  # their parent_id was set to None
+    person_ids: tuple[int, ...] = field(default=())  # individuals who worked there (employer_id set to None)
 
 
 # ---------------------------------------------------------------- reads
@@ -415,6 +416,12 @@ def delete_employer(session: Session, employer_id: int) -> EmployerSnapshot:
         session.execute(update(Employer).where(Employer.id.in_(sub_units)).values(parent_id=None))
         for sub_unit in sub_units:
             audit.record(session, "update", EMPLOYER, sub_unit, field="parent_id", old=employer_id, new=None)
+    employees = tuple(session.execute(
+        select(Person.id).where(Person.employer_id == employer_id).order_by(Person.id)).scalars())
+    if employees:
+        session.execute(update(Person).where(Person.id.in_(employees)).values(employer_id=None))
+        for person_id in employees:
+            audit.record(session, "update", PERSON, person_id, field="employer_id", old=employer_id, new=None)
     for need in needs:
         _delete_need_rows(session, need.need["id"])
     session.execute(delete(ContactPerson).where(ContactPerson.employer_id == employer_id))
@@ -423,7 +430,7 @@ def delete_employer(session: Session, employer_id: int) -> EmployerSnapshot:
     audit.record(session, "delete", EMPLOYER, employer_id,
                  summary=f"Slettet «{name}» med {plural(len(contacts), 'kontaktperson', 'kontaktpersoner')} "
                          f"og {plural(len(needs), 'behov', 'behov')}")
-    return EmployerSnapshot(rows[0], tuple(contacts), needs, sub_units)
+    return EmployerSnapshot(rows[0], tuple(contacts), needs, sub_units, employees)
 
 
 def restore_employer(session: Session, snapshot: EmployerSnapshot) -> int:
@@ -445,6 +452,9 @@ def restore_employer(session: Session, snapshot: EmployerSnapshot) -> int:
             .where(Employer.id.in_(snapshot.sub_unit_ids), Employer.parent_id.is_(None))
             .values(parent_id=employer_id)
         )
+    if snapshot.person_ids:
+        session.execute(update(Person).where(Person.id.in_(snapshot.person_ids), Person.employer_id.is_(None))
+                        .values(employer_id=employer_id))
     audit.record(session, "restore", EMPLOYER, employer_id, summary=f"Gjenopprettet «{row['name']}»")
     return employer_id
 
