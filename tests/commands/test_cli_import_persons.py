@@ -99,3 +99,17 @@ def test_a_need_for_a_person_without_consent_to_storage_is_refused(capsys, tmp_p
         "linje 7, kolonne employer: Behovet mangler eier: oppgi en arbeidsgiver (organisasjonsnummer), en person "
         "(referanse som P00001) eller et lokalsamfunn (kommune eller region)"]
     assert rows(db_path, "SELECT count(*) FROM need") == [(0,)]
+
+
+def test_a_file_without_consent_columns_leaves_consent_as_it_is(capsys, tmp_path: Path, db_path: Path) -> None:
+    persons = write(tmp_path / "personer.csv", PERSONS, "P00001;Kari Nordmann;1836;kari@example.no;;;ja;ja;ja;")
+    assert run_cli(capsys, "import", "persons", persons, "--db", db_path)[0] == 0
+    moved = write(tmp_path / "flyttet.csv", "ref;name;municipality;email", "P00001;Kari Nordmann;1804;kari@example.no",
+                  ";Ny Person;1804;ny@example.no")
+    code, _out, err = run_cli(capsys, "import", "persons", moved, "--db", db_path)
+    assert code == 1 and "linje 3, kolonne consent_stored: En ny person kan bare lagres med samtykke" in err
+    moved = write(tmp_path / "flyttet.csv", "ref;name;municipality;email", "P00001;Kari Nordmann;1804;kari@example.no")
+    assert run_cli(capsys, "import", "persons", moved, "--db", db_path)[1] == (
+        "Importerte 1 person: 0 nye, 1 oppdatert.\n")
+    assert rows(db_path, "SELECT municipality FROM person") == [("1804",)]
+    assert rows(db_path, "SELECT stored, contact, statistics FROM consent") == [(1, 1, 1)]  # still the one
