@@ -588,6 +588,7 @@ class InterestRow:
     score: float | None  # the engine's score, for proposals
     note: str  # the decision's note, for accepted ones
     owner_kind: str = "employer"
+    counted: bool = True  # False: a person whose consent does not cover statistics (in no printed figure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -683,18 +684,21 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
     accepted = [need_id for need_id, (decision, _) in decided.items() if decision == "accepted"]
     elsewhere = set(session.execute(select(MatchDecision.need_id).where(
         MatchDecision.offer_id != offer_id, MatchDecision.decision == "accepted")).scalars())
-    base = _owned(select(*columns)).where(Need.status.not_in(CLOSED_NEED_STATUSES))
+    base = _owned(select(*columns, Need.person_id)).where(Need.status.not_in(CLOSED_NEED_STATUSES))
+    statistics: dict[int, bool] = {}
 
     def interest(row: Any, source: str, note: str) -> InterestRow:
         (need_id, ref, title, employer_id, name, org, municipality, headcount, status, person_ref,
-         community) = row
+         community, person_id) = row
+        if person_id is not None and not statistics:
+            statistics.update(_statistics_consent(session))
         kind = _kind(employer_id, person_ref)
         if kind != "employer":
             name = register.owner_label(kind, name, person_ref, community)
             org = person_ref if kind == "person" else community
             municipality = municipality if municipality and municipality.isdigit() else None
         return InterestRow(need_id, ref, title, employer_id, name, org, municipality, headcount, status, source,
-                           scores.get(ref), note, kind)
+                           scores.get(ref), note, kind, person_id is None or statistics.get(person_id, False))
 
     if accepted:
         for row in session.execute(base.where(Need.id.in_(accepted)).order_by(Need.id)):

@@ -200,6 +200,7 @@ class EmployerSnapshot:
     contacts: tuple[dict[str, Any], ...] = ()
     needs: tuple[NeedSnapshot, ...] = ()
     sub_unit_ids: tuple[int, ...] = field(default=())  # their parent_id was set to None
+    person_ids: tuple[int, ...] = field(default=())  # individuals who worked there (employer_id set to None)
 
 
 # ---------------------------------------------------------------- reads
@@ -401,6 +402,17 @@ def save_employer(session: Session, data: EmployerData, employer_id: int | None 
     return employer_id
 
 
+def _unlink(session: Session, column: Any, employer_id: int, entity: str) -> tuple[int, ...]:
+    """Rows whose ``column`` points to the employer, set to None (audited); their ids, for undo."""
+    table = column.class_
+    ids = tuple(session.execute(select(table.id).where(column == employer_id).order_by(table.id)).scalars())
+    if ids:
+        session.execute(update(table).where(table.id.in_(ids)).values({column.key: None}))
+        for row_id in ids:
+            audit.record(session, "update", entity, row_id, field=column.key, old=employer_id, new=None)
+    return ids
+
+
 def delete_employer(session: Session, employer_id: int) -> EmployerSnapshot:
     """Delete an employer with its contacts and needs; its sub-units lose their parent."""
     rows = row_dicts(session, Employer, Employer.id == employer_id)
@@ -409,12 +421,8 @@ def delete_employer(session: Session, employer_id: int) -> EmployerSnapshot:
     contacts = row_dicts(session, ContactPerson, ContactPerson.employer_id == employer_id)
     need_ids = session.execute(select(Need.id).where(Need.employer_id == employer_id).order_by(Need.id)).scalars().all()
     needs = tuple(_need_snapshot(session, need_id) for need_id in need_ids)
-    sub_units = tuple(session.execute(
-        select(Employer.id).where(Employer.parent_id == employer_id).order_by(Employer.id)).scalars())
-    if sub_units:
-        session.execute(update(Employer).where(Employer.id.in_(sub_units)).values(parent_id=None))
-        for sub_unit in sub_units:
-            audit.record(session, "update", EMPLOYER, sub_unit, field="parent_id", old=employer_id, new=None)
+    sub_units = _unlink(session, Employer.parent_id, employer_id, EMPLOYER)
+    employees = _unlink(session, Person.employer_id, employer_id, PERSON)
     for need in needs:
         _delete_need_rows(session, need.need["id"])
     session.execute(delete(ContactPerson).where(ContactPerson.employer_id == employer_id))
@@ -423,7 +431,7 @@ def delete_employer(session: Session, employer_id: int) -> EmployerSnapshot:
     audit.record(session, "delete", EMPLOYER, employer_id,
                  summary=f"Slettet «{name}» med {plural(len(contacts), 'kontaktperson', 'kontaktpersoner')} "
                          f"og {plural(len(needs), 'behov', 'behov')}")
-    return EmployerSnapshot(rows[0], tuple(contacts), needs, sub_units)
+    return EmployerSnapshot(rows[0], tuple(contacts), needs, sub_units, employees)
 
 
 def restore_employer(session: Session, snapshot: EmployerSnapshot) -> int:
@@ -445,6 +453,9 @@ def restore_employer(session: Session, snapshot: EmployerSnapshot) -> int:
             .where(Employer.id.in_(snapshot.sub_unit_ids), Employer.parent_id.is_(None))
             .values(parent_id=employer_id)
         )
+    if snapshot.person_ids:
+        session.execute(update(Person).where(Person.id.in_(snapshot.person_ids), Person.employer_id.is_(None))
+                        .values(employer_id=employer_id))
     audit.record(session, "restore", EMPLOYER, employer_id, summary=f"Gjenopprettet «{row['name']}»")
     return employer_id
 

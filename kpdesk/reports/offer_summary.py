@@ -12,6 +12,7 @@ numbers or notes are printed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +123,8 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
 
         run = run_matching(session, as_of, progress)
     interest = offer_interest(session, offer_id, run.results)
+    # Persons without consent to statistics are in no printed figure (matching.engine.aggregation).
+    interest = dataclasses.replace(interest, needs=tuple(r for r in interest.needs if r.counted))
     nameable = dict(session.execute(select(Employer.id, Employer.may_be_named)).all())
     lines = []
     for row in interest.needs:

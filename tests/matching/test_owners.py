@@ -122,7 +122,7 @@ def test_disclosure_control_counts_each_individual_as_one_contributor(store, reg
         needs = {n.ref: n for n in ms.load_inputs(s).needs}
     one_employer_one_person = Share.of(_contribution(needs[r]) for r in ("N1", "N2"))
     assert one_employer_one_person.employers == 2 and one_employer_one_person.sensitive
-    three = Share.of([*(_contribution(needs[r]) for r in ("N1", "N2")), ("P00009", 1)])
+    three = Share.of(_contribution(needs[r]) for r in ("N1", "N2", "N3"))  # an employer and two persons
     assert three.employers == 3 and not _dominated_by_one(three)
 
 

@@ -154,5 +154,7 @@ def test_deleting_an_employer_leaves_its_employees_without_employer(store) -> No
         employer_id = register.save_employer(s, EmployerData("988077917", "Fauske kommune", "1841"))
         person_id, _ref = add_person(s, employer="988077917")
         assert register.get_person(s, person_id).employer_name == "Fauske kommune"
-        register.delete_employer(s, employer_id)
+        snapshot = register.delete_employer(s, employer_id)
         assert register.get_person(s, person_id).employer_id is None
+        register.restore_employer(s, snapshot)  # undo gives the person their employer back
+        assert register.get_person(s, person_id).employer_name == "Fauske kommune"

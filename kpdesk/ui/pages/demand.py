@@ -115,7 +115,7 @@ class DemandPage(ListPage):
         else:
             text = self.tr("{who} ønsker «{topic}» ({level}, {region}). "
                            "Tilbudet «{offer}» kan ta dem: {seats}.")
-        # employees, individuals and communities apart: «12 ansatte hos 4 arbeidsgivere og 3 privatpersoner»
+        # «12 ansatte hos 4 arbeidsgivere og 3 privatpersoner» (matching.engine.aggregation.Contributors)
         who = group.contributors.sentence_part() or plural(group.headcount, self.tr("person"), self.tr("personer"))
         self.summary.setText(text.format(who=who[:1].upper() + who[1:], topic=group.topic,
                                          level=level_label(group.level), region=group.region,
