@@ -55,6 +55,13 @@ def test_a_demand_group_counts_employees_individuals_and_communities_apart() -> 
     assert Contributors(1, 1).sentence_part() == "1 ansatt hos 1 arbeidsgiver"
 
 
+def test_a_regions_own_need_is_demand_in_that_region() -> None:
+    needs = [need("1", municipality="1836"), need("2", "community", owner="Helgeland", municipality=None,
+                                                   headcount=40)]
+    (group,) = groups_of(needs)
+    assert group.region == "Helgeland" and group.contributors.communities == 1
+
+
 def test_persons_without_statistics_consent_are_matched_but_not_counted() -> None:
     needs = [need("1", headcount=5), need("5", "person"), need("6", "person", counted=False),
              need("7", "person", counted=False, chosen=("O1",))]
