@@ -135,3 +135,14 @@ def test_disclosure_control_counts_each_individual_as_one_contributor(store, reg
 
 def _dominated_by_one(share: Share) -> bool:
     return 5 * max(share.persons.values()) > 4 * sum(share.persons.values())
+
+
+def test_a_regions_own_need_is_in_that_regions_scope(store, register_with_owners) -> None:
+    from kpdesk.matching.run import run_matching
+
+    with store.session() as s:
+        run = run_matching(s, AS_OF)
+    rodoy = ("1836",)
+    assert "N5" not in {n.ref for n in run.scoped(rodoy)[0]}
+    needs, groups, _ = run.scoped(rodoy, ("Helgeland",))
+    assert "N5" in {n.ref for n in needs} and any("N5" in g.need_refs for g in groups)
