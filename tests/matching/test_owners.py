@@ -55,6 +55,13 @@ def test_a_demand_group_counts_employees_individuals_and_communities_apart() -> 
     assert Contributors(1, 1).sentence_part() == "1 ansatt hos 1 arbeidsgiver"
 
 
+def test_a_regions_own_need_is_demand_in_that_region() -> None:
+    needs = [need("1", municipality="1836"), need("2", "community", owner="Helgeland", municipality=None,
+                                                   headcount=40)]
+    (group,) = groups_of(needs)
+    assert group.region == "Helgeland" and group.contributors.communities == 1
+
+
 def test_persons_without_statistics_consent_are_matched_but_not_counted() -> None:
     needs = [need("1", headcount=5), need("5", "person"), need("6", "person", counted=False),
              need("7", "person", counted=False, chosen=("O1",))]
@@ -128,3 +135,14 @@ def test_disclosure_control_counts_each_individual_as_one_contributor(store, reg
 
 def _dominated_by_one(share: Share) -> bool:
     return 5 * max(share.persons.values()) > 4 * sum(share.persons.values())
+
+
+def test_a_regions_own_need_is_in_that_regions_scope(store, register_with_owners) -> None:
+    from kpdesk.matching.run import run_matching
+
+    with store.session() as s:
+        run = run_matching(s, AS_OF)
+    rodoy = ("1836",)
+    assert "N5" not in {n.ref for n in run.scoped(rodoy)[0]}
+    needs, groups, _ = run.scoped(rodoy, ("Helgeland",))
+    assert "N5" in {n.ref for n in needs} and any("N5" in g.need_refs for g in groups)

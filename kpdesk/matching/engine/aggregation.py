@@ -6,7 +6,8 @@ interest in another offer. ``commitments`` gathers those needs per offer (the pe
 and a demand group going to the same offer counts them against the offer's minimum class.
 
 The demand is grouped by level and region (a municipality in several regions counts in the first
-of them alphabetically), then by topic, across employers:
+of them alphabetically; a region's own community need in that region), then by topic, across
+employers:
 1. needs whose best proposal is the same offer are about the same subject and start one group;
 2. groups and the remaining needs are then joined, in a fixed order, when they are about the
    same subject: their topic vectors (the engine's terms, weighted by an IDF over the needs
@@ -239,9 +240,12 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
     buckets: dict[tuple[str, str], list[NeedInput]] = {}
     region_of: dict[str | None, str] = {}  # municipality → region
     for need in demand:
-        region = region_of.get(need.municipality)
-        if region is None:
-            region = region_of[need.municipality] = _region_of(need, regions)
+        if need.municipality is None and need.owner_kind == "community" and need.employer_ref:
+            region = need.employer_ref  # a region's own need («Helsefagarbeidere på Helgeland»)
+        else:
+            region = region_of.get(need.municipality)
+            if region is None:
+                region = region_of[need.municipality] = _region_of(need, regions)
         buckets.setdefault((need.level or "open", region), []).append(need)
 
     groups: list[DemandGroup] = []
