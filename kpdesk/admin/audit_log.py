@@ -74,7 +74,8 @@ FIELD_LABELS = {
     "room_id": "rom", "rrule": "gjentakelse", "seats_max": "plasser maks", "seats_min": "plasser minst",
     "sessions": "samlinger", "site": "sted", "source": "kilde", "start_date": "startdato", "starts_at": "starter",
     "state": "tilstand", "state_reason": "grunn", "status": "status", "status_changed_on": "status endret",
-    "term": "ord", "title": "tittel", "value": "verdi", "web": "nettside",
+    "term": "ord", "title": "tittel", "value": "verdi", "web": "nettside", "person_id": "person",
+    "community": "lokalsamfunn", "horizon": "innen år", "employer_id": "arbeidsgiver",
 }
 # Fields whose values are code keys: shown as their bokmål labels ("mapped" → "kartlagt").
 _VALUE_CODES: dict[str, tuple[CodeList, ...]] = {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, inspect, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
 from kpdesk.common.norsk import group_thousands
-from kpdesk.db.models import Booking, Employer, Need, Offer, Provider, Room
+from kpdesk.db.models import Booking, Employer, Need, Offer, Person, Provider, Room
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,7 @@ class Summary:
     offers: int
     rooms: int
     bookings: int
+    persons: int = 0  # individuals (said only when there are some)
 
     def sentence(self) -> str:
         def n(count: int, one: str, many: str) -> str:
@@ -28,6 +29,7 @@ class Summary:
 
         return ", ".join([
             n(self.employers, "arbeidsgiver", "arbeidsgivere"),
+            *([n(self.persons, "privatperson", "privatpersoner")] if self.persons else []),
             f"{n(self.needs, 'behov', 'behov')} ({group_thousands(self.open_needs)} åpne)",
             n(self.providers, "tilbyder", "tilbydere"),
             n(self.offers, "kurstilbud", "kurstilbud"),
@@ -48,4 +50,6 @@ def summarise(session: Session) -> Summary:
         offers=count(Offer),
         rooms=count(Room),
         bookings=count(Booking, Booking.state == "active"),
+        # an older file opened without migrating (``kpdesk check``) has no person table yet
+        persons=count(Person) if inspect(session.connection()).has_table("person") else 0,
     )

@@ -84,7 +84,7 @@ def erase(store: Store, find: Callable[[Session], Subject], *, reason: str = "et
     holding = backups_holding(store.path, subject.values)
     purged: list[Path] = []
     if backups == "purge" and holding:
-        purged = purge_files(holding, subject.ids, subject.values, report.token)
+        purged = purge_files(holding, subject.ids, subject.values, report.token, person_ids=subject.person_ids)
     kept = tuple(p for p in holding if p not in purged)
     if kept:
         _list_in_record(store, report.token, kept)
@@ -95,6 +95,17 @@ def erase_person(store: Store, email: str, *, backups: BackupChoice = "keep") ->
     """Every contact person with this e-mail, and every trace of them (``kpdesk person erase``)."""
     wanted = email.strip().lower()
     return erase(store, lambda s: privacy.find_subject(s, email=wanted), backups=backups)
+
+
+def erase_individual(store: Store, person_id: int, *, backups: BackupChoice = "keep") -> ErasureOutcome:
+    """One individual with their consents and needs (``kpdesk person erase --ref``)."""
+    def find(session: Session) -> Subject:
+        subject = privacy.find_subject(session, person_ids=[person_id])
+        if not subject.persons:
+            raise NotFoundError(f"Personen finnes ikke lenger (id {person_id}).")
+        return subject
+
+    return erase(store, find, backups=backups)
 
 
 def erase_contact(store: Store, contact_id: int, *, backups: BackupChoice = "keep") -> ErasureOutcome:
@@ -132,7 +143,7 @@ def purge_backups(store: Store, token: str) -> ErasureOutcome:
     folder = _backup_folder(store.path)
     listed = [folder / name for name in record.backups_kept.splitlines() if name]
     holding = [p for p in listed if p.exists()]
-    purged = purge_files(holding, _ids(record.contact_ids), (), token)
+    purged = purge_files(holding, _ids(record.contact_ids), (), token, person_ids=_ids(record.person_ids))
     kept = tuple(p for p in holding if p not in purged)
     _list_in_record(store, token, kept)
     return ErasureOutcome(privacy.NOTHING_ERASED, True, kept, tuple(purged))
@@ -222,7 +233,8 @@ def _revision(path: Path) -> str | None:
         return None
 
 
-def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str) -> list[str] | None:
+def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str,
+                person_ids: Iterable[int] = ()) -> list[str] | None:
     """Erase the person in one backup; the values found there, or None when the file was left as
     it is (an older schema: a copy from before an upgrade is listed, not changed)."""
     from kpdesk.db.migrate import head_revision
@@ -232,8 +244,8 @@ def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str) -
     engine = _copy_engine(path)
     try:
         with Session(engine) as session, session.begin():
-            subject = privacy.find_subject(session, contact_ids=ids, known_values=values)
-            if subject.ids or subject.values:
+            subject = privacy.find_subject(session, contact_ids=ids, known_values=values, person_ids=person_ids)
+            if subject.ids or subject.values or subject.persons:
                 privacy.erase_subject(session, subject, reason="i en sikkerhetskopi", token=token)
     finally:
         engine.dispose()
@@ -245,13 +257,15 @@ def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str) -
     return list(subject.values)
 
 
-def purge_files(paths: Iterable[Path], ids: list[int], values: Iterable[str], token: str) -> list[Path]:
+def purge_files(paths: Iterable[Path], ids: list[int], values: Iterable[str], token: str, *,
+                person_ids: Iterable[int] = ()) -> list[Path]:
     """Erase the person from each backup file; returns those that no longer hold them."""
     known = list(values)
+    individuals = list(person_ids)
     purged = []
     for path in paths:
         try:
-            found = _purge_file(path, ids, known, token)
+            found = _purge_file(path, ids, known, token, individuals)
         except (sqlite3.Error, OSError, SQLAlchemyError):
             continue  # damaged or unwritable: it stays listed
         if found is None:
@@ -271,6 +285,7 @@ class _Record:
     at: object
     contact_ids: str
     backups_kept: str
+    person_ids: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +304,11 @@ def _records_in(path: Path) -> list[_Record]:
     try:
         conn = connect_read_only(path)
         try:
-            rows = conn.execute("SELECT token, at, contact_ids, backups_kept FROM erasure_record").fetchall()
+            try:
+                rows = conn.execute("SELECT token, at, contact_ids, backups_kept, person_ids FROM erasure_record")\
+                    .fetchall()
+            except sqlite3.OperationalError:  # a copy from before revision 0006: contacts only
+                rows = conn.execute("SELECT token, at, contact_ids, backups_kept FROM erasure_record").fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
@@ -336,12 +355,13 @@ def restore_keeping_erasures(db_path: Path, source: Path) -> RestoreOutcome:
             for record in records:
                 if record.token in present:
                     continue
-                subject = privacy.find_subject(session, contact_ids=_ids(record.contact_ids))
+                subject = privacy.find_subject(session, contact_ids=_ids(record.contact_ids),
+                                               person_ids=_ids(record.person_ids))
                 report = privacy.erase_subject(session, subject, reason=AGAIN_AFTER_RESTORE, token=record.token)
                 if not report.token:  # nothing of them in the copy: keep the record all the same
                     at = record.at if isinstance(record.at, dt.datetime) else dt.datetime.fromisoformat(str(record.at))
                     session.add(ErasureRecord(token=record.token, at=at, contact_ids=record.contact_ids,
-                                              backups_kept=record.backups_kept))
+                                              person_ids=record.person_ids, backups_kept=record.backups_kept))
                 count += report.found
             return count
 

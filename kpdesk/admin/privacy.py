@@ -1,6 +1,8 @@
-"""Data subjects' rights for contact persons (GDPR art. 15 and 17): export and erase, in one transaction.
+"""Data subjects' rights for contact persons and individuals (GDPR art. 15 and 17): export and
+erase, in one transaction.
 
-Personal data lives in ``contact_person``, in audit entries about those rows, and wherever a
+Personal data lives in ``contact_person``, in ``person`` (individuals) with their ``consent``
+history and their own needs, in audit entries about those rows, and wherever a
 coordinator typed the person's name, e-mail or phone into free text (employer notes, need
 descriptions, booking notes and organisers). Export gathers all three as plain JSON-ready values.
 
@@ -17,8 +19,16 @@ outside the erased rows. Employers, needs and counts stay. It also reaches conta
 earlier whose e-mail the audit log still holds. A value is matched as a whole: "Per" is not
 erased from "Personalsjef", and a first name alone is not looked for.
 
+An individual (``person``) is found by e-mail like a contact person, or by their ref
+(``person_ids``). Erasing them deletes the person, their consents and their needs (with the needs'
+status history and match decisions), replaces every value the audit log recorded on those rows
+with ``ERASED``, and the summaries of entries on their needs and consents too (a need's title and
+description say what the person wishes for: personal as well), and scrubs
+their name, e-mail, phone and ref from summaries and free text as above. Counts already printed
+stay as they were; no aggregate in the file keeps them.
+
 Every erasure is recorded twice, without any personal data: an audit entry, and an
-``ErasureRecord`` with the erased contact ids, so that a restore from an older backup can erase
+``ErasureRecord`` with the erased contact and person ids, so that a restore from an older backup can erase
 them again (``kpdesk.admin.erasure``, which also clears the write-ahead log and the backups).
 """
 
@@ -44,13 +54,16 @@ from kpdesk.db.models import (
     AuditEntry,
     Booking,
     BookingSeries,
+    Consent,
     ContactPerson,
     Employer,
     ErasureRecord,
     MatchDecision,
     Need,
+    NeedStatusChange,
+    Person,
 )
-from kpdesk.register.service import CONTACT, NotFoundError, plural
+from kpdesk.register.service import CONSENT, CONTACT, NEED, PERSON, NotFoundError, plural
 
 ERASED = "[slettet]"
 PERSONAL_FIELDS = ("name", "email", "phone", "role")
@@ -70,15 +83,21 @@ class ErasureReport:
     mentions: int  # free-text fields where the person's name, e-mail or phone was replaced
     earlier_deleted: int = 0  # contact rows deleted before, found through the audit log
     token: str = ""  # the ErasureRecord written ("" when nothing was found)
+    persons: int = 0  # individuals deleted (with their consents)
+    person_needs: int = 0  # their needs deleted
 
     @property
     def found(self) -> bool:
-        return bool(self.contacts or self.audit_entries or self.mentions)
+        return bool(self.contacts or self.persons or self.audit_entries or self.mentions)
 
     def sentence(self) -> str:
         parts = [f"Slettet {plural(self.contacts, 'kontaktperson', 'kontaktpersoner')}"]
         if self.employers:
             parts[0] += f" hos {', '.join(self.employers)}"
+        if self.persons:
+            individuals = (f"{plural(self.persons, 'privatperson', 'privatpersoner')} med samtykke og "
+                           f"{plural(self.person_needs, 'behov', 'behov')}")
+            parts[0] = f"{parts[0]} og {individuals}" if self.contacts else f"Slettet {individuals}"
         parts.append(f"renset {plural(self.audit_entries, 'oppføring', 'oppføringer')} i endringsloggen")
         if self.mentions:
             fields = plural(self.mentions, "fritekstfelt", "fritekstfelt")
@@ -129,10 +148,38 @@ class Subject:
     contacts: list[dict[str, Any]]
     earlier_ids: list[int] = field(default_factory=list)  # deleted contact rows the audit log still knows
     values: list[str] = field(default_factory=list)
+    persons: list[dict[str, Any]] = field(default_factory=list)  # individuals' rows
+    consents: list[dict[str, Any]] = field(default_factory=list)  # their consent history
+    needs: list[dict[str, Any]] = field(default_factory=list)  # their own needs
+    wanted_person_ids: list[int] = field(default_factory=list)  # asked for; maybe gone (a backup, a restore)
 
     @property
     def ids(self) -> list[int]:
         return sorted({c["id"] for c in self.contacts} | set(self.earlier_ids))
+
+    @property
+    def person_ids(self) -> list[int]:
+        return sorted({p["id"] for p in self.persons} | set(self.wanted_person_ids))
+
+    @property
+    def need_ids(self) -> list[int]:
+        return [n["id"] for n in self.needs]
+
+    @property
+    def consent_ids(self) -> list[int]:
+        return [c["id"] for c in self.consents]
+
+    def about(self, entity: str, entity_id: int | None) -> bool:
+        """Whether an audit entry on (entity, id) is about this subject's rows."""
+        if entity_id is None:
+            return False
+        if entity == CONTACT:
+            return entity_id in self.ids
+        if entity == PERSON:
+            return entity_id in self.person_ids
+        if entity == NEED:
+            return entity_id in self.need_ids
+        return entity == CONSENT and entity_id in self.consent_ids
 
 
 def _table_of(model: type[Base]) -> Table:
@@ -178,13 +225,52 @@ def _logged_values(session: Session, ids: list[int]) -> set[str]:
     return {v for row in rows for v in row if v}
 
 
+def _rows(session: Session, model: type[Base], *where: Any) -> list[dict[str, Any]]:
+    table = _table_of(model)
+    return [{k: _json(v) for k, v in row.items()}
+            for row in session.execute(select(*table.c).where(*where).order_by(table.c.id)).mappings()]
+
+
+def _persons(session: Session, ids: Iterable[int], email: str) -> list[int]:
+    """Person ids: those asked for that exist, and those with this e-mail (as ``normal_email`` compares)."""
+    found = set(session.execute(select(Person.id).where(Person.id.in_(sorted(set(ids))))).scalars())
+    wanted = normal_email(email)
+    if wanted:
+        found |= {i for i, stored in session.execute(select(Person.id, Person.email).where(Person.email != ""))
+                  if normal_email(stored) == wanted}
+    return sorted(found)
+
+
+def _logged_person_values(session: Session, ids: list[int]) -> set[str]:
+    """Every name, e-mail, phone and ref the audit log recorded on these person rows (old and new)."""
+    if not ids:
+        return set()
+    table = _audit_table()
+    rows = session.execute(select(table.c.old_value, table.c.new_value).where(
+        table.c.entity == PERSON, table.c.entity_id.in_(ids), table.c.field.in_((*IDENTIFYING_FIELDS, "ref"))))
+    return {v for row in rows for v in row if v}
+
+
+def find_person_id(session: Session, ref: str) -> int:
+    """The id of the person with this ref (any case); a UserError saying so if there is none."""
+    from kpdesk.register.service import person_id_for_ref
+
+    return person_id_for_ref(session, ref)
+
+
 def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int] = (),
-                 known_values: Iterable[str] = ()) -> Subject:
-    """The person behind an e-mail and/or contact ids, with every value they ever had.
+                 known_values: Iterable[str] = (), person_ids: Iterable[int] = ()) -> Subject:
+    """The person behind an e-mail, contact ids and/or person ids, with every value they ever had.
 
     ``contact_ids`` no longer in the table count as deleted earlier (an erasure done again on an
     older copy); ``known_values`` are values found elsewhere (the live database, for a backup).
+    An e-mail finds contact persons and individuals alike.
     """
+    wanted_persons = sorted(set(person_ids))
+    found_persons = _persons(session, wanted_persons, email)
+    persons = _rows(session, Person, Person.id.in_(found_persons)) if found_persons else []
+    consents = _rows(session, Consent, Consent.person_id.in_(found_persons)) if found_persons else []
+    needs = _rows(session, Need, Need.person_id.in_(found_persons)) if found_persons else []
     wanted = sorted(set(contact_ids))
     contacts = _contacts(session, ContactPerson.id.in_(wanted)) if wanted else []
     for contact in _contacts_by_email(session, email) if email else []:
@@ -193,16 +279,22 @@ def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int
     living = {c["id"] for c in contacts}
     earlier = set(_earlier_contacts(session, email, living)) if email else set()
     earlier |= {i for i in wanted if i not in living}
-    subject = Subject(contacts, sorted(earlier))
+    subject = Subject(contacts, sorted(earlier), persons=persons, consents=consents, needs=needs,
+                      wanted_person_ids=wanted_persons)
     values = {c[f] for c in contacts for f in IDENTIFYING_FIELDS if c[f]}
+    values |= {p[f] for p in persons for f in (*IDENTIFYING_FIELDS, "ref") if p[f]}
     values |= _logged_values(session, subject.ids)
+    values |= _logged_person_values(session, subject.person_ids)
     values |= {v for v in known_values if v}
     if email:
         values.add(email.strip())
-    # A value another (remaining) contact person also has is theirs too: kept outside the erased rows.
+    # A value another (remaining) contact person or individual also has is theirs too: kept outside
+    # the erased rows.
     others = select(ContactPerson.name, ContactPerson.email, ContactPerson.phone).where(
         ContactPerson.id.not_in(subject.ids))
-    shared = {v.casefold() for row in session.execute(others) for v in row if v}
+    other_persons = select(Person.name, Person.email, Person.phone, Person.ref).where(
+        Person.id.not_in(subject.person_ids))
+    shared = {v.casefold() for stmt in (others, other_persons) for row in session.execute(stmt) for v in row if v}
     subject.values = sorted(v for v in values if v.strip() and v != ERASED and v.casefold() not in shared)
     return subject
 
@@ -240,13 +332,13 @@ def value_matcher(values: Iterable[str]) -> re.Pattern[str] | None:
 
 def _audit_about(session: Session, subject: Subject) -> list[dict[str, Any]]:
     """Audit entries on the person's contact rows, and any entry that mentions their values."""
-    if not subject.contacts and not subject.earlier_ids:
+    if not subject.contacts and not subject.earlier_ids and not subject.person_ids:
         return []
     table = _audit_table()
     found = value_matcher(subject.values)
     entries = []
     for row in session.execute(select(*table.c).order_by(table.c.id)).mappings():
-        on_rows = row["entity"] == CONTACT and row["entity_id"] in subject.ids
+        on_rows = subject.about(row["entity"], row["entity_id"])
         mentions = found is not None and any(
             row[c] and found.search(row[c]) for c in ("old_value", "new_value", "summary"))
         if on_rows or mentions:
@@ -271,12 +363,23 @@ def _export(session: Session, subject: Subject, label: str) -> dict[str, Any]:
     return {
         "subject": label,
         "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
-        "controller_note": "Alt kpdesk har lagret om personen: kontaktpersonoppføringer, endringslogg og fritekst "
-                           "der personen er nevnt.",
+        "controller_note": "Alt kpdesk har lagret om personen: kontaktpersonoppføringer, personoppføringer med "
+                           "samtykker og egne behov, endringslogg og fritekst der personen er nevnt.",
         "contacts": subject.contacts,
+        "persons": subject.persons,
+        "consents": subject.consents,
+        "needs": subject.needs,
         "audit": _audit_about(session, subject),
         "mentions": _mentions(session, value_matcher(subject.values)) if subject.values else [],
     }
+
+
+def individual_export(session: Session, person_id: int) -> dict[str, Any]:
+    """Everything held about one individual (``kpdesk person export --ref``)."""
+    subject = find_subject(session, person_ids=[person_id])
+    if not subject.persons:
+        raise NotFoundError(f"Personen finnes ikke lenger (id {person_id}).")
+    return _export(session, subject, subject.persons[0]["ref"])
 
 
 def person_export(session: Session, email: str) -> dict[str, Any]:
@@ -297,15 +400,20 @@ def contact_export(session: Session, contact_id: int) -> dict[str, Any]:
 
 def is_empty_export(exported: dict[str, Any]) -> bool:
     """Nothing at all is held about the person."""
-    return not (exported["contacts"] or exported["audit"] or exported["mentions"])
+    return not (exported["contacts"] or exported.get("persons") or exported["audit"] or exported["mentions"])
 
 
 def record_access(session: Session, exported: dict[str, Any]) -> None:
     """Log that an export (innsyn) was handed out, without any personal data."""
     audit.record(session, "export", CONTACT, None,
                  summary=f"Innsyn: eksporterte personopplysninger om "
-                         f"{plural(len(exported['contacts']), 'kontaktperson', 'kontaktpersoner')} "
+                         f"{plural(len(exported['contacts']), 'kontaktperson', 'kontaktpersoner')}"
+                         f"{_and_persons(len(exported.get('persons', ())))} "
                          f"({plural(len(exported['audit']), 'oppføring', 'oppføringer')} i endringsloggen)")
+
+
+def _and_persons(count: int) -> str:
+    return f" og {plural(count, 'privatperson', 'privatpersoner')}" if count else ""
 
 
 def export_contact_to_file(session: Session, contact_id: int, path: str | os.PathLike[str]) -> Path:
@@ -332,14 +440,15 @@ def _scrub_audit(session: Session, subject: Subject, found: re.Pattern[str] | No
     changed = 0
     for row in session.execute(select(table.c.id, table.c.entity, table.c.entity_id, table.c.field,
                                       table.c.old_value, table.c.new_value, table.c.summary)).mappings():
-        on_rows = row["entity"] == CONTACT and row["entity_id"] in subject.ids and row["field"] in PERSONAL_FIELDS
+        on_rows = subject.about(row["entity"], row["entity_id"]) and (
+            row["entity"] in (NEED, CONSENT) or row["field"] in (*PERSONAL_FIELDS, "ref"))
         values = {}
         for column in ("old_value", "new_value", "summary"):
             value = row[column]
             if not value:
                 continue
-            if on_rows and column != "summary":
-                new = ERASED
+            if on_rows and (column != "summary" or row["entity"] in (NEED, CONSENT)):
+                new = ERASED  # an individual's need says what they wish for: its summary goes whole
             elif found is not None:
                 new = found.sub(ERASED, value)
             else:
@@ -369,7 +478,7 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     ``reason`` ends the audit summary ("Slettet personopplysninger etter forespørsel: …"); ``token``
     reuses an ErasureRecord's token (an erasure done again on a restored copy), else a new one.
     """
-    if not subject.ids and not subject.values:
+    if not subject.ids and not subject.values and not subject.person_ids:
         return NOTHING_ERASED
     # Overwrite freed space so the deleted values do not linger in the database file.
     session.execute(text("PRAGMA secure_delete = ON"))
@@ -377,21 +486,31 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     scrubbed = _scrub_audit(session, subject, found)
     mentions = _scrub_free_text(session, found)
     ids = [c["id"] for c in subject.contacts]
-    if not (ids or subject.earlier_ids or scrubbed or mentions):
+    persons = [p["id"] for p in subject.persons]
+    if not (ids or persons or subject.earlier_ids or scrubbed or mentions):
         return NOTHING_ERASED  # the address is nowhere: nothing to erase, nothing to log
     if ids:
         session.execute(delete(ContactPerson).where(ContactPerson.id.in_(ids)))
+    if persons:
+        needs = subject.need_ids
+        for model in (MatchDecision, NeedStatusChange):
+            session.execute(delete(model).where(model.need_id.in_(needs)))
+        session.execute(delete(Need).where(Need.id.in_(needs)))
+        session.execute(delete(Consent).where(Consent.person_id.in_(persons)))
+        session.execute(delete(Person).where(Person.id.in_(persons)))
     employers = tuple(sorted({c["employer_name"] for c in subject.contacts}))
     summary = (f"Slettet personopplysninger {reason}: {plural(len(ids), 'kontaktperson', 'kontaktpersoner')} hos "
-               f"{plural(len(employers), 'arbeidsgiver', 'arbeidsgivere')}")
+               f"{plural(len(employers), 'arbeidsgiver', 'arbeidsgivere')}{_and_persons(len(persons))}")
     if subject.earlier_ids:
         summary += f" (og spor etter {plural(len(subject.earlier_ids), 'tidligere slettet', 'tidligere slettede')})"
     audit.record(session, "erase", CONTACT, None, summary=summary)
     record = ErasureRecord(token=token or uuid.uuid4().hex, at=dt.datetime.now().replace(microsecond=0),
-                           contact_ids=",".join(str(i) for i in subject.ids))
+                           contact_ids=",".join(str(i) for i in subject.ids),
+                           person_ids=",".join(str(i) for i in subject.person_ids))
     session.add(record)
     session.flush()
-    return ErasureReport(len(ids), employers, scrubbed, mentions, len(subject.earlier_ids), record.token)
+    return ErasureReport(len(ids), employers, scrubbed, mentions, len(subject.earlier_ids), record.token,
+                         len(persons), len(subject.needs))
 
 
 def person_erase_report(session: Session, email: str) -> ErasureReport:

@@ -15,6 +15,14 @@ Precisely, for a contact person C at employer E, with N the number of months:
 - C is due from ``last activity + N calendar months`` (the 31st becomes the last day of a
   shorter month). An employer without any needs counts from registration and C's own edits.
 
+Individuals (``person``) follow the same number of months, by their own needs: a person P is not
+due while any of P's needs is open; otherwise P's last activity is the latest of the day P was
+registered or last edited, the day of P's consent in force (given and recorded), and for each of
+P's needs the day its status last changed and the day it was last edited; P is due from ``last
+activity + N calendar months``. Without a lawful basis a person is due at once: when P's consent
+in force does not allow storage (withdrawn: due from the day it was given) or P has no consent at
+all (due from registration). ``persons_due`` lists them.
+
 ``due_for_deletion`` lists who is due, with the reason; ``delete_due`` erases those the coordinator
 confirmed (through ``privacy.erase``, so their traces leave the audit log too), after checking
 again that each is still due.
@@ -26,7 +34,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,8 +42,8 @@ from sqlalchemy.orm import Session
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date
-from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, Setting
-from kpdesk.register.service import CONTACT, plural
+from kpdesk.db.models import AuditEntry, Consent, ContactPerson, Employer, Need, Person, Setting
+from kpdesk.register.service import CONTACT, PERSON, plural
 
 if TYPE_CHECKING:
     from kpdesk.admin.erasure import BackupChoice, ErasureOutcome
@@ -56,6 +64,16 @@ class DueContact:
     last_activity: dt.date
     due_on: dt.date
     reason: str  # one Norwegian sentence for the list
+
+
+@dataclass(frozen=True, slots=True)
+class DuePerson:
+    id: int
+    ref: str
+    name: str
+    last_activity: dt.date
+    due_on: dt.date
+    reason: str  # one Norwegian sentence for the list (names the ref, not the name)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -117,17 +135,20 @@ def _groups(session: Session) -> dict[int, set[int]]:
     return groups
 
 
-def _need_activity(session: Session) -> tuple[set[int], dict[int, dt.date]]:
-    """Employers with an open need, and each employer's latest need activity date."""
+def _need_activity(session: Session, owner: Any = Need.employer_id) -> tuple[set[int], dict[int, dt.date]]:
+    """Owners (``Need.employer_id`` or ``Need.person_id``) with an open need, and each owner's latest
+    need activity date."""
     open_at: set[int] = set()
     latest: dict[int, dt.date] = {}
-    for employer_id, status, changed_on, updated_at in session.execute(
-            select(Need.employer_id, Need.status, Need.status_changed_on, Need.updated_at)):
+    for owner_id, status, changed_on, updated_at in session.execute(
+            select(owner, Need.status, Need.status_changed_on, Need.updated_at).where(owner.is_not(None))):
+        if owner_id is None:
+            continue
         if status not in CLOSED_NEED_STATUSES:
-            open_at.add(employer_id)
+            open_at.add(owner_id)
         for day in (_as_date(changed_on), _as_date(updated_at)):
-            if day is not None and day > latest.get(employer_id, dt.date.min):
-                latest[employer_id] = day
+            if day is not None and day > latest.get(owner_id, dt.date.min):
+                latest[owner_id] = day
     return open_at, latest
 
 
@@ -168,6 +189,51 @@ def due_for_deletion(session: Session, today: dt.date | None = None) -> list[Due
     return due
 
 
+def persons_due(session: Session, today: dt.date | None = None) -> list[DuePerson]:
+    """Individuals the retention rule says to delete as of ``today`` (see the module docstring),
+    longest overdue first."""
+    today = today or dt.date.today()
+    months = retention_months(session)
+    if months == 0:
+        return []
+    newest = select(func.max(Consent.id)).group_by(Consent.person_id)
+    consent = {person_id: (stored, _as_date(given), _as_date(recorded)) for person_id, stored, given, recorded
+               in session.execute(select(Consent.person_id, Consent.stored, Consent.given_on, Consent.recorded_at)
+                                  .where(Consent.id.in_(newest)))}
+    open_for, latest = _need_activity(session, Need.person_id)
+    table = AuditEntry.__table__
+    edited = dict(session.execute(
+        select(table.c.entity_id, func.max(table.c.at))
+        .where(table.c.entity == PERSON, table.c.entity_id.is_not(None),
+               table.c.action.in_(("create", "update", "restore")))
+        .group_by(table.c.entity_id)).all())
+    due = []
+    for person_id, ref, name, created_at, updated_at in session.execute(
+            select(Person.id, Person.ref, Person.name, Person.created_at, Person.updated_at)):
+        registered = _as_date(created_at) or today
+        found = consent.get(person_id)
+        if found is None or not found[0]:
+            since = registered if found is None else (found[1] or registered)
+            why = ("ingen samtykke til lagring er registrert" if found is None
+                   else f"samtykket til lagring er trukket ({format_date(since)})")
+            due.append(DuePerson(person_id, ref, name, since, since, f"{ref}: {why}; skal slettes nå"))
+            continue
+        if person_id in open_for:
+            continue
+        candidates = [d for d in (registered, _as_date(updated_at), found[1], found[2],
+                                  _as_date(edited.get(person_id)), latest.get(person_id)) if d is not None]
+        last = max(candidates)
+        due_on = add_months(last, months)
+        if due_on > today:
+            continue
+        why = "ingen åpne behov" if person_id in latest else "ingen behov registrert"
+        due.append(DuePerson(person_id, ref, name, last, due_on,
+                             f"{ref}: {why}; siste aktivitet {format_date(last)}, mer enn "
+                             f"{plural(months, 'måned', 'måneder')} siden (kunne slettes fra {format_date(due_on)})"))
+    due.sort(key=lambda d: (d.due_on, d.id))
+    return due
+
+
 def delete_due(session: Session, ids: Iterable[int], today: dt.date | None = None) -> int:
     """Erase the confirmed contact persons that are still due, in this transaction; returns how many.
 
@@ -184,15 +250,22 @@ def delete_due(session: Session, ids: Iterable[int], today: dt.date | None = Non
 
 
 def erase_due(store: Store, ids: Iterable[int], today: dt.date | None = None, *,
-              backups: BackupChoice = "keep") -> ErasureOutcome:
-    """``delete_due`` the whole way (``kpdesk.admin.erasure``): the window's and ``person due --delete``."""
+              backups: BackupChoice = "keep", person_ids: Iterable[int] = ()) -> ErasureOutcome:
+    """``delete_due`` the whole way (``kpdesk.admin.erasure``): the window's and ``person due --delete``.
+
+    ``person_ids``: individuals to erase too, those still due (``persons_due``).
+    """
     from kpdesk.admin import erasure, privacy
 
     wanted = list(ids)
+    wanted_persons = set(person_ids)
 
     def find(session: Session) -> privacy.Subject:
         chosen = _still_due(session, wanted, today)
-        subject = privacy.find_subject(session, contact_ids=chosen) if chosen else privacy.Subject([])
+        persons = sorted(wanted_persons & {d.id for d in persons_due(session, today)})
+        if not chosen and not persons:
+            return privacy.Subject([])
+        subject = privacy.find_subject(session, contact_ids=chosen, person_ids=persons)
         subject.earlier_ids = []  # rows already gone are not this erasure's business
         return subject
 

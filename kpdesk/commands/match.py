@@ -69,5 +69,4 @@ def _table_lines(result) -> Iterator[str]:  # type: ignore[no-untyped-def]
     for group in result.groups:
         offer = f"{group.offer_ref} ({group.seats_text})" if group.offer_ref else "ingen tilbud: bestill"
         yield (f"  {group.topic} · {level_label(group.level)} · {group.region}: "
-               f"{plural(group.headcount, 'person', 'personer')} "
-               f"hos {plural(len(group.employers), 'arbeidsgiver', 'arbeidsgivere')} → {offer}\n")
+               f"{group.contributors.sentence_part() or plural(group.headcount, 'person', 'personer')} → {offer}\n")

@@ -1,8 +1,10 @@
 """``kpdesk person export|erase|due``: the data subject's rights and the retention rule.
 
-``export`` writes everything held about a contact person (rows, employer, audit entries, free
-text that names them) to a JSON file; ``erase`` deletes and scrubs it without asking (the command
-line is the confirmation), clears the database file and its log, and says what it did and which
+A person is chosen by ``--email`` (every contact person and individual with that address) or by
+``--ref`` (one individual, "P00003"). ``export`` writes everything held about them (rows, employer,
+an individual's consents and needs, audit entries, free text that names them) to a JSON file;
+``erase`` deletes and scrubs it without asking (the command line is the confirmation), clears the
+database file and its log, and says what it did and which
 backups still hold the person (``--backups purge`` erases them there too); ``due`` lists who the
 retention rule says to delete, and ``due --delete`` deletes them. Exports and erasures are logged
 without personal data (``kpdesk.admin.erasure``).
@@ -22,19 +24,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
     parser = subparsers.add_parser("person", help="personopplysninger: innsyn, sletting og oppbevaringstid")
     actions = parser.add_subparsers(dest="person_command", metavar="HANDLING", required=True)
-    export = actions.add_parser("export", help="eksporter alt om en kontaktperson til en JSON-fil (innsyn)")
-    export.add_argument("--email", metavar="ADRESSE", required=True, help="kontaktpersonens e-postadresse")
+    export = actions.add_parser("export", help="eksporter alt om en kontaktperson eller privatperson til en "
+                                               "JSON-fil (innsyn)")
+    _add_who_options(export)
     export.add_argument("--out", metavar="FIL", required=True, help="JSON-filen som skal skrives")
     add_db_option(export)
-    erase = actions.add_parser("erase", help="slett en kontaktperson og sporene etter den i endringsloggen")
-    erase.add_argument("--email", metavar="ADRESSE", required=True, help="kontaktpersonens e-postadresse")
+    erase = actions.add_parser("erase", help="slett en kontaktperson eller privatperson og sporene etter den")
+    _add_who_options(erase)
     _add_backups_option(erase)
     add_db_option(erase)
-    due = actions.add_parser("due", help="vis kontaktpersoner som skal slettes etter oppbevaringsregelen")
+    due = actions.add_parser("due", help="vis kontaktpersoner og privatpersoner som skal slettes etter "
+                                         "oppbevaringsregelen")
     due.add_argument("--as-of", metavar="DATO", help="regn som om i dag er DATO (dd.mm.åååå)")
     due.add_argument("--delete", action="store_true", help="slett dem som vises (uten å spørre)")
     _add_backups_option(due)
     add_db_option(due)
+
+
+def _add_who_options(parser: argparse.ArgumentParser) -> None:
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email", metavar="ADRESSE", help="e-postadressen (kontaktpersoner og privatpersoner)")
+    who.add_argument("--ref", metavar="REF", help="privatpersonens referanse, som P00003")
 
 
 def _add_backups_option(parser: argparse.ArgumentParser) -> None:
@@ -74,44 +84,56 @@ def _export(args: argparse.Namespace) -> int:
     from kpdesk.common.errors import UserError
     from kpdesk.register.service import plural
 
-    email = _email(args.email)
+    email = _email(args.email) if args.email is not None else ""
     out = Path(args.out).expanduser()
     if out.is_dir() or not out.parent.is_dir():
         privacy.write_export(out, {})  # raises the message about the folder, before the database is opened
     store = _open(args)
     try:
         with store.session() as session:
-            exported = privacy.person_export(session, email)
+            if args.ref is not None:
+                exported = privacy.individual_export(session, privacy.find_person_id(session, args.ref))
+            else:
+                exported = privacy.person_export(session, email)
             if privacy.is_empty_export(exported):
-                raise UserError(f"Ingen kontaktperson med e-postadressen {email} finnes i {store.path.name}, og "
-                                f"endringsloggen nevner den ikke. Ingen fil er laget.")
+                raise UserError(f"Ingen kontaktperson eller privatperson med e-postadressen {email} finnes i "
+                                f"{store.path.name}, og endringsloggen nevner den ikke. Ingen fil er laget.")
             privacy.write_export(out, exported)
             privacy.record_access(session, exported)
     finally:
         store.close()
+    who = exported["subject"]
     contacts = plural(len(exported["contacts"]), "kontaktperson", "kontaktpersoner")
+    persons = plural(len(exported["persons"]), "privatperson", "privatpersoner")
     entries = plural(len(exported["audit"]), "oppføring", "oppføringer")
     mentions = plural(len(exported["mentions"]), "fritekstfelt", "fritekstfelt")
-    print(f"Eksporterte alt om {email} til {out}: {contacts}, {entries} i endringsloggen og {mentions} som nevner "
-          f"personen.")
+    print(f"Eksporterte alt om {who} til {out}: {contacts}, {persons}, {entries} i endringsloggen og {mentions} "
+          f"som nevner personen.")
     return 0
 
 
 def _erase(args: argparse.Namespace) -> int:
-    from kpdesk.admin import erasure
+    from kpdesk.admin import erasure, privacy
     from kpdesk.common.errors import UserError
 
-    email = _email(args.email)
     store = _open(args)
     try:
-        outcome = erasure.erase_person(store, email, backups=args.backups)
+        if args.ref is not None:
+            ref = args.ref.strip()
+            person_id = store.transaction(lambda session: privacy.find_person_id(session, ref))
+            outcome = erasure.erase_individual(store, person_id, backups=args.backups)
+            who, again = ref, f"--ref {ref}"
+        else:
+            who = _email(args.email)
+            outcome = erasure.erase_person(store, who, backups=args.backups)
+            again = f"--email {who}"
     finally:
         store.close()
     if not outcome.report.found:
-        raise UserError(f"Ingen kontaktperson med e-postadressen {email} finnes i {store.path.name}, og "
-                        f"endringsloggen nevner den ikke. Ingenting er slettet.")
-    print(f"{email}: {outcome.report.sentence()}")
-    _say_backups(outcome, f"kpdesk person erase --email {email} --backups purge")
+        raise UserError(f"Ingen kontaktperson eller privatperson med e-postadressen {who} finnes i "
+                        f"{store.path.name}, og endringsloggen nevner den ikke. Ingenting er slettet.")
+    print(f"{who}: {outcome.report.sentence()}")
+    _say_backups(outcome, f"kpdesk person erase {again} --backups purge")
     return 0
 
 
@@ -137,25 +159,35 @@ def _due(args: argparse.Namespace) -> int:
         with store.session() as session:
             months = retention.retention_months(session)
             due = retention.due_for_deletion(session, today)
-        if args.delete and due:
-            outcome = retention.erase_due(store, [d.id for d in due], today, backups=args.backups)
+            persons = retention.persons_due(session, today)
+        if args.delete and (due or persons):
+            outcome = retention.erase_due(store, [d.id for d in due], today, backups=args.backups,
+                                          person_ids=[p.id for p in persons])
     finally:
         store.close()
     deleted = outcome.report.contacts if outcome is not None else 0
+    deleted_persons = outcome.report.persons if outcome is not None else 0
     if months == 0:
         print("Oppbevaringsregelen er slått av (retention_contact_months = 0): ingen skal slettes.")
         return 0
     for d in due:
         email = f" <{d.email}>" if d.email else ""
         print(f"{d.id:>6}  {d.name}{email}, {d.employer_name}: {d.reason}")
+    for p in persons:
+        print(f"{p.ref:>6}  {p.name} (privatperson): {p.reason}")
     rule = f"{plural(months, 'måned', 'måneder')} uten åpne behov"
     if args.delete:
-        print(f"Slettet {plural(deleted, 'kontaktperson', 'kontaktpersoner')} etter oppbevaringsregelen ({rule}).")
+        also = f" og {plural(deleted_persons, 'privatperson', 'privatpersoner')}" if deleted_persons else ""
+        print(f"Slettet {plural(deleted, 'kontaktperson', 'kontaktpersoner')}{also} etter oppbevaringsregelen "
+              f"({rule}).")
         if outcome is not None:
             _say_backups(outcome, "kpdesk person due --delete --backups purge")
-    elif due:
-        print(f"{plural(len(due), 'kontaktperson', 'kontaktpersoner')} skal slettes etter oppbevaringsregelen "
-              f"({rule}) per {format_date(today)}. Slett dem med: kpdesk person due --delete")
+    elif due or persons:
+        who = plural(len(due), "kontaktperson", "kontaktpersoner")
+        if persons:
+            who += f" og {plural(len(persons), 'privatperson', 'privatpersoner')}"
+        print(f"{who} skal slettes etter oppbevaringsregelen ({rule}) per {format_date(today)}. "
+              f"Slett dem med: kpdesk person due --delete")
     else:
         print(f"Ingen kontaktpersoner skal slettes etter oppbevaringsregelen ({rule}) per {format_date(today)}.")
     return 0

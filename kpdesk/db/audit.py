@@ -45,7 +45,7 @@ ENTITIES = {
     "provider": "tilbyder", "offer_session": "samling", "match_decision": "matchingbeslutning",
     "thesaurus_term": "synonym", "room": "rom", "equipment": "utstyr", "booking": "booking",
     "booking_series": "bookingserie", "setting": "innstilling", "audit_entry": "endringslogg",
-    "centre_profile": "senterprofil",
+    "centre_profile": "senterprofil", "person": "person", "consent": "samtykke",
 }
 
 

@@ -5,7 +5,8 @@ Conventions:
 - Dates are ``Date``; times of day in the meeting place are naive local times in Europe/Oslo
   (a booking at 09:00 is at 09:00 on the wall clock, summer or winter).
 - Money is whole kroner (``Integer``); credits are ``Numeric(5, 1)`` with their credit system.
-- Personal data lives only in ``contact_person`` (and in audit entries about it).
+- Personal data lives only in ``contact_person``, ``person`` and ``consent`` (and in audit entries
+  about them).
 """
 
 from __future__ import annotations
@@ -79,6 +80,49 @@ class Employer(Timestamps, Base):
     )
 
 
+class Person(Timestamps, Base):
+    """An individual with education wishes of their own (not as an employee). Personal data:
+    exportable and erasable on request; kept only with a lawful basis (``Consent``). No free-text
+    notes (data minimisation)."""
+
+    __tablename__ = "person"
+    __table_args__ = (AUTOINCREMENT,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)  # "P0001": what lists and printouts show
+    name: Mapped[str] = mapped_column(String(200))
+    municipality: Mapped[str | None] = mapped_column(String(4), index=True)
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="", index=True)
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id", ondelete="SET NULL"), index=True)
+
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True, order_by="Consent.id"
+    )
+    needs: Mapped[list[Need]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Consent(Base):
+    """What a person agreed to, when and how. A change adds a row: the newest row is in force."""
+
+    __tablename__ = "consent"
+    __table_args__ = (AUTOINCREMENT,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    stored: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # the needs may be kept
+    contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # told about offers
+    statistics: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # anonymous counts
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    how: Mapped[str] = mapped_column(String(40), default="", server_default="")  # skjema, e-post, muntlig, …
+    text_version: Mapped[str] = mapped_column(String(20), default="", server_default="")  # the text shown
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    person: Mapped[Person] = relationship(back_populates="consents")
+
+
 class ContactPerson(Base):
     """A named person at an employer. Personal data: exportable and erasable on request."""
 
@@ -98,12 +142,20 @@ class ContactPerson(Base):
     employer: Mapped[Employer] = relationship(back_populates="contacts")
 
 
+# Exactly one owner: an employer, a person, or a community (in SQL both SQLite and PostgreSQL read).
+ONE_OWNER = ("(CASE WHEN employer_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN person_id IS NULL THEN 0 ELSE 1 END)"
+             " + (CASE WHEN community IS NULL THEN 0 ELSE 1 END) = 1")
+
+
 class Need(Timestamps, Base):
-    """A competence need of one employer: what, how many, at which level, when."""
+    """A competence need: what, how many, at which level, when; owned by exactly one employer, one
+    person (an individual's wish, headcount 1) or one community (a municipality's four-digit
+    number or a region's name: "Sykepleiere i Rødøy: 5 innen 2030")."""
 
     __tablename__ = "need"
     __table_args__ = (
         CheckConstraint("headcount > 0", name="headcount_positive"),
+        CheckConstraint(ONE_OWNER, name="one_owner"),
         CheckConstraint("latest_start IS NULL OR earliest_start IS NULL OR latest_start >= earliest_start",
                         name="start_window_order"),
         AUTOINCREMENT,
@@ -111,7 +163,9 @@ class Need(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(40), unique=True)  # stable external reference
-    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    community: Mapped[str | None] = mapped_column(String(100), index=True)  # "1836" or "Helgeland"
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     headcount: Mapped[int] = mapped_column(Integer, default=1)
@@ -124,8 +178,11 @@ class Need(Timestamps, Base):
     status_changed_on: Mapped[dt.date] = mapped_column(Date, default=dt.date.today,
                                                        server_default=func.current_date())
     funding_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    source: Mapped[str] = mapped_column(String(200), default="", server_default="")  # "kompetansekartlegging 2026"
+    horizon: Mapped[int | None] = mapped_column(Integer)  # the year it is needed by ("innen 2030")
 
-    employer: Mapped[Employer] = relationship(back_populates="needs")
+    employer: Mapped[Employer | None] = relationship(back_populates="needs")
+    person: Mapped[Person | None] = relationship(back_populates="needs")
     status_history: Mapped[list[NeedStatusChange]] = relationship(
         back_populates="need", cascade="all, delete-orphan", passive_deletes=True,
         order_by="NeedStatusChange.changed_on",
@@ -427,4 +484,5 @@ class ErasureRecord(Base):
     token: Mapped[str] = mapped_column(String(32), unique=True)  # the same record in every copy of the file
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     contact_ids: Mapped[str] = mapped_column(Text, default="", server_default="")  # "12,15"
+    person_ids: Mapped[str] = mapped_column(Text, default="", server_default="")  # "3,7" (revision 0006)
     backups_kept: Mapped[str] = mapped_column(Text, default="", server_default="")  # file names, one a line

@@ -5,6 +5,11 @@ Every choice comes from ``random.Random(seed)`` and every date from the fixed sp
 built in memory (``build``) and written with bulk inserts in the caller's one transaction
 (``generate``): the regional scale is about 150 000 rows and is a benchmark fixture.
 
+Individuals (``person``, with a consent each: some not to statistics, some not to contact) and
+their needs, and community needs of municipalities and regions («Sykepleiere i Rødøy: 5 innen
+2030»), are added last, after every other row, so the rest of a seed's data is the same as before
+they existed.
+
 Needs and offers are written from one topic catalogue (``catalogue.TOPICS``), so matching finds
 the fitting offers; a few topics have no offer at all, so some needs stay unmet. Bookings are
 placed on a half-hour grid per room and day (``builder.RoomGrid``), so no two active bookings in
@@ -31,8 +36,9 @@ __all__ = ["DATA_TABLES", "DEMO_TODAY", "SCALES", "build", "create_demo", "data_
 
 SCALES = ("small", "regional")
 # Tables that must be empty before demo data goes in; providers and equipment are merged by name.
-DATA_TABLES = ("employer", "contact_person", "need", "offer", "room", "booking_series", "booking")
+DATA_TABLES = ("employer", "contact_person", "person", "need", "offer", "room", "booking_series", "booking")
 _LABELS = {"employer": ("arbeidsgiver", "arbeidsgivere"), "contact_person": ("kontaktperson", "kontaktpersoner"),
+           "person": ("person", "personer"),
            "need": ("behov", "behov"), "offer": ("kurstilbud", "kurstilbud"), "room": ("rom", "rom"),
            "booking_series": ("bookingserie", "bookingserier"), "booking": ("booking", "bookinger")}
 _LINK_TABLES = ("room_equipment", "booking_equipment")

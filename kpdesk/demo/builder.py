@@ -37,8 +37,11 @@ EXAM_BUFFER = 30  # minutes candidates arrive before an exam
 TAG = " (DEMO)"
 
 # Insert order (foreign keys first).
-TABLES = ("employer", "contact_person", "provider", "offer", "offer_session", "need", "need_status_change",
+TABLES = ("employer", "contact_person", "person", "consent", "provider", "offer", "offer_session", "need",
+          "need_status_change",
           "match_decision", "equipment", "room", "room_equipment", "booking_series", "booking", "booking_equipment")
+CONSENT_TEXT_VERSION = "2026-1"
+CONSENT_WAYS = ("skjema", "skjema", "e-post", "muntlig", "telefon")
 
 STATUS_PATHS: dict[str, tuple[str, ...]] = {
     "new": ("new",),
@@ -298,8 +301,50 @@ class DemoBuilder:
 
     # ------------------------------------------------------------ needs
 
-    def add_need(self, employer: Row, topic: Topic) -> Row:
-        """A need with a status history that fits its status, matched to an offer once past "mapped"."""
+    def add_person(self, municipality: str, employer: Row | None = None) -> Row:
+        """An individual with a consent record (their needs are added with ``add_need(person=…)``)."""
+        rng = self.rng
+        person_id = self.new_id("person")
+        name = self.person_name()
+        created = self.stamp(self.random_day(HISTORY_START, DEMO_TODAY - dt.timedelta(days=7)))
+        email = f"{slug(name, '.')}.{person_id}@example.no" if rng.random() < 0.85 else ""
+        row: Row = {
+            "id": person_id, "ref": f"P{person_id:04d}", "name": name, "municipality": municipality,
+            "email": email, "phone": self.phone() if not email or rng.random() < 0.5 else "",
+            "employer_id": employer["id"] if employer else None, "created_at": created, "updated_at": created,
+        }
+        self.rows["person"].append(row)
+        return row
+
+    def add_consent(self, person: Row, *, contact: bool, statistics: bool) -> None:
+        given = person["created_at"].date()
+        self.rows["consent"].append({
+            "id": self.new_id("consent"), "person_id": person["id"], "stored": True, "contact": contact,
+            "statistics": statistics, "given_on": given, "how": self.rng.choice(CONSENT_WAYS),
+            "text_version": CONSENT_TEXT_VERSION, "recorded_at": person["created_at"],
+        })
+
+    def add_community_need(self, community: str, title: str, level: str, headcount: int, horizon: int,
+                           source: str, description: str) -> Row:
+        """A need of a municipality or region as a community ("Sykepleiere i Rødøy: 5 innen 2030")."""
+        need_id = self.new_id("need")
+        day = self.random_day(HISTORY_START, DEMO_TODAY - dt.timedelta(days=7))
+        need: Row = {
+            "id": need_id, "ref": f"B{need_id:04d}", "employer_id": None, "person_id": None, "community": community,
+            "title": title, "description": description, "headcount": headcount, "level": level, "formats": "",
+            "earliest_start": None, "latest_start": None, "priority": "medium", "status": "mapped",
+            "status_changed_on": day, "funding_note": "", "source": source, "horizon": horizon,
+            "created_at": self.stamp(day), "updated_at": self.stamp(day),
+        }
+        self.rows["need"].append(need)
+        self.rows["need_status_change"] += [
+            {"id": self.new_id("need_status_change"), "need_id": need_id, "status": step, "changed_on": day}
+            for step in ("new", "mapped")]
+        return need
+
+    def add_need(self, employer: Row | None, topic: Topic, *, person: Row | None = None) -> Row:
+        """A need with a status history that fits its status, matched to an offer once past "mapped";
+        of an employer, or of a person (``person``: for that one person)."""
         rng = self.rng
         offers = self.offers_by_topic.get(topic.key, [])
         status = rng.choices(tuple(STATUS_WEIGHTS), tuple(STATUS_WEIGHTS.values()))[0]
@@ -314,21 +359,25 @@ class DemoBuilder:
             path = ("new", "mapped", "rejected")
         dates = self.status_dates(len(path), offer["start_date"] if status == "running" and offer is not None else None)
         earliest, latest = self.start_window(offer)
-        headcount = rng.choices(range(1, 16), HEADCOUNT_WEIGHTS)[0]
+        headcount = rng.choices(range(1, 16), HEADCOUNT_WEIGHTS)[0] if person is None else 1
         formats = self.formats(offer)
-        persons = f"Gjelder {headcount} ansatte." if headcount > 1 else "Gjelder én ansatt."
-        text = [rng.choice(topic.need_texts), persons]
+        if person is not None:
+            text = ["Ønsker dette for egen del, ved siden av jobb."]
+        else:
+            persons = f"Gjelder {headcount} ansatte." if headcount > 1 else "Gjelder én ansatt."
+            text = [rng.choice(topic.need_texts), persons]
         text += [FORMAT_SENTENCES[f] for f in formats[:1]]
         if status == "closed":
             text.append("Avsluttet: behovet ble dekket gjennom intern opplæring.")
         need_id = self.new_id("need")
         need: Row = {
-            "id": need_id, "ref": f"B{need_id:04d}", "employer_id": employer["id"],
+            "id": need_id, "ref": f"B{need_id:04d}", "employer_id": employer["id"] if employer else None,
+            "person_id": person["id"] if person else None, "community": None, "source": "", "horizon": None,
             "title": rng.choice(topic.need_titles), "description": " ".join(text), "headcount": headcount,
             "level": offer["level"] if offer else (topic.level if rng.random() < 0.8 else "open"),
             "formats": ",".join(formats), "earliest_start": earliest, "latest_start": latest,
             "priority": rng.choices(("low", "medium", "high"), (25, 50, 25))[0], "status": status,
-            "status_changed_on": dates[-1], "funding_note": rng.choice(FUNDING_NOTES),
+            "status_changed_on": dates[-1], "funding_note": rng.choice(FUNDING_NOTES) if person is None else "",
             "created_at": self.stamp(dates[0]), "updated_at": self.stamp(dates[-1]),
         }
         self.rows["need"].append(need)

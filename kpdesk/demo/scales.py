@@ -39,7 +39,21 @@ from kpdesk.demo.catalogue import (
     ProviderSpec,
 )
 
-REGIONAL = {"employers": 5000, "needs": 20000, "offers": 3000, "providers": 60, "bookings": 50000}
+REGIONAL = {"employers": 5000, "needs": 20000, "offers": 3000, "providers": 60, "bookings": 50000, "persons": 400}
+SMALL_PERSONS = 14
+# Community needs: (community, title, level, headcount, horizon, source); a community is a municipality's
+# number or a region's name. The small centre gets the first ones, the regional demo all of them.
+COMMUNITY_NEEDS = (
+    ("1836", "Sykepleiere i Rødøy", "bachelor", 5, 2030, "kompetansekartlegging 2026"),
+    ("Helgeland", "Helsefagarbeidere på Helgeland", "fagbrev", 40, 2032, "regional kompetansestrategi 2025–2030"),
+    ("1833", "Barnehagelærere i Rana", "bachelor", 8, 2029, "kommunens strategiske kompetanseplan"),
+    ("1804", "Vernepleiere i Bodø", "bachelor", 12, 2030, "kompetansekartlegging 2026"),
+    ("Salten", "Lærere med fordypning i matematikk i Salten", "master", 15, 2031, "regional kompetansestrategi"),
+    ("1865", "Sykepleiere i Vågan", "bachelor", 6, 2028, "kommuneplanens samfunnsdel"),
+    ("Lofoten", "Fagarbeidere i havbruk i Lofoten", "fagbrev", 20, 2030, "kompetansekartlegging 2026"),
+)
+PERSON_TOPICS = ("helsefagarbeider", "barne_ungdom", "ledelse", "helsenorsk", "sykepleie", "regnskap",
+                 "barnehagelaerer")
 REGIONAL_PERIOD = (dt.date(2026, 8, 3), dt.date(2027, 6, 30))
 CHRISTMAS_BREAK = (dt.date(2026, 12, 21), dt.date(2027, 1, 1))
 REGIONAL_CENTRES = ("Mo i Rana", "Mosjøen", "Sandnessjøen", "Bodø", "Fauske", "Svolvær")  # the rooms' sites
@@ -83,6 +97,25 @@ def build_small(builder: DemoBuilder) -> None:
         employer = rng.choice(employers)
         builder.add_need(employer, builder.pick_topic(employer["_profile"]))
     _small_bookings(builder)
+    _persons_and_communities(builder, employers, SMALL_PERSONS, COMMUNITY_NEEDS[:3])
+
+
+def _persons_and_communities(builder: DemoBuilder, employers: list[Row], persons: int,
+                             communities: tuple[tuple[str, str, str, int, int, str], ...]) -> None:
+    """Individuals where the employers are (a third of them employed by one), each with a consent
+    (one in five not to statistics, one in ten not to contact) and one or two needs of their own;
+    then the community needs. Added after every other row (see ``kpdesk.demo``)."""
+    rng = builder.rng
+    topics = [t for t in TOPICS if t.key in PERSON_TOPICS] or list(TOPICS)
+    for _ in range(persons):
+        employer = rng.choice(employers)
+        person = builder.add_person(employer["municipality"], employer if rng.random() < 0.33 else None)
+        builder.add_consent(person, contact=rng.random() >= 0.1, statistics=rng.random() >= 0.2)
+        for _ in range(rng.choice((1, 1, 1, 2))):
+            builder.add_need(None, rng.choice(topics), person=person)
+    for community, title, level, headcount, horizon, source in communities:
+        text = f"{headcount} innen {horizon} ({source})."
+        builder.add_community_need(community, title, level, headcount, horizon, source, text)
 
 
 def _small_employers(builder: DemoBuilder) -> list[Row]:
@@ -201,6 +234,7 @@ def build_regional(builder: DemoBuilder) -> None:
     for employer in rng.choices(employers, weights, k=REGIONAL["needs"]):
         builder.add_need(employer, builder.pick_topic(employer["_profile"]))
     _regional_bookings(builder)
+    _persons_and_communities(builder, employers, REGIONAL["persons"], COMMUNITY_NEEDS)
 
 
 def _regional_providers(builder: DemoBuilder) -> None:

@@ -37,11 +37,13 @@ from kpdesk.common.fields import parse_text
 from kpdesk.common.norsk import group_thousands, plural
 from kpdesk.db import audit
 from kpdesk.db.models import (
+    Consent,
     Employer,
     MatchDecision,
     Need,
     NeedStatusChange,
     Offer,
+    Person,
     Provider,
     Region,
     RegionMunicipality,
@@ -65,29 +67,56 @@ _BEFORE_MATCHED = frozenset({"new", "mapped"})
 _NEED_COLUMNS = (Need.ref, Need.title, Need.description, Need.headcount, Need.level, Need.formats,
                  # ISO text and date.fromisoformat: the regional demo has 16 000 open needs
                  type_coerce(Need.earliest_start, String), type_coerce(Need.latest_start, String),
-                 Employer.municipality, Employer.name, Employer.org_number, Need.status)
+                 func.coalesce(Employer.municipality, Person.municipality, Need.community), Employer.name,
+                 Employer.org_number, Need.status, Need.person_id, Person.ref, Need.community)
+
+
+def _owned(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """A select of needs with their owner: an employer or a person (outer joins), or a community."""
+    return stmt.outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
+
+
+def _statistics_consent(session: Session) -> dict[int, bool]:
+    """Person id → whether their consent in force (the newest) lets them be counted in statistics."""
+    newest = select(func.max(Consent.id)).group_by(Consent.person_id)
+    stmt = select(Consent.person_id, Consent.statistics, Consent.stored).where(Consent.id.in_(newest))
+    return {person_id: bool(statistics and stored) for person_id, statistics, stored in session.execute(stmt)}
 
 
 def _need_inputs(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedInput]:
-    """Engine inputs from a select of ``_NEED_COLUMNS`` (twelve columns: more than SQLAlchemy types),
-    with the coordinator's decisions on each need (``NeedInput.chosen`` and ``rejected``)."""
+    """Engine inputs from a select of ``_NEED_COLUMNS`` (more columns than SQLAlchemy types), with
+    the coordinator's decisions on each need (``NeedInput.chosen`` and ``rejected``).
+
+    The owner: an employer (its name and organisation number); a person (``register.person_label``
+    and their ref, never their name; their municipality; ``counted`` as their consent in force
+    says about statistics); a community (its label and key; a region has no municipality).
+    """
     day = dt.date.fromisoformat
     formats: dict[str, tuple[str, ...]] = {}
     session.flush()  # core execution (as register does) does not autoflush
     rows = session.connection().execute(stmt).all()
     chosen, rejected = _decisions_by_need(session, [row[0] for row in rows])
+    statistics = _statistics_consent(session) if any(row[12] is not None for row in rows) else {}
     needs = []
     for (ref, title, description, headcount, level, fmt, earliest, latest, municipality, employer, org,
-         status) in rows:
+         status, person_id, person_ref, community) in rows:
         keys = formats.get(fmt)
         if keys is None:
             keys = formats[fmt] = tuple(k for k in (fmt or "").split(",") if k)
+        kind, counted = "employer", True
+        if person_id is not None:
+            kind, org, counted = "person", person_ref, statistics.get(person_id, False)
+            employer = register.person_label(person_ref)
+        elif community is not None:
+            kind, org, employer = "community", community, register.community_label(community)
+            if not community.isdigit():
+                municipality = None  # a region: no one municipality
         # Keywords, not positions: the engine's dataclasses may grow or reorder fields.
         needs.append(NeedInput(
             ref=ref, title=title, description=description or "", headcount=headcount, level=level, formats=keys,
             earliest_start=day(earliest) if earliest else None, latest_start=day(latest) if latest else None,
             municipality=municipality, employer_name=employer, employer_ref=org, status=status,
-            chosen=chosen.get(ref, ()), rejected=rejected.get(ref, ())))
+            chosen=chosen.get(ref, ()), rejected=rejected.get(ref, ()), owner_kind=kind, counted=counted))
     return needs
 
 
@@ -113,7 +142,7 @@ def _decisions_by_need(session: Session, need_refs: list[str]
 def load_needs(session: Session, *, include_closed: bool = False, org_number: str | None = None) -> list[NeedInput]:
     """The open needs (status not closed or rejected) as engine input, in registration order;
     only one employer's when ``org_number`` is given."""
-    stmt = select(*_NEED_COLUMNS).join(Employer, Need.employer_id == Employer.id).order_by(Need.id)
+    stmt = _owned(select(*_NEED_COLUMNS)).order_by(Need.id)
     if not include_closed:
         stmt = stmt.where(Need.status.not_in(CLOSED_NEED_STATUSES))
     if org_number is not None:
@@ -133,7 +162,7 @@ def load_vocabulary(session: Session) -> list[str]:
 
 def load_need(session: Session, need_id: int) -> NeedInput:
     """One need as engine input, whatever its status (the GUI's need view)."""
-    stmt = select(*_NEED_COLUMNS).join(Employer, Need.employer_id == Employer.id).where(Need.id == need_id)
+    stmt = _owned(select(*_NEED_COLUMNS)).where(Need.id == need_id)
     found = _need_inputs(session, stmt)
     if not found:
         raise NotFoundError(f"Behovet finnes ikke lenger (id {need_id}).")
@@ -392,8 +421,8 @@ class DecisionRow:
     need_id: int
     need_ref: str
     need_title: str
-    employer_id: int
-    employer_name: str
+    employer_id: int | None  # None for a person's or a community's need
+    employer_name: str  # the owner's label (``register.owner_label``)
     offer_id: int
     offer_ref: str
     offer_title: str
@@ -417,16 +446,28 @@ class DecisionSnapshot:
 
 def list_decisions(session: Session, need_id: int | None = None, offer_id: int | None = None) -> list[DecisionRow]:
     """Decisions, newest first; for one need, one offer, or both."""
-    stmt = (select(MatchDecision.id, Need.id, Need.ref, Need.title, Employer.id, Employer.name, Offer.id, Offer.ref,
-                   Offer.title, Provider.name, MatchDecision.decision, MatchDecision.note, MatchDecision.decided_at)
-            .join(Need, MatchDecision.need_id == Need.id).join(Employer, Need.employer_id == Employer.id)
-            .join(Offer, MatchDecision.offer_id == Offer.id).join(Provider, Offer.provider_id == Provider.id)
-            .order_by(MatchDecision.decided_at.desc(), MatchDecision.id.desc()))
+    stmt = _owned(select(MatchDecision.id, Need.id, Need.ref, Need.title, Employer.id, Employer.name, Offer.id,
+                         Offer.ref, Offer.title, Provider.name, MatchDecision.decision, MatchDecision.note,
+                         MatchDecision.decided_at, Person.ref, Need.community)
+                  .join(Need, MatchDecision.need_id == Need.id)
+                  .join(Offer, MatchDecision.offer_id == Offer.id).join(Provider, Offer.provider_id == Provider.id)
+                  .order_by(MatchDecision.decided_at.desc(), MatchDecision.id.desc()))
     if need_id is not None:
         stmt = stmt.where(MatchDecision.need_id == need_id)
     if offer_id is not None:
         stmt = stmt.where(MatchDecision.offer_id == offer_id)
-    return [DecisionRow(*row) for row in session.execute(stmt)]
+    rows = []
+    for *row, person_ref, community in session.execute(stmt):
+        row[5] = register.owner_label(_kind(row[4], person_ref), row[5], person_ref, community)
+        rows.append(DecisionRow(*row))
+    return rows
+
+
+def _kind(employer_id: int | None, person_ref: str | None) -> str:
+    """A need's owner kind from its owner columns."""
+    if employer_id is not None:
+        return "employer"
+    return "person" if person_ref is not None else "community"
 
 
 def _snapshot(session: Session, need: Need, offer_id: int) -> DecisionSnapshot:
@@ -537,20 +578,24 @@ class InterestRow:
     need_id: int
     need_ref: str
     need_title: str
-    employer_id: int
-    employer_name: str
-    org_number: str
+    employer_id: int | None  # None for a person's or a community's need
+    employer_name: str  # the owner's label (``register.owner_label``: never a person's name)
+    org_number: str  # the owner's key: organisation number, person ref or community
     municipality: str | None
     headcount: int
     status: str  # the need's status
     source: str  # "accepted" | "proposed"
     score: float | None  # the engine's score, for proposals
     note: str  # the decision's note, for accepted ones
+    owner_kind: str = "employer"
+    counted: bool = True  # False: a person whose consent does not cover statistics (in no printed figure)
 
 
 @dataclass(frozen=True, slots=True)
 class EmployerInterest:
-    employer_id: int
+    """One owner's interest (an employer, a person or a community, keyed by ``org_number``)."""
+
+    employer_id: int | None
     name: str
     org_number: str
     headcount: int
@@ -583,9 +628,9 @@ class OfferInterest:
     @property
     def employers(self) -> tuple[EmployerInterest, ...]:
         """Per employer, biggest headcount first."""
-        grouped: dict[int, list[InterestRow]] = {}
+        grouped: dict[str, list[InterestRow]] = {}
         for row in self.needs:
-            grouped.setdefault(row.employer_id, []).append(row)
+            grouped.setdefault(row.org_number, []).append(row)
         found = [EmployerInterest(rows[0].employer_id, rows[0].employer_name, rows[0].org_number,
                                   sum(r.headcount for r in rows), tuple(r.need_ref for r in rows))
                  for rows in grouped.values()]
@@ -625,7 +670,8 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
     if offer is None:
         raise NotFoundError(f"Kurstilbudet finnes ikke lenger (id {offer_id}).")
     columns = (Need.id, Need.ref, Need.title, Employer.id, Employer.name, Employer.org_number,
-               Employer.municipality, Need.headcount, Need.status)
+               func.coalesce(Employer.municipality, Person.municipality, Need.community), Need.headcount,
+               Need.status, Person.ref, Need.community)
     decided = {need_id: (decision, note) for need_id, decision, note in session.execute(
         select(MatchDecision.need_id, MatchDecision.decision, MatchDecision.note)
         .where(MatchDecision.offer_id == offer_id))}
@@ -638,11 +684,25 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
     accepted = [need_id for need_id, (decision, _) in decided.items() if decision == "accepted"]
     elsewhere = set(session.execute(select(MatchDecision.need_id).where(
         MatchDecision.offer_id != offer_id, MatchDecision.decision == "accepted")).scalars())
-    base = select(*columns).join(Employer, Need.employer_id == Employer.id).where(
-        Need.status.not_in(CLOSED_NEED_STATUSES))
+    base = _owned(select(*columns, Need.person_id)).where(Need.status.not_in(CLOSED_NEED_STATUSES))
+    statistics: dict[int, bool] = {}
+
+    def interest(row: Any, source: str, note: str) -> InterestRow:
+        (need_id, ref, title, employer_id, name, org, municipality, headcount, status, person_ref,
+         community, person_id) = row
+        if person_id is not None and not statistics:
+            statistics.update(_statistics_consent(session))
+        kind = _kind(employer_id, person_ref)
+        if kind != "employer":
+            name = register.owner_label(kind, name, person_ref, community)
+            org = person_ref if kind == "person" else community
+            municipality = municipality if municipality and municipality.isdigit() else None
+        return InterestRow(need_id, ref, title, employer_id, name, org, municipality, headcount, status, source,
+                           scores.get(ref), note, kind, person_id is None or statistics.get(person_id, False))
+
     if accepted:
         for row in session.execute(base.where(Need.id.in_(accepted)).order_by(Need.id)):
-            rows.append(InterestRow(*row, source="accepted", score=scores.get(row[1]), note=decided[row[0]][1]))
+            rows.append(interest(row, "accepted", decided[row[0]][1]))
     if scores:
         proposed = []
         refs = list(scores)
@@ -650,13 +710,15 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
             proposed.extend(session.execute(base.where(Need.ref.in_(refs[start:start + 500]))))
         for row in sorted(proposed, key=lambda r: (-scores[r[1]], r[1])):
             if row[0] not in decided and row[0] not in elsewhere:  # chosen for another offer: counts there
-                rows.append(InterestRow(*row, source="proposed", score=scores[row[1]], note=""))
+                rows.append(interest(row, "proposed", ""))
     return OfferInterest(offer_id, offer.ref, offer.title, offer.seats_min, offer.seats_max, tuple(rows))
 
 
 def committed_needs(session: Session, offer_refs: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
-    """Offer ref → (employer's organisation number, headcount) of each open need that counts
-    toward it: who stands behind "3 er med nå", for disclosure control.
+    """Offer ref → (owner's key, headcount) of each open need that counts toward it: who stands
+    behind "3 er med nå", for disclosure control. The key is an employer's organisation number, a
+    person's ref (each person one contributor) or a community; a person without consent to
+    statistics is left out (see ``aggregation``).
 
     A need chosen for several offers counts toward one only, the first by reference: the rule of
     ``aggregation.chosen_offer``, which the demand groups and the handout follow.
@@ -664,13 +726,19 @@ def committed_needs(session: Session, offer_refs: Iterable[str]) -> dict[str, li
     refs = set(offer_refs)
     chosen_here = (select(MatchDecision.need_id).join(Offer, MatchDecision.offer_id == Offer.id)
                    .where(Offer.ref.in_(sorted(refs)), MatchDecision.decision == "accepted"))
-    stmt = (select(Need.id, Offer.ref, Employer.org_number, Need.headcount)
+    stmt = (select(Need.id, Offer.ref, func.coalesce(Employer.org_number, Person.ref, Need.community),
+                   Need.headcount, Need.person_id)
             .join(MatchDecision, MatchDecision.need_id == Need.id).join(Offer, MatchDecision.offer_id == Offer.id)
-            .join(Employer, Need.employer_id == Employer.id)
+            .outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
             .where(MatchDecision.decision == "accepted", Need.status.not_in(CLOSED_NEED_STATUSES),
                    Need.id.in_(chosen_here)))  # every chosen offer of these needs: the first one counts
     first: dict[int, tuple[str, str, int]] = {}
-    for need_id, ref, org, headcount in session.execute(stmt):
+    statistics: dict[int, bool] | None = None
+    for need_id, ref, org, headcount, person_id in session.execute(stmt):
+        if person_id is not None:  # a person counts in figures only with consent to statistics
+            statistics = _statistics_consent(session) if statistics is None else statistics
+            if not statistics.get(person_id, False):
+                continue
         if need_id not in first or ref < first[need_id][0]:
             first[need_id] = (ref, org, int(headcount or 0))
     found: dict[str, list[tuple[str, int]]] = {ref: [] for ref in sorted(refs)}

@@ -28,6 +28,14 @@ Checkpoint = Callable[[int, int], None]
 """Called as ``checkpoint(done, total)`` during a run; it may raise to cancel the run."""
 
 
+def in_scope(need: NeedInput, municipalities: Collection[str], regions: Collection[str] = ()) -> bool:
+    """Whether a need belongs to a handout for these municipalities (all when none) or regions: its
+    municipality is one of them, or it is one of the regions' own community needs."""
+    if not municipalities or need.municipality in municipalities:
+        return True
+    return need.municipality is None and need.owner_kind == "community" and need.employer_ref in regions
+
+
 @dataclass(frozen=True)
 class MatchingRun:
     as_of: dt.date
@@ -52,12 +60,14 @@ class MatchingRun:
     def need(self, ref: str) -> NeedInput | None:
         return self._by_ref[2].get(ref)
 
-    def scoped(self, municipalities: Collection[str]) -> tuple[list[NeedInput], list[DemandGroup], list[Commitment]]:
-        """The open needs of some municipalities (all when none), their demand groups and commitments,
-        aggregated afresh with this run's engine (what a handout for those municipalities shows)."""
+    def scoped(self, municipalities: Collection[str], regions: Collection[str] = ()
+               ) -> tuple[list[NeedInput], list[DemandGroup], list[Commitment]]:
+        """The open needs of some municipalities (all when none), and the own needs of the ``regions``
+        as communities, their demand groups and commitments, aggregated afresh with this run's engine
+        (what a handout for those municipalities or that region shows)."""
         if not municipalities:
             return self.needs, self.groups, self.commitments
-        needs = [n for n in self.needs if n.municipality in municipalities]
+        needs = [n for n in self.needs if in_scope(n, municipalities, regions)]
         by_ref = {r.need_ref: r for r in self.results}
         results = [by_ref[n.ref] for n in needs if n.ref in by_ref]
         groups = aggregate(needs, results, self.offers, self.matcher.regions, matcher=self.matcher)
@@ -131,7 +141,10 @@ class MatchingRun:
 def _group_json(g: DemandGroup) -> dict[str, Any]:
     return {"topic": g.topic, "level": g.level, "region": g.region, "headcount": g.headcount,
             "needs": list(g.need_refs), "employers": list(g.employers), "offer": g.offer_ref,
-            "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text, "committed": g.committed}
+            "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text, "committed": g.committed,
+            "contributors": {"employers": g.contributors.employers, "employees": g.contributors.employees,
+                             "individuals": g.contributors.individuals, "communities": g.contributors.communities,
+                             "community_headcount": g.contributors.community_headcount}}
 
 
 def _commitment_json(c: Commitment) -> dict[str, Any]:

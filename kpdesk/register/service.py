@@ -1,4 +1,9 @@
-"""The broker register: employers, their contact persons and their needs.
+"""The broker register: employers, their contact persons, individuals (persons) and needs.
+
+A need has exactly one owner: an employer, a person (an individual's own wish, headcount 1) or a
+community (a municipality's number or a region's name). A person's need is kept only with a
+lawful basis: the person's consent in force (their newest ``Consent`` row) says ``stored``.
+Lists that can be printed name a person by their ref only («Privatperson P00003»), never by name.
 
 Reads return frozen dataclasses built from column selects, never ORM objects, so the GUI can
 hold them across threads and sessions. Writes take typed data from ``kpdesk.register.validation``, check
@@ -18,15 +23,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, delete, select, type_coerce, update
+from sqlalchemy import Select, String, delete, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
+from kpdesk.common import reference
 from kpdesk.common.codes import NEED_STATUSES
 from kpdesk.common.errors import UserError
 from kpdesk.common.fast_rows import fast_builder
 from kpdesk.common.norsk import format_org_number, plural
 from kpdesk.db import audit
-from kpdesk.db.models import ContactPerson, Employer, MatchDecision, Need, NeedStatusChange, Offer
+from kpdesk.db.models import (
+    Consent,
+    ContactPerson,
+    Employer,
+    MatchDecision,
+    Need,
+    NeedStatusChange,
+    Offer,
+    Person,
+    Region,
+)
 from kpdesk.db.row_writing import (
     NotFoundError,
     apply_changes,
@@ -39,19 +55,54 @@ from kpdesk.db.row_writing import (
     row_exists,
 )
 from kpdesk.register.employer_list import EmployerRow, by_name, employer_rows, employer_sql, municipality_name
-from kpdesk.register.validation import ContactData, EmployerData, NeedData, start_window_problem
+from kpdesk.register.validation import (
+    ConsentData,
+    ContactData,
+    EmployerData,
+    NeedData,
+    PersonData,
+    start_window_problem,
+)
 
-EMPLOYER, CONTACT, NEED = "employer", "contact_person", "need"
+EMPLOYER, CONTACT, NEED, PERSON, CONSENT = "employer", "contact_person", "need", "person", "consent"
 NEED_REF_PREFIX = "B"
+PERSON_REF_PREFIX = "P"
+
+
+def person_label(ref: str) -> str:
+    """How lists and printouts name a person's need's owner: «Privatperson P00003», never the name."""
+    return f"Privatperson {ref}"
+
+
+def community_label(community: str) -> str:
+    """«Rødøy kommune (lokalsamfunn)» for a municipality's number, «Helgeland (lokalsamfunn)» for a region."""
+    if community.isdigit():
+        found = reference.find_municipality(community)
+        name = f"{found.name} kommune" if found is not None else f"Kommune {community}"
+        return f"{name} (lokalsamfunn)"
+    return f"{community} (lokalsamfunn)"
+
+
+def owner_label(kind: str, employer_name: str | None, person_ref: str | None, community: str | None) -> str:
+    """The owner of a need as a screen or a printout may show it (see ``person_label``)."""
+    if kind == "person":
+        return person_label(person_ref or "")
+    if kind == "community":
+        return community_label(community or "")
+    return employer_name or ""
 
 
 # ---------------------------------------------------------------- read models
 
 @dataclass(frozen=True, slots=True)
 class NeedRow:
+    """A need as lists show it. ``employer_name`` is the owner's label (``owner_label``) for every
+    kind, so a list can show one column; ``org_number`` is "" unless an employer owns it.
+    ``municipality`` is the employer's, the person's, or the community's (None for a region)."""
+
     id: int
     ref: str
-    employer_id: int
+    employer_id: int | None
     employer_name: str
     org_number: str
     municipality: str | None
@@ -68,6 +119,12 @@ class NeedRow:
     status: str
     status_changed_on: dt.date
     funding_note: str
+    owner_kind: str = "employer"  # "employer" | "person" | "community"
+    person_id: int | None = None
+    person_ref: str | None = None
+    community: str | None = None
+    source: str = ""
+    horizon: int | None = None
 
 
 _build_need_row = fast_builder(NeedRow)
@@ -83,6 +140,31 @@ class ContactRow:
     phone: str
     legal_basis: str
     registered_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    id: int
+    ref: str
+    name: str
+    municipality: str | None
+    email: str
+    phone: str
+    employer_id: int | None
+    employer_name: str  # "" without an employer
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRow:
+    id: int
+    person_id: int
+    stored: bool
+    contact: bool
+    statistics: bool
+    given_on: dt.date
+    how: str
+    text_version: str
+    recorded_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +188,19 @@ class NeedSnapshot:
 
 
 @dataclass(frozen=True)
+class PersonSnapshot:
+    person: dict[str, Any]
+    consents: tuple[dict[str, Any], ...] = ()
+    needs: tuple[NeedSnapshot, ...] = ()
+
+
+@dataclass(frozen=True)
 class EmployerSnapshot:
     employer: dict[str, Any]
     contacts: tuple[dict[str, Any], ...] = ()
     needs: tuple[NeedSnapshot, ...] = ()
     sub_unit_ids: tuple[int, ...] = field(default=())  # their parent_id was set to None
+    person_ids: tuple[int, ...] = field(default=())  # individuals who worked there (employer_id set to None)
 
 
 # ---------------------------------------------------------------- reads
@@ -130,13 +220,21 @@ def get_employer(session: Session, employer_id: int) -> EmployerRow:
 
 
 _NEED_COLUMNS = (
-    Need.id, Need.ref, Need.employer_id, Employer.name, Employer.org_number, Employer.municipality,
+    Need.id, Need.ref, Need.employer_id, Employer.name, Employer.org_number,
+    func.coalesce(Employer.municipality, Person.municipality, Need.community),
     Employer.industry, Need.title, Need.description, Need.headcount, Need.level, Need.formats,
     # Dates as their stored ISO text: date.fromisoformat below is several times faster than the
     # generic type processing, and the needs list is the register's hot path (20 000 rows).
     type_coerce(Need.earliest_start, String), type_coerce(Need.latest_start, String), Need.priority,
     Need.status, type_coerce(Need.status_changed_on, String), Need.funding_note,
+    Need.person_id, Person.ref, Need.community, Need.source, Need.horizon,
 )
+
+
+def _owned(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """``stmt`` over needs with their owner's columns: employer or person (outer joins, as a need
+    has one of them or a community)."""
+    return stmt.outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
 
 
 def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow]:
@@ -150,29 +248,38 @@ def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow
     # does not autoflush, so pending writes of this session are flushed first.
     session.flush()
     for (id_, ref, employer_id, employer_name, org_number, municipality, industry, title, description,
-         headcount, level, fmt, earliest, latest, priority, status, changed_on, funding_note) \
-            in session.connection().execute(stmt):
+         headcount, level, fmt, earliest, latest, priority, status, changed_on, funding_note, person_id, person_ref,
+         community, source, horizon) in session.connection().execute(stmt):
         keys = formats.get(fmt)
         if keys is None:
             keys = formats[fmt] = tuple(k for k in (fmt or "").split(",") if k)
+        kind = "employer"
+        if employer_id is None:
+            kind = "person" if person_id is not None else "community"
+            employer_name = owner_label(kind, None, person_ref, community)
+            if municipality is not None and not municipality.isdigit():
+                municipality = None  # a region: no one municipality
         rows.append(build(
-            id_, ref, employer_id, employer_name, org_number, municipality, municipality_name(municipality, places),
-            industry, title, description or "", headcount, level, keys, day(earliest) if earliest else None,
-            day(latest) if latest else None, priority, status, day(changed_on), funding_note or "",
+            id_, ref, employer_id, employer_name, org_number or "", municipality,
+            municipality_name(municipality, places), industry, title, description or "", headcount, level, keys,
+            day(earliest) if earliest else None, day(latest) if latest else None, priority, status, day(changed_on),
+            funding_note or "", kind, person_id, person_ref, community, source or "", horizon,
         ))
     return rows
 
 
-def list_needs(session: Session, employer_id: int | None = None) -> list[NeedRow]:
-    """All needs (or one employer's), in the order they were registered."""
-    stmt = select(*_NEED_COLUMNS).join(Employer, Need.employer_id == Employer.id).order_by(Need.id)
+def list_needs(session: Session, employer_id: int | None = None, person_id: int | None = None) -> list[NeedRow]:
+    """All needs (or one employer's, or one person's), whoever owns them, in the order they were registered."""
+    stmt = _owned(select(*_NEED_COLUMNS)).order_by(Need.id)
     if employer_id is not None:
         stmt = stmt.where(Need.employer_id == employer_id)
+    if person_id is not None:
+        stmt = stmt.where(Need.person_id == person_id)
     return _need_rows(session, stmt)
 
 
 def get_need(session: Session, need_id: int) -> NeedRow:
-    stmt = select(*_NEED_COLUMNS).join(Employer, Need.employer_id == Employer.id).where(Need.id == need_id)
+    stmt = _owned(select(*_NEED_COLUMNS)).where(Need.id == need_id)
     rows = _need_rows(session, stmt)
     if not rows:
         raise NotFoundError(f"Behovet finnes ikke lenger (id {need_id}).")
@@ -295,6 +402,17 @@ def save_employer(session: Session, data: EmployerData, employer_id: int | None 
     return employer_id
 
 
+def _unlink(session: Session, column: Any, employer_id: int, entity: str) -> tuple[int, ...]:
+    """Rows whose ``column`` points to the employer, set to None (audited); their ids, for undo."""
+    table = column.class_
+    ids = tuple(session.execute(select(table.id).where(column == employer_id).order_by(table.id)).scalars())
+    if ids:
+        session.execute(update(table).where(table.id.in_(ids)).values({column.key: None}))
+        for row_id in ids:
+            audit.record(session, "update", entity, row_id, field=column.key, old=employer_id, new=None)
+    return ids
+
+
 def delete_employer(session: Session, employer_id: int) -> EmployerSnapshot:
     """Delete an employer with its contacts and needs; its sub-units lose their parent."""
     rows = row_dicts(session, Employer, Employer.id == employer_id)
@@ -303,12 +421,8 @@ def delete_employer(session: Session, employer_id: int) -> EmployerSnapshot:
     contacts = row_dicts(session, ContactPerson, ContactPerson.employer_id == employer_id)
     need_ids = session.execute(select(Need.id).where(Need.employer_id == employer_id).order_by(Need.id)).scalars().all()
     needs = tuple(_need_snapshot(session, need_id) for need_id in need_ids)
-    sub_units = tuple(session.execute(
-        select(Employer.id).where(Employer.parent_id == employer_id).order_by(Employer.id)).scalars())
-    if sub_units:
-        session.execute(update(Employer).where(Employer.id.in_(sub_units)).values(parent_id=None))
-        for sub_unit in sub_units:
-            audit.record(session, "update", EMPLOYER, sub_unit, field="parent_id", old=employer_id, new=None)
+    sub_units = _unlink(session, Employer.parent_id, employer_id, EMPLOYER)
+    employees = _unlink(session, Person.employer_id, employer_id, PERSON)
     for need in needs:
         _delete_need_rows(session, need.need["id"])
     session.execute(delete(ContactPerson).where(ContactPerson.employer_id == employer_id))
@@ -317,7 +431,7 @@ def delete_employer(session: Session, employer_id: int) -> EmployerSnapshot:
     audit.record(session, "delete", EMPLOYER, employer_id,
                  summary=f"Slettet «{name}» med {plural(len(contacts), 'kontaktperson', 'kontaktpersoner')} "
                          f"og {plural(len(needs), 'behov', 'behov')}")
-    return EmployerSnapshot(rows[0], tuple(contacts), needs, sub_units)
+    return EmployerSnapshot(rows[0], tuple(contacts), needs, sub_units, employees)
 
 
 def restore_employer(session: Session, snapshot: EmployerSnapshot) -> int:
@@ -339,6 +453,9 @@ def restore_employer(session: Session, snapshot: EmployerSnapshot) -> int:
             .where(Employer.id.in_(snapshot.sub_unit_ids), Employer.parent_id.is_(None))
             .values(parent_id=employer_id)
         )
+    if snapshot.person_ids:
+        session.execute(update(Person).where(Person.id.in_(snapshot.person_ids), Person.employer_id.is_(None))
+                        .values(employer_id=employer_id))
     audit.record(session, "restore", EMPLOYER, employer_id, summary=f"Gjenopprettet «{row['name']}»")
     return employer_id
 
@@ -399,8 +516,44 @@ def next_need_ref(session: Session, taken: Iterable[str] = ()) -> str:
     return next_ref(session, Need.ref, NEED_REF_PREFIX, taken)
 
 
+def need_owner(session: Session, data: NeedData) -> dict[str, Any]:
+    """The owner columns of a need (``employer_id``, ``person_id``, ``community``), checked: the
+    employer and the person exist, a person has consented to storage and the need is for one,
+    a community names a municipality or a known region. A UserError says why not."""
+    owners = [o for o in (data.employer, data.person, data.community) if o]
+    if len(owners) != 1:
+        raise UserError("Et behov har nøyaktig én eier: en arbeidsgiver, en person eller et lokalsamfunn.")
+    if data.person:
+        person_id = person_id_for_ref(session, data.person)
+        refuse_without_basis(session, person_id)
+        if data.headcount != 1:
+            raise UserError(f"Et behov for personen {data.person} gjelder én person, så antall må være 1, "
+                            f"ikke {data.headcount}.")
+        return {"employer_id": None, "person_id": person_id, "community": None}
+    if data.community:
+        return {"employer_id": None, "person_id": None, "community": community_key(session, data.community)}
+    return {"employer_id": employer_id_for_org(session, data.employer or ""), "person_id": None, "community": None}
+
+
+def community_key(session: Session, community: str) -> str:
+    """How a community is stored: a municipality's number, or a region's name as the database spells it."""
+    if community.isdigit():
+        if reference.find_municipality(community) is None:
+            raise UserError(f"Kommunenummer {community} finnes ikke.")
+        return community
+    wanted = community.strip().casefold()
+    names = list(session.execute(select(Region.name)).scalars())
+    for name in names:
+        if name.casefold() == wanted:
+            return name
+    known = ", ".join(sorted(names)) or "ingen"
+    raise UserError(f"Finner ingen kommune eller region som heter «{community.strip()}». Regionene er: {known}.")
+
+
 def save_need(session: Session, data: NeedData, need_id: int | None = None) -> int:
-    """Create or update a need; the employer is the one with ``data.employer`` as org number.
+    """Create or update a need; its owner is the employer with ``data.employer`` as org number, the
+    person with ``data.person`` as ref (who must have consented to storage, see ``need_owner``),
+    or the community ``data.community``.
 
     A need without ref gets the next free "B00001"-style ref (an update keeps its ref). A
     status change is dated today in the need's status history.
@@ -408,15 +561,15 @@ def save_need(session: Session, data: NeedData, need_id: int | None = None) -> i
     problem = start_window_problem(data.earliest_start, data.latest_start)
     if problem:
         raise UserError(problem + ".")
-    employer_id = employer_id_for_org(session, data.employer)
+    owner = need_owner(session, data)
     if data.ref:
         refuse_taken_ref(session, Need, data.ref, need_id, "behovet")
     today = dt.date.today()
     values: dict[str, Any] = {
-        "employer_id": employer_id, "title": data.title, "description": data.description,
+        **owner, "title": data.title, "description": data.description,
         "headcount": data.headcount, "level": data.level, "formats": ",".join(data.formats),
         "earliest_start": data.earliest_start, "latest_start": data.latest_start, "priority": data.priority,
-        "status": data.status, "funding_note": data.funding_note,
+        "status": data.status, "funding_note": data.funding_note, "source": data.source, "horizon": data.horizon,
     }
     if data.ref:
         values = {"ref": data.ref, **values}
@@ -490,11 +643,169 @@ def delete_need(session: Session, need_id: int) -> NeedSnapshot:
 
 
 def restore_need(session: Session, snapshot: NeedSnapshot) -> int:
-    employer_id = snapshot.need["employer_id"]
-    if not row_exists(session, Employer, employer_id):
+    employer_id = snapshot.need.get("employer_id")
+    if employer_id is not None and not row_exists(session, Employer, employer_id):
         raise UserError(f"Behovet {snapshot.need['ref']} kan ikke gjenopprettes: arbeidsgiveren er slettet. "
                         f"Gjenopprett arbeidsgiveren først.")
+    person_id = snapshot.need.get("person_id")
+    if person_id is not None:
+        if not row_exists(session, Person, person_id):
+            raise UserError(f"Behovet {snapshot.need['ref']} kan ikke gjenopprettes: personen er slettet. "
+                            f"Gjenopprett personen først.")
+        refuse_without_basis(session, person_id)
     _restore_need_rows(session, snapshot)
     audit.record(session, "restore", NEED, snapshot.need["id"],
                  summary=f"Gjenopprettet behov {snapshot.need['ref']} «{snapshot.need['title']}»")
     return snapshot.need["id"]
+
+
+# ---------------------------------------------------------------- persons and consent
+
+_PERSON_COLUMNS = (Person.id, Person.ref, Person.name, Person.municipality, Person.email, Person.phone,
+                   Person.employer_id, func.coalesce(Employer.name, ""))
+
+
+def list_persons(session: Session) -> list[PersonRow]:
+    """Every person, in the order they were registered."""
+    stmt = select(*_PERSON_COLUMNS).outerjoin(Employer, Person.employer_id == Employer.id).order_by(Person.id)
+    return [PersonRow(*row) for row in session.execute(stmt)]
+
+
+def get_person(session: Session, person_id: int) -> PersonRow:
+    stmt = select(*_PERSON_COLUMNS).outerjoin(Employer, Person.employer_id == Employer.id).where(
+        Person.id == person_id)
+    row = session.execute(stmt).first()
+    if row is None:
+        raise NotFoundError(f"Personen finnes ikke lenger (id {person_id}).")
+    return PersonRow(*row)
+
+
+def next_person_ref(session: Session, taken: Iterable[str] = ()) -> str:
+    """The next free automatic person ref: "P" and five digits (as ``next_need_ref``)."""
+    return next_ref(session, Person.ref, PERSON_REF_PREFIX, taken)
+
+
+def person_id_for_ref(session: Session, ref: str) -> int:
+    """The id of the person with this ref (any case); a UserError if there is none."""
+    found = session.execute(select(Person.id).where(func.lower(Person.ref) == ref.strip().lower())).scalar()
+    if found is None:
+        raise UserError(f"Ingen person har referansen «{ref.strip()}».")
+    return found
+
+
+def _person_ref(session: Session, person_id: int) -> str:
+    ref = session.execute(select(Person.ref).where(Person.id == person_id)).scalar()
+    if ref is None:
+        raise NotFoundError(f"Personen finnes ikke lenger (id {person_id}).")
+    return ref
+
+
+def _refuse_taken_person_ref(session: Session, ref: str, person_id: int | None) -> None:
+    stmt = select(Person.ref).where(func.lower(Person.ref) == ref.lower())
+    if person_id is not None:
+        stmt = stmt.where(Person.id != person_id)
+    if session.execute(stmt).first() is not None:
+        raise UserError(f"Referansen «{ref}» er allerede brukt av en annen person.")
+
+
+def save_person(session: Session, data: PersonData, person_id: int | None = None) -> int:
+    """Create or update a person; returns its id. A new person without ref gets the next "P00001".
+
+    The audit summary names the ref only: it survives erasure of the person.
+    """
+    if not data.email and not data.phone:
+        raise UserError("Personen må kunne kontaktes på e-post eller telefon: oppgi minst én av dem.")
+    employer_id = employer_id_for_org(session, data.employer) if data.employer else None
+    if data.ref:
+        _refuse_taken_person_ref(session, data.ref, person_id)
+    values: dict[str, Any] = {"name": data.name, "municipality": data.municipality, "email": data.email,
+                              "phone": data.phone, "employer_id": employer_id}
+    if data.ref:
+        values = {"ref": data.ref, **values}
+    if person_id is None:
+        values.setdefault("ref", next_person_ref(session))
+        return create_row(session, Person, values, PERSON, f"Ny person {values['ref']}").id
+    person = existing_row(session, Person, person_id, "Personen")
+    apply_changes(session, person, values, PERSON)
+    return person_id
+
+
+def record_consent(session: Session, person_id: int, data: ConsentData) -> int:
+    """Add the person's consent as it is now (the earlier ones stay as history); returns its id.
+
+    Withdrawing consent to storage (``stored`` false) is recorded like any other change; the
+    person's needs are then no longer kept lawfully, and ``kpdesk person erase`` removes them.
+    """
+    ref = _person_ref(session, person_id)
+    row = Consent(person_id=person_id, stored=data.stored, contact=data.contact, statistics=data.statistics,
+                  given_on=data.given_on or dt.date.today(), how=data.how, text_version=data.text_version,
+                  recorded_at=dt.datetime.now().replace(microsecond=0))
+    session.add(row)
+    session.flush()
+    agreed = [word for word, yes in (("lagring", data.stored), ("kontakt", data.contact),
+                                     ("statistikk", data.statistics)) if yes]
+    audit.record(session, "create", CONSENT, row.id,
+                 summary=f"Samtykke for {ref}: {', '.join(agreed) if agreed else 'ingenting'} ({data.how})")
+    return row.id
+
+
+_CONSENT_COLUMNS = (Consent.id, Consent.person_id, Consent.stored, Consent.contact, Consent.statistics,
+                    Consent.given_on, Consent.how, Consent.text_version, Consent.recorded_at)
+
+
+def current_consent(session: Session, person_id: int) -> ConsentRow | None:
+    """The consent in force: the newest recorded (None when there is none)."""
+    row = session.execute(select(*_CONSENT_COLUMNS).where(Consent.person_id == person_id)
+                          .order_by(Consent.id.desc()).limit(1)).first()
+    return ConsentRow(*row) if row is not None else None
+
+
+def consent_history(session: Session, person_id: int) -> list[ConsentRow]:
+    """Every consent the person gave, oldest first."""
+    stmt = select(*_CONSENT_COLUMNS).where(Consent.person_id == person_id).order_by(Consent.id)
+    return [ConsentRow(*row) for row in session.execute(stmt)]
+
+
+def refuse_without_basis(session: Session, person_id: int) -> None:
+    """A UserError unless the person's consent in force allows their needs to be stored."""
+    consent = current_consent(session, person_id)
+    if consent is None or not consent.stored:
+        ref = _person_ref(session, person_id)
+        raise UserError(f"Personen {ref} har ikke samtykket til at behovet lagres. Registrer samtykket først.")
+
+
+def delete_person(session: Session, person_id: int) -> PersonSnapshot:
+    """Delete a person with their consents and needs (undo: ``restore_person``).
+
+    Not an erasure: the audit log keeps what it recorded; ``kpdesk.admin.privacy`` erases.
+    """
+    rows = row_dicts(session, Person, Person.id == person_id)
+    if not rows:
+        raise NotFoundError(f"Personen finnes ikke lenger (id {person_id}).")
+    consents = tuple(row_dicts(session, Consent, Consent.person_id == person_id))
+    need_ids = session.execute(select(Need.id).where(Need.person_id == person_id).order_by(Need.id)).scalars().all()
+    needs = tuple(_need_snapshot(session, need_id) for need_id in need_ids)
+    for need in needs:
+        _delete_need_rows(session, need.need["id"])
+    session.execute(delete(Consent).where(Consent.person_id == person_id))
+    session.execute(delete(Person).where(Person.id == person_id))
+    audit.record(session, "delete", PERSON, person_id,
+                 summary=f"Slettet person {rows[0]['ref']} med {plural(len(needs), 'behov', 'behov')}")
+    return PersonSnapshot(rows[0], consents, needs)
+
+
+def restore_person(session: Session, snapshot: PersonSnapshot) -> int:
+    """Put a deleted person back with the same ids, their consents and needs."""
+    row = dict(snapshot.person)
+    person_id = row["id"]
+    if row_exists(session, Person, person_id):
+        raise UserError(f"Personen {row['ref']} kan ikke gjenopprettes: id {person_id} er tatt i bruk igjen.")
+    _refuse_taken_person_ref(session, row["ref"], None)
+    if row.get("employer_id") is not None and not row_exists(session, Employer, row["employer_id"]):
+        row["employer_id"] = None
+    insert_rows(session, Person, [row])
+    insert_rows(session, Consent, snapshot.consents)
+    for need in snapshot.needs:
+        _restore_need_rows(session, need)
+    audit.record(session, "restore", PERSON, person_id, summary=f"Gjenopprettet person {row['ref']}")
+    return person_id

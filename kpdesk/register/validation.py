@@ -1,4 +1,4 @@
-"""Record rules for the broker register: employers, contact persons and needs.
+"""Record rules for the broker register: employers, contact persons, persons, consent and needs.
 
 The importers call the ``validate_*`` functions for every row, and the forms use the same field
 parsers (``kpdesk.common.fields``), so a record is judged the same way wherever it comes from. A
@@ -19,6 +19,7 @@ from kpdesk.common.fields import (
     MAX_ROLE,
     MAX_TITLE,
     Collector,
+    FieldError,
     Problem,
     clean,
     org_number_warning,
@@ -43,6 +44,14 @@ from kpdesk.common.fields import (
 from kpdesk.common.norsk import format_date
 
 DEFAULT_LEGAL_BASIS = "berettiget interesse"
+MAX_PERSON_NAME = 200
+MAX_COMMUNITY = 100
+MAX_SOURCE = 200
+MAX_HOW = 40
+MAX_TEXT_VERSION = 20
+EARLIEST_HORIZON, LATEST_HORIZON = 2000, 2100
+# How consent is usually given; another short word is accepted too.
+CONSENT_WAYS = ("skjema", "e-post", "muntlig", "telefon", "import")
 
 
 # ---------------------------------------------------------------- typed records
@@ -69,8 +78,32 @@ class ContactData:
 
 
 @dataclass(frozen=True)
+class PersonData:
+    """An individual: contact by e-mail or phone (at least one), no notes."""
+
+    name: str
+    municipality: str | None = None  # four digits
+    email: str = ""  # lower case
+    phone: str = ""
+    employer: str | None = None  # an employer's organisation number, when they work somewhere
+    ref: str | None = None  # None: the register gives the next free "P00001"-style ref
+
+
+@dataclass(frozen=True)
+class ConsentData:
+    """What a person agreed to, when and how (a change is a new record: the newest is in force)."""
+
+    stored: bool  # their needs may be kept (the lawful basis for keeping any need of theirs)
+    contact: bool = False  # they may be told about offers
+    statistics: bool = False  # they may be counted in anonymous figures
+    given_on: dt.date | None = None  # None: today
+    how: str = "skjema"
+    text_version: str = ""
+
+
+@dataclass(frozen=True)
 class NeedData:
-    employer: str  # the employer's organisation number
+    employer: str | None  # the employer's organisation number; None for a person's or a community's need
     title: str
     ref: str | None = None  # None: the register gives the next free "B00001"-style ref
     description: str = ""
@@ -82,6 +115,15 @@ class NeedData:
     priority: str = "medium"
     status: str = "new"
     funding_note: str = ""
+    person: str | None = None  # a person's ref ("P00003"): an individual's wish, headcount 1
+    community: str | None = None  # a municipality's number ("1836") or a region's name ("Helgeland")
+    source: str = ""  # where the need comes from ("kompetansekartlegging 2026")
+    horizon: int | None = None  # the year it is needed by ("innen 2030")
+
+    @property
+    def owner_kind(self) -> str:
+        """"employer", "person" or "community"."""
+        return "person" if self.person else "community" if self.community else "employer"
 
 
 # ---------------------------------------------------------------- record validators
@@ -126,14 +168,97 @@ def validate_contact(raw: Mapping[str, str | None]) -> tuple[ContactData | None,
     return data, get.problems
 
 
-def validate_need(raw: Mapping[str, str | None]) -> tuple[NeedData | None, list[Problem]]:
-    """A need from raw text under the canonical column names (``employer`` is an org number)."""
+def validate_person(raw: Mapping[str, str | None]) -> tuple[PersonData | None, list[Problem]]:
+    """A person from raw text (ref, name, municipality, email, phone, employer as org number)."""
     get = Collector(raw)
     ref = get("ref", parse_ref)
-    employer = get("employer", parse_org_number)
+    name = get("name", parse_required_text, "Navnet", MAX_PERSON_NAME)
+    municipality = get("municipality", parse_municipality)
+    email = get("email", parse_email)
+    phone = get("phone", parse_phone)
+    employer = get("employer", parse_org_number) if clean(raw.get("employer")) else None
+    if not clean(raw.get("email")) and not clean(raw.get("phone")):
+        get.error("email", "Personen må kunne kontaktes på e-post eller telefon: oppgi minst én av dem")
+    if not get.ok:
+        return None, get.problems
+    return PersonData(name, municipality, email, phone, employer, ref), get.problems
+
+
+def validate_consent(raw: Mapping[str, str | None]) -> tuple[ConsentData | None, list[Problem]]:
+    """A consent from raw text (stored, contact, statistics as ja/nei; given_on; how; text_version).
+
+    Contact about offers or being counted in statistics without agreeing to be stored is refused:
+    nothing can be done with a person whose data may not be kept.
+    """
+    get = Collector(raw)
+    stored = get("stored", parse_yes_no)
+    contact = get("contact", parse_yes_no)
+    statistics = get("statistics", parse_yes_no)
+    given_on = get("given_on", parse_date)
+    how = get("how", parse_line, "Måten samtykket ble gitt på", MAX_HOW)
+    text_version = get("text_version", parse_line, "Versjonen av samtykketeksten", MAX_TEXT_VERSION)
+    if given_on and given_on > dt.date.today():
+        get.error("given_on", f"Samtykkedatoen {format_date(given_on)} er fram i tid")
+    if stored is False and (contact or statistics):
+        get.error("stored", "Samtykke til kontakt eller statistikk forutsetter samtykke til at opplysningene "
+                            "lagres")
+    if not get.ok:
+        return None, get.problems
+    return ConsentData(bool(stored), bool(contact), bool(statistics), given_on, how or "skjema",
+                       text_version or ""), get.problems
+
+
+def parse_community(text: str) -> str | None:
+    """A community: a municipality (number or name, stored as its number) or a region's name
+    (checked against the database's regions when saved); empty: None."""
+    cleaned = clean(text)
+    if not cleaned:
+        return None
+    if cleaned.isdigit():
+        return parse_municipality(cleaned)
+    try:
+        return parse_municipality(cleaned)
+    except FieldError:
+        return parse_line(cleaned, "Lokalsamfunnet", MAX_COMMUNITY)
+
+
+def parse_horizon(text: str) -> int | None:
+    """The year a need is needed by ("2030", "innen 2030"); empty: None."""
+    cleaned = clean(text).casefold().removeprefix("innen").strip()
+    if not cleaned:
+        return None
+    if not (cleaned.isascii() and cleaned.isdigit()) or not EARLIEST_HORIZON <= int(cleaned) <= LATEST_HORIZON:
+        raise FieldError(f"Tidshorisonten må være et årstall mellom {EARLIEST_HORIZON} og {LATEST_HORIZON}, "
+                         f"ikke «{clean(text)}»")
+    return int(cleaned)
+
+
+def validate_need(raw: Mapping[str, str | None]) -> tuple[NeedData | None, list[Problem]]:
+    """A need from raw text under the canonical column names: exactly one owner of ``employer`` (an
+    org number), ``person`` (a person's ref) and ``community`` (a municipality or a region).
+    A person's need is for that one person: headcount 1 (empty means 1)."""
+    get = Collector(raw)
+    ref = get("ref", parse_ref)
+    owners = [f for f in ("employer", "person", "community") if clean(raw.get(f))]
+    employer = get("employer", parse_org_number) if "employer" in owners else None
+    person = get("person", parse_ref) if "person" in owners else None
+    community = get("community", parse_community) if "community" in owners else None
+    if not owners:
+        get.error("employer", "Behovet mangler eier: oppgi en arbeidsgiver (organisasjonsnummer), en person "
+                              "(referanse som P00001) eller et lokalsamfunn (kommune eller region)")
+    elif len(owners) > 1:
+        named = {"employer": "arbeidsgiver", "person": "person", "community": "lokalsamfunn"}
+        get.error(owners[1], f"Et behov har én eier, men her er både {named[owners[0]]} og {named[owners[1]]} "
+                             f"oppgitt; fjern den ene")
     title = get("title", parse_required_text, "Tittelen", MAX_TITLE)
     description = get("description", parse_text, "Beskrivelsen")
-    headcount = get("headcount", parse_headcount)
+    for_person = owners == ["person"]
+    headcount: int = 1 if for_person and not clean(raw.get("headcount")) else get("headcount", parse_headcount)
+    if for_person and headcount not in (None, 1):
+        get.error("headcount", f"Et behov for en person gjelder én person, så antall må være 1, "
+                               f"ikke {headcount}")
+    source = get("source", parse_line, "Kilden", MAX_SOURCE)
+    horizon = get("horizon", parse_horizon)
     level = get("level", parse_level)
     formats = get("formats", parse_formats)
     earliest = get("earliest_start", parse_date)
@@ -150,7 +275,7 @@ def validate_need(raw: Mapping[str, str | None]) -> tuple[NeedData | None, list[
     if not get.ok:
         return None, get.problems
     data = NeedData(employer, title, ref, description, headcount, level, formats, earliest, latest,
-                    priority, status, funding_note)
+                    priority, status, funding_note, person, community, source or "", horizon)
     return data, get.problems
 
 

@@ -153,17 +153,20 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
     from kpdesk.db.models import Employer
 
     wanted = set(scope.municipalities)
+    regions = (scope.region,) if scope.region else ()  # a region's own needs, when chosen by region
     if run is not None and run.as_of == as_of:
-        needs, groups, commits = run.scoped(wanted)
+        needs, groups, commits = run.scoped(wanted, regions)
     else:  # match the needs in scope only, with the same engine inputs as a full run
         from kpdesk.matching.persistence import load_inputs
-        from kpdesk.matching.run import match_inputs
+        from kpdesk.matching.run import in_scope, match_inputs
 
         inputs = load_inputs(session)
-        scoped = [n for n in inputs.needs if not wanted or n.municipality in wanted]
+        scoped = [n for n in inputs.needs if in_scope(n, wanted, regions)]
         run = match_inputs(scoped, inputs.offers, inputs.regions, inputs.matcher(), as_of, progress)
         needs, groups, commits = run.needs, run.groups, run.commitments
 
+    # Persons without consent to statistics are in no printed figure (matching.engine.aggregation).
+    needs = [n for n in needs if n.counted]
     employer_rows = session.execute(select(Employer.org_number, Employer.name, Employer.may_be_named,
                                            Employer.industry)).all()
     nameable = {org: name for org, name, may, _industry in employer_rows if may}

@@ -12,6 +12,7 @@ numbers or notes are printed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +123,8 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
 
         run = run_matching(session, as_of, progress)
     interest = offer_interest(session, offer_id, run.results)
+    # Persons without consent to statistics are in no printed figure (matching.engine.aggregation).
+    interest = dataclasses.replace(interest, needs=tuple(r for r in interest.needs if r.counted))
     nameable = dict(session.execute(select(Employer.id, Employer.may_be_named)).all())
     lines = []
     for row in interest.needs:
@@ -130,7 +133,7 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
                                   row.headcount, row.status, row.source == "accepted", row.score))
     employers = []
     for found in interest.employers:
-        first = next(r for r in interest.needs if r.employer_id == found.employer_id)
+        first = next(r for r in interest.needs if r.org_number == found.org_number)
         place = reference.municipality_label(first.municipality) if first.municipality else ""
         employers.append(EmployerLine(_employer_label(first, place, nameable), bool(nameable.get(found.employer_id)),
                                       place, found.headcount, len(found.need_refs)))
@@ -138,6 +141,8 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
 
 
 def _employer_label(row: Any, place: str, nameable: dict[int, bool]) -> str:
+    if row.owner_kind != "employer":
+        return row.employer_name  # «Privatperson P00003», «Rødøy kommune (lokalsamfunn)»: never a person's name
     if nameable.get(row.employer_id):
         return row.employer_name
     return f"Arbeidsgiver i {place}" if place else "Arbeidsgiver (ikke navngitt)"

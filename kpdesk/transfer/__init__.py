@@ -1,4 +1,5 @@
-"""Importing and exporting as CSV: employers, needs, providers, course offers, rooms and bookings.
+"""Importing and exporting as CSV: employers, persons (import only), needs, providers, course offers,
+rooms and bookings.
 
 Import is two steps so the GUI can show a preview: ``plan_import`` reads and checks every row
 and resolves it against the database (an org number, ref or provider name already there means
@@ -34,7 +35,7 @@ from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
 from kpdesk.db import audit
 from kpdesk.db.backup import backup_before_import
-from kpdesk.transfer import bookings, employers, needs, offers, providers, rooms
+from kpdesk.transfer import bookings, employers, needs, offers, persons, providers, rooms
 from kpdesk.transfer.base import KIND_WORDS, ImportPlan, ImportProblem, ImportResult, Kind, PlannedRow, count_words
 from kpdesk.transfer.employers import EMPLOYER_COLUMNS
 from kpdesk.transfer.needs import NEED_COLUMNS
@@ -47,8 +48,8 @@ __all__ = [
     "count_words", "export", "import_plan", "kind_spec", "plan_bytes", "plan_import",
 ]
 
-_KINDS: dict[str, Kind] = {k.name: k for k in (employers.KIND, needs.KIND, providers.KIND, offers.KIND, rooms.KIND,
-                                                bookings.KIND)}
+_KINDS: dict[str, Kind] = {k.name: k for k in (employers.KIND, persons.KIND, needs.KIND, providers.KIND, offers.KIND,
+                                                rooms.KIND, bookings.KIND)}
 KINDS = tuple(_KINDS)
 EXPORT_KINDS = tuple(name for name, kind in _KINDS.items() if kind.export_rows is not None)
 

@@ -31,7 +31,8 @@ from kpdesk.common.fields import Problem
 CHUNK = 2000  # rows an apply step writes (and looks up) at a time
 T = TypeVar("T")
 
-KIND_WORDS = {"employers": ("arbeidsgiver", "arbeidsgivere"), "needs": ("behov", "behov"),
+KIND_WORDS = {"employers": ("arbeidsgiver", "arbeidsgivere"), "persons": ("person", "personer"),
+              "needs": ("behov", "behov"),
               "providers": ("tilbyder", "tilbydere"), "offers": ("kurstilbud", "kurstilbud"),
               "rooms": ("rom", "rom"), "bookings": ("booking", "bookinger")}
 

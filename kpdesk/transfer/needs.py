@@ -1,5 +1,9 @@
-"""Needs as CSV: keyed by ref (in any case: "x1" updates the need "X1"), the employer named by
-organisation number.
+"""Needs as CSV: keyed by ref (in any case: "x1" updates the need "X1"), owned by an employer
+(``employer``: its organisation number), a person (``person``: their ref, "P00003") or a
+community (``community``: a municipality's number or name, or a region's name): exactly one of
+the three on each row. A person's need is for one person (headcount empty or 1) and is imported
+only when the person's consent in force allows it to be stored. ``source`` and ``horizon`` (the
+year, "2030") are read when present.
 
 Planning and applying go through the file ``CHUNK`` rows at a time; only the refs of the
 database are held whole (a key and an id each). Every created need gets a "create" entry in the
@@ -9,19 +13,21 @@ audit log and every changed field an "update" entry with old and new value, as i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kpdesk.common import csvfile
 from kpdesk.common.codes import LEVELS, NEED_STATUSES, PRIORITIES
+from kpdesk.common.errors import UserError
 from kpdesk.common.fields import format_formats
 from kpdesk.common.norsk import format_org_number
-from kpdesk.db.models import Employer, Need, NeedStatusChange
+from kpdesk.db.models import Consent, Employer, Need, NeedStatusChange, Person
 from kpdesk.db.row_writing import AuditBatch, field_changes, ref_key
-from kpdesk.register.service import NEED, NEED_REF_PREFIX, next_need_ref
+from kpdesk.register.service import NEED, NEED_REF_PREFIX, community_key, next_need_ref
 from kpdesk.register.validation import NeedData, start_window_problem, validate_need
 from kpdesk.transfer.base import (
     ImportPlan,
@@ -40,25 +46,71 @@ from kpdesk.transfer.base import (
 
 NEED_COLUMNS = ("ref", "employer", "title", "description", "headcount", "level", "formats", "earliest_start",
                 "latest_start", "priority", "status")
-# Read when present, never written: the canonical files stay as the issue describes them.
-_OPTIONAL = ("funding_note",)
+OWNER_COLUMNS = ("employer", "person", "community")
+# Read when present; the export writes all but funding_note.
+_OPTIONAL = ("funding_note", "person", "community", "source", "horizon")
+EXPORT_COLUMNS = (*NEED_COLUMNS, "person", "community", "source", "horizon")
 _ALIASES = {
     "referanse": "ref", "arbeidsgiver": "employer", "orgnr": "employer", "organisasjonsnummer": "employer",
     "tittel": "title", "beskrivelse": "description", "antall": "headcount", "nivå": "level",
     "format": "formats", "tidligste oppstart": "earliest_start", "seneste oppstart": "latest_start",
-    "prioritet": "priority", "finansiering": "funding_note",
+    "prioritet": "priority", "finansiering": "funding_note", "person": "person", "privatperson": "person",
+    "lokalsamfunn": "community", "kilde": "source", "horisont": "horizon", "innen": "horizon",
 }
 # Which data fields a header column controls on update (absent column: the database value stays).
-_FIELDS = {"employer": "employer_id", "title": "title", "description": "description", "headcount": "headcount",
+_FIELDS = {"title": "title", "description": "description", "headcount": "headcount",
            "level": "level", "formats": "formats", "earliest_start": "earliest_start",
            "latest_start": "latest_start", "priority": "priority", "status": "status",
-           "funding_note": "funding_note"}
+           "funding_note": "funding_note", "source": "source", "horizon": "horizon"}
+_OWNER_FIELDS = ("employer_id", "person_id", "community")
 
 
 def _employer_ids(session: Session, orgs: Collection[str]) -> dict[str, int]:
     if not orgs:
         return {}
     return dict(session.execute(select(Employer.org_number, Employer.id).where(Employer.org_number.in_(orgs))).all())
+
+
+class _Owners:
+    """The owners some rows name, looked up in one go: employers by organisation number, persons
+    by ref (with whether their consent in force allows their needs to be stored)."""
+
+    def __init__(self, session: Session, rows: Iterable[NeedData]) -> None:
+        rows = list(rows)
+        self.employers = _employer_ids(session, {d.employer for d in rows if d.employer})
+        wanted = {ref_key(d.person) for d in rows if d.person}
+        self.persons: dict[str, tuple[int, str, bool]] = {}
+        if wanted:
+            newest = select(func.max(Consent.id)).group_by(Consent.person_id)
+            basis = set(session.execute(select(Consent.person_id).where(Consent.id.in_(newest), Consent.stored))
+                        .scalars())
+            for person_id, ref in session.execute(select(Person.id, Person.ref)
+                                                  .where(func.lower(Person.ref).in_(wanted))):
+                self.persons[ref_key(ref)] = (person_id, ref, person_id in basis)
+
+    def problem(self, d: NeedData) -> tuple[str, str] | None:
+        """(column, message) when the owner is unknown or may not own the need."""
+        if d.person:
+            found = self.persons.get(ref_key(d.person))
+            if found is None:
+                return "person", f"Ingen person har referansen «{d.person}» i databasen; importer personene først"
+            if not found[2]:
+                return "person", (f"Personen {found[1]} har ikke samtykket til at behovet lagres. "
+                                  f"Registrer samtykket først")
+        elif d.employer and d.employer not in self.employers:
+            return "employer", (f"Ingen arbeidsgiver med organisasjonsnummer {format_org_number(d.employer)} "
+                                f"finnes i databasen; importer arbeidsgiverne først")
+        return None
+
+    def columns(self, d: NeedData) -> dict[str, Any]:
+        """The need's owner columns; the file is stale when an owner has gone since planning."""
+        if self.problem(d) is not None:
+            raise stale()
+        if d.person:
+            return {"employer_id": None, "person_id": self.persons[ref_key(d.person)][0], "community": None}
+        if d.community:
+            return {"employer_id": None, "person_id": None, "community": d.community}
+        return {"employer_id": self.employers[d.employer or ""], "person_id": None, "community": None}
 
 
 def _need_ids(session: Session) -> dict[str, int]:
@@ -69,6 +121,10 @@ def _need_ids(session: Session) -> dict[str, int]:
 # ---------------------------------------------------------------- planning
 
 def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
+    if not set(OWNER_COLUMNS) & set(table.columns):
+        plan.problems.append(ImportProblem(1, "", "Filen mangler en kolonne for behovenes eier: employer "
+                                                  "(arbeidsgiver), person eller community (lokalsamfunn)"))
+        return
     existing = _need_ids(session)
     partial_window = not {"earliest_start", "latest_start"} <= set(table.columns)
     seen: dict[str, int] = {}
@@ -79,14 +135,18 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
             plan.problems.extend(problems_at(row.line, found))
             if data is not None:
                 checked.append((row.line, data))
-        employers = _employer_ids(session, {d.employer for _, d in checked})
+        owners = _Owners(session, (d for _, d in checked))
         targets = [existing.get(ref_key(d.ref)) for _, d in checked if d.ref]
         windows = _windows(session, [t for t in targets if t]) if partial_window else {}
         for line, data in checked:
-            if data.employer not in employers:
-                plan.problems.append(ImportProblem(line, "employer", f"Ingen arbeidsgiver med organisasjonsnummer "
-                                                   f"{format_org_number(data.employer)} finnes i databasen; "
-                                                   f"importer arbeidsgiverne først"))
+            problem = owners.problem(data)
+            if problem is None and data.community:
+                try:
+                    data = replace(data, community=community_key(session, data.community))
+                except UserError as exc:
+                    problem = "community", exc.message.rstrip(".")
+            if problem is not None:
+                plan.problems.append(ImportProblem(line, *problem))
                 continue
             target = None
             if data.ref:
@@ -116,11 +176,12 @@ def _windows(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None
 
 # ---------------------------------------------------------------- applying
 
-def _values(d: NeedData, employer_id: int) -> dict[str, Any]:
+def _values(d: NeedData, owner: dict[str, Any]) -> dict[str, Any]:
     return {
-        "employer_id": employer_id, "title": d.title, "description": d.description, "headcount": d.headcount,
+        **owner, "title": d.title, "description": d.description, "headcount": d.headcount,
         "level": d.level, "formats": ",".join(d.formats), "earliest_start": d.earliest_start,
         "latest_start": d.latest_start, "priority": d.priority, "status": d.status, "funding_note": d.funding_note,
+        "source": d.source, "horizon": d.horizon,
     }
 
 
@@ -131,6 +192,8 @@ class _Writer:
         columns = set(plan.columns)
         self.session = session
         self.fields = [f for c, f in _FIELDS.items() if c in columns]
+        if columns & set(OWNER_COLUMNS):
+            self.fields += _OWNER_FIELDS
         self.existing = _need_ids(session)
         self.plan = plan
         self.stamp, self.today = now(), dt.date.today()
@@ -139,22 +202,22 @@ class _Writer:
         self.created = self.updated = 0
 
     def write(self, chunk: list[PlannedRow]) -> None:
-        employers = _employer_ids(self.session, {r.data.employer for r in chunk})
+        owners = _Owners(self.session, (r.data for r in chunk))
         for r in chunk:
             d: NeedData = r.data
             key = ref_key(d.ref) if d.ref else None
-            if d.employer not in employers or (r.action == "create") == (key is not None and key in self.existing):
+            if (r.action == "create") == (key is not None and key in self.existing):
                 raise stale()
-        history = self._create([r.data for r in chunk if r.action == "create"], employers)
-        history += self._update([r for r in chunk if r.action == "update"], employers)
+        history = self._create([r.data for r in chunk if r.action == "create"], owners)
+        history += self._update([r for r in chunk if r.action == "update"], owners)
         bulk_insert(self.session, NeedStatusChange, history)
 
-    def _create(self, created: list[NeedData], employers: dict[str, int]) -> list[dict[str, Any]]:
+    def _create(self, created: list[NeedData], owners: _Owners) -> list[dict[str, Any]]:
         """Insert new needs (the next free "B00001"-style ref for those without); their first status."""
         rows = []
         for d in created:
             ref = d.ref or self._automatic_ref()
-            rows.append({"ref": ref, **_values(d, employers[d.employer]), "status_changed_on": self.today,
+            rows.append({"ref": ref, **_values(d, owners.columns(d)), "status_changed_on": self.today,
                          "created_at": self.stamp, "updated_at": self.stamp})
         bulk_insert(self.session, Need, rows)
         new_ids = dict(self.session.execute(select(Need.ref, Need.id).where(Need.ref.in_([r["ref"] for r in rows])))
@@ -172,7 +235,7 @@ class _Writer:
         self.next_number += 1
         return f"{NEED_REF_PREFIX}{self.next_number - 1:05d}"
 
-    def _update(self, updated: list[PlannedRow], employers: dict[str, int]) -> list[dict[str, Any]]:
+    def _update(self, updated: list[PlannedRow], owners: _Owners) -> list[dict[str, Any]]:
         """Write changed fields of existing needs; a changed status is dated today."""
         if not updated:
             return []
@@ -184,7 +247,7 @@ class _Writer:
             row = current.get(r.target_id)
             if row is None or ref_key(row["ref"]) != ref_key(r.data.ref):
                 raise stale()
-            all_values = _values(r.data, employers[r.data.employer])
+            all_values = _values(r.data, owners.columns(r.data))
             values = {f: all_values[f] for f in self.fields}
             changes = field_changes(row, values)
             if not changes:
@@ -213,16 +276,17 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
 def export_rows(session: Session) -> list[tuple[Any, ...]]:
     stmt = (
         select(Need.ref, Employer.org_number, Need.title, Need.description, Need.headcount, Need.level,
-               Need.formats, Need.earliest_start, Need.latest_start, Need.priority, Need.status)
-        .join(Employer, Need.employer_id == Employer.id)
+               Need.formats, Need.earliest_start, Need.latest_start, Need.priority, Need.status, Person.ref,
+               Need.community, Need.source, Need.horizon)
+        .outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
         .order_by(Need.id)
     )
-    return [(ref, org, title, description, headcount, LEVELS.label(level),
+    return [(ref, org or "", title, description, headcount, LEVELS.label(level),
              format_formats(tuple(k for k in formats.split(",") if k)), earliest, latest,
-             PRIORITIES.label(priority), NEED_STATUSES.label(status))
-            for ref, org, title, description, headcount, level, formats, earliest, latest, priority, status
-            in session.execute(stmt)]
+             PRIORITIES.label(priority), NEED_STATUSES.label(status), person or "", community or "", source or "",
+             "" if horizon is None else str(horizon))
+            for ref, org, title, description, headcount, level, formats, earliest, latest, priority, status, person,
+            community, source, horizon in session.execute(stmt)]
 
 
-KIND = Kind("needs", NEED, NEED_COLUMNS, ("employer", "title", "headcount"), _OPTIONAL, _ALIASES, plan, apply,
-            export_rows)
+KIND = Kind("needs", NEED, NEED_COLUMNS, ("title",), _OPTIONAL, _ALIASES, plan, apply, export_rows, EXPORT_COLUMNS)

@@ -40,6 +40,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (  # pyright: ignore[reportAssignme
     (QT_TRANSLATE_NOOP("MainWindow", "Oversikt"), "kpdesk.ui.pages.overview", "OverviewPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Megler"), "", ""),
     (QT_TRANSLATE_NOOP("MainWindow", "Arbeidsgivere"), "kpdesk.ui.pages.employers", "EmployersPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Personer"), "kpdesk.ui.pages.persons", "PersonsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Behov"), "kpdesk.ui.pages.needs", "NeedsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Tilbydere"), "kpdesk.ui.pages.offers", "ProvidersPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Kurstilbud"), "kpdesk.ui.pages.offers", "OffersPage"),
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         self.transfer_actions: dict[str, QAction] = {}
         for key, text, function, kind in [
             ("import_employers", self.tr("Importer arbeidsgivere (CSV) …"), "import_file", "employers"),
+            ("import_persons", self.tr("Importer personer (CSV) …"), "import_file", "persons"),
             ("import_needs", self.tr("Importer behov (CSV) …"), "import_file", "needs"),
             ("import_providers", self.tr("Importer tilbydere (CSV) …"), "import_file", "providers"),
             ("import_offers", self.tr("Importer kurstilbud (CSV) …"), "import_file", "offers"),
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
             ("export_providers", self.tr("Eksporter tilbydere (CSV) …"), "export_file", "providers"),
             ("export_offers", self.tr("Eksporter kurstilbud (CSV) …"), "export_file", "offers"),
             ("template_employers", self.tr("Arbeidsgivere"), "save_template", "employers"),
+            ("template_persons", self.tr("Personer"), "save_template", "persons"),
             ("template_needs", self.tr("Behov"), "save_template", "needs"),
             ("template_providers", self.tr("Tilbydere"), "save_template", "providers"),
             ("template_offers", self.tr("Kurstilbud"), "save_template", "offers"),

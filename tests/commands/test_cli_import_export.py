@@ -134,3 +134,12 @@ def test_the_installed_command(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "kpdesk", "import", "employers", str(SAMPLES / "employers.csv"),
                            "--db", str(tmp_path / "db.sqlite")], capture_output=True, text=True, env=env, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, "Importerte 5 arbeidsgivere: 5 nye, 0 oppdatert.\n", "")
+
+
+def test_the_persons_sample_imports_after_the_employers(capsys, db_path: Path) -> None:
+    assert run_cli(capsys, "import", "employers", SAMPLES / "employers.csv", "--db", db_path)[0] == 0
+    data = (SAMPLES / "persons.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    code, out, err = run_cli(capsys, "import", "persons", SAMPLES / "persons.csv", "--db", db_path)
+    assert (code, err) == (0, "")
+    assert out.startswith("Importerte 3 ")

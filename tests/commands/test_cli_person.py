@@ -70,8 +70,9 @@ def test_export_writes_everything_about_the_person_owner_only(capsys: pytest.Cap
     assert newest.action == "export" and "Marit" not in newest.summary and "fauske.no" not in newest.summary
 
 
-@pytest.mark.parametrize(("email", "phrase"), [("ingen@fauske.no", "Ingen kontaktperson med e-postadressen"),
-                                               ("ikke-en-adresse", "er ikke en e-postadresse")])
+@pytest.mark.parametrize(("email", "phrase"), [
+    ("ingen@fauske.no", "Ingen kontaktperson eller privatperson med e-postadressen"),
+    ("ikke-en-adresse", "er ikke en e-postadresse")])
 def test_export_of_an_unknown_or_bad_address_makes_no_file(capsys: pytest.CaptureFixture[str], db: Path,
                                                            tmp_path: Path, email: str, phrase: str) -> None:
     out = tmp_path / "innsyn.json"
@@ -152,3 +153,27 @@ def test_due_with_a_bad_date_and_person_without_action(capsys: pytest.CaptureFix
     assert code == EXIT_DATA and err.startswith("kpdesk: --as-of:")
     code, _, err = run(capsys, "person")
     assert code == EXIT_USAGE and "HANDLING" in err
+
+
+def test_an_individual_is_exported_and_erased_by_ref(capsys: pytest.CaptureFixture[str], db: Path,
+                                                      tmp_path: Path) -> None:
+    from kpdesk.register.validation import ConsentData, PersonData
+
+    store = Store.open(db)
+    with store.session() as s:
+        person_id = register.save_person(s, PersonData("Kari Privat", "1836", "kari@privat.no", "41414141"))
+        register.record_consent(s, person_id, ConsentData(True, True, True))
+        register.save_need(s, NeedData(None, "Helsefagarbeider", person="P00001"))
+    store.close()
+    out = tmp_path / "innsyn.json"
+    code, stdout, err = run(capsys, "person", "export", "--db", str(db), "--ref", "p00001", "--out", str(out))
+    assert (code, err) == (EXIT_OK, "")
+    assert stdout.startswith(f"Eksporterte alt om P00001 til {out}: 0 kontaktpersoner, 1 privatperson, ")
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert [n["title"] for n in exported["needs"]] == ["Helsefagarbeider"]
+    code, stdout, err = run(capsys, "person", "erase", "--db", str(db), "--ref", "P00001")
+    assert (code, err) == (EXIT_OK, "")
+    assert stdout.startswith("P00001: Slettet 1 privatperson med samtykke og 1 behov; ")
+    assert b"Kari Privat" not in db.read_bytes() and b"41414141" not in db.read_bytes()
+    code, _stdout, err = run(capsys, "person", "erase", "--db", str(db), "--ref", "P00001")
+    assert code == EXIT_DATA and "Ingen person har referansen «P00001»" in err

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import URL, create_engine, inspect
 from support import database_at
 
-from kpdesk.db.migrate import upgrade
+from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.store import Store
 
 DATA_0004 = """
@@ -46,7 +46,7 @@ def test_existing_rows_get_the_default_of_their_kind(db_path: Path) -> None:
     build_at(db_path, "0004", DATA_0004)
     store = Store.open(db_path)
     try:
-        assert store.revision() == "0005"
+        assert store.revision() == head_revision()
     finally:
         store.close()
     assert rows(db_path, "SELECT id, kind, public FROM booking ORDER BY id") == [

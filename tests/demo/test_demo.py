@@ -26,7 +26,8 @@ from kpdesk.common import orgnr
 HELGELAND_SALTEN = {"1804", "1811", "1812", "1813", "1815", "1816", "1818", "1820", "1822", "1824", "1825", "1826",
                     "1827", "1828", "1832", "1833", "1834", "1835", "1836", "1837", "1838", "1839", "1840", "1841",
                     "1845", "1848", "1875"}
-DUMPED_TABLES = ("employer", "contact_person", "provider", "offer", "offer_session", "need", "need_status_change",
+DUMPED_TABLES = ("employer", "contact_person", "person", "consent", "provider", "offer", "offer_session", "need",
+                 "need_status_change",
                  "match_decision", "equipment", "room", "room_equipment", "booking_series", "booking",
                  "booking_equipment", "centre_profile", "setting")
 
@@ -163,10 +164,24 @@ def test_employers_are_valid_and_visibly_demo(small_db: Path) -> None:
         assert len(name.split()) == 2
 
 
+def test_small_demo_has_individuals_with_consent_and_community_needs(small_db: Path) -> None:
+    persons = count(small_db, "person")
+    assert 10 <= persons <= 20 and count(small_db, "consent") == persons
+    assert query(small_db, "SELECT count(*) FROM consent WHERE NOT stored") == [(0,)]
+    without_statistics = query(small_db, "SELECT count(*) FROM consent WHERE NOT statistics")[0][0]
+    assert 1 <= without_statistics < persons
+    assert query(small_db, "SELECT count(*) FROM person WHERE email = '' AND phone = ''") == [(0,)]
+    assert query(small_db, "SELECT DISTINCT headcount FROM need WHERE person_id IS NOT NULL") == [(1,)]
+    assert count(small_db, "need WHERE person_id IS NOT NULL") >= persons
+    assert ("1836", "Sykepleiere i Rødøy", 5, 2030, "kompetansekartlegging 2026") in query(
+        small_db, "SELECT community, title, headcount, horizon, source FROM need WHERE community IS NOT NULL")
+    assert count(small_db, "need WHERE community IS NOT NULL AND community NOT GLOB '[0-9]*'") >= 1  # a region
+
+
 def test_needs_and_offers_look_like_2027(small_db: Path) -> None:
     for ref, headcount, level, formats, earliest, latest, priority, status in query(
             small_db, "SELECT ref, headcount, level, formats, earliest_start, latest_start, priority, status "
-                      "FROM need"):
+                      "FROM need WHERE community IS NULL"):  # a community's need has a horizon instead
         assert re.fullmatch(r"B\d{4}", ref)
         assert 1 <= headcount <= 15
         assert level in {"kurs", "fagbrev", "fagskole", "bachelor", "master", "open"}
@@ -334,7 +349,9 @@ def test_regional_scale(tmp_path: Path) -> None:
     assert code == 0, err
     assert len(out.strip().splitlines()) == 1
     assert count(path, "employer") == 5000
-    assert count(path, "need") == 20000
+    assert count(path, "need WHERE employer_id IS NOT NULL") == 20000
+    assert count(path, "person") == 400 and count(path, "consent") == 400
+    assert count(path, "need WHERE community IS NOT NULL") == 7
     assert count(path, "offer") == 3000
     assert count(path, "room") == 30
     assert 55 <= count(path, "provider") <= 65

@@ -306,7 +306,8 @@ def test_validate_need_empty_required_fields() -> None:
     data, problems = validate_need({"employer": "", "title": " ", "headcount": ""})
     assert data is None
     assert problems == [
-        Problem("employer", "Organisasjonsnummer mangler"),
+        Problem("employer", "Behovet mangler eier: oppgi en arbeidsgiver (organisasjonsnummer), en person "
+                            "(referanse som P00001) eller et lokalsamfunn (kommune eller region)"),
         Problem("title", "Tittelen mangler"),
         Problem("headcount", "Antall personer mangler"),
     ]

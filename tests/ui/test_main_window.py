@@ -18,7 +18,7 @@ def test_window_opens_on_database_and_shows_counts(open_window, seeded_db: Path,
     # the file's name only: Qt adds « — kpdesk» from the application's display name, once
     assert window.windowTitle() == seeded_db.name
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles[:4] == ["Oversikt", "Megler", "Arbeidsgivere", "Behov"]
+    assert titles[:5] == ["Oversikt", "Megler", "Arbeidsgivere", "Personer", "Behov"]
     qtbot.waitUntil(lambda: window.navigation.currentRow() == section_row("EmployersPage"))
     employers = window.page(section_row("EmployersPage"))
     qtbot.waitUntil(lambda: employers.model.total_count() == 4, timeout=15000)
@@ -36,8 +36,8 @@ def test_overview_counts_what_the_database_holds(open_window, seeded_db: Path, q
 def test_keyboard_shortcuts_switch_sections(open_window, seeded_db: Path, qtbot) -> None:
     window = open_window(seeded_db)
     window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    needs = section_row("NeedsPage")  # the third section (Oversikt, Arbeidsgivere, Behov)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    needs = section_row("NeedsPage")  # the fourth section (Oversikt, Arbeidsgivere, Personer, Behov)
     assert window.navigation.currentRow() == needs
     assert window.stack.currentWidget() is window.page(needs)
     qtbot.waitUntil(lambda: window.page(needs).model.total_count() == 4)
@@ -213,7 +213,7 @@ def test_sidebar_follows_the_3m_work_and_keys_pass_over_headings(open_window, se
     qtbot.waitUntil(lambda: window._started, timeout=5000)
     navigation = window.navigation
     titles = [navigation.item(i).text() for i in range(navigation.count())]
-    assert titles == ["Oversikt", "Megler", "Arbeidsgivere", "Behov", "Tilbydere", "Kurstilbud", "Matching",
+    assert titles == ["Oversikt", "Megler", "Arbeidsgivere", "Personer", "Behov", "Tilbydere", "Kurstilbud", "Matching",
                       "Samordning", "Møteplass", "Rom", "Timeplan", "", "Utskrifter", "Endringslogg"]
     headings = [i for i in range(navigation.count()) if not navigation.item(i).flags() & Qt.ItemFlag.ItemIsSelectable]
     assert [titles[i] for i in headings] == ["Megler", "Møteplass", ""]
@@ -229,4 +229,4 @@ def test_sidebar_follows_the_3m_work_and_keys_pass_over_headings(open_window, se
     assert navigation.currentRow() == section_row("ReportsPage")
     assert window.current_page() is window.page(section_row("ReportsPage"))
     # the Vis menu's Ctrl+N counts sections only
-    assert [a.text() for a in window.section_actions][:3] == ["Oversikt", "Arbeidsgivere", "Behov"]
+    assert [a.text() for a in window.section_actions][:4] == ["Oversikt", "Arbeidsgivere", "Personer", "Behov"]

@@ -6,7 +6,8 @@ interest in another offer. ``commitments`` gathers those needs per offer (the pe
 and a demand group going to the same offer counts them against the offer's minimum class.
 
 The demand is grouped by level and region (a municipality in several regions counts in the first
-of them alphabetically), then by topic, across employers:
+of them alphabetically; a region's own community need in that region), then by topic, across
+employers:
 1. needs whose best proposal is the same offer are about the same subject and start one group;
 2. groups and the remaining needs are then joined, in a fixed order, when they are about the
    same subject: their topic vectors (the engine's terms, weighted by an IDF over the needs
@@ -15,6 +16,17 @@ of them alphabetically), then by topic, across employers:
    of one course in other formats still pool together;
 3. groups whose labels name the same words (in any order) and that go to the same offer, or to
    none, are one group: "helsenorsk, norskopplæring" is not two courses to order.
+
+**Owners.** Needs come from employers, individuals (persons) and communities (a municipality or a
+region). A group counts them apart (``Contributors``: «12 ansatte hos 4 arbeidsgivere og 3
+privatpersoner»), and each individual and each community is one contributor for disclosure control,
+exactly as an employer is (``employer_refs`` holds every contributor's key: organisation number,
+person ref or community). **Statistics consent.** A person whose consent in force does not cover
+anonymous statistics (``NeedInput.counted`` false) is matched like anyone (the engine ranks offers
+for their need, and the coordinator sees them need by need), but is left out here: in no demand
+group, no commitment, no headcount and no contributor count. Every printed or exported figure is
+made from these groups and commitments (the handout, ``kpdesk match --json``, the Samordning page),
+so none of them counts that person.
 
 Each group gets the offer that serves it best: among the offers proposed to its members, the one
 with the highest sum of headcount × score. The gap to the offer's minimum class size is shown as
@@ -36,7 +48,7 @@ from operator import attrgetter, mul
 
 from kpdesk.common.codes import CLOSED_NEED_STATUSES, LEVEL_RANK
 from kpdesk.common.norsk import group_thousands as n
-from kpdesk.common.norsk import sort_key
+from kpdesk.common.norsk import plural, sort_key
 from kpdesk.matching.engine.analysis import Term
 from kpdesk.matching.engine.matcher import MIN_CORPUS, Matcher, NeedInput, NeedResult, OfferInput
 from kpdesk.matching.engine.thesaurus import Thesaurus
@@ -48,6 +60,42 @@ LABEL_SHARE = 0.3
 NO_REGION = "Uten region"
 _REF = attrgetter("ref")
 _ROUNDING_MARGIN = 1e-9  # far above the rounding error of a cosine summed in another order
+
+
+@dataclass(frozen=True)
+class Contributors:
+    """Who stands behind a headcount, by kind of owner: employers, individuals and communities."""
+
+    employers: int = 0  # distinct employers
+    employees: int = 0  # persons their needs are for
+    individuals: int = 0  # distinct persons with needs of their own (one person each)
+    communities: int = 0  # distinct communities
+    community_headcount: int = 0  # persons the communities' needs are for
+
+    @classmethod
+    def of(cls, needs: Iterable[NeedInput]) -> Contributors:
+        keys: dict[str, set[str]] = {"employer": set(), "person": set(), "community": set()}
+        heads: Counter[str] = Counter()
+        for need in needs:
+            keys.setdefault(need.owner_kind, set()).add(need.employer_ref or need.employer_name)
+            heads[need.owner_kind] += need.headcount
+        return cls(len(keys["employer"]), heads["employer"], len(keys["person"]), len(keys["community"]),
+                   heads["community"])
+
+    def sentence_part(self) -> str:
+        """«12 ansatte hos 4 arbeidsgivere og 3 privatpersoner», «… og 5 personer i 1 lokalsamfunn»."""
+        parts: list[str] = []
+        if self.employers:
+            parts.append(f"{plural(self.employees, 'ansatt', 'ansatte')} hos "
+                         f"{plural(self.employers, 'arbeidsgiver', 'arbeidsgivere')}")
+        if self.individuals:
+            parts.append(plural(self.individuals, "privatperson", "privatpersoner"))
+        if self.communities:
+            parts.append(f"{plural(self.community_headcount, 'person', 'personer')} i "
+                         f"{plural(self.communities, 'lokalsamfunn', 'lokalsamfunn')}")
+        if len(parts) < 2:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + " og " + parts[-1]
 
 
 @dataclass(frozen=True)
@@ -67,6 +115,7 @@ class DemandGroup:
     seats_max: int | None = None
     committed: int = 0  # persons already in: needs (in the same input) the coordinator chose the offer for
     application_deadline: dt.date | None = None  # the offer's
+    contributors: Contributors = Contributors()  # the headcount by kind of owner
 
     @property
     def unmet(self) -> bool:
@@ -191,9 +240,12 @@ def aggregate(needs: Iterable[NeedInput], results: Iterable[NeedResult], offers:
     buckets: dict[tuple[str, str], list[NeedInput]] = {}
     region_of: dict[str | None, str] = {}  # municipality → region
     for need in demand:
-        region = region_of.get(need.municipality)
-        if region is None:
-            region = region_of[need.municipality] = _region_of(need, regions)
+        if need.municipality is None and need.owner_kind == "community" and need.employer_ref:
+            region = need.employer_ref  # a region's own need («Helsefagarbeidere på Helgeland»)
+        else:
+            region = region_of.get(need.municipality)
+            if region is None:
+                region = region_of[need.municipality] = _region_of(need, regions)
         buckets.setdefault((need.level or "open", region), []).append(need)
 
     groups: list[DemandGroup] = []
@@ -226,8 +278,8 @@ def chosen_offer(need: NeedInput, offers: Mapping[str, OfferInput]) -> str | Non
 
 
 def _open(needs: Iterable[NeedInput]) -> list[NeedInput]:
-    """The needs not closed or rejected, by reference."""
-    return sorted((n for n in needs if n.status not in CLOSED_NEED_STATUSES), key=_REF)
+    """The needs not closed or rejected that may be counted (``NeedInput.counted``), by reference."""
+    return sorted((n for n in needs if n.status not in CLOSED_NEED_STATUSES and n.counted), key=_REF)
 
 
 def _by_chosen_offer(needs: Iterable[NeedInput], offers: Mapping[str, OfferInput]
@@ -405,6 +457,7 @@ def _group(item: _Labelled, level: str, region: str, by_offer: Mapping[str, Offe
         seats_max=offer.seats_max if offer else None,
         committed=committed.get(item.offer_ref, 0) if item.offer_ref else 0,
         application_deadline=offer.application_deadline if offer else None,
+        contributors=Contributors.of(needs),
     )
 
 

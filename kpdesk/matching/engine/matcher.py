@@ -140,12 +140,16 @@ class NeedInput:
     formats: tuple[str, ...] = ()
     earliest_start: dt.date | None = None
     latest_start: dt.date | None = None
-    municipality: str | None = None  # four-digit number, usually the employer's
-    employer_name: str = ""
-    employer_ref: str = ""  # organisation number
+    municipality: str | None = None  # four-digit number: the employer's, the person's or the community's
+    employer_name: str = ""  # the owner as printouts may name it: never a person's name («Privatperson P00003»)
+    employer_ref: str = ""  # the owner's key: organisation number, person ref, or community (number or region)
     status: str = "new"
     chosen: tuple[str, ...] = ()  # offers the coordinator has accepted for the need: it counts toward them only
     rejected: tuple[str, ...] = ()  # offers the coordinator has rejected for it: never proposed
+    owner_kind: str = "employer"  # "employer" | "person" | "community"
+    # In demand figures: False for a person whose consent does not cover anonymous statistics (see
+    # ``aggregation``: matched like any need, left out of demand groups, commitments and printed counts).
+    counted: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ CONTENTS: tuple[tuple[str, str], ...] = (
     ("index", "Slik er kpdesk bygd opp"),
     ("oversikt", "Oversikt"),
     ("arbeidsgivere", "Arbeidsgivere"),
+    ("personer", "Personer"),
     ("behov", "Behov"),
     ("tilbydere", "Tilbydere"),
     ("kurstilbud", "Kurstilbud"),
@@ -37,7 +38,7 @@ CONTENTS: tuple[tuple[str, str], ...] = (
 
 # the page of each section, by its page class
 PAGE_OF_SECTION = {
-    "OverviewPage": "oversikt", "EmployersPage": "arbeidsgivere", "NeedsPage": "behov",
+    "OverviewPage": "oversikt", "EmployersPage": "arbeidsgivere", "PersonsPage": "personer", "NeedsPage": "behov",
     "ProvidersPage": "tilbydere", "OffersPage": "kurstilbud", "MatchingPage": "matching",
     "DemandPage": "samordning", "RoomsPage": "rom", "SchedulePage": "timeplan",
     "ReportsPage": "utskrifter", "AuditLogPage": "endringslogg",

@@ -26,11 +26,11 @@ from kpdesk.ui.context import AppContext
 from kpdesk.ui.widgets.table_model import RowTableModel
 from kpdesk.ui.widgets.table_view import row_table_view
 
-KIND_TITLES = {"employers": "arbeidsgivere", "needs": "behov", "providers": "tilbydere", "offers": "kurstilbud",
-               "rooms": "rom", "bookings": "bookinger"}
+KIND_TITLES = {"employers": "arbeidsgivere", "persons": "personer", "needs": "behov", "providers": "tilbydere",
+               "offers": "kurstilbud", "rooms": "rom", "bookings": "bookinger"}
 # which lists reload after an import of each kind (AppContext.data_changed kinds)
-KIND_ENTITIES = {"employers": "employer", "needs": "need", "providers": "provider", "offers": "offer",
-                 "rooms": "room", "bookings": "booking"}
+KIND_ENTITIES = {"employers": "employer", "persons": "person", "needs": "need", "providers": "provider",
+                 "offers": "offer", "rooms": "room", "bookings": "booking"}
 PLACE_KINDS = ("rooms", "bookings")  # their rows show details (capacity; room, time, repetition), not a key
 _ACTIONS = {"create": "ny", "update": "oppdateres"}
 
@@ -40,8 +40,13 @@ def _action_text(row: Any) -> str:
     return _ACTIONS.get(action, action)
 
 
+def _record(row: Any) -> Any:
+    """The record a planned row would write (a person's row also carries their consent)."""
+    return getattr(row.data, "person", row.data)
+
+
 def _row_key(row: Any) -> str:
-    data = row.data
+    data = _record(row)
     if hasattr(data, "org_number"):
         return format_org_number(data.org_number)
     if hasattr(data, "ref"):
@@ -50,7 +55,7 @@ def _row_key(row: Any) -> str:
 
 
 def _row_name(row: Any) -> str:
-    data = row.data
+    data = _record(row)
     return getattr(data, "title", None) or getattr(data, "name", "")
 
 

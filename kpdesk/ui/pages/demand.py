@@ -110,13 +110,13 @@ class DemandPage(ListPage):
                    for ref in group.need_refs]
         self.members.set_rows(members)
         if group.unmet:
-            text = self.tr("{people} hos {employers} ønsker «{topic}» ({level}, {region}), "
+            text = self.tr("{who} ønsker «{topic}» ({level}, {region}), "
                            "men ingen tilbud passer. Dette er et kurs å bestille fra en tilbyder.")
         else:
-            text = self.tr("{people} hos {employers} ønsker «{topic}» ({level}, {region}). "
+            text = self.tr("{who} ønsker «{topic}» ({level}, {region}). "
                            "Tilbudet «{offer}» kan ta dem: {seats}.")
-        people = plural(group.headcount, self.tr("person"), self.tr("personer"))
-        employers = plural(len(group.employers), self.tr("arbeidsgiver"), self.tr("arbeidsgivere"))
-        self.summary.setText(text.format(people=people, employers=employers, topic=group.topic,
+        # «12 ansatte hos 4 arbeidsgivere og 3 privatpersoner» (matching.engine.aggregation.Contributors)
+        who = group.contributors.sentence_part() or plural(group.headcount, self.tr("person"), self.tr("personer"))
+        self.summary.setText(text.format(who=who[:1].upper() + who[1:], topic=group.topic,
                                          level=level_label(group.level), region=group.region,
                                          offer=group.offer_title, seats=group.seats_text))

@@ -1,9 +1,15 @@
-"""Behov: every competence need, filterable by municipality, industry, status and level."""
+"""Behov: every competence need, filterable by municipality, industry, status and level.
+
+A need belongs to an employer, a person (an individual, named by ref: «Privatperson P00003») or a
+community (a municipality or a region, with the source of the need and its horizon). The form's
+«Gjelder» chooses which; only that owner's fields are shown and read."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from PySide6.QtWidgets import QComboBox
 
 from kpdesk.common import reference
 from kpdesk.common.codes import FORMATS, LEVELS, NEED_STATUSES, PRIORITIES
@@ -17,6 +23,7 @@ from kpdesk.ui.record_actions import RecordService, register_call
 from kpdesk.ui.widgets.forms import FieldSpec
 
 _PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
+OWNER_FIELDS = {"employer": ("employer",), "person": ("person",), "community": ("community", "source", "horizon")}
 _STATUS_RANK = {key: number for number, key in enumerate(NEED_STATUSES.keys())}
 
 
@@ -32,10 +39,11 @@ class NeedsPage(RecordPage):
         self.new_text = tr("Nytt behov")
         self.new_tooltip = tr("Registrer et nytt kompetansebehov (Ctrl+N)")
         self._employers: dict[str, Any] = {}
+        self._persons: dict[str, str] = {}  # ref (upper case) -> "P00001 Navn" as the field shows it
         columns: list[Column[Any]] = [
             Column("ref", tr("Ref."), lambda r: r.ref, sort_value=lambda r: ref_sort_key(r.ref)),
             Column("title", tr("Behov"), lambda r: r.title, stretch=True),
-            Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name, max_chars=26),
+            Column("employer", tr("Gjelder"), lambda r: r.employer_name, max_chars=26),
             Column("municipality", tr("Kommune"), lambda r: r.municipality_name, max_chars=14),
             count_column("headcount", tr("Antall"), lambda r: r.headcount),
             Column("level", tr("Nivå"), lambda r: LEVELS.label(r.level), hidden=True),
@@ -57,8 +65,17 @@ class NeedsPage(RecordPage):
         ]
         specs = [
             FieldSpec("ref", tr("Referanse"), placeholder=tr("lages automatisk hvis tom")),
+            FieldSpec("owner_kind", tr("Gjelder"), kind="combo",
+                      choices=[("employer", tr("en arbeidsgiver")), ("person", tr("en person")),
+                               ("community", tr("et lokalsamfunn"))]),
             FieldSpec("employer", tr("Arbeidsgiver"), completions=lambda: [],
                       placeholder=tr("navn eller organisasjonsnummer")),
+            FieldSpec("person", tr("Person"), completions=lambda: [],
+                      placeholder=tr("referanse (P00001) eller navn"),
+                      tooltip=tr("Personen må ha samtykket til lagring (Personer › Registrer samtykke)")),
+            FieldSpec("community", tr("Lokalsamfunn"),
+                      completions=lambda: [m.label for m in reference.municipalities()],
+                      placeholder=tr("kommune eller region, for eksempel Rødøy eller Helgeland")),
             FieldSpec("title", tr("Tittel")),
             FieldSpec("description", tr("Beskrivelse"), kind="text"),
             FieldSpec("headcount", tr("Antall personer"), placeholder="1"),
@@ -70,15 +87,21 @@ class NeedsPage(RecordPage):
             FieldSpec("priority", tr("Prioritet"), kind="combo", choices=code_choices(PRIORITIES)),
             FieldSpec("status", tr("Status"), kind="combo", choices=code_choices(NEED_STATUSES)),
             FieldSpec("funding_note", tr("Finansiering"), kind="text"),
+            FieldSpec("source", tr("Kilde"), placeholder=tr("for eksempel kompetansekartlegging 2026")),
+            FieldSpec("horizon", tr("Innen år"), placeholder="2030"),
         ]
         service = RecordService("need", save=register_call("save_need"), delete=register_call("delete_need"),
                                 restore=register_call("restore_need"))
         super().__init__(context, columns, menus, specs, service)
+        combo = self.form.editors["owner_kind"]
+        if isinstance(combo, QComboBox):
+            combo.currentIndexChanged.connect(lambda *_a: self._show_owner_fields())
+        self._show_owner_fields()
 
     # ------------------------------------------------------------ list
 
     def entity_kinds(self) -> set[str]:
-        return {"need", "employer"}
+        return {"need", "employer", "person", "consent"}
 
     def fetch(self, session: Any) -> list[Any]:
         from kpdesk.register.service import list_needs
@@ -86,15 +109,30 @@ class NeedsPage(RecordPage):
         return list_needs(session)
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
-        from kpdesk.register.service import list_employers
+        from kpdesk.register.service import list_employers, list_persons
 
         employers = list_employers(session)
         names = sorted((employer_text(e.name, e.org_number) for e in employers), key=sort_key)
-        return {e.org_number: e for e in employers}, names
+        persons = {p.ref.upper(): f"{p.ref} {p.name}" for p in list_persons(session)}
+        return {e.org_number: e for e in employers}, names, persons
 
     def use_extra(self, extra: Any) -> None:
-        self._employers, names = extra
+        self._employers, names, self._persons = extra
         self.form.set_completions("employer", names)
+        self.form.set_completions("person", sorted(self._persons.values(), key=sort_key))
+
+    def _show_owner_fields(self) -> None:
+        """Only the chosen owner's fields (their text stays, unread, if the user switches back)."""
+        combo = self.form.editors["owner_kind"]
+        kind = str(combo.currentData() or "employer") if isinstance(combo, QComboBox) else "employer"
+        for owner, keys in OWNER_FIELDS.items():
+            for key in keys:
+                self.form.form.setRowVisible(self._row_of(key), owner == kind)
+                label = self.form.problem_labels[key]
+                label.setVisible(owner == kind and bool(label.text()))  # the row shows all its widgets
+
+    def _row_of(self, key: str) -> int:
+        return [spec.key for spec in self.form.specs].index(key)
 
     # ------------------------------------------------------------ form
 
@@ -103,18 +141,35 @@ class NeedsPage(RecordPage):
         from kpdesk.register.validation import validate_need
 
         values = dict(raw)
+        kind = values.pop("owner_kind", "") or "employer"
+        for owner, keys in OWNER_FIELDS.items():
+            if owner != kind:
+                values.update(dict.fromkeys(keys, ""))  # another owner's fields: not this need's
         values["employer"] = orgnr_in(values.get("employer", ""))
+        values["person"] = values.get("person", "").strip().split(" ")[0]
+        community = values.get("community", "").strip()
+        values["community"] = community.split(" ")[0] if community[:4].isdigit() else community
         data, problems = validate_need(values)
-        employer = values["employer"].strip()
+        employer, person = values["employer"].strip(), values["person"].upper()
         if employer and not any(p.field == "employer" for p in problems) and employer not in self._employers:
             problems.append(Problem("employer", self.tr("Fant ingen arbeidsgiver med dette organisasjonsnummeret")))
+            data = None
+        if person and not any(p.field == "person" for p in problems) and person not in self._persons:
+            problems.append(Problem("person", self.tr("Fant ingen person med referansen «{ref}»").format(
+                ref=values["person"])))
             data = None
         return data, problems
 
     def raw_of(self, row: Any) -> dict[str, str]:
+        community = reference.municipality(row.community) if row.community else None
         return {
             "ref": row.ref,
-            "employer": employer_text(row.employer_name, row.org_number),
+            "owner_kind": row.owner_kind,
+            "employer": employer_text(row.employer_name, row.org_number) if row.owner_kind == "employer" else "",
+            "person": self._persons.get((row.person_ref or "").upper(), row.person_ref or ""),
+            "community": community.label if community else (row.community or ""),
+            "source": row.source,
+            "horizon": str(row.horizon or ""),
             "title": row.title,
             "description": row.description,
             "headcount": str(row.headcount),
@@ -128,10 +183,13 @@ class NeedsPage(RecordPage):
         }
 
     def defaults(self) -> dict[str, str]:
-        return {"headcount": "1", "level": "open", "priority": "medium", "status": "new"}
+        return {"owner_kind": "employer", "headcount": "1", "level": "open", "priority": "medium", "status": "new"}
 
     def record_title(self, row: Any) -> str:
         return f"{row.ref}: {row.title}"
+
+    def on_record_shown(self, row: Any) -> None:
+        self._show_owner_fields()
 
     def delete_question(self, row: Any) -> str:
         return self.tr("Slette behovet «{title}» ({ref})? Du kan angre med Ctrl+Z.").format(

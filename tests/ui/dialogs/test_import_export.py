@@ -22,13 +22,13 @@ BAD = (
 )
 
 
-def _import(window, qtbot, monkeypatch, path: Path):
+def _import(window, qtbot, monkeypatch, path: Path, kind: str = "employers"):
     from kpdesk.ui.dialogs.transfer import ImportDialog
 
     dialogs: list[ImportDialog] = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     monkeypatch.setattr(ImportDialog, "exec", lambda self: dialogs.append(self) or 0)
-    window.transfer_actions["import_employers"].trigger()
+    window.transfer_actions[f"import_{kind}"].trigger()
     dialog = dialogs[0]
     qtbot.waitUntil(lambda: dialog.plan is not None)
     return dialog
@@ -121,3 +121,25 @@ def test_a_long_problem_is_shown_in_full_below_the_list(open_window, seeded_db, 
     assert text.endswith("org_number;name;municipality;industry;contact_name;contact_email;contact_phone;notes")
     dialog.problems_view.selectRow(0)
     assert dialog.problem_text.wordWrap()
+
+
+def test_persons_are_imported_from_the_file_menu_with_their_consent(open_window, seeded_db, qtbot, monkeypatch):
+    from support import SAMPLES
+
+    from kpdesk.ui.main_window import section_row
+
+    window = open_window(seeded_db)
+    sample = (SAMPLES / "persons.csv").read_text(encoding="utf-8-sig")
+    path = Path(str(seeded_db) + ".persons.csv")
+    path.write_text(sample.replace(";974112345;", ";;"), encoding="utf-8")  # no employer of the seeded file
+    dialog = _import(window, qtbot, monkeypatch, path, "persons")
+    rows = dialog.rows_model.visible_rows()
+    assert [(r.line, dialog.rows_model.data(dialog.rows_model.index(n, 2))) for n, r in enumerate(rows)] == [
+        (2, "Kari Nordmann"), (3, "Ola Hansen"), (4, "Aisha Mohammed")]
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    window.navigation.setCurrentRow(section_row("PersonsPage"))
+    persons = window.page(section_row("PersonsPage"))
+    qtbot.waitUntil(lambda: persons.model.total_count() == 3, timeout=10_000)
+    assert all(r.consent is not None and r.consent.how == "import" for r in persons.model.visible_rows())

@@ -126,6 +126,9 @@ def test_demand_groups_list_courses_to_order(matching, qtbot) -> None:
     assert groups and all(g.unmet for g in groups)
     demand.select_where(lambda g: True)
     assert "kurs å bestille" in demand.summary.text()
+    # who stands behind the group, by kind: «12 ansatte hos 4 arbeidsgivere og 3 privatpersoner»
+    who = groups[0].contributors.sentence_part()
+    assert who and demand.summary.text().startswith(f"{who[:1].upper()}{who[1:]} ønsker «")
     assert demand.members.rowCount() == len(groups[0].need_refs)
 
 

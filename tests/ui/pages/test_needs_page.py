@@ -134,3 +134,73 @@ def test_start_dates_are_date_fields_that_take_short_forms_and_open_the_calendar
     qtbot.keyClicks(latest, "1.2.2028")
     assert form.save_button.isEnabled()
     assert latest.text() == "1.2.2028"  # not rewritten under the cursor while typing
+
+
+def add_person(page, consent: bool) -> str:
+    """A person through the register (the Personer page has its own tests); their ref."""
+    from kpdesk.register import service as register
+    from kpdesk.register.validation import validate_consent, validate_person
+
+    def work(session):
+        data, _ = validate_person({"name": "Kari Nordmann", "municipality": "1833", "email": "kari@example.no"})
+        person_id = register.save_person(session, data)
+        if consent:
+            agreed, _ = validate_consent({"stored": "ja", "statistics": "ja", "how": "skjema"})
+            register.record_consent(session, person_id, agreed)
+        return register.get_person(session, person_id).ref
+
+    ref = page.context.store.transaction(work)
+    page.context.data_changed.emit("person")
+    return ref
+
+
+def test_a_persons_wish_is_a_need_owned_by_the_person_shown_without_the_name(page, qtbot) -> None:
+    ref = add_person(page, consent=True)
+    qtbot.waitUntil(lambda: ref in page._persons)
+    page.new_button.click()
+    form = page.form
+    choose(form.editors["owner_kind"], "en person")
+    assert form.editors["person"].isVisibleTo(page) and not form.editors["employer"].isVisibleTo(page)
+    assert not form.editors["source"].isVisibleTo(page)
+    form.editors["person"].setText(page._persons[ref])  # as the completer fills it: «P00001 Kari Nordmann»
+    qtbot.keyClicks(form.editors["title"], "Helsefagarbeider")
+    assert form.save_button.isEnabled(), [p.message for p in form.problems]
+    form.save_button.click()
+    qtbot.waitUntil(lambda: "Helsefagarbeider" in titles(page), timeout=10_000)
+    row = next(r for r in page.model.visible_rows() if r.title == "Helsefagarbeider")
+    assert row.owner_kind == "person" and row.employer_name == f"Privatperson {ref}" and row.headcount == 1
+    assert "Kari" not in row.employer_name
+
+
+def test_a_person_without_consent_gets_no_need(page, qtbot, alerts) -> None:
+    ref = add_person(page, consent=False)
+    qtbot.waitUntil(lambda: ref in page._persons)
+    page.new_button.click()
+    form = page.form
+    choose(form.editors["owner_kind"], "en person")
+    form.editors["person"].setText(ref)
+    qtbot.keyClicks(form.editors["title"], "Sykepleie")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: "har ikke samtykket" in alerts.texts(), timeout=10_000)
+    assert "Sykepleie" not in titles(page)
+
+
+def test_a_community_need_with_its_source_and_horizon(page, qtbot) -> None:
+    page.new_button.click()
+    form = page.form
+    choose(form.editors["owner_kind"], "et lokalsamfunn")
+    assert form.editors["source"].isVisibleTo(page) and form.editors["horizon"].isVisibleTo(page)
+    form.editors["community"].setText("1836 Rødøy")
+    qtbot.keyClicks(form.editors["title"], "Sykepleiere i Rødøy")
+    form.editors["headcount"].setText("5")
+    form.editors["source"].setText("kompetansekartlegging 2026")
+    form.editors["horizon"].setText("innen 2030")
+    assert form.save_button.isEnabled(), [p.message for p in form.problems]
+    form.save_button.click()
+    qtbot.waitUntil(lambda: "Sykepleiere i Rødøy" in titles(page), timeout=10_000)
+    row = next(r for r in page.model.visible_rows() if r.title == "Sykepleiere i Rødøy")
+    assert (row.owner_kind, row.community, row.horizon, row.headcount) == ("community", "1836", 2030, 5)
+    assert row.employer_name == "Rødøy kommune (lokalsamfunn)"
+    page.select_where(lambda r: r.title == "Sykepleiere i Rødøy")
+    qtbot.waitUntil(lambda: form.editors["source"].text() == "kompetansekartlegging 2026")
+    assert form.editors["owner_kind"].currentData() == "community" and form.editors["horizon"].text() == "2030"

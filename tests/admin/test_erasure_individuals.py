@@ -1,0 +1,106 @@
+"""Erasing an individual: the person, their consents, their needs and every trace in the audit log
+and the file's bytes; an export hands out all of it; a restore of an older copy erases them again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from kpdesk.admin import erasure, privacy
+from kpdesk.db import backup
+from kpdesk.db.models import Consent, ErasureRecord, Need, NeedStatusChange, Person
+from kpdesk.db.store import Store
+from kpdesk.register import service as register
+from kpdesk.register.validation import ConsentData, EmployerData, NeedData, PersonData
+
+NAME = "Qwertzu Privatsen"
+EMAIL = "qwertzu@example.no"
+OLD_PHONE, NEW_PHONE = "47123456", "93456789"
+TRACES = ("Qwertzu", "qwertzu", "QWERTZU", "Privatsen", OLD_PHONE, NEW_PHONE, "Helsefagarbeider for Qwertzu")
+
+
+def traces_in(path: Path) -> list[str]:
+    """The person's values found anywhere in the file and its -wal, as raw bytes (free pages too)."""
+    found = []
+    for candidate in (path, path.with_name(path.name + "-wal")):
+        if candidate.exists():
+            data = candidate.read_bytes()
+            found += [f"{candidate.name}: {t}" for t in TRACES if t.encode() in data]
+    return found
+
+
+@pytest.fixture
+def individual(store: Store) -> dict[str, int]:
+    """Qwertzu, with consent, two needs (one describing them by name), a phone changed once, and
+    another person and an employer's need that must stay."""
+    with store.session() as s:
+        register.save_employer(s, EmployerData("988077917", "Fauske kommune", "1841"))
+        register.save_need(s, NeedData("988077917", "Lederutdanning", headcount=4))
+        person_id = register.save_person(s, PersonData(NAME, "1836", EMAIL, OLD_PHONE))
+        register.record_consent(s, person_id, ConsentData(True, True, True, how="skjema", text_version="2026-1"))
+        ref = register.get_person(s, person_id).ref
+        register.save_need(s, NeedData(None, "Helsefagarbeider for Qwertzu", person=ref,
+                                       description=f"{NAME} vil ta fagbrev"))
+        register.save_need(s, NeedData(None, "Sykepleie", person=ref, level="bachelor"))
+        other = register.save_person(s, PersonData("Ola Annen", "1804", "ola@example.no"))
+        register.record_consent(s, other, ConsentData(True))
+        register.save_need(s, NeedData(None, "Truckførerkurs", person=register.get_person(s, other).ref))
+    with store.session() as s:
+        register.save_person(s, PersonData(NAME, "1836", EMAIL, NEW_PHONE, ref=ref), person_id)
+        register.record_consent(s, person_id, ConsentData(True, False, False, how="e-post"))
+    return {"person": person_id, "other": other}
+
+
+def count(s, model) -> int:
+    return s.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_export_holds_the_person_their_consents_and_their_needs(store: Store, individual) -> None:
+    with store.session() as s:
+        exported = privacy.individual_export(s, individual["person"])
+    assert [p["name"] for p in exported["persons"]] == [NAME]
+    assert [c["how"] for c in exported["consents"]] == ["skjema", "e-post"]
+    assert [n["title"] for n in exported["needs"]] == ["Helsefagarbeider for Qwertzu", "Sykepleie"]
+    assert any(OLD_PHONE in (e["old_value"] or "") for e in exported["audit"])
+    with store.session() as s:  # an e-mail finds individuals as it finds contact persons
+        assert [p["ref"] for p in privacy.person_export(s, EMAIL.upper())["persons"]] == ["P00001"]
+
+
+def test_erase_removes_the_person_their_needs_and_consent_and_leaves_no_trace(store: Store, individual) -> None:
+    assert traces_in(store.path)  # the test can see them before
+    outcome = erasure.erase_individual(store, individual["person"])
+    assert (outcome.report.persons, outcome.report.person_needs) == (1, 2)
+    assert "1 privatperson med samtykke og 2 behov" in outcome.report.sentence()
+    assert traces_in(store.path) == []
+    with store.session() as s:
+        assert [p.name for p in s.scalars(select(Person))] == ["Ola Annen"]
+        assert count(s, Consent) == 1 and count(s, NeedStatusChange) == 2
+        assert sorted(s.scalars(select(Need.title))) == ["Lederutdanning", "Truckførerkurs"]
+        record = s.scalars(select(ErasureRecord)).one()
+        assert record.person_ids == str(individual["person"])
+
+
+def test_erase_by_e_mail_finds_the_individual(store: Store, individual) -> None:
+    outcome = erasure.erase_person(store, f" {EMAIL.upper()} ")
+    assert outcome.report.persons == 1 and outcome.report.contacts == 0
+    assert traces_in(store.path) == []
+
+
+def test_a_restore_of_an_older_copy_erases_the_individual_again(store: Store, individual) -> None:
+    copy = backup.create_backup(store.path, "manual")
+    erasure.erase_individual(store, individual["person"])
+    path = store.path
+    store.close()
+    restored = erasure.restore_keeping_erasures(path, copy.path)
+    assert restored.erased_again == 1
+    assert traces_in(path) == []
+
+
+def test_purge_erases_the_individual_from_the_backups_too(store: Store, individual) -> None:
+    copy = backup.create_backup(store.path, "manual")
+    assert traces_in(copy.path)
+    outcome = erasure.erase_individual(store, individual["person"], backups="purge")
+    assert outcome.purged == (copy.path,) and outcome.kept == ()
+    assert traces_in(copy.path) == []

@@ -1,0 +1,101 @@
+"""Migration 0006: persons, consent, and needs owned by an employer, a person or a community."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import URL, create_engine, inspect
+from support import database_at
+
+from kpdesk.db.migrate import head_revision, upgrade
+from kpdesk.db.store import Store
+
+DATA_0005 = """
+INSERT INTO employer (id, org_number, name, municipality) VALUES (1, '988077917', 'Hamarøy kommune', '1875');
+INSERT INTO need (id, ref, employer_id, title, headcount, status, status_changed_on)
+    VALUES (1, 'B0001', 1, 'Fagbrev helsearbeider', 3, 'new', '2026-10-05');
+INSERT INTO need_status_change (need_id, status, changed_on) VALUES (1, 'new', '2026-10-05');
+"""
+
+
+def build_at(path: Path, revision: str, data: str) -> None:
+    database_at(path, revision)
+    conn = sqlite3.connect(path)
+    conn.executescript(data)
+    conn.commit()
+    conn.close()
+
+
+def rows(path: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_existing_needs_keep_their_employer(db_path: Path) -> None:
+    build_at(db_path, "0005", DATA_0005)
+    store = Store.open(db_path)
+    try:
+        assert store.revision() == head_revision()
+    finally:
+        store.close()
+    assert rows(db_path, "SELECT ref, employer_id, person_id, community, source, horizon FROM need") == [
+        ("B0001", 1, None, None, "", None)]
+    assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_a_need_has_exactly_one_owner(db_path: Path) -> None:
+    build_at(db_path, "0005", DATA_0005)
+    engine = create_engine(URL.create("sqlite", database=str(db_path)))
+    try:
+        with engine.begin() as connection:
+            upgrade(connection)
+    finally:
+        engine.dispose()
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.execute("INSERT INTO person (id, ref, name) VALUES (1, 'P0001', 'Ola')")
+        conn.execute("INSERT INTO need (ref, person_id, title, headcount) VALUES ('B0002', 1, 'Helsefagarbeider', 1)")
+        conn.execute("INSERT INTO need (ref, community, title, headcount) VALUES ('B0003', '1836', 'Sykepleiere', 5)")
+        for owners in ("employer_id, person_id", "employer_id, community", "person_id, community"):
+            values = {"employer_id": "1", "person_id": "1", "community": "'1836'"}
+            with pytest.raises(sqlite3.IntegrityError, match="one_owner"):
+                conn.execute(f"INSERT INTO need (ref, {owners}, title, headcount) VALUES ('B0009', "
+                             f"{', '.join(values[o.strip()] for o in owners.split(','))}, 'x', 1)")
+        with pytest.raises(sqlite3.IntegrityError, match="one_owner"):
+            conn.execute("INSERT INTO need (ref, title, headcount) VALUES ('B0009', 'Uten eier', 1)")
+    finally:
+        conn.close()
+
+
+def test_downgrade_to_0005_keeps_employer_needs_and_drops_the_others(db_path: Path) -> None:
+    from alembic import command
+
+    from kpdesk.db.migrate import alembic_config
+
+    build_at(db_path, "0005", DATA_0005)
+    engine = create_engine(URL.create("sqlite", database=str(db_path)))
+    try:
+        with engine.begin() as connection:
+            upgrade(connection)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO person (id, ref, name) VALUES (1, 'P0001', 'Ola')")
+            connection.exec_driver_sql(
+                "INSERT INTO need (id, ref, person_id, title, headcount) VALUES (2, 'B0002', 1, 'x', 1)")
+            connection.exec_driver_sql(
+                "INSERT INTO need_status_change (need_id, status, changed_on) VALUES (2, 'new', '2026-10-05')")
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0005")
+        tables = set(inspect(engine).get_table_names())
+        assert not tables & {"person", "consent"}
+        need = {c["name"]: c for c in inspect(engine).get_columns("need")}
+        assert not need["employer_id"]["nullable"] and "person_id" not in need
+    finally:
+        engine.dispose()
+    assert rows(db_path, "SELECT ref FROM need") == [("B0001",)]
+    assert rows(db_path, "SELECT need_id FROM need_status_change") == [(1,)]
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
