@@ -63,6 +63,7 @@ from kpdesk.db.models import (
     NeedStatusChange,
     Person,
 )
+from kpdesk.matching.persistence import DECISION
 from kpdesk.register.service import CONSENT, CONTACT, NEED, PERSON, NotFoundError, plural
 
 ERASED = "[slettet]"
@@ -177,7 +178,7 @@ class Subject:
             return entity_id in self.ids
         if entity == PERSON:
             return entity_id in self.person_ids
-        if entity == NEED:
+        if entity in (NEED, DECISION):  # a decision's entry is keyed by its need and may hold a note
             return entity_id in self.need_ids
         return entity == CONSENT and entity_id in self.consent_ids
 
@@ -441,13 +442,13 @@ def _scrub_audit(session: Session, subject: Subject, found: re.Pattern[str] | No
     for row in session.execute(select(table.c.id, table.c.entity, table.c.entity_id, table.c.field,
                                       table.c.old_value, table.c.new_value, table.c.summary)).mappings():
         on_rows = subject.about(row["entity"], row["entity_id"]) and (
-            row["entity"] in (NEED, CONSENT) or row["field"] in (*PERSONAL_FIELDS, "ref"))
+            row["entity"] in (NEED, DECISION, CONSENT) or row["field"] in (*PERSONAL_FIELDS, "ref"))
         values = {}
         for column in ("old_value", "new_value", "summary"):
             value = row[column]
             if not value:
                 continue
-            if on_rows and (column != "summary" or row["entity"] in (NEED, CONSENT)):
+            if on_rows and (column != "summary" or row["entity"] in (NEED, DECISION, CONSENT)):
                 new = ERASED  # an individual's need says what they wish for: its summary goes whole
             elif found is not None:
                 new = found.sub(ERASED, value)

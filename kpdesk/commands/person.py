@@ -96,8 +96,8 @@ def _export(args: argparse.Namespace) -> int:
             else:
                 exported = privacy.person_export(session, email)
             if privacy.is_empty_export(exported):
-                raise UserError(f"Ingen kontaktperson eller privatperson med e-postadressen {email} finnes i "
-                                f"{store.path.name}, og endringsloggen nevner den ikke. Ingen fil er laget.")
+                raise UserError(f"{_nobody(args.ref, email)} finnes i {store.path.name}, og endringsloggen "
+                                "nevner den ikke. Ingen fil er laget.")
             privacy.write_export(out, exported)
             privacy.record_access(session, exported)
     finally:
@@ -110,6 +110,13 @@ def _export(args: argparse.Namespace) -> int:
     print(f"Eksporterte alt om {who} til {out}: {contacts}, {persons}, {entries} i endringsloggen og {mentions} "
           f"som nevner personen.")
     return 0
+
+
+def _nobody(ref: str | None, email: str) -> str:
+    """«Ingen privatperson med referansen P00001», or «… med e-postadressen …», as the user asked."""
+    if ref is not None:
+        return f"Ingen privatperson med referansen {ref.strip()}"
+    return f"Ingen kontaktperson eller privatperson med e-postadressen {email}"
 
 
 def _erase(args: argparse.Namespace) -> int:
@@ -130,8 +137,8 @@ def _erase(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if not outcome.report.found:
-        raise UserError(f"Ingen kontaktperson eller privatperson med e-postadressen {who} finnes i "
-                        f"{store.path.name}, og endringsloggen nevner den ikke. Ingenting er slettet.")
+        raise UserError(f"{_nobody(args.ref, who)} finnes i {store.path.name}, og endringsloggen nevner den "
+                        "ikke. Ingenting er slettet.")
     print(f"{who}: {outcome.report.sentence()}")
     _say_backups(outcome, f"kpdesk person erase {again} --backups purge")
     return 0

@@ -128,15 +128,28 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
     nameable = dict(session.execute(select(Employer.id, Employer.may_be_named)).all())
     lines = []
     for row in interest.needs:
+        if row.owner_kind == "person":
+            continue  # gathered below: a ref, a place and a wish can point out one person
         place = reference.municipality_label(row.municipality) if row.municipality else ""
         lines.append(InterestLine(row.need_ref, row.need_title, _employer_label(row, place, nameable), place,
                                   row.headcount, row.status, row.source == "accepted", row.score))
     employers = []
     for found in interest.employers:
-        first = next(r for r in interest.needs if r.org_number == found.org_number)
+        first = next(r for r in interest.needs if r.need_ref in found.need_refs)
+        if first.owner_kind == "person":
+            continue
         place = reference.municipality_label(first.municipality) if first.municipality else ""
         employers.append(EmployerLine(_employer_label(first, place, nameable), bool(nameable.get(found.employer_id)),
                                       place, found.headcount, len(found.need_refs)))
+    individuals = [r for r in interest.needs if r.owner_kind == "person"]
+    for accepted in (True, False):  # gathered without refs, wishes or places; chosen and proposed apart
+        some = [r for r in individuals if (r.source == "accepted") == accepted]
+        if some:
+            lines.append(InterestLine("", "Egne ønsker", plural(len(some), "privatperson", "privatpersoner"), "",
+                                      len(some), "", accepted, None))
+    if individuals:
+        who = plural(len(individuals), "privatperson", "privatpersoner")
+        employers.append(EmployerLine(who, False, "", len(individuals), len(individuals)))
     return OfferSummaryData(load_letterhead(session), as_of, facts, tuple(lines), tuple(employers))
 
 
@@ -181,7 +194,7 @@ def story(data: OfferSummaryData) -> list[Flowable]:
         flow.append(style.heading("Arbeidsgivere", 2))
         rows = [[e.employer, e.municipality, group_thousands(e.needs), group_thousands(e.headcount)]
                 for e in data.employers]
-        rows.append(["Sum", "", group_thousands(len(data.needs)), group_thousands(data.headcount)])
+        rows.append(["Sum", "", group_thousands(sum(e.needs for e in data.employers)), group_thousands(data.headcount)])
         flow.append(style.data_table(["Arbeidsgiver", "Kommune", "Behov", "Personer"], rows, [0.46, 0.3, 0.1, 0.14],
                                      right=(2, 3), total_row=True))
         flow.append(style.heading("Behov", 2))

@@ -104,3 +104,25 @@ def test_purge_erases_the_individual_from_the_backups_too(store: Store, individu
     outcome = erasure.erase_individual(store, individual["person"], backups="purge")
     assert outcome.purged == (copy.path,) and outcome.kept == ()
     assert traces_in(copy.path) == []
+
+
+def test_erase_also_clears_the_notes_of_decisions_on_the_persons_needs(store: Store, individual) -> None:
+    """A decision's audit entry is keyed by the need and keeps the coordinator's note, which may say
+    something about the person («Qwertzu har angst, vil ha nettkurs»)."""
+    import datetime as dt
+
+    from kpdesk.db.models import Offer
+    from kpdesk.matching import persistence
+    from kpdesk.offers import service as offers
+    from kpdesk.offers.validation import OfferData, ProviderData
+
+    with store.session() as s:
+        offers.save_provider(s, ProviderData("Nordland fagskole"))
+        offers.save_offer(s, OfferData("Nordland fagskole", "Helsefagarbeider for voksne", "O1",
+                                       level="fagbrev", format="online", start_date=dt.date(2027, 3, 1)))
+        offer_id = s.scalars(select(Offer.id)).one()
+        need_id = s.scalars(select(Need.id).where(Need.title == "Sykepleie")).one()
+        persistence.decide(s, need_id, offer_id, "accepted", note="Qwertzu har angst, vil ha nettkurs")
+    assert any("Qwertzu" in t for t in traces_in(store.path))
+    erasure.erase_individual(store, individual["person"])
+    assert traces_in(store.path) == []

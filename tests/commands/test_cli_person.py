@@ -177,3 +177,13 @@ def test_an_individual_is_exported_and_erased_by_ref(capsys: pytest.CaptureFixtu
     assert b"Kari Privat" not in db.read_bytes() and b"41414141" not in db.read_bytes()
     code, _stdout, err = run(capsys, "person", "erase", "--db", str(db), "--ref", "P00001")
     assert code == EXIT_DATA and "Ingen person har referansen «P00001»" in err
+
+
+def test_an_unknown_ref_is_said_as_a_ref(capsys, db_path) -> None:
+    from support import run_cli
+
+    from kpdesk.db.store import Store
+
+    Store.open(db_path).close()
+    code, _out, err = run_cli(capsys, "person", "erase", "--ref", "P09999", "--db", db_path)
+    assert code == 1 and "e-postadressen" not in err and "P09999" in err

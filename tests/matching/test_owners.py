@@ -146,3 +146,24 @@ def test_a_regions_own_need_is_in_that_regions_scope(store, register_with_owners
     assert "N5" not in {n.ref for n in run.scoped(rodoy)[0]}
     needs, groups, _ = run.scoped(rodoy, ("Helgeland",))
     assert "N5" in {n.ref for n in needs} and any("N5" in g.need_refs for g in groups)
+
+
+def test_a_place_in_a_title_is_not_the_groups_subject() -> None:
+    needs = [need("1", "community", title="Sykepleiere i Rødøy", municipality="1836", level="bachelor"),
+             need("2", title="Sykepleiere til sykehjemmet", municipality="1836", level="bachelor")]
+    topics = {g.topic for g in groups_of(needs)}
+    assert topics and not any("rødøy" in topic.casefold() for topic in topics), topics
+
+
+def test_the_offer_summary_gathers_individuals_without_refs_or_wishes(store, register_with_owners) -> None:
+    from kpdesk.reports import offer_summary
+
+    with store.session() as s:
+        register.save_need(s, NeedData(None, "Helsefagarbeider i turnus", ref="N6", person="P00001", level="fagbrev"))
+        data = offer_summary.load(s, "O1", AS_OF)
+    individuals = [line for line in data.needs if "privatperson" in line.employer]
+    assert [(line.need_ref, line.need_title, line.employer, line.headcount) for line in individuals] == [
+        ("", "Egne ønsker", "2 privatpersoner", 2)]  # N2 and N6; N3 (no statistics consent) is left out
+    assert not any("P0000" in line.employer or line.need_ref in ("N2", "N6") for line in data.needs)
+    assert [e.employer for e in data.employers if "privatperson" in e.employer] == ["2 privatpersoner"]
+    assert data.headcount == sum(line.headcount for line in data.needs)

@@ -42,7 +42,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain, repeat
 from operator import attrgetter, mul
 
@@ -461,10 +461,25 @@ def _group(item: _Labelled, level: str, region: str, by_offer: Mapping[str, Offe
     )
 
 
+@cache
+def _place_names() -> frozenset[str]:
+    """Municipality names, case-folded: a place is where a need is, not what it is about
+    («Sykepleiere i Rødøy» is a group on nursing, not on «rødøy»)."""
+    from kpdesk.common.reference import municipalities
+
+    names: set[str] = set()
+    for m in municipalities():
+        names.add(m.name.casefold())
+        names.update(part.strip().casefold() for part in m.official_name.split("–"))
+    return frozenset(names)
+
+
 def _label_keys(cluster: _Cluster, titles: Sequence[Mapping[str, Term]]) -> tuple[str, ...]:
     """The group's strongest subject terms: whole title words outside the audience ("… for
-    mellomledere"); terms much weaker in the group than its strongest are left out."""
-    subject = {key for terms in titles for key, term in terms.items() if term.weight >= 1.0}
+    mellomledere") and not place names; terms much weaker in the group than its strongest are left out."""
+    places = _place_names()
+    subject = {key for terms in titles for key, term in terms.items()
+               if term.weight >= 1.0 and term.surface.casefold() not in places}
     ranked = sorted(subject or {k for terms in titles for k in terms}, key=lambda k: (-cluster.vector.get(k, 0.0), k))
     strongest = cluster.vector.get(ranked[0], 0.0) if ranked else 0.0
     keys: list[str] = []

@@ -121,6 +121,16 @@ class NeedsPage(RecordPage):
         self.form.set_completions("employer", names)
         self.form.set_completions("person", sorted(self._persons.values(), key=sort_key))
 
+    def _person_ref(self, typed: str) -> str:
+        """The ref in «P00001 Kari Nordmann» (as the completer writes it), or of the one person whose
+        name was typed; otherwise the text's first word, for the validator to judge."""
+        typed = typed.strip()
+        first = typed.split(" ")[0]
+        if first.upper() in self._persons:
+            return first
+        named = [ref for ref, text in self._persons.items() if text.partition(" ")[2].casefold() == typed.casefold()]
+        return named[0] if len(named) == 1 else first
+
     def _show_owner_fields(self) -> None:
         """Only the chosen owner's fields (their text stays, unread, if the user switches back)."""
         combo = self.form.editors["owner_kind"]
@@ -146,7 +156,7 @@ class NeedsPage(RecordPage):
             if owner != kind:
                 values.update(dict.fromkeys(keys, ""))  # another owner's fields: not this need's
         values["employer"] = orgnr_in(values.get("employer", ""))
-        values["person"] = values.get("person", "").strip().split(" ")[0]
+        values["person"] = self._person_ref(values.get("person", ""))
         community = values.get("community", "").strip()
         values["community"] = community.split(" ")[0] if community[:4].isdigit() else community
         data, problems = validate_need(values)

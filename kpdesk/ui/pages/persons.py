@@ -97,8 +97,10 @@ class ConsentDialog(QDialog):
         ], lambda raw: validate_consent({**raw, "text_version": CONSENT_VERSION}), self)
         self.form.save_button.setText(self.tr("Registrer samtykke"))
         self.form.load({})
-        for key, value in (("stored", "ja"), ("given_on", dt.date.today().strftime("%d.%m.%Y")), ("how", "skjema")):
-            self.form.set_field(key, value)  # a proposal the coordinator confirms: «Registrer samtykke» is on
+        # nothing ticked for the person: the coordinator ticks what they say yes to; the day and the way
+        # are proposed (and make «Registrer samtykke» available: a «no to everything» is a record too)
+        for key, value in (("given_on", dt.date.today().strftime("%d.%m.%Y")), ("how", "skjema")):
+            self.form.set_field(key, value)
         self.form.save_requested.connect(self._accept)
         self.form.discarded.connect(self.reject)
         cancel = QPushButton(self.tr("Avbryt"))
@@ -275,9 +277,9 @@ class PersonsPage(RecordPage):
         return f"{row.ref}: {row.name}"
 
     def delete_question(self, row: Any) -> str:
-        return self.tr("Slette {ref} «{name}» med behov og samtykker?\nDu kan angre med Ctrl+Z. For å slette "
-                       "alle spor (også i endringsloggen) bruker du «kpdesk person erase».").format(
-                           ref=row.ref, name=row.name)
+        return self.tr("Slette {ref} «{name}» med behov og samtykker?\nDu kan angre med Ctrl+Z.\n\nSkal alt om "
+                       "personen bort for godt, også i endringsloggen og sikkerhetskopiene, bruker du i stedet "
+                       "«kpdesk person erase --ref {ref}».").format(ref=row.ref, name=row.name)
 
     def on_record_shown(self, row: Any) -> None:
         self.consent.show_row(row)

@@ -78,7 +78,7 @@ def test_a_person_needs_an_email_or_a_phone_and_a_known_employer(page, qtbot) ->
     assert form.save_button.isEnabled()
 
 
-def test_the_consent_dialog_shows_the_text_and_proposes_storage_today(qtbot) -> None:
+def test_the_consent_dialog_shows_the_text_and_ticks_nothing_for_the_person(qtbot) -> None:
     from kpdesk.register.consent_text import CONSENT_TEXT
     from kpdesk.ui.pages.persons import ConsentDialog
 
@@ -89,6 +89,7 @@ def test_the_consent_dialog_shows_the_text_and_proposes_storage_today(qtbot) -> 
     assert dialog.findChild(type(dialog.form.problem_labels["how"]), "consentText").text() == CONSENT_TEXT
     form = dialog.form
     assert form.save_button.isEnabled() and form.save_button.text() == "Registrer samtykke"
+    assert not any(form.editors[key].isChecked() for key in ("stored", "contact", "statistics"))  # none ticked
     form.editors["statistics"].setChecked(True)
     form.editors["stored"].setChecked(False)  # statistics without storage is refused
     assert not form.save_button.isEnabled()
