@@ -30,7 +30,8 @@ class DemandPage(ListPage):
             Column("seats", tr("Plasser"), lambda g: g.seats_text, searchable=False, hidden=True),
             Column("level", tr("Nivå"), lambda g: level_label(g.level)),
             Column("region", tr("Region"), lambda g: g.region, max_chars=16),
-            count_column("employers", tr("Arbeidsgivere"), lambda g: len(g.employers),
+            # employers, individuals and communities: each one contributor (the group's sentence says which)
+            count_column("employers", tr("Meldt av"), lambda g: len(g.employers),
                          sort_value=lambda g: -len(g.employers)),
         ]
         menus = [FilterMenu("region", tr("Alle regioner"), lambda g: g.region, str)]
@@ -55,7 +56,7 @@ class DemandPage(ListPage):
 
         self.members = RowTableModel([
             Column("ref", tr("Behov"), lambda m: m[0], sort_value=lambda m: ref_sort_key(m[0])),
-            Column("employer", tr("Arbeidsgiver"), lambda m: m[1], stretch=True),
+            Column("employer", tr("Meldt av"), lambda m: m[1], stretch=True),
         ], self)
         self.detail = QGroupBox(tr("Gruppen"))
         layout = QVBoxLayout(self.detail)
