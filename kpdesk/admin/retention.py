@@ -42,8 +42,8 @@ from sqlalchemy.orm import Session
 from kpdesk.common.codes import CLOSED_NEED_STATUSES
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date
-from kpdesk.db.models import AuditEntry, Consent, ContactPerson, Employer, Need, Person, Setting
-from kpdesk.register.service import CONTACT, PERSON, plural
+from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, Person, Setting
+from kpdesk.register.service import CONTACT, PERSON, consents_in_force, plural
 
 if TYPE_CHECKING:
     from kpdesk.admin.erasure import BackupChoice, ErasureOutcome
@@ -196,10 +196,8 @@ def persons_due(session: Session, today: dt.date | None = None) -> list[DuePerso
     months = retention_months(session)
     if months == 0:
         return []
-    newest = select(func.max(Consent.id)).group_by(Consent.person_id)
-    consent = {person_id: (stored, _as_date(given), _as_date(recorded)) for person_id, stored, given, recorded
-               in session.execute(select(Consent.person_id, Consent.stored, Consent.given_on, Consent.recorded_at)
-                                  .where(Consent.id.in_(newest)))}
+    consent = {person_id: (c.stored, _as_date(c.given_on), _as_date(c.recorded_at))
+               for person_id, c in consents_in_force(session).items()}
     open_for, latest = _need_activity(session, Need.person_id)
     table = AuditEntry.__table__
     edited = dict(session.execute(

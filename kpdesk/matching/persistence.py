@@ -37,7 +37,6 @@ from kpdesk.common.fields import parse_text
 from kpdesk.common.norsk import group_thousands, plural
 from kpdesk.db import audit
 from kpdesk.db.models import (
-    Consent,
     Employer,
     MatchDecision,
     Need,
@@ -71,16 +70,9 @@ _NEED_COLUMNS = (Need.ref, Need.title, Need.description, Need.headcount, Need.le
                  Employer.org_number, Need.status, Need.person_id, Person.ref, Need.community)
 
 
-def _owned(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
-    """A select of needs with their owner: an employer or a person (outer joins), or a community."""
-    return stmt.outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
-
-
 def _statistics_consent(session: Session) -> dict[int, bool]:
     """Person id → whether their consent in force (the newest) lets them be counted in statistics."""
-    newest = select(func.max(Consent.id)).group_by(Consent.person_id)
-    stmt = select(Consent.person_id, Consent.statistics, Consent.stored).where(Consent.id.in_(newest))
-    return {person_id: bool(statistics and stored) for person_id, statistics, stored in session.execute(stmt)}
+    return {person_id: c.statistics and c.stored for person_id, c in register.consents_in_force(session).items()}
 
 
 def _need_inputs(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedInput]:
@@ -142,7 +134,7 @@ def _decisions_by_need(session: Session, need_refs: list[str]
 def load_needs(session: Session, *, include_closed: bool = False, org_number: str | None = None) -> list[NeedInput]:
     """The open needs (status not closed or rejected) as engine input, in registration order;
     only one employer's when ``org_number`` is given."""
-    stmt = _owned(select(*_NEED_COLUMNS)).order_by(Need.id)
+    stmt = register.with_owners(select(*_NEED_COLUMNS)).order_by(Need.id)
     if not include_closed:
         stmt = stmt.where(Need.status.not_in(CLOSED_NEED_STATUSES))
     if org_number is not None:
@@ -162,7 +154,7 @@ def load_vocabulary(session: Session) -> list[str]:
 
 def load_need(session: Session, need_id: int) -> NeedInput:
     """One need as engine input, whatever its status (the GUI's need view)."""
-    stmt = _owned(select(*_NEED_COLUMNS)).where(Need.id == need_id)
+    stmt = register.with_owners(select(*_NEED_COLUMNS)).where(Need.id == need_id)
     found = _need_inputs(session, stmt)
     if not found:
         raise NotFoundError(f"Behovet finnes ikke lenger (id {need_id}).")
@@ -446,9 +438,10 @@ class DecisionSnapshot:
 
 def list_decisions(session: Session, need_id: int | None = None, offer_id: int | None = None) -> list[DecisionRow]:
     """Decisions, newest first; for one need, one offer, or both."""
-    stmt = _owned(select(MatchDecision.id, Need.id, Need.ref, Need.title, Employer.id, Employer.name, Offer.id,
-                         Offer.ref, Offer.title, Provider.name, MatchDecision.decision, MatchDecision.note,
-                         MatchDecision.decided_at, Person.ref, Need.community)
+    stmt = register.with_owners(select(
+        MatchDecision.id, Need.id, Need.ref, Need.title, Employer.id, Employer.name, Offer.id, Offer.ref, Offer.title,
+        Provider.name, MatchDecision.decision, MatchDecision.note, MatchDecision.decided_at, Person.ref,
+        Need.community)
                   .join(Need, MatchDecision.need_id == Need.id)
                   .join(Offer, MatchDecision.offer_id == Offer.id).join(Provider, Offer.provider_id == Provider.id)
                   .order_by(MatchDecision.decided_at.desc(), MatchDecision.id.desc()))
@@ -684,7 +677,7 @@ def offer_interest(session: Session, offer_id: int, proposals: Iterable[NeedResu
     accepted = [need_id for need_id, (decision, _) in decided.items() if decision == "accepted"]
     elsewhere = set(session.execute(select(MatchDecision.need_id).where(
         MatchDecision.offer_id != offer_id, MatchDecision.decision == "accepted")).scalars())
-    base = _owned(select(*columns, Need.person_id)).where(Need.status.not_in(CLOSED_NEED_STATUSES))
+    base = register.with_owners(select(*columns, Need.person_id)).where(Need.status.not_in(CLOSED_NEED_STATUSES))
     statistics: dict[int, bool] = {}
 
     def interest(row: Any, source: str, note: str) -> InterestRow:

@@ -231,7 +231,7 @@ _NEED_COLUMNS = (
 )
 
 
-def _owned(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+def with_owners(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     """``stmt`` over needs with their owner's columns: employer or person (outer joins, as a need
     has one of them or a community)."""
     return stmt.outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
@@ -270,7 +270,7 @@ def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow
 
 def list_needs(session: Session, employer_id: int | None = None, person_id: int | None = None) -> list[NeedRow]:
     """All needs (or one employer's, or one person's), whoever owns them, in the order they were registered."""
-    stmt = _owned(select(*_NEED_COLUMNS)).order_by(Need.id)
+    stmt = with_owners(select(*_NEED_COLUMNS)).order_by(Need.id)
     if employer_id is not None:
         stmt = stmt.where(Need.employer_id == employer_id)
     if person_id is not None:
@@ -279,7 +279,7 @@ def list_needs(session: Session, employer_id: int | None = None, person_id: int 
 
 
 def get_need(session: Session, need_id: int) -> NeedRow:
-    stmt = _owned(select(*_NEED_COLUMNS)).where(Need.id == need_id)
+    stmt = with_owners(select(*_NEED_COLUMNS)).where(Need.id == need_id)
     rows = _need_rows(session, stmt)
     if not rows:
         raise NotFoundError(f"Behovet finnes ikke lenger (id {need_id}).")
@@ -758,6 +758,16 @@ def current_consent(session: Session, person_id: int) -> ConsentRow | None:
     row = session.execute(select(*_CONSENT_COLUMNS).where(Consent.person_id == person_id)
                           .order_by(Consent.id.desc()).limit(1)).first()
     return ConsentRow(*row) if row is not None else None
+
+
+def consents_in_force(session: Session, person_ids: Iterable[int] | None = None) -> dict[int, ConsentRow]:
+    """Person id → their consent in force (the newest), for every person or those in ``person_ids``:
+    one query."""
+    newest = select(func.max(Consent.id)).group_by(Consent.person_id)
+    if person_ids is not None:
+        newest = newest.where(Consent.person_id.in_(list(person_ids)))
+    rows = session.execute(select(*_CONSENT_COLUMNS).where(Consent.id.in_(newest)))
+    return {row.person_id: row for row in (ConsentRow(*values) for values in rows)}
 
 
 def consent_history(session: Session, person_id: int) -> list[ConsentRow]:

@@ -25,9 +25,9 @@ from kpdesk.common.codes import LEVELS, NEED_STATUSES, PRIORITIES
 from kpdesk.common.errors import UserError
 from kpdesk.common.fields import format_formats
 from kpdesk.common.norsk import format_org_number
-from kpdesk.db.models import Consent, Employer, Need, NeedStatusChange, Person
+from kpdesk.db.models import Employer, Need, NeedStatusChange, Person
 from kpdesk.db.row_writing import AuditBatch, field_changes, ref_key
-from kpdesk.register.service import NEED, NEED_REF_PREFIX, community_key, next_need_ref
+from kpdesk.register.service import NEED, NEED_REF_PREFIX, community_key, consents_in_force, next_need_ref
 from kpdesk.register.validation import NeedData, start_window_problem, validate_need
 from kpdesk.transfer.base import (
     ImportPlan,
@@ -81,9 +81,7 @@ class _Owners:
         wanted = {ref_key(d.person) for d in rows if d.person}
         self.persons: dict[str, tuple[int, str, bool]] = {}
         if wanted:
-            newest = select(func.max(Consent.id)).group_by(Consent.person_id)
-            basis = set(session.execute(select(Consent.person_id).where(Consent.id.in_(newest), Consent.stored))
-                        .scalars())
+            basis = {person_id for person_id, c in consents_in_force(session).items() if c.stored}
             for person_id, ref in session.execute(select(Person.id, Person.ref)
                                                   .where(func.lower(Person.ref).in_(wanted))):
                 self.persons[ref_key(ref)] = (person_id, ref, person_id in basis)

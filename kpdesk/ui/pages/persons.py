@@ -60,12 +60,13 @@ def list_person_rows(session: Any, today: dt.date) -> list[PersonListRow]:
     from sqlalchemy import select
 
     from kpdesk.db.models import Employer
-    from kpdesk.register.service import current_consent, list_persons
+    from kpdesk.register.service import consents_in_force, list_persons
 
     orgs = dict(session.execute(select(Employer.id, Employer.org_number)).all())
+    consents = consents_in_force(session)
     rows = []
     for person in list_persons(session):
-        consent = current_consent(session, person.id)
+        consent = consents.get(person.id)
         rows.append(PersonListRow(person.id, person.ref, person.name, person.municipality, person.email,
                                   person.phone, person.employer_id, person.employer_name,
                                   orgs.get(person.employer_id, "") if person.employer_id else "", consent,
