@@ -158,3 +158,24 @@ def test_deleting_an_employer_leaves_its_employees_without_employer(store) -> No
         assert register.get_person(s, person_id).employer_id is None
         register.restore_employer(s, snapshot)  # undo gives the person their employer back
         assert register.get_person(s, person_id).employer_name == "Fauske kommune"
+
+
+def test_the_person_list_has_the_consent_in_force_and_its_reminder(store) -> None:
+    from kpdesk.register.person_list import list_person_rows
+    from kpdesk.register.validation import ConsentData, EmployerData, PersonData
+
+    with store.session() as s:
+        register.save_employer(s, EmployerData("988077917", "Fauske kommune", "1841"))
+        kari = register.save_person(s, PersonData("Kari Nordmann", "1841", "kari@example.no", employer="988077917"))
+        register.record_consent(s, kari, ConsentData(True, given_on=dt.date(2024, 1, 2)))
+        register.record_consent(s, kari, ConsentData(True, True, True, given_on=dt.date(2026, 11, 2)))
+        register.save_person(s, PersonData("Ola Uten", None, "", "90000000"))
+    with store.session() as s:
+        rows = {r.name: r for r in list_person_rows(s, dt.date(2026, 12, 7))}
+    kari_row, ola = rows["Kari Nordmann"], rows["Ola Uten"]
+    assert (kari_row.employer_org, kari_row.consent.given_on, kari_row.reminder) == (
+        "988077917", dt.date(2026, 11, 2), "")  # the newest consent is the one in force
+    assert ola.consent is None and ola.reminder.startswith("Samtykke mangler")
+    with store.session() as s:
+        old = {r.name: r for r in list_person_rows(s, dt.date(2029, 1, 1))}
+    assert "over to år gammelt" in old["Kari Nordmann"].reminder

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -19,7 +18,6 @@ from kpdesk.register.consent_text import (
     CONSENT_TEXT,
     CONSENT_VERSION,
     HOW_CHOICES,
-    consent_reminder,
     consent_summary,
 )
 from kpdesk.ui import alerts
@@ -32,46 +30,6 @@ from kpdesk.ui.widgets.forms import WARNING_STYLE, FieldSpec, RecordForm
 
 NEEDS_LOOK = "look"
 CONSENT_OK = "ok"
-
-
-@dataclass(frozen=True, slots=True)
-class PersonListRow:
-    """A person as the list shows them: the register's row, their consent in force and its reminder."""
-
-    id: int
-    ref: str
-    name: str
-    municipality: str | None
-    email: str
-    phone: str
-    employer_id: int | None
-    employer_name: str
-    employer_org: str
-    consent: Any  # kpdesk.register.service.ConsentRow or None
-    reminder: str  # "" when the consent needs nothing
-
-    @property
-    def municipality_name(self) -> str:
-        return reference.municipality_label(self.municipality) if self.municipality else ""
-
-
-def list_person_rows(session: Any, today: dt.date) -> list[PersonListRow]:
-    """Every person with the consent in force (database thread)."""
-    from sqlalchemy import select
-
-    from kpdesk.db.models import Employer
-    from kpdesk.register.service import consents_in_force, list_persons
-
-    orgs = dict(session.execute(select(Employer.id, Employer.org_number)).all())
-    consents = consents_in_force(session)
-    rows = []
-    for person in list_persons(session):
-        consent = consents.get(person.id)
-        rows.append(PersonListRow(person.id, person.ref, person.name, person.municipality, person.email,
-                                  person.phone, person.employer_id, person.employer_name,
-                                  orgs.get(person.employer_id, "") if person.employer_id else "", consent,
-                                  consent_reminder(consent, today)))
-    return rows
 
 
 class ConsentDialog(QDialog):
@@ -132,7 +90,7 @@ class ConsentPanel(QGroupBox):
     def __init__(self, page: PersonsPage) -> None:
         super().__init__(page.tr("Samtykke"))
         self.page = page
-        self.row: PersonListRow | None = None
+        self.row: Any = None  # a kpdesk.register.person_list.PersonListRow
         self.summary = QLabel()
         self.summary.setObjectName("consentSummary")
         self.summary.setWordWrap(True)
@@ -152,7 +110,7 @@ class ConsentPanel(QGroupBox):
         layout.addLayout(buttons)
         self.show_row(None)
 
-    def show_row(self, row: PersonListRow | None) -> None:
+    def show_row(self, row: Any) -> None:
         self.row = row
         self.setEnabled(row is not None)
         self.summary.setText(consent_summary(row.consent) if row is not None else "")
@@ -222,6 +180,8 @@ class PersonsPage(RecordPage):
         return {"person", "consent", "employer", "need"}
 
     def fetch(self, session: Any) -> list[Any]:
+        from kpdesk.register.person_list import list_person_rows
+
         return list_person_rows(session, dt.date.today())
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
