@@ -123,13 +123,13 @@ def test_individuals_needs_are_matched_and_shown_as_interest(store, register_wit
 
 
 def test_disclosure_control_counts_each_individual_as_one_contributor(store, register_with_owners) -> None:
-    from kpdesk.reports.handout import _contribution
+    from kpdesk.reports.handout import contribution
 
     with store.session() as s:
         needs = {n.ref: n for n in ms.load_inputs(s).needs}
-    one_employer_one_person = Share.of(_contribution(needs[r]) for r in ("N1", "N2"))
+    one_employer_one_person = Share.of(contribution(needs[r]) for r in ("N1", "N2"))
     assert one_employer_one_person.employers == 2 and one_employer_one_person.sensitive
-    three = Share.of(_contribution(needs[r]) for r in ("N1", "N2", "N3"))  # an employer and two persons
+    three = Share.of(contribution(needs[r]) for r in ("N1", "N2", "N3"))  # an employer and two persons
     assert three.employers == 3 and not _dominated_by_one(three)
 
 
