@@ -23,8 +23,8 @@ It is anonymous (domain brief §4):
   nothing about their size;
 - who is behind a number of contributors is told by kind («4 arbeidsgivere og 3 privatpersoner»)
   only when each kind behind it has 3 or more and none of them dominates (suppression rule 6);
-  else the number is printed whole («7 til sammen», in the summary «… arbeidsgivere,
-  privatpersoner og lokalsamfunn til sammen»), and a hidden one is worded the same whoever is
+  else the number is printed whole («7 til sammen», in the summary «i alt 7 arbeidsgivere,
+  privatpersoner og lokalsamfunn»), and a hidden one is worded the same whoever is
   behind it, so «1 privatperson» is never printed and a lone person's wish is never told apart;
 - an employer is named only where its "kan navngis" flag (``may_be_named``) is set, and only
   beside a shown number of employers ("5 arbeidsgivere, blant dem A og B");

@@ -1,8 +1,8 @@
 """How the reports word who stands behind a figure: employers, private persons and communities.
 
 One wording for every report: «4 arbeidsgivere og 3 privatpersoner» where the kinds may be told
-apart, «7 til sammen» (or, in a sentence, «7 arbeidsgivere, privatpersoner og lokalsamfunn til
-sammen») where they may not, and ``:`` where the number is hidden. Which of them a figure may
+apart, «7 til sammen» (or, in a sentence, «i alt 7 arbeidsgivere, privatpersoner og lokalsamfunn»)
+where they may not, and ``:`` where the number is hidden. Which of them a figure may
 have is decided by ``kpdesk.reports.suppression`` (rule 6, ``KindSplit``); this module only words it.
 """
 
@@ -42,12 +42,12 @@ def contributors_cell(split: KindSplit, names: Sequence[str] = ()) -> str:
 
 
 def contributors_phrase(split: KindSplit) -> str:
-    """In a sentence: 'et skjult antall arbeidsgivere, privatpersoner og lokalsamfunn', '7 arbeidsgivere,
-    privatpersoner og lokalsamfunn til sammen', or '4 arbeidsgivere og 3 privatpersoner'."""
+    """In a sentence: 'et skjult antall arbeidsgivere, privatpersoner og lokalsamfunn', 'i alt 7
+    arbeidsgivere, privatpersoner og lokalsamfunn', or '4 arbeidsgivere og 3 privatpersoner'."""
     if split.total_hidden:
         return f"et skjult antall {EVERY_KIND}"
     if not split.shown:
-        return f"{group_thousands(split.total)} {EVERY_KIND} {TOGETHER}"
+        return f"i alt {group_thousands(split.total)} {EVERY_KIND}"
     return owners_phrase(split.counts) or f"0 {EVERY_KIND}"
 
 

@@ -53,8 +53,8 @@ https://www.ssb.no/omssb/personvern/personopplysninger-i-statistikken. The rules
    passes rule 2 on its own: at least 3 contributors of that kind, none of them with more than
    80 % of that kind's persons or needs (a person's need is one person, so a number of private
    persons is also their persons, and the employers' persons are the rest). Otherwise the number
-   is printed whole, worded without kinds («7 til sammen»; in a sentence «7 arbeidsgivere,
-   privatpersoner og lokalsamfunn til sammen»), with no names beside it, since its employers are
+   is printed whole, worded without kinds («7 til sammen»; in a sentence «i alt 7 arbeidsgivere,
+   privatpersoner og lokalsamfunn»), with no names beside it, since its employers are
    not a shown figure. The split is shown or hidden as a whole, never a kind at a time, so no kind
    is the total minus the shown ones. A whole number is the split hidden, as ``:`` hides parts
    (rule 3): one kind alone would be the whole figure, which passes, so at least two kinds are

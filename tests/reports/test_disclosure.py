@@ -167,14 +167,15 @@ class Who:
 
 
 def read_who(text: str) -> Who:
-    """'4 arbeidsgivere og 3 privatpersoner, blant dem A', '7 til sammen' (or '7 arbeidsgivere,
-    privatpersoner og lokalsamfunn til sammen'), ':' or 'et skjult antall …'."""
-    text = re.sub(r"\s+", " ", text).replace("\u00a0", "").split(", blant dem")[0].strip()
+    """'4 arbeidsgivere og 3 privatpersoner, blant dem A', '7 til sammen' (or 'i alt 7 arbeidsgivere,
+    privatpersoner og lokalsamfunn'), ':' or 'et skjult antall …' (a word the cell hyphenated at a
+    line's end is whole again; '1\u00a0061' is 1061)."""
+    text = re.sub(r"\s+", " ", re.sub(r"-\n", "", text.replace("\u00a0", ""))).split(", blant dem")[0].strip()
     if text.startswith(":") or text.startswith("et skjult antall"):
         return Who(":", None)
-    together = re.fullmatch(r"(\d+) .*til sammen", text)
+    together = re.fullmatch(r"(\d+) til sammen|i alt (\d+) .*", text)
     if together:
-        return Who(together.group(1), None)
+        return Who(together.group(1) or together.group(2), None)
     kinds = {KINDS[noun]: int(count) for count, noun in
              re.findall(r"(\d+) (arbeidsgiver|privatperson|lokalsamfunn)(?:e|er)?\b", text)}
     assert kinds, f"no number of contributors in {text!r}"
@@ -425,27 +426,27 @@ def unsafe_figures(demo: Demo) -> list[str]:
         if h.page.group_tables():
             wrong = unsafe_split(h.needs, summary_who(h.page.paragraphs))
             found += [f"{h.label}: the summary's contributors: {wrong}"] if wrong else []
-        printed_lines: dict[tuple[tuple[str, str, str], int, str], list[Sequence[str]]] = defaultdict(list)
+        printed_lines: dict[tuple[tuple[str, str, str], int, Any], list[Sequence[str]]] = defaultdict(list)
         for table in h.page.group_tables():
             header, *body = table
             for row in body:
                 shown = number(leading_token(row[header.index("Personer")]))
                 if shown is not None:
-                    who = re.sub(r"\s+", " ", row[header.index(WHO)]).split(", blant dem")[0]
-                    printed_lines[(line_key(*row[:3]), shown, who)].append(row)
+                    who = read_who(row[header.index(WHO)])
+                    told = tuple(sorted(who.kinds.items())) if who.kinds is not None else None
+                    printed_lines[(line_key(*row[:3]), shown, (who.token, told))].append(row)
         # Lines can read alike (same topic, level and region): as many as are printed with a figure,
         # so many groups that read so, have that many persons and pass the rule must exist.
-        for (key, shown, who), rows in printed_lines.items():
+        for (key, shown, (token, told)), rows in printed_lines.items():
+            who = Who(token, dict(told) if told is not None else None)
             candidates = [g for g in h.groups.get(key, []) if g.headcount == shown]
             assert candidates, f"no demand group matches the printed line {rows[0][:4]}"
             safe = [g for g in candidates if _safe(members := [demo.needs[ref] for ref in g.need_refs])
-                    and int(read_who(who).token) == len({n.owner for n in members})
-                    and not unsafe_split(members, read_who(who))]
+                    and int(who.token) == len({n.owner for n in members}) and not unsafe_split(members, who)]
             if len(rows) > len(safe):
                 g = next(g for g in candidates if g not in safe)
                 members = [demo.needs[ref] for ref in g.need_refs]
-                found.append(f"{h.label}: {g.topic} · {g.region}: {shown} personer, «{who}» "
-                             f"{unsafe_split(members, read_who(who))}")
+                found.append(f"{h.label}: {g.topic} · {g.region}: {shown} personer, {who} {unsafe_split(members, who)}")
     return found
 
 

@@ -112,10 +112,10 @@ def test_an_employer_and_a_person_with_the_same_key_are_two_contributors() -> No
      "4 arbeidsgivere og 3 privatpersoner", "4 arbeidsgivere og 3 privatpersoner"),
     # one private person: the total passes, the split does not, and is not told
     ([*owners("employer", "a", "b", "c", "d", persons=4), *owners("person", "p")],
-     "5 til sammen", "5 arbeidsgivere, privatpersoner og lokalsamfunn til sammen"),
+     "5 til sammen", "i alt 5 arbeidsgivere, privatpersoner og lokalsamfunn"),
     # three persons, but one of them has 9 of the 11 wishes (82 %): not told apart either
     ([*owners("employer", "a", "b", "c", persons=4), *owners("person", "p", wishes=9), *owners("person", "q", "r")],
-     "6 til sammen", "6 arbeidsgivere, privatpersoner og lokalsamfunn til sammen"),
+     "6 til sammen", "i alt 6 arbeidsgivere, privatpersoner og lokalsamfunn"),
     # too few in all: hidden, and worded the same whoever is behind it
     (owners("person", "p", "q"), ":", "et skjult antall arbeidsgivere, privatpersoner og lokalsamfunn"),
     (owners("employer", "a", "b"), ":", "et skjult antall arbeidsgivere, privatpersoner og lokalsamfunn"),
