@@ -123,7 +123,7 @@ def test_employer_summary_page_one_has_deadlines_the_start_condition_and_the_lar
     first = text[0]
     assert first.index("Sammendrag") < first.index("Dette bør skje nå") < first.index("Behovene og tilbudene")
     assert f"Søknadsfrist {format_date(AS_OF + dt.timedelta(days=30))} (om 30 dager): Fagbrev i logistikk – " in first
-    assert ("starter bare hvis minst 13 melder seg; 4 er med nå, og med deres 5 blir det 9. Andre arbeidsgivere "
+    assert ("starter bare hvis minst 13 melder seg; 4 er med nå, og med deres 5 blir det 9. Andre som melder seg, "
             "kan fylle klassen.") in first
     assert "Størst behov uten tilbud: Snøskuterføring i skredterreng (9 personer)." in first
     assert "1 behov til mangler tilbud; se under." in first
