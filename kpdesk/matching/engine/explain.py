@@ -264,6 +264,11 @@ def seats_reason(fact: SeatsFact) -> Reason:
     return Reason(Fit.NO, f"Har bare {seats(fact.seats_max)} til {persons(fact.headcount)}.")
 
 
+# Others in a class whose number may not be printed (disclosure control): employers, private persons or
+# communities alike, so the words say neither how many nor of which kind.
+SOME_OTHERS = "noen andre"
+
+
 @lru_cache(maxsize=4096)
 def start_condition(minimum: int | None, headcount: int, committed: int | None = None,
                     others_hidden: bool = False) -> Reason | None:
@@ -271,15 +276,14 @@ def start_condition(minimum: int | None, headcount: int, committed: int | None =
 
     ``committed``: the persons already in (needs the centre has chosen the offer for); None when
     not known, then the need's own headcount is set against the minimum instead.
-    ``others_hidden``: other employers are in too, but too few to print their number (disclosure
-    control); ``committed`` then counts the reader's own persons only.
+    ``others_hidden``: others (employers, private persons or communities) are in too, but too few
+    to print their number (disclosure control); ``committed`` then counts the reader's own persons only.
     """
     if not minimum:
         return None
     if others_hidden:
         own = f"deres {committed} og " if committed else ""
-        return Reason(Fit.UNKNOWN, f"Starter bare hvis minst {minimum} melder seg; {own}noen fra andre "
-                                   "arbeidsgivere er med nå.")
+        return Reason(Fit.UNKNOWN, f"Starter bare hvis minst {minimum} melder seg; {own}{SOME_OTHERS} er med nå.")
     if committed is None:
         if headcount >= minimum:
             return Reason(Fit.YES, f"Nok til oppstart alene: minst {minimum} trengs, og behovet gjelder "
