@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TextIO
@@ -19,13 +19,12 @@ from kpdesk.common.collector import collector_paused
 from kpdesk.common.errors import UserError
 from kpdesk.matching.engine.aggregation import Commitment, DemandGroup, aggregate, commitments
 from kpdesk.matching.engine.explain import why_not_sentence
-from kpdesk.matching.engine.matcher import Matcher, NeedInput, NeedResult, OfferInput
+from kpdesk.matching.engine.matcher import Matcher, NeedInput, NeedResult, OfferInput, Progress
 from kpdesk.matching.persistence import load_inputs
 
-PROGRESS_EVERY = 2000  # needs between progress reports (and chances to cancel); ranked together
-
-Checkpoint = Callable[[int, int], None]
-"""Called as ``checkpoint(done, total)`` during a run; it may raise to cancel the run."""
+Checkpoint = Progress
+"""Called as ``checkpoint(done, total)`` during a run (every ``matcher.PROGRESS_EVERY`` needs or so);
+it may raise to cancel the run."""
 
 
 def in_scope(need: NeedInput, municipalities: Collection[str], regions: Collection[str] = ()) -> bool:
@@ -170,12 +169,7 @@ def match_inputs(needs: list[NeedInput], offers: list[OfferInput], regions: dict
 def _match_inputs(needs: list[NeedInput], offers: list[OfferInput], regions: dict[str, set[str]], matcher: Matcher,
                   as_of: dt.date, checkpoint: Checkpoint | None) -> MatchingRun:
     ordered = sorted(needs, key=lambda n: n.ref)
-    results: list[NeedResult] = []
-    total = len(ordered)
-    for start in range(0, total, PROGRESS_EVERY):
-        results.extend(matcher.match_all(ordered[start:start + PROGRESS_EVERY], as_of))
-        if checkpoint is not None:
-            checkpoint(min(start + PROGRESS_EVERY, total), total)
+    results = matcher.match_all(ordered, as_of, checkpoint)
     groups = aggregate(ordered, results, offers, regions, matcher=matcher)
     open_refs = {r.need_ref for r in results}
     open_needs = [n for n in ordered if n.ref in open_refs]

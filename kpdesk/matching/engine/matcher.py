@@ -82,7 +82,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -126,6 +126,10 @@ MAX_MATCHES = 5
 MAX_TOPIC_TERMS = 3
 SHOWN_SHARE = 0.35
 _CACHE_LIMIT = 50_000
+PROGRESS_EVERY = 2000  # needs between progress reports (and chances to cancel) in ``match_all``
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while ``match_all`` ranks; it may raise to stop the run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -502,34 +506,49 @@ class Matcher:
         """
         return self._match([need], as_of)[0]
 
-    def match_all(self, needs: Iterable[NeedInput], as_of: dt.date) -> list[NeedResult]:
+    def match_all(self, needs: Iterable[NeedInput], as_of: dt.date, progress: Progress | None = None,
+                  every: int = PROGRESS_EVERY) -> list[NeedResult]:
         """Proposals for every open need (closed and rejected needs are left out), in input order
-        (with the cycle collector paused: ``collector``)."""
-        with collector_paused():
-            return self._match([need for need in needs if need.status not in CLOSED_NEED_STATUSES], as_of)
+        (with the cycle collector paused: ``collector``).
 
-    def _match(self, needs: Sequence[NeedInput], as_of: dt.date) -> list[NeedResult]:
+        ``progress(done, total)`` is called after every ``every`` needs or so (between the groups of
+        needs ranked together) and once at the end; it may raise to stop the run."""
+        with collector_paused():
+            return self._match([need for need in needs if need.status not in CLOSED_NEED_STATUSES], as_of,
+                               progress, every)
+
+    def _match(self, needs: Sequence[NeedInput], as_of: dt.date, progress: Progress | None = None,
+               every: int = PROGRESS_EVERY) -> list[NeedResult]:
         """The proposals for each need: needs with the same candidates are ranked together."""
         results: list[NeedResult | None] = [None] * len(needs)
         batches: dict[int, tuple[Candidates, list[int]]] = {}
+        done = 0
         for position, need in enumerate(needs):
             candidates = self._candidates(self._relevance_of(need), as_of)
             if candidates is None:
                 results[position] = NeedResult(need.ref, [], need.chosen)
+                done += 1
             else:
                 batches.setdefault(id(candidates), (candidates, []))[1].append(position)
-        refs, keep = self._refs, self.max_matches
+        refs, keep, reported = self._refs, self.max_matches, 0
         for candidates, positions in batches.values():
             batch = [needs[p] for p in positions]
             wishes = [Wish(n.level, need_formats(n.formats), n.earliest_start, n.latest_start, n.municipality,
                            n.headcount) for n in batch]
             ranked = self._tables.rank(candidates, wishes, as_of, keep + max(len(n.rejected) for n in batch))
-            for position, need, best in zip(positions, batch, ranked, strict=True):
+            for position, need, (scores, offers) in zip(positions, batch, ranked, strict=True):
                 if need.rejected:
-                    best = [(score, i) for score, i in best if refs[i] not in need.rejected]
+                    kept = [(score, i) for score, i in zip(scores, offers, strict=True) if refs[i] not in need.rejected]
+                    scores, offers = [score for score, _ in kept], [i for _, i in kept]
                 results[position] = NeedResult(
-                    need.ref, [Match(refs[i], score, None, (self, need, i, as_of)) for score, i in best[:keep]],
-                    need.chosen)
+                    need.ref, [Match(refs[i], score, None, (self, need, i, as_of))
+                               for score, i in zip(scores[:keep], offers[:keep], strict=True)], need.chosen)
+            done += len(batch)
+            if progress is not None and done - reported >= every:
+                progress(done, len(needs))
+                reported = done
+        if progress is not None and reported < len(needs):
+            progress(len(needs), len(needs))
         return results  # type: ignore[return-value]  # every position is filled above
 
     def _fit(self, need: NeedInput, as_of: dt.date) -> NeedFit:
