@@ -24,7 +24,21 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from kpdesk.common.codes import FORMATS, LEVEL_RANK
-from kpdesk.matching.engine.explain import Fit, FormatFact, LevelFact, PlaceFact, SeatsFact, StartFact
+from kpdesk.matching.engine.explain import (
+    Fit,
+    FormatFact,
+    LevelFact,
+    PlaceFact,
+    Said,
+    SeatsFact,
+    StartFact,
+    level_far,
+    said_format,
+    said_level,
+    said_place,
+    said_seats,
+    said_start,
+)
 
 W_LEVEL, W_FORMAT, W_START, W_PLACE, W_SEATS = 0.26, 0.12, 0.09, 0.08, 0.05
 FIT_MAX = W_LEVEL + W_FORMAT + W_START + W_PLACE + W_SEATS
@@ -178,6 +192,15 @@ class FitFacts(NamedTuple):
     seats: SeatsFact
 
 
+class _NeedSaid(NamedTuple):
+    """What each factor says for one need side (``FitTables.said``), by offer."""
+
+    kind: list[tuple[Said, Said, bool]]  # by kind column: level, format, level far off
+    place: dict[tuple[bool, str | None], Said]  # by the offer's (online, municipality)
+    seats: list[Said]  # by seats column
+    start: dict[int | None, Said]  # by start day
+
+
 class Wish(NamedTuple):
     """What one need asks of an offer, as ranking compares it."""
 
@@ -257,6 +280,9 @@ class FitTables:
         self._rows = [np.zeros((8, len(self._kinds)), dtype=np.int64), np.zeros((8, len(self._places)), dtype=np.int64),
                       np.zeros((8, len(self._seats)), dtype=np.int64)]
         self.fact_memo: dict[tuple[object, ...], Any] = {}  # factor inputs → (value, fact): ``NeedFit.explain``
+        self.column_lists: tuple[list[int], list[int], list[int]] = (
+            self.columns[0].tolist(), self.columns[1].tolist(), self.columns[2].tolist())
+        self._said: dict[tuple[object, ...], Any] = {}  # what each factor says, per need side (``NeedFit.said``)
 
     def kind(self, wanted: str | None, accepted: frozenset[str]) -> dict[tuple[str | None, str | None], int]:
         """Level plus format fit (ranking keys) for every (level, format) an offer has."""
@@ -287,6 +313,26 @@ class FitTables:
             table = self._cache["seats", headcount] = {v: key(W_SEATS * seats_fit(headcount, v)[0])
                                                        for v in self._seats}
         return table
+
+    def said(self, level: str | None, formats: frozenset[str], municipality: str | None, headcount: int,
+             window: tuple[int | None, int | None, int]) -> _NeedSaid:
+        """What each factor says for a need with this level and formats, municipality, headcount and
+        start window (``window``: day numbers of earliest, latest and the reference date), by offer:
+        a list by kind and seats column, dicts filled as offers are asked for."""
+        kind_key, place_key, seats_key, start_key = ("kind", level, formats), ("place", municipality), \
+            ("seats", headcount), ("start", window)
+        said = self._said
+        kind = said.get(kind_key)
+        if kind is None:
+            kind = said[kind_key] = [
+                (said_level(level_fact), said_format(format_fit(formats, fmt)[1]), level_far(level_fact))
+                for level_fact, fmt in ((level_fit(level, offered)[1], fmt) for offered, fmt in self._kinds)]
+        seats = said.get(seats_key)
+        if seats is None:
+            seats = said[seats_key] = [said_seats(seats_fit(headcount, v)[1]) for v in self._seats]
+        place = said.setdefault(place_key, {})
+        start = said.setdefault(start_key, {})
+        return _NeedSaid(kind, place, seats, start)
 
     def rows(self, wishes: Sequence[Wish]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each need's row in the kind, place and seats tables (``rank`` takes them), a row added the
@@ -372,8 +418,8 @@ def _edge(value: dt.date | None, open_: int) -> int:
 class NeedFit:
     """The weighted fit of one need against offers by index (for explaining, and to check ``rank``)."""
 
-    __slots__ = ("_kind", "_memo", "_place", "_seats", "_window", "as_of", "earliest", "facts", "formats",
-                 "headcount", "latest", "level", "municipality", "regions")
+    __slots__ = ("_kind", "_memo", "_place", "_said", "_seats", "_window", "as_of", "earliest", "facts", "formats",
+                 "headcount", "latest", "level", "municipality", "regions", "tables")
 
     def __init__(self, level: str | None, formats: frozenset[str], earliest: dt.date | None,
                  latest: dt.date | None, municipality: str | None, headcount: int, tables: FitTables,
@@ -387,6 +433,29 @@ class NeedFit:
         self._place = tables.place(municipality)
         self._seats = tables.seats(headcount)
         self._memo = tables.fact_memo
+        self.tables = tables
+        self._said: _NeedSaid | None = None
+
+    def said(self, i: int, names: Mapping[str, str]) -> tuple[Said, Said, Said, Said, Said, bool]:
+        """What the level, format, start, place and seats facts of offer ``i`` say (``explain.said_*``),
+        and whether the level is far off: ``explain`` without gathering the facts anew for each offer."""
+        tables = self.tables
+        if self._said is None:
+            self._said = tables.said(self.level, self.formats, self.municipality, self.headcount, self._window)
+        kinds, places, seats, starts = self._said
+        kind_column, _, seats_column = tables.column_lists
+        level, fmt, far = kinds[kind_column[i]]
+        facts = self.facts
+        start = starts.get(facts.start_day[i])
+        if start is None:
+            start = starts[facts.start_day[i]] = said_start(
+                start_fit(self.earliest, self.latest, facts.start[i], self.as_of)[1])
+        where = (facts.online[i], facts.place[i])  # what the place fact depends on (the regions: the place's)
+        place = places.get(where)
+        if place is None:
+            fact = place_fit(self.municipality, self.regions, facts.online[i], facts.place[i], facts.regions[i], names)
+            place = places[where] = said_place(fact[1])
+        return level, fmt, start, place, seats[seats_column[i]], far
 
     def value(self, i: int) -> float:
         """The weighted fit of offer ``i``, in [0, FIT_MAX]."""
@@ -421,7 +490,10 @@ class NeedFit:
         seats = memo.get(key)
         if seats is None:
             seats = memo[key] = seats_fit(self.headcount, facts.seats_max[i])
-        start = start_fit(self.earliest, self.latest, facts.start[i], self.as_of)
+        key = ("start", self._window, facts.start_day[i])
+        start = memo.get(key)
+        if start is None:
+            start = memo[key] = start_fit(self.earliest, self.latest, facts.start[i], self.as_of)
         value = (W_LEVEL * level[0] + W_FORMAT * fmt[0] + W_START * start[0] + W_PLACE * place[0]
                  + W_SEATS * seats[0])
         return value, FitFacts(level[1], fmt[1], start[1], place[1], seats[1])

@@ -96,8 +96,13 @@ from kpdesk.matching.engine.explain import (
     Fit,
     TopicFact,
     WhyNot,
+    described,
     misfits_of,
     reasons_of,
+    said_condition,
+    said_deadline,
+    said_topic,
+    verdict_and_reasons,
     verdict_of,
 )
 from kpdesk.matching.engine.fit import (
@@ -206,13 +211,10 @@ class Match:
     def described(self) -> tuple[str, list[str]]:
         """(verdict, reasons), without keeping the explanation when it was not read before: a whole
         run's JSON reads every proposal's once."""
-        found = self._explanation
         if self._source is not None:
             matcher, need, index, as_of = self._source
-            found = matcher.explain(need, index, as_of)
-        if found is None:
-            return "", []
-        return verdict_of(found), [str(r) for r in reasons_of(found)]
+            return matcher.described(need, index, as_of)
+        return described(self._explanation) if self._explanation is not None else ("", [])
 
     @property
     def reasons(self) -> list[str]:
@@ -374,8 +376,9 @@ class Matcher:
         self._topics: dict[tuple[str, str], _Relevance] = {}  # (title, description) → relevance
         self._relevance: dict[frozenset[tuple[str, float, bool]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
-        self._shared: dict[tuple[tuple[str, str], tuple[tuple[str, float], ...]], tuple[str, ...]] = {}  # → words
+        self._shared: dict[tuple[tuple[str, str], frozenset[tuple[str, float]]], tuple[str, ...]] = {}  # → words
         self._subjects: dict[tuple[str, str], frozenset[str]] = {}
+        self._topic_facts: dict[tuple[tuple[str, str], int, dt.date], TopicFact] = {}
         self._last_context: _NeedContext | None = None
 
     @property
@@ -555,8 +558,7 @@ class Matcher:
         return NeedFit(need.level, need_formats(need.formats), need.earliest_start, need.latest_start,
                        need.municipality, need.headcount, self._tables, as_of)
 
-    def explain(self, need: NeedInput, i: int, as_of: dt.date) -> Explanation:
-        """What was compared for offer number ``i`` and ``need``, factor by factor (``explain``)."""
+    def _context(self, need: NeedInput, as_of: dt.date) -> _NeedContext:
         context = self._last_context  # a need's proposals are explained one after another: one context
         if context is None or context.need is not need or context.as_of != as_of:
             relevance = self._relevance_of(need)
@@ -564,6 +566,22 @@ class Matcher:
                 need, as_of, (need.title, need.description), self._fit(need, as_of), self.need_terms(need),
                 self.subject_keys(need), relevance.evidence,
                 FOCUS * relevance.best_open(as_of, self._open_mask(as_of)))
+        return context
+
+    def described(self, need: NeedInput, i: int, as_of: dt.date) -> tuple[str, list[str]]:
+        """``explain.described(self.explain(need, i, as_of))``: the verdict and the reasons as text,
+        from what each factor's fact says, remembered per need side and offer value (a whole run's
+        JSON says some 70 000 proposals)."""
+        context = self._context(need, as_of)
+        level, fmt, start, place, seats, far = context.fit.said(i, self.names)
+        offer = self._offers[i]
+        return verdict_and_reasons((said_topic(self._topic_fact(context, i)), level, fmt, start, place, seats), far,
+                                   said_condition(offer.seats_min, need.headcount),
+                                   said_deadline(offer.application_deadline, as_of))
+
+    def explain(self, need: NeedInput, i: int, as_of: dt.date) -> Explanation:
+        """What was compared for offer number ``i`` and ``need``, factor by factor (``explain``)."""
+        context = self._context(need, as_of)
         _, facts = context.fit.explain(i, self.names)
         offer = self._offers[i]
         return Explanation(self._topic_fact(context, i), facts.level, facts.format, facts.start, facts.place,
@@ -575,11 +593,20 @@ class Matcher:
         return self.explain(need, i, as_of) if i is not None else None
 
     def _topic_fact(self, context: _NeedContext, i: int) -> TopicFact:
-        """The shared words, and whether the offer is as much about them as the best open offer."""
+        """The shared words, and whether the offer is as much about them as the best open offer
+        (the same for every need with the need's text, on one date)."""
+        found = self._topic_facts.get((context.text, i, context.as_of))
+        if found is None:
+            if len(self._topic_facts) >= _CACHE_LIMIT:
+                self._topic_facts.clear()
+            found = self._topic_facts[context.text, i, context.as_of] = self._new_topic_fact(context, i)
+        return found
+
+    def _new_topic_fact(self, context: _NeedContext, i: int) -> TopicFact:
         need_terms, offer_terms = context.terms, self._offer_terms[i]
         # The shared words depend on the need's text and the weights of the offer's terms it shares:
         # offers on one subject often share the same ones.
-        key = (context.text, tuple((k, offer_terms[k].weight) for k in need_terms if k in offer_terms))
+        key = (context.text, frozenset((k, offer_terms[k].weight) for k in need_terms.keys() & offer_terms.keys()))
         shared = self._shared.get(key)
         if shared is None:
             shared = tuple(self.shared_terms(need_terms, offer_terms, context.subject))
