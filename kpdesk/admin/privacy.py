@@ -348,6 +348,13 @@ def _owned_earlier(session: Session, entity: str, model: type[Base], person_ids:
     return [i for i in logged if i not in living]
 
 
+def needs_subject(session: Session, person_id: int) -> Subject:
+    """One person's needs alone (also those deleted before), as a subject to erase: the person and
+    their consents stay (``admin.consent``: storage withdrawn)."""
+    return Subject([], needs=_rows(session, Need, Need.person_id == person_id),
+                   earlier_need_ids=_owned_earlier(session, NEED, Need, [person_id]))
+
+
 def find_person_id(session: Session, ref: str) -> int:
     """The id of the person with this ref (any case), or of the one deleted last that the audit log
     knows by it; a UserError saying so if there is neither."""

@@ -56,7 +56,8 @@ def consent_reminder(consent: ConsentLike | None, today: dt.date) -> str:
     if consent is None:
         return "Samtykke mangler: ingen behov kan lagres for personen før det er registrert."
     if not consent.stored:
-        return "Personen har ikke samtykket til lagring: behovene skal slettes (kpdesk person erase)."
+        return ("Personen har ikke samtykket til lagring, så ingen behov er lagret, og personen skal slettes "
+                "(Rediger › Personvern: sletting etter lagringstid).")
     age = (today - consent.given_on).days
     if age > CONSENT_MAX_AGE_DAYS:
         return (f"Samtykket er fra {format_date(consent.given_on)}, over to år gammelt: spør personen på nytt "

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, delete, func, select, type_coerce, update
+from sqlalchemy import Select, String, delete, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from kpdesk.common import reference
@@ -237,8 +237,16 @@ _NEED_COLUMNS = (
 
 def with_owners(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     """``stmt`` over needs with their owner's columns: employer or person (outer joins, as a need
-    has one of them or a community)."""
-    return stmt.outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
+    has one of them or a community), without the needs of persons whose consent in force does not
+    allow storage: no list, printout or matching run uses a need kept without a lawful basis."""
+    return (stmt.outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
+            .where(or_(Need.person_id.is_(None), Need.person_id.in_(_persons_with_storage()))))
+
+
+def _persons_with_storage() -> Select[tuple[int]]:
+    """The ids of persons whose consent in force (their newest) allows storage."""
+    newest = select(func.max(Consent.id)).group_by(Consent.person_id)
+    return select(Consent.person_id).where(Consent.id.in_(newest), Consent.stored)
 
 
 def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow]:
@@ -755,8 +763,10 @@ def save_person(session: Session, data: PersonData, person_id: int | None = None
 def record_consent(session: Session, person_id: int, data: ConsentData) -> int:
     """Add the person's consent as it is now (the earlier ones stay as history); returns its id.
 
-    Withdrawing consent to storage (``stored`` false) is recorded like any other change; the
-    person's needs are then no longer kept lawfully, and ``kpdesk person erase`` removes them.
+    Withdrawing consent to storage (``stored`` false) is recorded like any other change here; the
+    person's needs are then no longer kept lawfully: lists and matching leave them out at once
+    (``with_owners``), and ``kpdesk.admin.consent.record_consent``, the path the window and the
+    import take, erases them in the same transaction.
     """
     ref = _person_ref(session, person_id)
     row = Consent(person_id=person_id, stored=data.stored, contact=data.contact, statistics=data.statistics,
