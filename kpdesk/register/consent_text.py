@@ -51,6 +51,13 @@ def consent_summary(consent: ConsentLike | None) -> str:
     return f"{said} ({consent.how}, {format_date(consent.given_on)})"
 
 
+def contact_permission(consent: ConsentLike | None) -> str:
+    """Whether the person may be contacted about offers, said beside their e-mail and phone."""
+    if consent is None:
+        return "Kan kontaktes om tilbud: nei (samtykke mangler)"
+    return f"Kan kontaktes om tilbud: {'ja' if consent.contact else 'nei'}"
+
+
 def consent_reminder(consent: ConsentLike | None, today: dt.date) -> str:
     """Why the person's consent needs the coordinator now ("" when it does not)."""
     if consent is None:

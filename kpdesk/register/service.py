@@ -243,7 +243,7 @@ def with_owners(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
             .where(or_(Need.person_id.is_(None), Need.person_id.in_(_persons_with_storage()))))
 
 
-def _persons_with_storage() -> Select[tuple[int]]:
+def _persons_with_storage() -> Select[int]:
     """The ids of persons whose consent in force (their newest) allows storage."""
     newest = select(func.max(Consent.id)).group_by(Consent.person_id)
     return select(Consent.person_id).where(Consent.id.in_(newest), Consent.stored)
