@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, delete, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, Select, String, delete, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from kpdesk.common import reference
@@ -240,7 +240,13 @@ def with_owners(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     has one of them or a community), without the needs of persons whose consent in force does not
     allow storage: no list, printout or matching run uses a need kept without a lawful basis."""
     return (stmt.outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
-            .where(or_(Need.person_id.is_(None), Need.person_id.in_(_persons_with_storage()))))
+            .where(kept_lawfully()))
+
+
+def kept_lawfully() -> ColumnElement[bool]:
+    """The condition a need must meet to be used at all: not a person's, or a person's whose consent in
+    force allows storage."""
+    return or_(Need.person_id.is_(None), Need.person_id.in_(_persons_with_storage()))
 
 
 def _persons_with_storage() -> Select[int]:

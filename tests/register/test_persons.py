@@ -197,6 +197,7 @@ def test_needs_of_a_person_without_storage_consent_are_never_listed_or_matched(s
         assert [r.title for r in register.list_needs(s)] == ["Renhold"]
         assert register.list_needs(s, person_id=person_id) == []
         assert [n.title for n in persistence.load_needs(s)] == ["Renhold"]
+        assert persistence.load_vocabulary(s) == ["Renhold"]  # not even its words teach the splitter
         with pytest.raises(register.NotFoundError):
             register.get_need(s, need_id)
         with pytest.raises(register.NotFoundError):
