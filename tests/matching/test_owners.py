@@ -56,6 +56,10 @@ def test_a_demand_group_counts_employees_individuals_and_communities_apart() -> 
     assert Contributors(2, 12, 3).sentence_part() == "12 ansatte hos 2 arbeidsgivere og 3 privatpersoner"
     assert Contributors(individuals=1).sentence_part() == "1 privatperson"
     assert Contributors(1, 1).sentence_part() == "1 ansatt hos 1 arbeidsgiver"
+    # Samordning's «Meldt av» cell: the kinds there are, and how many in all for sorting
+    assert group.contributors.owners_text() == "4 arbeidsgivere, 3 privatpersoner, 1 lokalsamfunn"
+    assert group.contributors.total == 8
+    assert Contributors(individuals=1).owners_text() == "1 privatperson"
 
 
 def test_a_regions_own_need_is_demand_in_that_region() -> None:

@@ -82,6 +82,18 @@ class Contributors:
         return cls(len(keys["employer"]), heads["employer"], len(keys["person"]), len(keys["community"]),
                    heads["community"])
 
+    @property
+    def total(self) -> int:
+        """Everyone behind the headcount: each employer, individual and community once."""
+        return self.employers + self.individuals + self.communities
+
+    def owners_text(self) -> str:
+        """«4 arbeidsgivere, 3 privatpersoner, 1 lokalsamfunn» (the kinds there are), for a list's cell."""
+        parts = [plural(n, one, many) for n, one, many in (
+            (self.employers, "arbeidsgiver", "arbeidsgivere"), (self.individuals, "privatperson", "privatpersoner"),
+            (self.communities, "lokalsamfunn", "lokalsamfunn")) if n]
+        return ", ".join(parts)
+
     def sentence_part(self) -> str:
         """«12 ansatte hos 4 arbeidsgivere og 3 privatpersoner», «… og 5 personer i 1 lokalsamfunn»."""
         parts: list[str] = []

@@ -30,9 +30,9 @@ class DemandPage(ListPage):
             Column("seats", tr("Plasser"), lambda g: g.seats_text, searchable=False, hidden=True),
             Column("level", tr("Nivå"), lambda g: level_label(g.level)),
             Column("region", tr("Region"), lambda g: g.region, max_chars=16),
-            # employers, individuals and communities: each one contributor (the group's sentence says which)
-            count_column("employers", tr("Meldt av"), lambda g: len(g.employers),
-                         sort_value=lambda g: -len(g.employers)),
+            # employers, individuals and communities apart; sorted by how many in all, most first
+            Column("employers", tr("Meldt av"), lambda g: g.contributors.owners_text(), max_chars=28,
+                   sort_value=lambda g: -g.contributors.total),
         ]
         menus = [FilterMenu("region", tr("Alle regioner"), lambda g: g.region, str)]
         super().__init__(context, columns, menus)
@@ -105,10 +105,8 @@ class DemandPage(ListPage):
             self.summary.setText("")
             self.members.set_rows([])
             return
-        employers = dict(zip(group.employer_refs, group.employers, strict=False))
         needs = {n.ref: n for n in self._run.needs} if self._run is not None else {}
-        members = [(ref, employers.get(needs[ref].employer_ref, needs[ref].employer_name) if ref in needs else "")
-                   for ref in group.need_refs]
+        members = [(ref, needs[ref].employer_name if ref in needs else "") for ref in group.need_refs]
         self.members.set_rows(members)
         if group.unmet:
             text = self.tr("{who} ønsker «{topic}» ({level}, {region}), "

@@ -79,7 +79,7 @@ class MatchingPage(ListPage):
             Column("score", tr("Poeng"), lambda r: score_text(r.best_score), sort_value=lambda r: r.best_score,
                    align_right=True, searchable=False),
             Column("best", tr("Beste tilbud"), lambda r: r.best_title or tr("ingen passende tilbud"), max_chars=26),
-            Column("employer", tr("Arbeidsgiver"), lambda r: r.employer_name, max_chars=20),
+            Column("employer", tr("Meldt av"), lambda r: r.employer_name, max_chars=20),
             Column("municipality", tr("Kommune"), lambda r: reference.municipality_label(r.municipality),
                    max_chars=14, hidden=True),
             count_column("headcount", tr("Antall"), lambda r: r.headcount),

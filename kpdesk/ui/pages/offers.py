@@ -113,7 +113,7 @@ class OffersPage(RecordPage):
         self.interest_text.setWordWrap(True)
         self.interest = RowTableModel([
             Column("need", self.tr("Behov"), lambda r: f"{r.need_ref} {r.need_title}", stretch=True),
-            Column("employer", self.tr("Arbeidsgiver"), lambda r: r.employer_name, max_chars=20),
+            Column("employer", self.tr("Meldt av"), lambda r: r.employer_name, max_chars=20),
             count_column("headcount", self.tr("Antall"), lambda r: r.headcount),
             Column("source", self.tr("Grunnlag"), lambda r: self.tr("godtatt") if r.source == "accepted"
                    else self.tr("foreslått ({score})").format(score=f"{r.score or 0:.2f}".replace(".", ","))),

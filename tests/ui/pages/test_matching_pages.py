@@ -132,6 +132,25 @@ def test_demand_groups_list_courses_to_order(matching, qtbot) -> None:
     assert demand.members.rowCount() == len(groups[0].need_refs)
 
 
+def test_each_need_in_a_group_stands_beside_its_own_owner(matching, qtbot) -> None:
+    """The group's table pairs every need with the employer, person or community that reported it
+    (it once paired the owners sorted by name with the needs sorted by reference)."""
+    from kpdesk.register import service as register
+
+    window = matching.window()
+    demand = window.page(section("DemandPage"))
+    window.navigation.setCurrentRow(section("DemandPage"))
+    qtbot.waitUntil(lambda: demand.model.total_count() > 0)
+    owner_of = read_db(window.context, lambda s: {r.ref: r.employer_name for r in register.list_needs(s)})
+    mixed = [g for g in demand.model.visible_rows() if len(set(g.employers)) >= 3]
+    assert mixed, "the demo has groups with several owners"
+    for group in mixed[:5]:
+        demand.select_where(lambda g, group=group: g is group)
+        shown = [(demand.members.data(demand.members.index(row, 0)), demand.members.data(demand.members.index(row, 1)))
+                 for row in range(demand.members.rowCount())]
+        assert shown == [(ref, owner_of[ref]) for ref in group.need_refs]
+
+
 def test_samordning_runs_with_the_date_chosen_on_the_matching_page(matching, qtbot) -> None:
     """A run from Samordning uses the Matching page's date (11.01.2027 here), not today's."""
     import datetime as dt
