@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from kpdesk.admin.consent import record_consent
 from kpdesk.common import csvfile
-from kpdesk.common.norsk import format_org_number
-from kpdesk.db.models import Employer, Person
+from kpdesk.common.norsk import format_org_number, plural
+from kpdesk.db.models import Employer, Need, Person
 from kpdesk.db.row_writing import ref_key
 from kpdesk.register import service as register
 from kpdesk.register.validation import ConsentData, PersonData, validate_consent, validate_person
@@ -90,12 +90,28 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
             plan.problems.append(ImportProblem(row.line, "consent_stored", "En ny person kan bare lagres med samtykke "
                                                "til lagring: skriv «ja» i consent_stored"))
             continue
+        if target is not None and not consent.stored and "consent_stored" in table.columns:
+            warning = _withdrawal_warning(session, target, person.ref or "")
+            if warning:
+                plan.problems.append(ImportProblem(row.line, "consent_stored", warning, warning=True))
         plan.rows.append(PlannedRow(row.line, "update" if target else "create", _Row(person, consent), None, target))
+
+
+def _withdrawal_warning(session: Session, person_id: int, ref: str) -> str:
+    """What importing «nei» to storage does to a person who now allows it: their needs are erased."""
+    current = register.current_consent(session, person_id)
+    if current is None or not current.stored:
+        return ""
+    needs = session.execute(select(func.count()).select_from(Need).where(Need.person_id == person_id)).scalar_one()
+    if not needs:
+        return f"{ref}: samtykket til lagring trekkes; personen har ingen behov, og står som forfalt til sletting"
+    return (f"{ref}: samtykket til lagring trekkes, så personens {plural(needs, 'behov', 'behov')} slettes for "
+            "godt ved importen (sikkerhetskopier beholder dem til de roteres ut)")
 
 
 def apply(session: Session, plan: ImportPlan) -> ImportResult:
     with_consent = "consent_stored" in plan.columns  # without the column, consents in force stay as they are
-    created = updated = 0
+    created = updated = erased_needs = 0
     for r in plan.rows:
         data: _Row = r.data
         before = None
@@ -113,10 +129,12 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
         current = register.current_consent(session, person_id)
         consent_changed = with_consent and (current is None or _consent_key(current) != _consent_key(data.consent))
         if consent_changed:  # a withdrawal of storage erases the person's needs (kpdesk.admin.consent)
-            record_consent(session, person_id, data.consent)
+            erased_needs += record_consent(session, person_id, data.consent).person_needs
         if before is not None and (consent_changed or before != register.get_person(session, person_id)):
             updated += 1
-    return ImportResult(plan.kind, created, updated, plan.updates - updated)
+    note = (f"Slettet {plural(erased_needs, 'behov', 'behov')} for godt fordi samtykket til lagring er trukket."
+            if erased_needs else "")
+    return ImportResult(plan.kind, created, updated, plan.updates - updated, note=note)
 
 
 def _exists(session: Session, ref: str) -> bool:

@@ -97,7 +97,8 @@ def test_the_persons_import_takes_the_same_path(capsys, store: Store, person: in
     withdrawn.write_text("ref;name;municipality;email;consent_stored\n"
                          "P00001;Qwertzu Privatsen;1836;qwertzu@example.no;nei\n", encoding="utf-8")
     code, out, err = run_cli(capsys, "import", "persons", withdrawn, "--db", path)
-    assert (code, err) == (0, "") and "1 oppdatert" in out
+    assert code == 0 and "1 oppdatert" in out and "Slettet 2 behov for godt" in out
+    assert "advarsel: P00001: samtykket til lagring trekkes" in err  # said on the line, before the import
     again = Store.open(path)
     try:
         with again.session() as s:

@@ -113,3 +113,26 @@ def test_a_file_without_consent_columns_leaves_consent_as_it_is(capsys, tmp_path
         "Importerte 1 person: 0 nye, 1 oppdatert.\n")
     assert rows(db_path, "SELECT municipality FROM person") == [("1804",)]
     assert rows(db_path, "SELECT stored, contact, statistics FROM consent") == [(1, 1, 1)]  # still the one
+
+
+def test_a_file_that_withdraws_storage_says_it_erases_the_needs(capsys, tmp_path: Path, db_path: Path) -> None:
+    """«nei» to storage for a person who had said yes erases their needs (as the window does), and the
+    command says so before and after: a warning on the line, and the count in the summary."""
+    persons = write(tmp_path / "personer.csv", PERSONS, "P00001;Kari Nordmann;Rødøy;kari@example.no;;;ja;ja;ja;")
+    assert run_cli(capsys, "import", "persons", persons, "--db", db_path)[0] == 0
+    needs = write(tmp_path / "behov.csv", "ref;person;title;headcount", "H1;P00001;Helsefagarbeider;",
+                  "H2;P00001;Fagbrev i barne- og ungdomsarbeiderfaget;")
+    assert run_cli(capsys, "import", "needs", needs, "--db", db_path)[0] == 0
+
+    withdrawn = write(tmp_path / "trukket.csv", PERSONS, "P00001;Kari Nordmann;Rødøy;kari@example.no;;;nei;nei;nei;")
+    code, out, err = run_cli(capsys, "import", "persons", withdrawn, "--db", db_path, "--dry-run")
+    assert code == 0 and "Ingenting er lagret" in out
+    assert err == ("linje 2, kolonne consent_stored: advarsel: P00001: samtykket til lagring trekkes, så personens "
+                   "2 behov slettes for godt ved importen (sikkerhetskopier beholder dem til de roteres ut)\n")
+    assert rows(db_path, "SELECT count(*) FROM need") == [(2,)]
+
+    code, out, err = run_cli(capsys, "import", "persons", withdrawn, "--db", db_path)
+    assert code == 0 and "advarsel" in err
+    assert out == ("Importerte 1 person: 0 nye, 1 oppdatert. "
+                   "Slettet 2 behov for godt fordi samtykket til lagring er trukket.\n")
+    assert rows(db_path, "SELECT count(*) FROM need") == [(0,)]
