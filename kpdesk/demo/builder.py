@@ -316,8 +316,9 @@ class DemoBuilder:
         self.rows["person"].append(row)
         return row
 
-    def add_consent(self, person: Row, *, contact: bool, statistics: bool) -> None:
-        given = person["created_at"].date()
+    def add_consent(self, person: Row, *, contact: bool, statistics: bool, given: dt.date | None = None) -> None:
+        """``given``: the day the consent was given (default: the day the person was registered)."""
+        given = given or person["created_at"].date()
         self.rows["consent"].append({
             "id": self.new_id("consent"), "person_id": person["id"], "stored": True, "contact": contact,
             "statistics": statistics, "given_on": given, "how": self.rng.choice(CONSENT_WAYS),

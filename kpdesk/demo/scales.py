@@ -38,6 +38,7 @@ from kpdesk.demo.catalogue import (
     Profile,
     ProviderSpec,
 )
+from kpdesk.register.consent_text import CONSENT_MAX_AGE_DAYS
 
 REGIONAL = {"employers": 5000, "needs": 20000, "offers": 3000, "providers": 60, "bookings": 50000, "persons": 400}
 SMALL_PERSONS = 14
@@ -104,13 +105,16 @@ def _persons_and_communities(builder: DemoBuilder, employers: list[Row], persons
                              communities: tuple[tuple[str, str, str, int, int, str], ...]) -> None:
     """Individuals where the employers are (a third of them employed by one), each with a consent
     (one in five not to statistics, one in ten not to contact) and one or two needs of their own;
-    then the community needs. Added after every other row (see ``kpdesk.demo``)."""
+    then the community needs. Added after every other row (see ``kpdesk.demo``). The first person's
+    consent is from an earlier course, older than the reminder's two years, so the Personer page has
+    one «må sees på» to show."""
     rng = builder.rng
     topics = [t for t in TOPICS if t.key in PERSON_TOPICS] or list(TOPICS)
-    for _ in range(persons):
+    for number in range(persons):
         employer = rng.choice(employers)
         person = builder.add_person(employer["municipality"], employer if rng.random() < 0.33 else None)
-        builder.add_consent(person, contact=rng.random() >= 0.1, statistics=rng.random() >= 0.2)
+        old = DEMO_TODAY - dt.timedelta(days=CONSENT_MAX_AGE_DAYS + 95) if number == 0 else None
+        builder.add_consent(person, contact=rng.random() >= 0.1, statistics=rng.random() >= 0.2, given=old)
         for _ in range(rng.choice((1, 1, 1, 2))):
             builder.add_need(None, rng.choice(topics), person=person)
     for community, title, level, headcount, horizon, source in communities:
