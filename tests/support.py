@@ -198,6 +198,25 @@ def database_at(path: Path, revision: str) -> Path:
     return path
 
 
+def database_with(path: Path, revision: str, data: str) -> Path:
+    """``database_at(path, revision)`` holding the rows ``data`` (SQL statements) inserts."""
+    database_at(path, revision)
+    conn = sqlite3.connect(path)
+    conn.executescript(data)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def sql_rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """What one SQL query gives on the file at ``path`` (opened and closed around it)."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
 def copy_database(template: Path, folder: Path) -> Path:
     """``template`` copied to ``folder/kpdesk.sqlite`` (owner-only), the folder made if needed."""
     folder.mkdir(parents=True, exist_ok=True)
