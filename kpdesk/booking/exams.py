@@ -200,7 +200,7 @@ def _candidate_row(session: Session, sitting_id: int, number: str) -> ExamCandid
 
 
 def save_candidate(session: Session, sitting_id: int, data: CandidateData) -> tuple[int, str]:
-    """Add the candidate, or change the one with the same number; (id, "create" | "update").
+    """Add the candidate, or change the one with the same number; (id, "create" | "update" | "unchanged").
 
     UserError when the rules in the module docstring refuse it; nothing is then changed.
     """
@@ -219,7 +219,7 @@ def save_candidate(session: Session, sitting_id: int, data: CandidateData) -> tu
                      summary=f"Ny kandidat {data.candidate_no} til eksamen {sitting.ref}.")
         action = "create"
     else:
-        action = "update"
+        action = "update" if any(getattr(row, name) != new for name, new in values.items()) else "unchanged"
         if row.status != data.status:
             row.status_changed_at = dt.datetime.now().replace(microsecond=0)
         for name, new in values.items():
