@@ -73,6 +73,15 @@ def pdf_fonts(data: bytes) -> dict[str, bool]:
     return found
 
 
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF (non-breaking spaces as plain ones)."""
+    import io
+
+    import pypdf
+
+    return [page.extract_text().replace("\u00a0", " ") for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
 def count_rows(db: Path, model: Any) -> int:
     """How many rows of ``model`` the database at ``db`` holds."""
     from sqlalchemy import func, select

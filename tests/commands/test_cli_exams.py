@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import SAMPLES, count_rows, run_cli
+from support import SAMPLES, count_rows, pdf_pages, run_cli
 
 from kpdesk.common.csvfile import to_bytes
 from kpdesk.db.models import Booking, ExamCandidate, ExamInvigilator, ExamSitting
@@ -133,3 +133,62 @@ def test_a_separate_room_that_is_taken_is_refused_and_one_without_a_room_warned(
         "for eksempel «eget rom: Grupperom 2» eller book rommet i Eksamen-visningen",
         "kpdesk: k.csv har 1 feil, så ingenting er importert."]
     assert (count_rows(exam_db, ExamCandidate), count_rows(exam_db, ExamSitting)) == (0, 2)
+
+
+# ---------------------------------------------------------------- report signin, export invoice
+
+@pytest.fixture
+def candidates_db(capsys, exam_db: Path) -> Path:
+    assert run_cli(capsys, "import", "candidates", SAMPLES / "candidates.csv", "--db", exam_db)[0] == 0
+    return exam_db
+
+
+def test_report_signin_writes_the_sheet_and_refuses_an_unknown_exam(capsys, candidates_db: Path,
+                                                                    tmp_path: Path) -> None:
+    out = tmp_path / "liste.pdf"
+    assert run_cli(capsys, "report", "signin", "--exam", "eks-2027-01", "--db", candidates_db, "--out", out) == (
+        0, f"Lagret oppmøtelisten for eksamen EKS-2027-01 i {out} (2 sider).\n", "")
+    text = "\n".join(pdf_pages(out.read_bytes()))
+    assert "Aslak Nordli" in text and "Dag Olsen" not in text  # avmeldt
+    missing = tmp_path / "ingen.pdf"
+    code, out_text, err = run_cli(capsys, "report", "signin", "--exam", "EKS-9", "--db", candidates_db,
+                                  "--out", missing)
+    assert (code, out_text) == (1, "")
+    assert err == "kpdesk: Eksamen «EKS-9» finnes ikke. Importer eksamenene først (kpdesk import exams).\n"
+    assert not missing.exists()
+
+
+def test_export_invoice_writes_the_exact_header_and_sums(capsys, candidates_db: Path, tmp_path: Path) -> None:
+    out, pdf = tmp_path / "faktura.csv", tmp_path / "faktura.pdf"
+    assert run_cli(capsys, "export", "invoice", "--db", candidates_db, "--from", "01.05.2027", "--to", "2027-06-30",
+                   "--out", out, "--pdf", pdf) == (
+        0, f"Eksporterte fakturagrunnlaget for 2 eksamener (01.05.2027–30.06.2027) til {out} og {pdf}.\n", "")
+    assert out.read_text(encoding="utf-8-sig").splitlines() == [
+        "exam;institution;course_code;date;candidates;fee_per_candidate;amount_nok",
+        "EKS-2027-01;Nord universitet;SYK2002;27.05.2027;3;1500;4500",
+        "EKS-2027-02;Nordland fagskole;HMI1001;01.06.2027;2;1250;2500"]
+    text = " ".join(" ".join(pdf_pages(pdf.read_bytes())).split())
+    assert "Nord universitet" in text and "Nordland fagskole" in text and "7 000 kr å fakturere" in text
+    one = tmp_path / "nord.csv"
+    assert run_cli(capsys, "export", "invoice", "--db", candidates_db, "--from", "01.05.2027", "--to", "30.06.2027",
+                   "--out", one, "--institution", "NORDLAND FAGSKOLE")[0] == 0
+    assert one.read_text(encoding="utf-8-sig").splitlines()[1:] == [
+        "EKS-2027-02;Nordland fagskole;HMI1001;01.06.2027;2;1250;2500"]
+
+
+def test_export_invoice_refuses_a_wrong_period_or_institution_and_writes_nothing(capsys, candidates_db: Path,
+                                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "faktura.csv"
+    for argv, message in (
+            (("--from", "01.06.2027", "--to", "01.05.2027"), "Perioden slutter (01.05.2027) før den begynner "
+                                                              "(01.06.2027)."),
+            (("--from", "01.05.2027", "--to", "31.13.2027"), "--to: "),
+            (("--from", "01.05.2027",), "Oppgi perioden med --from og --to"),
+            (("--from", "01.05.2027", "--to", "30.06.2027", "--institution", "NTNU"),
+             "Ingen eksamener for institusjonen «NTNU»; kjente institusjoner: Nord universitet, Nordland fagskole.")):
+        code, stdout, err = run_cli(capsys, "export", "invoice", "--db", candidates_db, "--out", out, *argv)
+        assert (code, stdout) == (1, ""), argv
+        assert err.startswith("kpdesk: ") and message in err, err
+    assert not out.exists()
+    code, _, err = run_cli(capsys, "export", "needs", "--db", candidates_db, "--out", out, "--from", "01.05.2027")
+    assert code == 1 and "gjelder bare eksport av fakturagrunnlag" in err
