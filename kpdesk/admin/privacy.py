@@ -27,6 +27,11 @@ description say what the person wishes for: personal as well), and scrubs
 their name, e-mail, phone and ref from summaries and free text as above. Counts already printed
 stay as they were; no aggregate in the file keeps them.
 
+Exam candidates (``kpdesk.admin.exam_privacy``) are found by e-mail too, or by id (the retention
+rule); erasing them blanks their name and e-mail but keeps their number and status (the invoice
+basis counts them), and their values are scrubbed from free text as above. Invigilators' names
+are free text.
+
 Every erasure is recorded twice, without any personal data: an audit entry, and an
 ``ErasureRecord`` with the erased contact and person ids, so that a restore from an older backup can erase
 them again (``kpdesk.admin.erasure``, which also clears the write-ahead log and the backups).
@@ -48,6 +53,7 @@ from typing import Any
 from sqlalchemy import Table, delete, select, text, update
 from sqlalchemy.orm import Session
 
+from kpdesk.admin import exam_privacy
 from kpdesk.db import audit
 from kpdesk.db.base import Base
 from kpdesk.db.models import (
@@ -58,6 +64,7 @@ from kpdesk.db.models import (
     ContactPerson,
     Employer,
     ErasureRecord,
+    ExamInvigilator,
     MatchDecision,
     Need,
     NeedStatusChange,
@@ -71,7 +78,8 @@ PERSONAL_FIELDS = ("name", "email", "phone", "role")
 IDENTIFYING_FIELDS = ("name", "email", "phone")
 # Free text where a coordinator may have written about a person: (table, column).
 FREE_TEXT = ((Employer, "notes"), (Need, "description"), (Need, "funding_note"), (MatchDecision, "note"),
-             (Booking, "notes"), (Booking, "organiser"), (BookingSeries, "notes"), (BookingSeries, "organiser"))
+             (Booking, "notes"), (Booking, "organiser"), (BookingSeries, "notes"), (BookingSeries, "organiser"),
+             (ExamInvigilator, "name"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +94,11 @@ class ErasureReport:
     token: str = ""  # the ErasureRecord written ("" when nothing was found)
     persons: int = 0  # individuals deleted (with their consents)
     person_needs: int = 0  # their needs deleted
+    candidates: int = 0  # exam candidates whose name and e-mail were blanked
 
     @property
     def found(self) -> bool:
-        return bool(self.contacts or self.persons or self.audit_entries or self.mentions)
+        return bool(self.contacts or self.persons or self.candidates or self.audit_entries or self.mentions)
 
     def sentence(self) -> str:
         parts = [f"Slettet {plural(self.contacts, 'kontaktperson', 'kontaktpersoner')}"]
@@ -99,6 +108,10 @@ class ErasureReport:
             individuals = (f"{plural(self.persons, 'privatperson', 'privatpersoner')} med samtykke og "
                            f"{plural(self.person_needs, 'behov', 'behov')}")
             parts[0] = f"{parts[0]} og {individuals}" if self.contacts else f"Slettet {individuals}"
+        if self.candidates:
+            erased = f"navn og e-post for {plural(self.candidates, 'eksamenskandidat', 'eksamenskandidater')}"
+            parts[0] = (f"Slettet {erased}" if not (self.contacts or self.persons or self.employers)
+                        else f"{parts[0]} og {erased}")
         parts.append(f"renset {plural(self.audit_entries, 'oppføring', 'oppføringer')} i endringsloggen")
         if self.mentions:
             fields = plural(self.mentions, "fritekstfelt", "fritekstfelt")
@@ -153,6 +166,7 @@ class Subject:
     consents: list[dict[str, Any]] = field(default_factory=list)  # their consent history
     needs: list[dict[str, Any]] = field(default_factory=list)  # their own needs
     wanted_person_ids: list[int] = field(default_factory=list)  # asked for; maybe gone (a backup, a restore)
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # exam candidates (``exam_privacy``)
 
     @property
     def ids(self) -> list[int]:
@@ -161,6 +175,10 @@ class Subject:
     @property
     def person_ids(self) -> list[int]:
         return sorted({p["id"] for p in self.persons} | set(self.wanted_person_ids))
+
+    @property
+    def candidate_ids(self) -> list[int]:
+        return [c["id"] for c in self.candidates]
 
     @property
     def need_ids(self) -> list[int]:
@@ -260,12 +278,13 @@ def find_person_id(session: Session, ref: str) -> int:
 
 
 def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int] = (),
-                 known_values: Iterable[str] = (), person_ids: Iterable[int] = ()) -> Subject:
+                 known_values: Iterable[str] = (), person_ids: Iterable[int] = (),
+                 candidate_ids: Iterable[int] = ()) -> Subject:
     """The person behind an e-mail, contact ids and/or person ids, with every value they ever had.
 
     ``contact_ids`` no longer in the table count as deleted earlier (an erasure done again on an
     older copy); ``known_values`` are values found elsewhere (the live database, for a backup).
-    An e-mail finds contact persons and individuals alike.
+    An e-mail finds contact persons, individuals and exam candidates alike.
     """
     wanted_persons = sorted(set(person_ids))
     found_persons = _persons(session, wanted_persons, email)
@@ -280,12 +299,16 @@ def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int
     living = {c["id"] for c in contacts}
     earlier = set(_earlier_contacts(session, email, living)) if email else set()
     earlier |= {i for i in wanted if i not in living}
+    wanted_email = normal_email(email)
+    candidates = exam_privacy.candidate_rows(session, candidate_ids, email,
+                                             lambda stored: normal_email(stored) == wanted_email)
     subject = Subject(contacts, sorted(earlier), persons=persons, consents=consents, needs=needs,
-                      wanted_person_ids=wanted_persons)
+                      wanted_person_ids=wanted_persons, candidates=candidates)
     values = {c[f] for c in contacts for f in IDENTIFYING_FIELDS if c[f]}
     values |= {p[f] for p in persons for f in (*IDENTIFYING_FIELDS, "ref") if p[f]}
     values |= _logged_values(session, subject.ids)
     values |= _logged_person_values(session, subject.person_ids)
+    values |= exam_privacy.identifying_values(candidates, ERASED)
     values |= {v for v in known_values if v}
     if email:
         values.add(email.strip())
@@ -296,6 +319,7 @@ def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int
     other_persons = select(Person.name, Person.email, Person.phone, Person.ref).where(
         Person.id.not_in(subject.person_ids))
     shared = {v.casefold() for stmt in (others, other_persons) for row in session.execute(stmt) for v in row if v}
+    shared |= {v.casefold() for v in exam_privacy.other_values(session, subject.candidate_ids)}
     subject.values = sorted(v for v in values if v.strip() and v != ERASED and v.casefold() not in shared)
     return subject
 
@@ -333,7 +357,7 @@ def value_matcher(values: Iterable[str]) -> re.Pattern[str] | None:
 
 def _audit_about(session: Session, subject: Subject) -> list[dict[str, Any]]:
     """Audit entries on the person's contact rows, and any entry that mentions their values."""
-    if not subject.contacts and not subject.earlier_ids and not subject.person_ids:
+    if not subject.contacts and not subject.earlier_ids and not subject.person_ids and not subject.candidates:
         return []
     table = _audit_table()
     found = value_matcher(subject.values)
@@ -370,6 +394,7 @@ def _export(session: Session, subject: Subject, label: str) -> dict[str, Any]:
         "persons": subject.persons,
         "consents": subject.consents,
         "needs": subject.needs,
+        "exam_candidates": subject.candidates,
         "audit": _audit_about(session, subject),
         "mentions": _mentions(session, value_matcher(subject.values)) if subject.values else [],
     }
@@ -401,7 +426,8 @@ def contact_export(session: Session, contact_id: int) -> dict[str, Any]:
 
 def is_empty_export(exported: dict[str, Any]) -> bool:
     """Nothing at all is held about the person."""
-    return not (exported["contacts"] or exported.get("persons") or exported["audit"] or exported["mentions"])
+    return not (exported["contacts"] or exported.get("persons") or exported.get("exam_candidates")
+                or exported["audit"] or exported["mentions"])
 
 
 def record_access(session: Session, exported: dict[str, Any]) -> None:
@@ -479,7 +505,7 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     ``reason`` ends the audit summary ("Slettet personopplysninger etter forespørsel: …"); ``token``
     reuses an ErasureRecord's token (an erasure done again on a restored copy), else a new one.
     """
-    if not subject.ids and not subject.values and not subject.person_ids:
+    if not subject.ids and not subject.values and not subject.person_ids and not subject.candidates:
         return NOTHING_ERASED
     # Overwrite freed space so the deleted values do not linger in the database file.
     session.execute(text("PRAGMA secure_delete = ON"))
@@ -488,7 +514,8 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     mentions = _scrub_free_text(session, found)
     ids = [c["id"] for c in subject.contacts]
     persons = [p["id"] for p in subject.persons]
-    if not (ids or persons or subject.earlier_ids or scrubbed or mentions):
+    candidates = exam_privacy.erase_candidates(session, subject.candidate_ids, ERASED)
+    if not (ids or persons or candidates or subject.earlier_ids or scrubbed or mentions):
         return NOTHING_ERASED  # the address is nowhere: nothing to erase, nothing to log
     if ids:
         session.execute(delete(ContactPerson).where(ContactPerson.id.in_(ids)))
@@ -502,16 +529,19 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     employers = tuple(sorted({c["employer_name"] for c in subject.contacts}))
     summary = (f"Slettet personopplysninger {reason}: {plural(len(ids), 'kontaktperson', 'kontaktpersoner')} hos "
                f"{plural(len(employers), 'arbeidsgiver', 'arbeidsgivere')}{_and_persons(len(persons))}")
+    if candidates:
+        summary += f" og {plural(candidates, 'eksamenskandidat', 'eksamenskandidater')}"
     if subject.earlier_ids:
         summary += f" (og spor etter {plural(len(subject.earlier_ids), 'tidligere slettet', 'tidligere slettede')})"
     audit.record(session, "erase", CONTACT, None, summary=summary)
     record = ErasureRecord(token=token or uuid.uuid4().hex, at=dt.datetime.now().replace(microsecond=0),
                            contact_ids=",".join(str(i) for i in subject.ids),
-                           person_ids=",".join(str(i) for i in subject.person_ids))
+                           person_ids=",".join(str(i) for i in subject.person_ids),
+                           candidate_ids=",".join(str(i) for i in subject.candidate_ids))
     session.add(record)
     session.flush()
     return ErasureReport(len(ids), employers, scrubbed, mentions, len(subject.earlier_ids), record.token,
-                         len(persons), len(subject.needs))
+                         len(persons), len(subject.needs), candidates)
 
 
 def person_erase_report(session: Session, email: str) -> ErasureReport:
