@@ -65,8 +65,12 @@ def load_signin(session: Any, ref: str) -> SignInData:
 
 
 def signin_file_name(data: SignInData) -> str:
-    sitting = data.detail.sitting
-    return f"oppmoteliste-{sitting.ref}-{sitting.day.isoformat()}.pdf"
+    return signin_file_name_for(data.detail.sitting.ref, data.detail.sitting.day)
+
+
+def signin_file_name_for(ref: str, day: dt.date) -> str:
+    """'oppmoteliste-EKS-2027-01-2027-05-27.pdf'."""
+    return f"oppmoteliste-{ref}-{day.isoformat()}.pdf"
 
 
 def hours_text(hours: Decimal) -> str:

@@ -125,6 +125,11 @@ class PlannedCandidate:
     sitting_id: int
     candidate: CandidateData
 
+    @property
+    def data(self) -> CandidateData:
+        """What the import preview shows (the candidate's name)."""
+        return self.candidate
+
 
 @dataclass(frozen=True, slots=True)
 class _SecondRoom:
