@@ -53,6 +53,8 @@ def _row_key(row: Any) -> str:
         return format_org_number(data.org_number)
     if hasattr(data, "ref"):
         return data.ref or "(ny ref.)"
+    if hasattr(data, "candidate_no"):  # an exam candidate: the exam and the candidate number
+        return f"{data.exam_ref} {data.candidate_no}"
     return str(getattr(data, "name", ""))
 
 

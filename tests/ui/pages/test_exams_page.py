@@ -137,3 +137,25 @@ def test_candidates_are_stored_as_checked_in(page, qtbot) -> None:
     with page.context.store.session() as session:
         row = session.scalars(select(ExamCandidate).where(ExamCandidate.candidate_no == "101")).one()
         assert row.status == "absent" and row.status_changed_at is not None
+
+
+def test_candidates_import_from_the_page_with_a_preview(page, qtbot, monkeypatch, tmp_path: Path) -> None:
+    from kpdesk.ui.dialogs.transfer import ImportDialog
+
+    path = tmp_path / "kandidater.csv"
+    path.write_text("exam;candidate_no;name;email;accommodation;status\nEKS-2;201;Eli Sørensen;;ekstra tid 15;\n"
+                    "EKS-1;101;Åse Aspen;;;møtt\n", encoding="utf-8")
+    dialogs: list[ImportDialog] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    monkeypatch.setattr(ImportDialog, "exec", lambda self: dialogs.append(self) or 0)
+    page.findChild(type(page.invoice_button), "import_candidates").click()
+    dialog = dialogs[0]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    rows = dialog.rows_model
+    assert [(rows.data(rows.index(r, 1)), rows.data(rows.index(r, 3))) for r in range(rows.rowCount())] == [
+        ("ny", "EKS-2 201"), ("oppdateres", "EKS-1 101")]
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: statuses(page)["101"] == "møtt", timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.visible_rows()[2].candidates == 1, timeout=10_000)
