@@ -49,8 +49,6 @@ MAX_EXTRA_MINUTES = 240
 MAX_FEE = Decimal(1_000_000)
 MAX_HOURS = Decimal(24)
 MAX_INVIGILATORS = 100
-# What retention and erasure leave of a candidate's name (``admin.privacy.ERASED`` says the same).
-ERASED_NAME = "[slettet]"
 
 parse_candidate_status = code_parser(EXAM_CANDIDATE_STATUSES, "kandidatstatus", "registered")
 

@@ -512,10 +512,12 @@ class DemoBuilder:
         return None
 
 
-    def add_sitting(self, grid: RoomGrid, booking: Row, institution: str, course_code: str, title: str) -> Row:
+    def add_sitting(self, grid: RoomGrid, booking: Row, institution: str, course_code: str, title: str, *,
+                    extra_time: bool = True) -> Row:
         """An exam sitting on an exam booking: its fee, named invigilators paid for the room's time,
-        and one candidate per attendee (about one in ten avmeldt, one in eight with extra time where
-        the room is free for it; the booking then holds the room that much longer)."""
+        and one candidate per attendee (about one in ten avmeldt; with ``extra_time`` one in eight
+        with 30 minutes more where the room is free for it: the booking then holds the room that
+        much longer)."""
         rng = self.exam_rng
         start, end = booking["starts_at"], booking["ends_at"]
         created = booking["created_at"]
@@ -533,7 +535,7 @@ class DemoBuilder:
         for number in range(booking["attendees"] or 0):
             name = self._exam_name(rng)
             status = "withdrawn" if rng.random() < 0.1 else "registered"
-            extra = 30 if rng.random() < 0.125 and status == "registered" else 0
+            extra = 30 if rng.random() < 0.125 and status == "registered" and extra_time else 0
             if extra > longest and grid.fits(booking["room_id"], end, end + dt.timedelta(minutes=extra)):
                 grid.take(booking["room_id"], end, end + dt.timedelta(minutes=extra))
                 longest = extra

@@ -165,8 +165,9 @@ def _small_exams(builder: DemoBuilder, grid: RoomGrid, room: Row) -> None:
             booking = builder.add_exam(grid, room, builder.random_day(dt.date(2027, 5, 18), dt.date(2027, 6, 9)),
                                        rng.choice((4, 5, 6)), f"Eksamen: {offer['title']} ({provider})",
                                        rng.randint(3, 16), offer_id=offer["id"], organiser=provider)
-            if booking is not None:
-                builder.add_sitting(grid, booking, provider, course_code(offer["title"], offer["id"]), offer["title"])
+            if booking is not None:  # the term's own exams keep their times (the guide's examples use them)
+                builder.add_sitting(grid, booking, provider, course_code(offer["title"], offer["id"]), offer["title"],
+                                    extra_time=False)
     for title, provider, month in (
         ("Kontinuasjonseksamen: Organisasjon og ledelse", "Nord universitet", 2),
         ("Desentralisert eksamen: Helserett", "Nord universitet", 5),
