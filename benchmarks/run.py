@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import bench_bundle
 import bench_check
 import bench_match
 import bench_needs
@@ -29,7 +30,8 @@ import bench_startup
 import regional_db
 from harness import REPO, Figure, grouped
 
-BENCHMARKS = ("startup", "check", "needs", "match")
+BENCHMARKS = ("startup", "check", "needs", "match", "bundle")
+DEFAULT_BENCHMARKS = ("startup", "check", "needs", "match")  # "bundle" needs packaging/build.sh first
 
 
 # ---------------------------------------------------------------- formatting
@@ -131,6 +133,7 @@ def _benchmarks(db: Path, runs: int, xcb: bool) -> dict[str, Callable[[], list[F
         "check": lambda: bench_check.measure(db, runs),
         "needs": lambda: bench_needs.measure(db, runs),
         "match": lambda: bench_match.measure(db, runs),
+        "bundle": lambda: bench_bundle.measure(db, runs),
     }
 
 
@@ -157,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print("\n".join(header_lines(env, db)), flush=True)
 
-    chosen = [name for name in BENCHMARKS if not args.only or name in args.only]
+    chosen = [name for name in BENCHMARKS if name in (args.only or DEFAULT_BENCHMARKS)]
     benchmarks = _benchmarks(db.path, args.runs, xcb=not args.no_xcb)
     figures: list[Figure] = []
     errors: dict[str, str] = {}

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install what kpdesk needs on a fresh Debian/Ubuntu machine, then either open kpdesk on a demo
 # database (`scripts/setup.sh demo`) or run the whole test suite headless (`scripts/setup.sh test`).
+# `scripts/setup.sh install` only installs (packaging/build.sh uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-}"
-case "$mode" in demo|test) ;; *) echo "bruk: scripts/setup.sh demo|test" >&2; exit 2 ;; esac
+case "$mode" in demo|test|install) ;; *) echo "bruk: scripts/setup.sh demo|test" >&2; exit 2 ;; esac
 
 # System libraries Qt needs (offscreen and a real X window), Xvfb for machines without a screen,
 # DejaVu fonts (the same glyphs everywhere) and poppler-utils (PDF pages to PNG).
@@ -35,6 +36,7 @@ done
 [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+[ "$mode" = install ] && exit 0
 
 if [ "$mode" = test ]; then
   export QT_QPA_PLATFORM=offscreen

@@ -98,15 +98,17 @@ def erase_person(store: Store, email: str, *, backups: BackupChoice = "keep") ->
     return erase(store, lambda s: privacy.find_subject(s, email=wanted), backups=backups)
 
 
-def erase_individual(store: Store, person_id: int, *, backups: BackupChoice = "keep") -> ErasureOutcome:
-    """One individual with their consents and needs (``kpdesk person erase --ref``)."""
+def erase_individual(store: Store, person_id: int, *, backups: BackupChoice = "keep",
+                     reason: str = "etter forespørsel") -> ErasureOutcome:
+    """One individual with their consents and needs (``kpdesk person erase --ref``), or what the audit
+    log still holds about an individual deleted earlier."""
     def find(session: Session) -> Subject:
         subject = privacy.find_subject(session, person_ids=[person_id])
-        if not subject.persons:
+        if not subject.persons and not subject.earlier_person_ids:
             raise NotFoundError(f"Personen finnes ikke lenger (id {person_id}).")
         return subject
 
-    return erase(store, find, backups=backups)
+    return erase(store, find, reason=reason, backups=backups)
 
 
 def erase_contact(store: Store, contact_id: int, *, backups: BackupChoice = "keep") -> ErasureOutcome:

@@ -27,6 +27,15 @@ description say what the person wishes for: personal as well), and scrubs
 their name, e-mail, phone and ref from summaries and free text as above. Counts already printed
 stay as they were; no aggregate in the file keeps them.
 
+An individual deleted earlier (the Personer page's «Slett», which can be undone and is no erasure)
+is found through the audit log, as a deleted contact person is: by ref (the person's own entries
+name it) or by e-mail (an edit recorded it, or the deletion kept its fingerprint,
+``common.identity``). The deletion's entries link each need and consent deleted with them, or on
+their own before, to the person's id (``register.service.OWNER_FIELD``), so the erasure reaches
+those entries (a need's title, a decision's note) too. Free text is scrubbed of the values the log
+still knows: the ref, logged names and phones, and any e-mail address whose fingerprint is the
+person's. A name that was never edited is not in the log, and so not looked for after a deletion.
+
 Exam candidates (``kpdesk.admin.exam_privacy``) are found by e-mail too, or by id (the retention
 rule); erasing them blanks their name and e-mail but keeps their number and status (the invoice
 basis counts them), and their values are scrubbed from free text as above. Invigilators' names
@@ -43,9 +52,8 @@ import datetime as dt
 import json
 import os
 import re
-import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +62,7 @@ from sqlalchemy import Table, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from kpdesk.admin import exam_privacy
+from kpdesk.common.identity import email_fingerprint, normal_email
 from kpdesk.db import audit
 from kpdesk.db.base import Base
 from kpdesk.db.models import (
@@ -71,7 +80,17 @@ from kpdesk.db.models import (
     Person,
 )
 from kpdesk.matching.persistence import DECISION
-from kpdesk.register.service import CONSENT, CONTACT, NEED, PERSON, NotFoundError, plural
+from kpdesk.register.service import (
+    CONSENT,
+    CONTACT,
+    EMAIL_KEY_FIELD,
+    NEED,
+    OWNER_FIELD,
+    PERSON,
+    NotFoundError,
+    person_ref_in_summary,
+    plural,
+)
 
 ERASED = "[slettet]"
 PERSONAL_FIELDS = ("name", "email", "phone", "role")
@@ -94,31 +113,37 @@ class ErasureReport:
     token: str = ""  # the ErasureRecord written ("" when nothing was found)
     persons: int = 0  # individuals deleted (with their consents)
     person_needs: int = 0  # their needs deleted
+    earlier_persons: int = 0  # individuals deleted before, found through the audit log
     candidates: int = 0  # exam candidates whose name and e-mail were blanked
 
     @property
     def found(self) -> bool:
-        return bool(self.contacts or self.persons or self.candidates or self.audit_entries or self.mentions)
+        return bool(self.contacts or self.persons or self.person_needs or self.candidates or self.audit_entries
+                    or self.mentions)
 
     def sentence(self) -> str:
-        parts = [f"Slettet {plural(self.contacts, 'kontaktperson', 'kontaktpersoner')}"]
-        if self.employers:
-            parts[0] += f" hos {', '.join(self.employers)}"
+        deleted = []
+        if self.contacts or not (self.persons or self.person_needs or self.earlier_deleted or self.earlier_persons
+                                 or self.candidates):
+            deleted.append(plural(self.contacts, "kontaktperson", "kontaktpersoner")
+                           + (f" hos {', '.join(self.employers)}" if self.employers else ""))
         if self.persons:
-            individuals = (f"{plural(self.persons, 'privatperson', 'privatpersoner')} med samtykke og "
+            deleted.append(f"{plural(self.persons, 'privatperson', 'privatpersoner')} med samtykke og "
                            f"{plural(self.person_needs, 'behov', 'behov')}")
-            parts[0] = f"{parts[0]} og {individuals}" if self.contacts else f"Slettet {individuals}"
+        elif self.person_needs:
+            deleted.append(f"{plural(self.person_needs, 'behov', 'behov')} for privatpersonen")
         if self.candidates:
-            erased = f"navn og e-post for {plural(self.candidates, 'eksamenskandidat', 'eksamenskandidater')}"
-            parts[0] = (f"Slettet {erased}" if not (self.contacts or self.persons or self.employers)
-                        else f"{parts[0]} og {erased}")
-        parts.append(f"renset {plural(self.audit_entries, 'oppføring', 'oppføringer')} i endringsloggen")
+            deleted.append(f"navn og e-post for {plural(self.candidates, 'eksamenskandidat', 'eksamenskandidater')}")
+        scrubbed = f"renset {plural(self.audit_entries, 'oppføring', 'oppføringer')} i endringsloggen"
+        parts = ["Slettet " + " og ".join(deleted), scrubbed] if deleted else [scrubbed.capitalize()]
         if self.mentions:
             fields = plural(self.mentions, "fritekstfelt", "fritekstfelt")
             parts.append(f"fjernet navn, e-post eller telefon fra {fields}")
-        if self.earlier_deleted:
-            parts.append(f"og renset spor etter {plural(self.earlier_deleted, 'kontaktperson', 'kontaktpersoner')} "
-                         f"som var slettet før")
+        earlier = [plural(n, one, many) for n, one, many in (
+            (self.earlier_deleted, "kontaktperson", "kontaktpersoner"),
+            (self.earlier_persons, "privatperson", "privatpersoner")) if n]
+        if earlier:
+            parts.append(f"og renset spor etter {' og '.join(earlier)} som var slettet før")
         return "; ".join(parts) + "."
 
 
@@ -131,16 +156,6 @@ def _json(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-def _invisible(char: str) -> bool:
-    return unicodedata.category(char) in ("Cf", "Cc", "Zl", "Zp")
-
-
-def normal_email(text: str | None) -> str:
-    """An e-mail as erasure compares it: no case, no spaces, no invisible characters."""
-    cleaned = unicodedata.normalize("NFKC", text or "")
-    return "".join(c for c in cleaned if not c.isspace() and not _invisible(c)).casefold()
 
 
 def _contacts(session: Session, *where: Any) -> list[dict[str, Any]]:
@@ -166,6 +181,9 @@ class Subject:
     consents: list[dict[str, Any]] = field(default_factory=list)  # their consent history
     needs: list[dict[str, Any]] = field(default_factory=list)  # their own needs
     wanted_person_ids: list[int] = field(default_factory=list)  # asked for; maybe gone (a backup, a restore)
+    earlier_person_ids: list[int] = field(default_factory=list)  # deleted individuals the audit log still knows
+    earlier_need_ids: list[int] = field(default_factory=list)  # their needs deleted earlier (by the audit log)
+    earlier_consent_ids: list[int] = field(default_factory=list)  # their consents deleted earlier
     candidates: list[dict[str, Any]] = field(default_factory=list)  # exam candidates (``exam_privacy``)
 
     @property
@@ -174,7 +192,7 @@ class Subject:
 
     @property
     def person_ids(self) -> list[int]:
-        return sorted({p["id"] for p in self.persons} | set(self.wanted_person_ids))
+        return sorted({p["id"] for p in self.persons} | set(self.wanted_person_ids) | set(self.earlier_person_ids))
 
     @property
     def candidate_ids(self) -> list[int]:
@@ -182,11 +200,11 @@ class Subject:
 
     @property
     def need_ids(self) -> list[int]:
-        return [n["id"] for n in self.needs]
+        return sorted({n["id"] for n in self.needs} | set(self.earlier_need_ids))
 
     @property
     def consent_ids(self) -> list[int]:
-        return [c["id"] for c in self.consents]
+        return sorted({c["id"] for c in self.consents} | set(self.earlier_consent_ids))
 
     def about(self, entity: str, entity_id: int | None) -> bool:
         """Whether an audit entry on (entity, id) is about this subject's rows."""
@@ -224,23 +242,36 @@ def _contacts_by_email(session: Session, email: str) -> list[dict[str, Any]]:
     return _contacts(session, ContactPerson.id.in_(ids)) if ids else []
 
 
+def _logged_ids(session: Session, entity: str, fields: Iterable[str], wanted: Callable[[str | None], bool],
+                living: Iterable[int] = ()) -> list[int]:
+    """Rows of ``entity`` outside ``living`` whose audit entries recorded, in one of ``fields``, an old
+    or new value that ``wanted`` accepts: how rows deleted earlier are found."""
+    table = _audit_table()
+    skip = set(living)
+    stmt = select(table.c.entity_id, table.c.old_value, table.c.new_value).where(
+        table.c.entity == entity, table.c.field.in_(tuple(fields)), table.c.entity_id.is_not(None))
+    return sorted({row_id for row_id, old, new in session.execute(stmt)
+                   if row_id not in skip and (wanted(old) or wanted(new))})
+
+
+def _email_is(email: str) -> Callable[[str | None], bool]:
+    """A test for an audit value: this e-mail (as ``normal_email`` compares) or its fingerprint."""
+    wanted, key = normal_email(email), email_fingerprint(email)
+    return lambda value: bool(value) and (value == key or normal_email(value) == wanted)
+
+
 def _earlier_contacts(session: Session, email: str, living: set[int]) -> list[int]:
     """Contact rows no longer there whose e-mail the audit log holds (an edit recorded it)."""
-    table = _audit_table()
-    wanted = normal_email(email)
-    stmt = select(table.c.entity_id, table.c.old_value, table.c.new_value).where(
-        table.c.entity == CONTACT, table.c.field == "email", table.c.entity_id.is_not(None))
-    return sorted({row_id for row_id, old, new in session.execute(stmt)
-                   if row_id not in living and wanted in (normal_email(old), normal_email(new))})
+    return _logged_ids(session, CONTACT, ("email",), _email_is(email), living)
 
 
-def _logged_values(session: Session, ids: list[int]) -> set[str]:
-    """Every name, e-mail and phone the audit log recorded on these contact rows (old and new)."""
+def _logged_values(session: Session, entity: str, ids: list[int], fields: Iterable[str]) -> set[str]:
+    """Every value the audit log recorded in ``fields`` on these rows of ``entity`` (old and new)."""
     if not ids:
         return set()
     table = _audit_table()
     rows = session.execute(select(table.c.old_value, table.c.new_value).where(
-        table.c.entity == CONTACT, table.c.entity_id.in_(ids), table.c.field.in_(IDENTIFYING_FIELDS)))
+        table.c.entity == entity, table.c.entity_id.in_(ids), table.c.field.in_(tuple(fields))))
     return {v for row in rows for v in row if v}
 
 
@@ -260,21 +291,101 @@ def _persons(session: Session, ids: Iterable[int], email: str) -> list[int]:
     return sorted(found)
 
 
-def _logged_person_values(session: Session, ids: list[int]) -> set[str]:
-    """Every name, e-mail, phone and ref the audit log recorded on these person rows (old and new)."""
+def _ref_is(ref: str) -> Callable[[str | None], bool]:
+    wanted = ref.strip().casefold()
+    return lambda value: bool(value) and value.strip().casefold() == wanted
+
+
+def _deleted_persons(session: Session, *, email: str = "", ref: str = "", living: Iterable[int] = ()) -> list[int]:
+    """Individuals no longer there that the audit log knows by this e-mail (an edit recorded it, or
+    the deletion its fingerprint) or by this ref (a change of ref recorded it, or the summaries that
+    name it: «Ny person P0003», «Slettet person P0003 …»)."""
+    found: set[int] = set()
+    if normal_email(email):
+        found |= set(_logged_ids(session, PERSON, ("email", EMAIL_KEY_FIELD), _email_is(email), living))
+    if ref.strip():
+        is_ref = _ref_is(ref)
+        found |= set(_logged_ids(session, PERSON, ("ref",), is_ref, living))
+        table = _audit_table()
+        skip = set(living)
+        found |= {row_id for row_id, summary in session.execute(
+            select(table.c.entity_id, table.c.summary).where(table.c.entity == PERSON, table.c.entity_id.is_not(None)))
+            if row_id not in skip and is_ref(person_ref_in_summary(summary or ""))}
+    return sorted(found)
+
+
+_EMAIL_LIKE = re.compile(r"[^\s@<>()\[\]«»\"',;:]+@[^\s@<>()\[\]«»\"',;:]+")
+
+
+def _emails_with_fingerprint(session: Session, keys: set[str]) -> set[str]:
+    """The e-mail addresses written in free text or the audit log whose fingerprint is one of ``keys``:
+    the address of an individual deleted earlier, whose deletion kept only its fingerprint."""
+    if not keys:
+        return set()
+    columns = [_table_of(model).c[column] for model, column in FREE_TEXT]
+    audit_table = _audit_table()
+    columns += [audit_table.c.old_value, audit_table.c.new_value, audit_table.c.summary]
+    found = set()
+    for column in columns:
+        for (text_value,) in session.execute(select(column).where(column.like("%@%"))):
+            for token in _EMAIL_LIKE.findall(text_value or ""):
+                address = token.rstrip(".")
+                if email_fingerprint(address) in keys:
+                    found.add(address)
+    return found
+
+
+def _refs_in_summaries(session: Session, ids: list[int]) -> set[str]:
+    """The refs the audit log's summaries give these (deleted) persons: «Ny person P0003», …"""
     if not ids:
         return set()
     table = _audit_table()
-    rows = session.execute(select(table.c.old_value, table.c.new_value).where(
-        table.c.entity == PERSON, table.c.entity_id.in_(ids), table.c.field.in_((*IDENTIFYING_FIELDS, "ref"))))
-    return {v for row in rows for v in row if v}
+    summaries = session.execute(select(table.c.summary).where(table.c.entity == PERSON, table.c.entity_id.in_(ids)))
+    return {ref for (summary,) in summaries if (ref := person_ref_in_summary(summary or ""))}
+
+
+def _known_persons(session: Session, ids: Iterable[int]) -> list[int]:
+    """Of these person ids, those the audit log has entries on."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    table = _audit_table()
+    return sorted(set(session.execute(select(table.c.entity_id).where(
+        table.c.entity == PERSON, table.c.entity_id.in_(wanted))).scalars()))
+
+
+def _owned_earlier(session: Session, entity: str, model: type[Base], person_ids: list[int]) -> list[int]:
+    """Needs or consents (``entity``, ``model``) of these persons deleted earlier: their deletion's audit
+    entry keeps the person's id (``register.service.OWNER_FIELD``)."""
+    if not person_ids:
+        return []
+    owners = {str(i) for i in person_ids}
+    logged = _logged_ids(session, entity, (OWNER_FIELD,), lambda value: value in owners)
+    table = _table_of(model)
+    living = set(session.execute(select(table.c.id).where(table.c.id.in_(logged))).scalars()) if logged else set()
+    return [i for i in logged if i not in living]
+
+
+def needs_subject(session: Session, person_id: int) -> Subject:
+    """One person's needs alone (also those deleted before), as a subject to erase: the person and
+    their consents stay (``admin.consent``: storage withdrawn)."""
+    return Subject([], needs=_rows(session, Need, Need.person_id == person_id),
+                   earlier_need_ids=_owned_earlier(session, NEED, Need, [person_id]))
 
 
 def find_person_id(session: Session, ref: str) -> int:
-    """The id of the person with this ref (any case); a UserError saying so if there is none."""
-    from kpdesk.register.service import person_id_for_ref
+    """The id of the person with this ref (any case), or of the one deleted last that the audit log
+    knows by it; a UserError saying so if there is neither."""
+    from kpdesk.common.errors import UserError
 
-    return person_id_for_ref(session, ref)
+    found = session.execute(select(Person.id, Person.ref)).all()
+    living = [i for i, stored in found if stored.strip().casefold() == ref.strip().casefold()]
+    if living:
+        return living[0]
+    earlier = _deleted_persons(session, ref=ref, living=[i for i, _ in found])
+    if not earlier:
+        raise UserError(f"Ingen person har referansen «{ref.strip()}».")
+    return earlier[-1]
 
 
 def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int] = (),
@@ -291,6 +402,10 @@ def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int
     persons = _rows(session, Person, Person.id.in_(found_persons)) if found_persons else []
     consents = _rows(session, Consent, Consent.person_id.in_(found_persons)) if found_persons else []
     needs = _rows(session, Need, Need.person_id.in_(found_persons)) if found_persons else []
+    living_persons = set(session.execute(select(Person.id)).scalars())
+    earlier_persons = set(_known_persons(session, (i for i in wanted_persons if i not in living_persons)))
+    if email:
+        earlier_persons |= set(_deleted_persons(session, email=email, living=living_persons))
     wanted = sorted(set(contact_ids))
     contacts = _contacts(session, ContactPerson.id.in_(wanted)) if wanted else []
     for contact in _contacts_by_email(session, email) if email else []:
@@ -303,11 +418,17 @@ def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int
     candidates = exam_privacy.candidate_rows(session, candidate_ids, email,
                                              lambda stored: normal_email(stored) == wanted_email)
     subject = Subject(contacts, sorted(earlier), persons=persons, consents=consents, needs=needs,
-                      wanted_person_ids=wanted_persons, candidates=candidates)
+                      wanted_person_ids=wanted_persons, earlier_person_ids=sorted(earlier_persons),
+                      candidates=candidates)
+    subject.earlier_need_ids = _owned_earlier(session, NEED, Need, subject.person_ids)
+    subject.earlier_consent_ids = _owned_earlier(session, CONSENT, Consent, subject.person_ids)
     values = {c[f] for c in contacts for f in IDENTIFYING_FIELDS if c[f]}
     values |= {p[f] for p in persons for f in (*IDENTIFYING_FIELDS, "ref") if p[f]}
-    values |= _logged_values(session, subject.ids)
-    values |= _logged_person_values(session, subject.person_ids)
+    values |= _logged_values(session, CONTACT, subject.ids, IDENTIFYING_FIELDS)
+    values |= _logged_values(session, PERSON, subject.person_ids, (*IDENTIFYING_FIELDS, "ref"))
+    values |= _refs_in_summaries(session, subject.earlier_person_ids)
+    values |= _emails_with_fingerprint(session, _logged_values(session, PERSON, subject.earlier_person_ids,
+                                                               (EMAIL_KEY_FIELD,)))
     values |= exam_privacy.identifying_values(candidates, ERASED)
     values |= {v for v in known_values if v}
     if email:
@@ -403,9 +524,9 @@ def _export(session: Session, subject: Subject, label: str) -> dict[str, Any]:
 def individual_export(session: Session, person_id: int) -> dict[str, Any]:
     """Everything held about one individual (``kpdesk person export --ref``)."""
     subject = find_subject(session, person_ids=[person_id])
-    if not subject.persons:
+    if not subject.persons and not subject.earlier_person_ids:
         raise NotFoundError(f"Personen finnes ikke lenger (id {person_id}).")
-    return _export(session, subject, subject.persons[0]["ref"])
+    return _export(session, subject, subject.persons[0]["ref"] if subject.persons else f"slettet person {person_id}")
 
 
 def person_export(session: Session, email: str) -> dict[str, Any]:
@@ -467,15 +588,18 @@ def _scrub_audit(session: Session, subject: Subject, found: re.Pattern[str] | No
     changed = 0
     for row in session.execute(select(table.c.id, table.c.entity, table.c.entity_id, table.c.field,
                                       table.c.old_value, table.c.new_value, table.c.summary)).mappings():
+        whole = row["entity"] in (PERSON, NEED, DECISION, CONSENT)
         on_rows = subject.about(row["entity"], row["entity_id"]) and (
-            row["entity"] in (NEED, DECISION, CONSENT) or row["field"] in (*PERSONAL_FIELDS, "ref"))
+            whole or row["field"] in (*PERSONAL_FIELDS, "ref", EMAIL_KEY_FIELD))
         values = {}
         for column in ("old_value", "new_value", "summary"):
             value = row[column]
             if not value:
                 continue
-            if on_rows and (column != "summary" or row["entity"] in (NEED, DECISION, CONSENT)):
-                new = ERASED  # an individual's need says what they wish for: its summary goes whole
+            if on_rows and (column != "summary" or whole):
+                # an individual's need says what they wish for: its summary goes whole; so do the
+                # person's own (they name the ref, which the log may know after a deletion only)
+                new = ERASED
             elif found is not None:
                 new = found.sub(ERASED, value)
             else:
@@ -505,7 +629,7 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     ``reason`` ends the audit summary ("Slettet personopplysninger etter forespørsel: …"); ``token``
     reuses an ErasureRecord's token (an erasure done again on a restored copy), else a new one.
     """
-    if not subject.ids and not subject.values and not subject.person_ids and not subject.candidates:
+    if not (subject.ids or subject.values or subject.person_ids or subject.need_ids or subject.candidates):
         return NOTHING_ERASED
     # Overwrite freed space so the deleted values do not linger in the database file.
     session.execute(text("PRAGMA secure_delete = ON"))
@@ -514,25 +638,27 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     mentions = _scrub_free_text(session, found)
     ids = [c["id"] for c in subject.contacts]
     persons = [p["id"] for p in subject.persons]
+    earlier = len(subject.earlier_ids) + len(subject.earlier_person_ids)
     candidates = exam_privacy.erase_candidates(session, subject.candidate_ids, ERASED)
-    if not (ids or persons or candidates or subject.earlier_ids or scrubbed or mentions):
+    if not (ids or persons or subject.needs or candidates or earlier or scrubbed or mentions):
         return NOTHING_ERASED  # the address is nowhere: nothing to erase, nothing to log
     if ids:
         session.execute(delete(ContactPerson).where(ContactPerson.id.in_(ids)))
-    if persons:
-        needs = subject.need_ids
+    needs = subject.need_ids
+    if needs:
         for model in (MatchDecision, NeedStatusChange):
             session.execute(delete(model).where(model.need_id.in_(needs)))
         session.execute(delete(Need).where(Need.id.in_(needs)))
+    if persons:
         session.execute(delete(Consent).where(Consent.person_id.in_(persons)))
         session.execute(delete(Person).where(Person.id.in_(persons)))
     employers = tuple(sorted({c["employer_name"] for c in subject.contacts}))
-    summary = (f"Slettet personopplysninger {reason}: {plural(len(ids), 'kontaktperson', 'kontaktpersoner')} hos "
-               f"{plural(len(employers), 'arbeidsgiver', 'arbeidsgivere')}{_and_persons(len(persons))}")
+    summary = _erasure_summary(reason, len(ids), len(employers), len(persons), len(subject.needs),
+                               len(subject.earlier_ids), len(subject.earlier_person_ids))
     if candidates:
-        summary += f" og {plural(candidates, 'eksamenskandidat', 'eksamenskandidater')}"
-    if subject.earlier_ids:
-        summary += f" (og spor etter {plural(len(subject.earlier_ids), 'tidligere slettet', 'tidligere slettede')})"
+        erased = f"navn og e-post for {plural(candidates, 'eksamenskandidat', 'eksamenskandidater')}"
+        only = not (ids or persons or subject.needs or earlier)
+        summary = f"Slettet personopplysninger {reason}: {erased}" if only else f"{summary} og {erased}"
     audit.record(session, "erase", CONTACT, None, summary=summary)
     record = ErasureRecord(token=token or uuid.uuid4().hex, at=dt.datetime.now().replace(microsecond=0),
                            contact_ids=",".join(str(i) for i in subject.ids),
@@ -541,7 +667,28 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     session.add(record)
     session.flush()
     return ErasureReport(len(ids), employers, scrubbed, mentions, len(subject.earlier_ids), record.token,
-                         len(persons), len(subject.needs), candidates)
+                         len(persons), len(subject.needs), len(subject.earlier_person_ids), candidates)
+
+
+def _erasure_summary(reason: str, contacts: int, employers: int, persons: int, needs: int, earlier_contacts: int,
+                     earlier_persons: int) -> str:
+    """The erasure's own audit summary: counts only, no personal data."""
+    parts = []
+    if contacts or earlier_contacts or not (persons or needs or earlier_persons):
+        parts.append(f"{plural(contacts, 'kontaktperson', 'kontaktpersoner')} hos "
+                     f"{plural(employers, 'arbeidsgiver', 'arbeidsgivere')}")
+    if persons:
+        parts.append(plural(persons, "privatperson", "privatpersoner"))
+    elif needs and not earlier_persons:
+        parts.append(f"{plural(needs, 'behov', 'behov')} for en privatperson")
+    if not parts:  # only the audit log's traces of individuals deleted earlier
+        return (f"Slettet personopplysninger {reason}: spor etter "
+                f"{plural(earlier_persons, 'tidligere slettet privatperson', 'tidligere slettede privatpersoner')}")
+    summary = f"Slettet personopplysninger {reason}: {' og '.join(parts)}"
+    earlier = earlier_contacts + earlier_persons
+    if earlier:
+        summary += f" (og spor etter {plural(earlier, 'tidligere slettet', 'tidligere slettede')})"
+    return summary
 
 
 def person_erase_report(session: Session, email: str) -> ErasureReport:

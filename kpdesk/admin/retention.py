@@ -43,7 +43,7 @@ from kpdesk.common.codes import CLOSED_NEED_STATUSES
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date
 from kpdesk.db.models import AuditEntry, ContactPerson, Employer, Need, Person, Setting
-from kpdesk.register.service import CONTACT, PERSON, consents_in_force, plural
+from kpdesk.register.service import CONTACT, PERSON, consents_in_force, person_label, plural
 
 if TYPE_CHECKING:
     from kpdesk.admin.erasure import BackupChoice, ErasureOutcome
@@ -65,6 +65,11 @@ class DueContact:
     due_on: dt.date
     reason: str  # one Norwegian sentence for the list
 
+    @property
+    def belongs_to(self) -> str:
+        """Whose the row is, for a list of both kinds: the employer."""
+        return self.employer_name
+
 
 @dataclass(frozen=True, slots=True)
 class DuePerson:
@@ -74,6 +79,11 @@ class DuePerson:
     last_activity: dt.date
     due_on: dt.date
     reason: str  # one Norwegian sentence for the list (names the ref, not the name)
+
+    @property
+    def belongs_to(self) -> str:
+        """Whose the row is, for a list of both kinds: «Privatperson P0003»."""
+        return person_label(self.ref)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

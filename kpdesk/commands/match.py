@@ -14,10 +14,19 @@ from kpdesk.common.errors import UserError
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from kpdesk.cli import add_db_option
 
-    parser = subparsers.add_parser("match", help="finn kurstilbud til hvert åpent behov, og samle etterspørselen")
+    parser = subparsers.add_parser(
+        "match", help="finn kurstilbud til hvert åpent behov, og samle etterspørselen",
+        description="Finner kurstilbud til hvert åpent behov og samler etterspørselen i grupper. Tallene "
+                    "(åpne behov, uten passende tilbud) er de samme som på Matching-siden; privatpersoner som "
+                    "ikke har samtykket til statistikk, er ikke talt med.",
+        epilog="JSON: «needs» har forslagene til hvert behov; «groups» (etterspørselen) og «commitments» "
+               "(behov med valgt tilbud) viser hvem som står bak, hver for seg: «employers» (bare "
+               "arbeidsgivere), «persons» (privatpersoner, som «Privatperson P0003») og «communities» "
+               "(lokalsamfunn); «contributors» i en gruppe teller dem.")
     add_db_option(parser)
     parser.add_argument("--as-of", metavar="ÅÅÅÅ-MM-DD", help="referansedato (standard: i dag)")
-    parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON på stdout")
+    parser.add_argument("--json", action="store_true",
+                        help="skriv resultatet som JSON på stdout (feltene står nederst)")
 
 
 def parse_as_of(text: str | None) -> dt.date:
@@ -48,21 +57,26 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _table_lines(result) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The run as a table for a terminal, line by line (written at once: 60 000 lines)."""
+    """The run as a table for a terminal, line by line (written at once: 60 000 lines). The counts
+    are the Matching page's (``MatchingRun.counts``)."""
     from kpdesk.common.norsk import format_date, group_thousands, plural
     from kpdesk.matching.run import level_label
 
     titles = {o.ref: o.title for o in result.offers} | {n.ref: n.title for n in result.needs}
-    no_fit = sum(1 for r in result.results if not r.matches)
-    yield (f"Matching per {format_date(result.as_of)}: {group_thousands(len(result.results))} åpne behov, "
+    offer_part = {o.ref: f"  {o.ref:<8} {o.title}\n" for o in result.offers}  # offers recur by the thousand
+    score_part: dict[float, str] = {}
+    needs, no_fit = result.counts()
+    yield (f"Matching per {format_date(result.as_of)}: {group_thousands(needs)} åpne behov, "
            f"{group_thousands(no_fit)} uten passende tilbud.\n")
     for need_result in result.results:
         yield f"{need_result.need_ref:<8} {titles.get(need_result.need_ref, '')}\n"
         if not need_result.matches:
             yield "         ingen passende tilbud\n"
         for match in need_result.matches[:3]:
-            score = f"{match.score:.2f}".replace(".", ",")
-            yield f"         {score:>5}  {match.offer_ref:<8} {titles.get(match.offer_ref, '')}\n"
+            score = score_part.get(match.score)
+            if score is None:
+                score = score_part[match.score] = "         " + f"{match.score:.2f}".replace(".", ",").rjust(5)
+            yield score + (offer_part.get(match.offer_ref) or f"  {match.offer_ref:<8} \n")
     unmet = [g for g in result.groups if g.unmet]
     yield (f"\nSamlet etterspørsel: {plural(len(result.groups), 'gruppe', 'grupper')}, "
            f"{group_thousands(len(unmet))} kurs å bestille.\n")

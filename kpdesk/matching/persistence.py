@@ -27,7 +27,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, delete, func, insert, select, type_coerce, update
+from sqlalchemy import Select, String, and_, delete, func, insert, select, type_coerce, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -146,7 +146,7 @@ def load_vocabulary(session: Session) -> list[str]:
     """The distinct titles and descriptions of the open needs: the words the engine's compound
     splitter learns from them (what ``MatchingInputs.matcher`` gives it, without reading every need)."""
     session.flush()
-    open_needs = Need.status.not_in(CLOSED_NEED_STATUSES)
+    open_needs = and_(Need.status.not_in(CLOSED_NEED_STATUSES), register.kept_lawfully())
     titles = select(Need.title).where(open_needs)
     descriptions = select(Need.description).where(open_needs, Need.description.is_not(None))
     return [text for (text,) in session.connection().execute(titles.union(descriptions)) if text]

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # json.dumps(str, ensure_ascii=False)
 from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
@@ -17,15 +18,14 @@ from sqlalchemy.orm import Session
 from kpdesk.common.codes import LEVELS
 from kpdesk.common.collector import collector_paused
 from kpdesk.common.errors import UserError
-from kpdesk.matching.engine.aggregation import Commitment, DemandGroup, aggregate, commitments
+from kpdesk.matching.engine.aggregation import Commitment, DemandGroup, aggregate, commitments, owners_by_kind
 from kpdesk.matching.engine.explain import why_not_sentence
-from kpdesk.matching.engine.matcher import Matcher, NeedInput, NeedResult, OfferInput
+from kpdesk.matching.engine.matcher import Matcher, NeedInput, NeedResult, OfferInput, Progress
 from kpdesk.matching.persistence import load_inputs
 
-PROGRESS_EVERY = 2000  # needs between progress reports (and chances to cancel); ranked together
-
-Checkpoint = Callable[[int, int], None]
-"""Called as ``checkpoint(done, total)`` during a run; it may raise to cancel the run."""
+Checkpoint = Progress
+"""Called as ``checkpoint(done, total)`` during a run (every ``matcher.PROGRESS_EVERY`` needs or so);
+it may raise to cancel the run."""
 
 
 def in_scope(need: NeedInput, municipalities: Collection[str], regions: Collection[str] = ()) -> bool:
@@ -50,6 +50,13 @@ class MatchingRun:
     def _by_ref(self) -> tuple[dict[str, NeedResult], dict[str, OfferInput], dict[str, NeedInput]]:
         return ({r.need_ref: r for r in self.results}, {o.ref: o for o in self.offers},
                 {n.ref: n for n in self.needs})
+
+    def counts(self) -> tuple[int, int]:
+        """(open needs, of them without a proposal or a chosen offer) as the Matching page and
+        ``kpdesk match`` say them: figures, so a person whose consent does not cover statistics
+        is not counted (``NeedInput.counted``), though their need is matched and listed."""
+        counted = [r for n, r in zip(self.needs, self.results, strict=True) if n.counted]
+        return len(counted), sum(1 for r in counted if r.unmet)
 
     def result_for(self, need_ref: str) -> NeedResult | None:
         return self._by_ref[0].get(need_ref)
@@ -109,20 +116,30 @@ class MatchingRun:
     def to_json(self) -> dict[str, Any]:
         """The document ``kpdesk match --json`` prints, as one dict (``write_json`` streams it)."""
         return {"as_of": self.as_of.isoformat(), "needs": list(self._json_needs()),
-                "groups": [_group_json(g) for g in self.groups],
-                "commitments": [_commitment_json(c) for c in self.commitments]}
+                "groups": list(self._json_groups()), "commitments": list(self._json_commitments())}
+
+    def _json_groups(self) -> Iterator[dict[str, Any]]:
+        for g in self.groups:
+            yield _group_json(g, [self._by_ref[2][ref] for ref in g.need_refs])
+
+    def _json_commitments(self) -> Iterator[dict[str, Any]]:
+        for c in self.commitments:
+            yield _commitment_json(c, [self._by_ref[2][ref] for ref in c.need_refs])
 
     def write_json(self, out: TextIO) -> None:
         """``to_json`` written to ``out`` one need, group or commitment per line, as it is made:
         a regional run explains some 70 000 proposals, and holding them all at once (as objects,
-        then as one string) would take hundreds of megabytes."""
-        sections = (("needs", self._json_needs()), ("groups", map(_group_json, self.groups)),
-                    ("commitments", map(_commitment_json, self.commitments)))
+        then as one string) would take hundreds of megabytes. A need's line is written as
+        ``json.dumps(need, ensure_ascii=False)`` would write it, from text encoded once each
+        (``_NeedLines``): the verdicts and sentences recur by the thousand."""
+        dumps = partial(json.dumps, ensure_ascii=False)
+        sections = (("needs", _NeedLines(self).lines()), ("groups", map(dumps, self._json_groups())),
+                    ("commitments", map(dumps, self._json_commitments())))
         out.write(f'{{"as_of": {json.dumps(self.as_of.isoformat())}')
-        for name, items in sections:
+        for name, lines in sections:
             out.write(f',\n"{name}": [')
-            for n, item in enumerate(items):
-                out.write(("," if n else "") + "\n  " + json.dumps(item, ensure_ascii=False))
+            for n, line in enumerate(lines):
+                out.write(("," if n else "") + "\n  " + line)
             out.write("\n]")
         out.write("}\n")
 
@@ -138,17 +155,57 @@ class MatchingRun:
                        **({"left_out": self.left_out(r.need_ref)} if r.unmet else {})}
 
 
-def _group_json(g: DemandGroup) -> dict[str, Any]:
+class _NeedLines:
+    """The ``needs`` of ``MatchingRun.to_json`` as JSON lines, byte for byte what ``json.dumps(…,
+    ensure_ascii=False)`` makes of each (its separators ", " and ": ", a float's ``repr``), with
+    every string encoded once."""
+
+    def __init__(self, run: MatchingRun) -> None:
+        self.run = run
+        self._encoded: dict[str, str] = {}
+
+    def _text(self, text: str) -> str:
+        found = self._encoded.get(text)
+        if found is None:
+            found = self._encoded[text] = encode_basestring(text)
+        return found
+
+    def _texts(self, texts: Iterable[str]) -> str:
+        return "[" + ", ".join(map(self._text, texts)) + "]"
+
+    def lines(self) -> Iterator[str]:
+        text, texts = self._text, self._texts
+        with collector_paused():
+            for r in self.run.results:
+                matches = []
+                for m in r.matches:
+                    verdict, reasons = m.described()
+                    matches.append(f'{{"offer": {text(m.offer_ref)}, "score": {round(m.score, 2)!r}, '
+                                   f'"verdict": {text(verdict)}, "reasons": {texts(reasons)}}}')
+                left_out = f', "left_out": {texts(self.run.left_out(r.need_ref))}' if r.unmet else ""
+                yield (f'{{"ref": {text(r.need_ref)}, "chosen": {texts(r.chosen)}, '
+                       f'"matches": [{", ".join(matches)}]{left_out}}}')
+
+
+def _owners_json(needs: Iterable[NeedInput]) -> dict[str, list[str]]:
+    """The owners apart: ``employers`` (only employers), ``persons`` («Privatperson P0003», never a
+    name) and ``communities``, each in Norwegian order."""
+    owners = owners_by_kind(needs)
+    return {"employers": list(owners["employer"]), "persons": list(owners["person"]),
+            "communities": list(owners["community"])}
+
+
+def _group_json(g: DemandGroup, needs: list[NeedInput]) -> dict[str, Any]:
     return {"topic": g.topic, "level": g.level, "region": g.region, "headcount": g.headcount,
-            "needs": list(g.need_refs), "employers": list(g.employers), "offer": g.offer_ref,
+            "needs": list(g.need_refs), **_owners_json(needs), "offer": g.offer_ref,
             "seats_min": g.seats_min, "seats_max": g.seats_max, "seats": g.seats_text, "committed": g.committed,
             "contributors": {"employers": g.contributors.employers, "employees": g.contributors.employees,
                              "individuals": g.contributors.individuals, "communities": g.contributors.communities,
                              "community_headcount": g.contributors.community_headcount}}
 
 
-def _commitment_json(c: Commitment) -> dict[str, Any]:
-    return {"offer": c.offer_ref, "needs": list(c.need_refs), "employers": list(c.employers),
+def _commitment_json(c: Commitment, needs: list[NeedInput]) -> dict[str, Any]:
+    return {"offer": c.offer_ref, "needs": list(c.need_refs), **_owners_json(needs),
             "headcount": c.headcount, "seats_min": c.seats_min}
 
 
@@ -170,12 +227,7 @@ def match_inputs(needs: list[NeedInput], offers: list[OfferInput], regions: dict
 def _match_inputs(needs: list[NeedInput], offers: list[OfferInput], regions: dict[str, set[str]], matcher: Matcher,
                   as_of: dt.date, checkpoint: Checkpoint | None) -> MatchingRun:
     ordered = sorted(needs, key=lambda n: n.ref)
-    results: list[NeedResult] = []
-    total = len(ordered)
-    for start in range(0, total, PROGRESS_EVERY):
-        results.extend(matcher.match_all(ordered[start:start + PROGRESS_EVERY], as_of))
-        if checkpoint is not None:
-            checkpoint(min(start + PROGRESS_EVERY, total), total)
+    results = matcher.match_all(ordered, as_of, checkpoint)
     groups = aggregate(ordered, results, offers, regions, matcher=matcher)
     open_refs = {r.need_ref for r in results}
     open_needs = [n for n in ordered if n.ref in open_refs]

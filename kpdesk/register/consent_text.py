@@ -51,12 +51,20 @@ def consent_summary(consent: ConsentLike | None) -> str:
     return f"{said} ({consent.how}, {format_date(consent.given_on)})"
 
 
+def contact_permission(consent: ConsentLike | None) -> str:
+    """Whether the person may be contacted about offers, said beside their e-mail and phone."""
+    if consent is None:
+        return "Kan kontaktes om tilbud: nei (samtykke mangler)"
+    return f"Kan kontaktes om tilbud: {'ja' if consent.contact else 'nei'}"
+
+
 def consent_reminder(consent: ConsentLike | None, today: dt.date) -> str:
     """Why the person's consent needs the coordinator now ("" when it does not)."""
     if consent is None:
         return "Samtykke mangler: ingen behov kan lagres for personen før det er registrert."
     if not consent.stored:
-        return "Personen har ikke samtykket til lagring: behovene skal slettes (kpdesk person erase)."
+        return ("Personen har ikke samtykket til lagring, så ingen behov er lagret, og personen skal slettes "
+                "(Rediger › Personvern: sletting etter lagringstid).")
     age = (today - consent.given_on).days
     if age > CONSENT_MAX_AGE_DAYS:
         return (f"Samtykket er fra {format_date(consent.given_on)}, over to år gammelt: spør personen på nytt "

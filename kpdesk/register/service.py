@@ -23,13 +23,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, delete, func, select, type_coerce, update
+from sqlalchemy import ColumnElement, Select, String, delete, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from kpdesk.common import reference
 from kpdesk.common.codes import NEED_STATUSES
 from kpdesk.common.errors import UserError
 from kpdesk.common.fast_rows import fast_builder
+from kpdesk.common.identity import email_fingerprint
 from kpdesk.common.norsk import format_org_number, plural
 from kpdesk.db import audit
 from kpdesk.db.models import (
@@ -65,6 +66,9 @@ from kpdesk.register.validation import (
 )
 
 EMPLOYER, CONTACT, NEED, PERSON, CONSENT = "employer", "contact_person", "need", "person", "consent"
+# The audit field that links a deleted need or consent to its person (by id), and the one that keeps a
+# deleted person's e-mail fingerprint (``common.identity``): how an erasure finds them after a deletion.
+OWNER_FIELD, EMAIL_KEY_FIELD = "person_id", "email_key"
 NEED_REF_PREFIX = "B"
 PERSON_REF_PREFIX = "P"
 
@@ -233,8 +237,22 @@ _NEED_COLUMNS = (
 
 def with_owners(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     """``stmt`` over needs with their owner's columns: employer or person (outer joins, as a need
-    has one of them or a community)."""
-    return stmt.outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
+    has one of them or a community), without the needs of persons whose consent in force does not
+    allow storage: no list, printout or matching run uses a need kept without a lawful basis."""
+    return (stmt.outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
+            .where(kept_lawfully()))
+
+
+def kept_lawfully() -> ColumnElement[bool]:
+    """The condition a need must meet to be used at all: not a person's, or a person's whose consent in
+    force allows storage."""
+    return or_(Need.person_id.is_(None), Need.person_id.in_(_persons_with_storage()))
+
+
+def _persons_with_storage() -> Select[int]:
+    """The ids of persons whose consent in force (their newest) allows storage."""
+    newest = select(func.max(Consent.id)).group_by(Consent.person_id)
+    return select(Consent.person_id).where(Consent.id.in_(newest), Consent.stored)
 
 
 def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow]:
@@ -633,12 +651,20 @@ def _restore_need_rows(session: Session, snapshot: NeedSnapshot) -> None:
     insert_rows(session, MatchDecision, [d for d in snapshot.decisions if d["offer_id"] in living])
 
 
+def _record_need_deleted(session: Session, snapshot: NeedSnapshot) -> None:
+    """The audit entry of a deleted need; a person's need keeps its owner's id (``OWNER_FIELD``), so
+    that erasing the person later reaches the need's entries too."""
+    need = snapshot.need
+    owner = need.get("person_id")
+    audit.record(session, "delete", NEED, need["id"], field=OWNER_FIELD if owner is not None else "", old=owner,
+                 summary=f"Slettet behov {need['ref']} «{need['title']}»")
+
+
 def delete_need(session: Session, need_id: int) -> NeedSnapshot:
     """Delete a need with its status history and match decisions."""
     snapshot = _need_snapshot(session, need_id)
     _delete_need_rows(session, need_id)
-    audit.record(session, "delete", NEED, need_id,
-                 summary=f"Slettet behov {snapshot.need['ref']} «{snapshot.need['title']}»")
+    _record_need_deleted(session, snapshot)
     return snapshot
 
 
@@ -708,6 +734,16 @@ def _refuse_taken_person_ref(session: Session, ref: str, person_id: int | None) 
         raise UserError(f"Referansen «{ref}» er allerede brukt av en annen person.")
 
 
+_PERSON_SUMMARY = re.compile(r"^(?:Ny|Slettet|Gjenopprettet) person (\S+)")
+
+
+def person_ref_in_summary(summary: str) -> str:
+    """The ref a person's own audit summary names («Ny person P0003», «Slettet person P0003 med …»),
+    or "": how an erasure learns the ref of a person deleted earlier."""
+    found = _PERSON_SUMMARY.match(summary)
+    return found.group(1) if found else ""
+
+
 def save_person(session: Session, data: PersonData, person_id: int | None = None) -> int:
     """Create or update a person; returns its id. A new person without ref gets the next "P00001".
 
@@ -733,8 +769,10 @@ def save_person(session: Session, data: PersonData, person_id: int | None = None
 def record_consent(session: Session, person_id: int, data: ConsentData) -> int:
     """Add the person's consent as it is now (the earlier ones stay as history); returns its id.
 
-    Withdrawing consent to storage (``stored`` false) is recorded like any other change; the
-    person's needs are then no longer kept lawfully, and ``kpdesk person erase`` removes them.
+    Withdrawing consent to storage (``stored`` false) is recorded like any other change here; the
+    person's needs are then no longer kept lawfully: lists and matching leave them out at once
+    (``with_owners``), and ``kpdesk.admin.consent.record_consent``, the path the window and the
+    import take, erases them in the same transaction.
     """
     ref = _person_ref(session, person_id)
     row = Consent(person_id=person_id, stored=data.stored, contact=data.contact, statistics=data.statistics,
@@ -787,20 +825,29 @@ def refuse_without_basis(session: Session, person_id: int) -> None:
 def delete_person(session: Session, person_id: int) -> PersonSnapshot:
     """Delete a person with their consents and needs (undo: ``restore_person``).
 
-    Not an erasure: the audit log keeps what it recorded; ``kpdesk.admin.privacy`` erases.
+    Not an erasure: the audit log keeps what it recorded; ``kpdesk.admin.privacy`` erases, also
+    after a deletion. For that, the entries written here link each deleted need and consent to the
+    person by id (``OWNER_FIELD``), and the person's entry keeps the fingerprint of their e-mail
+    (``EMAIL_KEY_FIELD``), not the address.
     """
     rows = row_dicts(session, Person, Person.id == person_id)
     if not rows:
         raise NotFoundError(f"Personen finnes ikke lenger (id {person_id}).")
+    ref = rows[0]["ref"]
     consents = tuple(row_dicts(session, Consent, Consent.person_id == person_id))
     need_ids = session.execute(select(Need.id).where(Need.person_id == person_id).order_by(Need.id)).scalars().all()
     needs = tuple(_need_snapshot(session, need_id) for need_id in need_ids)
     for need in needs:
         _delete_need_rows(session, need.need["id"])
+        _record_need_deleted(session, need)
     session.execute(delete(Consent).where(Consent.person_id == person_id))
+    for consent in consents:
+        audit.record(session, "delete", CONSENT, consent["id"], field=OWNER_FIELD, old=person_id,
+                     summary=f"Slettet samtykke for {ref}")
     session.execute(delete(Person).where(Person.id == person_id))
-    audit.record(session, "delete", PERSON, person_id,
-                 summary=f"Slettet person {rows[0]['ref']} med {plural(len(needs), 'behov', 'behov')}")
+    key = email_fingerprint(rows[0]["email"])
+    audit.record(session, "delete", PERSON, person_id, field=EMAIL_KEY_FIELD if key else "", old=key or None,
+                 summary=f"Slettet person {ref} med {plural(len(needs), 'behov', 'behov')}")
     return PersonSnapshot(rows[0], consents, needs)
 
 

@@ -5,17 +5,29 @@ section), the course offers that fit the pooled demand, the demand groups with t
 against each offer's minimum class, the groups no offer fits ("Kurs å bestille"), next steps with
 the centre's own contact, and a privacy note.
 
+Needs come from employers, private persons (their own wishes, counted only with consent to
+anonymous statistics: ``NeedInput.counted``) and communities (a municipality, or a region as a
+whole). Each is one contributor («Meldt av»), keyed with its kind (``contribution``). The needs
+table has a column for the persons' and one for the communities' needs beside the SN2007 sections
+(they have no industry) and a row for a region's own needs, so its grand total is every need the
+handout counts.
+
 It is anonymous (domain brief §4):
 - no contact persons, e-mails, phone numbers, need descriptions or notes are read into the
-  data at all, so the PDF cannot print them;
+  data at all, so the PDF cannot print them, and a private person is never named;
 - every figure passes ``kpdesk.reports.suppression`` (its docstring has the rules): the needs by
-  municipality and industry with their totals, the persons and employers of each demand group
+  municipality and industry with their totals, the persons and contributors of each demand group
   (with and without an offer: the groups split the needs, so their persons add up to the total
   the summary states), and the summary's totals. A hidden figure prints as ":", explained right
   under each table; hidden groups come last, by region, topic and level, so their place says
   nothing about their size;
+- who is behind a number of contributors is told by kind («4 arbeidsgivere og 3 privatpersoner»)
+  only when each kind behind it has 3 or more and none of them dominates (suppression rule 6);
+  else the number is printed whole («7 til sammen», in the summary «i alt 7 arbeidsgivere,
+  privatpersoner og lokalsamfunn»), and a hidden one is worded the same whoever is
+  behind it, so «1 privatperson» is never printed and a lone person's wish is never told apart;
 - an employer is named only where its "kan navngis" flag (``may_be_named``) is set, and only
-  beside a group that is shown ("5, blant dem A og B");
+  beside a shown number of employers ("5 arbeidsgivere, blant dem A og B");
 - figures that would add up to the same totals another way are left out: offers are listed
   without their own headcount (the groups carry it), and the summary does not split the needs
   into "with an offer" and "without" (only the groups are counted).
@@ -46,11 +58,16 @@ from kpdesk.reports.facts import (
     load_offer_facts,
     offer_labels,
 )
+from kpdesk.reports.owners import EVERY_KIND, TOGETHER, contributors_cell, contributors_label, contributors_phrase
 from kpdesk.reports.style import Letterhead, ReportInfo
-from kpdesk.reports.suppression import HIDDEN_TEXT, LEGEND, CrossTable, Partition, Share, named_phrase
+from kpdesk.reports.suppression import HIDDEN_TEXT, LEGEND, CrossTable, Owner, Partition, Share
 
 MAX_SECTION_COLUMNS = 9
 OTHER_SECTIONS, NO_SECTION = "Andre", "?"
+# Needs that have no industry: a person's own wish, a community's need (columns after the sections).
+KIND_COLUMNS = {"person": "Privat-\npersoner", "community": "Lokal-\nsamfunn"}
+TOGETHER_NOTE = (f"«{TOGETHER}» = {EVERY_KIND} samlet; hvor mange det er av hvert slag, vises bare når hvert slag har "
+                 "minst 3 og ingen av dem står for mer enn 80\u00a0%.")
 
 
 @dataclass(frozen=True)
@@ -83,8 +100,7 @@ class GroupLine:
     level: str | None
     region: str
     persons: str  # suppressed text
-    employers: str  # suppressed text
-    named: tuple[str, ...]  # employers that may be named; none when the group is hidden
+    contributors: str  # «Meldt av», suppressed: '4 arbeidsgivere og 3 privatpersoner, blant dem A', '7 til sammen', ':'
     offer_title: str
     offer_provider: str
     seats_min: int | None
@@ -104,9 +120,9 @@ class HandoutData:
     letterhead: Letterhead
     as_of: dt.date
     scope: Scope
-    needs_table: CrossTable  # rows: municipalities, columns: SN2007 sections
-    sections: tuple[tuple[str, str], ...]  # (column label, section name), in column order
-    persons: Partition  # persons and employers per demand group (the groups partition the needs)
+    needs_table: CrossTable  # rows: municipalities (and regions' own needs), columns: SN2007 sections and kinds
+    sections: tuple[tuple[str, str], ...]  # (column label, section name) of the section columns, in column order
+    persons: Partition  # persons and contributors per demand group (the groups partition the needs)
     groups: tuple[GroupLine, ...]  # with an offer; shown ones by size, then hidden ones by region and topic
     to_order: tuple[GroupLine, ...]  # no offer fits: courses to order; in the same order
     offers: tuple[OfferFacts, ...]
@@ -175,7 +191,7 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
     table, sections = _needs_table(needs, industry, scope)
     by_need = {n.ref: n for n in needs}
     # The needs already chosen for an offer are not in any group but are in the totals: parts never printed.
-    persons = Partition.of(Share.of(_contribution(by_need[ref]) for ref in part.need_refs if ref in by_need)
+    persons = Partition.of(Share.of(contribution(by_need[ref]) for ref in part.need_refs if ref in by_need)
                            for part in (*groups, *commits))
     offer_by_ref = {o.ref: o for o in run.offers}
     lines = [_group_line(group, index, persons, offer_by_ref.get(group.offer_ref or ""), nameable)
@@ -188,9 +204,10 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
                        tuple(line for line in lines if not line.offer_title), offers)
 
 
-def _contribution(need: Any) -> tuple[str, int]:
-    """(employer, persons) of one need; the employer as the demand groups key it."""
-    return need.employer_ref or need.employer_name, need.headcount
+def contribution(need: Any) -> tuple[Owner, int]:
+    """(contributor, persons) of one need: its owner with its kind, keyed as the demand groups key it
+    (an organisation number, a person's ref, a municipality's number or a region's name)."""
+    return Owner(need.owner_kind, need.employer_ref or need.employer_name), need.headcount
 
 
 def _line_order(group: Any, hidden: bool) -> tuple[Any, ...]:
@@ -202,47 +219,80 @@ def _line_order(group: Any, hidden: bool) -> tuple[Any, ...]:
 
 
 def _group_line(group: Any, index: int, persons: Partition, offer: Any, nameable: dict[str, str]) -> GroupLine:
-    return GroupLine(group.topic, group.level, group.region, persons.text(index), persons.employers_text(index),
-                     persons.names(index, nameable.get), offer.title if offer else "",
+    who = contributors_cell(persons.kinds(index), persons.names(index, nameable.get))
+    return GroupLine(group.topic, group.level, group.region, persons.text(index), who, offer.title if offer else "",
                      offer.provider if offer else "", group.seats_min, offer.ref if offer else "",
                      persons.shown(index))
 
 
 def _needs_table(needs: Sequence[Any], industry: dict[str, str | None], scope: Scope
                  ) -> tuple[CrossTable, tuple[tuple[str, str], ...]]:
-    """Open needs by municipality (rows) and SN2007 section (columns), at most 9 + 'Andre' columns."""
-    section_of: dict[str, str] = {}
+    """Open needs by municipality (rows) and SN2007 section (columns, at most 9 + 'Andre'), then a
+    column each for private persons' and communities' needs (no industry), when there are any.
+
+    A region's own needs (a community with no one municipality) get a row of their own after the
+    municipalities, so every need in scope is in the table once."""
+    column_of: dict[str, str] = {}
     names: dict[str, str] = {NO_SECTION: "Næring ikke oppgitt", OTHER_SECTIONS: "Andre næringer"}
     for need in needs:
+        if need.owner_kind in KIND_COLUMNS:
+            column_of[need.ref] = KIND_COLUMNS[need.owner_kind]
+            continue
         found = reference.industry_section(industry.get(need.employer_ref))
-        section_of[need.ref] = found.code if found else NO_SECTION
+        column_of[need.ref] = found.code if found else NO_SECTION
         if found:
             names[found.code] = found.name
     totals: dict[str, int] = {}
-    for key in section_of.values():
+    for key in column_of.values():
         totals[key] = totals.get(key, 0) + 1
-    letters = sorted((k for k in totals if k != NO_SECTION), key=lambda k: (-totals[k], k))
+    kinds = [c for c in KIND_COLUMNS.values() if c in totals]
+    letters = sorted((k for k in totals if k != NO_SECTION and k not in kinds), key=lambda k: (-totals[k], k))
     kept = set(letters if len(letters) <= MAX_SECTION_COLUMNS + 1 else letters[:MAX_SECTION_COLUMNS])
-    columns = sorted(kept)
+    sections = sorted(kept)
     if len(kept) < len(letters):
-        columns.append(OTHER_SECTIONS)
+        sections.append(OTHER_SECTIONS)
     if NO_SECTION in totals:
-        columns.append(NO_SECTION)
-    municipalities = sorted(scope.municipalities or {n.municipality or "" for n in needs},
-                            key=lambda m: sort_key(reference.municipality_label(m)))
-    row_of = {m: i for i, m in enumerate(municipalities)}
+        sections.append(NO_SECTION)
+    columns = [*sections, *kinds]
+    rows = sorted({_row_of(n) for n in needs} | {(0, m) for m in scope.municipalities}, key=_row_order)
+    if scope.municipalities:  # a need outside the municipalities chosen (none are loaded) has no row
+        rows = [r for r in rows if r[0] != 2]
+    row_of = {key: i for i, key in enumerate(rows)}
     col_of = {c: i for i, c in enumerate(columns)}
-    cells: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    cells: dict[tuple[int, int], list[tuple[Owner, int]]] = {}
     for need in needs:
-        key = section_of[need.ref]
+        key = column_of[need.ref]
         column = col_of.get(key, col_of.get(OTHER_SECTIONS))
-        row = row_of.get(need.municipality or "")
+        row = row_of.get(_row_of(need))
         if row is None or column is None:
             continue
-        cells.setdefault((row, column), []).append(_contribution(need))
-    row_labels = [reference.municipality_label(m) if m else "Kommune ikke oppgitt" for m in municipalities]
-    legend = tuple((c, names[c]) for c in columns)
-    return CrossTable.of(row_labels, columns, {key: Share.of(c) for key, c in cells.items()}), legend
+        cells.setdefault((row, column), []).append(contribution(need))
+    legend = tuple((c, names[c]) for c in sections)
+    return CrossTable.of([_row_label(r) for r in rows], columns, {key: Share.of(c) for key, c in cells.items()}), legend
+
+
+REGION_ROW = "(regionen)"  # after the name of a region: the needs the region has for itself
+Row = tuple[int, str]  # (0, a municipality's number), (1, a region's name) or (2, "") for no municipality
+
+
+def _row_of(need: Any) -> Row:
+    if need.municipality:
+        return 0, need.municipality
+    if need.owner_kind == "community" and need.employer_ref:
+        return 1, need.employer_ref  # a region's own need (matching.engine.aggregation keys it so)
+    return 2, ""
+
+
+def _row_order(row: Row) -> tuple[int, str]:
+    kind, key = row
+    return kind, sort_key(reference.municipality_label(key) if kind == 0 else key)
+
+
+def _row_label(row: Row) -> str:
+    kind, key = row
+    if kind == 0:
+        return reference.municipality_label(key)
+    return f"{key} {REGION_ROW}" if kind == 1 else "Kommune ikke oppgitt"
 
 
 # ---------------------------------------------------------------- the PDF
@@ -267,8 +317,9 @@ def story(data: HandoutData) -> list[Flowable]:
     if data.empty:
         flow.append(style.para(
             f"Det er ingen åpne kompetansebehov registrert i {data.scope.label} per {format_date(data.as_of)}, så "
-            "møteunderlaget har ingenting å vise. Registrer arbeidsgivernes behov (under Behov, eller ved å "
-            "importere dem), eller velg andre kommuner, og skriv ut på nytt.", s.body))
+            "møteunderlaget har ingenting å vise. Registrer behovene til arbeidsgivere, privatpersoner og "
+            "lokalsamfunn (under Behov, eller ved å importere dem), eller velg andre kommuner, og skriv ut på nytt.",
+            s.body))
     else:
         flow.extend(_summary(data))
         flow.append(CondPageBreak(style.content_height() / 3))  # details on a new page unless a third is free
@@ -277,16 +328,20 @@ def story(data: HandoutData) -> list[Flowable]:
         flow.extend(_to_order_section(data))
         flow.extend(_offers_section(data))
     flow.append(style.heading("Personvern", 2))
-    flow.append(style.para(
-        "Dokumentet er anonymisert. Det inneholder ingen kontaktpersoner, e-postadresser, telefonnumre eller notater. "
-        "Et tall vises bare når minst 3 arbeidsgivere står bak det og ingen av dem står for mer enn 80\u00a0% av det; "
-        "ellers vises «:». Der et skjult tall ellers kunne regnes ut fra summene, er også andre tall skjult, slik SSB "
-        "gjør. Skjulte grupper står til slutt i tabellene, etter region og tema. Bare arbeidsgivere som har sagt ja "
-        "til det, er navngitt, og bare ved grupper som vises («blant dem …»); listen er ikke nødvendigvis "
-        "fullstendig.", s.note))
+    flow.append(style.para(PRIVACY_NOTE, s.note))
     return flow
 
 
+PRIVACY_NOTE = (
+    "Dokumentet er anonymisert. Det inneholder ingen kontaktpersoner, e-postadresser, telefonnumre eller notater, "
+    "og ingen privatpersoner er navngitt. Behovene er meldt av arbeidsgivere, privatpersoner (egne ønsker om "
+    "utdanning) og lokalsamfunn (en kommune eller en region); hver av dem teller som én. Privatpersoner er bare "
+    "med i tallene når de har samtykket til anonym statistikk. Et tall vises bare når minst 3 står bak det og ingen "
+    "av dem står for mer enn 80\u00a0% av det; ellers vises «:». Hvor mange som er arbeidsgivere, privatpersoner og "
+    "lokalsamfunn, vises bare når hvert slag oppfyller den samme regelen; ellers står de samlet («til sammen»). Der "
+    "et skjult tall ellers kunne regnes ut fra summene, er også andre tall skjult, slik SSB gjør. Skjulte grupper "
+    "står til slutt i tabellene, etter region og tema. Bare arbeidsgivere som har sagt ja til det, er navngitt, og "
+    "bare ved tall som vises («blant dem …»); listen er ikke nødvendigvis fullstendig.")
 NEAR_MINIMUM = 0.5  # a group with at least half its offer's minimum class is "close"
 TOPIC_BARS, OFFER_BARS = 8, 12
 CLASSES_SHOWN = 2  # the seat chart shows offers whose interest is at most two classes
@@ -295,27 +350,29 @@ CLASSES_SHOWN = 2  # the seat chart shows offers whose interest is at most two c
 def _summary(data: HandoutData) -> list[Flowable]:
     s = style.styles()
     table = data.needs_table
+    kinds = data.persons.total_kinds
     flow: list[Flowable] = [
         style.heading("Sammendrag"),
         style.key_figures([
             (table.grand_total, "åpne behov"),
-            (data.persons.employers_total_text, "arbeidsgivere"),
+            (kinds.total_text, contributors_label(kinds)),
             (data.persons.total_text, "personer"),
             (group_thousands(len(data.groups)), "grupper med tilbud"),
             (group_thousands(len(data.to_order)), "grupper uten tilbud"),
         ]),
         style.para(
             f"Studiesenteret har registrert {_count_phrase(table.grand_total, 'åpent behov', 'åpne behov')} fra "
-            f"{_count_phrase(data.persons.employers_total_text, 'arbeidsgiver', 'arbeidsgivere')} i "
-            f"{data.scope.label}, til sammen {_count_phrase(data.persons.total_text, 'person', 'personer')}. "
-            "Behov om samme tema, på samme nivå og i samme region er lagt sammen til grupper på tvers av "
-            "arbeidsgivere; en gruppe starter som klasse når den når tilbyderens minste klasse.", s.body),
+            f"{contributors_phrase(kinds)} i {data.scope.label}, til sammen "
+            f"{_count_phrase(data.persons.total_text, 'person', 'personer')}. Behov om samme tema, på samme nivå og i "
+            f"samme region er lagt sammen til grupper på tvers av {EVERY_KIND}; en gruppe starter som klasse når den "
+            "når tilbyderens minste klasse.", s.body),
         style.heading("Dette bør skje nå", 2),
     ]
     flow.extend(style.bullets(_now_steps(data)))
     contact = data.letterhead.contact_sentence()
     if contact:
-        flow.append(style.para(f"Arbeidsgivere som vil være med, melder fra til studiesenteret: {contact}.", s.body))
+        flow.append(style.para(f"Arbeidsgivere, lokalsamfunn og enkeltpersoner som vil være med, melder fra til "
+                               f"studiesenteret: {contact}.", s.body))
     flow.extend(_charts(data))
     return flow
 
@@ -328,10 +385,10 @@ def _now_steps(data: HandoutData) -> list[str]:
     if unmet:
         largest = "; ".join(f"{g.label(whole)}: {plural(g.person_count or 0, 'person', 'personer')}" for g in unmet[:3])
         steps.append(f"Størst behov uten tilbud: {largest}. For kurs som må bestilles, tar studiesenteret kontakt "
-                     "med tilbydere når nok arbeidsgivere er med.")
+                     "med tilbydere når nok deltakere er med.")
     elif data.to_order:
-        steps.append(f"{plural(len(data.to_order), 'gruppe', 'grupper')} mangler tilbud, men har så få "
-                     "arbeidsgivere at tallene ikke kan vises; se «Kurs å bestille».")
+        steps.append(f"{plural(len(data.to_order), 'gruppe', 'grupper')} mangler tilbud, men så få står bak "
+                     "at tallene ikke kan vises; se «Kurs å bestille».")
     else:
         steps.append("Alle behovene har et tilbud som passer.")
     labels = offer_labels(data.offers)
@@ -415,13 +472,26 @@ def _needs_section(data: HandoutData) -> list[Flowable]:
     widths = [_number_width([header[c], rows[-1][c]], [row[c] for row in rows[:-1]]) for c in range(1, columns + 2)]
     widths.insert(0, 1.0 - sum(widths))  # the municipalities take what the counts leave
     flow: list[Flowable] = [style.heading("Behov etter kommune og næring")]
-    flow.append(style.para("Antall åpne behov. Kolonnene er næringer (SN2007-hovedområder, forklart under "
-                           "tabellen).", s.small_keep))
+    flow.append(style.para(_needs_intro(table), s.small_keep))
     flow.append(style.data_table(header, rows, widths, right=range(1, columns + 2), bold_first=False,
                                  total_row=True))
     flow.append(style.para(LEGEND, s.note))
     flow.append(style.para(" · ".join(f"{code}: {name}" for code, name in data.sections), s.note))
     return flow
+
+
+def _needs_intro(table: CrossTable) -> str:
+    kinds = {"Privatpersoner": KIND_COLUMNS["person"] in table.columns,
+             "Lokalsamfunn": KIND_COLUMNS["community"] in table.columns}
+    shown = [f"«{name}»" for name, present in kinds.items() if present]
+    text = ("Antall åpne behov. Kolonnene er arbeidsgivernes næringer (SN2007-hovedområder, forklart under "
+            "tabellen)")
+    if shown:
+        text += f"; {join_names(shown)} er egne behov som ikke hører til en næring"
+    if any(label.endswith(REGION_ROW) for label in table.rows):
+        text += (f". «{REGION_ROW}» etter navnet på en region er behov regionen har meldt for seg selv, ikke for "
+                 "én kommune")
+    return text + "."
 
 
 MIN_COUNT_WIDTH = 26.0  # points: a column of single figures still reads as columns
@@ -433,7 +503,7 @@ def _number_width(bold: Sequence[str], plain: Sequence[str]) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     style.register_fonts()
-    text = max([stringWidth(t, style.FONT_BOLD, style.CELL_SIZE) for t in bold]
+    text = max([stringWidth(line, style.FONT_BOLD, style.CELL_SIZE) for t in bold for line in t.split("\n")]
                + [stringWidth(t, style.FONT, style.CELL_SIZE) for t in plain])
     return max(text + 2 * style.CELL_PADDING + 1, MIN_COUNT_WIDTH) / style.content_width()
 
@@ -443,8 +513,7 @@ def _group_rows(lines: Sequence[GroupLine], with_offer: bool, labels: dict[str, 
     labels = labels or {}
     rows = []
     for g in lines:
-        employers = ", ".join(filter(None, (g.employers, named_phrase(g.named))))
-        row: list[Any] = [g.topic, level_text(g.level), g.region, g.persons, employers]
+        row: list[Any] = [g.topic, level_text(g.level), g.region, g.persons, g.contributors]
         if with_offer:
             row += [labels.get(g.offer_ref, g.offer_title), str(g.seats_min) if g.seats_min else "–"]
         rows.append(row)
@@ -457,14 +526,20 @@ def _groups_section(data: HandoutData) -> list[Flowable]:
     s = style.styles()
     return [
         style.heading("Samlet etterspørsel med tilbud"),
-        style.para("Behov om samme tema, på samme nivå og i samme region er lagt sammen på tvers av arbeidsgivere. "
+        style.para(f"Behov om samme tema, på samme nivå og i samme region er lagt sammen på tvers av {EVERY_KIND}. "
                    "«Minste klasse» er antall deltakere tilbyderen trenger for å starte.", s.small_keep),
-        style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere", "Tilbud", "Minste klasse"],
+        style.data_table(["Tema", "Nivå", "Region", "Personer", "Meldt av", "Tilbud", "Minste klasse"],
                          _group_rows(data.groups, True, offer_labels(data.offers)),
-                         [0.18, 0.11, 0.12, 0.11, 0.17, 0.22, 0.09],
+                         [0.17, 0.11, 0.11, 0.11, 0.19, 0.22, 0.09],
                          right=(3, 6), extra_style=[("RIGHTPADDING", (3, 0), (3, -1), 7)]),
-        style.para(LEGEND, s.note),
+        style.para(_group_legend(data.groups), s.note),
     ]
+
+
+def _group_legend(lines: Sequence[GroupLine]) -> str:
+    """The legend, and what «til sammen» means where a line says it."""
+    together = any(g.contributors.endswith(TOGETHER) for g in lines)
+    return f"{LEGEND} {TOGETHER_NOTE}" if together else LEGEND
 
 
 def _to_order_section(data: HandoutData) -> list[Flowable]:
@@ -477,10 +552,10 @@ def _to_order_section(data: HandoutData) -> list[Flowable]:
         return flow
     flow.append(style.para("Ingen tilbud passer disse behovene ennå. Studiesenteret kan bestille kurs fra en "
                            "tilbyder når nok deltakere går sammen.", s.small_keep))
-    flow.append(style.data_table(["Tema", "Nivå", "Region", "Personer", "Arbeidsgivere"],
+    flow.append(style.data_table(["Tema", "Nivå", "Region", "Personer", "Meldt av"],
                                  _group_rows(data.to_order, False), [0.3, 0.16, 0.14, 0.11, 0.29], right=(3,),
                                  extra_style=[("RIGHTPADDING", (3, 0), (3, -1), 7)]))
-    flow.append(style.para(LEGEND, s.note))
+    flow.append(style.para(_group_legend(data.to_order), s.note))
     return flow
 
 

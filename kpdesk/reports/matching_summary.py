@@ -31,6 +31,7 @@ from kpdesk.common.codes import CLOSED_NEED_STATUSES, FORMATS, NEED_STATUSES
 from kpdesk.common.norsk import format_date, format_org_number, group_thousands, plural
 from kpdesk.matching.engine import Match, Matcher, NeedInput
 from kpdesk.matching.engine.explain import (
+    SOME_OTHERS,
     Explanation,
     Fit,
     Reason,
@@ -50,6 +51,7 @@ from kpdesk.reports.facts import (
     load_offer_facts,
     offer_labels,
 )
+from kpdesk.reports.owners import EVERY_KIND
 from kpdesk.reports.style import Letterhead, ReportInfo
 from kpdesk.reports.suppression import Share
 
@@ -67,7 +69,7 @@ class OfferLine:
     verdict: str  # 'Passer godt', 'Passer delvis: …'
     reasons: tuple[Reason, ...]  # marked sentences, the start condition among them
     committed: int | None = None  # persons already in that may be printed (see ``InClass``)
-    others_hidden: bool = False  # other employers are in too, too few to print their number
+    others_hidden: bool = False  # others are in too, too few to print their number
 
 
 @dataclass(frozen=True)
@@ -189,9 +191,10 @@ def _settled(line: OfferLine, status: str) -> OfferLine:
 
 @dataclass(frozen=True)
 class InClass:
-    """Who is in an offer's class already, as this employer's paper may say it: the persons of
-    other employers are printed only when they pass disclosure control (3 or more employers, none
-    above 80 %; ``kpdesk.reports.suppression``), else "noen fra andre arbeidsgivere"."""
+    """Who is in an offer's class already, as this employer's paper may say it: the persons of the
+    others (employers, private persons and communities) are printed only when they pass disclosure
+    control (3 or more contributors, none above 80 %; ``kpdesk.reports.suppression``), else
+    "noen andre" (``explain.SOME_OTHERS``), whoever they are."""
 
     own: int = 0  # this employer's persons in needs the offer is chosen for
     others: int = 0
@@ -415,7 +418,7 @@ def _summary(data: MatchingSummaryData) -> list[Flowable]:
     if bars:
         flow.append(style.heading("Tilbudene og klassestørrelsen", 2))
         flow.append(charts.seat_bars(bars, ("med nå", "deres behov"), style.content_width()))
-        flow.append(style.para("«Med nå» er behov studiesenteret har valgt tilbudet for, fra alle arbeidsgivere; "
+        flow.append(style.para(f"«Med nå» er behov studiesenteret har valgt tilbudet for, fra alle {EVERY_KIND}; "
                                "«deres behov» er personene i behovene deres som tilbudet er foreslått for. Et tilbud "
                                "starter bare når minste klasse er nådd.", s.note))
     return flow
@@ -491,15 +494,15 @@ def _next_steps(data: MatchingSummaryData) -> list[str]:
         facts, committed, mine = offer.line.facts, offer.line.committed or 0, offer.mine
         if offer.line.others_hidden and facts.seats_min:
             own = f"deres {committed + mine}" if committed + mine else "ingen av deres"
-            steps.append(f"{offer.label}: starter bare hvis minst {facts.seats_min} melder seg; noen fra andre "
-                         f"arbeidsgivere er med, og {own} kommer i tillegg.")
+            steps.append(f"{offer.label}: starter bare hvis minst {facts.seats_min} melder seg; {SOME_OTHERS} er "
+                         f"med, og {own} kommer i tillegg.")
         elif facts.seats_max and committed + mine > facts.seats_max:
             steps.append(f"{offer.label}: {committed} er med, og tilbudet har {seats_text(facts.seats_max)}; meld "
                          "fra snart om dere vil ha plass.")
         elif facts.seats_min and committed + mine < facts.seats_min:
             now = f"{committed} er med nå" if committed else "ingen er med ennå"
             steps.append(f"{offer.label}: starter bare hvis minst {facts.seats_min} melder seg; {now}, og med "
-                         f"deres {mine} blir det {committed + mine}. Andre arbeidsgivere kan fylle klassen.")
+                         f"deres {mine} blir det {committed + mine}. Andre som melder seg, kan fylle klassen.")
     unmet = sorted(data.unmet, key=lambda n: (-n.headcount, n.ref))
     if unmet:
         largest = unmet[0]

@@ -1,12 +1,15 @@
-"""Offer summary: one course offer, the employers and needs interested in it, and the headcount
-against the provider's minimum class.
+"""Offer summary: one course offer, who is interested in it («Meldt av»: employers, private persons
+and communities) and their needs, and the headcount against the provider's minimum class.
 
 Interest is what ``kpdesk.matching.persistence.offer_interest`` counts: the needs the coordinator has
 chosen the offer for, then the open needs the matching engine proposes it to (pairs the
 coordinator rejected, and needs chosen for another offer, are left out: a decided need counts
 toward its own offer only). A passed application deadline is marked ("gikk ut 01.12.2026"). The
 paper may be shown to the provider, so an employer is named only when it has agreed to be ("kan
-navngis"); the others appear as "Arbeidsgiver i <kommune>". No contact persons, e-mails, phone
+navngis"); the others appear as "Arbeidsgiver i <kommune>". A community is named as such («Rødøy
+kommune (lokalsamfunn)»). Private persons are gathered into one line, chosen and proposed apart
+(«Egne ønsker», «2 privatpersoner», worded by ``kpdesk.reports.owners``), without refs, wishes or
+places, and only those with consent to anonymous statistics. No contact persons, e-mails, phone
 numbers or notes are printed.
 """
 
@@ -26,6 +29,7 @@ from kpdesk.common.norsk import format_date, group_thousands, plural
 from kpdesk.matching.engine.explain import deadline_passed, deadline_text
 from kpdesk.reports import style
 from kpdesk.reports.facts import OfferFacts, load_letterhead, load_offer_facts
+from kpdesk.reports.owners import kind_count
 from kpdesk.reports.style import Letterhead, ReportInfo
 
 
@@ -43,11 +47,14 @@ class InterestLine:
 
 @dataclass(frozen=True, slots=True)
 class EmployerLine:
+    """One line of «Meldt av»: an employer, a community, or the private persons together."""
+
     employer: str
     named: bool
     municipality: str
     headcount: int
     needs: int
+    kind: str = "employer"  # employer | person | community
 
 
 @dataclass(frozen=True)
@@ -140,16 +147,17 @@ def load(session: Any, ref: str, as_of: dt.date, run: Any = None, progress: Any 
             continue
         place = reference.municipality_label(first.municipality) if first.municipality else ""
         employers.append(EmployerLine(_employer_label(first, place, nameable), bool(nameable.get(found.employer_id)),
-                                      place, found.headcount, len(found.need_refs)))
+                                      place, found.headcount, len(found.need_refs), first.owner_kind))
     individuals = [r for r in interest.needs if r.owner_kind == "person"]
     for accepted in (True, False):  # gathered without refs, wishes or places; chosen and proposed apart
         some = [r for r in individuals if (r.source == "accepted") == accepted]
-        if some:
-            lines.append(InterestLine("", "Egne ønsker", plural(len(some), "privatperson", "privatpersoner"), "",
-                                      len(some), "", accepted, None))
+        if some:  # a person with two wishes for the offer is one person
+            lines.append(InterestLine("", "Egne ønsker", kind_count("person", len({r.org_number for r in some})),
+                                      "", sum(r.headcount for r in some), "", accepted, None))
     if individuals:
-        who = plural(len(individuals), "privatperson", "privatpersoner")
-        employers.append(EmployerLine(who, False, "", len(individuals), len(individuals)))
+        who = kind_count("person", len({r.org_number for r in individuals}))
+        employers.append(EmployerLine(who, False, "", sum(r.headcount for r in individuals), len(individuals),
+                                      "person"))
     return OfferSummaryData(load_letterhead(session), as_of, facts, tuple(lines), tuple(employers))
 
 
@@ -191,18 +199,18 @@ def story(data: OfferSummaryData) -> list[Flowable]:
     flow.append(style.para(data.seats_sentence, s.body))
     if data.needs:
         flow.append(style.para(_source_sentence(data), s.body))
-        flow.append(style.heading("Arbeidsgivere", 2))
+        flow.append(style.heading("Hvem som er interessert", 2))
         rows = [[e.employer, e.municipality, group_thousands(e.needs), group_thousands(e.headcount)]
                 for e in data.employers]
         rows.append(["Sum", "", group_thousands(sum(e.needs for e in data.employers)), group_thousands(data.headcount)])
-        flow.append(style.data_table(["Arbeidsgiver", "Kommune", "Behov", "Personer"], rows, [0.46, 0.3, 0.1, 0.14],
+        flow.append(style.data_table(["Meldt av", "Kommune", "Behov", "Personer"], rows, [0.46, 0.3, 0.1, 0.14],
                                      right=(2, 3), total_row=True))
         flow.append(style.heading("Behov", 2))
         rows = [[n.need_ref, n.need_title, n.employer, group_thousands(n.headcount),
                  "valgt" if n.accepted else "foreslått", NEED_STATUSES.label(n.status)] for n in data.needs]
-        flow.append(style.data_table(["Ref.", "Behov", "Arbeidsgiver", "Personer", "Grunnlag", "Status"], rows,
+        flow.append(style.data_table(["Ref.", "Behov", "Meldt av", "Personer", "Grunnlag", "Status"], rows,
                                      [0.09, 0.31, 0.24, 0.11, 0.12, 0.13], right=(3,)))
-        if any(not e.named for e in data.employers):
+        if any(not e.named and e.kind == "employer" for e in data.employers):
             flow.append(style.para("Arbeidsgivere som ikke har sagt ja til å bli navngitt, er vist med kommunenavnet.",
                                    s.note))
     contact = data.letterhead.contact_sentence()

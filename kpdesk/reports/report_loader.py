@@ -123,7 +123,8 @@ class ReportChoices:
 
     employers: tuple[tuple[str, str], ...] = ()  # (label 'Navn (988 077 917)', org number)
     offers: tuple[tuple[str, str], ...] = ()  # (label 'T0001 Tittel – Tilbyder', ref)
-    municipalities: tuple[tuple[str, str], ...] = ()  # (label '1824 Vefsn', number): those with employers
+    municipalities: tuple[tuple[str, str], ...] = ()  # (label '1824 Vefsn', number): those with employers,
+    # private persons or a community's needs
     regions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> municipality numbers
     rooms: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()  # the rooms' sites (Room.site), for a week schedule of one site
@@ -134,7 +135,7 @@ def load_choices(session: Any) -> ReportChoices:
 
     from kpdesk.booking.rooms import list_sites
     from kpdesk.common import reference
-    from kpdesk.db.models import Employer, Offer, Provider, Room
+    from kpdesk.db.models import Employer, Need, Offer, Person, Provider, Room
     from kpdesk.matching.persistence import load_regions
 
     employers = sorted(((f"{name} ({format_org_number(org)})", org) for org, name in
@@ -142,7 +143,8 @@ def load_choices(session: Any) -> ReportChoices:
     offers = [(f"{ref} {title} – {provider}", ref) for ref, title, provider in
               session.execute(select(Offer.ref, Offer.title, Provider.name)
                               .join(Provider, Offer.provider_id == Provider.id).order_by(Offer.ref))]
-    numbers = [n for n in session.execute(select(Employer.municipality).distinct()).scalars() if n]
+    numbers = {n for column in (Employer.municipality, Person.municipality, Need.community)
+               for n in session.execute(select(column).distinct()).scalars() if n and n.isdigit()}
     municipalities = []
     for number in numbers:
         found = reference.municipality(number)

@@ -1,18 +1,22 @@
-"""Disclosure control: which figures about employers' needs may be printed, after SSB's practice.
+"""Disclosure control: which figures about the needs in the register may be printed, after SSB's practice.
 
-Every figure kpdesk prints or exports about employers' needs passes this module (the meeting
-handout now; the dashboard and the annual report are to use it too). Domain brief §4 and
+Every figure kpdesk prints or exports about needs passes this module (the meeting handout now;
+the dashboard and the annual report are to use it too). Domain brief §4 and
 https://www.ssb.no/omssb/personvern/personopplysninger-i-statistikken. The rules:
 
 1. **Who is behind a figure.** A figure (a table cell, a row's, column's or table's total, the
    persons in a demand group, a total in a sentence) counts needs or their persons, and every
-   need belongs to one employer. A ``Share`` holds, per employer, the needs and persons a figure
-   counts.
-2. **Primary suppression.** A figure is shown only when at least 3 distinct employers are behind
-   it and no single one of them holds more than 80 % of its persons, nor of its needs (SSB's
-   threshold and dominance rules). Otherwise it is hidden, and so is everything printed beside
-   it about the same employers: a hidden demand group hides its persons, its number of employers
-   and its names alike. Zero (no employer behind it) discloses nothing and is shown.
+   need belongs to one owner, its **contributor**: an employer, a private person (an individual's
+   own wish, counted only with their consent to anonymous statistics) or a community (a
+   municipality or a region). Each is one contributor, keyed with its kind (``Owner``), so an
+   employer and a person never merge. A ``Share`` holds, per contributor, the needs and persons a
+   figure counts. (Below, "contributors" is said where the code says ``employers``.)
+2. **Primary suppression.** A figure is shown only when at least 3 distinct contributors are
+   behind it and no single one of them holds more than 80 % of its persons, nor of its needs
+   (SSB's threshold and dominance rules). Otherwise it is hidden, and so is everything printed
+   beside it about the same contributors: a hidden demand group hides its persons, its number of
+   contributors, their kinds and its names alike. Zero (no one behind it) discloses nothing and is
+   shown.
 3. **Secondary suppression.** No hidden figure may be worked out from what the same document
    prints. The reader knows that ``–`` is 0, that a hidden figure is a whole number of at least
    1, and that the printed sums add up. A hidden figure is safe when the page can be read another
@@ -26,23 +30,40 @@ https://www.ssb.no/omssb/personvern/personopplysninger-i-statistikken. The rules
      total most; smaller figures first), and every figure on it is hidden. Every hidden figure then
      lies on a path, so each has at least two possible values. Since a hidden figure has no upper
      bound, the rectangle through the totals always exists: nothing is left unprotected. A line
-     whose total has fewer than 3 employers is hidden as a whole (its cells have fewer still);
+     whose total has fewer than 3 contributors is hidden as a whole (its cells have fewer still);
    - parts with a printed total (the persons per demand group; a table of one line): at least two
      parts are hidden and one of them is 2 or more, so one can move up as the other moves down; the
      smallest shown parts are hidden to get there, and the total too when no part is left to show.
-   Figures linked only by inequalities (a group's employers are at most its persons; the groups'
-   employers add up to at least the employers in all, since one employer can be in several
-   groups) do not pin a hidden figure; tests/reports/test_disclosure.py checks every handout of the
-   demos with an exact bounds check that includes them.
+   Figures linked only by inequalities (a group's contributors are at most its persons; the
+   groups' contributors add up to at least the contributors in all, since one employer can be in
+   several groups) do not pin a hidden figure; tests/reports/test_disclosure.py checks every
+   handout of the demos with an exact bounds check that includes them.
 4. **One symbol.** A hidden figure prints as ``:`` (SSB's sign for "vises ikke av
    konfidensialitetshensyn"), zero as ``–``. ``LEGEND`` explains both and stands right under
    every table that prints figures, and a list of parts puts the hidden ones after the shown ones
    in an order that does not depend on their size (a list sorted by size would bound them).
 5. **Names.** An employer is named only when it has agreed (``Employer.may_be_named``) and only
-   beside a shown figure: "5, blant dem A og B". "Blant dem" (among them) is true whether or not
-   every employer that agreed is listed, and the shown count is public anyway, so the names reveal
-   no count that is not printed. A hidden figure never has names beside it: they would be a lower
-   bound for its number of employers (the old "<3 (bl.a. A, B)" said there were exactly two).
+   beside a shown figure of employers: "5 arbeidsgivere, blant dem A og B". "Blant dem" (among
+   them) is true whether or not every employer that agreed is listed, and the shown count is
+   public anyway, so the names reveal no count that is not printed. A hidden figure never has
+   names beside it: they would be a lower bound for its number of employers (the old "<3 (bl.a.
+   A, B)" said there were exactly two). Private persons and communities are never named.
+6. **Kinds of contributors** (``KindSplit``). A shown number of contributors is split by kind
+   («4 arbeidsgivere og 3 privatpersoner») only when every kind with anyone behind the figure
+   passes rule 2 on its own: at least 3 contributors of that kind, none of them with more than
+   80 % of that kind's persons or needs (a person's need is one person, so a number of private
+   persons is also their persons, and the employers' persons are the rest). Otherwise the number
+   is printed whole, worded without kinds («7 til sammen»; in a sentence «i alt 7 arbeidsgivere,
+   privatpersoner og lokalsamfunn»), with no names beside it, since its employers are
+   not a shown figure. The split is shown or hidden as a whole, never a kind at a time, so no kind
+   is the total minus the shown ones. A whole number is the split hidden, as ``:`` hides parts
+   (rule 3): one kind alone would be the whole figure, which passes, so at least two kinds are
+   behind it and each keeps more than one possible value. A hidden number of contributors says
+   nothing of its kinds either: it is worded the same whoever is behind it («et skjult antall
+   arbeidsgivere, privatpersoner og lokalsamfunn»), so a lone private person's wish is never
+   told apart from an employer's. In the needs table, the needs of private persons and of
+   communities (which have no industry) are columns of their own, and a region's own needs (a
+   community with no one municipality) a row of its own: cells like any other (rules 2–3).
 
 Not covered: figures in different documents (a handout for Salten and one for Salten without
 Gildeskål can be subtracted), and the words of a demand group's topic, which come from the needs'
@@ -54,19 +75,20 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kpdesk.common.norsk import group_thousands, sort_key
 
 MIN_EMPLOYERS = 3
-DOMINANCE = (4, 5)  # hidden when one employer holds more than 4/5 of a figure
+DOMINANCE = (4, 5)  # hidden when one contributor holds more than 4/5 of a figure
 HIDDEN_TEXT = ":"
 ZERO_TEXT = "–"
 MAX_NAMED = 2
-LEGEND = ("«:» = skjult av hensyn til arbeidsgiverne: tallet bygger på færre enn 3 arbeidsgivere, én arbeidsgiver "
-          "står for mer enn 80\u00a0% av det, eller det er skjult for at et annet skjult tall ikke skal kunne "
-          "regnes ut. «–» = ingen.")
+LEGEND = ("«:» = skjult av hensyn til dem som har meldt behovene: tallet bygger på færre enn 3 arbeidsgivere, "
+          "privatpersoner eller lokalsamfunn, én av dem står for mer enn 80\u00a0% av det, eller det er skjult for "
+          "at et annet skjult tall ikke skal kunne regnes ut. «–» = ingen.")
 TOTAL = -1  # the index of the totals row and column
 
 Key = tuple[int, int]  # (row, column); TOTAL for the totals
@@ -74,18 +96,35 @@ Key = tuple[int, int]  # (row, column); TOTAL for the totals
 
 # ---------------------------------------------------------------- who is behind a figure
 
+OWNER_KINDS = ("employer", "person", "community")  # in the order the reports name them
+
+
+class Owner(NamedTuple):
+    """One contributor (rule 1): its kind (one of ``OWNER_KINDS``) and its key (an organisation
+    number, a person's ref, a municipality's number or a region's name)."""
+
+    kind: str
+    key: str
+
+
+def kind_of(contributor: Hashable) -> str:
+    """The kind of a contributor: an ``Owner``'s, else "employer" (a bare organisation number)."""
+    return contributor.kind if isinstance(contributor, Owner) else "employer"
+
+
 @dataclass(frozen=True)
 class Share:
-    """Who is behind a figure: per employer, the needs and persons it counts."""
+    """Who is behind a figure: per contributor (an ``Owner``, or an organisation number), the needs
+    and persons it counts."""
 
-    needs: Mapping[str, int] = field(default_factory=dict)
-    persons: Mapping[str, int] = field(default_factory=dict)
+    needs: Mapping[Hashable, int] = field(default_factory=dict)
+    persons: Mapping[Hashable, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, needs: Iterable[tuple[str, int]]) -> Share:
-        """From one (employer, headcount) pair per need."""
-        counts: Counter[str] = Counter()
-        persons: Counter[str] = Counter()
+    def of(cls, needs: Iterable[tuple[Hashable, int]]) -> Share:
+        """From one (contributor, headcount) pair per need."""
+        counts: Counter[Hashable] = Counter()
+        persons: Counter[Hashable] = Counter()
         for employer, headcount in needs:
             counts[employer] += 1
             persons[employer] += headcount
@@ -93,8 +132,8 @@ class Share:
 
     @classmethod
     def combined(cls, shares: Iterable[Share]) -> Share:
-        counts: Counter[str] = Counter()
-        persons: Counter[str] = Counter()
+        counts: Counter[Hashable] = Counter()
+        persons: Counter[Hashable] = Counter()
         for share in shares:
             counts.update(share.needs)
             persons.update(share.persons)
@@ -114,13 +153,44 @@ class Share:
 
     @property
     def sensitive(self) -> bool:
-        """Fewer than 3 employers, or one holds more than 80 % of the persons or the needs (rule 2)."""
+        """Fewer than 3 contributors, or one holds more than 80 % of the persons or the needs (rule 2)."""
         if not self.needs:
             return False
         return self.employers < MIN_EMPLOYERS or _dominated(self.needs) or _dominated(self.persons)
 
+    def of_kind(self, kind: str) -> Share:
+        """The part of the figure that contributors of this kind stand behind."""
+        return Share({k: v for k, v in self.needs.items() if kind_of(k) == kind},
+                     {k: v for k, v in self.persons.items() if kind_of(k) == kind})
 
-def _dominated(amounts: Mapping[str, int]) -> bool:
+
+@dataclass(frozen=True)
+class KindSplit:
+    """A figure's contributors counted by kind, and whether that split may be printed (rule 6)."""
+
+    counts: tuple[tuple[str, int], ...]  # (kind, contributors) for each kind with anyone, in OWNER_KINDS order
+    total: int
+    total_hidden: bool
+    shown: bool  # the split may be printed (else only the total, worded without kinds)
+
+    @classmethod
+    def of(cls, share: Share, hidden: bool | None = None) -> KindSplit:
+        """``hidden``: whether the total is hidden (rules 2–3); by default, as rule 2 says for ``share``."""
+        total_hidden = share.sensitive if hidden is None else hidden
+        parts = [(kind, share.of_kind(kind)) for kind in OWNER_KINDS]
+        parts = [(kind, part) for kind, part in parts if part.needs]
+        shown = not total_hidden and all(not part.sensitive for _kind, part in parts)
+        return cls(tuple((kind, part.employers) for kind, part in parts), share.employers, total_hidden, shown)
+
+    def count(self, kind: str) -> int:
+        return dict(self.counts).get(kind, 0)
+
+    @property
+    def total_text(self) -> str:
+        return figure_text(self.total, self.total_hidden)
+
+
+def _dominated(amounts: Mapping[Hashable, int]) -> bool:
     part, whole = DOMINANCE
     return whole * max(amounts.values(), default=0) > part * sum(amounts.values())
 
@@ -286,8 +356,8 @@ def protect_parts(values: Sequence[int], primary: Iterable[int], total_primary: 
 class Partition:
     """Parts that add up to a printed total: the persons in each demand group, which split the needs.
 
-    A hidden part hides its persons, its number of employers and its names (rule 2); the total's
-    number of employers is shown when the total's employers pass rule 2.
+    A hidden part hides its persons, its number of contributors, their kinds and its names (rule 2);
+    the total's number of contributors is shown when the total's contributors pass rule 2.
     """
 
     shares: tuple[Share, ...]
@@ -317,11 +387,17 @@ class Partition:
         """The part's persons where they may be printed (a summary, a chart), else None."""
         return None if self.is_hidden(index) else self.shares[index].person_count
 
+    def kinds(self, index: int) -> KindSplit:
+        """The part's contributors by kind (rule 6); hidden with the part."""
+        return KindSplit.of(self.shares[index], self.is_hidden(index))
+
     def names(self, index: int, name_of: Callable[[str], str | None]) -> tuple[str, ...]:
-        """The part's employers that may be named (``name_of`` gives None for the others); none when hidden."""
-        if self.is_hidden(index):
+        """The part's employers that may be named (``name_of`` gives None for the others, by organisation
+        number); none unless its employers are a shown figure (rules 5 and 6)."""
+        if not self.kinds(index).shown:
             return ()
-        found = (name_of(employer) for employer in self.shares[index].needs)
+        found = (name_of(c.key if isinstance(c, Owner) else str(c)) for c in self.shares[index].needs
+                 if kind_of(c) == "employer")
         return tuple(sorted({name for name in found if name}, key=sort_key))
 
     @property
@@ -335,3 +411,8 @@ class Partition:
     @property
     def employers_total_text(self) -> str:
         return figure_text(self.total_share.employers, self.total_share.sensitive)
+
+    @property
+    def total_kinds(self) -> KindSplit:
+        """All the parts' contributors by kind (rule 6): shown when they pass rule 2, whatever the persons do."""
+        return KindSplit.of(self.total_share)

@@ -7,8 +7,9 @@ consent date, today when empty) whenever it differs from the person's consent in
 imported twice adds no history. A new person needs consent to storage (``consent_stored`` ja): a
 person may be kept only with a lawful basis. The employer is an organisation number already in
 the database. Persons are few (a centre's walk-ins), so rows go through the register's own writes
-(``register.save_person``, ``register.record_consent``) with their audit entries, which hold refs,
-never names. Not exported as CSV: ``kpdesk person export`` hands out one person's data.
+(``register.save_person``, and ``admin.consent.record_consent``, which erases the person's needs when
+the row withdraws the consent to storage, as the window does) with their audit entries, which hold
+refs, never names. Not exported as CSV: ``kpdesk person export`` hands out one person's data.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kpdesk.admin.consent import record_consent
 from kpdesk.common import csvfile
 from kpdesk.common.norsk import format_org_number
 from kpdesk.db.models import Employer, Person
@@ -110,8 +112,8 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
             person_id = register.save_person(session, dataclasses.replace(data.person, ref=before.ref), r.target_id)
         current = register.current_consent(session, person_id)
         consent_changed = with_consent and (current is None or _consent_key(current) != _consent_key(data.consent))
-        if consent_changed:
-            register.record_consent(session, person_id, data.consent)
+        if consent_changed:  # a withdrawal of storage erases the person's needs (kpdesk.admin.consent)
+            record_consent(session, person_id, data.consent)
         if before is not None and (consent_changed or before != register.get_person(session, person_id)):
             updated += 1
     return ImportResult(plan.kind, created, updated, plan.updates - updated)

@@ -11,10 +11,13 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 ORGANISATION = "kpdesk"
 APPLICATION = "kpdesk"
+DESKTOP_ID = "no.kpdesk.Kpdesk"  # packaging/linux/no.kpdesk.Kpdesk.desktop and its AppStream metainfo
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 PROBE_ENV = "KPDESK_STARTUP_PROBE"  # benchmarks: print paint/data times as JSON, then quit
 
 
@@ -43,8 +46,21 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     from kpdesk import __version__
 
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland and the task bar find the launcher's name and icon by this
+    app.setWindowIcon(program_icon())
     speak_bokmal(app)
     return app
+
+
+def program_icon() -> QIcon:
+    """kpdesk's own icon (resources/icons, made from kpdesk.svg by scripts/make_icons.py); Qt reads
+    the file of the size it needs when it draws it."""
+    from kpdesk.common.resources import resource_path
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(resource_path("icons", f"kpdesk-{size}.png")))
+    return icon
 
 
 def speak_bokmal(app: QApplication) -> None:

@@ -1,5 +1,5 @@
 """What the window does after an erasure, wherever it was started (a contact person, the retention
-rule): no undo step may bring the persons back, every list refreshes, and when backups still hold
+rule, a withdrawn consent): no undo step may bring the persons back, every list refreshes, and when backups still hold
 them the coordinator is asked whether to remove them there too."""
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def tr(text: str) -> str:
 def after_erasure(context: AppContext, parent: QWidget, outcome: ErasureOutcome, done: str) -> None:
     """Clear undo, refresh, say ``done`` and the outcome, then offer to purge the backups that hold them."""
     context.undo_stack.clear()  # older undo steps could bring the persons back
-    context.data_changed.emit("contact")
+    for kind in ("contact", "person"):  # contact persons, or individuals with their needs
+        context.data_changed.emit(kind)
     context.status_message.emit(" ".join([done, *outcome.sentences()]))
     if outcome.kept:
         offer_purge(context, parent, outcome)

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from kpdesk.admin import erasure, privacy
+from kpdesk.common.errors import UserError
 from kpdesk.db import backup
-from kpdesk.db.models import Consent, ErasureRecord, Need, NeedStatusChange, Person
+from kpdesk.db.models import Consent, Employer, ErasureRecord, Need, NeedStatusChange, Person
 from kpdesk.db.store import Store
 from kpdesk.register import service as register
 from kpdesk.register.validation import ConsentData, EmployerData, NeedData, PersonData
@@ -126,3 +127,92 @@ def test_erase_also_clears_the_notes_of_decisions_on_the_persons_needs(store: St
     assert any("Qwertzu" in t for t in traces_in(store.path))
     erasure.erase_individual(store, individual["person"])
     assert traces_in(store.path) == []
+
+
+# ---------------------------------------------------------------- deleted first, erased later
+
+def decide_with_note(store: Store, title: str, note: str) -> None:
+    """An offer chosen for the person's need ``title``, with a note about them."""
+    import datetime as dt
+
+    from kpdesk.db.models import Offer
+    from kpdesk.matching import persistence
+    from kpdesk.offers import service as offers
+    from kpdesk.offers.validation import OfferData, ProviderData
+
+    with store.session() as s:
+        offers.save_provider(s, ProviderData("Nordland fagskole"))
+        offers.save_offer(s, OfferData("Nordland fagskole", "Helsefagarbeider for voksne", "O1",
+                                       level="fagbrev", format="online", start_date=dt.date(2027, 3, 1)))
+        offer_id = s.scalars(select(Offer.id)).one()
+        need_id = s.scalars(select(Need.id).where(Need.title == title)).one()
+        persistence.decide(s, need_id, offer_id, "accepted", note=note)
+
+
+def delete_in_the_window(store: Store, person_id: int) -> None:
+    """As the Personer page's «Slett»: the register's delete (undoable), not an erasure."""
+    with store.session() as s:
+        register.delete_person(s, person_id)
+
+
+def audit_text(store: Store) -> str:
+    from kpdesk.db.models import AuditEntry
+
+    with store.session() as s:
+        return " ".join(f"{e.old_value} {e.new_value} {e.summary}" for e in s.scalars(select(AuditEntry)))
+
+
+@pytest.mark.parametrize("how", ["ref", "email"])
+def test_a_person_deleted_in_the_window_can_still_be_erased(store: Store, individual, how: str) -> None:
+    """Deleting keeps the audit log's entries (the need titles, the phones, the consents, a decision's
+    note); ``person erase --ref`` or ``--email`` afterwards finds them and leaves no trace in the file."""
+    with store.session() as s:
+        employer = s.scalars(select(Employer.id)).one()
+        register.save_employer(s, EmployerData("988077917", "Fauske kommune", "1841",
+                                               notes=f"P00001 ringte fra {NEW_PHONE}, svar til {EMAIL}"), employer)
+    decide_with_note(store, "Sykepleie", "Qwertzu har angst, vil ha nettkurs")
+    delete_in_the_window(store, individual["person"])
+    store.compact()  # the deletion's freed pages are gone: what is left is the audit log's
+    assert any("Qwertzu" in t for t in traces_in(store.path)) and NEW_PHONE in audit_text(store)
+
+    if how == "ref":
+        with store.session() as s:
+            assert privacy.find_person_id(s, "p00001") == individual["person"]
+        outcome = erasure.erase_individual(store, individual["person"])
+    else:
+        outcome = erasure.erase_person(store, EMAIL.upper())
+    report = outcome.report
+    assert (report.persons, report.earlier_persons) == (0, 1)
+    assert report.sentence().endswith("og renset spor etter 1 privatperson som var slettet før.")
+    assert traces_in(store.path) == []
+    left = audit_text(store)
+    assert EMAIL not in left and "sha256:" not in left and "P00001" not in left
+    with store.session() as s:
+        assert s.scalars(select(Employer.notes)).one() == "[slettet] ringte fra [slettet], svar til [slettet]"
+        assert [p.name for p in s.scalars(select(Person))] == ["Ola Annen"]  # the other person stays
+        assert sorted(s.scalars(select(Need.title))) == ["Lederutdanning", "Truckførerkurs"]
+        record = s.scalars(select(ErasureRecord)).one()
+        assert record.person_ids == str(individual["person"])
+        with pytest.raises(UserError, match="Ingen person har referansen «P00001»"):
+            privacy.find_person_id(s, "P00001")  # nothing left that knows the ref
+
+
+def test_a_deleted_need_of_a_person_is_erased_with_them(store: Store, individual) -> None:
+    with store.session() as s:
+        need_id = s.scalars(select(Need.id).where(Need.title == "Helsefagarbeider for Qwertzu")).one()
+        register.delete_need(s, need_id)
+    store.compact()
+    assert any("Helsefagarbeider for Qwertzu" in t for t in traces_in(store.path))  # the log's entries
+    outcome = erasure.erase_individual(store, individual["person"])
+    assert (outcome.report.persons, outcome.report.person_needs) == (1, 1)
+    assert traces_in(store.path) == []
+
+
+def test_an_export_of_a_deleted_person_hands_out_what_the_log_holds(store: Store, individual) -> None:
+    delete_in_the_window(store, individual["person"])
+    with store.session() as s:
+        exported = privacy.individual_export(s, privacy.find_person_id(s, "P00001"))
+    assert exported["persons"] == [] and exported["subject"] == f"slettet person {individual['person']}"
+    summaries = [e["summary"] for e in exported["audit"]]
+    assert "Nytt behov B00002 «Helsefagarbeider for Qwertzu»" in summaries
+    assert any(OLD_PHONE in (e["old_value"] or "") for e in exported["audit"])

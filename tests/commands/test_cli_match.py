@@ -8,7 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from support import EVAL, run_kpdesk
+from sqlalchemy import text as sql_text
+from support import EVAL, run_cli, run_kpdesk, with_session
+
+from kpdesk.common.norsk import sort_key
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +94,59 @@ def test_the_table_groups_thousands_in_its_counts() -> None:
     from kpdesk.commands.match import _table_lines
 
     results = [SimpleNamespace(need_ref=f"B{n:05d}", matches=[]) for n in range(1234)]
-    run = SimpleNamespace(as_of=dt.date(2027, 1, 11), results=results, offers=[], needs=[], groups=[])
+    run = SimpleNamespace(as_of=dt.date(2027, 1, 11), results=results, offers=[], needs=[], groups=[],
+                          counts=lambda: (1234, 1234))
     first = next(iter(_table_lines(run)))
     assert first == "Matching per 11.01.2027: 1\u00a0234 åpne behov, 1\u00a0234 uten passende tilbud.\n"
+
+
+def test_the_table_counts_what_the_matching_page_counts(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The table's open needs and needs without a fitting offer are the Matching page's
+    (``MatchingRun.counts``): a need with a chosen offer has one, and a person whose consent does
+    not cover statistics is in no figure, though their need is listed with its proposals."""
+    import datetime as dt
+
+    from support import run_cli, with_session
+
+    from kpdesk.matching.run import run_matching
+
+    run = with_session(demo, lambda s: run_matching(s, dt.date(2027, 1, 11)))
+    uncounted = [n for n in run.needs if not n.counted]
+    assert uncounted, "the demo has persons without consent to statistics"
+    counted = [(n, r) for n, r in zip(run.needs, run.results, strict=True) if n.counted]
+    unmet = sum(1 for _, r in counted if not r.matches and not r.chosen)
+    assert any(r.chosen and not r.matches for _, r in counted) or unmet < len(counted)
+    assert run.counts() == (len(counted), unmet) and len(counted) == len(run.needs) - len(uncounted)
+    code, out, err = run_cli(capsys, "match", "--db", demo, "--as-of", "2027-01-11")
+    assert code == 0, err
+    assert out.splitlines()[0] == f"Matching per 11.01.2027: {len(counted)} åpne behov, {unmet} uten passende tilbud."
+    assert f"\n{uncounted[0].ref:<8} {uncounted[0].title}\n" in out  # listed all the same
+
+
+def test_json_gives_employers_persons_and_communities_apart(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Per the issue («shown apart»): a group's and a commitment's ``employers`` are employers only,
+    beside ``persons`` («Privatperson P0003», never a name) and ``communities``; together they are
+    every owner of its needs, and the group's ``contributors`` count them."""
+    code, out, err = run_cli(capsys, "match", "--db", demo, "--as-of", "2027-01-11", "--json")
+    assert code == 0, err
+    output = json.loads(out)
+    owners = with_session(demo, lambda s: {r: (k, n) for r, k, n in s.execute(sql_text(
+        "SELECT need.ref, CASE WHEN need.employer_id IS NOT NULL THEN 'employer' WHEN need.person_id IS NOT NULL"
+        " THEN 'person' ELSE 'community' END, coalesce(employer.name, person.name, need.community) FROM need"
+        " LEFT JOIN employer ON employer.id = need.employer_id LEFT JOIN person ON person.id = need.person_id"))})
+    kinds = {"employers": "employer", "persons": "person", "communities": "community"}
+    seen = set()
+    for item in output["groups"] + output["commitments"]:
+        for key, kind in kinds.items():
+            assert item[key] == sorted(item[key], key=sort_key)
+            assert len(item[key]) == len({owners[ref][1] for ref in item["needs"] if owners[ref][0] == kind})
+            if item[key]:
+                seen.add(key)
+        assert not any(name in item["persons"] for ref in item["needs"] for name in [owners[ref][1]]
+                       if owners[ref][0] == "person")  # a person's name is never in it
+        assert all(label.startswith("Privatperson P") for label in item["persons"])
+        if "contributors" in item:
+            assert (item["contributors"]["employers"], item["contributors"]["individuals"],
+                    item["contributors"]["communities"]) == (len(item["employers"]), len(item["persons"]),
+                                                             len(item["communities"]))
+    assert seen == set(kinds), "the demo's groups have owners of every kind"

@@ -187,3 +187,25 @@ def test_an_unknown_ref_is_said_as_a_ref(capsys, db_path) -> None:
     Store.open(db_path).close()
     code, _out, err = run_cli(capsys, "person", "erase", "--ref", "P09999", "--db", db_path)
     assert code == 1 and "e-postadressen" not in err and "P09999" in err
+
+
+def test_a_person_deleted_in_the_window_is_erased_by_ref(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    from kpdesk.register.validation import ConsentData, PersonData
+
+    store = Store.open(db)
+    with store.session() as s:
+        person_id = register.save_person(s, PersonData("Kari Privat", "1836", "kari@privat.no", "41414141"))
+        register.record_consent(s, person_id, ConsentData(True, True, True))
+        register.save_need(s, NeedData(None, "Helsefagarbeider for Kari", person="P00001"))
+        register.save_person(s, PersonData("Kari Privat", "1836", "kari@privat.no", "42424242", ref="P00001"),
+                             person_id)
+        register.delete_person(s, person_id)
+    store.compact()
+    store.close()
+    assert b"41414141" in db.read_bytes() and b"Helsefagarbeider for Kari" in db.read_bytes()
+    code, stdout, err = run(capsys, "person", "erase", "--db", str(db), "--ref", "P00001")
+    assert (code, err) == (EXIT_OK, "")
+    assert stdout.startswith("P00001: Renset ")
+    assert "spor etter 1 privatperson som var slettet før" in stdout
+    for trace in (b"41414141", b"42424242", b"Helsefagarbeider for Kari", b"P00001"):
+        assert trace not in db.read_bytes()

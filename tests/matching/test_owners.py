@@ -4,7 +4,10 @@ groups, one contributor each for disclosure control, and left out of figures wit
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 
+import pypdf
 import pytest
 
 from kpdesk.matching import persistence as ms
@@ -123,13 +126,13 @@ def test_individuals_needs_are_matched_and_shown_as_interest(store, register_wit
 
 
 def test_disclosure_control_counts_each_individual_as_one_contributor(store, register_with_owners) -> None:
-    from kpdesk.reports.handout import _contribution
+    from kpdesk.reports.handout import contribution
 
     with store.session() as s:
         needs = {n.ref: n for n in ms.load_inputs(s).needs}
-    one_employer_one_person = Share.of(_contribution(needs[r]) for r in ("N1", "N2"))
+    one_employer_one_person = Share.of(contribution(needs[r]) for r in ("N1", "N2"))
     assert one_employer_one_person.employers == 2 and one_employer_one_person.sensitive
-    three = Share.of(_contribution(needs[r]) for r in ("N1", "N2", "N3"))  # an employer and two persons
+    three = Share.of(contribution(needs[r]) for r in ("N1", "N2", "N3"))  # an employer and two persons
     assert three.employers == 3 and not _dominated_by_one(three)
 
 
@@ -162,8 +165,24 @@ def test_the_offer_summary_gathers_individuals_without_refs_or_wishes(store, reg
         register.save_need(s, NeedData(None, "Helsefagarbeider i turnus", ref="N6", person="P00001", level="fagbrev"))
         data = offer_summary.load(s, "O1", AS_OF)
     individuals = [line for line in data.needs if "privatperson" in line.employer]
+    # N2 and N6 are two wishes of one person (P00001); N3 (no statistics consent) is left out
     assert [(line.need_ref, line.need_title, line.employer, line.headcount) for line in individuals] == [
-        ("", "Egne ønsker", "2 privatpersoner", 2)]  # N2 and N6; N3 (no statistics consent) is left out
+        ("", "Egne ønsker", "1 privatperson", 2)]
     assert not any("P0000" in line.employer or line.need_ref in ("N2", "N6") for line in data.needs)
-    assert [e.employer for e in data.employers if "privatperson" in e.employer] == ["2 privatpersoner"]
+    assert [(e.employer, e.needs, e.kind) for e in data.employers if "privatperson" in e.employer] == [
+        ("1 privatperson", 2, "person")]
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(offer_summary.build(data))).pages)
+    assert re.search(r"Meldt av\s+Kommune\s+Behov\s+Personer", text)  # the owners' table: not «Arbeidsgiver»
+    assert re.search(r"Ref\.\s+Behov\s+Meldt av\s+Personer", text)
+    assert "Arbeidsgiver i Fauske" in text and "vist med kommunenavnet" in text  # an employer not to be named
     assert data.headcount == sum(line.headcount for line in data.needs)
+
+
+def test_the_handout_can_be_asked_for_a_municipality_with_only_persons_and_communities(
+        store, register_with_owners) -> None:
+    from kpdesk.reports.report_loader import load_choices
+
+    with store.session() as s:
+        choices = load_choices(s)
+    # Rødøy (1836) has two persons and a community's need but no employer; Helgeland is a region, not a municipality
+    assert [number for _label, number in choices.municipalities] == ["1836", "1841"]

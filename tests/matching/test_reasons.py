@@ -196,6 +196,38 @@ def test_marks_agree_with_the_values_that_rank(seed: int) -> None:
                     assert part >= 0.75, fact
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_the_fast_wording_of_a_run_is_the_explanations(seed: int) -> None:
+    """``Match.described`` (what ``kpdesk match --json`` writes, made from each factor's sentence
+    remembered per need side and offer value) says exactly what the explanation's ``verdict_of``
+    and ``reasons_of`` say, for every pair of random needs and offers, twice (the second time
+    from what was remembered), and whether the explanation was read first or not."""
+    rng = random.Random(seed)
+    offers = [offer(f"R{k:02d}", rng.choice(("Demensomsorg", "Demens og palliasjon", "Palliasjon")),
+                    level=rng.choice(LEVELS), format=rng.choice(FORMATS),
+                    municipality=rng.choice(("1804", "1841", "1833", None)),
+                    start_date=rng.choice((D(2026, 12, 1), D(2027, 3, 1), D(2027, 9, 1), None)),
+                    application_deadline=rng.choice((D(2027, 1, 10), D(2027, 4, 15), None)),
+                    seats_min=rng.choice((None, 5, 12)), seats_max=rng.choice((None, 2, 30))) for k in range(30)]
+    needs = [need(f"N{k}", rng.choice(("Demens", "Palliasjon for helsefagarbeidere", "Demensomsorg")),
+                  level=rng.choice(LEVELS), headcount=rng.randrange(1, 10),
+                  municipality=rng.choice(("1804", "1841", None)),
+                  earliest_start=rng.choice((D(2027, 2, 1), None)), latest_start=rng.choice((D(2027, 6, 1), None)),
+                  formats=tuple(rng.sample(FORMATS[:3], rng.randrange(0, 3)))) for k in range(12)]
+    m = Matcher(offers, regions=SALTEN)
+    for _ in range(2):
+        for wanted in needs:
+            for i in range(len(offers)):
+                explanation = m.explain(wanted, i, AS_OF)
+                expected = (verdict_of(explanation), [str(r) for r in reasons_of(explanation)])
+                assert m.described(wanted, i, AS_OF) == expected
+    results = m.match_all(needs, AS_OF)
+    assert any(result.matches for result in results)
+    for result in results:
+        for match in result.matches:
+            assert match.described() == (match.verdict, match.reasons)  # the second read from the explanation
+
+
 def test_verdict_of_a_hand_made_explanation_names_each_misfit_once() -> None:
     match = matcher([offer("O", "Demensomsorg", keywords="demens", format="campus", municipality="1833", seats_max=2,
                            start_date=D(2028, 3, 1))]).match_need(need("N1", "Demens", headcount=5), AS_OF).matches[0]

@@ -179,3 +179,28 @@ def test_the_person_list_has_the_consent_in_force_and_its_reminder(store) -> Non
     with store.session() as s:
         old = {r.name: r for r in list_person_rows(s, dt.date(2029, 1, 1))}
     assert "over to år gammelt" in old["Kari Nordmann"].reminder
+
+
+def test_needs_of_a_person_without_storage_consent_are_never_listed_or_matched(store) -> None:
+    """The guard below every list and matching run: even a consent recorded past ``admin.consent``
+    (which erases the needs) leaves the person's needs out at once."""
+    from kpdesk.matching import persistence
+
+    with store.session() as s:
+        register.save_employer(s, EmployerData("988077917", "Fauske kommune", "1841"))
+        register.save_need(s, NeedData("988077917", "Renhold", headcount=3))
+        person_id, ref = add_person(s)
+        need_id = register.save_need(s, NeedData(None, "Helsefagarbeider", person=ref))
+        assert [r.title for r in register.list_needs(s)] == ["Renhold", "Helsefagarbeider"]
+        assert [n.title for n in persistence.load_needs(s)] == ["Renhold", "Helsefagarbeider"]
+        register.record_consent(s, person_id, ConsentData(False))
+        assert [r.title for r in register.list_needs(s)] == ["Renhold"]
+        assert register.list_needs(s, person_id=person_id) == []
+        assert [n.title for n in persistence.load_needs(s)] == ["Renhold"]
+        assert persistence.load_vocabulary(s) == ["Renhold"]  # not even its words teach the splitter
+        with pytest.raises(register.NotFoundError):
+            register.get_need(s, need_id)
+        with pytest.raises(register.NotFoundError):
+            persistence.load_need(s, need_id)
+        register.record_consent(s, person_id, ConsentData(True))  # given again: the newest is in force
+        assert [r.title for r in register.list_needs(s)] == ["Renhold", "Helsefagarbeider"]

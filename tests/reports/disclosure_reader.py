@@ -11,7 +11,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 CAP = 10**6  # "no upper bound" for a hidden figure: far above any figure in the demos
 RANDOM_SOLUTIONS = 12  # random directions tried before each hidden figure gets its own programs
-HIDDEN_TOKENS = {":", "<3"}  # "<3" is what kpdesk printed before issue 13 (1 or 2)
+HIDDEN_TOKENS = {":", "<3", "?"}  # "<3" is what kpdesk printed before issue 13 (1 or 2); "?" is not printed
 
 
 def number(token: str) -> int | None:
@@ -22,7 +22,9 @@ def number(token: str) -> int | None:
 class Reader:
     """What a reader can know, as integer constraints, and how far each hidden figure can move.
 
-    A number is itself, "–" is 0, ":" is a whole number from 1 up ("<3": 1 or 2). The bounds are
+    A number is itself, "–" is 0, ":" is a whole number from 1 up ("<3": 1 or 2), "?" a figure the
+    page does not print (a kind of contributor in a number not told by kind): a whole number from 0
+    up. The bounds are
     found with ``scipy.optimize.milp``: integer programs, so they are exact without an argument
     about the LP relaxation (for the table alone the constraint matrix is totally unimodular and
     ``linprog`` would give the same bounds; the employers' inequalities make the groups' one not).
@@ -48,6 +50,8 @@ class Reader:
             low = high = 0.0
         elif token == "<3":
             low, high = 1.0, 2.0
+        elif token == "?":
+            low, high = 0.0, float(CAP)
         else:
             assert token == ":", f"{name}: unexpected figure {token!r}"
             low, high = 1.0, float(CAP)
@@ -58,6 +62,13 @@ class Reader:
             if twins is not None:
                 self.twin_class[index] = twins
         return index
+
+    def flag(self, name: str) -> int:
+        """A yes/no (1/0) the reader reasons with, such as whether a kind is behind a figure."""
+        self.names.append(name)
+        self.lower.append(0.0)
+        self.upper.append(1.0)
+        return len(self.names) - 1
 
     def at_least(self, index: int, low: float) -> None:
         self.lower[index] = max(self.lower[index], low)

@@ -16,6 +16,7 @@ from support import EVAL, with_session
 
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_org_number, format_phone
+from kpdesk.reports.suppression import TOTAL
 
 AS_OF = dt.date(2027, 1, 11)
 
@@ -315,8 +316,41 @@ def test_handout_for_two_sami_municipalities(demo: Path) -> None:
     assert data.needs_table.grand_value == 3
     # two employers in all (Aarborte with 2 needs, Hábmer with 1): every figure is hidden, names too
     assert table.row_total(0) == table.row_total(1) == table.grand_total == ":"
-    assert "et skjult antall åpne behov fra et skjult antall arbeidsgivere" in compact
+    # a hidden number of contributors is worded alike whoever is behind it
+    assert ("et skjult antall åpne behov fra et skjult antall arbeidsgivere, privatpersoner og lokalsamfunn i "
+            in compact)
     assert "Hábmer helsesenter" not in compact
+
+
+@pytest.mark.parametrize("region", ["", "Helgeland"], ids=["alle", "Helgeland"])
+def test_handout_needs_table_holds_every_need_it_counts(demo: Path, region: str) -> None:
+    """Private persons' and communities' needs have columns of their own, a region's own needs a row,
+    so the table's grand total is every need in the groups and commitments the handout counts."""
+    from sqlalchemy import func, select
+
+    from kpdesk.common.codes import CLOSED_NEED_STATUSES
+    from kpdesk.db.models import Need
+    from kpdesk.reports import handout
+
+    def work(session: Any) -> tuple[Any, int]:
+        data = handout.load(session, handout.resolve_scope(session, [], region or None), AS_OF)
+        regions_own = session.execute(select(func.count()).where(
+            Need.community == "Helgeland", Need.status.not_in(CLOSED_NEED_STATUSES))).scalar_one()
+        return data, regions_own
+
+    data, regions_own = with_session(demo, work)
+    table = data.needs_table
+    assert regions_own and "Helgeland (regionen)" in table.rows  # not «Kommune ikke oppgitt»
+    assert "Kommune ikke oppgitt" not in table.rows
+    assert {handout.KIND_COLUMNS["person"], handout.KIND_COLUMNS["community"]} <= set(table.columns)
+    assert table.grand_value == data.persons.total_share.need_count
+    region_row = table.rows.index("Helgeland (regionen)")
+    community = table.columns.index(handout.KIND_COLUMNS["community"])
+    assert table.values[(region_row, community)] == table.values[(region_row, TOTAL)] == regions_own
+    assert table.row_total(region_row) == ":"  # one community behind it
+    assert all(label not in dict(data.sections) for label in handout.KIND_COLUMNS.values())
+    text = flat(pdf_text(handout.build(data)))
+    assert "«Privatpersoner» og «Lokalsamfunn» er egne behov" in text and "«(regionen)» etter navnet" in text
 
 
 def test_handout_without_open_needs_says_so_once(demo: Path) -> None:

@@ -46,7 +46,8 @@ def _handout_with(data: Any) -> Any:
 
     def group(topic: str, region: str, persons: int | None, offer: Any = None) -> GroupLine:
         text = str(persons) if persons is not None else ":"
-        return GroupLine(topic, "kurs", region, text, "3" if persons else ":", (), offer.title if offer else "",
+        who = "3 arbeidsgivere" if persons else ":"
+        return GroupLine(topic, "kurs", region, text, who, offer.title if offer else "",
                          offer.provider if offer else "", offer.seats_min if offer else None,
                          offer.ref if offer else "", persons)
 
@@ -99,7 +100,8 @@ def test_empty_handout_says_there_is_nothing_and_what_to_do(handout_data: Any) -
     empty = dataclasses.replace(handout_data, needs_table=CrossTable.of([], [], {}), persons=Partition.of([]),
                                 groups=(), to_order=(), offers=())
     text = " ".join(pages(handout.build(empty)))
-    assert "møteunderlaget har ingenting å vise" in text and "Registrer arbeidsgivernes behov" in text
+    assert "møteunderlaget har ingenting å vise" in text
+    assert "Registrer behovene til arbeidsgivere, privatpersoner og lokalsamfunn" in text
     assert "Sammendrag" not in text and "Kurs å bestille" not in text
 
 
@@ -121,7 +123,7 @@ def test_employer_summary_page_one_has_deadlines_the_start_condition_and_the_lar
     first = text[0]
     assert first.index("Sammendrag") < first.index("Dette bør skje nå") < first.index("Behovene og tilbudene")
     assert f"Søknadsfrist {format_date(AS_OF + dt.timedelta(days=30))} (om 30 dager): Fagbrev i logistikk – " in first
-    assert ("starter bare hvis minst 13 melder seg; 4 er med nå, og med deres 5 blir det 9. Andre arbeidsgivere "
+    assert ("starter bare hvis minst 13 melder seg; 4 er med nå, og med deres 5 blir det 9. Andre som melder seg, "
             "kan fylle klassen.") in first
     assert "Størst behov uten tilbud: Snøskuterføring i skredterreng (9 personer)." in first
     assert "1 behov til mangler tilbud; se under." in first

@@ -14,10 +14,13 @@ from disclosure_reader import Reader
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kpdesk.reports.owners import contributors_cell, contributors_label, contributors_phrase, owners_phrase
 from kpdesk.reports.suppression import (
     HIDDEN_TEXT,
     TOTAL,
     CrossTable,
+    KindSplit,
+    Owner,
     Partition,
     Share,
     figure_text,
@@ -88,6 +91,72 @@ def test_names_only_beside_a_shown_group_and_never_as_a_whole_list() -> None:
     assert persons.names(1, named.get) == ()  # hidden: no names, they would bound its count
     assert named_phrase(persons.names(0, named.get)) == "blant dem Alfa AS og Beta AS"  # two at most
     assert named_phrase(["Beta AS"]) == "blant dem Beta AS" and named_phrase([]) == ""
+
+
+# ---------------------------------------------------------------- kinds of contributors (rule 6)
+
+def owners(kind: str, *keys: str, persons: int = 1, wishes: int = 1) -> list[tuple[Owner, int]]:
+    """``wishes`` needs of ``persons`` persons for each contributor of this kind."""
+    return [(Owner(kind, key), persons) for key in keys for _ in range(wishes)]
+
+
+def test_an_employer_and_a_person_with_the_same_key_are_two_contributors() -> None:
+    share = Share.of([(Owner("employer", "1"), 5), (Owner("person", "1"), 1), (Owner("community", "1"), 4)])
+    assert share.employers == 3
+    assert KindSplit.of(share).counts == (("employer", 1), ("person", 1), ("community", 1))
+
+
+@pytest.mark.parametrize(("needs_of", "cell", "phrase"), [
+    # every kind behind the figure passes rule 2 on its own: told apart
+    ([*owners("employer", "a", "b", "c", "d", persons=4), *owners("person", "p", "q", "r")],
+     "4 arbeidsgivere og 3 privatpersoner", "4 arbeidsgivere og 3 privatpersoner"),
+    # one private person: the total passes, the split does not, and is not told
+    ([*owners("employer", "a", "b", "c", "d", persons=4), *owners("person", "p")],
+     "5 til sammen", "i alt 5 arbeidsgivere, privatpersoner og lokalsamfunn"),
+    # three persons, but one of them has 9 of the 11 wishes (82 %): not told apart either
+    ([*owners("employer", "a", "b", "c", persons=4), *owners("person", "p", wishes=9), *owners("person", "q", "r")],
+     "6 til sammen", "i alt 6 arbeidsgivere, privatpersoner og lokalsamfunn"),
+    # too few in all: hidden, and worded the same whoever is behind it
+    (owners("person", "p", "q"), ":", "et skjult antall arbeidsgivere, privatpersoner og lokalsamfunn"),
+    (owners("employer", "a", "b"), ":", "et skjult antall arbeidsgivere, privatpersoner og lokalsamfunn"),
+    # one kind alone is the whole figure
+    (owners("community", "1804", "1836", "Helgeland", persons=5), "3 lokalsamfunn", "3 lokalsamfunn"),
+])
+def test_kinds_are_told_apart_only_when_each_passes_on_its_own(needs_of: list[tuple[Owner, int]], cell: str,
+                                                                phrase: str) -> None:
+    split = KindSplit.of(Share.of(needs_of))
+    assert contributors_cell(split) == cell
+    assert contributors_phrase(split) == phrase
+
+
+def test_a_key_figure_names_one_kind_only_where_it_alone_is_shown() -> None:
+    employers = KindSplit.of(Share.of(owners("employer", "a", "b", "c")))
+    lone_person = KindSplit.of(Share.of([*owners("employer", "a", "b", "c"), *owners("person", "p")]))
+    hidden_person = KindSplit.of(Share.of(owners("person", "p")))
+    assert contributors_label(employers) == "arbeidsgivere"
+    assert contributors_label(lone_person) == contributors_label(hidden_person) == (
+        "arbeidsgivere, privatpersoner og lokalsamfunn")
+
+
+def test_names_stand_only_beside_a_number_of_employers_that_is_shown() -> None:
+    named = {"a": "Alfa AS", "b": "Beta AS", "p": "never a person's name"}
+    told = [*owners("employer", "a", "b", "c", persons=4), *owners("person", "p", "q", "r")]
+    untold = [*owners("employer", "a", "b", "c", "d", persons=4), *owners("person", "p")]
+    parts = Partition.of([Share.of(told), Share.of(untold), Share.of(owners("employer", "x", "y", "z"))])
+    assert parts.names(0, named.get) == ("Alfa AS", "Beta AS")
+    assert contributors_cell(parts.kinds(0), parts.names(0, named.get)) == (
+        "3 arbeidsgivere og 3 privatpersoner, blant dem Alfa AS og Beta AS")
+    assert parts.names(1, named.get) == ()  # its employers are not a shown figure
+    assert contributors_cell(parts.kinds(1), parts.names(1, named.get)) == "5 til sammen"
+    # p is in two groups but is one person: the summary counts each contributor once
+    assert parts.total_kinds.shown and parts.total_kinds.counts == (("employer", 7), ("person", 3))
+
+
+def test_the_words_for_each_kind() -> None:
+    assert owners_phrase([("employer", 1), ("person", 0), ("community", 2)]) == "1 arbeidsgiver og 2 lokalsamfunn"
+    assert owners_phrase([("employer", 12), ("person", 3), ("community", 1)]) == (
+        "12 arbeidsgivere, 3 privatpersoner og 1 lokalsamfunn")
+    assert owners_phrase([("person", 1)]) == "1 privatperson" and owners_phrase([]) == ""
 
 
 # ---------------------------------------------------------------- random tables and lists, checked exactly

@@ -34,3 +34,13 @@ def test_errors_on_any_thread_reach_the_error_dialog(qtbot: Any, alerts: Any, mo
     assert "ValueError" in alerts.shown[0][2] and "KeyError" in alerts.shown[1][2]
     logs = list((tmp_path.parent.parent).glob("**/kpdesk-crash-*.log"))  # KPDESK_LOG_DIR is a temp folder
     assert logs
+
+
+def test_the_application_carries_kpdesks_own_icon_and_desktop_name(qapp: Any) -> None:
+    from kpdesk.ui.app import DESKTOP_ID, ICON_SIZES, create_application
+
+    app = create_application()
+    assert app.desktopFileName() == DESKTOP_ID
+    sizes = {size.width() for size in app.windowIcon().availableSizes()}
+    assert sizes == set(ICON_SIZES)  # every PNG was found and read
+    assert not app.windowIcon().pixmap(32, 32).isNull()

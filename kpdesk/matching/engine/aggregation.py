@@ -303,6 +303,18 @@ def _employers(needs: Iterable[NeedInput]) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(sorted(set(by_ref.values()), key=_name_key)), tuple(sorted(k for k in by_ref if k))
 
 
+OWNER_KINDS = ("employer", "person", "community")
+
+
+def owners_by_kind(needs: Iterable[NeedInput]) -> dict[str, tuple[str, ...]]:
+    """The needs' owners by kind (``OWNER_KINDS``), each kind's names as ``DemandGroup.employers``
+    gives them all: employers by name, persons as «Privatperson P0003», communities by label."""
+    by_kind: dict[str, list[NeedInput]] = {kind: [] for kind in OWNER_KINDS}
+    for need in needs:
+        by_kind.setdefault(need.owner_kind, []).append(need)
+    return {kind: _employers(members)[0] for kind, members in by_kind.items()}
+
+
 @lru_cache(maxsize=8192)
 def _name_key(name: str) -> str:
     """``sort_key`` of an employer's name, remembered: one employer's needs are in many groups."""

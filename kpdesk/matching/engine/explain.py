@@ -264,6 +264,11 @@ def seats_reason(fact: SeatsFact) -> Reason:
     return Reason(Fit.NO, f"Har bare {seats(fact.seats_max)} til {persons(fact.headcount)}.")
 
 
+# Others in a class whose number may not be printed (disclosure control): employers, private persons or
+# communities alike, so the words say neither how many nor of which kind.
+SOME_OTHERS = "noen andre"
+
+
 @lru_cache(maxsize=4096)
 def start_condition(minimum: int | None, headcount: int, committed: int | None = None,
                     others_hidden: bool = False) -> Reason | None:
@@ -271,15 +276,14 @@ def start_condition(minimum: int | None, headcount: int, committed: int | None =
 
     ``committed``: the persons already in (needs the centre has chosen the offer for); None when
     not known, then the need's own headcount is set against the minimum instead.
-    ``others_hidden``: other employers are in too, but too few to print their number (disclosure
-    control); ``committed`` then counts the reader's own persons only.
+    ``others_hidden``: others (employers, private persons or communities) are in too, but too few
+    to print their number (disclosure control); ``committed`` then counts the reader's own persons only.
     """
     if not minimum:
         return None
     if others_hidden:
         own = f"deres {committed} og " if committed else ""
-        return Reason(Fit.UNKNOWN, f"Starter bare hvis minst {minimum} melder seg; {own}noen fra andre "
-                                   "arbeidsgivere er med nå.")
+        return Reason(Fit.UNKNOWN, f"Starter bare hvis minst {minimum} melder seg; {own}{SOME_OTHERS} er med nå.")
     if committed is None:
         if headcount >= minimum:
             return Reason(Fit.YES, f"Nok til oppstart alene: minst {minimum} trengs, og behovet gjelder "
@@ -332,24 +336,51 @@ def reasons_of(explanation: Explanation, committed: int | None = None, *, others
 def misfits_of(explanation: Explanation) -> list[str]:
     """A few words for each factor that does not fit, in the order they weigh."""
     e = explanation
-    words: list[str] = []
-    if e.topic.fit is Fit.NO:
-        words.append("bare delvis samme tema")
-    if e.level.fit is Fit.NO:
-        words.append(f"{level_word(e.level.offered)}, ikke {level_word(e.level.wanted)}")
-    if e.format.fit is Fit.NO:
-        words.append(f"{format_word(e.format.offered)}, ikke {_wanted_formats(e.format)}")
-    if e.start.fit is Fit.NO and e.start.start is not None:
-        if e.start.start < e.start.as_of:
-            words.append("har allerede startet")
-        else:
-            later = e.start.latest is not None and e.start.start > e.start.latest
-            words.append(f"starter {'senere' if later else 'tidligere'} enn ønsket")
-    if e.place.fit is Fit.NO:
-        words.append(f"lang reisevei ({e.place.place})")
-    if e.seats.fit is Fit.NO:
-        words.append("for få plasser")
-    return words
+    found = (topic_misfit(e.topic), level_misfit(e.level), format_misfit(e.format), start_misfit(e.start),
+             place_misfit(e.place), seats_misfit(e.seats))
+    return [words for words in found if words]
+
+
+def topic_misfit(fact: TopicFact) -> str:
+    return "bare delvis samme tema" if fact.fit is Fit.NO else ""
+
+
+def level_misfit(fact: LevelFact) -> str:
+    return f"{level_word(fact.offered)}, ikke {level_word(fact.wanted)}" if fact.fit is Fit.NO else ""
+
+
+def format_misfit(fact: FormatFact) -> str:
+    return f"{format_word(fact.offered)}, ikke {_wanted_formats(fact)}" if fact.fit is Fit.NO else ""
+
+
+def start_misfit(fact: StartFact) -> str:
+    if fact.fit is not Fit.NO or fact.start is None:
+        return ""
+    if fact.start < fact.as_of:
+        return "har allerede startet"
+    later = fact.latest is not None and fact.start > fact.latest
+    return f"starter {'senere' if later else 'tidligere'} enn ønsket"
+
+
+def place_misfit(fact: PlaceFact) -> str:
+    return f"lang reisevei ({fact.place})" if fact.fit is Fit.NO else ""
+
+
+def seats_misfit(fact: SeatsFact) -> str:
+    return "for få plasser" if fact.fit is Fit.NO else ""
+
+
+def level_far(level: LevelFact) -> bool:
+    """The level is more than one step off (the verdict is then "Passer dårlig")."""
+    gap = LEVEL_RANK.get(level.offered or "", 0) - LEVEL_RANK.get(level.wanted or "", 0)
+    return level.fit is Fit.NO and abs(gap) > 1
+
+
+def _verdict(misfits: Sequence[str], far: bool) -> str:
+    if not misfits:
+        return "Passer godt"
+    how = "Passer dårlig" if far or len(misfits) >= 3 else "Passer delvis"
+    return f"{how}: {'; '.join(misfits)}"
 
 
 def verdict_of(explanation: Explanation) -> str:
@@ -357,14 +388,86 @@ def verdict_of(explanation: Explanation) -> str:
 
     "Passer dårlig" when the level is more than one step off or three or more factors miss.
     """
-    misfits = misfits_of(explanation)
-    if not misfits:
-        return "Passer godt"
-    level = explanation.level
-    far = level.fit is Fit.NO and abs(LEVEL_RANK.get(level.offered or "", 0)
-                                      - LEVEL_RANK.get(level.wanted or "", 0)) > 1
-    how = "Passer dårlig" if far or len(misfits) >= 3 else "Passer delvis"
-    return f"{how}: {'; '.join(misfits)}"
+    return _verdict(misfits_of(explanation), level_far(explanation.level))
+
+
+# ---------------------------------------------------------------- verdict and sentences as text, fast
+# A whole run's JSON says ~70 000 proposals. Their explanations are nearly all different, but each
+# factor's fact recurs: what it says (its sentence and misfit words) is made once per fact.
+
+Said = tuple[str, str]
+"""What one factor's fact says: (its marked sentence or '', its misfit words or '')."""
+
+
+def _said(reason: Reason | None, misfit: str) -> Said:
+    return (str(reason) if reason is not None else "", misfit)
+
+
+@lru_cache(maxsize=1 << 16)
+def said_topic(fact: TopicFact) -> Said:
+    return _said(topic_reason(fact), topic_misfit(fact))
+
+
+@lru_cache(maxsize=1 << 12)
+def said_level(fact: LevelFact) -> Said:
+    return _said(level_reason(fact), level_misfit(fact))
+
+
+@lru_cache(maxsize=1 << 12)
+def said_format(fact: FormatFact) -> Said:
+    return _said(format_reason(fact), format_misfit(fact))
+
+
+@lru_cache(maxsize=1 << 16)
+def said_start(fact: StartFact) -> Said:
+    return _said(start_reason(fact), start_misfit(fact))
+
+
+@lru_cache(maxsize=1 << 12)
+def said_place(fact: PlaceFact) -> Said:
+    return _said(place_reason(fact), place_misfit(fact))
+
+
+@lru_cache(maxsize=1 << 12)
+def said_seats(fact: SeatsFact) -> Said:
+    return _said(seats_reason(fact), seats_misfit(fact))
+
+
+@lru_cache(maxsize=1 << 12)
+def said_condition(minimum: int | None, headcount: int) -> str:
+    """``start_condition`` with nobody counted in yet, as text ('' when there is none)."""
+    found = start_condition(minimum, headcount)
+    return str(found) if found is not None else ""
+
+
+@lru_cache(maxsize=1 << 12)
+def said_deadline(deadline: dt.date | None, as_of: dt.date) -> str:
+    """The passed deadline's sentence, as text ('' when it has not passed)."""
+    if deadline is None or deadline >= as_of:
+        return ""
+    return str(Reason(Fit.NO, _capital(deadline_passed(deadline)) + "."))
+
+
+def verdict_and_reasons(factors: Sequence[Said], far: bool, condition: str, deadline: str) -> tuple[str, list[str]]:
+    """``verdict_of`` and ``reasons_of`` as text from what each factor says (topic, level, format,
+    start, place, seats, in that order), the start condition and the deadline sentence."""
+    reasons = [sentence for sentence, _ in factors if sentence]
+    if condition:
+        reasons.append(condition)
+    if deadline:
+        reasons.append(deadline)
+    misfits = [words for _, words in factors if words]
+    return _verdict(misfits, far), reasons
+
+
+def described(explanation: Explanation) -> tuple[str, list[str]]:
+    """``verdict_of(explanation)`` and the ``reasons_of(explanation)`` as text: the same words,
+    made from each factor's sentence and misfit words remembered per fact."""
+    e = explanation
+    return verdict_and_reasons(
+        (said_topic(e.topic), said_level(e.level), said_format(e.format), said_start(e.start),
+         said_place(e.place), said_seats(e.seats)),
+        level_far(e.level), said_condition(e.seats_min, e.seats.headcount), said_deadline(e.deadline, e.start.as_of))
 
 
 def why_not_sentence(why: WhyNot) -> str:

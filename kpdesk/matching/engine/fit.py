@@ -24,7 +24,21 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from kpdesk.common.codes import FORMATS, LEVEL_RANK
-from kpdesk.matching.engine.explain import Fit, FormatFact, LevelFact, PlaceFact, SeatsFact, StartFact
+from kpdesk.matching.engine.explain import (
+    Fit,
+    FormatFact,
+    LevelFact,
+    PlaceFact,
+    Said,
+    SeatsFact,
+    StartFact,
+    level_far,
+    said_format,
+    said_level,
+    said_place,
+    said_seats,
+    said_start,
+)
 
 W_LEVEL, W_FORMAT, W_START, W_PLACE, W_SEATS = 0.26, 0.12, 0.09, 0.08, 0.05
 FIT_MAX = W_LEVEL + W_FORMAT + W_START + W_PLACE + W_SEATS
@@ -178,6 +192,15 @@ class FitFacts(NamedTuple):
     seats: SeatsFact
 
 
+class _NeedSaid(NamedTuple):
+    """What each factor says for one need side (``FitTables.said``), by offer."""
+
+    kind: list[tuple[Said, Said, bool]]  # by kind column: level, format, level far off
+    place: dict[tuple[bool, str | None], Said]  # by the offer's (online, municipality)
+    seats: list[Said]  # by seats column
+    start: dict[int | None, Said]  # by start day
+
+
 class Wish(NamedTuple):
     """What one need asks of an offer, as ranking compares it."""
 
@@ -251,9 +274,15 @@ class FitTables:
         self.columns = (_columns(self._kinds, kinds), _columns(self._places, facts.place_key),
                         _columns(self._seats, facts.seats_max))
         self._cache: dict[tuple[object, ...], dict[Any, int]] = {}
-        self._row_of: dict[tuple[object, ...], int] = {}  # (level, formats, municipality, headcount) → row
-        self._rows = np.zeros((64, len(self._kinds) + len(self._places) + len(self._seats)), dtype=np.int64)
+        # One table per factor: a row per distinct wish (kind: level and formats; place: municipality;
+        # seats: headcount), a column per distinct offer value.
+        self._row_of: tuple[dict[Hashable, int], dict[Hashable, int], dict[Hashable, int]] = ({}, {}, {})
+        self._rows = [np.zeros((8, len(self._kinds)), dtype=np.int64), np.zeros((8, len(self._places)), dtype=np.int64),
+                      np.zeros((8, len(self._seats)), dtype=np.int64)]
         self.fact_memo: dict[tuple[object, ...], Any] = {}  # factor inputs → (value, fact): ``NeedFit.explain``
+        self.column_lists: tuple[list[int], list[int], list[int]] = (
+            self.columns[0].tolist(), self.columns[1].tolist(), self.columns[2].tolist())
+        self._said: dict[tuple[object, ...], Any] = {}  # what each factor says, per need side (``NeedFit.said``)
 
     def kind(self, wanted: str | None, accepted: frozenset[str]) -> dict[tuple[str | None, str | None], int]:
         """Level plus format fit (ranking keys) for every (level, format) an offer has."""
@@ -285,19 +314,54 @@ class FitTables:
                                                        for v in self._seats}
         return table
 
-    def _row(self, wish: Wish) -> int:
-        """The row of ``_rows`` with the kind, place and seats fit of one need side by side (one
-        column per distinct value), added the first time a need asks."""
-        row_key = (wish.level, wish.formats, wish.municipality, wish.headcount)
-        row = self._row_of.get(row_key)
-        if row is None:
-            row = self._row_of[row_key] = len(self._row_of)
-            if row == len(self._rows):
-                self._rows = np.concatenate([self._rows, np.zeros_like(self._rows)])
-            kind, place, seats = (self.kind(wish.level, wish.formats), self.place(wish.municipality),
-                                  self.seats(wish.headcount))
-            self._rows[row] = [*map(kind.__getitem__, self._kinds), *map(place.__getitem__, self._places),
-                               *map(seats.__getitem__, self._seats)]
+    def said(self, level: str | None, formats: frozenset[str], municipality: str | None, headcount: int,
+             window: tuple[int | None, int | None, int]) -> _NeedSaid:
+        """What each factor says for a need with this level and formats, municipality, headcount and
+        start window (``window``: day numbers of earliest, latest and the reference date), by offer:
+        a list by kind and seats column, dicts filled as offers are asked for."""
+        kind_key, place_key, seats_key, start_key = ("kind", level, formats), ("place", municipality), \
+            ("seats", headcount), ("start", window)
+        said = self._said
+        kind = said.get(kind_key)
+        if kind is None:
+            kind = said[kind_key] = [
+                (said_level(level_fact), said_format(format_fit(formats, fmt)[1]), level_far(level_fact))
+                for level_fact, fmt in ((level_fit(level, offered)[1], fmt) for offered, fmt in self._kinds)]
+        seats = said.get(seats_key)
+        if seats is None:
+            seats = said[seats_key] = [said_seats(seats_fit(headcount, v)[1]) for v in self._seats]
+        place = said.setdefault(place_key, {})
+        start = said.setdefault(start_key, {})
+        return _NeedSaid(kind, place, seats, start)
+
+    def rows(self, wishes: Sequence[Wish]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each need's row in the kind, place and seats tables (``rank`` takes them), a row added the
+        first time a level and formats, a municipality or a headcount is asked for."""
+        kinds, places, seats = self._row_of
+        kind_rows = [kinds.get((w.level, w.formats), -1) for w in wishes]
+        place_rows = [places.get(w.municipality, -1) for w in wishes]
+        seats_rows = [seats.get(w.headcount, -1) for w in wishes]
+        if -1 in kind_rows or -1 in place_rows or -1 in seats_rows:
+            for n, w in enumerate(wishes):  # the same new value may come twice: look again
+                kind_rows[n] = kinds.get((w.level, w.formats), -1)
+                if kind_rows[n] < 0:
+                    kind_rows[n] = self._add_row(0, (w.level, w.formats), self._kinds, self.kind(w.level, w.formats))
+                place_rows[n] = places.get(w.municipality, -1)
+                if place_rows[n] < 0:
+                    place_rows[n] = self._add_row(1, w.municipality, self._places, self.place(w.municipality))
+                seats_rows[n] = seats.get(w.headcount, -1)
+                if seats_rows[n] < 0:
+                    seats_rows[n] = self._add_row(2, w.headcount, self._seats, self.seats(w.headcount))
+        return (np.array(kind_rows, dtype=np.intp), np.array(place_rows, dtype=np.intp),
+                np.array(seats_rows, dtype=np.intp))
+
+    def _add_row(self, table: int, row_key: Hashable, columns: Sequence[Any], values: Mapping[Any, int]) -> int:
+        rows = self._row_of[table]
+        row = len(rows)
+        rows[row_key] = row
+        if row == len(self._rows[table]):
+            self._rows[table] = np.concatenate([self._rows[table], np.zeros_like(self._rows[table])])
+        self._rows[table][row] = [values[c] for c in columns]
         return row
 
     def candidates(self, offers: Sequence[int], keys: Sequence[int]) -> Candidates:
@@ -305,14 +369,13 @@ class FitTables:
         index = np.array(offers, dtype=np.intp)
         kind, place, seats = (column[index] for column in self.columns)
         start = self.facts.start_day
-        return Candidates(index, np.array(keys, dtype=np.int64), kind, place + len(self._kinds),
-                          seats + len(self._kinds) + len(self._places),
+        return Candidates(index, np.array(keys, dtype=np.int64), kind, place, seats,
                           np.array([start[i] or NO_DAY for i in offers], dtype=np.int64))
 
     def rank(self, candidates: Candidates, wishes: Sequence[Wish], as_of: dt.date,
-             keep: int) -> list[list[tuple[float, int]]]:
-        """For each need (``wishes``), the ``keep`` best ``(score, offer index)`` among the same
-        candidates, best first.
+             keep: int) -> list[tuple[list[float], list[int]]]:
+        """For each need (``wishes``), the scores and offer indexes of the ``keep`` best among the
+        same candidates, best first.
 
         Score = topic part + level and format + place + seats + start fit, added in fixed point
         as ranking keys: a table of needs × candidates in a few numpy passes. Keys are distinct
@@ -320,25 +383,25 @@ class FitTables:
         """
         size = len(candidates.offers)
         step = max(1, self.ROW_BUDGET // size)
-        found: list[list[tuple[float, int]]] = []
+        kind_rows, place_rows, seats_rows = self.rows(wishes)  # first: a new need's row may grow a table
+        kinds, places, seats = (table[:, columns] for table, columns in zip(
+            self._rows, (candidates.kind, candidates.place, candidates.seats), strict=True))
+        earliest = np.array([_edge(w.earliest, _OPEN_START) for w in wishes], dtype=np.int64)
+        latest = np.array([_edge(w.latest, _OPEN_END) for w in wishes], dtype=np.int64)
+        found: list[tuple[list[float], list[int]]] = []
         for first in range(0, len(wishes), step):
-            part = wishes[first:first + step]
-            ids = [self._row(w) for w in part]  # first: a new need's row may grow the table
-            rows = self._rows[ids]
-            scores = (candidates.keys + rows[:, candidates.kind] + rows[:, candidates.place]
-                      + rows[:, candidates.seats]
-                      + start_keys(candidates.day, np.array([_edge(w.earliest, _OPEN_START) for w in part]),
-                                   np.array([_edge(w.latest, _OPEN_END) for w in part]), as_of.toordinal()))
+            part = slice(first, first + step)
+            scores = (candidates.keys + kinds[kind_rows[part]] + places[place_rows[part]] + seats[seats_rows[part]]
+                      + start_keys(candidates.day, earliest[part], latest[part], as_of.toordinal()))
             if size > keep:
                 top = np.argpartition(scores, size - keep, axis=1)[:, size - keep:]
                 scores = np.take_along_axis(scores, top, axis=1)
             else:
                 top = np.broadcast_to(np.arange(size), scores.shape)
             order = np.argsort(-scores, axis=1)
-            best = np.take_along_axis(scores, order, axis=1).tolist()
-            offers = candidates.offers[np.take_along_axis(top, order, axis=1)].tolist()
-            found.extend([((k >> TIE_BITS) / UNIT, i) for k, i in zip(ks, ids, strict=True)]
-                         for ks, ids in zip(best, offers, strict=True))
+            best = (np.take_along_axis(scores, order, axis=1) >> TIE_BITS) / UNIT  # exact: as int / int
+            offers = candidates.offers[np.take_along_axis(top, order, axis=1)]
+            found.extend(zip(best.tolist(), offers.tolist(), strict=True))
         return found
 
 
@@ -355,8 +418,8 @@ def _edge(value: dt.date | None, open_: int) -> int:
 class NeedFit:
     """The weighted fit of one need against offers by index (for explaining, and to check ``rank``)."""
 
-    __slots__ = ("_kind", "_memo", "_place", "_seats", "_window", "as_of", "earliest", "facts", "formats",
-                 "headcount", "latest", "level", "municipality", "regions")
+    __slots__ = ("_kind", "_memo", "_place", "_said", "_seats", "_window", "as_of", "earliest", "facts", "formats",
+                 "headcount", "latest", "level", "municipality", "regions", "tables")
 
     def __init__(self, level: str | None, formats: frozenset[str], earliest: dt.date | None,
                  latest: dt.date | None, municipality: str | None, headcount: int, tables: FitTables,
@@ -370,6 +433,29 @@ class NeedFit:
         self._place = tables.place(municipality)
         self._seats = tables.seats(headcount)
         self._memo = tables.fact_memo
+        self.tables = tables
+        self._said: _NeedSaid | None = None
+
+    def said(self, i: int, names: Mapping[str, str]) -> tuple[Said, Said, Said, Said, Said, bool]:
+        """What the level, format, start, place and seats facts of offer ``i`` say (``explain.said_*``),
+        and whether the level is far off: ``explain`` without gathering the facts anew for each offer."""
+        tables = self.tables
+        if self._said is None:
+            self._said = tables.said(self.level, self.formats, self.municipality, self.headcount, self._window)
+        kinds, places, seats, starts = self._said
+        kind_column, _, seats_column = tables.column_lists
+        level, fmt, far = kinds[kind_column[i]]
+        facts = self.facts
+        start = starts.get(facts.start_day[i])
+        if start is None:
+            start = starts[facts.start_day[i]] = said_start(
+                start_fit(self.earliest, self.latest, facts.start[i], self.as_of)[1])
+        where = (facts.online[i], facts.place[i])  # what the place fact depends on (the regions: the place's)
+        place = places.get(where)
+        if place is None:
+            fact = place_fit(self.municipality, self.regions, facts.online[i], facts.place[i], facts.regions[i], names)
+            place = places[where] = said_place(fact[1])
+        return level, fmt, start, place, seats[seats_column[i]], far
 
     def value(self, i: int) -> float:
         """The weighted fit of offer ``i``, in [0, FIT_MAX]."""
@@ -404,7 +490,10 @@ class NeedFit:
         seats = memo.get(key)
         if seats is None:
             seats = memo[key] = seats_fit(self.headcount, facts.seats_max[i])
-        start = start_fit(self.earliest, self.latest, facts.start[i], self.as_of)
+        key = ("start", self._window, facts.start_day[i])
+        start = memo.get(key)
+        if start is None:
+            start = memo[key] = start_fit(self.earliest, self.latest, facts.start[i], self.as_of)
         value = (W_LEVEL * level[0] + W_FORMAT * fmt[0] + W_START * start[0] + W_PLACE * place[0]
                  + W_SEATS * seats[0])
         return value, FitFacts(level[1], fmt[1], start[1], place[1], seats[1])

@@ -82,7 +82,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -96,8 +96,13 @@ from kpdesk.matching.engine.explain import (
     Fit,
     TopicFact,
     WhyNot,
+    described,
     misfits_of,
     reasons_of,
+    said_condition,
+    said_deadline,
+    said_topic,
+    verdict_and_reasons,
     verdict_of,
 )
 from kpdesk.matching.engine.fit import (
@@ -126,6 +131,10 @@ MAX_MATCHES = 5
 MAX_TOPIC_TERMS = 3
 SHOWN_SHARE = 0.35
 _CACHE_LIMIT = 50_000
+PROGRESS_EVERY = 2000  # needs between progress reports (and chances to cancel) in ``match_all``
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while ``match_all`` ranks; it may raise to stop the run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,13 +211,10 @@ class Match:
     def described(self) -> tuple[str, list[str]]:
         """(verdict, reasons), without keeping the explanation when it was not read before: a whole
         run's JSON reads every proposal's once."""
-        found = self._explanation
         if self._source is not None:
             matcher, need, index, as_of = self._source
-            found = matcher.explain(need, index, as_of)
-        if found is None:
-            return "", []
-        return verdict_of(found), [str(r) for r in reasons_of(found)]
+            return matcher.described(need, index, as_of)
+        return described(self._explanation) if self._explanation is not None else ("", [])
 
     @property
     def reasons(self) -> list[str]:
@@ -370,8 +376,9 @@ class Matcher:
         self._topics: dict[tuple[str, str], _Relevance] = {}  # (title, description) → relevance
         self._relevance: dict[frozenset[tuple[str, float, bool]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
-        self._shared: dict[tuple[tuple[str, str], tuple[tuple[str, float], ...]], tuple[str, ...]] = {}  # → words
+        self._shared: dict[tuple[tuple[str, str], frozenset[tuple[str, float]]], tuple[str, ...]] = {}  # → words
         self._subjects: dict[tuple[str, str], frozenset[str]] = {}
+        self._topic_facts: dict[tuple[tuple[str, str], int, dt.date], TopicFact] = {}
         self._last_context: _NeedContext | None = None
 
     @property
@@ -502,42 +509,56 @@ class Matcher:
         """
         return self._match([need], as_of)[0]
 
-    def match_all(self, needs: Iterable[NeedInput], as_of: dt.date) -> list[NeedResult]:
+    def match_all(self, needs: Iterable[NeedInput], as_of: dt.date, progress: Progress | None = None,
+                  every: int = PROGRESS_EVERY) -> list[NeedResult]:
         """Proposals for every open need (closed and rejected needs are left out), in input order
-        (with the cycle collector paused: ``collector``)."""
-        with collector_paused():
-            return self._match([need for need in needs if need.status not in CLOSED_NEED_STATUSES], as_of)
+        (with the cycle collector paused: ``collector``).
 
-    def _match(self, needs: Sequence[NeedInput], as_of: dt.date) -> list[NeedResult]:
+        ``progress(done, total)`` is called after every ``every`` needs or so (between the groups of
+        needs ranked together) and once at the end; it may raise to stop the run."""
+        with collector_paused():
+            return self._match([need for need in needs if need.status not in CLOSED_NEED_STATUSES], as_of,
+                               progress, every)
+
+    def _match(self, needs: Sequence[NeedInput], as_of: dt.date, progress: Progress | None = None,
+               every: int = PROGRESS_EVERY) -> list[NeedResult]:
         """The proposals for each need: needs with the same candidates are ranked together."""
         results: list[NeedResult | None] = [None] * len(needs)
         batches: dict[int, tuple[Candidates, list[int]]] = {}
+        done = 0
         for position, need in enumerate(needs):
             candidates = self._candidates(self._relevance_of(need), as_of)
             if candidates is None:
                 results[position] = NeedResult(need.ref, [], need.chosen)
+                done += 1
             else:
                 batches.setdefault(id(candidates), (candidates, []))[1].append(position)
-        refs, keep = self._refs, self.max_matches
+        refs, keep, reported = self._refs, self.max_matches, 0
         for candidates, positions in batches.values():
             batch = [needs[p] for p in positions]
             wishes = [Wish(n.level, need_formats(n.formats), n.earliest_start, n.latest_start, n.municipality,
                            n.headcount) for n in batch]
             ranked = self._tables.rank(candidates, wishes, as_of, keep + max(len(n.rejected) for n in batch))
-            for position, need, best in zip(positions, batch, ranked, strict=True):
+            for position, need, (scores, offers) in zip(positions, batch, ranked, strict=True):
                 if need.rejected:
-                    best = [(score, i) for score, i in best if refs[i] not in need.rejected]
+                    kept = [(score, i) for score, i in zip(scores, offers, strict=True) if refs[i] not in need.rejected]
+                    scores, offers = [score for score, _ in kept], [i for _, i in kept]
                 results[position] = NeedResult(
-                    need.ref, [Match(refs[i], score, None, (self, need, i, as_of)) for score, i in best[:keep]],
-                    need.chosen)
+                    need.ref, [Match(refs[i], score, None, (self, need, i, as_of))
+                               for score, i in zip(scores[:keep], offers[:keep], strict=True)], need.chosen)
+            done += len(batch)
+            if progress is not None and done - reported >= every:
+                progress(done, len(needs))
+                reported = done
+        if progress is not None and reported < len(needs):
+            progress(len(needs), len(needs))
         return results  # type: ignore[return-value]  # every position is filled above
 
     def _fit(self, need: NeedInput, as_of: dt.date) -> NeedFit:
         return NeedFit(need.level, need_formats(need.formats), need.earliest_start, need.latest_start,
                        need.municipality, need.headcount, self._tables, as_of)
 
-    def explain(self, need: NeedInput, i: int, as_of: dt.date) -> Explanation:
-        """What was compared for offer number ``i`` and ``need``, factor by factor (``explain``)."""
+    def _context(self, need: NeedInput, as_of: dt.date) -> _NeedContext:
         context = self._last_context  # a need's proposals are explained one after another: one context
         if context is None or context.need is not need or context.as_of != as_of:
             relevance = self._relevance_of(need)
@@ -545,6 +566,22 @@ class Matcher:
                 need, as_of, (need.title, need.description), self._fit(need, as_of), self.need_terms(need),
                 self.subject_keys(need), relevance.evidence,
                 FOCUS * relevance.best_open(as_of, self._open_mask(as_of)))
+        return context
+
+    def described(self, need: NeedInput, i: int, as_of: dt.date) -> tuple[str, list[str]]:
+        """``explain.described(self.explain(need, i, as_of))``: the verdict and the reasons as text,
+        from what each factor's fact says, remembered per need side and offer value (a whole run's
+        JSON says some 70 000 proposals)."""
+        context = self._context(need, as_of)
+        level, fmt, start, place, seats, far = context.fit.said(i, self.names)
+        offer = self._offers[i]
+        return verdict_and_reasons((said_topic(self._topic_fact(context, i)), level, fmt, start, place, seats), far,
+                                   said_condition(offer.seats_min, need.headcount),
+                                   said_deadline(offer.application_deadline, as_of))
+
+    def explain(self, need: NeedInput, i: int, as_of: dt.date) -> Explanation:
+        """What was compared for offer number ``i`` and ``need``, factor by factor (``explain``)."""
+        context = self._context(need, as_of)
         _, facts = context.fit.explain(i, self.names)
         offer = self._offers[i]
         return Explanation(self._topic_fact(context, i), facts.level, facts.format, facts.start, facts.place,
@@ -556,11 +593,20 @@ class Matcher:
         return self.explain(need, i, as_of) if i is not None else None
 
     def _topic_fact(self, context: _NeedContext, i: int) -> TopicFact:
-        """The shared words, and whether the offer is as much about them as the best open offer."""
+        """The shared words, and whether the offer is as much about them as the best open offer
+        (the same for every need with the need's text, on one date)."""
+        found = self._topic_facts.get((context.text, i, context.as_of))
+        if found is None:
+            if len(self._topic_facts) >= _CACHE_LIMIT:
+                self._topic_facts.clear()
+            found = self._topic_facts[context.text, i, context.as_of] = self._new_topic_fact(context, i)
+        return found
+
+    def _new_topic_fact(self, context: _NeedContext, i: int) -> TopicFact:
         need_terms, offer_terms = context.terms, self._offer_terms[i]
         # The shared words depend on the need's text and the weights of the offer's terms it shares:
         # offers on one subject often share the same ones.
-        key = (context.text, tuple((k, offer_terms[k].weight) for k in need_terms if k in offer_terms))
+        key = (context.text, frozenset((k, offer_terms[k].weight) for k in need_terms.keys() & offer_terms.keys()))
         shared = self._shared.get(key)
         if shared is None:
             shared = tuple(self.shared_terms(need_terms, offer_terms, context.subject))

@@ -35,6 +35,7 @@ CONTENTS: tuple[tuple[str, str], ...] = (
     ("endringslogg", "Endringslogg"),
     ("import", "Importere fra CSV"),
     ("sikkerhetskopier", "Sikkerhetskopier"),
+    ("installere", "Installere og flytte"),
 )
 
 # the page of each section, by its page class

@@ -1,6 +1,6 @@
-"""Personvern: contact persons the retention rule says are due for deletion, deleted on confirmation;
-and the exam candidates' rule (days after the exam), whose due names and e-mails are erased on
-confirmation (``ExamRetentionRow``)."""
+"""Personvern: contact persons and individuals the retention rule says are due for deletion, erased on
+confirmation (``admin.retention.erase_due``); and the exam candidates' rule (days after the exam),
+whose due names and e-mails are erased on confirmation (``ExamRetentionRow``)."""
 
 from __future__ import annotations
 
@@ -34,9 +34,10 @@ class RetentionDialog(QDialog):
         self.context = context
         self.setWindowTitle(self.tr("Sletting etter lagringstid"))
         self.resize(820, 480)
-        intro = QLabel(self.tr("Kontaktpersoner hos arbeidsgivere uten åpne behov slettes når de ikke har vært i bruk "
-                               "på lagringstiden. Listen viser hvem som kan slettes nå; ingen slettes uten at du "
-                               "bekrefter."))
+        intro = QLabel(self.tr("Kontaktpersoner hos arbeidsgivere uten åpne behov, og privatpersoner uten åpne "
+                               "behov, slettes når de ikke har vært i bruk på lagringstiden. Privatpersoner uten "
+                               "samtykke til lagring skal slettes med en gang. Listen viser hvem som kan slettes nå; "
+                               "ingen slettes uten at du bekrefter."))
         intro.setWordWrap(True)
         self.months = QSpinBox()
         self.months.setObjectName("monthsBox")
@@ -48,7 +49,7 @@ class RetentionDialog(QDialog):
         save_months.clicked.connect(self.save_months)
         self.model = RowTableModel([
             Column("name", self.tr("Navn"), lambda d: d.name, max_chars=20),
-            Column("employer", self.tr("Arbeidsgiver"), lambda d: d.employer_name, max_chars=24),
+            Column("employer", self.tr("Arbeidsgiver / ref."), lambda d: d.belongs_to, max_chars=24),
             Column("last", self.tr("Siste aktivitet"), lambda d: format_date(d.last_activity),
                    sort_value=lambda d: d.last_activity),
             Column("due", self.tr("Kan slettes fra"), lambda d: format_date(d.due_on), sort_value=lambda d: d.due_on),
@@ -81,17 +82,25 @@ class RetentionDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        from kpdesk.admin.retention import due_for_deletion, retention_months
+        from kpdesk.admin.retention import due_for_deletion, persons_due, retention_months
 
-        self.context.query(lambda s: (retention_months(s), due_for_deletion(s)), self._show)
+        self.context.query(lambda s: (retention_months(s), due_for_deletion(s), persons_due(s)), self._show)
 
-    def _show(self, loaded: tuple[int, list[Any]]) -> None:
-        months, due = loaded
+    def _show(self, loaded: tuple[int, list[Any], list[Any]]) -> None:
+        months, contacts, persons = loaded
         self.months.setValue(months)
-        self.model.set_rows(due)
-        self.summary.setText(self.tr("{due} kan slettes.").format(
-            due=plural(len(due), self.tr("kontaktperson"), self.tr("kontaktpersoner"))))
-        self.delete_button.setEnabled(bool(due) and not getattr(self.context.store, "read_only", False))
+        self.model.set_rows([*contacts, *persons])
+        self.summary.setText(self.tr("{due} kan slettes.").format(due=self._who(len(contacts), len(persons))))
+        self.delete_button.setEnabled(bool(contacts or persons) and not getattr(self.context.store, "read_only", False))
+
+    def _who(self, contacts: int, persons: int) -> str:
+        """«2 kontaktpersoner», «1 privatperson», or «2 kontaktpersoner og 1 privatperson»."""
+        said = []
+        if contacts or not persons:
+            said.append(plural(contacts, self.tr("kontaktperson"), self.tr("kontaktpersoner")))
+        if persons:
+            said.append(plural(persons, self.tr("privatperson"), self.tr("privatpersoner")))
+        return self.tr(" og ").join(said)
 
     def save_months(self) -> None:
         from kpdesk.admin.retention import set_retention_months
@@ -106,23 +115,25 @@ class RetentionDialog(QDialog):
         if not chosen:
             alerts.info(self, self.tr("Ingen valgt"), self.tr("Velg personene som skal slettes i listen."))
             return
-        text = self.tr("Slette {who} for godt? Navn, e-post og telefon fjernes også fra endringsloggen. "
-                       "Dette kan ikke angres.").format(
-            who=plural(len(chosen), self.tr("kontaktperson"), self.tr("kontaktpersoner")))
+        from kpdesk.admin.retention import DuePerson, erase_due
+
+        person_ids = [d.id for d in chosen if isinstance(d, DuePerson)]
+        ids = [d.id for d in chosen if not isinstance(d, DuePerson)]
+        also = self.tr(" En privatperson slettes med samtykkene og behovene sine.") if person_ids else ""
+        text = self.tr("Slette {who} for godt? Navn, e-post og telefon fjernes også fra endringsloggen.{also} "
+                       "Dette kan ikke angres.").format(who=self._who(len(ids), len(person_ids)), also=also)
         if not alerts.question(self, self.tr("Slett personopplysninger"), text, self.tr("Slett for godt")):
             return
-        from kpdesk.admin.retention import erase_due
-
-        ids = [d.id for d in chosen]
 
         def deleted(outcome: ErasureOutcome) -> None:
             from kpdesk.ui.erasure_flow import after_erasure
 
             self.reload()
-            after_erasure(self.context, self, outcome, self.tr("Slettet {who}.").format(
-                who=plural(outcome.report.contacts, self.tr("kontaktperson"), self.tr("kontaktpersoner"))))
+            report = outcome.report
+            after_erasure(self.context, self, outcome,
+                          self.tr("Slettet {who}.").format(who=self._who(report.contacts, report.persons)))
 
-        self.context.with_store(lambda store: erase_due(store, ids), deleted,
+        self.context.with_store(lambda store: erase_due(store, ids, person_ids=person_ids), deleted,
                                 lambda exc: alerts.show_exception(self, exc))
 
 

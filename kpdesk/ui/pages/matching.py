@@ -252,9 +252,9 @@ class MatchingPage(ListPage):
         self.cancel_button.setVisible(False)
         self.progress.setVisible(False)
         self.why_offers.setStringList([f"{o.ref} {o.title} – {o.provider}" for o in run.offers])
-        unmet = sum(1 for r in run.results if r.unmet)
+        needs, unmet = run.counts()
         self.hint.setText(self.tr("Matchet {needs} åpne behov per {date}: {unmet} uten passende tilbud.").format(
-            needs=group_thousands(len(run.results)), date=format_date(run.as_of), unmet=group_thousands(unmet)))
+            needs=group_thousands(needs), date=format_date(run.as_of), unmet=group_thousands(unmet)))
 
         def rows(session: Any) -> Any:
             from kpdesk.matching.persistence import ids_by_ref

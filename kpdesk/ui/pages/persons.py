@@ -6,10 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kpdesk.common import reference
 from kpdesk.common.list_filter import Column
@@ -19,6 +29,7 @@ from kpdesk.register.consent_text import (
     CONSENT_VERSION,
     HOW_CHOICES,
     consent_summary,
+    contact_permission,
 )
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
@@ -28,14 +39,29 @@ from kpdesk.ui.pages.record_page import RecordPage
 from kpdesk.ui.record_actions import RecordService, register_call
 from kpdesk.ui.widgets.forms import WARNING_STYLE, FieldSpec, RecordForm
 
+if TYPE_CHECKING:
+    from kpdesk.admin.erasure import ErasureOutcome
+
 NEEDS_LOOK = "look"
 CONSENT_OK = "ok"
 
 
-class ConsentDialog(QDialog):
-    """Record what a person agrees to now; the consent text they are shown is on the dialog."""
+@dataclass(frozen=True, slots=True)
+class ConsentChoice:
+    """What the consent dialog gives back: the validated consent, and (without storage) whether the
+    person is to be erased entirely."""
 
-    def __init__(self, parent: QWidget | None, ref: str) -> None:
+    data: Any  # kpdesk.register.validation.ConsentData
+    erase_person: bool = False
+
+
+class ConsentDialog(QDialog):
+    """Record what a person agrees to now; the consent text they are shown is on the dialog.
+
+    Without «Lagring» the dialog says what recording it does (``kpdesk.admin.consent``): the person's
+    needs are erased for good, and (ticked by default) the person too."""
+
+    def __init__(self, parent: QWidget | None, ref: str, had_storage: bool = False) -> None:
         super().__init__(parent)
         from kpdesk.register.validation import validate_consent
 
@@ -66,22 +92,58 @@ class ConsentDialog(QDialog):
         cancel.clicked.connect(self.reject)
         self.form.buttons.insertWidget(1, cancel)
         self.form.revert_button.hide()
+        self.without_storage = QLabel(
+            self.tr("Uten samtykke til lagring kan senteret ikke beholde ønskene til {ref}: behovene slettes for "
+                    "godt, også fra endringsloggen, når du registrerer samtykket.").format(ref=ref) if had_storage
+            else self.tr("Uten samtykke til lagring kan ingen behov lagres for {ref}, og personen kan ikke bli "
+                         "stående i registeret.").format(ref=ref))
+        self.without_storage.setObjectName("withoutStorage")
+        self.without_storage.setWordWrap(True)
+        self.without_storage.setStyleSheet(WARNING_STYLE)
+        self.erase_person = QCheckBox(self.tr("Slett også personen helt"))
+        self.erase_person.setObjectName("erasePerson")
+        self.erase_person.setChecked(True)
+        keep = QLabel(self.tr("Da fjernes også navn, kontaktopplysninger og samtykkene, som med «kpdesk person "
+                              "erase». Lar du personen stå, blir samtykkehistorikken liggende som bevis på at "
+                              "samtykket er trukket, og personen står på listen over dem som skal slettes etter "
+                              "lagringstid."))
+        keep.setWordWrap(True)
+        keep.setStyleSheet("color: #666;")
+        self.storage_box = QWidget()
+        box = QVBoxLayout(self.storage_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.without_storage, self.erase_person, keep):
+            box.addWidget(widget)
+        stored = self.form.editors["stored"]
+        assert isinstance(stored, QCheckBox)
+        stored.toggled.connect(self._show_storage_box)
+        form_layout = self.form.layout()
+        assert isinstance(form_layout, QVBoxLayout)
+        form_layout.insertWidget(1, self.storage_box)  # above «Avbryt» and «Registrer samtykke»
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(version)
         layout.addWidget(self.form)
+        self.storage_box.setVisible(not stored.isChecked())
         self.setMinimumWidth(560)
         self.data: Any = None
+
+    def _show_storage_box(self, stored: bool) -> None:
+        self.storage_box.setVisible(not stored)
+        self.adjustSize()
 
     def _accept(self, data: Any) -> None:
         self.data = data
         self.accept()
 
+    def choice(self) -> ConsentChoice:
+        return ConsentChoice(self.data, not self.data.stored and self.erase_person.isChecked())
+
     @classmethod
-    def ask(cls, parent: QWidget | None, ref: str) -> Any:
-        """The validated consent data, or None if cancelled. Tests patch this."""
-        dialog = cls(parent, ref)
-        return dialog.data if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def ask(cls, parent: QWidget | None, ref: str, had_storage: bool = False) -> ConsentChoice | None:
+        """The validated consent and the choice about the person, or None if cancelled. Tests patch this."""
+        dialog = cls(parent, ref, had_storage)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 class ConsentPanel(QGroupBox):
@@ -121,17 +183,44 @@ class ConsentPanel(QGroupBox):
         row = self.row
         if row is None:
             return
-        data = ConsentDialog.ask(self, row.ref)
-        if data is None:
+        had_storage = row.consent is not None and row.consent.stored
+        choice = ConsentDialog.ask(self, row.ref, had_storage)
+        if choice is None or not self._confirmed(row.ref, choice, had_storage):
             return
-        from kpdesk.register.service import record_consent
+        from kpdesk.admin.consent import record_consent_everywhere
 
-        def done(_consent_id: int) -> None:
-            self.page.context.data_changed.emit("consent")
-            self.page.context.status_message.emit(self.tr("Samtykket for {ref} er registrert.").format(ref=row.ref))
+        context = self.page.context
+        erase_person = choice.erase_person
 
-        self.page.context.with_store(lambda store: store.transaction(lambda s: record_consent(s, row.id, data)),
-                                     done, lambda exc: alerts.show_exception(self, exc))
+        def done(outcome: ErasureOutcome) -> None:
+            said = (self.tr("{ref} er slettet.") if erase_person
+                    else self.tr("Samtykket for {ref} er registrert.")).format(ref=row.ref)
+            if outcome.report.found:
+                from kpdesk.ui.erasure_flow import after_erasure
+
+                after_erasure(context, self, outcome, said)
+                return
+            context.data_changed.emit("consent")
+            context.status_message.emit(said)
+
+        context.with_store(lambda store: record_consent_everywhere(store, row.id, choice.data,
+                                                                   erase_person=erase_person),
+                           done, lambda exc: alerts.show_exception(self, exc))
+
+    def _confirmed(self, ref: str, choice: ConsentChoice, had_storage: bool) -> bool:
+        """A consent without storage erases for good: the coordinator says yes first."""
+        if choice.data.stored:
+            return True
+        if choice.erase_person:
+            text = self.tr("Slette {ref} for godt? Navn, kontaktopplysninger, samtykkene og behovene fjernes, også "
+                           "fra endringsloggen. Dette kan ikke angres.")
+            return alerts.question(self, self.tr("Slett personen"), text.format(ref=ref), self.tr("Slett for godt"))
+        if not had_storage:
+            return True  # no need can have been stored: nothing is erased
+        text = self.tr("Registrere at {ref} har trukket samtykket til lagring? Behovene til personen slettes for "
+                       "godt, også fra endringsloggen. Dette kan ikke angres.")
+        return alerts.question(self, self.tr("Samtykket er trukket"), text.format(ref=ref),
+                               self.tr("Registrer og slett behovene"))
 
 
 class PersonsPage(RecordPage):
@@ -153,6 +242,8 @@ class PersonsPage(RecordPage):
                    else tr("må sees på"), max_chars=28),
             Column("email", tr("E-post"), lambda r: r.email, hidden=True, elide_middle=True),
             Column("phone", tr("Telefon"), lambda r: format_phone(r.phone), hidden=True),
+            Column("contactable", tr("Kontakt om tilbud"),
+                   lambda r: tr("ja") if r.consent is not None and r.consent.contact else tr("nei"), hidden=True),
         ]
         menus = [
             FilterMenu("municipality", tr("Alle kommuner"), lambda r: r.municipality, reference.municipality_label),
@@ -172,7 +263,11 @@ class PersonsPage(RecordPage):
         ]
         service = RecordService("person", save=register_call("save_person"),
                                 delete=register_call("delete_person"), restore=register_call("restore_person"))
+        # beside the e-mail and phone: whether the person said yes to being contacted about offers
+        self.contact_consent = QLabel()
+        self.contact_consent.setObjectName("contactConsent")
         super().__init__(context, columns, menus, specs, service)
+        self.form.form.insertRow([spec.key for spec in specs].index("phone") + 1, "", self.contact_consent)
 
     # ------------------------------------------------------------ list
 
@@ -244,3 +339,8 @@ class PersonsPage(RecordPage):
 
     def on_record_shown(self, row: Any) -> None:
         self.consent.show_row(row)
+        self.contact_consent.setVisible(row is not None)
+        if row is not None:
+            self.contact_consent.setText(contact_permission(row.consent))
+            self.contact_consent.setStyleSheet("" if row.consent is not None and row.consent.contact
+                                               else WARNING_STYLE)

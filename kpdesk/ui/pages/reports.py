@@ -256,8 +256,8 @@ class ReportsPage(Page):
         self.offer_choices = QStringListModel(self)
         self.offer_edit.setCompleter(self._completer(self.offer_choices))
         return self._form([(self.tr("Kurstilbud"), self.offer_edit)],
-                          self.tr("Tilbudet med arbeidsgiverne og behovene som er interessert, og hvor mange "
-                                  "som mangler til oppstart."))
+                          self.tr("Tilbudet med dem som er interessert (arbeidsgivere, privatpersoner og "
+                                  "lokalsamfunn) og behovene deres, og hvor mange som mangler til oppstart."))
 
     def _handout_form(self) -> QWidget:
         self.region_box = QComboBox()
@@ -269,9 +269,9 @@ class ReportsPage(Page):
         self.municipality_list.setMinimumHeight(180)
         self.municipality_list.itemChanged.connect(self._municipality_toggled)
         return self._form([(self.tr("Region"), self.region_box), (self.tr("Kommuner"), self.municipality_list)],
-                          self.tr("Anonymt: ingen kontaktpersoner; tall som bygger på færre enn 3 arbeidsgivere, "
-                                  "vises som «:», og bare arbeidsgivere som har sagt ja, er navngitt. Ingen kommuner "
-                                  "valgt: alle."))
+                          self.tr("Anonymt: ingen kontaktpersoner eller privatpersoner; tall som bygger på færre "
+                                  "enn 3 arbeidsgivere, privatpersoner eller lokalsamfunn, vises som «:», og bare "
+                                  "arbeidsgivere som har sagt ja, er navngitt. Ingen kommuner valgt: alle."))
 
     def _schedule_form(self) -> QWidget:
         year, week, _ = dt.date.today().isocalendar()

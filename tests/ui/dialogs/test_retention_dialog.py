@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QItemSelectionModel, Qt
+
 
 def test_due_contacts_are_listed_and_deleted_only_on_confirmation(open_window, seeded_db: Path, qtbot, alerts,
                                                                   monkeypatch) -> None:
@@ -48,6 +50,71 @@ def test_due_contacts_are_listed_and_deleted_only_on_confirmation(open_window, s
     assert "kan ikke angres" in alerts.texts()
     qtbot.waitUntil(lambda: not file_holds(copy.path, ["Kari Nordmann"]), timeout=10_000)
     assert copy.path.name in alerts.texts()  # the backup was named before it was purged
+
+
+def test_individuals_due_are_listed_beside_contacts_and_erased_on_confirmation(open_window, seeded_db: Path, qtbot,
+                                                                              alerts, monkeypatch) -> None:
+    """A person who withdrew the consent to storage is due at once; one with no open need for the
+    rule's months too. Both are shown by ref beside the contact persons and erased when confirmed."""
+    import datetime as dt
+
+    from sqlalchemy import select, text
+
+    from kpdesk.db.models import Person
+    from kpdesk.db.store import Store
+    from kpdesk.register import service as register
+    from kpdesk.register.validation import ConsentData, NeedData, PersonData
+    from kpdesk.ui.dialogs.retention import RetentionDialog
+
+    store = Store.open(seeded_db)
+    with store.session() as s:
+        withdrawn = register.save_person(s, PersonData("Qwertzu Trukket", "1836", "qwertzu@example.no"))
+        register.record_consent(s, withdrawn, ConsentData(True))
+        register.save_need(s, NeedData(None, "Helsefagarbeider", person="P00001", status="closed"))
+        register.record_consent(s, withdrawn, ConsentData(False))
+        idle = register.save_person(s, PersonData("Ola Stille", "1804", "ola@example.no"))
+        register.record_consent(s, idle, ConsentData(True, given_on=dt.date(2023, 1, 2)))
+        s.execute(text("UPDATE person SET created_at = '2023-01-01 10:00:00', updated_at = '2023-01-01 10:00:00' "
+                       "WHERE ref = 'P00002'"))
+        s.execute(text("UPDATE consent SET recorded_at = '2023-01-02 10:00:00' WHERE person_id = :id"), {"id": idle})
+        s.execute(text("DELETE FROM audit_entry WHERE entity = 'person'"))
+        register.save_person(s, PersonData("Per Aktiv", "1804", "per@example.no"))  # no consent: due too
+        kept = register.save_person(s, PersonData("Kari Beholdt", "1804", "kari.b@example.no"))
+        register.record_consent(s, kept, ConsentData(True))  # registered today: kept
+    store.close()
+
+    window = open_window(seeded_db)
+    shown: list[RetentionDialog] = []
+    monkeypatch.setattr(RetentionDialog, "exec", lambda self: shown.append(self) or 0)
+    window.retention_action.trigger()
+    dialog = shown[0]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.total_count() == 3, timeout=10_000)
+    rows = [dialog.model.row_at(i) for i in range(3)]
+    assert {r.belongs_to for r in rows} == {"Privatperson P00001", "Privatperson P00002", "Privatperson P00003"}
+    assert dialog.summary.text() == "3 privatpersoner kan slettes."
+    column = next(i for i in range(dialog.model.columnCount()) if dialog.model.headerData(i, Qt.Orientation.Horizontal)
+                  == "Arbeidsgiver / ref.")
+    first = dialog.model.row_of(lambda r: r.ref == "P00001")
+    assert dialog.model.data(dialog.model.index(first, column)) == "Privatperson P00001"
+    assert "samtykket til lagring er trukket" in dialog.model.row_at(first).reason
+
+    dialog.view.selectRow(first)
+    second = dialog.model.row_of(lambda r: r.ref == "P00002")
+    dialog.view.selectionModel().select(dialog.model.index(second, 0), QItemSelectionModel.SelectionFlag.Select
+                                        | QItemSelectionModel.SelectionFlag.Rows)
+    alerts.answer = False
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert "Slette 2 privatpersoner for godt?" in alerts.texts() and dialog.model.total_count() == 3
+    alerts.answer = True
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.model.total_count() == 1, timeout=10_000)
+    assert dialog.model.row_at(0).ref == "P00003"
+    with window.context.store.session() as s:
+        assert sorted(s.scalars(select(Person.ref))) == ["P00003", "P00004"]
+    window.context.store.compact()
+    assert b"Qwertzu" not in seeded_db.read_bytes() and b"Ola Stille" not in seeded_db.read_bytes()
 
 
 def test_the_exam_candidates_rule_is_edited_and_erased_here(open_window, tmp_path: Path, qtbot, alerts,

@@ -81,10 +81,24 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("person_ids", sa.Text(), server_default="", nullable=False))
 
 
+# Audit entries that hold an individual's data (their rows, consents, own needs and those needs'
+# decisions, also of needs deleted before: their deletion's entry has field person_id): an older
+# schema has no person to erase them with, so they go with the persons.
+PERSONAL_AUDIT_ENTRIES = (
+    "DELETE FROM audit_entry WHERE entity IN ('need', 'match_decision') AND entity_id IN "
+    "(SELECT id FROM need WHERE employer_id IS NULL "
+    "UNION SELECT entity_id FROM audit_entry WHERE entity = 'need' AND field = 'person_id')",
+    "DELETE FROM audit_entry WHERE entity IN ('person', 'consent')",
+)
+
+
 def downgrade() -> None:
-    """Back to employers only: needs without an employer and every person are deleted."""
+    """Back to employers only: needs without an employer and every person are deleted, with the
+    audit entries about them (``PERSONAL_AUDIT_ENTRIES``)."""
     with op.batch_alter_table("erasure_record") as batch_op:
         batch_op.drop_column("person_ids")
+    for statement in PERSONAL_AUDIT_ENTRIES:
+        op.execute(statement)
     for table in ("need_status_change", "match_decision"):
         op.execute(f"DELETE FROM {table} WHERE need_id IN (SELECT id FROM need WHERE employer_id IS NULL)")
     op.execute("DELETE FROM need WHERE employer_id IS NULL")
