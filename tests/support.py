@@ -73,6 +73,15 @@ def pdf_fonts(data: bytes) -> dict[str, bool]:
     return found
 
 
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF (non-breaking spaces as plain ones)."""
+    import io
+
+    import pypdf
+
+    return [page.extract_text().replace("\u00a0", " ") for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
 def count_rows(db: Path, model: Any) -> int:
     """How many rows of ``model`` the database at ``db`` holds."""
     from sqlalchemy import func, select
@@ -196,6 +205,25 @@ def database_at(path: Path, revision: str) -> Path:
         upgrade(connection, revision)
     engine.dispose()
     return path
+
+
+def database_with(path: Path, revision: str, data: str) -> Path:
+    """``database_at(path, revision)`` holding the rows ``data`` (SQL statements) inserts."""
+    database_at(path, revision)
+    conn = sqlite3.connect(path)
+    conn.executescript(data)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def sql_rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """What one SQL query gives on the file at ``path`` (opened and closed around it)."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
 
 
 def copy_database(template: Path, folder: Path) -> Path:

@@ -84,7 +84,8 @@ def erase(store: Store, find: Callable[[Session], Subject], *, reason: str = "et
     holding = backups_holding(store.path, subject.values)
     purged: list[Path] = []
     if backups == "purge" and holding:
-        purged = purge_files(holding, subject.ids, subject.values, report.token, person_ids=subject.person_ids)
+        purged = purge_files(holding, subject.ids, subject.values, report.token, person_ids=subject.person_ids,
+                             candidate_ids=subject.candidate_ids)
     kept = tuple(p for p in holding if p not in purged)
     if kept:
         _list_in_record(store, report.token, kept)
@@ -145,7 +146,8 @@ def purge_backups(store: Store, token: str) -> ErasureOutcome:
     folder = _backup_folder(store.path)
     listed = [folder / name for name in record.backups_kept.splitlines() if name]
     holding = [p for p in listed if p.exists()]
-    purged = purge_files(holding, _ids(record.contact_ids), (), token, person_ids=_ids(record.person_ids))
+    purged = purge_files(holding, _ids(record.contact_ids), (), token, person_ids=_ids(record.person_ids),
+                         candidate_ids=_ids(record.candidate_ids))
     kept = tuple(p for p in holding if p not in purged)
     _list_in_record(store, token, kept)
     return ErasureOutcome(privacy.NOTHING_ERASED, True, kept, tuple(purged))
@@ -236,7 +238,7 @@ def _revision(path: Path) -> str | None:
 
 
 def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str,
-                person_ids: Iterable[int] = ()) -> list[str] | None:
+                person_ids: Iterable[int] = (), candidate_ids: Iterable[int] = ()) -> list[str] | None:
     """Erase the person in one backup; the values found there, or None when the file was left as
     it is (an older schema: a copy from before an upgrade is listed, not changed)."""
     from kpdesk.db.migrate import head_revision
@@ -246,8 +248,9 @@ def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str,
     engine = _copy_engine(path)
     try:
         with Session(engine) as session, session.begin():
-            subject = privacy.find_subject(session, contact_ids=ids, known_values=values, person_ids=person_ids)
-            if subject.ids or subject.values or subject.persons:
+            subject = privacy.find_subject(session, contact_ids=ids, known_values=values, person_ids=person_ids,
+                                           candidate_ids=candidate_ids)
+            if subject.ids or subject.values or subject.persons or subject.candidates:
                 privacy.erase_subject(session, subject, reason="i en sikkerhetskopi", token=token)
     finally:
         engine.dispose()
@@ -260,14 +263,15 @@ def _purge_file(path: Path, ids: list[int], values: Iterable[str], token: str,
 
 
 def purge_files(paths: Iterable[Path], ids: list[int], values: Iterable[str], token: str, *,
-                person_ids: Iterable[int] = ()) -> list[Path]:
+                person_ids: Iterable[int] = (), candidate_ids: Iterable[int] = ()) -> list[Path]:
     """Erase the person from each backup file; returns those that no longer hold them."""
     known = list(values)
     individuals = list(person_ids)
+    candidates = list(candidate_ids)
     purged = []
     for path in paths:
         try:
-            found = _purge_file(path, ids, known, token, individuals)
+            found = _purge_file(path, ids, known, token, individuals, candidates)
         except (sqlite3.Error, OSError, SQLAlchemyError):
             continue  # damaged or unwritable: it stays listed
         if found is None:
@@ -288,6 +292,7 @@ class _Record:
     contact_ids: str
     backups_kept: str
     person_ids: str = ""
+    candidate_ids: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,11 +311,11 @@ def _records_in(path: Path) -> list[_Record]:
     try:
         conn = connect_read_only(path)
         try:
-            try:
-                rows = conn.execute("SELECT token, at, contact_ids, backups_kept, person_ids FROM erasure_record")\
-                    .fetchall()
-            except sqlite3.OperationalError:  # a copy from before revision 0006: contacts only
-                rows = conn.execute("SELECT token, at, contact_ids, backups_kept FROM erasure_record").fetchall()
+            # a copy from before revision 0006 has contacts only, one from before 0007 no candidates
+            present = {row[1] for row in conn.execute("PRAGMA table_info(erasure_record)")}
+            columns = ["token", "at", "contact_ids", "backups_kept",
+                       *(c for c in ("person_ids", "candidate_ids") if c in present)]
+            rows = conn.execute(f"SELECT {', '.join(columns)} FROM erasure_record").fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
@@ -358,12 +363,14 @@ def restore_keeping_erasures(db_path: Path, source: Path) -> RestoreOutcome:
                 if record.token in present:
                     continue
                 subject = privacy.find_subject(session, contact_ids=_ids(record.contact_ids),
-                                               person_ids=_ids(record.person_ids))
+                                               person_ids=_ids(record.person_ids),
+                                               candidate_ids=_ids(record.candidate_ids))
                 report = privacy.erase_subject(session, subject, reason=AGAIN_AFTER_RESTORE, token=record.token)
                 if not report.token:  # nothing of them in the copy: keep the record all the same
                     at = record.at if isinstance(record.at, dt.datetime) else dt.datetime.fromisoformat(str(record.at))
                     session.add(ErasureRecord(token=record.token, at=at, contact_ids=record.contact_ids,
-                                              person_ids=record.person_ids, backups_kept=record.backups_kept))
+                                              person_ids=record.person_ids, candidate_ids=record.candidate_ids,
+                                              backups_kept=record.backups_kept))
                 count += report.found
             return count
 

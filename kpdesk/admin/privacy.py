@@ -36,6 +36,11 @@ those entries (a need's title, a decision's note) too. Free text is scrubbed of 
 still knows: the ref, logged names and phones, and any e-mail address whose fingerprint is the
 person's. A name that was never edited is not in the log, and so not looked for after a deletion.
 
+Exam candidates (``kpdesk.admin.exam_privacy``) are found by e-mail too, or by id (the retention
+rule); erasing them blanks their name and e-mail but keeps their number and status (the invoice
+basis counts them), and their values are scrubbed from free text as above. Invigilators' names
+are free text.
+
 Every erasure is recorded twice, without any personal data: an audit entry, and an
 ``ErasureRecord`` with the erased contact and person ids, so that a restore from an older backup can erase
 them again (``kpdesk.admin.erasure``, which also clears the write-ahead log and the backups).
@@ -56,6 +61,7 @@ from typing import Any
 from sqlalchemy import Table, delete, select, text, update
 from sqlalchemy.orm import Session
 
+from kpdesk.admin import exam_privacy
 from kpdesk.common.identity import email_fingerprint, normal_email
 from kpdesk.db import audit
 from kpdesk.db.base import Base
@@ -67,6 +73,7 @@ from kpdesk.db.models import (
     ContactPerson,
     Employer,
     ErasureRecord,
+    ExamInvigilator,
     MatchDecision,
     Need,
     NeedStatusChange,
@@ -90,7 +97,8 @@ PERSONAL_FIELDS = ("name", "email", "phone", "role")
 IDENTIFYING_FIELDS = ("name", "email", "phone")
 # Free text where a coordinator may have written about a person: (table, column).
 FREE_TEXT = ((Employer, "notes"), (Need, "description"), (Need, "funding_note"), (MatchDecision, "note"),
-             (Booking, "notes"), (Booking, "organiser"), (BookingSeries, "notes"), (BookingSeries, "organiser"))
+             (Booking, "notes"), (Booking, "organiser"), (BookingSeries, "notes"), (BookingSeries, "organiser"),
+             (ExamInvigilator, "name"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +114,17 @@ class ErasureReport:
     persons: int = 0  # individuals deleted (with their consents)
     person_needs: int = 0  # their needs deleted
     earlier_persons: int = 0  # individuals deleted before, found through the audit log
+    candidates: int = 0  # exam candidates whose name and e-mail were blanked
 
     @property
     def found(self) -> bool:
-        return bool(self.contacts or self.persons or self.person_needs or self.audit_entries or self.mentions)
+        return bool(self.contacts or self.persons or self.person_needs or self.candidates or self.audit_entries
+                    or self.mentions)
 
     def sentence(self) -> str:
         deleted = []
-        if self.contacts or not (self.persons or self.person_needs or self.earlier_deleted or self.earlier_persons):
+        if self.contacts or not (self.persons or self.person_needs or self.earlier_deleted or self.earlier_persons
+                                 or self.candidates):
             deleted.append(plural(self.contacts, "kontaktperson", "kontaktpersoner")
                            + (f" hos {', '.join(self.employers)}" if self.employers else ""))
         if self.persons:
@@ -121,6 +132,8 @@ class ErasureReport:
                            f"{plural(self.person_needs, 'behov', 'behov')}")
         elif self.person_needs:
             deleted.append(f"{plural(self.person_needs, 'behov', 'behov')} for privatpersonen")
+        if self.candidates:
+            deleted.append(f"navn og e-post for {plural(self.candidates, 'eksamenskandidat', 'eksamenskandidater')}")
         scrubbed = f"renset {plural(self.audit_entries, 'oppføring', 'oppføringer')} i endringsloggen"
         parts = ["Slettet " + " og ".join(deleted), scrubbed] if deleted else [scrubbed.capitalize()]
         if self.mentions:
@@ -171,6 +184,7 @@ class Subject:
     earlier_person_ids: list[int] = field(default_factory=list)  # deleted individuals the audit log still knows
     earlier_need_ids: list[int] = field(default_factory=list)  # their needs deleted earlier (by the audit log)
     earlier_consent_ids: list[int] = field(default_factory=list)  # their consents deleted earlier
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # exam candidates (``exam_privacy``)
 
     @property
     def ids(self) -> list[int]:
@@ -179,6 +193,10 @@ class Subject:
     @property
     def person_ids(self) -> list[int]:
         return sorted({p["id"] for p in self.persons} | set(self.wanted_person_ids) | set(self.earlier_person_ids))
+
+    @property
+    def candidate_ids(self) -> list[int]:
+        return [c["id"] for c in self.candidates]
 
     @property
     def need_ids(self) -> list[int]:
@@ -371,12 +389,13 @@ def find_person_id(session: Session, ref: str) -> int:
 
 
 def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int] = (),
-                 known_values: Iterable[str] = (), person_ids: Iterable[int] = ()) -> Subject:
+                 known_values: Iterable[str] = (), person_ids: Iterable[int] = (),
+                 candidate_ids: Iterable[int] = ()) -> Subject:
     """The person behind an e-mail, contact ids and/or person ids, with every value they ever had.
 
     ``contact_ids`` no longer in the table count as deleted earlier (an erasure done again on an
     older copy); ``known_values`` are values found elsewhere (the live database, for a backup).
-    An e-mail finds contact persons and individuals alike.
+    An e-mail finds contact persons, individuals and exam candidates alike.
     """
     wanted_persons = sorted(set(person_ids))
     found_persons = _persons(session, wanted_persons, email)
@@ -395,8 +414,12 @@ def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int
     living = {c["id"] for c in contacts}
     earlier = set(_earlier_contacts(session, email, living)) if email else set()
     earlier |= {i for i in wanted if i not in living}
+    wanted_email = normal_email(email)
+    candidates = exam_privacy.candidate_rows(session, candidate_ids, email,
+                                             lambda stored: normal_email(stored) == wanted_email)
     subject = Subject(contacts, sorted(earlier), persons=persons, consents=consents, needs=needs,
-                      wanted_person_ids=wanted_persons, earlier_person_ids=sorted(earlier_persons))
+                      wanted_person_ids=wanted_persons, earlier_person_ids=sorted(earlier_persons),
+                      candidates=candidates)
     subject.earlier_need_ids = _owned_earlier(session, NEED, Need, subject.person_ids)
     subject.earlier_consent_ids = _owned_earlier(session, CONSENT, Consent, subject.person_ids)
     values = {c[f] for c in contacts for f in IDENTIFYING_FIELDS if c[f]}
@@ -406,6 +429,7 @@ def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int
     values |= _refs_in_summaries(session, subject.earlier_person_ids)
     values |= _emails_with_fingerprint(session, _logged_values(session, PERSON, subject.earlier_person_ids,
                                                                (EMAIL_KEY_FIELD,)))
+    values |= exam_privacy.identifying_values(candidates, ERASED)
     values |= {v for v in known_values if v}
     if email:
         values.add(email.strip())
@@ -416,6 +440,7 @@ def find_subject(session: Session, *, email: str = "", contact_ids: Iterable[int
     other_persons = select(Person.name, Person.email, Person.phone, Person.ref).where(
         Person.id.not_in(subject.person_ids))
     shared = {v.casefold() for stmt in (others, other_persons) for row in session.execute(stmt) for v in row if v}
+    shared |= {v.casefold() for v in exam_privacy.other_values(session, subject.candidate_ids)}
     subject.values = sorted(v for v in values if v.strip() and v != ERASED and v.casefold() not in shared)
     return subject
 
@@ -453,7 +478,7 @@ def value_matcher(values: Iterable[str]) -> re.Pattern[str] | None:
 
 def _audit_about(session: Session, subject: Subject) -> list[dict[str, Any]]:
     """Audit entries on the person's contact rows, and any entry that mentions their values."""
-    if not subject.contacts and not subject.earlier_ids and not subject.person_ids:
+    if not subject.contacts and not subject.earlier_ids and not subject.person_ids and not subject.candidates:
         return []
     table = _audit_table()
     found = value_matcher(subject.values)
@@ -490,6 +515,7 @@ def _export(session: Session, subject: Subject, label: str) -> dict[str, Any]:
         "persons": subject.persons,
         "consents": subject.consents,
         "needs": subject.needs,
+        "exam_candidates": subject.candidates,
         "audit": _audit_about(session, subject),
         "mentions": _mentions(session, value_matcher(subject.values)) if subject.values else [],
     }
@@ -521,7 +547,8 @@ def contact_export(session: Session, contact_id: int) -> dict[str, Any]:
 
 def is_empty_export(exported: dict[str, Any]) -> bool:
     """Nothing at all is held about the person."""
-    return not (exported["contacts"] or exported.get("persons") or exported["audit"] or exported["mentions"])
+    return not (exported["contacts"] or exported.get("persons") or exported.get("exam_candidates")
+                or exported["audit"] or exported["mentions"])
 
 
 def record_access(session: Session, exported: dict[str, Any]) -> None:
@@ -602,7 +629,7 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     ``reason`` ends the audit summary ("Slettet personopplysninger etter forespørsel: …"); ``token``
     reuses an ErasureRecord's token (an erasure done again on a restored copy), else a new one.
     """
-    if not (subject.ids or subject.values or subject.person_ids or subject.need_ids):
+    if not (subject.ids or subject.values or subject.person_ids or subject.need_ids or subject.candidates):
         return NOTHING_ERASED
     # Overwrite freed space so the deleted values do not linger in the database file.
     session.execute(text("PRAGMA secure_delete = ON"))
@@ -612,7 +639,8 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     ids = [c["id"] for c in subject.contacts]
     persons = [p["id"] for p in subject.persons]
     earlier = len(subject.earlier_ids) + len(subject.earlier_person_ids)
-    if not (ids or persons or subject.needs or earlier or scrubbed or mentions):
+    candidates = exam_privacy.erase_candidates(session, subject.candidate_ids, ERASED)
+    if not (ids or persons or subject.needs or candidates or earlier or scrubbed or mentions):
         return NOTHING_ERASED  # the address is nowhere: nothing to erase, nothing to log
     if ids:
         session.execute(delete(ContactPerson).where(ContactPerson.id.in_(ids)))
@@ -625,16 +653,21 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
         session.execute(delete(Consent).where(Consent.person_id.in_(persons)))
         session.execute(delete(Person).where(Person.id.in_(persons)))
     employers = tuple(sorted({c["employer_name"] for c in subject.contacts}))
-    audit.record(session, "erase", CONTACT, None,
-                 summary=_erasure_summary(reason, len(ids), len(employers), len(persons), len(subject.needs),
-                                          len(subject.earlier_ids), len(subject.earlier_person_ids)))
+    summary = _erasure_summary(reason, len(ids), len(employers), len(persons), len(subject.needs),
+                               len(subject.earlier_ids), len(subject.earlier_person_ids))
+    if candidates:
+        erased = f"navn og e-post for {plural(candidates, 'eksamenskandidat', 'eksamenskandidater')}"
+        only = not (ids or persons or subject.needs or earlier)
+        summary = f"Slettet personopplysninger {reason}: {erased}" if only else f"{summary} og {erased}"
+    audit.record(session, "erase", CONTACT, None, summary=summary)
     record = ErasureRecord(token=token or uuid.uuid4().hex, at=dt.datetime.now().replace(microsecond=0),
                            contact_ids=",".join(str(i) for i in subject.ids),
-                           person_ids=",".join(str(i) for i in subject.person_ids))
+                           person_ids=",".join(str(i) for i in subject.person_ids),
+                           candidate_ids=",".join(str(i) for i in subject.candidate_ids))
     session.add(record)
     session.flush()
     return ErasureReport(len(ids), employers, scrubbed, mentions, len(subject.earlier_ids), record.token,
-                         len(persons), len(subject.needs), len(subject.earlier_person_ids))
+                         len(persons), len(subject.needs), len(subject.earlier_person_ids), candidates)
 
 
 def _erasure_summary(reason: str, contacts: int, employers: int, persons: int, needs: int, earlier_contacts: int,

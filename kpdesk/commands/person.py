@@ -6,7 +6,9 @@ an individual's consents and needs, audit entries, free text that names them) to
 ``erase`` deletes and scrubs it without asking (the command line is the confirmation), clears the
 database file and its log, and says what it did and which
 backups still hold the person (``--backups purge`` erases them there too); ``due`` lists who the
-retention rule says to delete, and ``due --delete`` deletes them. Exports and erasures are logged
+retention rule says to delete, and ``due --delete`` deletes them; exam candidates are found by e-mail
+too, and ``due`` lists the exams whose candidates' names and e-mails are past their own rule
+(``kpdesk.admin.exam_retention``), which ``due --delete`` erases as well. Exports and erasures are logged
 without personal data (``kpdesk.admin.erasure``).
 """
 
@@ -16,7 +18,10 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from kpdesk.admin.erasure import ErasureOutcome
+    from kpdesk.admin.exam_retention import DueSitting
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -107,6 +112,8 @@ def _export(args: argparse.Namespace) -> int:
     persons = plural(len(exported["persons"]), "privatperson", "privatpersoner")
     entries = plural(len(exported["audit"]), "oppføring", "oppføringer")
     mentions = plural(len(exported["mentions"]), "fritekstfelt", "fritekstfelt")
+    if exported["exam_candidates"]:
+        persons += ", " + plural(len(exported["exam_candidates"]), "eksamenskandidat", "eksamenskandidater")
     print(f"Eksporterte alt om {who} til {out}: {contacts}, {persons}, {entries} i endringsloggen og {mentions} "
           f"som nevner personen.")
     return 0
@@ -154,7 +161,7 @@ def _say_backups(outcome: ErasureOutcome, again: str) -> None:
 def _due(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from kpdesk.admin import retention
+    from kpdesk.admin import exam_retention, retention
     from kpdesk.commands import date_option
     from kpdesk.common.norsk import format_date
     from kpdesk.register.service import plural
@@ -167,11 +174,15 @@ def _due(args: argparse.Namespace) -> int:
             months = retention.retention_months(session)
             due = retention.due_for_deletion(session, today)
             persons = retention.persons_due(session, today)
+            days = exam_retention.exam_retention_days(session)
+            exams = exam_retention.candidates_due(session, today)
         if args.delete and (due or persons):
             outcome = retention.erase_due(store, [d.id for d in due], today, backups=args.backups,
                                           person_ids=[p.id for p in persons])
+        erased = exam_retention.erase_due(store, today, backups=args.backups) if args.delete and exams else None
     finally:
         store.close()
+    _say_exams(exams, days, erased, today)
     deleted = outcome.report.contacts if outcome is not None else 0
     deleted_persons = outcome.report.persons if outcome is not None else 0
     if months == 0:
@@ -198,6 +209,23 @@ def _due(args: argparse.Namespace) -> int:
     else:
         print(f"Ingen kontaktpersoner skal slettes etter oppbevaringsregelen ({rule}) per {format_date(today)}.")
     return 0
+
+
+def _say_exams(exams: list[DueSitting], days: int, erased: ErasureOutcome | None, today: dt.date) -> None:
+    """The exam candidates' part of ``person due``: one line per exam, never a candidate's name."""
+    from kpdesk.common.norsk import format_date, plural
+
+    for due in exams:
+        print(f"{'':>6}  Eksamen {due.sentence(days)}")
+    if erased is not None:
+        print(f"Slettet navn og e-post for {plural(erased.report.candidates, 'eksamenskandidat', 'eksamenskandidater')}"
+              f" etter oppbevaringsregelen ({plural(days, 'dag', 'dager')} etter eksamen).")
+        _say_backups(erased, "kpdesk person due --delete --backups purge")
+    elif exams:
+        count = sum(len(d.candidate_ids) for d in exams)
+        print(f"Navn og e-post for {plural(count, 'eksamenskandidat', 'eksamenskandidater')} skal slettes etter "
+              f"oppbevaringsregelen ({plural(days, 'dag', 'dager')} etter eksamen) per {format_date(today)}. "
+              f"Slett dem med: kpdesk person due --delete")
 
 
 def run(args: argparse.Namespace) -> int:

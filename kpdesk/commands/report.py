@@ -1,5 +1,5 @@
-"""``kpdesk report``: print a matching summary, an offer summary, a meeting handout, a week schedule
-or a door sign to a PDF file.
+"""``kpdesk report``: print a matching summary, an offer summary, a meeting handout, a week schedule,
+a door sign, an exam's sign-in sheet or the exams' invoice basis to a PDF file.
 
 Everything is read and checked before anything is written: an unknown employer, offer,
 municipality, region, room, site or week stops the command with a Norwegian sentence on stderr and
@@ -11,19 +11,26 @@ whole or left as it was.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from kpdesk.commands import date_option, week_option
 from kpdesk.common.errors import UserError
 
-KINDS = ("matching", "offer", "handout", "schedule", "doorsign")
+if TYPE_CHECKING:
+    from pathlib import Path
+
+KINDS = ("matching", "offer", "handout", "schedule", "doorsign", "signin", "invoice")
+EXAM_KINDS = frozenset({"signin", "invoice"})  # kpdesk.reports.exam_papers, not the Utskrifter page's reports
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from kpdesk.cli import NorwegianParser, add_db_option
 
     parser = subparsers.add_parser("report", help="skriv ut matchingoppsummering, tilbudsoppsummering, "
-                                                  "møteunderlag, ukeplan eller dørskilt som PDF")
+                                                  "møteunderlag, ukeplan, dørskilt, oppmøteliste for eksamen eller "
+                                                  "fakturagrunnlag for eksamener som PDF")
     kinds = parser.add_subparsers(dest="report", metavar="RAPPORT", parser_class=NorwegianParser, required=True)
 
     def common(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -57,6 +64,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sub.add_argument("--room", metavar="NAVN", required=True, help="rommet")
     sub.add_argument("--date", metavar="DD.MM.ÅÅÅÅ", required=True, help="dagen")
 
+    sub = common("signin", "oppmøteliste for en eksamen, med instruks for eksamensvaktene")
+    sub.add_argument("--exam", metavar="REF", required=True, help="eksamens referanse, for eksempel EKS-2027-01")
+
+    sub = common("invoice", "fakturagrunnlag for eksamener i en periode, per institusjon")
+    add_period_options(sub)
+
+
+def add_period_options(parser: argparse.ArgumentParser, *, required: bool = True, what: str = "") -> None:
+    """``--from``, ``--to`` and ``--institution`` of the exams' invoice basis (report and export)."""
+    parser.add_argument("--from", dest="first", metavar="DATO", required=required,
+                        help=f"{what}første dag (dd.mm.åååå)")
+    parser.add_argument("--to", dest="last", metavar="DATO", required=required, help=f"{what}siste dag (dd.mm.åååå)")
+    parser.add_argument("--institution", metavar="NAVN", help=f"{what}bare denne institusjonen")
+
 
 def _week(args: argparse.Namespace) -> str:
     """``--week`` of ``report schedule``, checked here and handed on as '2027-W20'; "" for other kinds."""
@@ -75,13 +96,15 @@ def run(args: argparse.Namespace) -> int:
     from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
     from kpdesk.reports.report_loader import ReportRequest, load_report
-    from kpdesk.reports.style import check_output_path, write_pdf
+    from kpdesk.reports.style import check_output_path
 
     path = resolve_db_path(args.db)
     if not path.exists():
         raise UserError(f"{path} finnes ikke.")
     out = check_output_path(args.out)
     kind = args.report
+    if kind in EXAM_KINDS:
+        return _run_exam_paper(args, path, out)
     request = ReportRequest(
         kind,
         employer=getattr(args, "employer", "") or "",
@@ -101,8 +124,41 @@ def run(args: argparse.Namespace) -> int:
             loaded = load_report(session, request)
     finally:
         store.close()
-    data = loaded.build()
+    return _save(out, loaded.build(), loaded.description)
+
+
+def _save(out: Path, data: bytes, description: str) -> int:
+    from kpdesk.reports.style import write_pdf
+
     write_pdf(out, data)
     pages = _pages(data)
-    print(f"Lagret {loaded.description} i {out} ({pages} {'side' if pages == 1 else 'sider'}).")
+    print(f"Lagret {description} i {out} ({pages} {'side' if pages == 1 else 'sider'}).")
     return 0
+
+
+def period_of(args: argparse.Namespace) -> tuple[dt.date, dt.date, str | None]:
+    """(first day, last day, institution) from ``add_period_options``' options."""
+    if args.first is None or args.last is None:
+        raise UserError("Oppgi perioden med --from og --to, for eksempel --from 01.05.2027 --to 31.05.2027.")
+    return (date_option(args.first, "--from"), date_option(args.last, "--to"),
+            (args.institution or "").strip() or None)
+
+
+def _run_exam_paper(args: argparse.Namespace, path: Path, out: Path) -> int:
+    """``report signin`` and ``report invoice``: read in one session, build, write."""
+    from kpdesk.db.store import Store
+    from kpdesk.reports import exam_papers
+
+    period = period_of(args) if args.report == "invoice" else None
+    store = Store.open(path)
+    try:
+        with store.session() as session:
+            if period is None:
+                signin = exam_papers.load_signin(session, args.exam)
+            else:
+                invoice = exam_papers.load_invoice(session, *period)
+    finally:
+        store.close()
+    if period is None:
+        return _save(out, exam_papers.build_signin(signin), f"oppmøtelisten for eksamen {signin.detail.sitting.ref}")
+    return _save(out, exam_papers.build_invoice(invoice), "fakturagrunnlaget for eksamenene")

@@ -121,6 +121,14 @@ BOOKING_STATES = CodeList("tilstand", [
     Code("skipped", "hoppet over"),
 ])
 
+# An exam candidate's status; the invoice basis counts every candidate who is not ``withdrawn``.
+EXAM_CANDIDATE_STATUSES = CodeList("kandidatstatus", [
+    Code("registered", "påmeldt", ("registered", "pameldt", "meldt på")),
+    Code("withdrawn", "avmeldt", ("withdrawn", "meldt av", "trukket")),
+    Code("present", "møtt", ("present", "mott", "møtte", "til stede")),
+    Code("absent", "ikke møtt", ("absent", "ikke mott", "ikke møtte", "uteble")),
+])
+
 DECISIONS = CodeList("beslutning", [
     Code("accepted", "godtatt", ("akseptert", "godta")),
     Code("rejected", "avvist"),

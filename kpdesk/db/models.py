@@ -5,8 +5,8 @@ Conventions:
 - Dates are ``Date``; times of day in the meeting place are naive local times in Europe/Oslo
   (a booking at 09:00 is at 09:00 on the wall clock, summer or winter).
 - Money is whole kroner (``Integer``); credits are ``Numeric(5, 1)`` with their credit system.
-- Personal data lives only in ``contact_person``, ``person`` and ``consent`` (and in audit entries
-  about them).
+- Personal data lives only in ``contact_person``, ``person``, ``consent``, exam candidates' names and
+  e-mails and invigilators' names (and in audit entries about them).
 """
 
 from __future__ import annotations
@@ -485,4 +485,83 @@ class ErasureRecord(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     contact_ids: Mapped[str] = mapped_column(Text, default="", server_default="")  # "12,15"
     person_ids: Mapped[str] = mapped_column(Text, default="", server_default="")  # "3,7" (revision 0006)
+    candidate_ids: Mapped[str] = mapped_column(Text, default="", server_default="")  # exam candidates (0007)
     backups_kept: Mapped[str] = mapped_column(Text, default="", server_default="")  # file names, one a line
+
+
+# ---------------------------------------------------------------- exams (revision 0007)
+
+class ExamSitting(Timestamps, Base):
+    """An exam held at the centre for an institution: one exam booking (1:1), the fee the centre
+    invoices per candidate, its invigilators and candidates. The booking's start is the exam's
+    start; its end covers the ordinary ``duration_minutes`` and the longest extra time of the
+    candidates sitting in the room."""
+
+    __tablename__ = "exam_sitting"
+    __table_args__ = (
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        CheckConstraint("fee_per_candidate >= 0", name="fee_not_negative"),
+        AUTOINCREMENT,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)  # "EKS-2027-01": what files and prints name
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="RESTRICT"), unique=True)
+    institution: Mapped[str] = mapped_column(String(200), index=True)  # "Nord universitet"
+    course_code: Mapped[str] = mapped_column(String(40))  # "SYK2001"
+    title: Mapped[str] = mapped_column(String(300))
+    duration_minutes: Mapped[int] = mapped_column(Integer)  # the ordinary time, without extra time
+    fee_per_candidate: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0), server_default="0")
+
+    booking: Mapped[Booking] = relationship()
+    candidates: Mapped[list[ExamCandidate]] = relationship(
+        back_populates="sitting", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ExamCandidate.candidate_no",
+    )
+    invigilators: Mapped[list[ExamInvigilator]] = relationship(
+        back_populates="sitting", cascade="all, delete-orphan", passive_deletes=True, order_by="ExamInvigilator.id",
+    )
+
+
+class ExamInvigilator(Base):
+    """One invigilator (eksamensvakt) of a sitting and the hours they are paid for. Personal data
+    (a name): erasure scrubs it like free text."""
+
+    __tablename__ = "exam_invigilator"
+    __table_args__ = (CheckConstraint("hours >= 0", name="hours_not_negative"), AUTOINCREMENT)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("exam_sitting.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    hours: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+    sitting: Mapped[ExamSitting] = relationship(back_populates="invigilators")
+
+
+class ExamCandidate(Base):
+    """A candidate of a sitting, by the institution's candidate number. Name and e-mail are
+    personal data: retention blanks them a set number of days after the exam (``erased``), and
+    ``person export|erase`` find them by e-mail; the number and status stay for the invoice basis.
+    Accommodation is what is granted (extra minutes, a separate room), never why."""
+
+    __tablename__ = "exam_candidate"
+    __table_args__ = (
+        UniqueConstraint("sitting_id", "candidate_no", name="uq_exam_candidate_number"),
+        CheckConstraint("extra_minutes >= 0", name="extra_minutes_not_negative"),
+        AUTOINCREMENT,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("exam_sitting.id", ondelete="CASCADE"), index=True)
+    candidate_no: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="", index=True)
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    separate_room: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # the second room's booking for a separate-room candidate (None until it is booked)
+    room_booking_id: Mapped[int | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="registered", server_default="registered")
+    status_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # check-in on the day
+    erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # name and e-mail removed
+
+    sitting: Mapped[ExamSitting] = relationship(back_populates="candidates")

@@ -16,6 +16,7 @@ from kpdesk.demo.builder import (
     Row,
     at,
     exam_fields,
+    slug,
 )
 from kpdesk.demo.catalogue import (
     EQUIPMENT,
@@ -57,6 +58,7 @@ PERSON_TOPICS = ("helsefagarbeider", "barne_ungdom", "ledelse", "helsenorsk", "s
                  "barnehagelaerer")
 REGIONAL_PERIOD = (dt.date(2026, 8, 3), dt.date(2027, 6, 30))
 CHRISTMAS_BREAK = (dt.date(2026, 12, 21), dt.date(2027, 1, 1))
+REGIONAL_SITTINGS = 40  # exam bookings of the spring term that get a sitting with candidates
 REGIONAL_CENTRES = ("Mo i Rana", "Mosjøen", "Sandnessjøen", "Bodø", "Fauske", "Svolvær")  # the rooms' sites
 SMALL_SITE = "Mo i Rana"  # where the small centre's rooms are
 REGIONAL_HOURS = (dt.time(8), dt.time(22))
@@ -164,16 +166,28 @@ def _small_exams(builder: DemoBuilder, grid: RoomGrid, room: Row) -> None:
     for offer in builder.rows["offer"]:
         if offer["credits"] and TERM_START <= offer["start_date"] <= TERM_START + dt.timedelta(days=30):
             provider = _provider_name(builder, offer)
-            builder.add_exam(grid, room, builder.random_day(dt.date(2027, 5, 18), dt.date(2027, 6, 9)),
-                             rng.choice((4, 5, 6)), f"Eksamen: {offer['title']} ({provider})", rng.randint(3, 16),
-                             offer_id=offer["id"], organiser=provider)
+            booking = builder.add_exam(grid, room, builder.random_day(dt.date(2027, 5, 18), dt.date(2027, 6, 9)),
+                                       rng.choice((4, 5, 6)), f"Eksamen: {offer['title']} ({provider})",
+                                       rng.randint(3, 16), offer_id=offer["id"], organiser=provider)
+            if booking is not None:  # the term's own exams keep their times (the guide's examples use them)
+                builder.add_sitting(grid, booking, provider, course_code(offer["title"], offer["id"]), offer["title"],
+                                    extra_time=False)
     for title, provider, month in (
         ("Kontinuasjonseksamen: Organisasjon og ledelse", "Nord universitet", 2),
         ("Desentralisert eksamen: Helserett", "Nord universitet", 5),
         ("Desentralisert eksamen: Matematikk for ingeniører", "UiT Norges arktiske universitet", 6),
     ):
         day = builder.random_day(dt.date(2027, month, 1), dt.date(2027, month, 10))
-        builder.add_exam(grid, room, day, 4, f"{title} ({provider})", rng.randint(1, 5), organiser=provider)
+        booking = builder.add_exam(grid, room, day, 4, f"{title} ({provider})", rng.randint(1, 5), organiser=provider)
+        if booking is not None:
+            subject = title.split(": ", 1)[1]
+            builder.add_sitting(grid, booking, provider, course_code(subject, month), subject)
+
+
+def course_code(title: str, number: int) -> str:
+    """An invented course code from a title: 'Helserett', 5 -> 'HEL1005'."""
+    letters = "".join(c for c in slug(title).upper() if "A" <= c <= "Z")[:3].ljust(3, "X")
+    return f"{letters}{1000 + number}"
 
 
 def _small_samlinger(builder: DemoBuilder, grid: RoomGrid, rooms: dict[str, Row]) -> None:
@@ -345,6 +359,11 @@ def _regional_bookings(builder: DemoBuilder) -> None:
     days = [day for day in (REGIONAL_PERIOD[0] + dt.timedelta(days=i) for i in range(span))
             if builder.is_workday(day) and not CHRISTMAS_BREAK[0] <= day <= CHRISTMAS_BREAK[1]]
     _fill_grid(builder, grid, rooms, days, REGIONAL["bookings"] - len(builder.rows["booking"]))
+    exams = [b for b in builder.rows["booking"] if b["kind"] == "exam" and b["starts_at"].date() >= TERM_START]
+    for number, booking in enumerate(exams[::max(1, len(exams) // REGIONAL_SITTINGS)][:REGIONAL_SITTINGS], start=1):
+        subject = booking["title"].removeprefix("Eksamen: ")
+        builder.add_sitting(grid, booking, booking["organiser"] or "Nord universitet", course_code(subject, number),
+                            subject)
 
 
 def _fill_grid(builder: DemoBuilder, grid: RoomGrid, rooms: list[Row], days: list[dt.date], target: int) -> None:

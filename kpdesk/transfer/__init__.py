@@ -1,5 +1,5 @@
 """Importing and exporting as CSV: employers, persons (import only), needs, providers, course offers,
-rooms and bookings.
+rooms, bookings, and exam sittings and their candidates (import only).
 
 Import is two steps so the GUI can show a preview: ``plan_import`` reads and checks every row
 and resolves it against the database (an org number, ref or provider name already there means
@@ -12,10 +12,11 @@ the same data (and an export of that the same bytes, formula characters included
 Rows stream: the file's rows are read one at a time and the checked rows kept compressed, so a
 million-row file stays well under a gigabyte of memory.
 
-One module per kind (``employers``, ``needs``, ``providers``, ``offers``, ``rooms``, ``bookings``)
-holds its columns and its plan, apply and export steps; ``base`` holds what they share. This module
-dispatches, and ``import_plan`` is the one way a checked plan is written, from the command line
-and the window alike: a backup of the database first, then the rows, then the audit entry.
+One module per kind (``employers``, ``needs``, ``providers``, ``offers``, ``rooms``, ``bookings``;
+``exams`` holds both exam kinds) holds its columns and its plan, apply and export steps; ``base``
+holds what they share. This module dispatches, and ``import_plan`` is the one way a checked plan
+is written, from the command line and the window alike: a backup of the database first, then the
+rows, then the audit entry.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
 from kpdesk.db import audit
 from kpdesk.db.backup import backup_before_import
-from kpdesk.transfer import bookings, employers, needs, offers, persons, providers, rooms
+from kpdesk.transfer import bookings, employers, exams, needs, offers, persons, providers, rooms
 from kpdesk.transfer.base import KIND_WORDS, ImportPlan, ImportProblem, ImportResult, Kind, PlannedRow, count_words
 from kpdesk.transfer.employers import EMPLOYER_COLUMNS
 from kpdesk.transfer.needs import NEED_COLUMNS
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 _KINDS: dict[str, Kind] = {k.name: k for k in (employers.KIND, persons.KIND, needs.KIND, providers.KIND, offers.KIND,
-                                                rooms.KIND, bookings.KIND)}
+                                                rooms.KIND, bookings.KIND, exams.EXAM_KIND, exams.CANDIDATE_KIND)}
 KINDS = tuple(_KINDS)
 EXPORT_KINDS = tuple(name for name, kind in _KINDS.items() if kind.export_rows is not None)
 

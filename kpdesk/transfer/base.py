@@ -1,9 +1,9 @@
 """The machinery every CSV kind shares: the plan and its problems, the result, bulk writes.
 
-A kind (employers, needs, providers, offers, rooms, bookings) is a ``Kind``: its columns and header aliases, a
-``plan`` step that checks rows against the database without writing, an ``apply`` step that
-writes a checked plan in bulk, and the rows its export writes. ``kpdesk.transfer`` dispatches
-on the kind's name.
+A kind (employers, needs, providers, offers, rooms, bookings, exams, candidates) is a ``Kind``: its
+columns and header aliases, a ``plan`` step that checks rows against the database without
+writing, an ``apply`` step that writes a checked plan in bulk, and the rows its export writes.
+``kpdesk.transfer`` dispatches on the kind's name.
 
 Memory: a plan of a million rows must stay well under a gigabyte. The CSV rows are read one at
 a time (``csvfile.CsvTable``), the checked rows are kept compressed (``PlannedRows``), and apply
@@ -34,7 +34,8 @@ T = TypeVar("T")
 KIND_WORDS = {"employers": ("arbeidsgiver", "arbeidsgivere"), "persons": ("person", "personer"),
               "needs": ("behov", "behov"),
               "providers": ("tilbyder", "tilbydere"), "offers": ("kurstilbud", "kurstilbud"),
-              "rooms": ("rom", "rom"), "bookings": ("booking", "bookinger")}
+              "rooms": ("rom", "rom"), "bookings": ("booking", "bookinger"),
+              "exams": ("eksamen", "eksamener"), "candidates": ("kandidat", "kandidater")}
 
 
 def count_words(kind: str, count: int) -> str:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -95,38 +97,47 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
                 "room" if "Rommet" in exc.message else "repeat")
             plan.problems.append(ImportProblem(row.line, column, exc.message.rstrip(".")))
             continue
-        conflicts = booking_plan.conflicts
-        for clash in conflicts.clashes[:MAX_CLASHES_PER_LINE]:
-            plan.problems.append(_clash_problem(row.line, clash.start, clash.end, clash))
-        hidden = len({c.start for c in conflicts.clashes[MAX_CLASHES_PER_LINE:]})
-        if hidden:
-            plan.problems.append(ImportProblem(row.line, "start", f"… og {hidden} datoer til i serien kolliderer"))
-        if conflicts.capacity is not None:
-            plan.problems.append(ImportProblem(row.line, "attendees", f"«{conflicts.room_name}» har plass til "
-                                                                      f"{conflicts.capacity}, ikke {data.attendees}"))
-        if conflicts.missing_equipment:
-            plan.problems.append(ImportProblem(row.line, "equipment", f"«{conflicts.room_name}» mangler "
-                                                                      f"{', '.join(conflicts.missing_equipment)}"))
-        if not data.repeat:
-            for day, name in conflicts.holidays:
-                plan.problems.append(ImportProblem(row.line, "start", f"{day:%d.%m.%Y} er helligdag ({name})",
-                                                   warning=True))
-        if not conflicts.blocking:
+        plan.problems.extend(conflict_problems(row.line, booking_plan))
+        if not booking_plan.conflicts.blocking:
             plan.rows.append(PlannedBooking(row.line, data, booking_plan))
-    _check_within_file(plan)
+    check_within_file(plan)
     dates = sum(r.plan.active_count for r in plan.rows)
     plan.detail = f" med {plural(dates, 'dato', 'datoer')}"
 
 
-def _check_within_file(plan: ImportPlan) -> None:
-    """Rows of the same file must not double-book a room either; the later line is refused."""
-    by_room: dict[int, list[tuple[dt.datetime, dt.datetime, dt.datetime, PlannedBooking]]] = {}
-    for planned in plan.rows:
+def conflict_problems(line: int, booking_plan: BookingPlan) -> list[ImportProblem]:
+    """What stands in the way of a planned booking on ``line`` (clashes naming the other booking,
+    too many attendees, missing equipment) and the holidays a single booking falls on (warnings)."""
+    data, conflicts = booking_plan.data, booking_plan.conflicts
+    problems = [_clash_problem(line, c.start, c.end, c) for c in conflicts.clashes[:MAX_CLASHES_PER_LINE]]
+    hidden = len({c.start for c in conflicts.clashes[MAX_CLASHES_PER_LINE:]})
+    if hidden:
+        problems.append(ImportProblem(line, "start", f"… og {hidden} datoer til i serien kolliderer"))
+    if conflicts.capacity is not None:
+        problems.append(ImportProblem(line, "attendees", f"«{conflicts.room_name}» har plass til "
+                                                         f"{conflicts.capacity}, ikke {data.attendees}"))
+    if conflicts.missing_equipment:
+        problems.append(ImportProblem(line, "equipment", f"«{conflicts.room_name}» mangler "
+                                                         f"{', '.join(conflicts.missing_equipment)}"))
+    if not data.repeat:
+        problems.extend(ImportProblem(line, "start", f"{day:%d.%m.%Y} er helligdag ({name})", warning=True)
+                        for day, name in conflicts.holidays)
+    return problems
+
+
+def within_file_clashes(rows: Iterable[Any]) -> tuple[list[ImportProblem], set[int]]:
+    """Rows of one file that would double-book a room between them: (the problems, the later lines).
+
+    A row is anything with ``line``, ``data`` (``BookingData``) and ``plan`` (``BookingPlan``).
+    """
+    by_room: dict[int, list[tuple[dt.datetime, dt.datetime, dt.datetime, Any]]] = {}
+    for planned in rows:
         buffer = dt.timedelta(minutes=planned.data.arrival_buffer_minutes)
         for occurrence in planned.plan.occurrences:
             if not occurrence.skipped_for_holiday:
                 by_room.setdefault(planned.plan.room.id, []).append(
                     (occurrence.start - buffer, occurrence.end, occurrence.start, planned))
+    problems: list[ImportProblem] = []
     refused: set[int] = set()  # lines
     for entries in by_room.values():
         for i, j in overlap_pairs([(blocked, end) for blocked, end, _, _ in entries]):
@@ -136,8 +147,15 @@ def _check_within_file(plan: ImportPlan) -> None:
                 continue  # a series that overlaps itself is refused by plan_booking already
             other = Existing(0, earlier.data.title, first[2], first[1], earlier.data.arrival_buffer_minutes)
             clash = Clash(second[2], second[2] + later.data.duration, later.plan.room.name, other, earlier.line)
-            plan.problems.append(_clash_problem(later.line, clash.start, clash.end, clash))
+            problems.append(_clash_problem(later.line, clash.start, clash.end, clash))
             refused.add(later.line)
+    return problems, refused
+
+
+def check_within_file(plan: ImportPlan) -> None:
+    """Rows of the same file must not double-book a room either; the later line is refused."""
+    problems, refused = within_file_clashes(plan.rows)
+    plan.problems.extend(problems)
     if refused:
         plan.rows = PlannedRows(r for r in plan.rows if r.line not in refused)
 

@@ -30,6 +30,7 @@ CONTENTS: tuple[tuple[str, str], ...] = (
     ("samordning", "Samordning"),
     ("rom", "Rom"),
     ("timeplan", "Timeplan"),
+    ("eksamen", "Eksamen"),
     ("utskrifter", "Utskrifter"),
     ("endringslogg", "Endringslogg"),
     ("import", "Importere fra CSV"),
@@ -42,6 +43,7 @@ PAGE_OF_SECTION = {
     "OverviewPage": "oversikt", "EmployersPage": "arbeidsgivere", "PersonsPage": "personer", "NeedsPage": "behov",
     "ProvidersPage": "tilbydere", "OffersPage": "kurstilbud", "MatchingPage": "matching",
     "DemandPage": "samordning", "RoomsPage": "rom", "SchedulePage": "timeplan",
+    "ExamsPage": "eksamen",
     "ReportsPage": "utskrifter", "AuditLogPage": "endringslogg",
 }
 

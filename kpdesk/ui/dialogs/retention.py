@@ -1,5 +1,6 @@
 """Personvern: contact persons and individuals the retention rule says are due for deletion, erased on
-confirmation (``admin.retention.erase_due``)."""
+confirmation (``admin.retention.erase_due``); and the exam candidates' rule (days after the exam),
+whose due names and e-mails are erased on confirmation (``ExamRetentionRow``)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,8 @@ class RetentionDialog(QDialog):
         layout.addLayout(rule)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
+        self.exams = ExamRetentionRow(context, self)
+        layout.addWidget(self.exams)
         self.reload()
 
     def reload(self) -> None:
@@ -132,3 +135,75 @@ class RetentionDialog(QDialog):
 
         self.context.with_store(lambda store: erase_due(store, ids, person_ids=person_ids), deleted,
                                 lambda exc: alerts.show_exception(self, exc))
+
+
+class ExamRetentionRow(QWidget):
+    """Exam candidates: how many days after the exam their names and e-mails are kept, who is due
+    now (counted per exam, never named), and erasing them on confirmation."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.days = QSpinBox()
+        self.days.setObjectName("examDaysBox")
+        self.days.setRange(0, 3650)
+        self.days.setSuffix(self.tr(" dager etter eksamen"))
+        self.days.setSpecialValueText(self.tr("av (ingen sletting)"))
+        save = QPushButton(self.tr("Bruk"))
+        save.setObjectName("saveExamDays")
+        save.clicked.connect(self.save_days)
+        self.summary = QLabel()
+        self.summary.setObjectName("examSummary")
+        self.erase_button = QPushButton(self.tr("Slett kandidatopplysninger …"))
+        self.erase_button.setObjectName("eraseCandidates")
+        self.erase_button.clicked.connect(self.erase)
+        rule = QHBoxLayout()
+        rule.addWidget(QLabel(self.tr("Eksamenskandidater: navn og e-post slettes")))
+        rule.addWidget(self.days)
+        rule.addWidget(save)
+        rule.addStretch(1)
+        due = QHBoxLayout()
+        due.addWidget(self.summary, 1)
+        due.addWidget(self.erase_button)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 8, 0, 8)
+        outer.addLayout(rule)
+        outer.addLayout(due)
+        self.reload()
+
+    def reload(self) -> None:
+        from kpdesk.admin.exam_retention import candidates_due, exam_retention_days
+
+        self.context.query(lambda s: (exam_retention_days(s), candidates_due(s)), self._show)
+
+    def _show(self, loaded: tuple[int, list[Any]]) -> None:
+        days, due = loaded
+        self.days.setValue(days)
+        count = sum(len(d.candidate_ids) for d in due)
+        self.summary.setText(self.tr("{who} ved {exams} kan slettes.").format(
+            who=plural(count, self.tr("kandidat"), self.tr("kandidater")),
+            exams=plural(len(due), self.tr("eksamen"), self.tr("eksamener"))))
+        self.erase_button.setEnabled(bool(due) and not getattr(self.context.store, "read_only", False))
+
+    def save_days(self) -> None:
+        from kpdesk.admin.exam_retention import set_exam_retention_days
+
+        days = self.days.value()
+        self.context.query(lambda s: set_exam_retention_days(s, days), lambda _r: self.reload(),
+                           lambda exc: alerts.show_exception(self, exc))
+
+    def erase(self) -> None:
+        text = self.tr("Slette navn og e-post for kandidatene ved eksamenene som er eldre enn lagringstiden? "
+                       "Kandidatnummer og status beholdes for fakturagrunnlaget. Dette kan ikke angres.")
+        if not alerts.question(self, self.tr("Slett kandidatopplysninger"), text, self.tr("Slett for godt")):
+            return
+        from kpdesk.admin.exam_retention import erase_due
+
+        def erased(outcome: ErasureOutcome) -> None:
+            from kpdesk.ui.erasure_flow import after_erasure
+
+            self.reload()
+            after_erasure(self.context, self, outcome, self.tr("Slettet navn og e-post for {who}.").format(
+                who=plural(outcome.report.candidates, self.tr("eksamenskandidat"), self.tr("eksamenskandidater"))))
+
+        self.context.with_store(lambda store: erase_due(store), erased, lambda exc: alerts.show_exception(self, exc))

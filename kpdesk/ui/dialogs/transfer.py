@@ -27,11 +27,13 @@ from kpdesk.ui.widgets.table_model import RowTableModel
 from kpdesk.ui.widgets.table_view import row_table_view
 
 KIND_TITLES = {"employers": "arbeidsgivere", "persons": "personer", "needs": "behov", "providers": "tilbydere",
-               "offers": "kurstilbud", "rooms": "rom", "bookings": "bookinger"}
+               "offers": "kurstilbud", "rooms": "rom", "bookings": "bookinger", "exams": "eksamener",
+               "candidates": "eksamenskandidater"}
 # which lists reload after an import of each kind (AppContext.data_changed kinds)
 KIND_ENTITIES = {"employers": "employer", "persons": "person", "needs": "need", "providers": "provider",
-                 "offers": "offer", "rooms": "room", "bookings": "booking"}
-PLACE_KINDS = ("rooms", "bookings")  # their rows show details (capacity; room, time, repetition), not a key
+                 "offers": "offer", "rooms": "room", "bookings": "booking", "exams": "booking",
+                 "candidates": "exam_candidate"}
+PLACE_KINDS = ("rooms", "bookings", "exams")  # their rows show details (capacity; room, time, repetition), not a key
 _ACTIONS = {"create": "ny", "update": "oppdateres"}
 
 
@@ -51,6 +53,8 @@ def _row_key(row: Any) -> str:
         return format_org_number(data.org_number)
     if hasattr(data, "ref"):
         return data.ref or "(ny ref.)"
+    if hasattr(data, "candidate_no"):  # an exam candidate: the exam and the candidate number
+        return f"{data.exam_ref} {data.candidate_no}"
     return str(getattr(data, "name", ""))
 
 

@@ -115,3 +115,47 @@ def test_individuals_due_are_listed_beside_contacts_and_erased_on_confirmation(o
         assert sorted(s.scalars(select(Person.ref))) == ["P00003", "P00004"]
     window.context.store.compact()
     assert b"Qwertzu" not in seeded_db.read_bytes() and b"Ola Stille" not in seeded_db.read_bytes()
+
+
+def test_the_exam_candidates_rule_is_edited_and_erased_here(open_window, tmp_path: Path, qtbot, alerts,
+                                                            monkeypatch) -> None:
+    from sqlalchemy import select
+
+    from kpdesk.booking import exams
+    from kpdesk.booking.exam_inputs import Accommodation, CandidateData, validate_exam
+    from kpdesk.booking.rooms import RoomData, save_room
+    from kpdesk.db.models import ExamCandidate
+    from kpdesk.db.store import Store
+    from kpdesk.ui.dialogs.retention import RetentionDialog
+
+    db = tmp_path / "eksamen.sqlite"
+    store = Store.open(db)
+
+    def setup(s) -> None:
+        save_room(s, RoomData("Eksamensrommet", 10))
+        data, _ = validate_exam({"ref": "EKS-1", "room": "Eksamensrommet", "institution": "UiT", "course_code": "X1",
+                                 "title": "Gammel", "start": "12.05.2020 09:00", "end": "12:00"})
+        sitting = exams.create_sitting(s, data)
+        exams.save_candidate(s, sitting, CandidateData("EKS-1", "1", "Åse Aspen", "ase@example.no", Accommodation(),
+                                                       "present"))
+
+    store.transaction(setup)
+    store.close()
+    window = open_window(db)
+    shown: list[RetentionDialog] = []
+    monkeypatch.setattr(RetentionDialog, "exec", lambda self: shown.append(self) or 0)
+    window.retention_action.trigger()
+    row = shown[0].exams
+    qtbot.waitUntil(lambda: row.days.value() == 90 and row.summary.text() == "1 kandidat ved 1 eksamen kan slettes.")
+    row.days.setValue(0)
+    row.save_days()
+    qtbot.waitUntil(lambda: row.summary.text().startswith("0 kandidater"))
+    assert not row.erase_button.isEnabled()
+    row.days.setValue(30)
+    row.save_days()
+    qtbot.waitUntil(lambda: row.erase_button.isEnabled())
+    alerts.answer = True
+    row.erase_button.click()
+    qtbot.waitUntil(lambda: row.summary.text().startswith("0 kandidater"))
+    with window.context.store.session() as session:
+        assert session.scalars(select(ExamCandidate.name)).all() == ["[slettet]"]

@@ -1,0 +1,194 @@
+"""``kpdesk import exams|candidates``, ``kpdesk report signin`` and ``kpdesk export invoice`` as a
+coordinator runs them: exit codes, stdout and the Norwegian sentences on stderr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import SAMPLES, count_rows, pdf_pages, run_cli
+
+from kpdesk.common.csvfile import to_bytes
+from kpdesk.db.models import Booking, ExamCandidate, ExamInvigilator, ExamSitting
+
+EXAM_COLUMNS = ("ref", "room", "institution", "course_code", "title", "start", "end", "fee_per_candidate",
+                "invigilators")
+CANDIDATE_COLUMNS = ("exam", "candidate_no", "name", "email", "accommodation", "status")
+
+
+def csv_file(path: Path, columns: tuple[str, ...], *rows: tuple[object, ...]) -> Path:
+    path.write_bytes(to_bytes(columns, rows))
+    return path
+
+
+@pytest.fixture
+def place_db(capsys, db_path: Path) -> Path:
+    """The sample rooms and bookings: Eksamensrom has exams on 12.05 and 19.05.2027."""
+    assert run_cli(capsys, "import", "rooms", SAMPLES / "rooms.csv", "--db", db_path)[0] == 0
+    assert run_cli(capsys, "import", "bookings", SAMPLES / "bookings.csv", "--db", db_path)[0] == 0
+    return db_path
+
+
+@pytest.fixture
+def exam_db(capsys, place_db: Path) -> Path:
+    assert run_cli(capsys, "import", "exams", SAMPLES / "exams.csv", "--db", place_db) == (
+        0, "Importerte 2 eksamener: 2 nye, 0 oppdatert.\n", "")
+    return place_db
+
+
+# ---------------------------------------------------------------- import exams
+
+def test_the_samples_import_and_again_changes_nothing(capsys, exam_db: Path) -> None:
+    assert (count_rows(exam_db, ExamSitting), count_rows(exam_db, ExamInvigilator)) == (2, 2)
+    assert run_cli(capsys, "import", "candidates", SAMPLES / "candidates.csv", "--db", exam_db) == (
+        0, "Importerte 6 kandidater: 6 nye, 0 oppdatert.\n", "")
+    assert run_cli(capsys, "import", "kandidater", SAMPLES / "candidates.csv", "--db", exam_db) == (
+        0, "Importerte 6 kandidater: 0 nye, 0 oppdatert, 6 uendret.\n", "")
+    assert count_rows(exam_db, ExamCandidate) == 6
+
+
+def test_an_exam_that_clashes_is_refused_naming_the_clashing_booking(capsys, place_db: Path, tmp_path: Path) -> None:
+    bookings = count_rows(place_db, Booking)
+    path = csv_file(tmp_path / "eksamener.csv", EXAM_COLUMNS,
+                    ("E1", "Eksamensrom", "UiT", "BED1", "Regnskap", "26.05.2027 09:00", "12:00", "1500", "2"),
+                    ("E2", "Eksamensrom", "UiT", "BED2", "Økonomi", "12.05.2027 13:15", "15:00", "1500", ""),
+                    ("E3", "Eksamensrom", "UiT", "BED3", "Jus", "26.05.2027 11:00", "14:00", "1500", ""))
+    code, out, err = run_cli(capsys, "import", "exams", path, "--db", place_db)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "linje 3, kolonne start: 12.05.2027 kl. 13.15–15.00: Kollisjon med «Eksamen SYK2001 Sykepleie og "
+        "samhandling» 12.05.2027 kl. 09.00–13.00 i Eksamensrom (rommet er opptatt fra kl. 08.30 for oppmøte)",
+        "linje 4, kolonne start: 26.05.2027 kl. 11.00–14.00: Kollisjon med «Eksamen BED1 Regnskap» 26.05.2027 "
+        "kl. 09.00–12.00 i Eksamensrom (rommet er opptatt fra kl. 08.30 for oppmøte) (linje 2)",
+        "kpdesk: eksamener.csv har 2 feil, så ingenting er importert."]
+    assert (count_rows(place_db, ExamSitting), count_rows(place_db, Booking)) == (0, bookings)
+
+
+def test_an_unknown_room_a_bad_fee_and_a_reused_ref_are_refused(capsys, exam_db: Path, tmp_path: Path) -> None:
+    path = csv_file(tmp_path / "e.csv", EXAM_COLUMNS,
+                    ("E1", "Kjelleren", "UiT", "BED1", "Regnskap", "26.05.2027 09:00", "12:00", "1500", ""),
+                    ("E2", "Eksamensrom", "UiT", "BED1", "Regnskap", "28.05.2027 09:00", "12:00", "mange", ""),
+                    ("eks-2027-01", "Eksamensrom", "UiT", "BED1", "Regnskap", "29.05.2027 09:00", "12:00", "", ""))
+    code, _, err = run_cli(capsys, "import", "exams", path, "--db", exam_db)
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0].startswith("linje 2, kolonne room: Rommet «Kjelleren» finnes ikke. Rommene er: Auditoriet")
+    assert lines[1] == "linje 3, kolonne fee_per_candidate: Prisen per kandidat: «mange» er ikke et tall"
+    assert lines[2] == "linje 4, kolonne ref: Eksamen «eks-2027-01» finnes allerede"
+    assert count_rows(exam_db, ExamSitting) == 2
+
+
+# ---------------------------------------------------------------- import candidates
+
+def test_unknown_exam_and_duplicate_candidate_numbers_are_refused(capsys, exam_db: Path, tmp_path: Path) -> None:
+    path = csv_file(tmp_path / "kandidater.csv", CANDIDATE_COLUMNS,
+                    ("EKS-2027-01", "101", "Aslak Nordli", "", "", ""),
+                    ("EKS-2099-01", "102", "Berit Hansen", "", "", ""),
+                    ("eks-2027-01", "101", "Carina Johansen", "", "", "påmeldt"),
+                    ("EKS-2027-01", "103", "Dag Olsen", "ikke e-post", "", "kanskje"))
+    code, out, err = run_cli(capsys, "import", "candidates", path, "--db", exam_db)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "linje 3, kolonne exam: Eksamen «EKS-2099-01» finnes ikke; importer eksamenene først (kpdesk import exams)",
+        "linje 4, kolonne candidate_no: Kandidatnummer 101 til eksamen eks-2027-01 står også på linje 2",
+        *[line for line in err.splitlines() if line.startswith("linje 5")],
+        "kpdesk: kandidater.csv har 4 feil, så ingenting er importert."]
+    assert [line for line in err.splitlines() if line.startswith("linje 5")] == [
+        "linje 5, kolonne email: «ikke e-post» er ikke en e-postadresse (skriv for eksempel navn@firma.no)",
+        "linje 5, kolonne status: Ukjent kandidatstatus «kanskje»; bruk en av: påmeldt, avmeldt, møtt, ikke møtt"]
+    assert count_rows(exam_db, ExamCandidate) == 0
+
+
+def test_extra_time_into_the_next_booking_is_refused_on_the_candidates_line(capsys, exam_db: Path,
+                                                                            tmp_path: Path) -> None:
+    meeting = csv_file(tmp_path / "b.csv", ("room", "title", "kind", "start", "end"),
+                       ("Eksamensrom", "Lærermøte", "møte", "27.05.2027 14:00", "15:00"))
+    assert run_cli(capsys, "import", "bookings", meeting, "--db", exam_db)[0] == 0
+    path = csv_file(tmp_path / "k.csv", CANDIDATE_COLUMNS,
+                    ("EKS-2027-01", "101", "Aslak Nordli", "", "ekstra tid 60", ""),
+                    ("EKS-2027-01", "102", "Berit Hansen", "", "ekstra tid 90 min", ""))
+    code, _, err = run_cli(capsys, "import", "candidates", path, "--db", exam_db)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "linje 3, kolonne accommodation: Kandidat 102 har 90 min ekstra tid, til kl. 14.30, men rommet er ikke "
+        "ledig så lenge: Kollisjon med «Lærermøte» 27.05.2027 kl. 14.00–15.00 i Eksamensrom")
+    assert count_rows(exam_db, ExamCandidate) == 0
+    ok = csv_file(tmp_path / "ok.csv", CANDIDATE_COLUMNS, ("EKS-2027-01", "101", "Aslak Nordli", "", "+60", ""))
+    assert run_cli(capsys, "import", "candidates", ok, "--db", exam_db)[0] == 0  # to 14.00: the meeting starts
+
+
+def test_a_separate_room_that_is_taken_is_refused_and_one_without_a_room_warned(capsys, exam_db: Path,
+                                                                                tmp_path: Path) -> None:
+    path = csv_file(tmp_path / "k.csv", CANDIDATE_COLUMNS,
+                    ("EKS-2027-01", "103", "Carina Johansen", "", "eget rom: Grupperom Lundu", ""),
+                    ("EKS-2027-01", "105", "Eva Berg", "", "eget rom: grupperom lundu", ""),
+                    ("EKS-2027-02", "201", "Eli Sørensen", "", "eget rom", ""))
+    code, _, err = run_cli(capsys, "import", "candidates", path, "--db", exam_db)
+    assert code == 1
+    assert err.splitlines() == [
+        "linje 3, kolonne accommodation: 27.05.2027 kl. 09.00–13.00: Kollisjon med «Eksamen SYK2002 (eget rom, "
+        "kandidat 103)» 27.05.2027 kl. 09.00–13.00 i Grupperom Lundu (rommet er opptatt fra kl. 08.30 for "
+        "oppmøte) (linje 2)",
+        "linje 4, kolonne accommodation: advarsel: Kandidat 201 skal ha eget rom, men ingen rom er oppgitt; skriv "
+        "for eksempel «eget rom: Grupperom 2» eller book rommet i Eksamen-visningen",
+        "kpdesk: k.csv har 1 feil, så ingenting er importert."]
+    assert (count_rows(exam_db, ExamCandidate), count_rows(exam_db, ExamSitting)) == (0, 2)
+
+
+# ---------------------------------------------------------------- report signin, export invoice
+
+@pytest.fixture
+def candidates_db(capsys, exam_db: Path) -> Path:
+    assert run_cli(capsys, "import", "candidates", SAMPLES / "candidates.csv", "--db", exam_db)[0] == 0
+    return exam_db
+
+
+def test_report_signin_writes_the_sheet_and_refuses_an_unknown_exam(capsys, candidates_db: Path,
+                                                                    tmp_path: Path) -> None:
+    out = tmp_path / "liste.pdf"
+    assert run_cli(capsys, "report", "signin", "--exam", "eks-2027-01", "--db", candidates_db, "--out", out) == (
+        0, f"Lagret oppmøtelisten for eksamen EKS-2027-01 i {out} (2 sider).\n", "")
+    text = "\n".join(pdf_pages(out.read_bytes()))
+    assert "Aslak Nordli" in text and "Dag Olsen" not in text  # avmeldt
+    missing = tmp_path / "ingen.pdf"
+    code, out_text, err = run_cli(capsys, "report", "signin", "--exam", "EKS-9", "--db", candidates_db,
+                                  "--out", missing)
+    assert (code, out_text) == (1, "")
+    assert err == "kpdesk: Eksamen «EKS-9» finnes ikke. Importer eksamenene først (kpdesk import exams).\n"
+    assert not missing.exists()
+
+
+def test_export_invoice_writes_the_exact_header_and_sums(capsys, candidates_db: Path, tmp_path: Path) -> None:
+    out, pdf = tmp_path / "faktura.csv", tmp_path / "faktura.pdf"
+    assert run_cli(capsys, "export", "invoice", "--db", candidates_db, "--from", "01.05.2027", "--to", "2027-06-30",
+                   "--out", out, "--pdf", pdf) == (
+        0, f"Eksporterte fakturagrunnlaget for 2 eksamener (01.05.2027–30.06.2027) til {out} og {pdf}.\n", "")
+    assert out.read_text(encoding="utf-8-sig").splitlines() == [
+        "exam;institution;course_code;date;candidates;fee_per_candidate;amount_nok",
+        "EKS-2027-01;Nord universitet;SYK2002;27.05.2027;3;1500;4500",
+        "EKS-2027-02;Nordland fagskole;HMI1001;01.06.2027;2;1250;2500"]
+    text = " ".join(" ".join(pdf_pages(pdf.read_bytes())).split())
+    assert "Nord universitet" in text and "Nordland fagskole" in text and "7 000 kr å fakturere" in text
+    one = tmp_path / "nord.csv"
+    assert run_cli(capsys, "export", "invoice", "--db", candidates_db, "--from", "01.05.2027", "--to", "30.06.2027",
+                   "--out", one, "--institution", "NORDLAND FAGSKOLE")[0] == 0
+    assert one.read_text(encoding="utf-8-sig").splitlines()[1:] == [
+        "EKS-2027-02;Nordland fagskole;HMI1001;01.06.2027;2;1250;2500"]
+
+
+def test_export_invoice_refuses_a_wrong_period_or_institution_and_writes_nothing(capsys, candidates_db: Path,
+                                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "faktura.csv"
+    for argv, message in (
+            (("--from", "01.06.2027", "--to", "01.05.2027"), "Perioden slutter (01.05.2027) før den begynner "
+                                                              "(01.06.2027)."),
+            (("--from", "01.05.2027", "--to", "31.13.2027"), "--to: "),
+            (("--from", "01.05.2027",), "Oppgi perioden med --from og --to"),
+            (("--from", "01.05.2027", "--to", "30.06.2027", "--institution", "NTNU"),
+             "Ingen eksamener for institusjonen «NTNU»; kjente institusjoner: Nord universitet, Nordland fagskole.")):
+        code, stdout, err = run_cli(capsys, "export", "invoice", "--db", candidates_db, "--out", out, *argv)
+        assert (code, stdout) == (1, ""), argv
+        assert err.startswith("kpdesk: ") and message in err, err
+    assert not out.exists()
+    code, _, err = run_cli(capsys, "export", "needs", "--db", candidates_db, "--out", out, "--from", "01.05.2027")
+    assert code == 1 and "gjelder bare eksport av fakturagrunnlag" in err
