@@ -27,7 +27,7 @@ ALL_LISTS = [value for value in vars(codes).values() if isinstance(value, CodeLi
 def test_all_code_lists_are_covered() -> None:
     assert {c.name for c in ALL_LISTS} == {
         "nivå", "format", "prioritet", "status", "tilbyder-type", "studiepoengsystem", "type", "tilstand",
-        "beslutning"}
+        "beslutning", "kandidatstatus"}
 
 
 @pytest.mark.parametrize("code_list", ALL_LISTS, ids=lambda c: c.name)
