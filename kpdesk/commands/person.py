@@ -71,7 +71,9 @@ def _email(text: str) -> str:
     return email
 
 
-def _open(args: argparse.Namespace, *, read_only: bool = False):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace, *, read_only: bool = False, erasing: bool = False):  # type: ignore[no-untyped-def]
+    """The database; ``erasing``: opened to erase someone, so without the day's automatic backup
+    (it would be a fresh copy of the very person erased). A migration still backs up first."""
     from kpdesk.common.errors import UserError
     from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
@@ -79,7 +81,7 @@ def _open(args: argparse.Namespace, *, read_only: bool = False):  # type: ignore
     path = resolve_db_path(args.db)
     if not path.exists():
         raise UserError(f"{path} finnes ikke.")
-    return Store.open(path, read_only=read_only)
+    return Store.open(path, read_only=read_only, daily_backup=not erasing)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -130,7 +132,7 @@ def _erase(args: argparse.Namespace) -> int:
     from kpdesk.admin import erasure, privacy
     from kpdesk.common.errors import UserError
 
-    store = _open(args)
+    store = _open(args, erasing=True)
     try:
         if args.ref is not None:
             ref = args.ref.strip()
@@ -167,7 +169,7 @@ def _due(args: argparse.Namespace) -> int:
     from kpdesk.register.service import plural
 
     today = date_option(args.as_of, "--as-of") if args.as_of else dt.date.today()
-    store = _open(args, read_only=not args.delete)
+    store = _open(args, read_only=not args.delete, erasing=args.delete)
     outcome = None
     try:
         with store.session() as session:

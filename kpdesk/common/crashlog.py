@@ -9,10 +9,12 @@ import traceback
 from pathlib import Path
 
 from kpdesk import __version__
+from kpdesk.common.paths import log_dir
 
 
 def crash_log_dir() -> Path:
-    folder = Path(os.environ.get("KPDESK_LOG_DIR") or Path(tempfile.gettempdir()) / "kpdesk-logs")
+    """The user's log folder (``paths.log_dir``), created owner-only if it is missing."""
+    folder = log_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 

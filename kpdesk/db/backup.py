@@ -15,7 +15,9 @@ passes ``PRAGMA quick_check`` before it is moved into place; a damaged source gi
 exception is the copy ``restore`` keeps of a damaged database it replaces: saved byte for byte as
 ``damaged``, never offered as a good copy and never counted by the rotation.
 
-When. ``daily``: when kpdesk opens a database for writing, at most one a day (``Store.open``).
+When. ``daily``: when kpdesk opens a database for writing, at most one a day (``Store.open``),
+but not when it opens it to erase someone (``kpdesk person erase``, ``person due --delete``:
+``daily_backup=False``), which would copy the very person it erases seconds before.
 ``before-migration``: before ``Store.open`` upgrades the schema. ``before-import``: before every
 bulk import (``kpdesk import``; the GUI calls ``backup_before_import``). ``before-restore``:
 ``restore`` saves what it replaces (``damaged`` when that was damaged). ``manual``: the

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QMargins, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -686,21 +687,35 @@ class MainWindow(QMainWindow):
         if self._closed:
             super().closeEvent(event)
             return
+        self._closing = True
+        self.runner.cancel_all()
+        store, self.context.store = self.context.store, None
+        if store is None:  # nothing to let go (a store still opening is closed when it arrives)
+            self._closed = True
+            super().closeEvent(event)
+            return
         # The GUI thread does not wait: the window hides, running work is cancelled, and the store
         # closes on the database thread once the writes queued before have landed; then it closes.
         event.ignore()
         self.hide()
-        self._closing = True
-        self.runner.cancel_all()
-        store, self.context.store = self.context.store, None
 
         def closed(_result: object = None) -> None:
             self._closed = True
             self.close()
+            quit_if_no_window_shown()
 
-        if store is None:
-            closed()
-        else:
-            self.runner.submit(lambda _task: store.close(), closed, lambda _exc: closed())
+        self.runner.submit(lambda _task: store.close(), closed, lambda _exc: closed())
+
+
+def quit_if_no_window_shown() -> None:
+    """End the event loop as Qt does when the last shown window closes. Qt counts only a window
+    closed while shown, and the main window is hidden by the time its store has closed."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication) or not app.quitOnLastWindowClosed():
+        return
+    quit_on_close = Qt.WidgetAttribute.WA_QuitOnClose
+    if not any(widget.isVisible() and widget.parentWidget() is None and widget.testAttribute(quit_on_close)
+               for widget in app.topLevelWidgets()):
+        app.quit()  # does nothing outside app.exec() (tests)
 
 
