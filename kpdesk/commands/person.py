@@ -98,8 +98,7 @@ def _export(args: argparse.Namespace) -> int:
             if privacy.is_empty_export(exported):
                 raise UserError(f"{_nobody(args.ref, email)} finnes i {store.path.name}, og endringsloggen "
                                 "nevner den ikke. Ingen fil er laget.")
-            privacy.write_export(out, exported)
-            privacy.record_access(session, exported)
+            privacy.export_to_file(session, exported, out)
     finally:
         store.close()
     who = exported["subject"]
