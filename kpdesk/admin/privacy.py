@@ -134,16 +134,20 @@ class ErasureReport:
             deleted.append(f"{plural(self.person_needs, 'behov', 'behov')} for privatpersonen")
         if self.candidates:
             deleted.append(f"navn og e-post for {plural(self.candidates, 'eksamenskandidat', 'eksamenskandidater')}")
-        scrubbed = f"renset {plural(self.audit_entries, 'oppføring', 'oppføringer')} i endringsloggen"
-        parts = ["Slettet " + " og ".join(deleted), scrubbed] if deleted else [scrubbed.capitalize()]
+        entries = f"{plural(self.audit_entries, 'oppføring', 'oppføringer')} i endringsloggen"
+        earlier = " og ".join(plural(n, one, many) for n, one, many in (
+            (self.earlier_deleted, "kontaktperson", "kontaktpersoner"),
+            (self.earlier_persons, "privatperson", "privatpersoner")) if n)
+        if deleted:
+            also = f", også spor etter {earlier} som var slettet før" if earlier else ""
+            parts = ["Slettet " + " og ".join(deleted), f"renset {entries}{also}"]
+        elif earlier:  # only the audit log's traces of persons deleted before
+            parts = [f"Renset spor etter {earlier} som var slettet før: {entries}"]
+        else:
+            parts = [f"Renset {entries}"]
         if self.mentions:
             fields = plural(self.mentions, "fritekstfelt", "fritekstfelt")
             parts.append(f"fjernet navn, e-post eller telefon fra {fields}")
-        earlier = [plural(n, one, many) for n, one, many in (
-            (self.earlier_deleted, "kontaktperson", "kontaktpersoner"),
-            (self.earlier_persons, "privatperson", "privatpersoner")) if n]
-        if earlier:
-            parts.append(f"og renset spor etter {' og '.join(earlier)} som var slettet før")
         return "; ".join(parts) + "."
 
 
@@ -564,13 +568,22 @@ def _and_persons(count: int) -> str:
     return f" og {plural(count, 'privatperson', 'privatpersoner')}" if count else ""
 
 
-def export_contact_to_file(session: Session, contact_id: int, path: str | os.PathLike[str]) -> Path:
-    """Everything held about one contact person, written to ``path`` (atomic, owner-only) and the
-    access recorded in the audit log: the window's export, the same steps as ``kpdesk person export``."""
-    exported = contact_export(session, contact_id)
+def export_to_file(session: Session, exported: dict[str, Any], path: str | os.PathLike[str]) -> Path:
+    """An export written to ``path`` (atomic, owner-only) and the access recorded in the audit log:
+    the steps of ``kpdesk person export`` and of the window's «Eksporter alt om personen»."""
     written = write_export(path, exported)
     record_access(session, exported)
     return written
+
+
+def export_contact_to_file(session: Session, contact_id: int, path: str | os.PathLike[str]) -> Path:
+    """Everything held about one contact person, written to ``path`` (``export_to_file``)."""
+    return export_to_file(session, contact_export(session, contact_id), path)
+
+
+def export_individual_to_file(session: Session, person_id: int, path: str | os.PathLike[str]) -> Path:
+    """Everything held about one individual (the Personer page), written to ``path`` (``export_to_file``)."""
+    return export_to_file(session, individual_export(session, person_id), path)
 
 
 def write_export(path: str | os.PathLike[str], exported: dict[str, Any]) -> Path:

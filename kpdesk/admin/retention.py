@@ -25,7 +25,9 @@ all (due from registration). ``persons_due`` lists them.
 
 ``due_for_deletion`` lists who is due, with the reason; ``delete_due`` erases those the coordinator
 confirmed (through ``privacy.erase``, so their traces leave the audit log too), after checking
-again that each is still due.
+again that each is still due. Each row says on which ground it is due (``BY_RULE``, ``WITHDRAWN``,
+``NO_CONSENT``); ``why_erased`` words the grounds of those erased together, for the audit log, the
+window and ``kpdesk person due`` alike, and ``who_due`` counts them («2 kontaktpersoner og 1 privatperson»).
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
     from kpdesk.db.store import Store
 
 SETTING_KEY = "retention_contact_months"
+BY_RULE = "rule"  # no open need for the rule's months
+WITHDRAWN = "withdrawn"  # an individual's consent to storage is withdrawn
+NO_CONSENT = "no_consent"  # an individual never gave consent to storage
 DEFAULT_MONTHS = 24
 MAX_MONTHS = 1200
 
@@ -64,6 +69,7 @@ class DueContact:
     last_activity: dt.date
     due_on: dt.date
     reason: str  # one Norwegian sentence for the list
+    ground: str = BY_RULE
 
     @property
     def belongs_to(self) -> str:
@@ -79,6 +85,7 @@ class DuePerson:
     last_activity: dt.date
     due_on: dt.date
     reason: str  # one Norwegian sentence for the list (names the ref, not the name)
+    ground: str = BY_RULE  # or WITHDRAWN, NO_CONSENT
 
     @property
     def belongs_to(self) -> str:
@@ -224,7 +231,8 @@ def persons_due(session: Session, today: dt.date | None = None) -> list[DuePerso
             since = registered if found is None else (found[1] or registered)
             why = ("ingen samtykke til lagring er registrert" if found is None
                    else f"samtykket til lagring er trukket ({format_date(since)})")
-            due.append(DuePerson(person_id, ref, name, since, since, f"{ref}: {why}; skal slettes nå"))
+            due.append(DuePerson(person_id, ref, name, since, since, f"{ref}: {why}; skal slettes nå",
+                                 NO_CONSENT if found is None else WITHDRAWN))
             continue
         if person_id in open_for:
             continue
@@ -277,8 +285,12 @@ def erase_due(store: Store, ids: Iterable[int], today: dt.date | None = None, *,
         subject.earlier_ids = []  # rows already gone are not this erasure's business
         return subject
 
-    reason = erasure_reason(store.transaction(retention_months))
-    return erasure.erase(store, find, reason=reason, backups=backups)
+    def why(session: Session) -> str:
+        grounds = [BY_RULE] * len(_still_due(session, wanted, today))
+        grounds += [d.ground for d in persons_due(session, today) if d.id in wanted_persons]
+        return why_erased(retention_months(session), grounds)
+
+    return erasure.erase(store, find, reason=store.transaction(why), backups=backups)
 
 
 def _still_due(session: Session, ids: Iterable[int], today: dt.date | None) -> list[int]:
@@ -288,4 +300,27 @@ def _still_due(session: Session, ids: Iterable[int], today: dt.date | None) -> l
 
 def erasure_reason(months: int) -> str:
     """How the audit log names an erasure by the retention rule."""
-    return f"etter oppbevaringsregelen ({months} måneder uten åpne behov)"
+    return f"etter oppbevaringsregelen ({plural(months, 'måned', 'måneder')} uten åpne behov)"
+
+
+def why_erased(months: int, grounds: Iterable[str]) -> str:
+    """Why these rows are erased, after «Slettet personopplysninger» or «skal slettes»: the rule
+    («etter oppbevaringsregelen (24 måneder uten åpne behov)»), the consent («fordi samtykket til
+    lagring er trukket», «… mangler», «… mangler eller er trukket»), or both joined by «og»."""
+    found = set(grounds) or {BY_RULE}
+    said = [erasure_reason(months)] if BY_RULE in found else []
+    consent = found & {WITHDRAWN, NO_CONSENT}
+    if consent == {WITHDRAWN}:
+        said.append("fordi samtykket til lagring er trukket")
+    elif consent == {NO_CONSENT}:
+        said.append("fordi samtykke til lagring mangler")
+    elif consent:
+        said.append("fordi samtykke til lagring mangler eller er trukket")
+    return " og ".join(said)
+
+
+def who_due(contacts: int, persons: int) -> str:
+    """«2 kontaktpersoner», «1 privatperson», «2 kontaktpersoner og 1 privatperson»; «0 personer» for none."""
+    said = [plural(n, one, many) for n, one, many in ((contacts, "kontaktperson", "kontaktpersoner"),
+                                                       (persons, "privatperson", "privatpersoner")) if n]
+    return " og ".join(said) or "0 personer"

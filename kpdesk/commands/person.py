@@ -105,8 +105,7 @@ def _export(args: argparse.Namespace) -> int:
             if privacy.is_empty_export(exported):
                 raise UserError(f"{_nobody(args.ref, email)} finnes i {store.path.name}, og endringsloggen "
                                 "nevner den ikke. Ingen fil er laget.")
-            privacy.write_export(out, exported)
-            privacy.record_access(session, exported)
+            privacy.export_to_file(session, exported, out)
     finally:
         store.close()
     who = exported["subject"]
@@ -166,7 +165,6 @@ def _due(args: argparse.Namespace) -> int:
     from kpdesk.admin import exam_retention, retention
     from kpdesk.commands import date_option
     from kpdesk.common.norsk import format_date
-    from kpdesk.register.service import plural
 
     today = date_option(args.as_of, "--as-of") if args.as_of else dt.date.today()
     store = _open(args, read_only=not args.delete, erasing=args.delete)
@@ -185,8 +183,6 @@ def _due(args: argparse.Namespace) -> int:
     finally:
         store.close()
     _say_exams(exams, days, erased, today)
-    deleted = outcome.report.contacts if outcome is not None else 0
-    deleted_persons = outcome.report.persons if outcome is not None else 0
     if months == 0:
         print("Oppbevaringsregelen er slått av (retention_contact_months = 0): ingen skal slettes.")
         return 0
@@ -195,21 +191,17 @@ def _due(args: argparse.Namespace) -> int:
         print(f"{d.id:>6}  {d.name}{email}, {d.employer_name}: {d.reason}")
     for p in persons:
         print(f"{p.ref:>6}  {p.name} (privatperson): {p.reason}")
-    rule = f"{plural(months, 'måned', 'måneder')} uten åpne behov"
-    if args.delete:
-        also = f" og {plural(deleted_persons, 'privatperson', 'privatpersoner')}" if deleted_persons else ""
-        print(f"Slettet {plural(deleted, 'kontaktperson', 'kontaktpersoner')}{also} etter oppbevaringsregelen "
-              f"({rule}).")
-        if outcome is not None:
-            _say_backups(outcome, "kpdesk person due --delete --backups purge")
+    why = retention.why_erased(months, [*(d.ground for d in due), *(p.ground for p in persons)])
+    if outcome is not None:
+        report = outcome.report
+        print(f"Slettet {retention.who_due(report.contacts, report.persons)} {why}.")
+        _say_backups(outcome, "kpdesk person due --delete --backups purge")
     elif due or persons:
-        who = plural(len(due), "kontaktperson", "kontaktpersoner")
-        if persons:
-            who += f" og {plural(len(persons), 'privatperson', 'privatpersoner')}"
-        print(f"{who} skal slettes etter oppbevaringsregelen ({rule}) per {format_date(today)}. "
+        print(f"Per {format_date(today)} skal {retention.who_due(len(due), len(persons))} slettes {why}. "
               f"Slett dem med: kpdesk person due --delete")
     else:
-        print(f"Ingen kontaktpersoner skal slettes etter oppbevaringsregelen ({rule}) per {format_date(today)}.")
+        print(f"Ingen personer skal slettes per {format_date(today)} ({retention.erasure_reason(months)}; "
+              "privatpersoner uten samtykke til lagring med en gang).")
     return 0
 
 

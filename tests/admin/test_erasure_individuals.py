@@ -183,7 +183,8 @@ def test_a_person_deleted_in_the_window_can_still_be_erased(store: Store, indivi
         outcome = erasure.erase_person(store, EMAIL.upper())
     report = outcome.report
     assert (report.persons, report.earlier_persons) == (0, 1)
-    assert report.sentence().endswith("og renset spor etter 1 privatperson som var slettet før.")
+    assert report.sentence().startswith("Renset spor etter 1 privatperson som var slettet før: ")
+    assert " oppføringer i endringsloggen" in report.sentence() and "; og " not in report.sentence()
     assert traces_in(store.path) == []
     left = audit_text(store)
     assert EMAIL not in left and "sha256:" not in left and "P00001" not in left
@@ -216,3 +217,21 @@ def test_an_export_of_a_deleted_person_hands_out_what_the_log_holds(store: Store
     summaries = [e["summary"] for e in exported["audit"]]
     assert "Nytt behov B00002 «Helsefagarbeider for Qwertzu»" in summaries
     assert any(OLD_PHONE in (e["old_value"] or "") for e in exported["audit"])
+
+
+@pytest.mark.parametrize(("report", "said"), [
+    (privacy.ErasureReport(0, (), 6, 0, earlier_persons=1),
+     "Renset spor etter 1 privatperson som var slettet før: 6 oppføringer i endringsloggen."),
+    (privacy.ErasureReport(0, (), 1, 2, earlier_deleted=2, earlier_persons=1),
+     "Renset spor etter 2 kontaktpersoner og 1 privatperson som var slettet før: 1 oppføring i endringsloggen; "
+     "fjernet navn, e-post eller telefon fra 2 fritekstfelt."),
+    (privacy.ErasureReport(0, (), 4, 0, persons=1, person_needs=2, earlier_persons=1),
+     "Slettet 1 privatperson med samtykke og 2 behov; renset 4 oppføringer i endringsloggen, også spor etter "
+     "1 privatperson som var slettet før."),
+    (privacy.ErasureReport(0, (), 3, 0, person_needs=1), "Slettet 1 behov for privatpersonen; renset 3 oppføringer "
+                                                           "i endringsloggen."),
+])
+def test_the_erasure_sentence_reads_as_one_sentence(report: privacy.ErasureReport, said: str) -> None:
+    """Traces of persons deleted before are what was cleaned when nothing else was deleted: said once,
+    not as a clause hung on with «; og»."""
+    assert report.sentence() == said

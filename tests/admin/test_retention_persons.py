@@ -61,3 +61,23 @@ def test_erase_due_erases_the_individuals_still_due(store) -> None:
     assert outcome.report.persons == 1
     with store.session() as s:
         assert list(s.scalars(select(Person.name))) == ["Berit"]
+
+
+def test_the_erasure_says_on_which_ground_each_kind_was_due(store) -> None:
+    """The audit entry gives the grounds of those erased: the rule's months, a consent withdrawn or missing."""
+    from kpdesk.admin import audit_log
+
+    with store.session() as s:
+        closed = add(s, "Anne", True)
+        withdrawn = add(s, "Carl", False)
+    retention.erase_due(store, [], TODAY, person_ids=[withdrawn])
+    retention.erase_due(store, [], TODAY, person_ids=[closed])
+    with store.session() as s:
+        summaries = [e.summary for e in audit_log.audit_rows(s) if e.action == "erase"]
+    assert summaries == [
+        "Slettet personopplysninger etter oppbevaringsregelen (24 måneder uten åpne behov): 1 privatperson",
+        "Slettet personopplysninger fordi samtykket til lagring er trukket: 1 privatperson"]
+    assert retention.why_erased(1, [retention.BY_RULE, retention.WITHDRAWN, retention.NO_CONSENT]) == (
+        "etter oppbevaringsregelen (1 måned uten åpne behov) og fordi samtykke til lagring mangler eller er trukket")
+    assert [retention.who_due(*n) for n in ((0, 0), (1, 0), (0, 2), (2, 1))] == [
+        "0 personer", "1 kontaktperson", "2 privatpersoner", "2 kontaktpersoner og 1 privatperson"]

@@ -106,7 +106,7 @@ def test_deleting_by_the_retention_rule_makes_no_new_copy(capsys, db_without_bac
     db = db_without_backup_today
     later = dt.date(dt.date.today().year + 3, 1, 15).isoformat()
     code, out, _err = run(capsys, "person", "due", "--db", str(db), "--as-of", later)
-    assert code == EXIT_OK and "skal slettes" in out
+    assert code == EXIT_OK and "skal 1 kontaktperson slettes" in out
     code, out, err = run(capsys, "person", "due", "--db", str(db), "--as-of", later, "--delete")
     assert (code, err) == (EXIT_OK, "")
     assert "Slettet 1 kontaktperson" in out

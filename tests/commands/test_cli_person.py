@@ -135,17 +135,44 @@ def test_due_lists_and_deletes_by_the_retention_rule(capsys: pytest.CaptureFixtu
     today = dt.date.today()
     code, out, err = run(capsys, "person", "due", "--db", str(db))
     assert (code, err) == (EXIT_OK, "")
-    assert out.startswith("Ingen kontaktpersoner skal slettes")  # everyone was edited today
+    assert out.startswith("Ingen personer skal slettes")  # everyone was edited today
     later = dt.date(today.year + 3, 1, 15)
     code, out, _ = run(capsys, "person", "due", "--db", str(db), "--as-of", later.strftime("%d.%m.%Y"))
     lines = out.strip().splitlines()
     assert code == EXIT_OK
     assert len(lines) == 2 and "Marit Sandvik <marit@fauske.no>, Saltdal Trelast AS: ingen behov registrert" in lines[0]
-    assert lines[-1].startswith("1 kontaktperson skal slettes etter oppbevaringsregelen (24 måneder uten åpne behov)")
+    assert lines[-1].startswith(f"Per {later.strftime('%d.%m.%Y')} skal 1 kontaktperson slettes etter "
+                                "oppbevaringsregelen (24 måneder uten åpne behov).")
     code, out, _ = run(capsys, "person", "due", "--db", str(db), "--as-of", later.isoformat(), "--delete")
     assert code == EXIT_OK and out.strip().splitlines()[-1].startswith("Slettet 1 kontaktperson")
     code, out, _ = run(capsys, "person", "due", "--db", str(db), "--as-of", later.isoformat())
-    assert out.startswith("Ingen kontaktpersoner skal slettes")
+    assert out.startswith("Ingen personer skal slettes")
+
+
+def test_due_names_a_withdrawn_consent_as_the_reason(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    """A person who withdrew the consent to storage is due because of that, not the rule's months: the
+    list, the summary line and the erasure's audit entry say so."""
+    from kpdesk.register.validation import ConsentData, PersonData
+
+    store = Store.open(db)
+    with store.session() as s:
+        person_id = register.save_person(s, PersonData("Kari Trukket", "1836", "kari@privat.no"))
+        register.record_consent(s, person_id, ConsentData(True))
+        register.record_consent(s, person_id, ConsentData(False))
+    store.close()
+    today = dt.date.today().strftime("%d.%m.%Y")
+    code, out, _ = run(capsys, "person", "due", "--db", str(db))
+    assert code == EXIT_OK
+    assert out.strip().splitlines()[-1] == (f"Per {today} skal 1 privatperson slettes fordi samtykket til lagring er "
+                                            "trukket. Slett dem med: kpdesk person due --delete")
+    code, out, _ = run(capsys, "person", "due", "--db", str(db), "--delete")
+    assert code == EXIT_OK and "Slettet 1 privatperson fordi samtykket til lagring er trukket." in out
+    assert "oppbevaringsregelen" not in out
+    store = Store.open(db)
+    with store.session() as s:
+        erased = audit_log.audit_rows(s)[0]
+    store.close()
+    assert erased.summary == "Slettet personopplysninger fordi samtykket til lagring er trukket: 1 privatperson"
 
 
 def test_due_with_a_bad_date_and_person_without_action(capsys: pytest.CaptureFixture[str], db: Path) -> None:

@@ -195,3 +195,35 @@ def test_detail_tables_fit_their_pane_and_remember_only_the_users_widths(window_
     view.horizontalHeader().resizeSection(1, 150)  # the user widens Måned
     qtbot.waitUntil(lambda: layout._remembered_widths().get("month") == 150)
     QSettings().remove("lists/usageView")
+
+
+def placeholder_cut(editor) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a line field's placeholder is wider than the room for text in it."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    option = QStyleOptionFrame()
+    editor.initStyleOption(option)
+    room = editor.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, editor)
+    margins = editor.textMargins()
+    width = room.width() - margins.left() - margins.right() - 4  # QLineEdit keeps 2 px each side
+    return editor.fontMetrics().horizontalAdvance(editor.placeholderText()) > width
+
+
+@pytest.mark.parametrize("section", ["NeedsPage", "PersonsPage", "EmployersPage", "OffersPage"])
+def test_form_placeholders_show_whole_at_1366(window_at_1366, qtbot, section: str) -> None:
+    """A hint cut off mid-word («for eksempel R…») says nothing: every owner's fields on Behov, and the
+    other record forms, show their placeholders whole beside the list."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+
+    page = show_section(window_at_1366, qtbot, section)
+    page.new_button.click()
+    owner = page.form.editors.get("owner_kind")
+    kinds = [owner.itemData(i) for i in range(owner.count())] if isinstance(owner, QComboBox) else [None]
+    for kind in kinds:
+        if kind is not None:
+            owner.setCurrentIndex(owner.findData(kind))
+        qtbot.wait(10)
+        cut = [key for key, editor in page.form.editors.items()
+               if isinstance(editor, QLineEdit) and editor.placeholderText() and editor.isVisible()
+               and placeholder_cut(editor)]
+        assert cut == [], (kind, {key: page.form.editors[key].placeholderText() for key in cut})

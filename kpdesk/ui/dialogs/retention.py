@@ -42,8 +42,9 @@ class RetentionDialog(QDialog):
         self.months = QSpinBox()
         self.months.setObjectName("monthsBox")
         self.months.setRange(0, 1200)
-        self.months.setSuffix(self.tr(" måneder"))
         self.months.setSpecialValueText(self.tr("av (ingen sletting)"))
+        self.months.valueChanged.connect(self._month_suffix)
+        self._month_suffix(self.months.value())
         save_months = QPushButton(self.tr("Bruk"))
         save_months.setObjectName("saveMonths")
         save_months.clicked.connect(self.save_months)
@@ -56,6 +57,7 @@ class RetentionDialog(QDialog):
             Column("reason", self.tr("Grunn"), lambda d: d.reason, stretch=True),
         ], self)
         self.view = row_table_view(self.model, "dueView")
+        self.rule_months = 0  # the rule as saved (the box may show a number not yet applied)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.delete_button = QPushButton(self.tr("Slett valgte …"))
         self.delete_button.setObjectName("deleteButton")
@@ -87,20 +89,17 @@ class RetentionDialog(QDialog):
         self.context.query(lambda s: (retention_months(s), due_for_deletion(s), persons_due(s)), self._show)
 
     def _show(self, loaded: tuple[int, list[Any], list[Any]]) -> None:
+        from kpdesk.admin.retention import who_due
+
         months, contacts, persons = loaded
+        self.rule_months = months
         self.months.setValue(months)
         self.model.set_rows([*contacts, *persons])
-        self.summary.setText(self.tr("{due} kan slettes.").format(due=self._who(len(contacts), len(persons))))
+        self.summary.setText(self.tr("{due} kan slettes.").format(due=who_due(len(contacts), len(persons))))
         self.delete_button.setEnabled(bool(contacts or persons) and not getattr(self.context.store, "read_only", False))
 
-    def _who(self, contacts: int, persons: int) -> str:
-        """«2 kontaktpersoner», «1 privatperson», or «2 kontaktpersoner og 1 privatperson»."""
-        said = []
-        if contacts or not persons:
-            said.append(plural(contacts, self.tr("kontaktperson"), self.tr("kontaktpersoner")))
-        if persons:
-            said.append(plural(persons, self.tr("privatperson"), self.tr("privatpersoner")))
-        return self.tr(" og ").join(said)
+    def _month_suffix(self, months: int) -> None:
+        self.months.setSuffix(self.tr(" måned") if months == 1 else self.tr(" måneder"))
 
     def save_months(self) -> None:
         from kpdesk.admin.retention import set_retention_months
@@ -115,23 +114,25 @@ class RetentionDialog(QDialog):
         if not chosen:
             alerts.info(self, self.tr("Ingen valgt"), self.tr("Velg personene som skal slettes i listen."))
             return
-        from kpdesk.admin.retention import DuePerson, erase_due
+        from kpdesk.admin.retention import DuePerson, erase_due, who_due, why_erased
 
         person_ids = [d.id for d in chosen if isinstance(d, DuePerson)]
         ids = [d.id for d in chosen if not isinstance(d, DuePerson)]
         also = self.tr(" En privatperson slettes med samtykkene og behovene sine.") if person_ids else ""
         text = self.tr("Slette {who} for godt? Navn, e-post og telefon fjernes også fra endringsloggen.{also} "
-                       "Dette kan ikke angres.").format(who=self._who(len(ids), len(person_ids)), also=also)
+                       "Dette kan ikke angres.").format(who=who_due(len(ids), len(person_ids)), also=also)
         if not alerts.question(self, self.tr("Slett personopplysninger"), text, self.tr("Slett for godt")):
             return
+
+        why = why_erased(self.rule_months, [d.ground for d in chosen])
 
         def deleted(outcome: ErasureOutcome) -> None:
             from kpdesk.ui.erasure_flow import after_erasure
 
             self.reload()
             report = outcome.report
-            after_erasure(self.context, self, outcome,
-                          self.tr("Slettet {who}.").format(who=self._who(report.contacts, report.persons)))
+            after_erasure(self.context, self, outcome, self.tr("Slettet {who} {why}.").format(
+                who=who_due(report.contacts, report.persons), why=why))
 
         self.context.with_store(lambda store: erase_due(store, ids, person_ids=person_ids), deleted,
                                 lambda exc: alerts.show_exception(self, exc))

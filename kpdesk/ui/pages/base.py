@@ -12,11 +12,15 @@ from kpdesk.ui.context import AppContext
 
 @runtime_checkable
 class PageHost(Protocol):
-    """What a page tells the window it is shown in (the main window; a dialog has neither)."""
+    """What a page tells and asks the window it is shown in (the main window; a dialog has none)."""
 
     def update_counts(self) -> None: ...
 
     def page_data_shown(self) -> None: ...
+
+    def show_section(self, page_class: str) -> None: ...
+
+    def current_page(self) -> Page: ...
 
 
 class Page(QWidget):

@@ -6,11 +6,10 @@ them (innsyn), "Slett personopplysninger" erases them for good (not undoable, by
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QPushButton,
@@ -26,9 +25,6 @@ from kpdesk.ui.record_actions import RecordActions, RecordService, register_call
 from kpdesk.ui.widgets.forms import FieldSpec, RecordForm
 from kpdesk.ui.widgets.table_model import RowTableModel
 from kpdesk.ui.widgets.table_view import row_table_view
-
-if TYPE_CHECKING:
-    from kpdesk.admin.erasure import ErasureOutcome
 
 
 class ContactDialog(QDialog):
@@ -216,34 +212,23 @@ class ContactsPanel(QGroupBox):
         row = self.selected()
         if row is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Eksporter personopplysninger"),
-                                              "personopplysninger.json", self.tr("JSON (*.json)"))
-        if not path:
-            return
         from kpdesk.admin.privacy import export_contact_to_file
+        from kpdesk.ui.erasure_flow import export_personal_data
 
         contact_id = row.id
-        self.context.query(lambda s: export_contact_to_file(s, contact_id, path), lambda _r: (
-            self.context.status_message.emit(self.tr("Personopplysningene er lagret i {path}.").format(path=path))),
-            lambda exc: alerts.show_exception(self, exc))
+        export_personal_data(self.context, self,
+                             lambda session, path: export_contact_to_file(session, contact_id, path))
 
     def erase_selected(self) -> None:
         row = self.selected()
         if row is None:
             return
+        from kpdesk.admin.erasure import erase_contact
+        from kpdesk.ui.erasure_flow import confirm_and_erase
+
         text = self.tr("Slette alle personopplysninger om «{name}» for godt?\n"
                        "Personen fjernes, og navn, e-post og telefon fjernes også fra endringsloggen og fritekst. "
                        "Arbeidsgiverens behov beholdes. Dette kan ikke angres.").format(name=row.name)
-        if not alerts.question(self, self.tr("Slett personopplysninger"), text, self.tr("Slett for godt")):
-            return
-        from kpdesk.admin.erasure import erase_contact
-
         contact_id = row.id
-        self.context.with_store(lambda store: erase_contact(store, contact_id), self._erased,
-                                lambda exc: alerts.show_exception(self, exc))
-
-    def _erased(self, outcome: ErasureOutcome) -> None:
-        from kpdesk.ui.erasure_flow import after_erasure
-
-        self.refresh()
-        after_erasure(self.context, self, outcome, self.tr("Personopplysningene er slettet."))
+        confirm_and_erase(self.context, self, text, lambda store: erase_contact(store, contact_id),
+                          self.tr("Personopplysningene er slettet."), self.refresh)

@@ -261,6 +261,27 @@ class ListPage(Page):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.view.scrollTo(index)
 
+    def show_record(self, record_id: Any) -> None:
+        """Select the record with this id, for another page that sends the user here: the filters are
+        cleared if they hide it; before the list has loaded, it is selected when it comes."""
+        def wanted(row: Any) -> bool:
+            return getattr(row, "id", None) == record_id
+
+        if self.model.total_count() and self.model.row_of(wanted) < 0:
+            self.clear_filters()
+        self.select_where(wanted)
+
+    def clear_filters(self) -> None:
+        """The filter text and every menu back to «Alle …», filtered once."""
+        for widget in (self.filter_edit, *self.menu_boxes):
+            widget.blockSignals(True)
+        self.filter_edit.clear()
+        for box in self.menu_boxes:
+            box.setCurrentIndex(0)
+        for widget in (self.filter_edit, *self.menu_boxes):
+            widget.blockSignals(False)
+        self.apply_filter()
+
     def selected_row(self) -> Any:
         index = self.view.selectionModel().currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None

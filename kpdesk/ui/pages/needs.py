@@ -75,7 +75,9 @@ class NeedsPage(RecordPage):
                       tooltip=tr("Personen må ha samtykket til lagring (Personer › Registrer samtykke)")),
             FieldSpec("community", tr("Lokalsamfunn"),
                       completions=lambda: [m.label for m in reference.municipalities()],
-                      placeholder=tr("kommune eller region, for eksempel Rødøy eller Helgeland")),
+                      placeholder=tr("kommune eller region"),
+                      tooltip=tr("En kommune (navn eller nummer) eller en region, for eksempel Rødøy eller "
+                                 "Helgeland")),
             FieldSpec("title", tr("Tittel")),
             FieldSpec("description", tr("Beskrivelse"), kind="text"),
             FieldSpec("headcount", tr("Antall personer"), placeholder="1"),
@@ -87,7 +89,8 @@ class NeedsPage(RecordPage):
             FieldSpec("priority", tr("Prioritet"), kind="combo", choices=code_choices(PRIORITIES)),
             FieldSpec("status", tr("Status"), kind="combo", choices=code_choices(NEED_STATUSES)),
             FieldSpec("funding_note", tr("Finansiering"), kind="text"),
-            FieldSpec("source", tr("Kilde"), placeholder=tr("for eksempel kompetansekartlegging 2026")),
+            FieldSpec("source", tr("Kilde"), placeholder=tr("f.eks. kompetansekartlegging"),
+                      tooltip=tr("Hvor behovet kommer fra: en strategiplan, en kompetansekartlegging 2026 …")),
             FieldSpec("horizon", tr("Innen år"), placeholder="2030"),
         ]
         service = RecordService("need", save=register_call("save_need"), delete=register_call("delete_need"),

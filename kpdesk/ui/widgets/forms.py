@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +42,9 @@ class ProblemTiming(QObject):
     """When a field's reason shows: not while the user is typing a first attempt in the field, but
     once they leave it (Tab, a click elsewhere, Enter) or press Save; a reason already showing follows
     the typing, so it goes the moment the text is put right. A change made from outside the field
-    (a choice in a list, a box, the calendar, the program itself) is judged at once."""
+    (a choice in a list, a box, the calendar, the program itself) is judged at once, and a field
+    nobody types in (a box, a list) shows its reasons at once, also those another field's change
+    gives it (ticking «Kontakt» without «Lagring» says why at «Lagring»)."""
 
     left = Signal(str)
     """A field's key, the first time the user leaves it since it was last shown clean."""
@@ -83,7 +86,7 @@ class ProblemTiming(QObject):
             self.touched.discard(key)  # a fresh attempt: judged when the user leaves the field
 
     def shows(self, key: str) -> bool:
-        return self.show_all or key in self.touched
+        return self.show_all or key in self.touched or key not in self._keys.values()
 
 
 @dataclass
@@ -130,6 +133,8 @@ class RecordForm(QWidget):
             problem = QLabel()
             problem.setObjectName(f"problem_{spec.key}")
             problem.setWordWrap(True)
+            # as wide as the field column, also beside a box or a list that is narrower itself
+            problem.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             problem.setVisible(False)
             column = QVBoxLayout()
             column.setSpacing(2)

@@ -18,6 +18,9 @@ def test_due_contacts_are_listed_and_deleted_only_on_confirmation(open_window, s
     dialog = shown[0]
     qtbot.waitUntil(lambda: dialog.months.value() == 24)
     assert dialog.model.total_count() == 0  # Kari was registered today
+    assert dialog.summary.text() == "0 personer kan slettes."  # contact persons and individuals alike
+    dialog.months.setValue(1)
+    assert dialog.months.text() == "1 måned"
     dialog.months.setValue(0)
     dialog.save_months()
     qtbot.waitUntil(lambda: dialog.summary.text().startswith("0"))
@@ -108,9 +111,18 @@ def test_individuals_due_are_listed_beside_contacts_and_erased_on_confirmation(o
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert "Slette 2 privatpersoner for godt?" in alerts.texts() and dialog.model.total_count() == 3
     alerts.answer = True
+    said: list[str] = []
+    window.context.status_message.connect(said.append)
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.model.total_count() == 1, timeout=10_000)
     assert dialog.model.row_at(0).ref == "P00003"
+    # each on its own ground: one by the rule's months, one because the consent was withdrawn
+    why = "etter oppbevaringsregelen (24 måneder uten åpne behov) og fordi samtykket til lagring er trukket"
+    assert said[0].startswith(f"Slettet 2 privatpersoner {why}.")
+    from kpdesk.admin import audit_log
+
+    with window.context.store.session() as s:
+        assert audit_log.audit_rows(s)[0].summary == f"Slettet personopplysninger {why}: 2 privatpersoner"
     with window.context.store.session() as s:
         assert sorted(s.scalars(select(Person.ref))) == ["P00003", "P00004"]
     window.context.store.compact()
