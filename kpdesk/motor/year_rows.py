@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from kpdesk.common.fast_rows import fast_builder
 from kpdesk.db.models import (
     Booking,
     CourseRun,
@@ -27,6 +28,8 @@ from kpdesk.db.models import (
 )
 from kpdesk.motor.figures import BookingFact, NeedFact, OwnerKey, RunFact, YearFigures, year_figures
 from kpdesk.register.service import consents_in_force
+
+_booking_fact = fast_builder(BookingFact)  # tens of thousands of bookings at regional size
 
 
 def _owner(org: str | None, person: str | None, community: str | None) -> OwnerKey:
@@ -83,8 +86,9 @@ def load_year(session: Session, year: int) -> YearFacts:
     separate = set(session.execute(select(ExamCandidate.room_booking_id)
                                    .where(ExamCandidate.room_booking_id.is_not(None))).scalars())
     start, end = dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
-    bookings = [BookingFact(starts_at, ends_at, state, kind, booking_id in separate)
-                for booking_id, starts_at, ends_at, state, kind in session.execute(
-                    select(Booking.id, Booking.starts_at, Booking.ends_at, Booking.state, Booking.kind)
-                    .where(Booking.starts_at < end, Booking.ends_at > start))]
+    # only what is held counts (room hours and exams alike): cancelled and skipped dates stay in the database
+    bookings = [_booking_fact(starts_at, ends_at, "active", kind, booking_id in separate)
+                for booking_id, starts_at, ends_at, kind in session.execute(
+                    select(Booking.id, Booking.starts_at, Booking.ends_at, Booking.kind)
+                    .where(Booking.starts_at < end, Booking.ends_at > start, Booking.state == "active"))]
     return YearFacts(year, needs, runs, bookings)

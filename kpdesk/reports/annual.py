@@ -246,18 +246,17 @@ def _charts(data: AnnualData) -> list[Flowable]:
         flow.append(charts.topic_bars([charts.Bar(label, (n,)) for label, n in data.pipeline], ("gjennomføringer",),
                                       width))
     bars = [p for p in data.parts["provider"]
-            if not p.figures["participants_started"].hidden and not p.figures["participants_completed"].hidden
-            and (p.figures["participants_started"].value or p.figures["participants_completed"].value)]
+            if not p.figures["participants_started"].hidden and p.figures["participants_started"].value]
     bars.sort(key=lambda p: (-int(p.figures["participants_started"].value), p.label))
     if bars:
         left_out = len(data.parts["provider"]) - len(bars)
-        flow.append(style.heading("Deltakere etter tilbyder", 2))
-        flow.append(charts.topic_bars([charts.Bar(p.label, (int(p.figures["participants_started"].value),
-                                                            int(p.figures["participants_completed"].value)))
-                                       for p in bars[:PROVIDER_BARS]], ("ved start", "fullførte"), width))
-        note = "Bare tall som kan vises etter reglene for personvern i statistikk."
+        flow.append(style.heading("Deltakere ved start etter tilbyder", 2))
+        flow.append(charts.topic_bars([charts.Bar(p.label, (int(p.figures["participants_started"].value),))
+                                       for p in bars[:PROVIDER_BARS]], ("deltakere ved start",), width))
+        note = (f"De {min(len(bars), PROVIDER_BARS)} tilbyderne med flest deltakere på kurs som startet i {data.year}; "
+                "bare tall som kan vises etter reglene for personvern i statistikk.")
         if left_out:
-            note += f" {plural(left_out, 'tilbyder', 'tilbydere')} er ikke med (ingen deltakere eller skjulte tall)."
+            note += f" {plural(left_out, 'tilbyder', 'tilbydere')} har ingen deltakere i år eller skjulte tall."
         flow.append(style.para(note, s.note))
     return flow
 
