@@ -23,7 +23,7 @@ PACKAGE = ROOT / "kpdesk"
 LAYERS: dict[str, int] = {
     "cli": 5, "__main__": 5, "ui": 5, "commands": 5,
     "reports": 4, "transfer": 4, "demo": 4,
-    "register": 3, "offers": 3, "matching": 3, "booking": 3, "admin": 3,
+    "register": 3, "offers": 3, "matching": 3, "booking": 3, "admin": 3, "motor": 3,
     "db": 2,
     "common": 1,
     "__init__": 0,  # kpdesk/__init__.py: the version only

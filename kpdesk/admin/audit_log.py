@@ -76,6 +76,9 @@ FIELD_LABELS = {
     "state": "tilstand", "state_reason": "grunn", "status": "status", "status_changed_on": "status endret",
     "term": "ord", "title": "tittel", "value": "verdi", "web": "nettside", "person_id": "person",
     "community": "lokalsamfunn", "horizon": "innen år", "employer_id": "arbeidsgiver",
+    "registered": "registrert", "offer_id": "kurstilbud", "participants": "deltakere ved start",
+    "completed": "fullført", "credits_passed": "studiepoeng bestått", "cofunding_source": "medfinansiering fra",
+    "cofunding_nok": "medfinansiering (kr)", "needs": "behov", "bookings": "samlingsdager",
 }
 # Fields whose values are code keys: shown as their bokmål labels ("mapped" → "kartlagt").
 _VALUE_CODES: dict[str, tuple[CodeList, ...]] = {

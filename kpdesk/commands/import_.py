@@ -1,4 +1,4 @@
-"""``kpdesk import employers|persons|needs|providers|offers|rooms|bookings|exams|candidates FILE``: read a CSV
+"""``kpdesk import employers|persons|needs|providers|offers|rooms|bookings|exams|candidates|runs FILE``: read a CSV
 file into kpdesk.
 
 All or nothing: if any row is wrong, every problem is listed on stderr ("linje 7, kolonne
@@ -15,18 +15,20 @@ KIND_CHOICES = {"employers": "employers", "arbeidsgivere": "employers", "persons
                 "needs": "needs", "behov": "needs",
                 "providers": "providers", "tilbydere": "providers", "offers": "offers", "kurstilbud": "offers",
                 "rooms": "rooms", "rom": "rooms", "bookings": "bookings", "bookinger": "bookings",
-                "exams": "exams", "eksamener": "exams", "candidates": "candidates", "kandidater": "candidates"}
+                "exams": "exams", "eksamener": "exams", "candidates": "candidates", "kandidater": "candidates",
+                "runs": "runs", "gjennomføringer": "runs"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from kpdesk.cli import add_db_option
 
     parser = subparsers.add_parser("import", help="importer arbeidsgivere, personer, behov, tilbydere, kurstilbud, "
-                                                  "rom, bookinger, eksamener eller eksamenskandidater fra en CSV-fil")
+                                                  "rom, bookinger, eksamener, eksamenskandidater eller "
+                                                  "gjennomføringer fra en CSV-fil")
     parser.add_argument("kind", metavar="HVA", choices=tuple(KIND_CHOICES),
                         help="employers (arbeidsgivere), persons (personer), needs (behov), providers (tilbydere), "
-                             "offers (kurstilbud), rooms (rom), bookings (bookinger), exams (eksamener) eller "
-                             "candidates (kandidater)")
+                             "offers (kurstilbud), rooms (rom), bookings (bookinger), exams (eksamener), "
+                             "candidates (kandidater) eller runs (gjennomføringer)")
     parser.add_argument("file", metavar="FIL", help="CSV-fil med overskriftsrad (; , eller tabulator)")
     parser.add_argument("--dry-run", action="store_true", help="bare kontroller filen; ingenting lagres")
     add_db_option(parser)

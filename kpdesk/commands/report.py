@@ -1,5 +1,6 @@
 """``kpdesk report``: print a matching summary, an offer summary, a meeting handout, a week schedule,
-a door sign, an exam's sign-in sheet or the exams' invoice basis to a PDF file.
+a door sign, an exam's sign-in sheet, the exams' invoice basis or the year's report (with its
+figures as CSV, ``--csv``) to a PDF file.
 
 Everything is read and checked before anything is written: an unknown employer, offer,
 municipality, region, room, site or week stops the command with a Norwegian sentence on stderr and
@@ -21,7 +22,7 @@ from kpdesk.common.errors import UserError
 if TYPE_CHECKING:
     from pathlib import Path
 
-KINDS = ("matching", "offer", "handout", "schedule", "doorsign", "signin", "invoice")
+KINDS = ("matching", "offer", "handout", "schedule", "doorsign", "signin", "invoice", "annual")
 EXAM_KINDS = frozenset({"signin", "invoice"})  # kpdesk.reports.exam_papers, not the Utskrifter page's reports
 
 
@@ -29,8 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from kpdesk.cli import NorwegianParser, add_db_option
 
     parser = subparsers.add_parser("report", help="skriv ut matchingoppsummering, tilbudsoppsummering, "
-                                                  "møteunderlag, ukeplan, dørskilt, oppmøteliste for eksamen eller "
-                                                  "fakturagrunnlag for eksamener som PDF")
+                                                  "møteunderlag, ukeplan, dørskilt, oppmøteliste for eksamen, "
+                                                  "fakturagrunnlag for eksamener eller årsrapport som PDF")
     kinds = parser.add_subparsers(dest="report", metavar="RAPPORT", parser_class=NorwegianParser, required=True)
 
     def common(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -70,6 +71,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sub = common("invoice", "fakturagrunnlag for eksamener i en periode, per institusjon")
     add_period_options(sub)
 
+    sub = common("annual", "årsrapport: behov, kurs startet og gjennomført, deltakere, studiepoeng, eksamener og "
+                           "romtimer i ett år")
+    sub.add_argument("--year", metavar="ÅÅÅÅ", required=True, help="året, for eksempel 2027")
+    sub.add_argument("--csv", metavar="FIL.csv", help="skriv også tallene til en CSV-fil (figure;value)")
+
 
 def add_period_options(parser: argparse.ArgumentParser, *, required: bool = True, what: str = "") -> None:
     """``--from``, ``--to`` and ``--institution`` of the exams' invoice basis (report and export)."""
@@ -105,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
     kind = args.report
     if kind in EXAM_KINDS:
         return _run_exam_paper(args, path, out)
+    if kind == "annual":
+        return _run_annual(args, path, out)
     request = ReportRequest(
         kind,
         employer=getattr(args, "employer", "") or "",
@@ -162,3 +170,46 @@ def _run_exam_paper(args: argparse.Namespace, path: Path, out: Path) -> int:
     if period is None:
         return _save(out, exam_papers.build_signin(signin), f"oppmøtelisten for eksamen {signin.detail.sitting.ref}")
     return _save(out, exam_papers.build_invoice(invoice), "fakturagrunnlaget for eksamenene")
+
+
+def _year(text: str) -> int:
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit() and len(cleaned) == 4 and 1900 < int(cleaned) < 2200):
+        raise UserError(f"--year skal være et årstall med fire sifre, for eksempel 2027, ikke «{text}».")
+    return int(cleaned)
+
+
+def _csv_target(text: str | None) -> Path | None:
+    from pathlib import Path
+
+    if not text:
+        return None
+    target = Path(text).expanduser()
+    if target.is_dir():
+        raise UserError(f"{target} er en mappe; oppgi et filnavn, for eksempel {target / 'årsrapport.csv'}.")
+    if target.suffix.casefold() != ".csv":
+        raise UserError(f"{target.name} er ikke et CSV-filnavn; bruk et navn som slutter på .csv.")
+    if not target.parent.is_dir():
+        raise UserError(f"Mappen {target.parent} finnes ikke, så {target.name} kan ikke lagres der.")
+    return target
+
+
+def _run_annual(args: argparse.Namespace, path: Path, out: Path) -> int:
+    """``report annual``: read the year in one session, build the PDF (and the CSV), then write them."""
+    from kpdesk.common import csvfile
+    from kpdesk.db.store import Store
+    from kpdesk.reports import annual
+
+    year = _year(args.year)
+    csv_path = _csv_target(args.csv)
+    store = Store.open(path)
+    try:
+        with store.session() as session:
+            data = annual.load(session, year)
+    finally:
+        store.close()
+    pdf = annual.build(data)
+    if csv_path is not None:
+        csvfile.write(csv_path, annual.CSV_COLUMNS, annual.csv_rows(data))
+        print(f"Lagret tallene for {year} i {csv_path}.")
+    return _save(out, pdf, f"årsrapporten for {year}")

@@ -129,6 +129,16 @@ EXAM_CANDIDATE_STATUSES = CodeList("kandidatstatus", [
     Code("absent", "ikke møtt", ("absent", "ikke mott", "ikke møtte", "uteble")),
 ])
 
+# A course run's status: planned → ordered → started → completed, or cancelled (``motor.runs``
+# holds which moves are allowed).
+RUN_STATUSES = CodeList("status", [
+    Code("planned", "planlagt", ("planned", "planlegges")),
+    Code("ordered", "bestilt", ("ordered",)),
+    Code("started", "startet", ("started", "i gang", "igang")),
+    Code("completed", "gjennomført", ("completed", "gjennomfort", "fullført", "avsluttet")),
+    Code("cancelled", "avlyst", ("cancelled", "canceled", "avbrutt")),
+])
+
 DECISIONS = CodeList("beslutning", [
     Code("accepted", "godtatt", ("akseptert", "godta")),
     Code("rejected", "avvist"),

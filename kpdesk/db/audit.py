@@ -46,7 +46,7 @@ ENTITIES = {
     "thesaurus_term": "synonym", "room": "rom", "equipment": "utstyr", "booking": "booking",
     "booking_series": "bookingserie", "setting": "innstilling", "audit_entry": "endringslogg",
     "centre_profile": "senterprofil", "person": "person", "consent": "samtykke",
-    "exam_sitting": "eksamen", "exam_candidate": "eksamenskandidat",
+    "exam_sitting": "eksamen", "exam_candidate": "eksamenskandidat", "course_run": "gjennomføring",
 }
 
 

@@ -180,6 +180,9 @@ class Need(Timestamps, Base):
     funding_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     source: Mapped[str] = mapped_column(String(200), default="", server_default="")  # "kompetansekartlegging 2026"
     horizon: Mapped[int | None] = mapped_column(Integer)  # the year it is needed by ("innen 2030")
+    # the day the need was recorded (revision 0008; older needs: the day they were created)
+    registered: Mapped[dt.date] = mapped_column(Date, default=dt.date.today, server_default=func.current_date(),
+                                                index=True)
 
     employer: Mapped[Employer | None] = relationship(back_populates="needs")
     person: Mapped[Person | None] = relationship(back_populates="needs")
@@ -565,3 +568,53 @@ class ExamCandidate(Base):
     erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # name and e-mail removed
 
     sitting: Mapped[ExamSitting] = relationship(back_populates="candidates")
+
+
+# ---------------------------------------------------------------- course runs (revision 0008)
+
+course_run_need = Table(
+    "course_run_need",
+    Base.metadata,
+    Column("run_id", Integer, ForeignKey("course_run.id", ondelete="CASCADE"), primary_key=True),
+    Column("need_id", Integer, ForeignKey("need.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+course_run_booking = Table(
+    "course_run_booking",
+    Base.metadata,
+    Column("run_id", Integer, ForeignKey("course_run.id", ondelete="CASCADE"), primary_key=True),
+    Column("booking_id", Integer, ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class CourseRun(Timestamps, Base):
+    """One run (gjennomføring) of an offer for a group: its status (``codes.RUN_STATUSES``), dates,
+    participants at start, how many completed and the studiepoeng they passed in all (as the
+    provider reports them), co-funding, the needs it serves and its session days' bookings."""
+
+    __tablename__ = "course_run"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_order"),
+        CheckConstraint("participants IS NULL OR participants >= 0", name="participants_not_negative"),
+        CheckConstraint("completed IS NULL OR (completed >= 0 AND (participants IS NULL OR completed <= participants))",
+                        name="completed_within_participants"),
+        CheckConstraint("credits_passed IS NULL OR credits_passed >= 0", name="credits_not_negative"),
+        CheckConstraint("cofunding_nok IS NULL OR cofunding_nok >= 0", name="cofunding_not_negative"),
+        AUTOINCREMENT,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)  # "G0001"
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="planned", server_default="planned", index=True)
+    start_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    end_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    participants: Mapped[int | None] = mapped_column(Integer)  # at start
+    completed: Mapped[int | None] = mapped_column(Integer)
+    credits_passed: Mapped[Decimal | None] = mapped_column(Numeric(7, 1))  # all participants together
+    cofunding_source: Mapped[str] = mapped_column(String(200), default="", server_default="")  # "Nordland fylke"
+    cofunding_nok: Mapped[int | None] = mapped_column(Integer)  # whole kroner
+
+    offer: Mapped[Offer] = relationship()
+    needs: Mapped[list[Need]] = relationship(secondary=course_run_need, order_by="Need.ref")
+    bookings: Mapped[list[Booking]] = relationship(secondary=course_run_booking, order_by="Booking.starts_at")

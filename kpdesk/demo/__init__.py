@@ -41,17 +41,19 @@ _LABELS = {"employer": ("arbeidsgiver", "arbeidsgivere"), "contact_person": ("ko
            "person": ("person", "personer"),
            "need": ("behov", "behov"), "offer": ("kurstilbud", "kurstilbud"), "room": ("rom", "rom"),
            "booking_series": ("bookingserie", "bookingserier"), "booking": ("booking", "bookinger")}
-_LINK_TABLES = ("room_equipment", "booking_equipment")
+_LINK_TABLES = ("room_equipment", "booking_equipment", "course_run_need", "course_run_booking")
 
 
 def build(scale: str = "small", seed: int = 1, **existing: Any) -> DemoBuilder:
     """All rows of a demo dataset, in memory. ``existing`` passes ids already used in a database."""
+    from kpdesk.demo.runs import add_runs
     from kpdesk.demo.scales import build_regional, build_small
 
     if scale not in SCALES:
         raise ValueError(f"unknown demo scale {scale!r}")
     builder = DemoBuilder(seed, **existing)
     (build_small if scale == "small" else build_regional)(builder)
+    add_runs(builder)
     return builder
 
 

@@ -40,7 +40,7 @@ TAG = " (DEMO)"
 TABLES = ("employer", "contact_person", "person", "consent", "provider", "offer", "offer_session", "need",
           "need_status_change",
           "match_decision", "equipment", "room", "room_equipment", "booking_series", "booking", "booking_equipment",
-          "exam_sitting", "exam_invigilator", "exam_candidate")
+          "exam_sitting", "exam_invigilator", "exam_candidate", "course_run", "course_run_need", "course_run_booking")
 EXAM_FEES = (1200, 1500, 1500, 1650)  # kroner per candidate, as published price lists have them
 CONSENT_TEXT_VERSION = "2026-1"
 CONSENT_WAYS = ("skjema", "skjema", "e-post", "muntlig", "telefon")
@@ -160,6 +160,7 @@ class DemoBuilder:
         self.offers_by_topic: dict[str, list[Row]] = {}
         # exam sittings draw from their own generator, so adding them changed none of the other rows
         self.exam_rng = random.Random(f"{seed}-exams")
+        self.run_rng = random.Random(f"{seed}-runs")  # and course runs from theirs
 
     def new_id(self, table: str) -> int:
         value = self._next_id.get(table, 1)
@@ -339,7 +340,7 @@ class DemoBuilder:
             "title": title, "description": description, "headcount": headcount, "level": level, "formats": "",
             "earliest_start": None, "latest_start": None, "priority": "medium", "status": "mapped",
             "status_changed_on": day, "funding_note": "", "source": source, "horizon": horizon,
-            "created_at": self.stamp(day), "updated_at": self.stamp(day),
+            "registered": day, "created_at": self.stamp(day), "updated_at": self.stamp(day),
         }
         self.rows["need"].append(need)
         self.rows["need_status_change"] += [
@@ -383,7 +384,7 @@ class DemoBuilder:
             "formats": ",".join(formats), "earliest_start": earliest, "latest_start": latest,
             "priority": rng.choices(("low", "medium", "high"), (25, 50, 25))[0], "status": status,
             "status_changed_on": dates[-1], "funding_note": rng.choice(FUNDING_NOTES) if person is None else "",
-            "created_at": self.stamp(dates[0]), "updated_at": self.stamp(dates[-1]),
+            "registered": dates[0], "created_at": self.stamp(dates[0]), "updated_at": self.stamp(dates[-1]),
         }
         self.rows["need"].append(need)
         self.rows["need_status_change"] += [

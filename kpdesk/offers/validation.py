@@ -160,7 +160,7 @@ _UNIT_WORDS = re.compile(r"\s*(studiepoeng|stp\.?|sp\.?|ects)$", re.IGNORECASE)
 _MONEY_WORDS = re.compile(r"^(kr\.?|nok)\s*|\s*(kr\.?|nok|,-|,–)$", re.IGNORECASE)
 
 
-def parse_credits(text: str) -> Decimal | None:
+def parse_credits(text: str, maximum: Decimal = MAX_CREDITS) -> Decimal | None:
     """Credits with a decimal comma or point ("7,5", "30 sp"); empty: None."""
     shown = clean(text)
     cleaned = _UNIT_WORDS.sub("", shown)
@@ -174,8 +174,8 @@ def parse_credits(text: str) -> Decimal | None:
         raise FieldError(f"Studiepoeng kan ikke være negative («{shown}»)")
     if value != value.quantize(Decimal("0.1")):
         raise FieldError(f"Studiepoeng oppgis med høyst én desimal, ikke «{shown}»")
-    if value > MAX_CREDITS:
-        raise FieldError(f"{shown} studiepoeng er urimelig mye (høyst {MAX_CREDITS})")
+    if value > maximum:
+        raise FieldError(f"{shown} studiepoeng er urimelig mye (høyst {maximum})")
     return value
 
 
@@ -197,6 +197,11 @@ def _whole_number(text: str, label: str, maximum: int) -> int | None:
     return value
 
 
+def parse_count(text: str, label: str) -> int | None:
+    """A whole number of people from 0 up ("12"), named ``label`` in messages; empty: None."""
+    return _whole_number(text, label, MAX_SEATS)
+
+
 def parse_seats_min(text: str) -> int | None:
     """The fewest participants the provider needs to run the course; empty: not stated."""
     return _whole_number(text, "Minste antall plasser", MAX_SEATS)
@@ -210,8 +215,9 @@ def parse_seats_max(text: str) -> int | None:
     return value
 
 
-def parse_price(text: str) -> int | None:
-    """A price in whole kroner ("5 900", "5900 kr", "kr 5 900,-", "0" for free); empty: not stated."""
+def parse_price(text: str, label: str = "Prisen") -> int | None:
+    """A price in whole kroner ("5 900", "5900 kr", "kr 5 900,-", "0" for free); empty: not stated.
+    ``label`` names the amount in messages (a word that takes «negativ», «høy»: "Medfinansieringen")."""
     shown = clean(text)
     cleaned = _MONEY_WORDS.sub("", shown).strip()
     if not cleaned:
@@ -221,13 +227,13 @@ def parse_price(text: str) -> int | None:
     try:
         value = parse_decimal(cleaned.replace("−", "-"))
     except ValueError:
-        raise FieldError(f"Prisen må være et beløp i kroner, «{shown}» er ikke et tall") from None
+        raise FieldError(f"{label} må være et beløp i kroner, «{shown}» er ikke et tall") from None
     if value < 0:
-        raise FieldError(f"Prisen kan ikke være negativ («{shown}»)")
+        raise FieldError(f"{label} kan ikke være negativ («{shown}»)")
     if value != value.to_integral_value():
-        raise FieldError(f"Prisen oppgis i hele kroner, ikke «{shown}»")
+        raise FieldError(f"{label} oppgis i hele kroner, ikke «{shown}»")
     if value > MAX_PRICE:
-        raise FieldError(f"Prisen {group_thousands(int(value))} kr er urimelig høy")
+        raise FieldError(f"{label} {group_thousands(int(value))} kr er urimelig høy")
     return int(value)
 
 

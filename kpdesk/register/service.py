@@ -591,6 +591,8 @@ def save_need(session: Session, data: NeedData, need_id: int | None = None) -> i
     }
     if data.ref:
         values = {"ref": data.ref, **values}
+    if data.registered:
+        values["registered"] = data.registered
     if need_id is None:
         values.setdefault("ref", next_need_ref(session))
         need = create_row(session, Need, {**values, "status_changed_on": today}, NEED,

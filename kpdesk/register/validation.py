@@ -119,6 +119,7 @@ class NeedData:
     community: str | None = None  # a municipality's number ("1836") or a region's name ("Helgeland")
     source: str = ""  # where the need comes from ("kompetansekartlegging 2026")
     horizon: int | None = None  # the year it is needed by ("innen 2030")
+    registered: dt.date | None = None  # the day the need was recorded; None: today (a new need) or as stored
 
     @property
     def owner_kind(self) -> str:
@@ -266,6 +267,7 @@ def validate_need(raw: Mapping[str, str | None]) -> tuple[NeedData | None, list[
     priority = get("priority", parse_priority)
     status = get("status", parse_need_status)
     funding_note = get("funding_note", parse_text, "Finansieringsnotatet")
+    registered = get("registered", parse_date)
     problem = start_window_problem(earliest, latest)
     if problem:
         get.error("latest_start", problem)
@@ -275,7 +277,7 @@ def validate_need(raw: Mapping[str, str | None]) -> tuple[NeedData | None, list[
     if not get.ok:
         return None, get.problems
     data = NeedData(employer, title, ref, description, headcount, level, formats, earliest, latest,
-                    priority, status, funding_note, person, community, source or "", horizon)
+                    priority, status, funding_note, person, community, source or "", horizon, registered)
     return data, get.problems
 
 

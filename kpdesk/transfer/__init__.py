@@ -1,5 +1,5 @@
 """Importing and exporting as CSV: employers, persons (import only), needs, providers, course offers,
-rooms, bookings, and exam sittings and their candidates (import only).
+rooms, bookings, exam sittings and their candidates (import only), and course runs (import only).
 
 Import is two steps so the GUI can show a preview: ``plan_import`` reads and checks every row
 and resolves it against the database (an org number, ref or provider name already there means
@@ -36,7 +36,7 @@ from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
 from kpdesk.db import audit
 from kpdesk.db.backup import backup_before_import
-from kpdesk.transfer import bookings, employers, exams, needs, offers, persons, providers, rooms
+from kpdesk.transfer import bookings, employers, exams, needs, offers, persons, providers, rooms, runs
 from kpdesk.transfer.base import KIND_WORDS, ImportPlan, ImportProblem, ImportResult, Kind, PlannedRow, count_words
 from kpdesk.transfer.employers import EMPLOYER_COLUMNS
 from kpdesk.transfer.needs import NEED_COLUMNS
@@ -50,7 +50,8 @@ __all__ = [
 ]
 
 _KINDS: dict[str, Kind] = {k.name: k for k in (employers.KIND, persons.KIND, needs.KIND, providers.KIND, offers.KIND,
-                                                rooms.KIND, bookings.KIND, exams.EXAM_KIND, exams.CANDIDATE_KIND)}
+                                                rooms.KIND, bookings.KIND, exams.EXAM_KIND, exams.CANDIDATE_KIND,
+                                                runs.KIND)}
 KINDS = tuple(_KINDS)
 EXPORT_KINDS = tuple(name for name, kind in _KINDS.items() if kind.export_rows is not None)
 

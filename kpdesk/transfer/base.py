@@ -35,7 +35,8 @@ KIND_WORDS = {"employers": ("arbeidsgiver", "arbeidsgivere"), "persons": ("perso
               "needs": ("behov", "behov"),
               "providers": ("tilbyder", "tilbydere"), "offers": ("kurstilbud", "kurstilbud"),
               "rooms": ("rom", "rom"), "bookings": ("booking", "bookinger"),
-              "exams": ("eksamen", "eksamener"), "candidates": ("kandidat", "kandidater")}
+              "exams": ("eksamen", "eksamener"), "candidates": ("kandidat", "kandidater"),
+              "runs": ("gjennomføring", "gjennomføringer")}
 
 
 def count_words(kind: str, count: int) -> str:

@@ -48,20 +48,21 @@ NEED_COLUMNS = ("ref", "employer", "title", "description", "headcount", "level",
                 "latest_start", "priority", "status")
 OWNER_COLUMNS = ("employer", "person", "community")
 # Read when present; the export writes all but funding_note.
-_OPTIONAL = ("funding_note", "person", "community", "source", "horizon")
-EXPORT_COLUMNS = (*NEED_COLUMNS, "person", "community", "source", "horizon")
+_OPTIONAL = ("funding_note", "person", "community", "source", "horizon", "registered")
+EXPORT_COLUMNS = (*NEED_COLUMNS, "person", "community", "source", "horizon", "registered")
 _ALIASES = {
     "referanse": "ref", "arbeidsgiver": "employer", "orgnr": "employer", "organisasjonsnummer": "employer",
     "tittel": "title", "beskrivelse": "description", "antall": "headcount", "nivå": "level",
     "format": "formats", "tidligste oppstart": "earliest_start", "seneste oppstart": "latest_start",
     "prioritet": "priority", "finansiering": "funding_note", "person": "person", "privatperson": "person",
     "lokalsamfunn": "community", "kilde": "source", "horisont": "horizon", "innen": "horizon",
+    "registrert": "registered", "registreringsdato": "registered",
 }
 # Which data fields a header column controls on update (absent column: the database value stays).
 _FIELDS = {"title": "title", "description": "description", "headcount": "headcount",
            "level": "level", "formats": "formats", "earliest_start": "earliest_start",
            "latest_start": "latest_start", "priority": "priority", "status": "status",
-           "funding_note": "funding_note", "source": "source", "horizon": "horizon"}
+           "funding_note": "funding_note", "source": "source", "horizon": "horizon", "registered": "registered"}
 _OWNER_FIELDS = ("employer_id", "person_id", "community")
 
 
@@ -215,7 +216,8 @@ class _Writer:
         rows = []
         for d in created:
             ref = d.ref or self._automatic_ref()
-            rows.append({"ref": ref, **_values(d, owners.columns(d)), "status_changed_on": self.today,
+            rows.append({"ref": ref, **_values(d, owners.columns(d)), "registered": d.registered or self.today,
+                         "status_changed_on": self.today,
                          "created_at": self.stamp, "updated_at": self.stamp})
         bulk_insert(self.session, Need, rows)
         new_ids = dict(self.session.execute(select(Need.ref, Need.id).where(Need.ref.in_([r["ref"] for r in rows])))
@@ -245,7 +247,8 @@ class _Writer:
             row = current.get(r.target_id)
             if row is None or ref_key(row["ref"]) != ref_key(r.data.ref):
                 raise stale()
-            all_values = _values(r.data, owners.columns(r.data))
+            registered = r.data.registered or row["registered"]  # an empty cell keeps the day
+            all_values = {**_values(r.data, owners.columns(r.data)), "registered": registered}
             values = {f: all_values[f] for f in self.fields}
             changes = field_changes(row, values)
             if not changes:
@@ -275,16 +278,16 @@ def export_rows(session: Session) -> list[tuple[Any, ...]]:
     stmt = (
         select(Need.ref, Employer.org_number, Need.title, Need.description, Need.headcount, Need.level,
                Need.formats, Need.earliest_start, Need.latest_start, Need.priority, Need.status, Person.ref,
-               Need.community, Need.source, Need.horizon)
+               Need.community, Need.source, Need.horizon, Need.registered)
         .outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
         .order_by(Need.id)
     )
     return [(ref, org or "", title, description, headcount, LEVELS.label(level),
              format_formats(tuple(k for k in formats.split(",") if k)), earliest, latest,
              PRIORITIES.label(priority), NEED_STATUSES.label(status), person or "", community or "", source or "",
-             "" if horizon is None else str(horizon))
+             "" if horizon is None else str(horizon), registered)
             for ref, org, title, description, headcount, level, formats, earliest, latest, priority, status, person,
-            community, source, horizon in session.execute(stmt)]
+            community, source, horizon, registered in session.execute(stmt)]
 
 
 KIND = Kind("needs", NEED, NEED_COLUMNS, ("title",), _OPTIONAL, _ALIASES, plan, apply, export_rows, EXPORT_COLUMNS)

@@ -149,9 +149,11 @@ def test_export_then_import_gives_the_same_data(store, tmp_path: Path) -> None:
     assert (tmp_path / "a-needs.csv").read_bytes() == (tmp_path / "b-needs.csv").read_bytes()
     assert without_ids(copied) == without_ids(original)
     exported = (tmp_path / "a-needs.csv").read_bytes()
-    assert exported.startswith(b"\xef\xbb\xbf" + NEED_HEADER.encode() + b";person;community;source;horizon\r\n")
+    assert exported.startswith(b"\xef\xbb\xbf" + NEED_HEADER.encode()
+                               + b";person;community;source;horizon;registered\r\n")
     assert "PN07;981212347;Økonomistyring for daglig leder;".encode() in exported
-    assert ";1;åpent;nettbasert;15.01.2027;01.03.2027;lav;ny;;;;\r\n".encode() in exported
+    today = dt.date.today().strftime("%d.%m.%Y")
+    assert f";1;åpent;nettbasert;15.01.2027;01.03.2027;lav;ny;;;;;{today}\r\n".encode() in exported
 
 
 def test_export_writes_norwegian_words_and_first_contact(with_employers, tmp_path: Path) -> None:
@@ -170,7 +172,8 @@ def test_export_writes_norwegian_words_and_first_contact(with_employers, tmp_pat
                             "oystein.bo@bodo.example.no;75 55 50 00;")  # Norwegian order: Bodø before Fauske
     assert employers[2].startswith("935112346;Fauske kommune;1841;84.110;Marit Sandvik;")
     needs = (tmp_path / "n.csv").read_bytes().decode("utf-8-sig").splitlines()
-    assert needs[1] == "B00001;935112346;Kurs;;2;åpent;nettbasert, samlingsbasert;01.05.2027;;høy;i gang;;;;"
+    assert needs[1] == ("B00001;935112346;Kurs;;2;åpent;nettbasert, samlingsbasert;01.05.2027;;høy;i gang;;;;;"
+                        + dt.date.today().strftime("%d.%m.%Y"))
 
 
 # ---------------------------------------------------------------- tolerant input

@@ -28,11 +28,11 @@ from kpdesk.ui.widgets.table_view import row_table_view
 
 KIND_TITLES = {"employers": "arbeidsgivere", "persons": "personer", "needs": "behov", "providers": "tilbydere",
                "offers": "kurstilbud", "rooms": "rom", "bookings": "bookinger", "exams": "eksamener",
-               "candidates": "eksamenskandidater"}
+               "candidates": "eksamenskandidater", "runs": "gjennomføringer"}
 # which lists reload after an import of each kind (AppContext.data_changed kinds)
 KIND_ENTITIES = {"employers": "employer", "persons": "person", "needs": "need", "providers": "provider",
                  "offers": "offer", "rooms": "room", "bookings": "booking", "exams": "booking",
-                 "candidates": "exam_candidate"}
+                 "candidates": "exam_candidate", "runs": "course_run"}
 PLACE_KINDS = ("rooms", "bookings", "exams")  # their rows show details (capacity; room, time, repetition), not a key
 _ACTIONS = {"create": "ny", "update": "oppdateres"}
 
