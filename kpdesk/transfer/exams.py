@@ -140,12 +140,23 @@ class _SecondRoom:
     plan: BookingPlan
 
 
-def _stored_numbers(session: Session, sitting_id: int, cache: dict[int, dict[str, int]]) -> dict[str, int]:
-    """Candidate number -> id of the candidates registered for a sitting."""
+def _stored_numbers(session: Session, sitting_id: int,
+                    cache: dict[int, dict[str, tuple[int, str]]]) -> dict[str, tuple[int, str]]:
+    """Candidate number -> (id, name) of the candidates registered for a sitting."""
     if sitting_id not in cache:
-        cache[sitting_id] = {number: id_ for number, id_ in session.execute(
-            select(ExamCandidate.candidate_no, ExamCandidate.id).where(ExamCandidate.sitting_id == sitting_id))}
+        cache[sitting_id] = {number: (id_, name) for number, id_, name in session.execute(
+            select(ExamCandidate.candidate_no, ExamCandidate.id, ExamCandidate.name)
+            .where(ExamCandidate.sitting_id == sitting_id))}
     return cache[sitting_id]
+
+
+def _same_person(stored_name: str, name: str) -> bool:
+    """Whether a row's name may update the stored candidate: the same name (case and spacing aside),
+    or a stored name that retention has blanked."""
+    def key(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return not key(stored_name) or key(stored_name) == key(name)
 
 
 def _second_room(session: Session, line: int, sitting_id: int, data: CandidateData,
@@ -193,7 +204,7 @@ def _room_rules(session: Session, plan: ImportPlan, rows: list[PlannedCandidate]
 
 def plan_candidates(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
     refs: dict[str, int] | None = None
-    numbers: dict[int, dict[str, int]] = {}
+    numbers: dict[int, dict[str, tuple[int, str]]] = {}
     seen: dict[tuple[int, str], int] = {}
     rows: list[PlannedCandidate] = []
     second_rooms: list[_SecondRoom] = []
@@ -215,7 +226,14 @@ def plan_candidates(session: Session, plan: ImportPlan, table: csvfile.CsvTable)
                                                                          f"linje {seen[key]}"))
             continue
         seen[key] = row.line
-        stored = _stored_numbers(session, sitting_id, numbers).get(data.candidate_no)
+        found_stored = _stored_numbers(session, sitting_id, numbers).get(data.candidate_no)
+        if found_stored is not None and not _same_person(found_stored[1], data.name):
+            plan.problems.append(ImportProblem(
+                row.line, "candidate_no", f"Kandidatnummer {data.candidate_no} til eksamen {data.exam_ref} er "
+                f"allerede registrert på {found_stored[1]}, ikke {data.name}; rett nummeret (eller navnet, hvis "
+                "det er samme kandidat)"))
+            continue
+        stored = found_stored[0] if found_stored is not None else None
         problems, second = _second_room(session, row.line, sitting_id, data, stored)
         plan.problems.extend(problems)
         if second is not None:

@@ -99,6 +99,26 @@ def test_unknown_exam_and_duplicate_candidate_numbers_are_refused(capsys, exam_d
     assert count_rows(exam_db, ExamCandidate) == 0
 
 
+def test_a_registered_number_on_another_candidate_is_refused_not_overwritten(capsys, exam_db: Path,
+                                                                             tmp_path: Path) -> None:
+    """The institution's list again updates its candidates; a number that is someone else's is refused,
+    naming who has it, and nothing is written (it once replaced Aslak's name and e-mail with Ola's)."""
+    assert run_cli(capsys, "import", "candidates", SAMPLES / "candidates.csv", "--db", exam_db)[0] == 0
+    again = csv_file(tmp_path / "igjen.csv", CANDIDATE_COLUMNS,
+                     ("EKS-2027-01", "101", "ASLAK NORDLI", "aslak.nordli@example.no", "", "møtt"))
+    assert run_cli(capsys, "import", "candidates", again, "--db", exam_db)[1] == (
+        "Importerte 1 kandidat: 0 nye, 1 oppdatert.\n")
+    other = csv_file(tmp_path / "feil.csv", CANDIDATE_COLUMNS,
+                     ("EKS-2027-01", "101", "Ola Nordmann", "ola@example.no", "", "påmeldt"))
+    code, out, err = run_cli(capsys, "import", "candidates", other, "--db", exam_db)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == ("linje 2, kolonne candidate_no: Kandidatnummer 101 til eksamen EKS-2027-01 er "
+                                   "allerede registrert på ASLAK NORDLI, ikke Ola Nordmann; rett nummeret (eller "
+                                   "navnet, hvis det er samme kandidat)")
+    assert run_cli(capsys, "person", "export", "--email", "ola@example.no", "--db", exam_db,
+                   "--out", tmp_path / "ola.json")[0] != 0  # Ola was never stored
+
+
 def test_extra_time_into_the_next_booking_is_refused_on_the_candidates_line(capsys, exam_db: Path,
                                                                             tmp_path: Path) -> None:
     meeting = csv_file(tmp_path / "b.csv", ("room", "title", "kind", "start", "end"),
