@@ -181,9 +181,18 @@ class ExamDetail(QWidget):
         return [self.model.row_at(r) for r in rows]
 
     def check_in(self, status: str) -> None:
-        """Mark the chosen candidates; the cursor moves to the candidate after the last one."""
-        chosen = self.chosen()
-        if not chosen or self.sitting is None or getattr(self.context.store, "read_only", False):
+        """Mark the chosen candidates; the cursor moves to the candidate after the last one. Møtt and
+        ikke møtt leave an avmeldt candidate as they are (they are not on the sign-in sheet nor in the
+        invoice, and one key must not bring them back); påmeldt registers them again, on purpose."""
+        from kpdesk.booking.exam_reads import WITHDRAWN
+
+        everyone = self.chosen()
+        if not everyone or self.sitting is None or getattr(self.context.store, "read_only", False):
+            return
+        chosen = [c for c in everyone if c.status != WITHDRAWN or status == "registered"]
+        if not chosen:
+            self.context.status_message.emit(self.tr("Kandidat {numbers} er avmeldt og er ikke endret.").format(
+                numbers=", ".join(str(c.candidate_no) for c in everyone)))
             return
         last = max(self.model.row_of(lambda c, n=c.candidate_no: c.candidate_no == n) for c in chosen)
         following = self.model.row_at(last + 1) if last + 1 < self.model.rowCount() else self.model.row_at(last)

@@ -91,6 +91,19 @@ def test_check_in_from_the_keyboard_moves_on_to_the_next_candidate(page, qtbot) 
     qtbot.waitUntil(lambda: statuses(page)["103"] == "møtt", timeout=10_000)
 
 
+def test_an_avmeldt_candidate_is_not_checked_in_by_a_key(page, qtbot) -> None:
+    """M on Dina (avmeldt) says so and changes nothing: she would have been invoiced and on the sheet."""
+    messages: list[str] = []
+    page.context.status_message.connect(messages.append)
+    view = page.detail.view
+    view.setFocus()
+    view.setCurrentIndex(page.detail.model.index(page.detail.model.row_of(lambda c: c.candidate_no == "104"), 0))
+    qtbot.keyClick(view, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    assert messages[-1] == "Kandidat 104 er avmeldt og er ikke endret."
+    assert statuses(page)["104"] == "avmeldt" and page.detail.counts.text() == "3 kandidater: 0 møtt, 0 ikke møtt"
+
+
 def test_a_refused_check_in_is_said_and_nothing_changes(page, qtbot, alerts, monkeypatch) -> None:
     """Dina has an hour's extra time; the room's next booking starts 13.30, so she cannot be påmeldt again."""
     shown: list[str] = []
