@@ -92,12 +92,16 @@ def _run_ics(path: Path, out: Path, room: str | None) -> int:
 
 def _run_invoice(args: argparse.Namespace, path: Path, out: Path) -> int:
     from kpdesk.commands.report import period_of
+    from kpdesk.common.errors import UserError
     from kpdesk.common.norsk import format_date
     from kpdesk.db.store import Store
     from kpdesk.reports import exam_papers
     from kpdesk.reports.style import check_output_path, write_pdf
     from kpdesk.transfer.invoice import write_invoice
 
+    if out.suffix.casefold() == ".pdf":
+        raise UserError(f"--out {out.name} er fakturagrunnlaget som CSV; skriv en fil som slutter på .csv, og "
+                        "bruk --pdf FIL.pdf (eller kpdesk report invoice) for PDF-en.")
     first, last, institution = period_of(args)
     pdf = check_output_path(args.pdf) if args.pdf else None
     store = Store.open(path)

@@ -38,8 +38,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     _add_who_options(erase)
     _add_backups_option(erase)
     add_db_option(erase)
-    due = actions.add_parser("due", help="vis kontaktpersoner og privatpersoner som skal slettes etter "
-                                         "oppbevaringsregelen")
+    due = actions.add_parser("due", help="vis kontaktpersoner, privatpersoner og eksamenskandidater som skal "
+                                         "slettes etter oppbevaringsregelen")
     due.add_argument("--as-of", metavar="DATO", help="regn som om i dag er DATO (dd.mm.åååå)")
     due.add_argument("--delete", action="store_true", help="slett dem som vises (uten å spørre)")
     _add_backups_option(due)
@@ -48,7 +48,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _add_who_options(parser: argparse.ArgumentParser) -> None:
     who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--email", metavar="ADRESSE", help="e-postadressen (kontaktpersoner og privatpersoner)")
+    who.add_argument("--email", metavar="ADRESSE",
+                     help="e-postadressen (kontaktpersoner, privatpersoner og eksamenskandidater)")
     who.add_argument("--ref", metavar="REF", help="privatpersonens referanse, som P00003")
 
 
@@ -124,7 +125,7 @@ def _nobody(ref: str | None, email: str) -> str:
     """«Ingen privatperson med referansen P00001», or «… med e-postadressen …», as the user asked."""
     if ref is not None:
         return f"Ingen privatperson med referansen {ref.strip()}"
-    return f"Ingen kontaktperson eller privatperson med e-postadressen {email}"
+    return f"Ingen kontaktperson, privatperson eller eksamenskandidat med e-postadressen {email}"
 
 
 def _erase(args: argparse.Namespace) -> int:

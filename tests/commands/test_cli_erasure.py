@@ -58,7 +58,7 @@ def test_restoring_an_older_copy_does_the_erasure_again(capsys, db_with_backup) 
     assert "Gjorde 1 sletting på nytt" in out
     assert not holds(db)
     code, _out, err = run(capsys, "person", "erase", "--db", str(db), "--email", EMAIL)
-    assert "Ingen kontaktperson eller privatperson med e-postadressen" in err
+    assert "Ingen kontaktperson, privatperson eller eksamenskandidat med e-postadressen" in err
 
 
 # ---------------------------------------------------------------- no copy of what is erased

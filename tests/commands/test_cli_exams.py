@@ -210,5 +210,10 @@ def test_export_invoice_refuses_a_wrong_period_or_institution_and_writes_nothing
         assert (code, stdout) == (1, ""), argv
         assert err.startswith("kpdesk: ") and message in err, err
     assert not out.exists()
+    wrong = tmp_path / "faktura.pdf"  # the CSV under a PDF's name would not open
+    code, stdout, err = run_cli(capsys, "export", "invoice", "--db", candidates_db, "--out", wrong,
+                                "--from", "01.05.2027", "--to", "30.06.2027")
+    assert (code, stdout) == (1, "") and "bruk --pdf FIL.pdf (eller kpdesk report invoice)" in err
+    assert not wrong.exists()
     code, _, err = run_cli(capsys, "export", "needs", "--db", candidates_db, "--out", out, "--from", "01.05.2027")
     assert code == 1 and "gjelder bare eksport av fakturagrunnlag" in err

@@ -71,7 +71,7 @@ def test_export_writes_everything_about_the_person_owner_only(capsys: pytest.Cap
 
 
 @pytest.mark.parametrize(("email", "phrase"), [
-    ("ingen@fauske.no", "Ingen kontaktperson eller privatperson med e-postadressen"),
+    ("ingen@fauske.no", "Ingen kontaktperson, privatperson eller eksamenskandidat med e-postadressen"),
     ("ikke-en-adresse", "er ikke en e-postadresse")])
 def test_export_of_an_unknown_or_bad_address_makes_no_file(capsys: pytest.CaptureFixture[str], db: Path,
                                                            tmp_path: Path, email: str, phrase: str) -> None:
