@@ -9,7 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh install
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[bundle]"
+# PyInstaller as pyproject.toml's "bundle" extra names it (kpdesk itself is installed already).
+bundle_requirement="$(.venv/bin/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bundle"])')"
+.venv/bin/python -m pip install -q --disable-pip-version-check $bundle_requirement
 
 rm -rf dist/kpdesk build/pyinstaller
 started=$(date +%s)
