@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from sqlalchemy import URL, create_engine, inspect
-from support import database_at
+from support import database_with as build_at
+from support import sql_rows as rows
 
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.store import Store
@@ -25,21 +25,6 @@ INSERT INTO booking (id, room_id, series_id, title, kind, starts_at, ends_at) VA
     (6, 1, NULL, 'Dugnad', 'other', '2027-01-21 10:00:00', '2027-01-21 11:00:00');
 """
 
-
-def build_at(path: Path, revision: str, data: str) -> None:
-    database_at(path, revision)
-    conn = sqlite3.connect(path)
-    conn.executescript(data)
-    conn.commit()
-    conn.close()
-
-
-def rows(path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def test_existing_rows_get_the_default_of_their_kind(db_path: Path) -> None:

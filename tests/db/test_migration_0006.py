@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import URL, create_engine, inspect
-from support import database_at
+from support import database_with as build_at
+from support import sql_rows as rows
 
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.store import Store
@@ -19,21 +20,6 @@ INSERT INTO need (id, ref, employer_id, title, headcount, status, status_changed
 INSERT INTO need_status_change (need_id, status, changed_on) VALUES (1, 'new', '2026-10-05');
 """
 
-
-def build_at(path: Path, revision: str, data: str) -> None:
-    database_at(path, revision)
-    conn = sqlite3.connect(path)
-    conn.executescript(data)
-    conn.commit()
-    conn.close()
-
-
-def rows(path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def test_existing_needs_keep_their_employer(db_path: Path) -> None:
