@@ -111,6 +111,12 @@ def erase_individual(store: Store, person_id: int, *, backups: BackupChoice = "k
     return erase(store, find, reason=reason, backups=backups)
 
 
+def erase_candidate(store: Store, candidate_id: int, *, backups: BackupChoice = "keep") -> ErasureOutcome:
+    """One exam candidate's name and e-mail, and every trace of them (``kpdesk person erase --exam REF
+    --candidate NR``; ``privacy.candidate_subject``)."""
+    return erase(store, lambda session: privacy.candidate_subject(session, candidate_id), backups=backups)
+
+
 def erase_contact(store: Store, contact_id: int, *, backups: BackupChoice = "keep") -> ErasureOutcome:
     """One contact person (the window's «Slett personopplysninger»)."""
     def find(session: Session) -> Subject:

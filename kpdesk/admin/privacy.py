@@ -73,6 +73,7 @@ from kpdesk.db.models import (
     ContactPerson,
     Employer,
     ErasureRecord,
+    ExamCandidate,
     ExamInvigilator,
     MatchDecision,
     Need,
@@ -539,6 +540,20 @@ def person_export(session: Session, email: str) -> dict[str, Any]:
     if not wanted:
         return _export(session, Subject([]), wanted)
     return _export(session, find_subject(session, email=wanted), wanted)
+
+
+def candidate_subject(session: Session, candidate_id: int) -> Subject:
+    """One exam candidate (``person export|erase --exam REF --candidate NR``); their e-mail, if they
+    gave one, finds the contact persons, individuals and other candidates with it too, as ``--email``
+    would: it is the same person."""
+    email = session.execute(select(ExamCandidate.email).where(ExamCandidate.id == candidate_id)).scalar()
+    return find_subject(session, email=email or "", candidate_ids=[candidate_id])
+
+
+def candidate_export(session: Session, candidate_id: int) -> dict[str, Any]:
+    """Everything held about one exam candidate (``candidate_subject``)."""
+    return _export(session, candidate_subject(session, candidate_id),
+                   exam_privacy.candidate_label(session, candidate_id))
 
 
 def contact_export(session: Session, contact_id: int) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """``kpdesk person export|erase|due``: the data subject's rights and the retention rule.
 
-A person is chosen by ``--email`` (every contact person and individual with that address) or by
-``--ref`` (one individual, "P00003"). ``export`` writes everything held about them (rows, employer,
+A person is chosen by ``--email`` (every contact person, individual and exam candidate with that
+address), by ``--ref`` (one individual, "P00003") or by ``--exam REF --candidate NR`` (one exam
+candidate, who may have no e-mail). ``export`` writes everything held about them (rows, employer,
 an individual's consents and needs, audit entries, free text that names them) to a JSON file;
 ``erase`` deletes and scrubs it without asking (the command line is the confirmation), clears the
 database file and its log, and says what it did and which
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from kpdesk.admin.erasure import ErasureOutcome
     from kpdesk.admin.exam_retention import DueSitting
+    from kpdesk.admin.retention import DueContact, DuePerson
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -51,6 +53,9 @@ def _add_who_options(parser: argparse.ArgumentParser) -> None:
     who.add_argument("--email", metavar="ADRESSE",
                      help="e-postadressen (kontaktpersoner, privatpersoner og eksamenskandidater)")
     who.add_argument("--ref", metavar="REF", help="privatpersonens referanse, som P00003")
+    who.add_argument("--exam", metavar="REF", help="eksamenens referanse, sammen med --candidate: en "
+                                                  "eksamenskandidat (også en uten e-post)")
+    parser.add_argument("--candidate", metavar="NR", help="kandidatnummeret på eksamenen som --exam viser til")
 
 
 def _add_backups_option(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +75,26 @@ def _email(text: str) -> str:
     if not email:
         raise UserError("Oppgi e-postadressen til personen med --email.")
     return email
+
+
+def _candidate_id(args: argparse.Namespace, session) -> int | None:  # type: ignore[no-untyped-def]
+    """The exam candidate ``--exam REF --candidate NR`` chose, or None when they were not given."""
+    from kpdesk.admin import exam_privacy
+
+    if args.exam is None:
+        return None
+    return exam_privacy.find_candidate_id(session, args.exam, args.candidate)
+
+
+def _check_who(args: argparse.Namespace) -> None:
+    """--exam and --candidate go together (argparse cannot say that of a mutually exclusive group)."""
+    from kpdesk.common.errors import UserError
+
+    if args.exam is not None and not (args.candidate or "").strip():
+        raise UserError("Oppgi kandidatnummeret med --candidate sammen med --exam, for eksempel "
+                        f"--exam {args.exam.strip()} --candidate 101.")
+    if args.candidate is not None and args.exam is None:
+        raise UserError("--candidate gjelder en eksamen: oppgi eksamenens referanse med --exam også.")
 
 
 def _open(args: argparse.Namespace, *, read_only: bool = False, erasing: bool = False):  # type: ignore[no-untyped-def]
@@ -92,6 +117,7 @@ def _export(args: argparse.Namespace) -> int:
     from kpdesk.common.errors import UserError
     from kpdesk.register.service import plural
 
+    _check_who(args)
     email = _email(args.email) if args.email is not None else ""
     out = Path(args.out).expanduser()
     if out.is_dir() or not out.parent.is_dir():
@@ -99,7 +125,10 @@ def _export(args: argparse.Namespace) -> int:
     store = _open(args)
     try:
         with store.session() as session:
-            if args.ref is not None:
+            candidate = _candidate_id(args, session)
+            if candidate is not None:
+                exported = privacy.candidate_export(session, candidate)
+            elif args.ref is not None:
                 exported = privacy.individual_export(session, privacy.find_person_id(session, args.ref))
             else:
                 exported = privacy.person_export(session, email)
@@ -129,12 +158,18 @@ def _nobody(ref: str | None, email: str) -> str:
 
 
 def _erase(args: argparse.Namespace) -> int:
-    from kpdesk.admin import erasure, privacy
+    from kpdesk.admin import erasure, exam_privacy, privacy
     from kpdesk.common.errors import UserError
 
+    _check_who(args)
     store = _open(args, erasing=True)
     try:
-        if args.ref is not None:
+        candidate = store.transaction(lambda session: _candidate_id(args, session))
+        if candidate is not None:
+            who = store.transaction(lambda session: exam_privacy.candidate_label(session, candidate))
+            outcome = erasure.erase_candidate(store, candidate, backups=args.backups)
+            again = f"--exam {args.exam.strip()} --candidate {args.candidate.strip()}"
+        elif args.ref is not None:
             ref = args.ref.strip()
             person_id = store.transaction(lambda session: privacy.find_person_id(session, ref))
             outcome = erasure.erase_individual(store, person_id, backups=args.backups)
@@ -146,6 +181,9 @@ def _erase(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if not outcome.report.found:
+        if candidate is not None:
+            raise UserError(f"Navn og e-post for {who} er allerede slettet, og endringsloggen nevner "
+                            "kandidaten ikke. Ingenting er slettet.")
         raise UserError(f"{_nobody(args.ref, who)} finnes i {store.path.name}, og endringsloggen nevner den "
                         "ikke. Ingenting er slettet.")
     print(f"{who}: {outcome.report.sentence()}")
@@ -165,7 +203,6 @@ def _due(args: argparse.Namespace) -> int:
 
     from kpdesk.admin import exam_retention, retention
     from kpdesk.commands import date_option
-    from kpdesk.common.norsk import format_date
 
     today = date_option(args.as_of, "--as-of") if args.as_of else dt.date.today()
     store = _open(args, read_only=not args.delete, erasing=args.delete)
@@ -183,10 +220,21 @@ def _due(args: argparse.Namespace) -> int:
         erased = exam_retention.erase_due(store, today, backups=args.backups) if args.delete and exams else None
     finally:
         store.close()
-    _say_exams(exams, days, erased, today)
     if months == 0:
-        print("Oppbevaringsregelen er slått av (retention_contact_months = 0): ingen skal slettes.")
-        return 0
+        print("Oppbevaringsregelen er slått av (retention_contact_months = 0): ingen kontaktpersoner eller "
+              "privatpersoner skal slettes.")
+    else:
+        _say_persons(due, persons, months, outcome, today)
+    _say_exams(exams, days, erased, today)
+    return 0
+
+
+def _say_persons(due: list[DueContact], persons: list[DuePerson], months: int, outcome: ErasureOutcome | None,
+                 today: dt.date) -> None:
+    """The contact persons' and individuals' part of ``person due``."""
+    from kpdesk.admin import retention
+    from kpdesk.common.norsk import format_date
+
     for d in due:
         email = f" <{d.email}>" if d.email else ""
         print(f"{d.id:>6}  {d.name}{email}, {d.employer_name}: {d.reason}")
@@ -203,7 +251,6 @@ def _due(args: argparse.Namespace) -> int:
     else:
         print(f"Ingen personer skal slettes per {format_date(today)} ({retention.erasure_reason(months)}; "
               "privatpersoner uten samtykke til lagring med en gang).")
-    return 0
 
 
 def _say_exams(exams: list[DueSitting], days: int, erased: ErasureOutcome | None, today: dt.date) -> None:

@@ -139,3 +139,61 @@ def test_purge_erases_the_candidates_from_the_backups_too(store: Store, sitting:
     outcome = exam_retention.erase_due(store, EXAM_DAY + dt.timedelta(days=90), backups="purge")
     assert outcome.purged == (copy.path,) and outcome.kept == ()
     assert not erasure.file_holds(copy.path, ["Bjørn Berg", "bjorn@example.no"])
+
+
+# ---------------------------------------------------------------- export and erasure by exam and number
+
+def test_a_candidate_without_e_mail_is_exported_and_erased_by_exam_and_number(capsys, store: Store, sitting: int,
+                                                                              db_path: Path, tmp_path: Path) -> None:
+    store.close()
+    out_file = tmp_path / "cato.json"
+    code, out, err = run_cli(capsys, "person", "export", "--exam", "eks-1", "--candidate", " 103 ",
+                             "--db", db_path, "--out", out_file)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"Eksporterte alt om kandidat 103 på eksamen EKS-1 til {out_file}: ")
+    exported = json.loads(out_file.read_text(encoding="utf-8"))
+    (row,) = exported["exam_candidates"]
+    assert (row["candidate_no"], row["name"], row["status"], row["exam"]) == ("103", "Cato Carlsen", "avmeldt",
+                                                                              "EKS-1")
+    assert "Cato" not in out
+
+    code, out, err = run_cli(capsys, "person", "erase", "--exam", "EKS-1", "--candidate", "103", "--db", db_path)
+    assert (code, err) == (0, "")
+    assert out.startswith("kandidat 103 på eksamen EKS-1: Slettet navn og e-post for 1 eksamenskandidat")
+    again = Store.open(db_path)
+    try:
+        assert [n[:2] for n in names(again)] == [("101", "Åse Aspen"), ("102", "Bjørn Berg"),
+                                                  ("103", privacy.ERASED)]
+    finally:
+        again.close()
+    assert not erasure.file_holds(db_path, ["Cato Carlsen"])
+
+    code, out, err = run_cli(capsys, "person", "erase", "--exam", "EKS-1", "--candidate", "103", "--db", db_path)
+    assert (code, out) == (1, "")
+    assert "Navn og e-post for kandidat 103 på eksamen EKS-1 er allerede slettet" in err
+
+
+@pytest.mark.parametrize(("who", "message"), [
+    (("--exam", "EKS-9", "--candidate", "101"), "Eksamen «EKS-9» finnes ikke."),
+    (("--exam", "EKS-1", "--candidate", "999"),
+     "Eksamen EKS-1 har ingen kandidat med nummer «999» (kandidatnumrene er 101, 102 og 103)."),
+    (("--exam", "EKS-1"), "Oppgi kandidatnummeret med --candidate sammen med --exam, for eksempel --exam EKS-1 "
+                          "--candidate 101."),
+    (("--email", "ase.aspen@example.no", "--candidate", "101"),
+     "--candidate gjelder en eksamen: oppgi eksamenens referanse med --exam også."),
+])
+def test_a_wrong_exam_or_number_is_refused_and_nothing_changes(capsys, store: Store, sitting: int, db_path: Path,
+                                                               tmp_path: Path, who: tuple[str, ...],
+                                                               message: str) -> None:
+    before = names(store)
+    store.close()
+    for action, extra in (("export", ("--out", tmp_path / "x.json")), ("erase", ())):
+        code, out, err = run_cli(capsys, "person", action, *who, "--db", db_path, *extra)
+        assert (code, out) == (1, "")
+        assert message in err and "Traceback" not in err
+    assert not (tmp_path / "x.json").exists()
+    again = Store.open(db_path)
+    try:
+        assert names(again) == before
+    finally:
+        again.close()
