@@ -14,6 +14,8 @@ SYSTEM_PACKAGES=(libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib
   xvfb xauth poppler-utils libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1
   libxcb-shm0)
+# The tests also run against a real PostgreSQL server (a region's shared register, issue 17).
+[ "$mode" = test ] && SYSTEM_PACKAGES+=(postgresql)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -35,7 +37,9 @@ done
 [ -n "$python_bin" ] || { echo "kpdesk trenger Python 3.11 eller nyere" >&2; exit 1; }
 [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+extras="postgres"
+[ "$mode" = test ] && extras="test,postgres"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
 [ "$mode" = install ] && exit 0
 
 if [ "$mode" = test ]; then
@@ -44,7 +48,15 @@ if [ "$mode" = test ]; then
   # and the matching engine); the layer contract and import cycles are tests/test_architecture.py.
   .venv/bin/ruff check kpdesk tests benchmarks
   .venv/bin/pyright
-  exec .venv/bin/python -m pytest -q -p no:cacheprovider
+  # A throwaway PostgreSQL server on a free local port for the tests that need one (KPDESK_TEST_PG),
+  # stopped and removed when the tests end, however they end.
+  pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/kpdesk-pg.XXXXXX")"
+  chmod 755 "$pg_dir"
+  trap 'bash scripts/pg_server.sh stop "$pg_dir/server"; rm -rf "$pg_dir"' EXIT
+  KPDESK_TEST_PG="$(bash scripts/pg_server.sh start "$pg_dir/server")"
+  export KPDESK_TEST_PG
+  .venv/bin/python -m pytest -q -p no:cacheprovider
+  exit
 fi
 
 db="${KPDESK_DEMO_DB:-$HOME/kpdesk-demo.sqlite}"

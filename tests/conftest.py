@@ -56,3 +56,27 @@ def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from support import copy_database
 
     return copy_database(demo_template, tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database on the test server that ``KPDESK_TEST_PG`` names (a URL:
+    ``scripts/setup.sh test`` starts one with ``scripts/pg_server.sh``), dropped afterwards; the test
+    is skipped where no server was given."""
+    import uuid
+
+    server = os.environ.get("KPDESK_TEST_PG", "")
+    if not server:
+        pytest.skip("ingen PostgreSQL-server for testene (KPDESK_TEST_PG)")
+    from sqlalchemy import create_engine, make_url, text
+
+    admin = create_engine(make_url(server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    name = f"kpdesk_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

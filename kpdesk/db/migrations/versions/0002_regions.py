@@ -55,6 +55,8 @@ def upgrade() -> None:
         for i, numbers in enumerate(SEED.values(), start=1)
         for number in numbers
     ])
+    if op.get_bind().dialect.name == "postgresql":  # ids given explicitly leave the sequence behind
+        op.execute("SELECT setval(pg_get_serial_sequence('region', 'id'), (SELECT max(id) FROM region))")
 
 
 def downgrade() -> None:

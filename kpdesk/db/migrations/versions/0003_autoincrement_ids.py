@@ -1,7 +1,8 @@
 """Never reuse the id of a deleted row (SQLite AUTOINCREMENT) on the tables that undo restores.
 
 Without it SQLite hands out the highest id again once that row is deleted, so "delete, create
-another, undo" could not restore the deleted row under its own id.
+another, undo" could not restore the deleted row under its own id. PostgreSQL's sequences never
+hand out an id twice, so there the migration has nothing to do.
 
 Revision ID: 0003
 Revises: 0002
@@ -22,6 +23,8 @@ TABLES = ("employer", "contact_person", "need", "need_status_change", "provider"
 
 
 def _recreate(autoincrement: bool) -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     for table in TABLES:
         # batch mode copies the table into a new one created with the wanted option
         with op.batch_alter_table(table, recreate="always",

@@ -28,8 +28,9 @@ def upgrade() -> None:
     for table in ("booking_series", "booking"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(sa.Column("public", sa.Boolean(), server_default="0", nullable=False))
-        op.execute(sa.text(f"UPDATE {table} SET public = 1 WHERE kind IN :kinds")
-                   .bindparams(sa.bindparam("kinds", PUBLIC_KINDS, expanding=True)))
+        op.execute(sa.text(f"UPDATE {table} SET public = :yes WHERE kind IN :kinds")
+                   .bindparams(sa.bindparam("yes", True, type_=sa.Boolean()),
+                               sa.bindparam("kinds", PUBLIC_KINDS, expanding=True)))
     with op.batch_alter_table("room") as batch_op:
         batch_op.add_column(sa.Column("site", sa.String(length=100), server_default="", nullable=False))
 
