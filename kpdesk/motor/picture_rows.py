@@ -64,11 +64,16 @@ class PictureRows:
     bookings: list[BookingFact]
 
 
+def _capitalised(term: str) -> str:
+    return term[:1].upper() + term[1:]
+
+
 def topics_of(titles: Iterable[str], groups: Mapping[str, Sequence[str]]) -> dict[str, str | None]:
-    """Each title's topic: the first term of the synonym group its title is most about, or None."""
+    """Each title's topic: the first term of the synonym group its title is most about («Palliasjon»,
+    «IKT»), or None."""
     distinct = set(titles)
     analyzer = Analyzer(distinct, groups)
-    shown = {CONCEPT_PREFIX + key: terms[0] if terms else key for key, terms in groups.items()}
+    shown = {CONCEPT_PREFIX + key: _capitalised(terms[0] if terms else key) for key, terms in groups.items()}
     found: dict[str, str | None] = {}
     for title in distinct:
         concepts = [(-term.weight, key) for key, term in analyzer.title_terms(title).items()

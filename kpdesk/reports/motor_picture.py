@@ -61,6 +61,7 @@ NO_INDUSTRY = "Uten næringskode"
 PERSONS = "Privatpersoner"
 COMMUNITIES = "Lokalsamfunn"
 TOTAL_LABEL = "I alt"
+NAMED_HIDDEN = 8  # hidden figures named under a chart; the CSV has every one
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,12 @@ def load_picture(session: Session, chosen: PictureFilter) -> Picture:
 
 
 def hidden_note(chart: Chart) -> str:
-    """«: = skjult: Dekket, 1. kv. 2027; …» for under a chart, '' when nothing is hidden."""
+    """««:» skjult av personvernhensyn: Dekket, 1. kv. 2027; …» for under a chart (the first
+    ``NAMED_HIDDEN``, then how many more), '' when nothing is hidden."""
     hidden = chart.hidden + ([TOTAL_LABEL] if chart.total is not None and chart.total.hidden else [])
-    return f"«{HIDDEN_TEXT}» skjult av personvernhensyn: {'; '.join(hidden)}." if hidden else ""
+    if not hidden:
+        return ""
+    named = "; ".join(hidden[:NAMED_HIDDEN])
+    more = f" og {len(hidden) - NAMED_HIDDEN} til" if len(hidden) > NAMED_HIDDEN else ""
+    return f"«{HIDDEN_TEXT}» skjult av personvernhensyn: {named}{more}."
 

@@ -6,6 +6,7 @@ named as hidden under its chart and in its label, never as 0)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QLocale, QSettings, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +49,18 @@ PERIODS = ("this_year", "last_year", "custom")
 
 def _year_span(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def value_scale(top: float) -> tuple[float, int]:
+    """The value axis' end and tick count: whole steps of 1, 2 or 5 × 10ⁿ, at most 5 of them, a little
+    room above the longest bar (0–5 when there is nothing)."""
+    if top <= 0:
+        return 5.0, 6
+    room = top * 1.05
+    magnitude = 10.0 ** math.floor(math.log10(room / 5)) if room > 5 else 1.0
+    step = next(magnitude * f for f in (1, 2, 5, 10) if room / (magnitude * f) <= 5)
+    steps = math.ceil(room / step)
+    return steps * step, steps + 1
 
 
 class ChartPanel(QWidget):
@@ -93,6 +106,8 @@ class ChartPanel(QWidget):
         chart = QChart()
         chart.setTitle(self._title(data))
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setLocale(QLocale(QLocale.Language.NorwegianBokmal, QLocale.Country.Norway))
+        chart.setLocalizeNumbers(True)  # «15 000» on the value axis
         chart.legend().setVisible(len(data.series) > 1)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         horizontal = data.key in ("topics", "industries", "municipalities")
@@ -112,12 +127,13 @@ class ChartPanel(QWidget):
             series.append(bar_set)
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([self._category(data, i) for i in order])
+        categories.append([self._category(data, i, "  " if horizontal else "<br>") for i in order])
         values = QValueAxis()
-        values.setRange(0, max(top * 1.1, 1.0))
+        upper, ticks = value_scale(top)
+        values.setRange(0, upper)
+        values.setTickCount(ticks)
         values.setLabelFormat("%.0f")
         values.setTitleText(data.unit)
-        values.applyNiceNumbers()
         if horizontal:
             chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
             chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
@@ -144,13 +160,14 @@ class ChartPanel(QWidget):
                                                                  unit=data.unit)
 
     @staticmethod
-    def _category(data: Chart, index: int) -> str:
-        """A category's axis label; with one series, its value too («Rana (105)», «Bodø (:)»)."""
+    def _category(data: Chart, index: int, gap: str) -> str:
+        """A category's axis label; with one series, its value too, after ``gap`` («Rana  (105)», «Bodø  (:)»;
+        under the label on a vertical chart)."""
         label, first = data.categories[index], data.series[0]
         if len(data.series) > 1:
             return label
         short = label if len(label) <= 40 else label[:39] + "…"
-        return f"{short} ({first.values[index].text})"
+        return f"{short}{gap}({first.values[index].text})"
 
     def _hovered(self, state: bool, series: str, order: tuple[int, ...], index: int) -> None:
         data = self.chart_data
