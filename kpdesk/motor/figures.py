@@ -119,7 +119,11 @@ def _needs_of(runs: Iterable[RunFact]) -> tuple[tuple[OwnerKey, int], ...]:
 
 def room_hours(bookings: Iterable[BookingFact], year: int) -> Decimal:
     """Hours of active bookings within the year (clipped at its edges), one decimal."""
-    first, after = dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
+    return hours_within(bookings, dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1))
+
+
+def hours_within(bookings: Iterable[BookingFact], first: dt.datetime, after: dt.datetime) -> Decimal:
+    """Hours of active bookings from ``first`` up to (not including) ``after``, clipped at both, one decimal."""
     seconds = 0.0
     for b in bookings:
         if b.state != "active":

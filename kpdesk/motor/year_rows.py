@@ -32,12 +32,28 @@ from kpdesk.register.service import consents_in_force
 _booking_fact = fast_builder(BookingFact)  # tens of thousands of bookings at regional size
 
 
-def _owner(org: str | None, person: str | None, community: str | None) -> OwnerKey:
+def owner_key(org: str | None, person: str | None, community: str | None) -> OwnerKey:
     if org:
         return ("employer", org)
     if person:
         return ("person", person)
     return ("community", community or "")
+
+
+def counted_persons(session: Session) -> set[int]:
+    """The persons whose needs count in figures: consent in force to storage and to statistics."""
+    return {pid for pid, c in consents_in_force(session).items() if c.stored and c.statistics}
+
+
+def held_bookings(session: Session, start: dt.datetime, end: dt.datetime) -> list[BookingFact]:
+    """The bookings held (active) that touch ``start``–``end``; only what is held counts (room hours and
+    exams alike): cancelled and skipped dates stay in the database but are not read."""
+    separate = set(session.execute(select(ExamCandidate.room_booking_id)
+                                   .where(ExamCandidate.room_booking_id.is_not(None))).scalars())
+    return [_booking_fact(starts_at, ends_at, "active", kind, booking_id in separate)
+            for booking_id, starts_at, ends_at, kind in session.execute(
+                select(Booking.id, Booking.starts_at, Booking.ends_at, Booking.kind)
+                .where(Booking.starts_at < end, Booking.ends_at > start, Booking.state == "active"))]
 
 
 def _need_query() -> Select[*tuple[Any, ...]]:  # seven columns
@@ -63,12 +79,12 @@ class YearFacts:
 def load_year(session: Session, year: int) -> YearFacts:
     """The year's rows from the database."""
     first, after = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    counted = {pid for pid, c in consents_in_force(session).items() if c.stored and c.statistics}
+    counted = counted_persons(session)
 
     def kept(person_id: int | None) -> bool:
         return person_id is None or person_id in counted
 
-    needs = [NeedFact(registered, _owner(org, person, community), headcount)
+    needs = [NeedFact(registered, owner_key(org, person, community), headcount)
              for _, registered, headcount, org, person, community, person_id
              in session.execute(_need_query().where(Need.registered >= first, Need.registered < after))
              if kept(person_id)]
@@ -77,18 +93,11 @@ def load_year(session: Session, year: int) -> YearFacts:
                                                                       course_run_need.c.need_id == Need.id)
     for _, _, headcount, org, person, community, person_id, run_id in session.execute(linked):
         if kept(person_id):
-            behind.setdefault(run_id, []).append((_owner(org, person, community), headcount))
+            behind.setdefault(run_id, []).append((owner_key(org, person, community), headcount))
     runs = [RunFact(r.ref, r.status, r.start_date, r.end_date, r.participants, r.completed, r.credits_passed,
                     provider, level, credit_system, tuple(behind.get(r.id, ())))
             for r, provider, level, credit_system in session.execute(
                 select(CourseRun, Provider.name, Offer.level, Offer.credit_system)
                 .join(Offer, Offer.id == CourseRun.offer_id).join(Provider, Provider.id == Offer.provider_id))]
-    separate = set(session.execute(select(ExamCandidate.room_booking_id)
-                                   .where(ExamCandidate.room_booking_id.is_not(None))).scalars())
-    start, end = dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
-    # only what is held counts (room hours and exams alike): cancelled and skipped dates stay in the database
-    bookings = [_booking_fact(starts_at, ends_at, "active", kind, booking_id in separate)
-                for booking_id, starts_at, ends_at, kind in session.execute(
-                    select(Booking.id, Booking.starts_at, Booking.ends_at, Booking.kind)
-                    .where(Booking.starts_at < end, Booking.ends_at > start, Booking.state == "active"))]
+    bookings = held_bookings(session, dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1))
     return YearFacts(year, needs, runs, bookings)
