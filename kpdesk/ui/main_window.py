@@ -51,6 +51,8 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (  # pyright: ignore[reportAssignme
     (QT_TRANSLATE_NOOP("MainWindow", "Rom"), "kpdesk.ui.pages.rooms", "RoomsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Timeplan"), "kpdesk.ui.pages.schedule", "SchedulePage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Eksamen"), "kpdesk.ui.pages.exams", "ExamsPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Motor"), "", ""),
+    (QT_TRANSLATE_NOOP("MainWindow", "Gjennomføringer"), "kpdesk.ui.pages.runs", "RunsPage"),
     ("", "", ""),
     (QT_TRANSLATE_NOOP("MainWindow", "Utskrifter"), "kpdesk.ui.pages.reports", "ReportsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Endringslogg"), "kpdesk.ui.pages.audit_log", "AuditLogPage"),
