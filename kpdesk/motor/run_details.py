@@ -155,13 +155,9 @@ def unlink_bookings(session: Session, run_id: int, booking_ids: Iterable[int]) -
     return gone
 
 
-def planned_runs(session: Session, offer_ref: str) -> list[RunRow]:
-    """The runs of an offer that are still planned (a need may join one instead of a new run)."""
-    offer_id = session.execute(select(Offer.id).where(func.lower(Offer.ref) == offer_ref.lower())).scalar()
-    if offer_id is None:
-        return []
-    ids = list(session.execute(select(CourseRun.id).where(CourseRun.offer_id == offer_id,
-                                                         CourseRun.status == "planned")).scalars())
+def planned_runs(session: Session) -> list[RunRow]:
+    """The runs that are still planned (a need may join one of its offer instead of a new run)."""
+    ids = list(session.execute(select(CourseRun.id).where(CourseRun.status == "planned")).scalars())
     return list_runs(session, ids) if ids else []
 
 
