@@ -31,6 +31,7 @@ CONTENTS: tuple[tuple[str, str], ...] = (
     ("rom", "Rom"),
     ("timeplan", "Timeplan"),
     ("eksamen", "Eksamen"),
+    ("gjennomforinger", "Gjennomføringer"),
     ("utskrifter", "Utskrifter"),
     ("endringslogg", "Endringslogg"),
     ("import", "Importere fra CSV"),
@@ -43,7 +44,7 @@ PAGE_OF_SECTION = {
     "OverviewPage": "oversikt", "EmployersPage": "arbeidsgivere", "PersonsPage": "personer", "NeedsPage": "behov",
     "ProvidersPage": "tilbydere", "OffersPage": "kurstilbud", "MatchingPage": "matching",
     "DemandPage": "samordning", "RoomsPage": "rom", "SchedulePage": "timeplan",
-    "ExamsPage": "eksamen",
+    "ExamsPage": "eksamen", "RunsPage": "gjennomforinger",
     "ReportsPage": "utskrifter", "AuditLogPage": "endringslogg",
 }
 

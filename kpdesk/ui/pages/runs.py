@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpdesk.common.codes import NEED_STATUSES, RUN_STATUSES
 from kpdesk.common.list_filter import Column, count_column
@@ -28,6 +28,7 @@ from kpdesk.ui.widgets.table_model import RowTableModel
 from kpdesk.ui.widgets.table_view import row_table_view
 
 RUN_KIND = "course_run"  # the data_changed kind (as Fil › Importer's)
+STATUS_FIELDS = ("start_date", "end_date", "participants", "completed", "credits_passed")  # the statuses' rules
 _STATUS_RANK = {key: number for number, key in enumerate(RUN_STATUSES.keys())}
 
 
@@ -123,6 +124,15 @@ class RunsPage(RecordPage):
         super().__init__(context, columns, menus, specs, RUN_SERVICE)
         self.view.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # by start, the unstarted last
         self.form.changed.connect(self._show_needs)
+        status = self.form.editors["status"]
+        if isinstance(status, QComboBox):
+            status.currentIndexChanged.connect(lambda *_a: self._status_chosen())
+
+    def _status_chosen(self) -> None:
+        """A new status says at once what it needs (a start, participants …), also in fields not
+        typed in yet: the coordinator chose it, so the reasons are news, not nagging."""
+        self.form.timing.touched.update(STATUS_FIELDS)
+        self.form.validate()
 
     # ------------------------------------------------------------ detail: needs and session days
 
@@ -299,6 +309,11 @@ class RunsPage(RecordPage):
         values = dict(raw)
         values["offer"] = first_word(values.get("offer", ""))
         data, problems = validate_run(values)
+        # the move first: when a status is refused, what it would need (participants …) is beside the point
+        old = self.form.loaded_raw().get("status", "") if self.current_id is not None else ""
+        moved = transition_problem(old, values.get("status", "")) if old else None
+        if moved:
+            return None, [Problem("status", moved)]
         if data is None:
             return None, problems
         found = len(problems)
@@ -308,10 +323,6 @@ class RunsPage(RecordPage):
         if missing:
             problems.append(Problem("needs", self.tr("Fant ikke behovet {refs}").format(
                 refs=", ".join(f"«{r}»" for r in missing))))
-        old = self.form.loaded_raw().get("status", "") if self.current_id is not None else ""
-        moved = transition_problem(old, data.status) if old else None
-        if moved:
-            problems.append(Problem("status", moved))
         return (None if len(problems) > found else data), problems
 
     def undo_payload(self, data: Any, raw: Mapping[str, str]) -> Any:
