@@ -214,9 +214,10 @@ def test_sidebar_follows_the_3m_work_and_keys_pass_over_headings(open_window, se
     navigation = window.navigation
     titles = [navigation.item(i).text() for i in range(navigation.count())]
     assert titles == ["Oversikt", "Megler", "Arbeidsgivere", "Personer", "Behov", "Tilbydere", "Kurstilbud", "Matching",
-                      "Samordning", "Møteplass", "Rom", "Timeplan", "Eksamen", "", "Utskrifter", "Endringslogg"]
+                      "Samordning", "Møteplass", "Rom", "Timeplan", "Eksamen", "Motor", "Gjennomføringer", "",
+                      "Utskrifter", "Endringslogg"]
     headings = [i for i in range(navigation.count()) if not navigation.item(i).flags() & Qt.ItemFlag.ItemIsSelectable]
-    assert [titles[i] for i in headings] == ["Megler", "Møteplass", ""]
+    assert [titles[i] for i in headings] == ["Megler", "Møteplass", "Motor", ""]
     navigation.setFocus()
     navigation.setCurrentRow(section_row("OverviewPage"))
     qtbot.keyClick(navigation, Qt.Key.Key_Down)
@@ -225,6 +226,8 @@ def test_sidebar_follows_the_3m_work_and_keys_pass_over_headings(open_window, se
     qtbot.keyClick(navigation, Qt.Key.Key_Up)
     assert navigation.currentRow() == section_row("DemandPage")  # over «Møteplass»
     navigation.setCurrentRow(section_row("ExamsPage"))
+    qtbot.keyClick(navigation, Qt.Key.Key_Down)
+    assert navigation.currentRow() == section_row("RunsPage")  # over «Motor»
     qtbot.keyClick(navigation, Qt.Key.Key_Down)
     assert navigation.currentRow() == section_row("ReportsPage")
     assert window.current_page() is window.page(section_row("ReportsPage"))
