@@ -49,6 +49,16 @@ def _load_choices(session: Any) -> RunChoices:
     return RunChoices(list_offers(session), planned_runs(session))
 
 
+SHOWN_REFS = 8  # a group of 200 needs is named by its first few; the run's page lists them all
+
+
+def refs_text(refs: Sequence[str]) -> str:
+    """«B0001, B0002, B0003» or «B0001, …, B0008 og 206 til»."""
+    if len(refs) <= SHOWN_REFS:
+        return ", ".join(refs)
+    return f"{', '.join(refs[:SHOWN_REFS])} og {len(refs) - SHOWN_REFS} til"
+
+
 class NewRunDialog(QDialog):
     def __init__(self, choices: RunChoices, offer_ref: str | None, need_refs: Sequence[str],
                  parent: QWidget | None = None) -> None:
@@ -73,7 +83,7 @@ class NewRunDialog(QDialog):
                    searchable=False),
         ], "newRunOffers", placeholder=tr("Finn kurstilbudet: tittel, tilbyder eller referanse …"))
         self.offers.set_rows(list(choices.offers))
-        self.offers.setVisible(self.fixed_offer is None)
+        self.offers.setMinimumHeight(220)
         self.offers.chosen_changed.connect(self._offer_changed)
         self.into = QComboBox()
         self.into.setObjectName("newRunInto")
@@ -93,8 +103,7 @@ class NewRunDialog(QDialog):
         form.addRow(tr("Start"), self.start)
         form.addRow(tr("Slutt"), self.end)
         needs = QLabel(tr("{needs} blir koblet til gjennomføringen: {refs}.").format(
-            needs=plural(len(self.need_refs), tr("behov"), tr("behov")).capitalize(),
-            refs=", ".join(self.need_refs)))
+            needs=plural(len(self.need_refs), tr("behov"), tr("behov")).capitalize(), refs=refs_text(self.need_refs)))
         needs.setObjectName("newRunNeeds")
         needs.setWordWrap(True)
         buttons = QDialogButtonBox()
@@ -109,7 +118,8 @@ class NewRunDialog(QDialog):
         layout.addWidget(needs)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.resize(640, 480 if self.fixed_offer is None else 260)
+        self.offers.setVisible(self.fixed_offer is None)  # in its layout: alone it would open as a window
+        self.resize(680, 520 if self.fixed_offer is None else 260)
         self._offer_changed()
 
     def offer(self) -> Any:
