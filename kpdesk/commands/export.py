@@ -1,4 +1,5 @@
-"""``kpdesk export employers|needs|providers|offers --out FILE``: write the register as CSV.
+"""``kpdesk export employers|needs|providers|offers|runs --out FILE``: write the register (and the
+course runs) as CSV.
 
 ``kpdesk export ics --out FILE.ics [--room NAME]`` writes the room bookings as iCalendar instead
 (kpdesk.booking.ical): series as RRULE with EXDATE, Europe/Oslo times, for Outlook and Google Calendar.
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 KIND_CHOICES = {"employers": "employers", "arbeidsgivere": "employers", "needs": "needs", "behov": "needs",
                 "providers": "providers", "tilbydere": "providers", "offers": "offers", "kurstilbud": "offers",
+                "runs": "runs", "gjennomføringer": "runs",
                 "ics": "ics", "ical": "ics", "kalender": "ics", "invoice": "invoice", "fakturagrunnlag": "invoice"}
 
 
@@ -28,13 +30,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from kpdesk.cli import add_db_option
     from kpdesk.commands.report import add_period_options
 
-    parser = subparsers.add_parser("export", help="eksporter arbeidsgivere, behov, tilbydere eller "
-                                                  "kurstilbud til en CSV-fil, bookingene til en .ics-fil, eller "
-                                                  "fakturagrunnlaget for eksamener")
+    parser = subparsers.add_parser("export", help="eksporter arbeidsgivere, behov, tilbydere, kurstilbud eller "
+                                                  "gjennomføringer til en CSV-fil, bookingene til en .ics-fil, "
+                                                  "eller fakturagrunnlaget for eksamener")
     parser.add_argument("kind", metavar="HVA", choices=tuple(KIND_CHOICES),
-                        help="employers (arbeidsgivere), needs (behov), providers (tilbydere) eller "
-                             "offers (kurstilbud); ics (bookingene som iCalendar-fil); invoice (fakturagrunnlag "
-                             "for eksamener)")
+                        help="employers (arbeidsgivere), needs (behov), providers (tilbydere), offers "
+                             "(kurstilbud) eller runs (gjennomføringer); ics (bookingene som iCalendar-fil); "
+                             "invoice (fakturagrunnlag for eksamener)")
     parser.add_argument("--out", metavar="FIL", required=True, help="CSV-filen (eller .ics-filen) som skal skrives")
     parser.add_argument("--room", metavar="ROM", help="ics: bare bookingene i dette rommet")
     add_period_options(parser, required=False, what="invoice: ")

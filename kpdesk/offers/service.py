@@ -27,7 +27,7 @@ from kpdesk.common.errors import UserError
 from kpdesk.common.fast_rows import fast_builder
 from kpdesk.common.norsk import fold, sort_key
 from kpdesk.db import audit
-from kpdesk.db.models import Booking, BookingSeries, MatchDecision, Need, Offer, OfferSession, Provider
+from kpdesk.db.models import Booking, BookingSeries, CourseRun, MatchDecision, Need, Offer, OfferSession, Provider
 from kpdesk.db.row_writing import (
     NotFoundError,
     apply_changes,
@@ -396,10 +396,18 @@ def _linked_bookings(session: Session, offer_id: int | None,
 
 
 def delete_offer(session: Session, offer_id: int) -> OfferSnapshot:
-    """Delete an offer with its sessions and match decisions; bookings of it stay, unlinked."""
+    """Delete an offer with its sessions and match decisions; bookings of it stay, unlinked. An offer
+    with course runs is refused (a run is what happened, and needs its offer)."""
     rows = row_dicts(session, Offer, Offer.id == offer_id)
     if not rows:
         raise NotFoundError(f"Kurstilbudet finnes ikke lenger (id {offer_id}).")
+    run_refs = list(session.execute(select(CourseRun.ref).where(CourseRun.offer_id == offer_id)
+                                    .order_by(CourseRun.ref)).scalars())
+    if run_refs:
+        raise UserError(f"Kurstilbudet {rows[0]['ref']} «{rows[0]['title']}» har "
+                        f"{plural(len(run_refs), 'gjennomføring', 'gjennomføringer')} ({', '.join(run_refs[:5])}"
+                        f"{' …' if len(run_refs) > 5 else ''}) og kan ikke slettes. Slett gjennomføringene under "
+                        f"Gjennomføringer først.")
     sessions = tuple(row_dicts(session, OfferSession, OfferSession.offer_id == offer_id))
     decisions = tuple(row_dicts(session, MatchDecision, MatchDecision.offer_id == offer_id))
     bookings = tuple(_linked_bookings(session, offer_id, [s["id"] for s in sessions]))

@@ -1,5 +1,5 @@
 """Importing and exporting as CSV: employers, persons (import only), needs, providers, course offers,
-rooms, bookings, exam sittings and their candidates (import only), and course runs (import only).
+rooms, bookings, exam sittings and their candidates (import only), and course runs.
 
 Import is two steps so the GUI can show a preview: ``plan_import`` reads and checks every row
 and resolves it against the database (an org number, ref or provider name already there means

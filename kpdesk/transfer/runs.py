@@ -3,7 +3,8 @@ needs`` (``needs``: the need refs the run serves, comma-separated), keyed by ref
 a new run with the next free "G0001"-style ref); ``cofunding_source`` and ``cofunding_nok`` are read
 when present. The offer and every need must be in the database; a row that changes a run's status
 must make a move the status may make (``motor.validation.transition_problem``). Runs are few, so
-rows go through ``motor.runs.save_run`` with its audit entries. Not exported as CSV.
+rows go through ``motor.runs.save_run`` with its audit entries. ``kpdesk export runs`` writes the
+same columns (the co-funding ones after them), so an export imports again unchanged.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from kpdesk.common import csvfile
+from kpdesk.common.codes import RUN_STATUSES
 from kpdesk.common.errors import UserError
+from kpdesk.common.norsk import format_date, format_decimal
 from kpdesk.db.row_writing import ref_key
 from kpdesk.motor import runs as motor
 from kpdesk.motor.validation import RunData, transition_problem, validate_run
@@ -108,4 +111,16 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
     return ImportResult(plan.kind, created, updated, plan.updates - updated)
 
 
-KIND = Kind("runs", motor.RUN, RUN_COLUMNS, ("offer",), _OPTIONAL, _ALIASES, plan, apply, None)
+def export_rows(session: Session) -> list[tuple[str, ...]]:
+    """Every run as the columns hold it (the status in words, dates dd.mm.yyyy), in the order they were made."""
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+
+    rows = sorted(motor.list_runs(session), key=lambda r: r.id)
+    return [(r.ref, r.offer_ref, RUN_STATUSES.label(r.status), format_date(r.start_date), format_date(r.end_date),
+             text(r.participants), text(r.completed), format_decimal(r.credits_passed), ", ".join(r.need_refs),
+             r.cofunding_source, text(r.cofunding_nok)) for r in rows]
+
+
+KIND = Kind("runs", motor.RUN, RUN_COLUMNS, ("offer",), _OPTIONAL, _ALIASES, plan, apply, export_rows,
+            RUN_COLUMNS + _OPTIONAL)

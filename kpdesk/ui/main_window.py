@@ -52,6 +52,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (  # pyright: ignore[reportAssignme
     (QT_TRANSLATE_NOOP("MainWindow", "Timeplan"), "kpdesk.ui.pages.schedule", "SchedulePage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Eksamen"), "kpdesk.ui.pages.exams", "ExamsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Motor"), "", ""),
+    (QT_TRANSLATE_NOOP("MainWindow", "Gjennomføringer"), "kpdesk.ui.pages.runs", "RunsPage"),
     (QT_TRANSLATE_NOOP("MainWindow", "Regionbilde"), "kpdesk.ui.pages.motor", "MotorPage"),
     ("", "", ""),
     (QT_TRANSLATE_NOOP("MainWindow", "Utskrifter"), "kpdesk.ui.pages.reports", "ReportsPage"),
@@ -177,15 +178,18 @@ class MainWindow(QMainWindow):
             ("import_needs", self.tr("Importer behov (CSV) …"), "import_file", "needs"),
             ("import_providers", self.tr("Importer tilbydere (CSV) …"), "import_file", "providers"),
             ("import_offers", self.tr("Importer kurstilbud (CSV) …"), "import_file", "offers"),
+            ("import_runs", self.tr("Importer gjennomføringer (CSV) …"), "import_file", "runs"),
             ("export_employers", self.tr("Eksporter arbeidsgivere (CSV) …"), "export_file", "employers"),
             ("export_needs", self.tr("Eksporter behov (CSV) …"), "export_file", "needs"),
             ("export_providers", self.tr("Eksporter tilbydere (CSV) …"), "export_file", "providers"),
             ("export_offers", self.tr("Eksporter kurstilbud (CSV) …"), "export_file", "offers"),
+            ("export_runs", self.tr("Eksporter gjennomføringer (CSV) …"), "export_file", "runs"),
             ("template_employers", self.tr("Arbeidsgivere"), "save_template", "employers"),
             ("template_persons", self.tr("Personer"), "save_template", "persons"),
             ("template_needs", self.tr("Behov"), "save_template", "needs"),
             ("template_providers", self.tr("Tilbydere"), "save_template", "providers"),
             ("template_offers", self.tr("Kurstilbud"), "save_template", "offers"),
+            ("template_runs", self.tr("Gjennomføringer"), "save_template", "runs"),
         ]:
             action = QAction(text, self)
             action.triggered.connect(lambda _checked=False, f=function, k=kind: self._transfer(f, k))
@@ -197,7 +201,7 @@ class MainWindow(QMainWindow):
             else:
                 menu_file.addAction(action)
             self.transfer_actions[key] = action
-            if key in ("import_offers", "export_offers"):
+            if key in ("import_runs", "export_runs"):
                 menu_file.addSeparator()
         self.context.store_ready.connect(lambda: [a.setEnabled(True) for a in self.transfer_actions.values()])
         menu_file.addSeparator()

@@ -74,3 +74,41 @@ def test_needs_are_registered_on_the_given_day_or_today(capsys, db_path: Path, t
                               [("N1", "974112345", "Demens", "3", "")]))
     assert run_cli(capsys, "import", "needs", path, "--db", db_path)[0] == 0  # empty: the day stays
     assert sql_rows(db_path, "SELECT registered FROM need WHERE ref = 'N1'") == [("2026-12-31",)]
+
+
+def test_export_runs_round_trips_through_import(capsys, offers_db: Path, tmp_path: Path) -> None:
+    assert run_cli(capsys, "import", "runs", SAMPLES / "runs.csv", "--db", offers_db)[0] == 0
+    out = tmp_path / "gjennomføringer.csv"
+    assert run_cli(capsys, "export", "runs", "--db", offers_db, "--out", out) == (
+        0, f"Eksporterte 5 gjennomføringer til {out}.\n", "")
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == ";".join((*RUN_COLUMNS, "cofunding_source", "cofunding_nok"))
+    assert any(line.startswith("HG01;") and ";gjennomført;" in line and "HN04, HN05" in line for line in lines)
+    # the export imported again: every run recognised, nothing changed
+    assert run_cli(capsys, "import", "runs", out, "--db", offers_db)[1] == (
+        "Importerte 5 gjennomføringer: 0 nye, 0 oppdatert, 5 uendret.\n")
+    # into another database with the same register: the same file comes out again
+    other = tmp_path / "annen.sqlite"
+    for kind in ("employers", "needs", "providers", "offers"):
+        assert run_cli(capsys, "import", kind, SAMPLES / f"{kind}.csv", "--db", other)[0] == 0
+    assert run_cli(capsys, "import", "runs", out, "--db", other)[1] == (
+        "Importerte 5 gjennomføringer: 5 nye, 0 oppdatert.\n")
+    again = tmp_path / "igjen.csv"
+    assert run_cli(capsys, "export", "gjennomføringer", "--db", other, "--out", again)[0] == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_export_runs_problems(capsys, offers_db: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "finnes-ikke.sqlite"
+    code, stdout, err = run_cli(capsys, "export", "runs", "--db", missing, "--out", tmp_path / "x.csv")
+    assert (code, stdout, err) == (1, "", f"kpdesk: {missing} finnes ikke.\n")
+    code, stdout, err = run_cli(capsys, "export", "runs", "--db", offers_db, "--out", tmp_path / "nei" / "x.csv")
+    assert (code, err) == (1, f"kpdesk: Mappen {tmp_path / 'nei'} finnes ikke, så x.csv kan ikke lagres der.\n")
+    empty = tmp_path / "tom.csv"
+    assert run_cli(capsys, "export", "runs", "--db", offers_db, "--out", empty)[1] == (
+        f"Eksporterte 0 gjennomføringer til {empty}.\n")
+    assert empty.read_text(encoding="utf-8-sig").strip() == ";".join((*RUN_COLUMNS, "cofunding_source",
+                                                                       "cofunding_nok"))
+    with pytest.raises(SystemExit) as usage:
+        run_cli(capsys, "export", "runs", "--db", offers_db)
+    assert usage.value.code == 2

@@ -515,3 +515,19 @@ def test_list_offers_reads_thousands(store) -> None:
     with store.session() as s:
         rows = offers.list_offers(s)
     assert len(rows) == 3000 and rows[0].sessions == 2 and rows[0].credits == Decimal("7.5")
+
+
+def test_offer_delete_is_refused_while_it_has_course_runs(store, provider_id: int) -> None:
+    from kpdesk.motor.runs import save_run
+    from kpdesk.motor.validation import RunData
+
+    with store.session() as s:
+        offer_id = offers.save_offer(s, offer())
+        ref = offers.get_offer(s, offer_id).ref
+        save_run(s, RunData(ref, "G1"))
+    with pytest.raises(UserError) as caught, store.session() as s:
+        offers.delete_offer(s, offer_id)
+    assert caught.value.message.endswith("har 1 gjennomføring (G1) og kan ikke slettes. Slett gjennomføringene "
+                                         "under Gjennomføringer først.")
+    with store.session() as s:
+        assert offers.get_offer(s, offer_id).ref == ref

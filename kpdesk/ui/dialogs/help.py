@@ -31,6 +31,7 @@ CONTENTS: tuple[tuple[str, str], ...] = (
     ("rom", "Rom"),
     ("timeplan", "Timeplan"),
     ("eksamen", "Eksamen"),
+    ("gjennomforinger", "Gjennomføringer"),
     ("regionbilde", "Regionbilde"),
     ("utskrifter", "Utskrifter"),
     ("endringslogg", "Endringslogg"),
@@ -44,7 +45,7 @@ PAGE_OF_SECTION = {
     "OverviewPage": "oversikt", "EmployersPage": "arbeidsgivere", "PersonsPage": "personer", "NeedsPage": "behov",
     "ProvidersPage": "tilbydere", "OffersPage": "kurstilbud", "MatchingPage": "matching",
     "DemandPage": "samordning", "RoomsPage": "rom", "SchedulePage": "timeplan",
-    "ExamsPage": "eksamen", "MotorPage": "regionbilde",
+    "ExamsPage": "eksamen", "RunsPage": "gjennomforinger", "MotorPage": "regionbilde",
     "ReportsPage": "utskrifter", "AuditLogPage": "endringslogg",
 }
 

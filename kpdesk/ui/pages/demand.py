@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kpdesk.common.list_filter import Column, count_column
 from kpdesk.common.norsk import format_date, group_thousands, plural, ref_sort_key
@@ -65,6 +65,14 @@ class DemandPage(ListPage):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         layout.addWidget(row_table_view(self.members, "membersView"), 1)
+        self.new_run_button = QPushButton(tr("Lag gjennomføring …"))
+        self.new_run_button.setObjectName("newRunButton")
+        self.new_run_button.setToolTip(tr("Planlegg en gjennomføring som dekker alle gruppens behov"))
+        self.new_run_button.clicked.connect(self.create_run)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_run_button)
+        layout.addLayout(buttons)
         self.set_detail(self.detail)
         self.splitter.setSizes([840, 360])  # the group's sentence and members read well narrow; Tema needs the room
         self.matching.finished.connect(self._show_run)
@@ -100,7 +108,17 @@ class DemandPage(ListPage):
     def row_filter(self) -> Any:
         return (lambda group: group.unmet) if self.to_order.isChecked() else None
 
+    def create_run(self) -> None:
+        """«Lag gjennomføring …»: a planned run of the group's offer (or, for a course to order, of one
+        the coordinator picks) serving every need in the group."""
+        group = self.selected_row()
+        if group is not None:
+            from kpdesk.ui.dialogs.new_run import create_run
+
+            create_run(self, group.offer_ref, group.need_refs)
+
     def _show_group(self, group: Any) -> None:
+        self.new_run_button.setEnabled(group is not None)
         if group is None:
             self.summary.setText("")
             self.members.set_rows([])

@@ -135,6 +135,7 @@ class MatchingPage(ListPage):
         ], self)
         self.proposals_view = row_table_view(self.proposals, "proposalsView")
         self.proposals_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_reasons())
+        self.proposals_view.selectionModel().currentRowChanged.connect(lambda *_: self._enable_new_run())
         self.reasons = QLabel()
         self.reasons.setObjectName("reasons")
         self.reasons.setWordWrap(True)
@@ -144,6 +145,11 @@ class MatchingPage(ListPage):
         self.accept_button.setObjectName("acceptButton")
         self.reject_button = QPushButton(tr("Avvis …"))
         self.reject_button.setObjectName("rejectButton")
+        self.new_run_button = QPushButton(tr("Lag gjennomføring …"))
+        self.new_run_button.setObjectName("newRunButton")
+        self.new_run_button.setToolTip(tr("Planlegg en gjennomføring av det godtatte tilbudet for behovet, eller legg "
+                                          "behovet til en planlagt gjennomføring av det"))
+        self.new_run_button.clicked.connect(self.create_run)
         self.accept_button.clicked.connect(lambda: self.decide("accepted"))
         self.reject_button.clicked.connect(lambda: self.decide("rejected"))
         self.decisions = RowTableModel([
@@ -180,6 +186,7 @@ class MatchingPage(ListPage):
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.reject_button)
+        buttons.addWidget(self.new_run_button)
         buttons.addStretch(1)
         detail.addLayout(buttons)
         why = QHBoxLayout()
@@ -337,11 +344,36 @@ class MatchingPage(ListPage):
     def _load_decisions(self, need_id: int | None) -> None:
         if need_id is None or self.context.store is None:
             self.decisions.set_rows([])
+            self._enable_new_run()
             return
         from kpdesk.matching.persistence import list_decisions
 
-        self.context.query(lambda s: list_decisions(s, need_id=need_id),
-                           lambda rows: self.decisions.set_rows(rows) if self.current_id == need_id else None)
+        def shown(rows: list[Any]) -> None:
+            if self.current_id == need_id:
+                self.decisions.set_rows(rows)
+                self._enable_new_run()
+
+        self.context.query(lambda s: list_decisions(s, need_id=need_id), shown)
+
+    def _accepted_offer(self) -> str | None:
+        """The selected proposal's offer when the coordinator has accepted it for the need."""
+        proposal = self._selected_proposal()
+        if proposal is None:
+            return None
+        accepted = any(d.decision == "accepted" and d.offer_ref == proposal.offer_ref
+                       for d in self.decisions.visible_rows())
+        return proposal.offer_ref if accepted else None
+
+    def _enable_new_run(self) -> None:
+        self.new_run_button.setEnabled(self._accepted_offer() is not None)
+
+    def create_run(self) -> None:
+        """«Lag gjennomføring …» for the accepted proposal: a planned run of its offer serving the need."""
+        offer_ref, need = self._accepted_offer(), self.selected_row()
+        if offer_ref is not None and need is not None:
+            from kpdesk.ui.dialogs.new_run import create_run
+
+            create_run(self, offer_ref, [need.ref])
 
     def decide(self, decision: str) -> None:
         proposal = self._selected_proposal()
@@ -365,7 +397,8 @@ class MatchingPage(ListPage):
 
         def decided(_result: Any) -> None:
             self.context.status_message.emit(
-                self.tr("«{need}» er satt til matchet.").format(need=need.title) if accepted
+                self.tr("«{need}» er satt til matchet. «Lag gjennomføring …» planlegger kurset.").format(
+                    need=need.title) if accepted
                 else self.tr("Forslaget er avvist."))
 
         text = self.tr("godta «{offer}»") if accepted else self.tr("avvis «{offer}»")

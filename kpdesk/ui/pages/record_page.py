@@ -81,6 +81,11 @@ class RecordPage(ListPage):
         """What the service's save gets for validated form data (default: the data itself)."""
         return data
 
+    def undo_payload(self, data: Any, raw: Mapping[str, str]) -> Any:
+        """What the service's save gets to put the record back as it was before an edit (undo);
+        default: ``payload``. A record with rules on how it may change (a run's status) marks it."""
+        return self.payload(data, raw)
+
     def record_title(self, row: Any) -> str:
         return str(getattr(row, "name", None) or getattr(row, "title", ""))
 
@@ -152,7 +157,7 @@ class RecordPage(ListPage):
         else:
             old_raw = self.form.loaded_raw()
             old, _ = self.validate_raw(old_raw)
-            self.record_actions.update(self.current_id, self.payload(old, old_raw),
+            self.record_actions.update(self.current_id, self.undo_payload(old, old_raw),
                                        self.payload(data, self.form.raw()),
                                        self.tr("endring av «{name}»").format(name=label), saved, failed)
 
