@@ -27,8 +27,9 @@ from kpdesk.common.norsk import fold, sort_key
 from kpdesk.db.models import Booking, ExamCandidate, ExamInvigilator, ExamSitting, Room
 from kpdesk.db.row_writing import ref_key
 
-WITHDRAWN = "withdrawn"
-CHECK_IN = ("present", "absent")  # what check-in on the day sets
+# the keys of codes.EXAM_CANDIDATE_STATUSES (which holds their labels), named once for the rules and the window
+REGISTERED, WITHDRAWN, PRESENT, ABSENT = "registered", "withdrawn", "present", "absent"
+CHECK_IN = (PRESENT, ABSENT)  # what check-in on the day sets
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +125,8 @@ def _sitting_query() -> Any:
 
     counts = (select(ExamCandidate.sitting_id,
                      how_many(ExamCandidate.status != WITHDRAWN).label("candidates"),
-                     how_many(ExamCandidate.status == "present").label("present"),
-                     how_many(ExamCandidate.status == "absent").label("absent"))
+                     how_many(ExamCandidate.status == PRESENT).label("present"),
+                     how_many(ExamCandidate.status == ABSENT).label("absent"))
               .group_by(ExamCandidate.sitting_id).subquery())
     guards = (select(ExamInvigilator.sitting_id, func.count().label("named"))
               .group_by(ExamInvigilator.sitting_id).subquery())
