@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import SAMPLES, count_rows, pdf_pages, run_cli
+from support import SAMPLES, count_rows, pdf_pages, run_cli, sql_rows
 
 from kpdesk.common.csvfile import to_bytes
 from kpdesk.db.models import Booking, ExamCandidate, ExamInvigilator, ExamSitting
@@ -188,6 +188,53 @@ def test_a_separate_room_that_is_taken_is_refused_and_one_without_a_room_warned(
 def candidates_db(capsys, exam_db: Path) -> Path:
     assert run_cli(capsys, "import", "candidates", SAMPLES / "candidates.csv", "--db", exam_db)[0] == 0
     return exam_db
+
+
+def _candidates(db: Path) -> dict[str, tuple[int, bool, str]]:
+    """Candidate number -> (extra minutes, separate room, status)."""
+    rows = sql_rows(db, "SELECT candidate_no, extra_minutes, separate_room, status FROM exam_candidate")
+    return {number: (extra or 0, bool(separate), status) for number, extra, separate, status in rows}
+
+
+def test_the_list_again_says_what_an_empty_accommodation_removes(capsys, candidates_db: Path,
+                                                                 tmp_path: Path) -> None:
+    """An empty cell means none, as in the other importers, but never silently: the line says what goes
+    (it once dropped Berit's extra time and Carina's second room without a word)."""
+    again = csv_file(tmp_path / "igjen.csv", CANDIDATE_COLUMNS,
+                     ("EKS-2027-01", "102", "Berit Hansen", "berit.hansen@example.no", "", "påmeldt"),
+                     ("EKS-2027-01", "103", "Carina Johansen", "", "ekstra tid 30 min", "påmeldt"),
+                     ("EKS-2027-01", "101", "Aslak Nordli", "aslak.nordli@example.no", "", "påmeldt"))
+    code, _out, err = run_cli(capsys, "import", "candidates", again, "--db", candidates_db, "--dry-run")
+    assert (code, err.splitlines()) == (0, [
+        "linje 2, kolonne accommodation: advarsel: Kandidat 102: ekstra tid 30 min fjernes; tilretteleggingen er "
+        "tom i filen",
+        "linje 3, kolonne accommodation: advarsel: Kandidat 103: ekstra tid endres fra 15 til 30 min og eget rom "
+        "fjernes (bookingen av Grupperom Lundu avlyses); filen sier «ekstra tid 30 min»"])
+    assert _candidates(candidates_db)["102"] == (30, False, "registered")
+    assert run_cli(capsys, "import", "candidates", again, "--db", candidates_db)[1] == (
+        "Importerte 3 kandidater: 0 nye, 2 oppdatert, 1 uendret.\n")
+    stored = _candidates(candidates_db)
+    assert (stored["102"], stored["103"]) == ((0, False, "registered"), (30, False, "registered"))
+    assert sql_rows(candidates_db, "SELECT state FROM booking WHERE title LIKE '%eget rom%'") == [("cancelled",)]
+
+
+def test_a_column_left_out_or_an_empty_status_keeps_what_is_stored(capsys, candidates_db: Path,
+                                                                   tmp_path: Path) -> None:
+    """The institution's list without the accommodation column keeps the extra time; an empty status
+    keeps a check-in (a new candidate is påmeldt)."""
+    checked_in = csv_file(tmp_path / "mott.csv", CANDIDATE_COLUMNS,
+                          ("EKS-2027-01", "101", "Aslak Nordli", "aslak.nordli@example.no", "", "møtt"))
+    assert run_cli(capsys, "import", "candidates", checked_in, "--db", candidates_db)[0] == 0
+    names_only = csv_file(tmp_path / "navn.csv", ("exam", "candidate_no", "name"),
+                          ("EKS-2027-01", "102", "Berit Hansen"), ("EKS-2027-01", "105", "Eva Berg"))
+    assert run_cli(capsys, "import", "candidates", names_only, "--db", candidates_db) == (
+        0, "Importerte 2 kandidater: 1 ny, 0 oppdatert, 1 uendret.\n", "")
+    empty_status = csv_file(tmp_path / "tom.csv", CANDIDATE_COLUMNS,
+                            ("EKS-2027-01", "101", "Aslak Nordli", "aslak.nordli@example.no", "", ""))
+    assert run_cli(capsys, "import", "candidates", empty_status, "--db", candidates_db)[1].endswith("1 uendret.\n")
+    stored = _candidates(candidates_db)
+    assert (stored["101"], stored["102"], stored["105"]) == (
+        (0, False, "present"), (30, False, "registered"), (0, False, "registered"))
 
 
 def test_report_signin_writes_the_sheet_and_refuses_an_unknown_exam(capsys, candidates_db: Path,
