@@ -73,10 +73,10 @@ class ExamDetail(QWidget):
         self.model = RowTableModel([
             Column("no", self.tr("Kand.nr."), lambda c: c.candidate_no, sort_value=lambda c: _number_key(c),
                    align_right=True),
-            Column("name", self.tr("Navn"), lambda c: c.name, max_chars=22),
+            Column("name", self.tr("Navn"), lambda c: c.name, stretch=True),
             Column("accommodation", self.tr("Tilrettelegging"), accommodation_text, max_chars=22),
             Column("end", self.tr("Slutt"), lambda c: format_time(c.ends_at), sort_value=lambda c: c.ends_at),
-            Column("status", self.tr("Status"), lambda c: c.status_label, stretch=True),
+            Column("status", self.tr("Status"), lambda c: c.status_label),
         ], self)
         self.view = row_table_view(self.model, "candidateView")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -105,14 +105,16 @@ class ExamDetail(QWidget):
         self.signin_button.setToolTip(self.tr("Oppmøtelisten med signatur- og leveringskolonner og instruks for "
                                               "eksamensvaktene"))
         self.signin_button.clicked.connect(self.save_signin)
-        check_in.addWidget(self.signin_button)
         self.counts = QLabel()
         self.counts.setObjectName("candidateCounts")
+        below = QHBoxLayout()  # the counts and the sheet on one row, check-in on its own: the pane stays narrow
+        below.addWidget(self.counts, 1)
+        below.addWidget(self.signin_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.facts)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.counts)
+        layout.addLayout(below)
         layout.addLayout(check_in)
         self._enable()
 
@@ -282,7 +284,7 @@ class ExamsPage(ListPage):
                    searchable=False, hidden=True),
             Column("ref", tr("Eksamen"), lambda r: r.ref),
             Column("course", tr("Emne"), lambda r: f"{r.course_code} {r.title}", stretch=True),
-            Column("institution", tr("Institusjon"), lambda r: r.institution, max_chars=16),
+            Column("institution", tr("Institusjon"), lambda r: r.institution),
             Column("room", tr("Rom"), lambda r: r.room_name, max_chars=14, hidden=True),
             count_column("candidates", tr("Kandidater"), lambda r: r.candidates),
         ]
