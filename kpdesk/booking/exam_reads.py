@@ -30,6 +30,7 @@ from kpdesk.db.row_writing import ref_key
 # the keys of codes.EXAM_CANDIDATE_STATUSES (which holds their labels), named once for the rules and the window
 REGISTERED, WITHDRAWN, PRESENT, ABSENT = "registered", "withdrawn", "present", "absent"
 CHECK_IN = (PRESENT, ABSENT)  # what check-in on the day sets
+NAME_ERASED = "(navn slettet)"  # an erased candidate, where their name stood
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,11 @@ class CandidateRow:
     @property
     def status_label(self) -> str:
         return EXAM_CANDIDATE_STATUSES.label(self.status)
+
+    @property
+    def shown_name(self) -> str:
+        """The name, or «(navn slettet)» once retention or erasure has removed it (never «[slettet]»)."""
+        return NAME_ERASED if self.erased or not self.name.strip() else self.name
 
     @property
     def accommodation(self) -> Accommodation:

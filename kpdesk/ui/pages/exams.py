@@ -73,7 +73,7 @@ class ExamDetail(QWidget):
         self.model = RowTableModel([
             Column("no", self.tr("Kand.nr."), lambda c: c.candidate_no, sort_value=lambda c: _number_key(c),
                    align_right=True),
-            Column("name", self.tr("Navn"), lambda c: c.name, stretch=True),
+            Column("name", self.tr("Navn"), lambda c: c.shown_name, stretch=True),
             Column("accommodation", self.tr("Tilrettelegging"), accommodation_text, max_chars=22),
             Column("end", self.tr("Slutt"), lambda c: format_time(c.ends_at), sort_value=lambda c: c.ends_at),
             Column("status", self.tr("Status"), lambda c: c.status_label),
