@@ -27,8 +27,10 @@ from kpdesk.common.norsk import fold, sort_key
 from kpdesk.db.models import Booking, ExamCandidate, ExamInvigilator, ExamSitting, Room
 from kpdesk.db.row_writing import ref_key
 
-WITHDRAWN = "withdrawn"
-CHECK_IN = ("present", "absent")  # what check-in on the day sets
+# the keys of codes.EXAM_CANDIDATE_STATUSES (which holds their labels), named once for the rules and the window
+REGISTERED, WITHDRAWN, PRESENT, ABSENT = "registered", "withdrawn", "present", "absent"
+CHECK_IN = (PRESENT, ABSENT)  # what check-in on the day sets
+NAME_ERASED = "(navn slettet)"  # an erased candidate, where their name stood
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,11 @@ class CandidateRow:
         return EXAM_CANDIDATE_STATUSES.label(self.status)
 
     @property
+    def shown_name(self) -> str:
+        """The name, or «(navn slettet)» once retention or erasure has removed it (never «[slettet]»)."""
+        return NAME_ERASED if self.erased or not self.name.strip() else self.name
+
+    @property
     def accommodation(self) -> Accommodation:
         return Accommodation(self.extra_minutes, self.separate_room, self.separate_room_name)
 
@@ -124,8 +131,8 @@ def _sitting_query() -> Any:
 
     counts = (select(ExamCandidate.sitting_id,
                      how_many(ExamCandidate.status != WITHDRAWN).label("candidates"),
-                     how_many(ExamCandidate.status == "present").label("present"),
-                     how_many(ExamCandidate.status == "absent").label("absent"))
+                     how_many(ExamCandidate.status == PRESENT).label("present"),
+                     how_many(ExamCandidate.status == ABSENT).label("absent"))
               .group_by(ExamCandidate.sitting_id).subquery())
     guards = (select(ExamInvigilator.sitting_id, func.count().label("named"))
               .group_by(ExamInvigilator.sitting_id).subquery())

@@ -24,22 +24,22 @@ the values (so neither retention nor erasure needs to scrub it).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpdesk.booking.conflicts import Clash, ConflictError, overlaps
 from kpdesk.booking.exam_inputs import Accommodation, CandidateData, ExamData, candidate_end
-from kpdesk.booking.exam_reads import WITHDRAWN, SittingRow, find_sitting_id, get_sitting
+from kpdesk.booking.exam_reads import CHECK_IN, WITHDRAWN, SittingRow, find_sitting_id, get_sitting
 from kpdesk.booking.inputs import BookingData
 from kpdesk.booking.planning import room_facts
 from kpdesk.booking.service import cancel_booking, create_booking, update_booking
 from kpdesk.booking.times import format_span, hm
 from kpdesk.common.codes import EXAM_CANDIDATE_STATUSES
 from kpdesk.common.errors import UserError
-from kpdesk.common.norsk import plural
+from kpdesk.common.norsk import format_date, plural
 from kpdesk.db import audit
 from kpdesk.db.models import Booking, ExamCandidate, ExamInvigilator, ExamSitting
 from kpdesk.db.row_writing import existing_row
@@ -239,15 +239,20 @@ def save_candidate(session: Session, sitting_id: int, data: CandidateData) -> tu
     return row.id, action
 
 
-def set_status(session: Session, candidate_id: int, status: str) -> str:
-    """Check-in on the day and other status changes; returns a sentence for the status line."""
-    if status not in EXAM_CANDIDATE_STATUSES:
-        raise UserError(f"Ukjent kandidatstatus «{status}»; bruk en av: {EXAM_CANDIDATE_STATUSES.words()}.")
-    row = existing_row(session, ExamCandidate, candidate_id, "Kandidaten")
-    data = CandidateData("", row.candidate_no, row.name, row.email,
-                         Accommodation(row.extra_minutes, row.separate_room, _second_room_name(session, row)), status)
-    save_candidate(session, row.sitting_id, data)
-    return f"Kandidat {row.candidate_no}: {EXAM_CANDIDATE_STATUSES.label(status)}."
+def today() -> dt.date:
+    """The day check-in takes as today (one place, so tests can set it)."""
+    return dt.date.today()
+
+
+def check_in_refusal(day: dt.date, status: str, on: dt.date | None = None) -> str:
+    """Why ``status`` cannot be recorded on ``on`` (default: today) for an exam held on ``day``, or "".
+
+    Attendance (møtt, ikke møtt) is recorded on the exam day or after it, never before; påmeldt and
+    avmeldt may be set any day. The window greys its check-in buttons with this sentence as the reason.
+    """
+    if status in CHECK_IN and (on or today()) < day:
+        return f"Oppmøte registreres fra eksamensdagen {format_date(day)}, ikke før"
+    return ""
 
 
 def _second_room_name(session: Session, row: ExamCandidate) -> str:
@@ -257,11 +262,50 @@ def _second_room_name(session: Session, row: ExamCandidate) -> str:
     return room_facts(session, booking.room_id).name if booking is not None and booking.state == "active" else ""
 
 
-def set_statuses(session: Session, candidate_ids: Iterable[int], status: str) -> int:
-    """``set_status`` for several candidates in one transaction; returns how many."""
-    count = 0
-    for candidate_id in candidate_ids:
-        set_status(session, candidate_id, status)
-        count += 1
-    return count
+def stored_candidate(session: Session, candidate_id: int) -> CandidateData:
+    """The candidate as stored, in the shape ``save_candidate`` takes (their second room by name)."""
+    row = existing_row(session, ExamCandidate, candidate_id, "Kandidaten")
+    return CandidateData("", row.candidate_no, row.name, row.email,
+                         Accommodation(row.extra_minutes, row.separate_room, _second_room_name(session, row)),
+                         row.status)
 
+
+def _write_status(session: Session, candidate_id: int, status: str) -> None:
+    """The candidate saved with ``status`` (``save_candidate`` checks the room's rules again)."""
+    sitting_id = existing_row(session, ExamCandidate, candidate_id, "Kandidaten").sitting_id
+    save_candidate(session, sitting_id, replace(stored_candidate(session, candidate_id), status=status))
+
+
+def set_status(session: Session, candidate_id: int, status: str, *, on: dt.date | None = None) -> str:
+    """Check-in on the day and other status changes; returns a sentence for the status line.
+
+    UserError for an unknown status, and for møtt or ikke møtt before the exam day (``check_in_refusal``).
+    """
+    if status not in EXAM_CANDIDATE_STATUSES:
+        raise UserError(f"Ukjent kandidatstatus «{status}»; bruk en av: {EXAM_CANDIDATE_STATUSES.words()}.")
+    row = existing_row(session, ExamCandidate, candidate_id, "Kandidaten")
+    refusal = check_in_refusal(get_sitting(session, row.sitting_id).day, status, on)
+    if refusal:
+        raise UserError(f"Kandidat {row.candidate_no} kan ikke settes til «{EXAM_CANDIDATE_STATUSES.label(status)}» "
+                        f"ennå: {refusal}.")
+    _write_status(session, candidate_id, status)
+    return f"Kandidat {row.candidate_no}: {EXAM_CANDIDATE_STATUSES.label(status)}."
+
+
+def set_statuses(session: Session, candidate_ids: Iterable[int], status: str, *, on: dt.date | None = None
+                 ) -> dict[int, str]:
+    """``set_status`` for several candidates in one transaction; returns each one's status before,
+    for ``restore_statuses`` (undo)."""
+    before: dict[int, str] = {}
+    for candidate_id in candidate_ids:
+        before[candidate_id] = existing_row(session, ExamCandidate, candidate_id, "Kandidaten").status
+        set_status(session, candidate_id, status, on=on)
+    return before
+
+
+def restore_statuses(session: Session, statuses: Mapping[int, str]) -> int:
+    """Put back the statuses ``set_statuses`` returned (undo): what was, so the exam day's rule does not
+    apply; the room's rules do. Returns how many."""
+    for candidate_id, status in statuses.items():
+        _write_status(session, candidate_id, status)
+    return len(statuses)

@@ -192,6 +192,13 @@ def _steps(runs: Sequence[RunFact], as_of: dt.date) -> tuple[str, ...]:
     return tuple(steps)
 
 
+def default_year(today: dt.date | None = None) -> int:
+    """The year a coordinator most likely wants: last year until 1 March (while it is being closed and
+    reported), this year from then on."""
+    today = today or dt.date.today()
+    return today.year - 1 if today < dt.date(today.year, 3, 1) else today.year
+
+
 def load(session: Session, year: int, as_of: dt.date | None = None) -> AnnualData:
     facts = load_year(session, year)
     shown, parts = disclose(facts.figures())

@@ -26,7 +26,14 @@ from typing import Any
 
 from reportlab.platypus import Flowable, PageBreak
 
-from kpdesk.booking.exam_reads import InvoiceLine, SittingDetail, invoice_lines, sitting_detail, sitting_id_for_ref
+from kpdesk.booking.exam_reads import (
+    NAME_ERASED,
+    InvoiceLine,
+    SittingDetail,
+    invoice_lines,
+    sitting_detail,
+    sitting_id_for_ref,
+)
 from kpdesk.booking.times import hm, weekday_name
 from kpdesk.common.norsk import format_date, format_decimal, format_money, plural, sort_key
 from kpdesk.reports import style
@@ -128,14 +135,22 @@ def _accommodation_text(candidate: Any) -> str:
 
 
 def _candidate_table(data: SignInData) -> Flowable:
-    rows = [[c.candidate_no, c.name, _accommodation_text(c), hm(c.ends_at), "", "", ""]
-            for c in data.detail.attending]
+    """The candidates by number; an erased candidate (retention, ``person erase``) by number with
+    «(navn slettet)» in the muted colour, so the door still checks them against the institution's list."""
+    attending = data.detail.attending
+    rows = [[c.candidate_no, c.shown_name, _accommodation_text(c), hm(c.ends_at), "", "", ""] for c in attending]
     padding = [("TOPPADDING", (0, 1), (-1, -1), SIGN_ROW_PADDING),
                ("BOTTOMPADDING", (0, 1), (-1, -1), SIGN_ROW_PADDING),
                ("GRID", (4, 1), (-1, -1), 0.25, style.RULE)]
+    muted = [("TEXTCOLOR", (1, row), (1, row), style.MUTED)
+             for row, c in enumerate(attending, start=1) if c.shown_name == NAME_ERASED]
     return style.data_table(["Kand.nr.", "Navn", "Tilrettelegging", "Slutt", "Leg.", "Signatur", "Levert kl."],
                             rows, [0.11, 0.22, 0.19, 0.07, 0.06, 0.22, 0.12], right=(0,), zebra=False,
-                            extra_style=padding)
+                            extra_style=padding + muted)
+
+
+ERASED_NOTE = ("«(navn slettet)»: kandidatens navn er slettet etter personvernreglene. Kontroller legitimasjonen "
+               "mot kandidatnummeret på institusjonens liste.")
 
 
 def _instructions(data: SignInData) -> list[Flowable]:
@@ -162,6 +177,8 @@ def build_signin(data: SignInData, printed_at: dt.datetime | None = None) -> byt
     story: list[Flowable] = [style.key_value_table(_facts(data)), style.heading("Kandidater")]
     if data.detail.attending:
         story.append(_candidate_table(data))
+        if any(c.shown_name == NAME_ERASED for c in data.detail.attending):
+            story.append(style.para(ERASED_NOTE, style.styles().note))
     else:
         story.append(style.para("Ingen kandidater er påmeldt ennå.", style.styles().body))
     if data.detail.sitting.state != "active":

@@ -25,6 +25,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("handout", "Møteunderlag (anonymt) for kommuner eller en region"),
     ("schedule", "Ukeplan for rommene"),
     ("doorsign", "Dørskilt for ett rom og én dag"),
+    ("annual", "Årsrapport for ett år"),
 )
 KIND_KEYS = tuple(key for key, _label in KINDS)
 USES_AS_OF = frozenset({"matching", "offer", "handout"})
@@ -48,6 +49,7 @@ class ReportRequest:
     weekend: bool = False  # schedule
     day: dt.date | None = None  # doorsign
     as_of: dt.date | None = None  # matching, offer, handout (None: today)
+    year: int | None = None  # annual
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_KEYS:
@@ -59,6 +61,7 @@ class LoadedReport:
     build: Callable[[], bytes]  # makes the PDF (no database; one at a time)
     description: str  # 'matchingoppsummeringen for Meløy kommune'
     file_name: str  # a suggested file name: 'matching-854604341-2027-01-11.pdf'
+    table: tuple[tuple[str, ...], list[tuple[str, str]]] | None = None  # annual: (columns, rows) of its CSV
 
 
 def _slug(text: str) -> str:
@@ -95,6 +98,14 @@ def load_report(session: Any, request: ReportRequest, progress: Progress | None 
         figures = handout.load(session, scope, as_of, run, progress)
         return LoadedReport(lambda: handout.build(figures), f"møteunderlaget for {scope.label}",
                             f"moteunderlag-{_slug(scope.label)}-{as_of.isoformat()}.pdf")
+    if kind == "annual":
+        from kpdesk.reports import annual
+
+        if request.year is None:
+            raise UserError("Oppgi året årsrapporten gjelder, for eksempel 2027.")
+        data = annual.load(session, request.year)
+        return LoadedReport(lambda: annual.build(data), f"årsrapporten for {data.year}", f"arsrapport-{data.year}.pdf",
+                            (annual.CSV_COLUMNS, annual.csv_rows(data)))
     from kpdesk.reports import schedule
 
     if kind == "schedule":

@@ -27,6 +27,7 @@ from kpdesk.common.fields import FieldError
 from kpdesk.db.models import AuditEntry, Booking, ExamCandidate
 from kpdesk.db.store import Store
 
+EXAM_DAY = dt.date(2027, 5, 12)
 EXAM = {"ref": "EKS-1", "room": "Eksamensrommet", "institution": "Nord universitet", "course_code": "SYK2001",
         "title": "Anatomi", "start": "12.05.2027 09:00", "end": "13:00", "fee_per_candidate": "1 500",
         "invigilators": "Kari Vakt (5), Ola Vakt"}
@@ -160,12 +161,42 @@ def test_a_separate_room_that_is_taken_is_refused(store: Store, sitting: int) ->
 def test_check_in_sets_the_status_and_the_log_never_holds_a_candidates_name(store: Store, sitting: int) -> None:
     cid, _ = store.transaction(lambda s: exams.save_candidate(s, sitting, candidate("101", name="Åse Kandidat")))
     store.transaction(lambda s: exams.save_candidate(s, sitting, candidate("101", name="Åse Kandidatsen")))
-    assert store.transaction(lambda s: exams.set_status(s, cid, "present")) == "Kandidat 101: møtt."
+    assert store.transaction(lambda s: exams.set_status(s, cid, "present", on=EXAM_DAY)) == "Kandidat 101: møtt."
     row = store.transaction(lambda s: exam_reads.get_sitting(s, sitting))
     assert (row.candidates, row.present, row.absent) == (1, 1, 0)
     logged = store.transaction(lambda s: [(e.old_value, e.new_value, e.summary) for e in s.scalars(select(AuditEntry))])
     assert not [e for e in logged if any(v and "Kandidat" in v and "Åse" in v for v in e)]
     assert not [e for e in logged if any(v and "Åse" in v for v in e)]
+
+
+def test_attendance_is_recorded_on_the_exam_day_or_after_never_before(store: Store, sitting: int) -> None:
+    cid, _ = store.transaction(lambda s: exams.save_candidate(s, sitting, candidate("101")))
+    for status in ("present", "absent"):
+        with pytest.raises(UserError) as refused:
+            store.transaction(lambda s, st=status: exams.set_status(s, cid, st, on=EXAM_DAY - dt.timedelta(days=1)))
+        assert refused.value.message == (
+            f"Kandidat 101 kan ikke settes til «{'møtt' if status == 'present' else 'ikke møtt'}» ennå: Oppmøte "
+            "registreres fra eksamensdagen 12.05.2027, ikke før.")
+    assert store.transaction(lambda s: exam_reads.get_sitting(s, sitting)).present == 0
+    # avmeldt and påmeldt again are not attendance: any day
+    store.transaction(lambda s: exams.set_status(s, cid, "withdrawn", on=dt.date(2027, 1, 4)))
+    store.transaction(lambda s: exams.set_status(s, cid, "registered", on=dt.date(2027, 1, 4)))
+    assert store.transaction(lambda s: exams.set_status(s, cid, "absent", on=EXAM_DAY)) == "Kandidat 101: ikke møtt."
+    assert store.transaction(lambda s: exams.set_status(s, cid, "present", on=EXAM_DAY + dt.timedelta(days=3))) == (
+        "Kandidat 101: møtt.")  # recorded afterwards from the sheet
+    assert exams.check_in_refusal(EXAM_DAY, "present", EXAM_DAY) == ""
+    assert exams.check_in_refusal(EXAM_DAY, "registered", dt.date(2027, 1, 4)) == ""
+
+
+def test_a_check_in_is_undone_to_each_candidates_status_before(store: Store, sitting: int) -> None:
+    ids = [store.transaction(lambda s, n=n, st=st: exams.save_candidate(s, sitting, candidate(n, status=st)))[0]
+           for n, st in (("101", "registered"), ("102", "absent"))]
+    before = store.transaction(lambda s: exams.set_statuses(s, ids, "present", on=EXAM_DAY))
+    assert before == {ids[0]: "registered", ids[1]: "absent"}
+    assert store.transaction(lambda s: exam_reads.get_sitting(s, sitting)).present == 2
+    assert store.transaction(lambda s: exams.restore_statuses(s, before)) == 2
+    rows = store.transaction(lambda s: exam_reads.sitting_detail(s, sitting)).candidates
+    assert [(c.candidate_no, c.status) for c in rows] == [("101", "registered"), ("102", "absent")]
 
 
 # ---------------------------------------------------------------- the invoice basis

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import SAMPLES, count_rows, pdf_pages, run_cli
+from support import SAMPLES, count_rows, pdf_pages, run_cli, sql_rows
 
 from kpdesk.common.csvfile import to_bytes
 from kpdesk.db.models import Booking, ExamCandidate, ExamInvigilator, ExamSitting
@@ -45,6 +45,33 @@ def test_the_samples_import_and_again_changes_nothing(capsys, exam_db: Path) -> 
     assert run_cli(capsys, "import", "kandidater", SAMPLES / "candidates.csv", "--db", exam_db) == (
         0, "Importerte 6 kandidater: 0 nye, 0 oppdatert, 6 uendret.\n", "")
     assert count_rows(exam_db, ExamCandidate) == 6
+
+
+def _sample_for(tmp_path: Path, name: str, rooms: dict[str, str]) -> Path:
+    """The sample file with its rooms named as a demo names them."""
+    text = (SAMPLES / name).read_text(encoding="utf-8-sig")
+    for sample_room, demo_room in rooms.items():
+        text = text.replace(sample_room, demo_room)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8-sig")
+    return path
+
+
+@pytest.mark.parametrize("scale", ["small", pytest.param("regional", marks=pytest.mark.slow)])
+def test_the_samples_import_cleanly_into_a_fresh_demo_of_each_scale(capsys, tmp_path: Path, scale: str) -> None:
+    """A new user runs ``kpdesk demo`` and then imports the sample exams and candidates: their times
+    are free in the demo's rooms (they once clashed with the demo's own exams on 27.05 and 01.06.2027).
+    The regional demo names a centre's rooms with the place, «Eksamensrom (Mo i Rana)»."""
+    db = tmp_path / f"{scale}.sqlite"
+    assert run_cli(capsys, "demo", "--db", db, "--scale", scale)[0] == 0
+    rooms = {} if scale == "small" else {"Eksamensrom": "Eksamensrom (Mo i Rana)",
+                                         "Grupperom Lundu": "Grupperom (Mo i Rana)"}
+    sittings = count_rows(db, ExamSitting)
+    assert run_cli(capsys, "import", "exams", _sample_for(tmp_path, "exams.csv", rooms), "--db", db) == (
+        0, "Importerte 2 eksamener: 2 nye, 0 oppdatert.\n", "")
+    assert run_cli(capsys, "import", "candidates", _sample_for(tmp_path, "candidates.csv", rooms), "--db", db) == (
+        0, "Importerte 6 kandidater: 6 nye, 0 oppdatert.\n", "")
+    assert count_rows(db, ExamSitting) == sittings + 2
 
 
 def test_an_exam_that_clashes_is_refused_naming_the_clashing_booking(capsys, place_db: Path, tmp_path: Path) -> None:
@@ -122,7 +149,7 @@ def test_a_registered_number_on_another_candidate_is_refused_not_overwritten(cap
 def test_extra_time_into_the_next_booking_is_refused_on_the_candidates_line(capsys, exam_db: Path,
                                                                             tmp_path: Path) -> None:
     meeting = csv_file(tmp_path / "b.csv", ("room", "title", "kind", "start", "end"),
-                       ("Eksamensrom", "Lærermøte", "møte", "27.05.2027 14:00", "15:00"))
+                       ("Eksamensrom", "Lærermøte", "møte", "12.08.2027 14:00", "15:00"))
     assert run_cli(capsys, "import", "bookings", meeting, "--db", exam_db)[0] == 0
     path = csv_file(tmp_path / "k.csv", CANDIDATE_COLUMNS,
                     ("EKS-2027-01", "101", "Aslak Nordli", "", "ekstra tid 60", ""),
@@ -131,7 +158,7 @@ def test_extra_time_into_the_next_booking_is_refused_on_the_candidates_line(caps
     assert code == 1
     assert err.splitlines()[0] == (
         "linje 3, kolonne accommodation: Kandidat 102 har 90 min ekstra tid, til kl. 14.30, men rommet er ikke "
-        "ledig så lenge: Kollisjon med «Lærermøte» 27.05.2027 kl. 14.00–15.00 i Eksamensrom")
+        "ledig så lenge: Kollisjon med «Lærermøte» 12.08.2027 kl. 14.00–15.00 i Eksamensrom")
     assert count_rows(exam_db, ExamCandidate) == 0
     ok = csv_file(tmp_path / "ok.csv", CANDIDATE_COLUMNS, ("EKS-2027-01", "101", "Aslak Nordli", "", "+60", ""))
     assert run_cli(capsys, "import", "candidates", ok, "--db", exam_db)[0] == 0  # to 14.00: the meeting starts
@@ -146,8 +173,8 @@ def test_a_separate_room_that_is_taken_is_refused_and_one_without_a_room_warned(
     code, _, err = run_cli(capsys, "import", "candidates", path, "--db", exam_db)
     assert code == 1
     assert err.splitlines() == [
-        "linje 3, kolonne accommodation: 27.05.2027 kl. 09.00–13.00: Kollisjon med «Eksamen SYK2002 (eget rom, "
-        "kandidat 103)» 27.05.2027 kl. 09.00–13.00 i Grupperom Lundu (rommet er opptatt fra kl. 08.30 for "
+        "linje 3, kolonne accommodation: 12.08.2027 kl. 09.00–13.00: Kollisjon med «Eksamen SYK2002 (eget rom, "
+        "kandidat 103)» 12.08.2027 kl. 09.00–13.00 i Grupperom Lundu (rommet er opptatt fra kl. 08.30 for "
         "oppmøte) (linje 2)",
         "linje 4, kolonne accommodation: advarsel: Kandidat 201 skal ha eget rom, men ingen rom er oppgitt; skriv "
         "for eksempel «eget rom: Grupperom 2» eller book rommet i Eksamen-visningen",
@@ -161,6 +188,53 @@ def test_a_separate_room_that_is_taken_is_refused_and_one_without_a_room_warned(
 def candidates_db(capsys, exam_db: Path) -> Path:
     assert run_cli(capsys, "import", "candidates", SAMPLES / "candidates.csv", "--db", exam_db)[0] == 0
     return exam_db
+
+
+def _candidates(db: Path) -> dict[str, tuple[int, bool, str]]:
+    """Candidate number -> (extra minutes, separate room, status)."""
+    rows = sql_rows(db, "SELECT candidate_no, extra_minutes, separate_room, status FROM exam_candidate")
+    return {number: (extra or 0, bool(separate), status) for number, extra, separate, status in rows}
+
+
+def test_the_list_again_says_what_an_empty_accommodation_removes(capsys, candidates_db: Path,
+                                                                 tmp_path: Path) -> None:
+    """An empty cell means none, as in the other importers, but never silently: the line says what goes
+    (it once dropped Berit's extra time and Carina's second room without a word)."""
+    again = csv_file(tmp_path / "igjen.csv", CANDIDATE_COLUMNS,
+                     ("EKS-2027-01", "102", "Berit Hansen", "berit.hansen@example.no", "", "påmeldt"),
+                     ("EKS-2027-01", "103", "Carina Johansen", "", "ekstra tid 30 min", "påmeldt"),
+                     ("EKS-2027-01", "101", "Aslak Nordli", "aslak.nordli@example.no", "", "påmeldt"))
+    code, _out, err = run_cli(capsys, "import", "candidates", again, "--db", candidates_db, "--dry-run")
+    assert (code, err.splitlines()) == (0, [
+        "linje 2, kolonne accommodation: advarsel: Kandidat 102: ekstra tid 30 min fjernes; tilretteleggingen er "
+        "tom i filen",
+        "linje 3, kolonne accommodation: advarsel: Kandidat 103: ekstra tid endres fra 15 til 30 min og eget rom "
+        "fjernes (bookingen av Grupperom Lundu avlyses); filen sier «ekstra tid 30 min»"])
+    assert _candidates(candidates_db)["102"] == (30, False, "registered")
+    assert run_cli(capsys, "import", "candidates", again, "--db", candidates_db)[1] == (
+        "Importerte 3 kandidater: 0 nye, 2 oppdatert, 1 uendret.\n")
+    stored = _candidates(candidates_db)
+    assert (stored["102"], stored["103"]) == ((0, False, "registered"), (30, False, "registered"))
+    assert sql_rows(candidates_db, "SELECT state FROM booking WHERE title LIKE '%eget rom%'") == [("cancelled",)]
+
+
+def test_a_column_left_out_or_an_empty_status_keeps_what_is_stored(capsys, candidates_db: Path,
+                                                                   tmp_path: Path) -> None:
+    """The institution's list without the accommodation column keeps the extra time; an empty status
+    keeps a check-in (a new candidate is påmeldt)."""
+    checked_in = csv_file(tmp_path / "mott.csv", CANDIDATE_COLUMNS,
+                          ("EKS-2027-01", "101", "Aslak Nordli", "aslak.nordli@example.no", "", "møtt"))
+    assert run_cli(capsys, "import", "candidates", checked_in, "--db", candidates_db)[0] == 0
+    names_only = csv_file(tmp_path / "navn.csv", ("exam", "candidate_no", "name"),
+                          ("EKS-2027-01", "102", "Berit Hansen"), ("EKS-2027-01", "105", "Eva Berg"))
+    assert run_cli(capsys, "import", "candidates", names_only, "--db", candidates_db) == (
+        0, "Importerte 2 kandidater: 1 ny, 0 oppdatert, 1 uendret.\n", "")
+    empty_status = csv_file(tmp_path / "tom.csv", CANDIDATE_COLUMNS,
+                            ("EKS-2027-01", "101", "Aslak Nordli", "aslak.nordli@example.no", "", ""))
+    assert run_cli(capsys, "import", "candidates", empty_status, "--db", candidates_db)[1].endswith("1 uendret.\n")
+    stored = _candidates(candidates_db)
+    assert (stored["101"], stored["102"], stored["105"]) == (
+        (0, False, "present"), (30, False, "registered"), (0, False, "registered"))
 
 
 def test_report_signin_writes_the_sheet_and_refuses_an_unknown_exam(capsys, candidates_db: Path,
@@ -180,20 +254,20 @@ def test_report_signin_writes_the_sheet_and_refuses_an_unknown_exam(capsys, cand
 
 def test_export_invoice_writes_the_exact_header_and_sums(capsys, candidates_db: Path, tmp_path: Path) -> None:
     out, pdf = tmp_path / "faktura.csv", tmp_path / "faktura.pdf"
-    assert run_cli(capsys, "export", "invoice", "--db", candidates_db, "--from", "01.05.2027", "--to", "2027-06-30",
+    assert run_cli(capsys, "export", "invoice", "--db", candidates_db, "--from", "01.08.2027", "--to", "2027-08-31",
                    "--out", out, "--pdf", pdf) == (
-        0, f"Eksporterte fakturagrunnlaget for 2 eksamener (01.05.2027–30.06.2027) til {out} og {pdf}.\n", "")
+        0, f"Eksporterte fakturagrunnlaget for 2 eksamener (01.08.2027–31.08.2027) til {out} og {pdf}.\n", "")
     assert out.read_text(encoding="utf-8-sig").splitlines() == [
         "exam;institution;course_code;date;candidates;fee_per_candidate;amount_nok",
-        "EKS-2027-01;Nord universitet;SYK2002;27.05.2027;3;1500;4500",
-        "EKS-2027-02;Nordland fagskole;HMI1001;01.06.2027;2;1250;2500"]
+        "EKS-2027-01;Nord universitet;SYK2002;12.08.2027;3;1500;4500",
+        "EKS-2027-02;Nordland fagskole;HMI1001;17.08.2027;2;1250;2500"]
     text = " ".join(" ".join(pdf_pages(pdf.read_bytes())).split())
     assert "Nord universitet" in text and "Nordland fagskole" in text and "7 000 kr å fakturere" in text
     one = tmp_path / "nord.csv"
-    assert run_cli(capsys, "export", "invoice", "--db", candidates_db, "--from", "01.05.2027", "--to", "30.06.2027",
+    assert run_cli(capsys, "export", "invoice", "--db", candidates_db, "--from", "01.08.2027", "--to", "31.08.2027",
                    "--out", one, "--institution", "NORDLAND FAGSKOLE")[0] == 0
     assert one.read_text(encoding="utf-8-sig").splitlines()[1:] == [
-        "EKS-2027-02;Nordland fagskole;HMI1001;01.06.2027;2;1250;2500"]
+        "EKS-2027-02;Nordland fagskole;HMI1001;17.08.2027;2;1250;2500"]
 
 
 def test_export_invoice_refuses_a_wrong_period_or_institution_and_writes_nothing(capsys, candidates_db: Path,
@@ -204,7 +278,7 @@ def test_export_invoice_refuses_a_wrong_period_or_institution_and_writes_nothing
                                                               "(01.06.2027)."),
             (("--from", "01.05.2027", "--to", "31.13.2027"), "--to: "),
             (("--from", "01.05.2027",), "Oppgi perioden med --from og --to"),
-            (("--from", "01.05.2027", "--to", "30.06.2027", "--institution", "NTNU"),
+            (("--from", "01.08.2027", "--to", "31.08.2027", "--institution", "NTNU"),
              "Ingen eksamener for institusjonen «NTNU»; kjente institusjoner: Nord universitet, Nordland fagskole.")):
         code, stdout, err = run_cli(capsys, "export", "invoice", "--db", candidates_db, "--out", out, *argv)
         assert (code, stdout) == (1, ""), argv
@@ -212,7 +286,7 @@ def test_export_invoice_refuses_a_wrong_period_or_institution_and_writes_nothing
     assert not out.exists()
     wrong = tmp_path / "faktura.pdf"  # the CSV under a PDF's name would not open
     code, stdout, err = run_cli(capsys, "export", "invoice", "--db", candidates_db, "--out", wrong,
-                                "--from", "01.05.2027", "--to", "30.06.2027")
+                                "--from", "01.08.2027", "--to", "31.08.2027")
     assert (code, stdout) == (1, "") and "bruk --pdf FIL.pdf (eller kpdesk report invoice)" in err
     assert not wrong.exists()
     code, _, err = run_cli(capsys, "export", "needs", "--db", candidates_db, "--out", out, "--from", "01.05.2027")

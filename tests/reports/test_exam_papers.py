@@ -77,3 +77,48 @@ def test_the_invoice_basis_sums_per_institution_without_names(store: Store, sitt
     assert "12.05.2027 EKS-1 SYK2001 Anatomi 4 1 500 kr 6 000 kr" in text
     assert "Sum 4 6 000 kr" in text and "1 eksamen 4 kandidater 6 000 kr å fakturere" in text
     assert not any(name in text for name in ("Nina", "Tiril", "Tolv", "Elleve", "Hanne"))
+
+
+def test_an_erased_candidate_still_sitting_the_exam_is_printed_by_number_with_name_erased(store: Store,
+                                                                                          sitting: int) -> None:
+    """Erased (name «[slettet]») but still påmeldt: the door gets the number and «(navn slettet)» in the
+    muted colour with a note on checking ID against the institution's list, never «[slettet]»."""
+    from sqlalchemy import select
+
+    from kpdesk.admin import exam_privacy, privacy
+    from kpdesk.db.models import ExamCandidate
+
+    def erase(s) -> None:
+        nina = s.scalars(select(ExamCandidate.id).where(ExamCandidate.candidate_no == "9")).one()
+        exam_privacy.erase_candidates(s, [nina], privacy.ERASED)
+
+    store.transaction(erase)
+    data = store.transaction(lambda s: exam_papers.load_signin(s, "EKS-1"))
+    pdf = exam_papers.build_signin(data, PRINTED)
+    first = " ".join(pdf_pages(pdf)[0].split())
+    assert "Nina Ni" not in first and "[slettet]" not in first
+    assert "9 (navn slettet) +30 min 13.30" in first
+    assert "navn er slettet etter personvernreglene. Kontroller legitimasjonen mot kandidatnummeret" in first
+    assert _colour_of(pdf, "(navn slettet)") == _colour_of(pdf, "Kontroller") != _colour_of(pdf, "Tiril Ti")
+
+
+def _colour_of(pdf: bytes, text: str) -> tuple[float, ...]:
+    """The fill colour the first page's text ``text`` is drawn in."""
+    import io
+
+    import pypdf
+
+    found: list[tuple[float, ...]] = []
+
+    def visit(shown: str, _cm, _tm, _font, _size) -> None:  # type: ignore[no-untyped-def]
+        if text in shown and not found:
+            found.append(colour[0])
+
+    colour: list[tuple[float, ...]] = [()]
+
+    def operator(op: bytes, args, _cm, _tm) -> None:  # type: ignore[no-untyped-def]
+        if op in (b"rg", b"g"):
+            colour[0] = tuple(float(a) for a in args)
+
+    pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_operand_before=operator, visitor_text=visit)
+    return found[0]

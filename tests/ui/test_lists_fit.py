@@ -18,6 +18,7 @@ KEY_COLUMNS = {
     "ProvidersPage": ["name", "kind", "offers", "web"],  # Tilbydere
     "RoomsPage": ["name", "site", "capacity", "hours", "bookings", "equipment"],  # Rom: Utstyr
     "AuditLogPage": ["at", "user", "action", "entity", "field", "old", "new", "summary"],  # Endringslogg
+    "ExamsPage": ["day", "ref", "course", "institution", "candidates"],  # Eksamen: Emne, Institusjon
 }
 SCREEN = QRect(0, 0, 1366, 768 - 40)  # a taskbar below
 
@@ -65,6 +66,23 @@ def test_key_columns_are_on_screen_at_1366(window_at_1366, qtbot, section: str) 
     # the text column gets what is left, at least 16 letters
     stretch = page.column_layout.stretch
     assert stretch is not None and header.sectionSize(stretch) >= 16 * 6
+
+
+def test_the_exam_list_shows_institutions_whole_beside_the_candidates(window_at_1366, qtbot) -> None:
+    """Eksamen at 1366: every institution whole (it was cut at 16 letters: «UiT Norges arkti…»), the
+    candidates' table and the check-in buttons whole beside the list."""
+    page = show_section(window_at_1366, qtbot, "ExamsPage")
+    number = [c.key for c in page.model.columns].index("institution")
+    cells = [page.model.index(row, number) for row in range(page.model.rowCount())]
+    assert "UiT Norges arktiske universitet" in {index.data() for index in cells}
+    assert not [index.data() for index in cells if page.column_layout.delegate.is_elided(index)]
+    detail = page.detail
+    qtbot.waitUntil(lambda: detail.model.rowCount() > 0, timeout=10_000)
+    assert not detail.view.horizontalScrollBar().isVisible()
+    right = detail.mapTo(page, detail.rect().topRight()).x()
+    for button in (*detail.buttons.values(), detail.signin_button):
+        edge = button.mapTo(page, button.rect().topRight()).x()
+        assert button.width() >= button.sizeHint().width() and edge <= right, button.text()
 
 
 def test_elided_cells_have_their_whole_text_as_tooltip(window_at_1366, qtbot) -> None:

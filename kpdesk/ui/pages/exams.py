@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.booking.exam_reads import ABSENT, PRESENT, REGISTERED
+from kpdesk.common.codes import EXAM_CANDIDATE_STATUSES
 from kpdesk.common.list_filter import Column, count_column
 from kpdesk.common.norsk import format_date, format_money, format_time, plural
 from kpdesk.ui import alerts
@@ -36,8 +38,8 @@ from kpdesk.ui.widgets.date_field import DateField
 from kpdesk.ui.widgets.table_model import RowTableModel
 from kpdesk.ui.widgets.table_view import row_table_view
 
-# check-in keys in the candidate list: (key, status)
-CHECK_IN_KEYS = (("M", "present"), ("I", "absent"), ("P", "registered"))
+# check-in keys in the candidate list: (key, status); the buttons read «Møtt (M)» from the code list
+CHECK_IN_KEYS = (("M", PRESENT), ("I", ABSENT), ("P", REGISTERED))
 
 
 def accommodation_text(row: Any) -> str:
@@ -71,24 +73,26 @@ class ExamDetail(QWidget):
         self.model = RowTableModel([
             Column("no", self.tr("Kand.nr."), lambda c: c.candidate_no, sort_value=lambda c: _number_key(c),
                    align_right=True),
-            Column("name", self.tr("Navn"), lambda c: c.name, max_chars=22),
+            Column("name", self.tr("Navn"), lambda c: c.shown_name, stretch=True),
             Column("accommodation", self.tr("Tilrettelegging"), accommodation_text, max_chars=22),
             Column("end", self.tr("Slutt"), lambda c: format_time(c.ends_at), sort_value=lambda c: c.ends_at),
-            Column("status", self.tr("Status"), lambda c: c.status_label, stretch=True),
+            Column("status", self.tr("Status"), lambda c: c.status_label),
         ], self)
         self.view = row_table_view(self.model, "candidateView")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.buttons: dict[str, QPushButton] = {}
-        labels = {"present": self.tr("Møtt (M)"), "absent": self.tr("Ikke møtt (I)"),
-                  "registered": self.tr("Påmeldt (P)")}
+        self.button_tips: dict[str, str] = {}
         check_in = QHBoxLayout()
         check_in.addWidget(QLabel(self.tr("Innsjekking:")))
         for key, status in CHECK_IN_KEYS:
-            button = QPushButton(labels[status])
+            label = EXAM_CANDIDATE_STATUSES.label(status)
+            button = QPushButton(f"{label[:1].upper()}{label[1:]} ({key})")
             button.setObjectName(f"checkIn_{status}")
-            button.setToolTip(self.tr("Marker de valgte kandidatene (tast {key} i listen)").format(key=key))
+            self.button_tips[status] = self.tr("Marker de valgte kandidatene «{status}» (tast {key} i listen)").format(
+                status=label, key=key)
+            button.setToolTip(self.button_tips[status])
             button.clicked.connect(lambda _c=False, s=status: self.check_in(s))
             self.buttons[status] = button
             check_in.addWidget(button)
@@ -101,14 +105,16 @@ class ExamDetail(QWidget):
         self.signin_button.setToolTip(self.tr("Oppmøtelisten med signatur- og leveringskolonner og instruks for "
                                               "eksamensvaktene"))
         self.signin_button.clicked.connect(self.save_signin)
-        check_in.addWidget(self.signin_button)
         self.counts = QLabel()
         self.counts.setObjectName("candidateCounts")
+        below = QHBoxLayout()  # the counts and the sheet on one row, check-in on its own: the pane stays narrow
+        below.addWidget(self.counts, 1)
+        below.addWidget(self.signin_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.facts)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.counts)
+        layout.addLayout(below)
         layout.addLayout(check_in)
         self._enable()
 
@@ -166,10 +172,18 @@ class ExamDetail(QWidget):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.view.scrollTo(index)
 
+    def refusal(self, status: str) -> str:
+        """Why ``status`` cannot be set on the chosen sitting today (the service's rule), or ""."""
+        from kpdesk.booking.exams import check_in_refusal
+
+        return check_in_refusal(self.sitting.day, status) if self.sitting is not None else ""
+
     def _enable(self) -> None:
         writable = not getattr(self.context.store, "read_only", False)
-        for button in self.buttons.values():
-            button.setEnabled(self.sitting is not None and writable)
+        for status, button in self.buttons.items():
+            why = self.refusal(status)
+            button.setEnabled(self.sitting is not None and writable and not why)
+            button.setToolTip(f"{why}." if why else self.button_tips[status])
         self.signin_button.setEnabled(self.sitting is not None)
 
     # ------------------------------------------------------------ check-in
@@ -183,13 +197,18 @@ class ExamDetail(QWidget):
     def check_in(self, status: str) -> None:
         """Mark the chosen candidates; the cursor moves to the candidate after the last one. Møtt and
         ikke møtt leave an avmeldt candidate as they are (they are not on the sign-in sheet nor in the
-        invoice, and one key must not bring them back); påmeldt registers them again, on purpose."""
+        invoice, and one key must not bring them back); påmeldt registers them again, on purpose.
+        Ctrl+Z puts each candidate's status before back."""
         from kpdesk.booking.exam_reads import WITHDRAWN
 
         everyone = self.chosen()
         if not everyone or self.sitting is None or getattr(self.context.store, "read_only", False):
             return
-        chosen = [c for c in everyone if c.status != WITHDRAWN or status == "registered"]
+        why = self.refusal(status)
+        if why:  # a key pressed before the day: the buttons are grey for the same reason
+            self.context.status_message.emit(f"{why}.")
+            return
+        chosen = [c for c in everyone if c.status != WITHDRAWN or status == REGISTERED]
         if not chosen:
             self.context.status_message.emit(self.tr("Kandidat {numbers} er avmeldt og er ikke endret.").format(
                 numbers=", ".join(str(c.candidate_no) for c in everyone)))
@@ -198,17 +217,25 @@ class ExamDetail(QWidget):
         following = self.model.row_at(last + 1) if last + 1 < self.model.rowCount() else self.model.row_at(last)
         self._keep_no = following.candidate_no
         ids = [c.id for c in chosen]
-        from kpdesk.booking.exams import set_statuses
+        label = EXAM_CANDIDATE_STATUSES.label(status)
+        who = (self.tr("kandidat {number}").format(number=chosen[0].candidate_no) if len(chosen) == 1
+               else plural(len(chosen), self.tr("kandidat"), self.tr("kandidater")))
+        from kpdesk.booking.exams import restore_statuses, set_statuses
+        from kpdesk.ui.undo import undoable_write
+
+        def do(session: Any, state: dict[str, Any]) -> int:
+            state["before"] = set_statuses(session, ids, status)
+            return len(ids)
+
+        def undo(session: Any, state: dict[str, Any]) -> int:
+            return restore_statuses(session, state["before"])
 
         def done(count: int) -> None:
-            from kpdesk.common.codes import EXAM_CANDIDATE_STATUSES
-
             self.context.status_message.emit(self.tr("{who}: {status}.").format(
-                who=plural(count, self.tr("kandidat"), self.tr("kandidater")),
-                status=EXAM_CANDIDATE_STATUSES.label(status)))
-            self.context.data_changed.emit("exam_candidate")
+                who=plural(count, self.tr("kandidat"), self.tr("kandidater")), status=label))
 
-        self.context.query(lambda s: set_statuses(s, ids, status), done, lambda exc: alerts.show_exception(self, exc))
+        undoable_write(self.context, self.tr("«{status}» for {who}").format(status=label, who=who), do, undo,
+                       lambda _count: self.context.data_changed.emit("exam_candidate"), self, on_done=done)
 
     # ------------------------------------------------------------ the sign-in sheet
 
@@ -257,7 +284,7 @@ class ExamsPage(ListPage):
                    searchable=False, hidden=True),
             Column("ref", tr("Eksamen"), lambda r: r.ref),
             Column("course", tr("Emne"), lambda r: f"{r.course_code} {r.title}", stretch=True),
-            Column("institution", tr("Institusjon"), lambda r: r.institution, max_chars=16),
+            Column("institution", tr("Institusjon"), lambda r: r.institution),
             Column("room", tr("Rom"), lambda r: r.room_name, max_chars=14, hidden=True),
             count_column("candidates", tr("Kandidater"), lambda r: r.candidates),
         ]
@@ -296,7 +323,6 @@ class ExamsPage(ListPage):
         invoice.addStretch(1)
         self.page_layout.addLayout(invoice)
         self.set_detail(self.detail)
-        self.splitter.setSizes([640, 560])
 
     def entity_kinds(self) -> set[str]:
         return {"booking", "room", "exam_candidate", "exam_sitting"}

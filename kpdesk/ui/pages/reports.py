@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -66,6 +67,7 @@ class Preview:
     description: str
     file_name: str
     pages: int
+    table: tuple[tuple[str, ...], list[tuple[str, str]]] | None = None  # the annual report's figures as CSV
 
 
 class PdfPrintJob(QObject):
@@ -154,7 +156,7 @@ class ReportsPage(Page):
             self.kind.addItem(tr(label), key)
         # One form per report, in the order of KINDS; only the chosen one is shown (and takes room).
         self.forms = [self._employer_form(), self._offer_form(), self._handout_form(), self._schedule_form(),
-                      self._door_form()]
+                      self._door_form(), self._annual_form()]
         self.as_of_label = QLabel(tr("Per dato"))
         self.as_of_edit = DateField(dt.date.today())
         self.as_of_edit.setObjectName("asOfEdit")
@@ -307,6 +309,22 @@ class ReportsPage(Page):
         self.date_edit.setObjectName("dateEdit")
         return self._form([(self.tr("Rom"), self.door_room_box), (self.tr("Dag"), self.date_edit)],
                           self.tr("Ett A4-ark til døren: rommet, dagen og bookingene med stor skrift."))
+
+    def _annual_form(self) -> QWidget:
+        from kpdesk.reports.annual import default_year
+
+        self.year_box = QSpinBox()
+        self.year_box.setObjectName("yearBox")
+        self.year_box.setRange(1901, 2199)
+        self.year_box.setValue(default_year())
+        self.year_box.setToolTip(self.tr("Før 1. mars er fjoråret valgt, deretter i år"))
+        self.csv_box = QCheckBox(self.tr("Lagre også tallene som CSV"))
+        self.csv_box.setObjectName("annualCsvBox")
+        self.csv_box.setToolTip(self.tr("Kolonnene figure;value, som «kpdesk report annual --csv»"))
+        return self._form([(self.tr("År"), self.year_box), ("", self.csv_box)],
+                          self.tr("Behov, kurs startet og gjennomført, deltakere, studiepoeng, eksamener og romtimer "
+                                  "i året; tall som bygger på færre enn 3 arbeidsgivere eller privatpersoner, vises "
+                                  "som «:». CSV-filen lagres ved siden av PDF-en, med samme navn."))
 
     def _form(self, rows: list[tuple[str, QWidget]], hint: str) -> QWidget:
         widget = QWidget()
@@ -477,7 +495,7 @@ class ReportsPage(Page):
         return ReportRequest(kind, employer=employer, offer=offer, municipalities=municipalities, region=region,
                              week=self.week_edit.text().strip(), room="" if site else picked_room,
                              site=site, weekend=self.weekend_box.isChecked(), day=day or dt.date.today(),
-                             as_of=as_of)
+                             as_of=as_of, year=self.year_box.value())
 
     def make_preview(self, match_first: bool = True) -> None:
         """Load on the database thread and build on the compute thread. A handout or offer summary
@@ -521,7 +539,7 @@ class ReportsPage(Page):
             task.check_cancelled()
             write_pdf(target, data)
             pages = len(re.findall(rb"/Type /Page[^s]", data))
-            return Preview(target, data, loaded.description, loaded.file_name, pages)
+            return Preview(target, data, loaded.description, loaded.file_name, pages, loaded.table)
 
         self._set_busy(True)
         self.status.setText(reading)
@@ -590,15 +608,24 @@ class ReportsPage(Page):
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         settings.setValue(SETTINGS_FOLDER, str(Path(path).parent))
+        table = preview.table if self.csv_box.isChecked() else None  # the annual report's figures, beside it
+        csv_path = str(Path(path).with_suffix(".csv"))
 
         def work(_task: Task) -> str:
             from kpdesk.reports.style import write_pdf
 
-            return str(write_pdf(path, preview.data))
+            saved = str(write_pdf(path, preview.data))
+            if table is not None:
+                from kpdesk.common import csvfile
+
+                csvfile.write(csv_path, *table)
+            return saved
 
         def done(saved: str) -> None:
-            self.status.setText(self.tr("Lagret {path}.").format(path=saved))
-            self.context.status_message.emit(self.tr("Lagret {path}.").format(path=saved))
+            said = (self.tr("Lagret {path} og {csv}.").format(path=saved, csv=csv_path) if table is not None
+                    else self.tr("Lagret {path}.").format(path=saved))
+            self.status.setText(said)
+            self.context.status_message.emit(said)
             self.saved.emit(saved)
 
         self.context.compute(work, done, lambda exc: alerts.show_exception(self, exc))

@@ -51,8 +51,13 @@ def exam_db(tmp_path: Path) -> Path:
     return db
 
 
+EXAM_DAY = dt.date(2099, 5, 12)  # EKS-1's day
+
+
 @pytest.fixture
-def page(open_window, exam_db: Path, qtbot):
+def page(open_window, exam_db: Path, qtbot, monkeypatch):
+    """The Eksamen page on EKS-1's day (check-in is for the exam day and after)."""
+    monkeypatch.setattr("kpdesk.booking.exams.today", lambda: EXAM_DAY)
     window = open_window(exam_db)
     window.navigation.setCurrentRow(section_row("ExamsPage"))
     exams_page = window.page(section_row("ExamsPage"))
@@ -89,6 +94,59 @@ def test_check_in_from_the_keyboard_moves_on_to_the_next_candidate(page, qtbot) 
     qtbot.waitUntil(lambda: page.detail.chosen()[0].candidate_no == "103", timeout=10_000)
     page.detail.buttons["present"].click()
     qtbot.waitUntil(lambda: statuses(page)["103"] == "møtt", timeout=10_000)
+
+
+def test_before_the_day_attendance_is_grey_and_says_why(page, qtbot, monkeypatch) -> None:
+    """The day before, Møtt and Ikke møtt are grey with the service's reason; a key says it and changes
+    nothing; Påmeldt (not attendance) stays."""
+    monkeypatch.setattr("kpdesk.booking.exams.today", lambda: EXAM_DAY - dt.timedelta(days=1))
+    page.detail.show_sitting(page.selected_row())
+    buttons = page.detail.buttons
+    qtbot.waitUntil(lambda: not buttons["present"].isEnabled(), timeout=10_000)
+    assert not buttons["absent"].isEnabled() and buttons["registered"].isEnabled()
+    assert buttons["present"].toolTip() == "Oppmøte registreres fra eksamensdagen 12.05.2099, ikke før."
+    assert buttons["absent"].toolTip() == buttons["present"].toolTip()
+    assert [b.text() for b in buttons.values()] == ["Møtt (M)", "Ikke møtt (I)", "Påmeldt (P)"]
+    messages: list[str] = []
+    page.context.status_message.connect(messages.append)
+    view = page.detail.view
+    view.setFocus()
+    view.setCurrentIndex(page.detail.model.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_M)
+    assert messages == ["Oppmøte registreres fra eksamensdagen 12.05.2099, ikke før."]
+    qtbot.wait(200)
+    assert statuses(page)["101"] == "påmeldt" and page.context.undo_stack.count() == 0
+    monkeypatch.setattr("kpdesk.booking.exams.today", lambda: EXAM_DAY + dt.timedelta(days=2))  # from the sheet
+    page.detail.show_sitting(page.selected_row())
+    qtbot.waitUntil(lambda: buttons["present"].isEnabled(), timeout=10_000)
+    assert buttons["present"].toolTip().startswith("Marker de valgte kandidatene «møtt»")
+
+
+def test_check_in_is_undone_with_ctrl_z_and_redone(page, qtbot) -> None:
+    """Ctrl+Z (the window's Angre) puts each candidate's status before back; Ctrl+Y does it again."""
+    from PySide6.QtGui import QKeySequence
+
+    model = page.detail.model
+    page.detail.view.selectionModel().select(
+        model.index(0, 0), page.detail.view.selectionModel().SelectionFlag.Select |
+        page.detail.view.selectionModel().SelectionFlag.Rows)
+    page.detail.view.selectionModel().select(
+        model.index(1, 0), page.detail.view.selectionModel().SelectionFlag.Select |
+        page.detail.view.selectionModel().SelectionFlag.Rows)
+    page.detail.buttons["absent"].click()
+    qtbot.waitUntil(lambda: (statuses(page)["101"], statuses(page)["102"]) == ("ikke møtt", "ikke møtt"),
+                    timeout=10_000)
+    window = page.window()
+    assert window.undo_action.text() == "&Angre «ikke møtt» for 2 kandidater"
+    qtbot.waitUntil(lambda: QKeySequence("Ctrl+Z") in window.undo_action.shortcuts(), timeout=5_000)
+    page.detail.view.setFocus()
+    qtbot.keyClick(page.detail.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: (statuses(page)["101"], statuses(page)["102"]) == ("påmeldt", "påmeldt"),
+                    timeout=10_000)
+    assert page.detail.counts.text() == "3 kandidater: 0 møtt, 0 ikke møtt"
+    page.context.undo_stack.redo()
+    qtbot.waitUntil(lambda: statuses(page)["102"] == "ikke møtt", timeout=10_000)
+    assert page.model.visible_rows()[1].absent == 2
 
 
 def test_an_avmeldt_candidate_is_not_checked_in_by_a_key(page, qtbot) -> None:

@@ -278,3 +278,42 @@ def test_a_handout_without_a_run_matches_on_the_compute_thread_not_the_database_
     assert page.matching.latest is not None and page.matching.latest.as_of.isoformat() == "2027-01-11"
     preview(page, qtbot)
     assert len(matched_on) == 1  # the run is reused
+
+
+def test_the_annual_report_for_a_chosen_year_with_its_figures_as_csv(open_window: Any, qtbot: Any, demo_db: Path,
+                                                                       tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: «and the same from the GUI». The year chooser starts at last year before 1 March, this
+    year after; the PDF and the CSV beside it hold the year's figures (counted here with plain SQL)."""
+    from support import sql_rows
+
+    from kpdesk.reports.annual import default_year
+
+    assert (default_year(dt.date(2027, 2, 28)), default_year(dt.date(2027, 3, 1))) == (2026, 2027)
+    page = reports_page(open_window, qtbot, demo_db)
+    page.kind.setCurrentIndex(page.kind.findData("annual"))
+    assert page.year_box.isVisible() and not page.as_of_edit.isVisible()
+    assert page.year_box.value() == default_year()
+    page.year_box.selectAll()
+    qtbot.keyClicks(page.year_box, "2027")
+    page.csv_box.setChecked(True)
+    preview(page, qtbot)
+    assert page.preview.file_name == "arsrapport-2027.pdf" and "årsrapporten for 2027" in page.status.text()
+
+    (runs, participants), = sql_rows(demo_db, "SELECT count(*), sum(participants) FROM course_run WHERE status IN "
+                                              "('started', 'completed') AND start_date LIKE '2027%'")
+    (sittings,), = sql_rows(demo_db, "SELECT count(*) FROM exam_sitting s JOIN booking b ON b.id = s.booking_id "
+                                     "WHERE b.state = 'active' AND b.starts_at LIKE '2027%'")
+    assert runs >= 3 and participants and sittings  # the demo's year has something to show
+    target = tmp_path / "arsrapport-2027.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "PDF")))
+    with qtbot.waitSignal(page.saved, timeout=TIMEOUT):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    text = " ".join(pdf_text(target).split())
+    assert "Årsrapport 2027" in text
+    assert f"I 2027 startet {runs} kurs med {participants} deltakere" in text and f"holdt {sittings} eksamener" in text
+    figures = dict(line.split(";") for line in
+                   (tmp_path / "arsrapport-2027.csv").read_text(encoding="utf-8-sig").splitlines()[1:])
+    assert (figures["runs_started"], figures["participants_started"], figures["exam_sittings"]) == (
+        str(runs), str(participants), str(sittings))
+    assert page.status.text() == f"Lagret {target} og {tmp_path / 'arsrapport-2027.csv'}."
