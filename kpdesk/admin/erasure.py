@@ -81,7 +81,7 @@ def erase(store: Store, find: Callable[[Session], Subject], *, reason: str = "et
     report, subject = store.transaction(work)
     if not report.found:
         return ErasureOutcome(report)
-    holding = backups_holding(store.path, subject.values)
+    holding = backups_holding(store.path, subject.values) if store.path is not None else []
     purged: list[Path] = []
     if backups == "purge" and holding:
         purged = purge_files(holding, subject.ids, subject.values, report.token, person_ids=subject.person_ids,
@@ -149,7 +149,7 @@ def purge_backups(store: Store, token: str) -> ErasureOutcome:
     record = store.transaction(read)
     if record is None:
         raise NotFoundError("Sletteoppføringen finnes ikke lenger.")
-    folder = _backup_folder(store.path)
+    folder = _backup_folder(store.file)
     listed = [folder / name for name in record.backups_kept.splitlines() if name]
     holding = [p for p in listed if p.exists()]
     purged = purge_files(holding, _ids(record.contact_ids), (), token, person_ids=_ids(record.person_ids),

@@ -659,8 +659,10 @@ def erase_subject(session: Session, subject: Subject, *, reason: str = "etter fo
     """
     if not (subject.ids or subject.values or subject.person_ids or subject.need_ids or subject.candidates):
         return NOTHING_ERASED
-    # Overwrite freed space so the deleted values do not linger in the database file.
-    session.execute(text("PRAGMA secure_delete = ON"))
+    # Overwrite freed space so the deleted values do not linger in the database file (a server's
+    # dead rows go at its next VACUUM: ``Store.compact``).
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))
     found = value_matcher(subject.values)
     scrubbed = _scrub_audit(session, subject, found)
     mentions = _scrub_free_text(session, found)

@@ -27,13 +27,20 @@ from kpdesk.common.errors import UserError
 Span = tuple[dt.datetime, dt.datetime]  # (blocked from, end)
 _CHUNK = 180  # candidates per statement: 5 parameters each stays under SQLite's old 999 limit
 
-SPAN_SQL = "SELECT max(julianday(ends_at) - julianday(starts_at)) FROM booking WHERE room_id = ?"
+# Driver-level SQL (the overlap check runs for every candidate of a big import): SQLite's own,
+# and PostgreSQL's with its placeholders and the VALUES list's types spelt out.
+SPAN_SQL = {
+    "sqlite": "SELECT max(julianday(ends_at) - julianday(starts_at)) FROM booking WHERE room_id = ?",
+    "postgresql": "SELECT max(extract(epoch FROM ends_at - starts_at)) / 86400 FROM booking WHERE room_id = %s",
+}
 OVERLAP_SQL = (
     "WITH c(i, lo, hi, s) AS (VALUES {values}) "
     "SELECT c.i, b.id, b.title, b.starts_at, b.ends_at, b.arrival_buffer_minutes "
-    "FROM c JOIN booking AS b ON b.room_id = ? AND b.starts_at >= c.lo AND b.starts_at < c.hi "
+    "FROM c JOIN booking AS b ON b.room_id = {room} AND b.starts_at >= c.lo AND b.starts_at < c.hi "
     "WHERE b.ends_at > c.s AND b.state = 'active'"
 )
+_OVERLAP_ROW = {"sqlite": "(?,?,?,?)", "postgresql": "(%s::integer,%s::timestamp,%s::timestamp,%s::timestamp)"}
+_PLACEHOLDER = {"sqlite": "?", "postgresql": "%s"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +160,8 @@ class ConflictError(UserError):
 def longest_booking_days(session: Session, room_id: int) -> float:
     """The longest booking ever made in the room, in days (0 for an empty room)."""
     session.flush()
-    value = session.connection().exec_driver_sql(SPAN_SQL, (room_id,)).scalar()
+    connection = session.connection()
+    value = connection.exec_driver_sql(SPAN_SQL[connection.dialect.name], (room_id,)).scalar()
     return float(value or 0.0)
 
 
@@ -169,6 +177,7 @@ def overlaps(session: Session, room_id: int, spans: Sequence[Span], *,
     longest = dt.timedelta(days=longest_booking_days(session, room_id)) + dt.timedelta(seconds=1)
     buffer = dt.timedelta(minutes=MAX_ARRIVAL_BUFFER)
     connection = session.connection()
+    dialect = connection.dialect.name
     found: list[tuple[int, Existing]] = []
     for first in range(0, len(spans), _CHUNK):
         chunk = spans[first:first + _CHUNK]
@@ -176,7 +185,7 @@ def overlaps(session: Session, room_id: int, spans: Sequence[Span], *,
         for index, (start, end) in enumerate(chunk, start=first):
             params += [index, to_db(start - longest), to_db(end + buffer), to_db(start)]
         params.append(room_id)
-        sql = OVERLAP_SQL.format(values=",".join(["(?,?,?,?)"] * len(chunk)))
+        sql = OVERLAP_SQL.format(values=",".join([_OVERLAP_ROW[dialect]] * len(chunk)), room=_PLACEHOLDER[dialect])
         for index, id_, title, starts, ends, minutes in connection.exec_driver_sql(sql, tuple(params)).fetchall():
             if id_ in exclude:
                 continue

@@ -20,6 +20,7 @@ from kpdesk.booking.inputs import MAX_BOOKING_DAYS
 from kpdesk.booking.week import week_rooms
 from kpdesk.common.codes import BOOKING_KINDS
 from kpdesk.db.models import Booking
+from kpdesk.db.stored_values import stored_datetime
 
 _HOUR = 3600.0
 
@@ -66,7 +67,7 @@ def room_usage(session: Session, year: int, room_id: int | None = None) -> list[
     booked: dict[tuple[int, int], float] = {}
     inside: dict[tuple[int, int], float] = {}
     counts: dict[tuple[int, int], dict[str, int]] = {}
-    parse = dt.datetime.fromisoformat
+    parse = stored_datetime
     for rid, kind, starts_text, ends_text, buffer in session.connection().execute(stmt):
         room = wanted.get(rid)
         if room is None:

@@ -22,6 +22,7 @@ from kpdesk.common.codes import BOOKING_KINDS
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date, sort_key
 from kpdesk.db.models import Booking, Equipment, Offer, Room, room_equipment
+from kpdesk.db.stored_values import stored_datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +174,7 @@ def bookings_between(session: Session, start: dt.datetime, end: dt.datetime, roo
     if states is not None:
         stmt = stmt.where(Booking.state.in_(list(states)))
     labels = {code.key: code.label for code in BOOKING_KINDS}
-    moment = dt.datetime.fromisoformat
+    moment = stored_datetime
     result = []
     for (id_, room_id, room_name, starts_text, ends_text, title, kind, state, reason, organiser, attendees, buffer,
          invigilators, override, series_id, exception, offer_id, offer_ref, public) in \

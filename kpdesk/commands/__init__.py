@@ -3,15 +3,22 @@
 ``date_option`` and ``week_option`` read every date and week a command is given, through the one
 pair of parsers in ``kpdesk.common.norsk`` (formats and the 1900–2100 range), so a wrong value
 stops each command the same way: a Norwegian sentence naming the option, exit code 1.
+
+``database`` and ``open_database`` are how every command finds and opens its database: --db or
+$KPDESK_DB, a file or a ``postgresql://`` server, and a missing file said the same way everywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kpdesk.common.errors import UserError
+
+if TYPE_CHECKING:
+    from kpdesk.common.paths import Location
+    from kpdesk.db.store import Store
 
 _T = TypeVar("_T")
 
@@ -35,3 +42,25 @@ def _parsed(parse: Callable[[str], _T], text: str, option: str) -> _T:
         return parse(text)
     except ValueError as exc:
         raise UserError(f"{option}: {exc}.") from None
+
+
+def database(db: str | None, *, must_exist: bool = True) -> Location:
+    """The database --db (or $KPDESK_DB, or the data folder's file) names; a file that must exist
+    and does not is a UserError. A server is asked when it is opened."""
+    from pathlib import Path
+
+    from kpdesk.common.paths import resolve_location
+
+    location = resolve_location(db)
+    if must_exist and isinstance(location, Path) and not location.exists():
+        raise UserError(f"{location} finnes ikke.")
+    return location
+
+
+def open_database(db: str | None, *, must_exist: bool = True, read_only: bool = False, migrate: bool = True,
+                  daily_backup: bool = True) -> Store:
+    """``database`` opened (``Store.open``)."""
+    from kpdesk.db.store import Store
+
+    return Store.open(database(db, must_exist=must_exist), read_only=read_only, migrate=migrate,
+                      daily_backup=daily_backup)

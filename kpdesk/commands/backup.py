@@ -45,12 +45,16 @@ def run(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
+    from kpdesk.commands import database
     from kpdesk.common.errors import UserError
-    from kpdesk.common.paths import resolve_db_path
+    from kpdesk.common.paths import ServerAddress
     from kpdesk.db import backup
     from kpdesk.db.inspection import inspect_file
 
-    path = resolve_db_path(args.db)
+    path = database(args.db, must_exist=False)
+    if isinstance(path, ServerAddress):
+        raise UserError(f"{path.shown} er en databaseserver: ta sikkerhetskopi der med pg_dump (se «Installere "
+                        "og flytte» i brukerveiledningen); kpdesk backup kopierer databasefiler.")
     if args.list:
         return _print_list(path)
     if not path.exists():

@@ -17,12 +17,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import time
-    from pathlib import Path
 
     from kpdesk.common.norsk import format_decimal
+    from kpdesk.common.paths import location_of
     from kpdesk.demo import create_demo
 
-    path = Path(args.db).expanduser()
+    path = location_of(args.db)
     started = time.perf_counter()
     summary = create_demo(path, scale=args.scale, seed=args.seed)
     seconds = format_decimal(time.perf_counter() - started, 1)

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from kpdesk.common.paths import Location
+
 KIND_CHOICES = {"employers": "employers", "arbeidsgivere": "employers", "needs": "needs", "behov": "needs",
                 "providers": "providers", "tilbydere": "providers", "offers": "offers", "kurstilbud": "offers",
                 "runs": "runs", "gjennomføringer": "runs",
@@ -49,14 +51,12 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kpdesk import transfer
+    from kpdesk.commands import database
     from kpdesk.common.errors import UserError
-    from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
 
     kind = KIND_CHOICES[args.kind]
-    path = resolve_db_path(args.db)
-    if not path.exists():
-        raise UserError(f"{path} finnes ikke.")
+    path = database(args.db)
     out = Path(args.out).expanduser()
     if kind == "ics":
         return _run_ics(path, out, args.room)
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_ics(path: Path, out: Path, room: str | None) -> int:
+def _run_ics(path: Location, out: Path, room: str | None) -> int:
     from kpdesk.booking import ical
     from kpdesk.booking.rooms import room_id_for_name
     from kpdesk.db.store import Store
@@ -92,7 +92,7 @@ def _run_ics(path: Path, out: Path, room: str | None) -> int:
     return 0
 
 
-def _run_invoice(args: argparse.Namespace, path: Path, out: Path) -> int:
+def _run_invoice(args: argparse.Namespace, path: Location, out: Path) -> int:
     from kpdesk.commands.report import period_of
     from kpdesk.common.errors import UserError
     from kpdesk.common.norsk import format_date

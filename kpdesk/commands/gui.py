@@ -23,10 +23,14 @@ def _check_display() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kpdesk.common.paths import resolve_db_path
+    from kpdesk.common.paths import ServerAddress, resolve_location
     from kpdesk.db.inspection import inspect_file
 
-    path = resolve_db_path(args.db)
+    path = resolve_location(args.db)
+    if isinstance(path, ServerAddress):
+        raise UserError(f"Vinduet åpner ennå ikke en databaseserver ({path.shown}); kommandoene gjør det "
+                        "(kpdesk import, match, report, export, check og demo med --db postgresql://…). Åpne en "
+                        "databasefil i vinduet.")
     inspect_file(path)
     _check_display()
     from kpdesk.ui.app import run_app

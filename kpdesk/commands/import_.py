@@ -38,13 +38,12 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kpdesk import transfer
+    from kpdesk.commands import open_database
     from kpdesk.common import csvfile
-    from kpdesk.common.paths import resolve_db_path
-    from kpdesk.db.store import Store
 
     kind = KIND_CHOICES[args.kind]
     data = csvfile.read_bytes(args.file)  # a missing or unreadable file fails before the database is touched
-    store = Store.open(resolve_db_path(args.db))
+    store = open_database(args.db, must_exist=False)  # an import may start a new file
     try:
         with store.session() as session:
             plan = transfer.plan_bytes(session, kind, data, Path(args.file).name)

@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterator
 
 from kpdesk.commands import date_option
-from kpdesk.common.errors import UserError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -35,15 +34,11 @@ def parse_as_of(text: str | None) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kpdesk.common.paths import resolve_db_path
-    from kpdesk.db.store import Store
+    from kpdesk.commands import open_database
     from kpdesk.matching.run import run_matching
 
     as_of = parse_as_of(args.as_of)
-    path = resolve_db_path(args.db)
-    if not path.exists():
-        raise UserError(f"{path} finnes ikke.")
-    store = Store.open(path)
+    store = open_database(args.db)
     try:
         with store.session() as session:
             result = run_matching(session, as_of)

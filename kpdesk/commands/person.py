@@ -100,14 +100,9 @@ def _check_who(args: argparse.Namespace) -> None:
 def _open(args: argparse.Namespace, *, read_only: bool = False, erasing: bool = False):  # type: ignore[no-untyped-def]
     """The database; ``erasing``: opened to erase someone, so without the day's automatic backup
     (it would be a fresh copy of the very person erased). A migration still backs up first."""
-    from kpdesk.common.errors import UserError
-    from kpdesk.common.paths import resolve_db_path
-    from kpdesk.db.store import Store
+    from kpdesk.commands import open_database
 
-    path = resolve_db_path(args.db)
-    if not path.exists():
-        raise UserError(f"{path} finnes ikke.")
-    return Store.open(path, read_only=read_only, daily_backup=not erasing)
+    return open_database(args.db, read_only=read_only, daily_backup=not erasing)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -133,7 +128,7 @@ def _export(args: argparse.Namespace) -> int:
             else:
                 exported = privacy.person_export(session, email)
             if privacy.is_empty_export(exported):
-                raise UserError(f"{_nobody(args.ref, email)} finnes i {store.path.name}, og endringsloggen "
+                raise UserError(f"{_nobody(args.ref, email)} finnes i {store.name}, og endringsloggen "
                                 "nevner den ikke. Ingen fil er laget.")
             privacy.export_to_file(session, exported, out)
     finally:
@@ -184,7 +179,7 @@ def _erase(args: argparse.Namespace) -> int:
         if candidate is not None:
             raise UserError(f"Navn og e-post for {who} er allerede slettet, og endringsloggen nevner "
                             "kandidaten ikke. Ingenting er slettet.")
-        raise UserError(f"{_nobody(args.ref, who)} finnes i {store.path.name}, og endringsloggen nevner den "
+        raise UserError(f"{_nobody(args.ref, who)} finnes i {store.name}, og endringsloggen nevner den "
                         "ikke. Ingenting er slettet.")
     print(f"{who}: {outcome.report.sentence()}")
     _say_backups(outcome, f"kpdesk person erase {again} --backups purge")

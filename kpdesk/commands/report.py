@@ -22,6 +22,8 @@ from kpdesk.common.errors import UserError
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from kpdesk.common.paths import Location
+
 KINDS = ("matching", "offer", "handout", "schedule", "doorsign", "signin", "invoice", "annual")
 EXAM_KINDS = frozenset({"signin", "invoice"})  # kpdesk.reports.exam_papers, not the Utskrifter page's reports
 
@@ -98,15 +100,13 @@ def _pages(data: bytes) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kpdesk.commands import database
     from kpdesk.commands.match import parse_as_of
-    from kpdesk.common.paths import resolve_db_path
     from kpdesk.db.store import Store
     from kpdesk.reports.report_loader import ReportRequest, load_report
     from kpdesk.reports.style import check_output_path
 
-    path = resolve_db_path(args.db)
-    if not path.exists():
-        raise UserError(f"{path} finnes ikke.")
+    path = database(args.db)
     out = check_output_path(args.out)
     kind = args.report
     if kind in EXAM_KINDS:
@@ -152,7 +152,7 @@ def period_of(args: argparse.Namespace) -> tuple[dt.date, dt.date, str | None]:
             (args.institution or "").strip() or None)
 
 
-def _run_exam_paper(args: argparse.Namespace, path: Path, out: Path) -> int:
+def _run_exam_paper(args: argparse.Namespace, path: Location, out: Path) -> int:
     """``report signin`` and ``report invoice``: read in one session, build, write."""
     from kpdesk.db.store import Store
     from kpdesk.reports import exam_papers
@@ -194,7 +194,7 @@ def _csv_target(text: str | None) -> Path | None:
     return target
 
 
-def _run_annual(args: argparse.Namespace, path: Path, out: Path) -> int:
+def _run_annual(args: argparse.Namespace, path: Location, out: Path) -> int:
     """``report annual``: read the year in one session, build the PDF (and the CSV), then write them."""
     from kpdesk.common import csvfile
     from kpdesk.db.store import Store

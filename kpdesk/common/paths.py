@@ -1,9 +1,11 @@
-"""Where the database lives when no --db is given, and where kpdesk's logs go."""
+"""Where the database lives (a file, or a PostgreSQL server for a region's shared register) when no
+--db is given, and where kpdesk's logs go."""
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 DB_ENV = "KPDESK_DB"
@@ -27,6 +29,54 @@ def default_db_path() -> Path:
 def resolve_db_path(cli_value: str | None) -> Path:
     """--db wins over $KPDESK_DB, which wins over the data folder."""
     return Path(cli_value).expanduser() if cli_value else default_db_path()
+
+
+SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerAddress:
+    """A PostgreSQL database, ``postgresql://user@host:port/dbname``, as --db or $KPDESK_DB give it.
+
+    A password may be in the URL as typed, but kpdesk never prints, logs or stores it: ``shown`` is
+    the URL without it. Passwords belong in libpq's own ``~/.pgpass`` or a service file.
+    """
+
+    url: str
+
+    @property
+    def shown(self) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        user, at, host = parts.netloc.rpartition("@")
+        netloc = f"{user.split(':', 1)[0]}@{host}" if at else host
+        return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+Location = Path | ServerAddress
+
+
+def is_server_address(text: str) -> bool:
+    """``postgresql://…`` (or ``postgres://``): a server, not a file name."""
+    scheme, sep, _ = text.strip().partition("://")
+    return bool(sep) and scheme.lower() in SERVER_SCHEMES
+
+
+def location_of(text: str) -> Location:
+    """A --db value or $KPDESK_DB as a file path or a server address."""
+    return ServerAddress(text.strip()) if is_server_address(text) else Path(text).expanduser()
+
+
+def resolve_location(cli_value: str | None) -> Location:
+    """As ``resolve_db_path``, but a ``postgresql://`` value (on --db or in $KPDESK_DB) is a server."""
+    if cli_value:
+        return location_of(cli_value)
+    from_env = os.environ.get(DB_ENV, "")
+    return location_of(from_env) if from_env else default_db_path()
 
 
 def log_dir() -> Path:

@@ -342,12 +342,16 @@ def daily_backup(db_path: str | os.PathLike[str], *, now: dt.datetime | None = N
     return create_backup(db_path, "daily", now=now)
 
 
-def backup_before_import(store_or_path: Store | str | os.PathLike[str]) -> BackupInfo:
+def backup_before_import(store_or_path: Store | str | os.PathLike[str]) -> BackupInfo | None:
     """The copy every bulk import makes first; the GUI calls this before ``transfer.apply_import``.
 
-    A failure raises UserError, and the import must then not run.
+    A failure raises UserError, and the import must then not run. A store on a database server has
+    no file to copy (None): the import is one transaction there, and the server's own backups hold
+    what was before.
     """
     path = store_or_path if isinstance(store_or_path, (str, os.PathLike)) else store_or_path.path
+    if path is None:
+        return None
     try:
         return create_backup(path, "before-import")
     except UserError as exc:

@@ -13,6 +13,10 @@ Then it creates or migrates the file (after a copy is saved in the backups folde
 WAL and a busy timeout. ``Store.open(path, read_only=True)`` takes no lock and cannot write; a
 damaged file opens that way (to rescue what can be read), with a notice saying it is damaged.
 
+``Store.open(ServerAddress(...))`` opens a region's shared register on a PostgreSQL server instead
+(``kpdesk.db.server``): no lock file, no copies in a folder (``path`` is None), the same models and
+migrations; ``name`` says which database it is either way.
+
 The database and its -wal/-shm files are owner-only (0600): the file is created so, SQLite gives
 its side files the database file's permissions, and wider ones are tightened on every write
 opening (POSIX). A full or failing disk becomes a UserError ("Disken er full …"); the
@@ -29,7 +33,7 @@ import stat
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from kpdesk.common.errors import (
     SQLITE_BUSY,
@@ -40,6 +44,7 @@ from kpdesk.common.errors import (
     sqlite_code,
     storage_error,
 )
+from kpdesk.common.paths import ServerAddress
 from kpdesk.db.inspection import APPLICATION_ID, FileState, inspect_file, is_damage, quick_check
 
 if TYPE_CHECKING:
@@ -164,9 +169,10 @@ class Store:
     ``notices``: things the user should hear about that did not stop the opening.
     """
 
-    def __init__(self, path: Path, engine: Engine, *, read_only: bool = False,
-                 lock: DatabaseLock | None = None) -> None:
+    def __init__(self, path: Path | None, engine: Engine, *, read_only: bool = False,
+                 lock: DatabaseLock | None = None, server: ServerAddress | None = None) -> None:
         self.path = path
+        self.server = server
         self.engine = engine
         self.read_only = read_only
         self.lock = lock
@@ -177,14 +183,31 @@ class Store:
 
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
+    @property
+    def name(self) -> str:
+        """The file's name, or the server address without a password: for sentences."""
+        if self.server is not None:
+            return self.server.shown
+        assert self.path is not None  # a store is a file or a server
+        return self.path.name
+
+    @property
+    def file(self) -> Path:
+        """The database file; a UserError on a server, which has no file (copies, checkpoints)."""
+        if self.path is None:
+            raise UserError(f"{self.name} er en databaseserver, ikke en fil: dette gjøres ikke der.")
+        return self.path
+
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, migrate: bool = True, read_only: bool = False,
+    def open(cls, path: str | os.PathLike[str] | ServerAddress, *, migrate: bool = True, read_only: bool = False,
              daily_backup: bool = True) -> Store:
-        """Open (creating or upgrading as needed) the database at ``path``.
+        """Open (creating or upgrading as needed) the database at ``path``, a file or a server.
 
         Raises ``kpdesk.db.lock.DatabaseLocked`` (a UserError naming the holder) when another
-        kpdesk has it open for writing; ``read_only=True`` then opens it to look at.
+        kpdesk has a file open for writing; ``read_only=True`` then opens it to look at.
         """
+        if isinstance(path, ServerAddress):
+            return cls._open_server(path, migrate=migrate, read_only=read_only)
         target = Path(path).expanduser()
         if read_only:
             return cls._open_read_only(target, migrate=migrate)
@@ -260,11 +283,36 @@ class Store:
             store.notices.append(damaged_error(target, problems).message)
         return store
 
+    @classmethod
+    def _open_server(cls, address: ServerAddress, *, migrate: bool, read_only: bool) -> Store:
+        """A region's shared register on PostgreSQL (``kpdesk.db.server``)."""
+        from kpdesk.db import server
+
+        engine = server.create_server_engine(address)
+        try:
+            if migrate and not read_only:
+                server.migrate_server(engine, address)
+            if read_only:
+                from sqlalchemy import event
+
+                @event.listens_for(engine, "connect")
+                def _read_only(dbapi_connection: Any, _record: object) -> None:
+                    with dbapi_connection.cursor() as cursor:
+                        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                    dbapi_connection.commit()
+
+                engine.dispose()  # the checking connection was made before the rule
+        except BaseException:
+            engine.dispose()
+            raise
+        log.info("server store opened")
+        return cls(None, engine, read_only=read_only, server=address)
+
     def _make_daily_backup(self) -> None:
         from kpdesk.db import backup
 
         try:
-            self.daily_backup = backup.daily_backup(self.path)
+            self.daily_backup = backup.daily_backup(self.file)
         except (UserError, OSError, sqlite3.Error) as exc:
             self.notices.append(f"Dagens automatiske sikkerhetskopi ble ikke laget: {exc}")
 
@@ -277,7 +325,7 @@ class Store:
             from kpdesk.db import backup
 
             try:
-                backup.create_backup(self.path, "before-migration")
+                backup.create_backup(self.file, "before-migration")
             except (UserError, OSError, sqlite3.Error) as exc:
                 raise UserError(
                     f"Kan ikke lagre en kopi av {self.path} før oppgraderingen ({exc}). Databasen er ikke endret."
@@ -307,8 +355,21 @@ class Store:
         """A session in one transaction: committed on success, rolled back on any error."""
         if self.lock is not None:
             self.lock.touch()  # tells other hosts the lock is in use (at most once a minute)
-        with self._sessions() as session, session.begin():
-            yield session
+        if self.server is None:
+            with self._sessions() as session, session.begin():
+                yield session
+            return
+        from sqlalchemy.exc import DBAPIError
+
+        from kpdesk.db import server
+
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            if server.is_server_trouble(exc):
+                raise server.server_error(self.server, exc) from None
+            raise
 
     def transaction(self, work: Callable[[Session], T]) -> T:
         """``work(session)`` in one transaction (``session()``), its result returned: the one call a
@@ -326,6 +387,8 @@ class Store:
         """
         if self.read_only:
             return False
+        if self.server is not None:
+            return True  # the server's write-ahead log is its own business
         with self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None  # a connection just checked out of the pool is open
@@ -333,7 +396,7 @@ class Store:
             try:
                 busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             except sqlite3.Error as exc:
-                _raise_as_user_error(self.path, exc)
+                _raise_as_user_error(self.file, exc)
             finally:
                 raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return busy == 0
@@ -344,13 +407,17 @@ class Store:
         ``checkpoint``'s answer; a read-only store does nothing (False)."""
         if self.read_only:
             return False
+        if self.server is not None:  # VACUUM frees the deleted rows' space for reuse (autovacuum would, later)
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM")
+            return True
         with self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None  # a connection just checked out of the pool is open
             try:
                 raw.execute("VACUUM")
             except sqlite3.Error as exc:
-                _raise_as_user_error(self.path, exc)
+                _raise_as_user_error(self.file, exc)
         return self.checkpoint()
 
     def revision(self) -> str | None:

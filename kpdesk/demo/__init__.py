@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from kpdesk.admin.database_summary import Summary
+    from kpdesk.common.paths import ServerAddress
 
 __all__ = ["DATA_TABLES", "DEMO_TODAY", "SCALES", "build", "create_demo", "data_counts", "generate",
            "norwegian_holidays"]
@@ -62,6 +63,7 @@ def generate(session: Session, *, scale: str = "small", seed: int = 1) -> None:
     from sqlalchemy import insert, text
 
     from kpdesk.db import models
+    from kpdesk.db.server import catch_up_sequences
 
     if any(_counts(lambda sql: session.execute(text(sql)).scalar_one()).values()):
         raise UserError("Databasen har allerede data. Demodata legges bare i en ny eller tom database.")
@@ -79,6 +81,7 @@ def generate(session: Session, *, scale: str = "small", seed: int = 1) -> None:
             rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
         # Core executemany on the table: every row has every column, so all rows go in one batch.
         session.execute(insert(targets[table]), rows)
+    catch_up_sequences(session)  # the rows came with their ids (PostgreSQL: move the sequences on)
     _write_centre(session, scale, seed)
 
 
@@ -143,16 +146,25 @@ def _refuse_if_used(path: Path) -> None:
                         f"så filen er ikke endret. Oppgi en ny fil, for eksempel {example}.")
 
 
-def create_demo(path: Path, *, scale: str = "small", seed: int = 1) -> Summary:
+def create_demo(path: Path | ServerAddress, *, scale: str = "small", seed: int = 1) -> Summary:
     """Create a kpdesk database at ``path`` (or fill an empty one) with demo data.
 
     A file that already holds data is refused and left byte for byte as it was: it is read
     read-only before anything opens it for writing. If generating fails, nothing is written, and a
-    file this call created is removed again.
+    file this call created is removed again. On a server (``ServerAddress``) the database must be
+    empty of data too; generating is one transaction there, so a failure leaves nothing behind.
     """
     from kpdesk.admin.database_summary import summarise
+    from kpdesk.common.paths import ServerAddress
     from kpdesk.db.store import Store
 
+    if isinstance(path, ServerAddress):
+        store = Store.open(path)
+        try:
+            store.transaction(lambda session: generate(session, scale=scale, seed=seed))
+            return store.transaction(summarise)
+        finally:
+            store.close()
     _refuse_if_used(path)
     created = not path.exists()
     store = None

@@ -50,6 +50,7 @@ from kpdesk.db.models import (
     ThesaurusTerm,
 )
 from kpdesk.db.row_writing import NotFoundError, apply_changes, existing_row, insert_rows, row_dicts, row_exists
+from kpdesk.db.stored_values import stored_date
 from kpdesk.matching.engine import Matcher, NeedInput, NeedResult, OfferInput, Thesaurus, ThesaurusError, load_default
 from kpdesk.register import service as register
 
@@ -83,7 +84,7 @@ def _need_inputs(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedI
     and their ref, never their name; their municipality; ``counted`` as their consent in force
     says about statistics); a community (its label and key; a region has no municipality).
     """
-    day = dt.date.fromisoformat
+    day = stored_date
     formats: dict[str, tuple[str, ...]] = {}
     session.flush()  # core execution (as register does) does not autoflush
     rows = session.connection().execute(stmt).all()
@@ -171,7 +172,7 @@ def load_offers(session: Session) -> list[OfferInput]:
                    type_coerce(Offer.end_date, String), type_coerce(Offer.application_deadline, String),
                    Offer.seats_min, Offer.seats_max, Offer.credits, Offer.credit_system, Offer.price_nok)
             .join(Provider, Offer.provider_id == Provider.id).order_by(Offer.id))
-    day = dt.date.fromisoformat
+    day = stored_date
     session.flush()
     return [OfferInput(ref=ref, title=title, description=description or "", keywords=keywords or "",
                        provider=provider, level=level, format=fmt, municipality=municipality,

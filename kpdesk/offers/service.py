@@ -39,6 +39,7 @@ from kpdesk.db.row_writing import (
     row_dicts,
     row_exists,
 )
+from kpdesk.db.stored_values import stored_date
 from kpdesk.offers.validation import (
     OfferData,
     ProviderData,
@@ -192,7 +193,7 @@ def offer_query() -> Select[*tuple[Any, ...]]:  # twenty columns: more than SQLA
 
 def offer_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[OfferRow]:
     places: dict[str | None, str] = {}
-    day = dt.date.fromisoformat
+    day = stored_date
     build = _build_offer_row
     rows = []
     # Core execution, as register._need_rows does: the ORM's row loading adds nothing for plain

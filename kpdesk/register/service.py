@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, delete, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, Select, String, delete, func, or_, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
 from kpdesk.common import reference
@@ -55,6 +55,7 @@ from kpdesk.db.row_writing import (
     row_dicts,
     row_exists,
 )
+from kpdesk.db.stored_values import stored_date
 from kpdesk.register.employer_list import EmployerRow, by_name, employer_rows, employer_sql, municipality_name
 from kpdesk.register.validation import (
     ConsentData,
@@ -211,13 +212,11 @@ class EmployerSnapshot:
 
 def list_employers(session: Session) -> list[EmployerRow]:
     """All employers, in Norwegian alphabetical order of name."""
-    session.flush()  # driver-level SQL does not autoflush
-    return by_name(employer_rows(session.connection().exec_driver_sql(employer_sql())))
+    return by_name(employer_rows(session.execute(text(employer_sql()))))
 
 
 def get_employer(session: Session, employer_id: int) -> EmployerRow:
-    session.flush()
-    rows = employer_rows(session.connection().exec_driver_sql(employer_sql(one=True), {"id": employer_id}))
+    rows = employer_rows(session.execute(text(employer_sql(one=True)), {"id": employer_id}))
     if not rows:
         raise NotFoundError(f"Arbeidsgiveren finnes ikke lenger (id {employer_id}).")
     return rows[0]
@@ -259,7 +258,7 @@ def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow
     """Need rows from a select of ``_NEED_COLUMNS`` (more columns than SQLAlchemy types)."""
     places: dict[str | None, str] = {}
     formats: dict[str, tuple[str, ...]] = {}
-    day = dt.date.fromisoformat
+    day = stored_date
     build = _build_need_row
     rows = []
     # Core execution: the ORM's per-row loading machinery adds nothing for plain columns. Core

@@ -218,7 +218,7 @@ def test_overlap_query_uses_the_room_time_index(scratch) -> None:
     from kpdesk.booking.conflicts import OVERLAP_SQL
 
     with scratch.engine.connect() as conn:
-        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + OVERLAP_SQL.format(values="(?,?,?,?)"),
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + OVERLAP_SQL.format(values="(?,?,?,?)", room="?"),
                                     (0, "2027-01-01", "2027-01-02", "2027-01-01", 1)).all()
     details = " ".join(row[-1] for row in plan)
     assert "ix_booking_room_time (room_id=? AND starts_at>? AND starts_at<?)" in details
