@@ -151,6 +151,9 @@ def test_trade_name_and_profession_name_are_one_group(trade, names):
     ("brannforebyggerfaget", "brannvern"),
     ("barnehagelærer", "barnehage"),  # the profession, not the workplace
     ("faglig leder", "ledelse"),  # the lærebedrift's role
+    ("maskinist", "styrmann"),  # engine room and deck are different studies
+    ("klasseledelse", "ledelse"),  # leading a class, not an organisation
+    ("vindkraft", "vannkraft"),
 ])
 def test_different_trades_and_professions_stay_apart(a, b):
     thesaurus = load_default()
@@ -177,6 +180,18 @@ def test_different_trades_and_professions_stay_apart(a, b):
     ("matte", "matematikk"),
     ("skjenkestyrer", "kunnskapsprøven"),
     ("skjenkebevilling", "alkohollova"),
+    # everyday and formal words per sector (SOURCES.md, section 4)
+    ("vindturbin", "vindkraft"),
+    ("solcelleanlegg", "solenergi"),
+    ("vasskraft", "kraftstasjon"),
+    ("høgspent", "høyspenning"),
+    ("FSE", "elsikkerhet"),
+    ("styrmann", "skipsfører"),
+    ("lakselus", "fiskehelse"),
+    ("klasseleiing", "klasseledelse"),
+    ("sakshandsaming", "saksbehandling"),
+    ("offentleglova", "offentlighetsloven"),
+    ("kosthold", "ernæring"),
 ])
 def test_further_education_fields_and_nynorsk_forms(a, b):
     thesaurus = load_default()
@@ -289,3 +304,4 @@ def test_a_compound_the_thesaurus_names_counts_as_its_concept_not_also_as_its_pa
     analyzer = Analyzer(["styring", "system", "montør"], load_default().groups)
     assert set(analyzer.terms("styringssystemer")) == {"≈automasjon"}  # not also "system" and "styring"
     assert "montør" in analyzer.terms("nettmontør")  # its only topical piece still counts
+
