@@ -11,7 +11,8 @@ Scoring policy
 2. **Topic is required.** Texts become weighted topic terms (``analysis``): Norwegian stems,
    compound parts (head 0.6, other pieces 0.5; the only topical piece of a compound 1.0; a
    compound the thesaurus names as a whole, "anleggsgartner", is only its concept, plus that
-   one topical piece) and thesaurus concepts;
+   one topical piece, as a part when it names another trade: "snekker" in "snekkerfaget") and
+   thesaurus concepts;
    stop words and generic words ("kurs", "fagbrev", "ansatte", "kompetanse", …) never count.
    Field weights: need title 1.0, need description 0.6; offer title 1.0, keywords 1.0,
    description 0.5. In a title "<subject> for <audience>", the audience counts 0.5
