@@ -244,6 +244,21 @@ def test_the_title_names_the_subject_and_the_description_only_when_the_title_doe
     assert refs(m, vague) == ["O2"]
 
 
+def test_the_workplace_a_title_ends_with_is_where_not_what():
+    m = matcher([offer("O1", "Språkutvikling i barnehagen", keywords="språk, barnehage"),
+                 offer("O2", "Tegn til tale – grunnkurs", keywords="tegn til tale"),
+                 offer("O3", "Demens og pleie", keywords="demens")])
+    assert m.match_need(need("N1", "Lesing og skriving i barnehagen"), AS_OF).unmet  # shares only the workplace
+    assert refs(m, need("N2", "Tegn til tale i barnehagen")) == ["O2"]
+    assert refs(m, need("N3", "Demens på sykehjemmet")) == ["O3"]
+    assert refs(m, need("N4", "Språkutvikling i barnehagen")) == ["O1"]  # the subject still counts in full
+    assert m.match_need(need("N5", "Barnehagen"), AS_OF).matches  # a title that is only the place keeps it
+    analyzer = Analyzer(["Nye anlegg"], load_default().groups)
+    assert analyzer.title_terms("Tegn til tale i Bodø")["bodø"].weight == 1.0  # a name is not a workplace
+    assert analyzer.title_terms("Kulturforståelse i barneverntjenesten")["≈barnevern"].weight == 1.0  # a field
+    assert analyzer.title_terms("Fiskevelferd i settefiskanlegget")["settefiskanlegg"].weight == 0.5  # …anlegg
+
+
 def test_a_compound_modifier_alone_makes_no_match():
     m = matcher([offer("O1", "Helse og omsorg i kommunen", keywords="helse")])
     assert m.match_need(need("N1", "Helsenorsk for vikarer"), AS_OF).unmet

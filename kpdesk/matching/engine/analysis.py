@@ -37,6 +37,7 @@ from kpdesk.matching.engine.text import (
     GENERIC_WORDS,
     QUALIFICATION_STEMS,
     STOPWORDS,
+    WORKPLACE_STEMS,
     base_form,
     display_form,
     normalise,
@@ -52,6 +53,7 @@ AUDIENCE_WEIGHT = 0.5
 _TRADE_ENDINGS = ("fag", "faget", "fagene")  # a group holding a term so named is a trade ("tømrerfag")
 CONCEPT_PREFIX = "≈"
 _AUDIENCE_RE = re.compile(r"\s+for\s+", re.IGNORECASE)
+_SETTING_RE = re.compile(r"\s+(?:i|på)\s+([^\W\d_]+)\s*$", re.IGNORECASE)  # "… i barnehagen" at the end
 _GOAL_RE = re.compile(r"\s+(?:som\s+)?(?:skal|vil|må|ønsker\s+å)\s+(?:bli|verte)\s+", re.IGNORECASE)
 
 
@@ -150,6 +152,14 @@ class Analyzer:
             keys.setdefault(self.concept(part), PART_WEIGHT)
         return tuple(keys.items())
 
+    def _is_workplace(self, raw: str) -> bool:
+        """Whether a written word is a kind of workplace ("barnehagen", "settefiskanlegget", not "Bodø")."""
+        if not raw.islower():
+            return False
+        word = normalise(raw)
+        pieces = self.splitter.split(word)
+        return stem(word) in WORKPLACE_STEMS or (bool(pieces) and stem(pieces[-1]) in WORKPLACE_STEMS)
+
     def _other_trade(self, whole: str, piece: str) -> bool:
         """Whether the compound ``whole``, a trade or field the thesaurus names, has a piece that names
         another trade: "snekkerfaget" is a trade of its own, not the everyday "snekker" (≈tømrer)."""
@@ -174,7 +184,11 @@ class Analyzer:
         another subject ("Demens for helsefagarbeidere") must not look as close as one on the
         subject. When the part before "for" holds no topic ("Kurs for verneombud"), the audience
         is the subject and keeps full weight. In "<who> (som) skal bli <what>" the workers are
-        the audience: "Energimontører som skal bli elkraftteknikere" is about elkraft.
+        the audience: "Energimontører som skal bli elkraftteknikere" is about elkraft. A workplace
+        the title ends with ("… i barnehagen", "… på sykehjemmet", ``text.WORKPLACE_WORDS``) is where
+        the subject is needed, and counts as the audience does: "Tegn til tale i barnehagen" is not
+        about barnehagen, and an offer that only shares the workplace is not about its subject. A
+        field of work is not a workplace: "Kulturforståelse i barneverntjenesten" is about barnevern.
         """
         result: dict[str, Term] = {} if into is None else into
         parts = _AUDIENCE_RE.split(title, maxsplit=1)
@@ -182,6 +196,9 @@ class Analyzer:
         goal = _GOAL_RE.split(subject, maxsplit=1)
         if len(goal) == 2:  # "Energimontører som skal bli elkraftteknikere": who they are is the audience
             subject, audience = goal[1], f"{goal[0]} {audience}"
+        setting = _SETTING_RE.search(subject)
+        if setting is not None and self._is_workplace(setting.group(1)):  # "Tegn til tale i barnehagen": where
+            subject, audience = subject[:setting.start()], f"{setting.group(1)} {audience}"
         head = self.terms(subject, weight) if audience else {}
         if not head:
             return self.terms(title, weight, result)

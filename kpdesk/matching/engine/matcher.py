@@ -17,7 +17,9 @@ Scoring policy
    Field weights: need title 1.0, need description 0.6; offer title 1.0, keywords 1.0,
    description 0.5. In a title "<subject> for <audience>", the audience counts 0.5
    ("Personvern for ledere" is about personvern, and shares only its audience with
-   "Økonomistyring for daglig leder"), and so do the workers in "<who> som skal bli <what>".
+   "Økonomistyring for daglig leder"), and so do the workers in "<who> som skal bli <what>"
+   and the workplace a title ends with ("Tegn til tale i barnehagen": a definite noun after
+   "i"/"på" is where the subject is needed, not the subject).
    A term is weighted by an IDF over the offer corpus, normalised to [0, 1]:
    ``ln((N+1)/(df+0.5)) / ln(N+1)``, so a word in most offers says little; N is at least 50,
    so that a handful of offers all on one subject do not make that subject look common.
