@@ -326,6 +326,24 @@ def test_level_outweighs_format_outweighs_start():
     assert refs(matcher([wrong_format_on_time, right_format_late]), WANT)[0] == "C"
 
 
+def test_each_fit_criterion_outweighs_all_below_it_together():
+    """The labelling policy's order (level, format, start, place, seats) is lexicographic: a better
+    level wins even when its twin is better on every other criterion, and so on down."""
+    course = dataclasses.replace(BASE, format="campus", municipality="1804")
+    want = dataclasses.replace(WANT, formats=("campus",))
+    worst_below = dict(start_date=D(2027, 8, 20), municipality="1833", seats_max=4)  # late, far, too few
+    cases = [
+        (dict(**worst_below, format="online"), dict(level="bachelor")),  # level beats format+start+place+seats
+        (dict(**worst_below), dict(format="online")),  # format beats start+place+seats
+        (dict(municipality="1833", seats_max=4), dict(start_date=D(2027, 8, 20))),  # start beats place+seats
+        (dict(seats_max=4), dict(municipality="1833")),  # place beats seats
+    ]
+    for better_on_one, better_on_the_rest in cases:
+        first = dataclasses.replace(course, ref="FIRST", **better_on_one)
+        second = dataclasses.replace(course, ref="A_SECOND", **better_on_the_rest)
+        assert refs(matcher([second, first]), want) == ["FIRST", "A_SECOND"], better_on_one
+
+
 def test_a_side_issue_offer_does_not_pass_the_subject():
     subject = offer("SUBJECT", "Økonomistyring og budsjettering", keywords="regnskap, budsjett",
                     format="sessions", municipality="1804")

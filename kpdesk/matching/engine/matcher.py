@@ -51,15 +51,17 @@ Scoring policy
    so fit decides between them), falling with the square of the ratio below that, so an offer
    that shares only a side issue ("leder" in "Økonomistyring for daglig leder") cannot pass an
    offer on the subject by fitting better. Fit is the weighted sum of
-     - level 0.26: exact 1, one step apart 0.5 (fagskole/bachelor), further 0; a need without
+     - level 0.4009: exact 1, one step apart 0.5 (fagskole/bachelor), further 0; a need without
        a level accepts any; an offer without one 0.5;
-     - format 0.12: one the need accepts (a need with no formats accepts any) 1, else 0;
-     - start 0.09: within [earliest_start, latest_start] 1; outside it 0.3, falling to 0 a year
+     - format 0.1337: one the need accepts (a need with no formats accepts any) 1, else 0;
+     - start 0.0446: within [earliest_start, latest_start] 1; outside it 0.3, falling to 0 a year
        away; already started 0.2; no start date 0.5;
-     - place 0.08: online or same municipality 1, same region 0.75, further away 0.3;
-     - seats 0.05: enough seats for the headcount 1, not stated 0.8, too few ≤ 0.5.
-   The weights are ordered so that, between two offers on the same subject, a better level
-   outweighs a better format, which outweighs a better start, then place, then seats.
+     - place 0.0178: online or same municipality 1, same region 0.75, further away 0.3;
+     - seats 0.0030: enough seats for the headcount 1, not stated 0.8, too few ≤ 0.5.
+   The order is the labelling policy's, and it is lexicographic: between two offers on the same
+   subject, the smallest step on one criterion (0.5 in level, format and start, 0.2 in place)
+   outweighs every criterion below it together, so a better level wins over a twin that is
+   better in format, start, place and seats at once; then format, start, place, seats.
    Ties are broken by offer reference, so the order is deterministic.
 
 4. **Explain.** Each proposal carries an ``Explanation``: the shared topic words and, per factor,
