@@ -211,7 +211,7 @@ def test_the_set_is_well_formed() -> None:
 
 # What the engine reaches today (issue 14 is open): a change that loses ground fails here at once,
 # while the goal below stays marked until it is met.
-FLOORS = {"tuning": (0.94, 0.90), "heldout": (0.88, 0.76)}  # best-first, no-fit
+FLOORS = {"tuning": (0.96, 0.90), "heldout": (0.90, 0.82)}  # best-first, no-fit (55/57, 9/10; 48/53, 14/17)
 
 
 @pytest.mark.parametrize("split", SPLITS)
@@ -222,7 +222,8 @@ def test_no_half_falls_below_todays_figures(tmp_path: Path, split: str) -> None:
     assert score["no_fit_rate"] >= no_fit - 1e-9, score
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 is open: the held-out half is at 0.89 best-first (goal 0.97); "
+@pytest.mark.xfail(strict=True, reason="issue 14 is open: the held-out half is at 0.91 best-first and 0.82 no-fit "
+                                      "(goals 0.97 and 0.9); "
                                       "strict, so this marker must go when the engine reaches the goal")
 def test_heldout_half_meets_the_goal(tmp_path: Path) -> None:
     score = evaluate("heldout", match_eval_set(tmp_path / "eval.sqlite"))

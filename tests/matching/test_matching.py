@@ -244,6 +244,21 @@ def test_the_title_names_the_subject_and_the_description_only_when_the_title_doe
     assert refs(m, vague) == ["O2"]
 
 
+def test_the_workplace_a_title_ends_with_is_where_not_what():
+    m = matcher([offer("O1", "Språkutvikling i barnehagen", keywords="språk, barnehage"),
+                 offer("O2", "Tegn til tale – grunnkurs", keywords="tegn til tale"),
+                 offer("O3", "Demens og pleie", keywords="demens")])
+    assert m.match_need(need("N1", "Lesing og skriving i barnehagen"), AS_OF).unmet  # shares only the workplace
+    assert refs(m, need("N2", "Tegn til tale i barnehagen")) == ["O2"]
+    assert refs(m, need("N3", "Demens på sykehjemmet")) == ["O3"]
+    assert refs(m, need("N4", "Språkutvikling i barnehagen")) == ["O1"]  # the subject still counts in full
+    assert m.match_need(need("N5", "Barnehagen"), AS_OF).matches  # a title that is only the place keeps it
+    analyzer = Analyzer(["Nye anlegg"], load_default().groups)
+    assert analyzer.title_terms("Tegn til tale i Bodø")["bodø"].weight == 1.0  # a name is not a workplace
+    assert analyzer.title_terms("Kulturforståelse i barneverntjenesten")["≈barnevern"].weight == 1.0  # a field
+    assert analyzer.title_terms("Fiskevelferd i settefiskanlegget")["settefiskanlegg"].weight == 0.5  # …anlegg
+
+
 def test_a_compound_modifier_alone_makes_no_match():
     m = matcher([offer("O1", "Helse og omsorg i kommunen", keywords="helse")])
     assert m.match_need(need("N1", "Helsenorsk for vikarer"), AS_OF).unmet
@@ -309,6 +324,24 @@ def test_level_outweighs_format_outweighs_start():
     right_format_late = dataclasses.replace(BASE, ref="C", start_date=D(2027, 8, 1))
     wrong_format_on_time = dataclasses.replace(BASE, ref="D", format="sessions", municipality="1804")
     assert refs(matcher([wrong_format_on_time, right_format_late]), WANT)[0] == "C"
+
+
+def test_each_fit_criterion_outweighs_all_below_it_together():
+    """The labelling policy's order (level, format, start, place, seats) is lexicographic: a better
+    level wins even when its twin is better on every other criterion, and so on down."""
+    course = dataclasses.replace(BASE, format="campus", municipality="1804")
+    want = dataclasses.replace(WANT, formats=("campus",))
+    worst_below = dict(start_date=D(2027, 8, 20), municipality="1833", seats_max=4)  # late, far, too few
+    cases = [
+        (dict(**worst_below, format="online"), dict(level="bachelor")),  # level beats format+start+place+seats
+        (dict(**worst_below), dict(format="online")),  # format beats start+place+seats
+        (dict(municipality="1833", seats_max=4), dict(start_date=D(2027, 8, 20))),  # start beats place+seats
+        (dict(seats_max=4), dict(municipality="1833")),  # place beats seats
+    ]
+    for better_on_one, better_on_the_rest in cases:
+        first = dataclasses.replace(course, ref="FIRST", **better_on_one)
+        second = dataclasses.replace(course, ref="A_SECOND", **better_on_the_rest)
+        assert refs(matcher([second, first]), want) == ["FIRST", "A_SECOND"], better_on_one
 
 
 def test_a_side_issue_offer_does_not_pass_the_subject():

@@ -12,7 +12,9 @@ about ledelse). A compound the thesaurus names as a whole is its concept, withou
 parts: "anleggsgartner" and "tannhelsesekretær" are trades of their own, not kinds of "gartner"
 or "helsesekretær", and "styringssystemer" (≈automasjon) does not also add "system" to the
 evidence of the offers that share it. Only its one topical piece, if the rest is generic, still
-counts ("nettmontør" is a montør).
+counts ("nettmontør" is a montør), at full weight unless it names another trade: "snekkerfaget" is
+a trade of its own, so its piece "snekker" (≈tømrer, a group that holds "tømrerfag") counts only
+as a part.
 
 Thesaurus phrases ("lindrende behandling", "psykisk helsearbeid") are found on the sequence of
 content words and add their concept; the words inside count only as plain stems at part weight,
@@ -35,6 +37,7 @@ from kpdesk.matching.engine.text import (
     GENERIC_WORDS,
     QUALIFICATION_STEMS,
     STOPWORDS,
+    WORKPLACE_STEMS,
     base_form,
     display_form,
     normalise,
@@ -47,8 +50,10 @@ from kpdesk.matching.engine.text import (
 HEAD_WEIGHT = 0.6  # the last piece of a compound
 PART_WEIGHT = 0.5  # the other pieces, and the pieces of pieces
 AUDIENCE_WEIGHT = 0.5
+_TRADE_ENDINGS = ("fag", "faget", "fagene")  # a group holding a term so named is a trade ("tømrerfag")
 CONCEPT_PREFIX = "≈"
 _AUDIENCE_RE = re.compile(r"\s+for\s+", re.IGNORECASE)
+_SETTING_RE = re.compile(r"\s+(?:i|på)\s+([^\W\d_]+)\s*$", re.IGNORECASE)  # "… i barnehagen" at the end
 _GOAL_RE = re.compile(r"\s+(?:som\s+)?(?:skal|vil|må|ønsker\s+å)\s+(?:bli|verte)\s+", re.IGNORECASE)
 
 
@@ -75,11 +80,14 @@ class Analyzer:
         single: dict[str, str] = {}
         phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         curated: set[str] = set(GENERIC_WORDS)
+        trades: set[str] = set()
         for group, terms in synonyms.items():
             concept = CONCEPT_PREFIX + normalise(group)
             for term in terms:
                 words = [w for w in tokenise(term) if w not in STOPWORDS]
                 curated.update(words)
+                if words and words[-1].endswith(_TRADE_ENDINGS):
+                    trades.add(concept)
                 stems = tuple(stem(w) for w in words)
                 if len(stems) == 1:
                     single.setdefault(stems[0], concept)
@@ -89,6 +97,7 @@ class Analyzer:
             options.sort(key=lambda item: -len(item[0]))
         self._single = single
         self._phrases = phrases
+        self._trades = trades  # groups that name a trade ("tømrerfag", "kokkefag"): one trade is not another
         self._short_terms = {w for w in curated if len(w) == 2}
         self.splitter = CompoundSplitter(vocabulary(vocabulary_texts), curated)
         self._words: dict[str, _Word | None] = {}
@@ -133,7 +142,8 @@ class Analyzer:
         pieces = [stem(p) for p in self.splitter.split(word) if p not in STOPWORDS]
         sole = [p for p in pieces if p not in GENERIC_STEMS]
         if len(sole) == 1:  # the only topical piece is what the word is about: "sveisekurs" is sveising
-            keys.setdefault(self.concept(sole[0]), 1.0)
+            piece = self.concept(sole[0])
+            keys.setdefault(piece, PART_WEIGHT if self._other_trade(whole, piece) else 1.0)
         elif whole in self._single:  # named as a whole ("styringssystem"): its pieces are only parts of it
             return tuple(keys.items())
         elif pieces and pieces[-1] not in GENERIC_STEMS:
@@ -141,6 +151,20 @@ class Analyzer:
         for part in topical:
             keys.setdefault(self.concept(part), PART_WEIGHT)
         return tuple(keys.items())
+
+    def _is_workplace(self, raw: str) -> bool:
+        """Whether a written word is a kind of workplace ("barnehagen", "settefiskanlegget", not "Bodø")."""
+        if not raw.islower():
+            return False
+        word = normalise(raw)
+        pieces = self.splitter.split(word)
+        return stem(word) in WORKPLACE_STEMS or (bool(pieces) and stem(pieces[-1]) in WORKPLACE_STEMS)
+
+    def _other_trade(self, whole: str, piece: str) -> bool:
+        """Whether the compound ``whole``, a trade or field the thesaurus names, has a piece that names
+        another trade: "snekkerfaget" is a trade of its own, not the everyday "snekker" (≈tømrer)."""
+        concept = self._single.get(whole)
+        return concept is not None and concept != piece and piece in self._trades
 
     def asks_for_qualification(self, text: str) -> bool:
         """Whether ``text`` asks for a formal qualification ("fagbrev", "fagprøven", "fagbrevkurs",
@@ -160,7 +184,11 @@ class Analyzer:
         another subject ("Demens for helsefagarbeidere") must not look as close as one on the
         subject. When the part before "for" holds no topic ("Kurs for verneombud"), the audience
         is the subject and keeps full weight. In "<who> (som) skal bli <what>" the workers are
-        the audience: "Energimontører som skal bli elkraftteknikere" is about elkraft.
+        the audience: "Energimontører som skal bli elkraftteknikere" is about elkraft. A workplace
+        the title ends with ("… i barnehagen", "… på sykehjemmet", ``text.WORKPLACE_WORDS``) is where
+        the subject is needed, and counts as the audience does: "Tegn til tale i barnehagen" is not
+        about barnehagen, and an offer that only shares the workplace is not about its subject. A
+        field of work is not a workplace: "Kulturforståelse i barneverntjenesten" is about barnevern.
         """
         result: dict[str, Term] = {} if into is None else into
         parts = _AUDIENCE_RE.split(title, maxsplit=1)
@@ -168,6 +196,9 @@ class Analyzer:
         goal = _GOAL_RE.split(subject, maxsplit=1)
         if len(goal) == 2:  # "Energimontører som skal bli elkraftteknikere": who they are is the audience
             subject, audience = goal[1], f"{goal[0]} {audience}"
+        setting = _SETTING_RE.search(subject)
+        if setting is not None and self._is_workplace(setting.group(1)):  # "Tegn til tale i barnehagen": where
+            subject, audience = subject[:setting.start()], f"{setting.group(1)} {audience}"
         head = self.terms(subject, weight) if audience else {}
         if not head:
             return self.terms(title, weight, result)

@@ -11,12 +11,15 @@ Scoring policy
 2. **Topic is required.** Texts become weighted topic terms (``analysis``): Norwegian stems,
    compound parts (head 0.6, other pieces 0.5; the only topical piece of a compound 1.0; a
    compound the thesaurus names as a whole, "anleggsgartner", is only its concept, plus that
-   one topical piece) and thesaurus concepts;
+   one topical piece, as a part when it names another trade: "snekker" in "snekkerfaget") and
+   thesaurus concepts;
    stop words and generic words ("kurs", "fagbrev", "ansatte", "kompetanse", …) never count.
    Field weights: need title 1.0, need description 0.6; offer title 1.0, keywords 1.0,
    description 0.5. In a title "<subject> for <audience>", the audience counts 0.5
    ("Personvern for ledere" is about personvern, and shares only its audience with
-   "Økonomistyring for daglig leder"), and so do the workers in "<who> som skal bli <what>".
+   "Økonomistyring for daglig leder"), and so do the workers in "<who> som skal bli <what>"
+   and the workplace a title ends with ("Tegn til tale i barnehagen": a definite noun after
+   "i"/"på" is where the subject is needed, not the subject).
    A term is weighted by an IDF over the offer corpus, normalised to [0, 1]:
    ``ln((N+1)/(df+0.5)) / ln(N+1)``, so a word in most offers says little; N is at least 50,
    so that a handful of offers all on one subject do not make that subject look common.
@@ -48,15 +51,17 @@ Scoring policy
    so fit decides between them), falling with the square of the ratio below that, so an offer
    that shares only a side issue ("leder" in "Økonomistyring for daglig leder") cannot pass an
    offer on the subject by fitting better. Fit is the weighted sum of
-     - level 0.26: exact 1, one step apart 0.5 (fagskole/bachelor), further 0; a need without
+     - level 0.4009: exact 1, one step apart 0.5 (fagskole/bachelor), further 0; a need without
        a level accepts any; an offer without one 0.5;
-     - format 0.12: one the need accepts (a need with no formats accepts any) 1, else 0;
-     - start 0.09: within [earliest_start, latest_start] 1; outside it 0.3, falling to 0 a year
+     - format 0.1337: one the need accepts (a need with no formats accepts any) 1, else 0;
+     - start 0.0446: within [earliest_start, latest_start] 1; outside it 0.3, falling to 0 a year
        away; already started 0.2; no start date 0.5;
-     - place 0.08: online or same municipality 1, same region 0.75, further away 0.3;
-     - seats 0.05: enough seats for the headcount 1, not stated 0.8, too few ≤ 0.5.
-   The weights are ordered so that, between two offers on the same subject, a better level
-   outweighs a better format, which outweighs a better start, then place, then seats.
+     - place 0.0178: online or same municipality 1, same region 0.75, further away 0.3;
+     - seats 0.0030: enough seats for the headcount 1, not stated 0.8, too few ≤ 0.5.
+   The order is the labelling policy's, and it is lexicographic: between two offers on the same
+   subject, the smallest step on one criterion (0.5 in level, format and start, 0.2 in place)
+   outweighs every criterion below it together, so a better level wins over a twin that is
+   better in format, start, place and seats at once; then format, start, place, seats.
    Ties are broken by offer reference, so the order is deterministic.
 
 4. **Explain.** Each proposal carries an ``Explanation``: the shared topic words and, per factor,

@@ -86,6 +86,18 @@ oppfylle gjerne helst aldri snart samtidig samstundes kunnskap meir auke auka
 # and adverbs with which needs are phrased, "Fem ansatte mangler …, gjerne med oppstart i vinter".
 # Not "tre", also a material, nor "lære", whose stem is the stem of "lærer".)
 
+# Kinds of workplace: at the end of a title ("Tegn til tale i barnehagen", "Demens på sykehjemmet")
+# they say where the subject is needed, not what it is (``Analyzer.title_terms``). Places of work
+# only, not fields or services ("barnevern", "hjemmetjeneste"); a compound ending in one counts
+# ("barneskolen", "settefiskanlegget", "hotellkjøkkenet").
+WORKPLACE_WORDS: frozenset[str] = _word_set("""
+barnehage barnehagen sykehjem sykehjemmet sjukeheim sjukeheimen skole skolen skule skulen
+butikk butikken verksted verkstedet verkstad verkstaden lager lageret kontor kontoret
+klinikk klinikken kjøkken kjøkkenet hotell hotellet anlegg anlegget fabrikk fabrikken
+avdeling avdelingen avdelinga sykehus sykehuset sjukehus sjukehuset senter senteret
+terminal terminalen havn havna havnen ferje ferja fjøs fjøset rådhus rådhuset
+""")
+
 # Generic words that ask for a formal qualification (a trade certificate, credits): the trade or
 # field is then the subject, and a need often names it by the workers' job or in its description
 # ("Fagbrev for assistenter på sykehjemmet", "… vil ta fagbrev som helsefagarbeider"; "Arkivleder
@@ -243,6 +255,7 @@ def _agent_noun(word: str) -> str | None:
 
 GENERIC_STEMS: frozenset[str] = frozenset(stem(w) for w in GENERIC_WORDS)
 QUALIFICATION_STEMS: frozenset[str] = frozenset(stem(w) for w in QUALIFICATION_WORDS)
+WORKPLACE_STEMS: frozenset[str] = frozenset(stem(w) for w in WORKPLACE_WORDS)
 
 
 def is_stopword(word: str) -> bool:
