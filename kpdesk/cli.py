@@ -19,7 +19,7 @@ from kpdesk import __version__
 from kpdesk.common.errors import UserError
 
 # Order is the order shown in --help.
-COMMANDS = ("demo", "check", "import", "export", "match", "backup", "restore", "person", "report")
+COMMANDS = ("demo", "check", "import", "export", "match", "backup", "restore", "copy", "person", "report")
 # Command names that are Python keywords live in a module with a trailing underscore.
 MODULES = {"import": "import_"}
 

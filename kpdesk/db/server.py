@@ -114,11 +114,11 @@ def catch_up_sequences(session: Session) -> None:
     table's id sequence past the highest id, as SQLite does by itself. Nothing on SQLite."""
     from sqlalchemy import Integer, text
 
-    from kpdesk.db.base import Base
+    from kpdesk.db import models  # importing the models registers every table on the metadata
 
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in Base.metadata.sorted_tables:
+    for table in models.Base.metadata.sorted_tables:
         key = table.c.get("id")
         if key is None or not key.primary_key or not isinstance(key.type, Integer):
             continue
