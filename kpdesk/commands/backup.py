@@ -10,6 +10,10 @@ instead. ``--list`` shows the backups folder.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kpdesk.common.paths import ServerAddress
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -53,8 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
     path = database(args.db, must_exist=False)
     if isinstance(path, ServerAddress):
-        raise UserError(f"{path.shown} er en databaseserver: ta sikkerhetskopi der med pg_dump (se «Installere "
-                        "og flytte» i brukerveiledningen); kpdesk backup kopierer databasefiler.")
+        return _backup_server(path, args)
     if args.list:
         return _print_list(path)
     if not path.exists():
@@ -74,4 +77,20 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{out} er selve databasen; velg et annet filnavn for kopien.")
     backup.copy_database(path, out)
     print(f"Sikkerhetskopi av {path.name} lagret i {out} ({megabytes(out.stat().st_size)}).")
+    return 0
+
+
+def _backup_server(address: ServerAddress, args: argparse.Namespace) -> int:
+    """``backup`` of a region's register on a server: ``pg_dump`` to the file --out names."""
+    from pathlib import Path
+
+    from kpdesk.common.errors import UserError
+    from kpdesk.db.server_dump import dump_server
+
+    if args.list or args.out is None:
+        raise UserError(f"{address.shown} er en databaseserver, uten backups-mappe: oppgi filen kopien skal "
+                        "skrives til med --out, for eksempel --out kpdesk-region.dump.")
+    out = dump_server(address, Path(args.out).expanduser())
+    print(f"Sikkerhetskopi av {address.shown} lagret i {out} ({megabytes(out.stat().st_size)}; pg_dump, "
+          "leses tilbake med pg_restore).")
     return 0
