@@ -91,6 +91,13 @@ class Shown:
         return group_thousands(self.value)
 
     @property
+    def words(self) -> str:
+        """For a sentence: '1 234', '0' (a dash reads as a gap in prose), 'et skjult antall' when hidden."""
+        if self.hidden:
+            return "et skjult antall"
+        return "0" if self.value == 0 else self.text
+
+    @property
     def plain(self) -> str:
         """For the CSV: '1234', '82,5' (decimals always with one), ':' when hidden."""
         if self.hidden:
@@ -128,28 +135,49 @@ def _share(figure: Figure) -> Share:
 
 
 def disclose(figures: YearFigures) -> tuple[dict[str, Shown], dict[str, tuple[Part, ...]]]:
-    """The year's figures and their parts as they may be printed (the rules in the module's docstring)."""
+    """The year's figures and their parts as they may be printed (the rules in the module's docstring).
+
+    A part that must be hidden needs a second hidden part beside it, or the printed total would give it
+    away (rule 3); where no other part can be hidden (the rest are zero), the year's figure itself is
+    hidden, and then every part with anyone behind it, in every table, so no table adds up to it.
+    """
     shown = {key: Shown(f.value, f.contributors is not None and _share(f).sensitive)
              for key, f in figures.figures.items()}
+    hidden, totals = _hidden_parts(figures, shown)
+    if totals:
+        shown = {key: Shown(f.value, True) if key in totals else f for key, f in shown.items()}
+        hidden, _ = _hidden_parts(figures, shown)
     parts: dict[str, tuple[Part, ...]] = {}
     for dimension in DIMENSIONS:
         groups = figures.parts.get(dimension, {})
+        parts[dimension] = tuple(
+            Part(k, _part_label(dimension, k),
+                 {key: Shown(groups[k][key].value, i in hidden.get((dimension, key), frozenset()))
+                  for key in RUN_FIGURES})
+            for i, k in enumerate(groups))
+    return shown, parts
+
+
+def _hidden_parts(figures: YearFigures, shown: dict[str, Shown]
+                  ) -> tuple[dict[tuple[str, str], frozenset[int]], set[str]]:
+    """The parts to hide per (dimension, figure), and the figures whose total must be hidden too."""
+    hidden: dict[tuple[str, str], frozenset[int]] = {}
+    totals: set[str] = set()
+    for dimension in DIMENSIONS:
+        groups = figures.parts.get(dimension, {})
         keys = list(groups)
-        hidden: dict[str, frozenset[int]] = {}
         for key in RUN_FIGURES:
             if key not in PERSON_FIGURES:
                 continue
             if shown[key].hidden:  # every part with anyone behind it, or the parts would add up to it
-                hidden[key] = frozenset(i for i, k in enumerate(keys) if groups[k][key].value)
+                hidden[dimension, key] = frozenset(i for i, k in enumerate(keys) if groups[k][key].value)
                 continue
             values = [int(groups[k][key].value) for k in keys]  # credits rounded down: hides more, never less
             primary = [i for i, k in enumerate(keys) if _share(groups[k][key]).sensitive]
-            hidden[key], _ = protect_parts(values, primary, False)
-        parts[dimension] = tuple(
-            Part(k, _part_label(dimension, k),
-                 {key: Shown(groups[k][key].value, i in hidden.get(key, frozenset())) for key in RUN_FIGURES})
-            for i, k in enumerate(keys))
-    return shown, parts
+            hidden[dimension, key], total_too = protect_parts(values, primary, False)
+            if total_too:
+                totals.add(key)
+    return hidden, totals
 
 
 def _part_label(dimension: str, key: str) -> str:
@@ -232,10 +260,11 @@ def _summary(data: AnnualData) -> list[Flowable]:
     for keys in SUMMARY_KEYS:
         flow.append(style.key_figures([(f[k].text, LABELS[k]) for k in keys]))
     flow.append(style.para(
-        f"I {data.year} startet {f['runs_started'].text} kurs med {f['participants_started'].text} deltakere, og "
-        f"{f['runs_completed'].text} kurs ble gjennomført: {f['participants_completed'].text} fullførte og tok "
-        f"{f['credits_passed'].text} studiepoeng. Studiesenteret registrerte {f['needs_registered'].text} nye behov, "
-        f"holdt {f['exam_sittings'].text} eksamener og hadde rommene booket i {f['room_hours'].text} timer.", s.body))
+        f"I {data.year} startet {f['runs_started'].words} kurs med {f['participants_started'].words} deltakere, og "
+        f"{f['runs_completed'].words} kurs ble gjennomført: {f['participants_completed'].words} fullførte og tok "
+        f"{f['credits_passed'].words} studiepoeng. Studiesenteret registrerte {f['needs_registered'].words} nye "
+        f"behov, holdt {f['exam_sittings'].words} eksamener og hadde rommene booket i {f['room_hours'].words} timer.",
+        s.body))
     flow.append(style.heading("Dette bør skje nå", 2))
     flow.extend(style.bullets(data.steps))
     flow.extend(_charts(data))
@@ -249,9 +278,12 @@ def _charts(data: AnnualData) -> list[Flowable]:
     width = style.content_width()
     flow: list[Flowable] = []
     if any(n for _, n in data.pipeline):
-        flow.append(style.heading(f"Gjennomføringer i {data.year} etter status", 2))
+        flow.append(style.heading(f"Kurs med start i {data.year}, etter status nå", 2))
         flow.append(charts.topic_bars([charts.Bar(label, (n,)) for label, n in data.pipeline], ("gjennomføringer",),
                                       width))
+        flow.append(style.para(f"Telt etter startdato (planlagte og bestilte uten startdato er med). «Kurs "
+                               f"gjennomført» i sammendraget teller kurs som sluttet i {data.year}, så tallene kan "
+                               "være ulike.", s.note))
     bars = [p for p in data.parts["provider"]
             if not p.figures["participants_started"].hidden and p.figures["participants_started"].value]
     bars.sort(key=lambda p: (-int(p.figures["participants_started"].value), p.label))

@@ -109,6 +109,33 @@ def test_a_figure_behind_fewer_than_three_contributors_is_hidden_with_its_parts(
     assert [p.figures["runs_started"].text for p in parts["provider"]] == ["1", "1"]
 
 
+def test_a_hidden_part_whose_neighbours_are_zero_hides_the_total_in_every_table() -> None:
+    """Credits by credit system: fagskole 0, ingen 0 and UH hidden beside a printed total would give UH
+    away (total minus zeros), so the year's credits are hidden too, and every part behind them."""
+    import datetime as dt
+
+    from kpdesk.motor.figures import RunFact, year_figures
+
+    def owners(*numbers: str) -> tuple[tuple[tuple[str, str], int], ...]:
+        return tuple((("employer", number), 4) for number in numbers)
+
+    end = dt.date(2027, 6, 1)
+    runs = [RunFact("a", "completed", dt.date(2027, 1, 5), end, 10, 9, Decimal(90), "UiT", "uh", "uh",
+                    owners("974760673")),
+            RunFact("b", "completed", dt.date(2027, 1, 5), end, 8, 8, Decimal(0), "Nord", "fagskole", "fagskole",
+                    owners("983971709", "971526920", "974760843")),
+            RunFact("c", "completed", dt.date(2027, 1, 5), end, 7, 7, Decimal(0), "Nord", "none", "none",
+                    owners("912345675", "923456783", "934567891"))]
+    assert [p.figures["credits_passed"].text for p in annual.disclose(year_figures(2027, [], runs[1:], []))[1][
+        "credit_system"]] == ["–", "–"]  # zeros behind enough employers are printed
+    shown, parts = annual.disclose(year_figures(2027, [], runs, []))
+    assert shown["credits_passed"].text == ":"
+    for dimension in ("provider", "level", "credit_system"):
+        assert all(p.figures["credits_passed"].text in (":", "–") for p in parts[dimension]), dimension
+        assert any(p.figures["credits_passed"].text == ":" for p in parts[dimension]), dimension
+    assert shown["participants_completed"].text == "24"  # seven employers, none above 80 %: shown
+
+
 def test_a_bad_year_or_csv_name_stops_before_anything_is_written(capsys, demo: Path, tmp_path: Path) -> None:
     code, _, err = run_cli(capsys, "report", "annual", "--year", "27", "--db", demo, "--out", tmp_path / "a.pdf")
     assert code == 1 and "--year skal være et årstall med fire sifre" in err
