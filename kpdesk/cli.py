@@ -35,6 +35,9 @@ _NB = {
     "show program's version number and exit": "vis versjonen og avslutt",
     "invalid choice: %(value)r (choose from %(choices)s)": "ukjent valg: %(value)r (velg blant %(choices)s)",
     "the following arguments are required: %s": "disse argumentene mangler: %s",
+    "one of the arguments %s is required": "ett av disse valgene må oppgis: %s",
+    "argument %(argument_name)s: not allowed with argument %(conflict)s":
+        "valget %(argument_name)s kan ikke brukes sammen med %(conflict)s",
     "unrecognized arguments: %s": "ukjente argumenter: %s",
     "expected one argument": "forventet én verdi",
     "invalid %(type)s value: %(value)r": "ugyldig verdi: %(value)r",

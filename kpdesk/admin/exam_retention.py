@@ -64,7 +64,8 @@ class DueSitting:
 
     def sentence(self, days: int) -> str:
         return (f"{self.ref} ({format_date(self.day)}): {plural(len(self.candidate_ids), 'kandidat', 'kandidater')}, "
-                f"mer enn {plural(days, 'dag', 'dager')} etter eksamen (kunne slettes fra {format_date(self.due_on)})")
+                f"{plural(days, 'dag', 'dager')} eller mer etter eksamen "
+                f"(kunne slettes fra {format_date(self.due_on)})")
 
 
 def candidates_due(session: Session, today: dt.date | None = None) -> list[DueSitting]:

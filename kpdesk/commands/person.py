@@ -215,17 +215,30 @@ def _due(args: argparse.Namespace) -> int:
         erased = exam_retention.erase_due(store, today, backups=args.backups) if args.delete and exams else None
     finally:
         store.close()
+    again = _delete_command(args)
     if months == 0:
         print("Oppbevaringsregelen er slått av (retention_contact_months = 0): ingen kontaktpersoner eller "
               "privatpersoner skal slettes.")
     else:
-        _say_persons(due, persons, months, outcome, today)
-    _say_exams(exams, days, erased, today)
+        _say_persons(due, persons, months, outcome, today, again)
+    _say_exams(exams, days, erased, today, again)
     return 0
 
 
+def _delete_command(args: argparse.Namespace) -> str:
+    """The command that deletes what ``person due`` listed, with the same --db and --as-of."""
+    import shlex
+
+    words = ["kpdesk", "person", "due", "--delete"]
+    if args.db:
+        words += ["--db", str(args.db)]
+    if args.as_of:
+        words += ["--as-of", args.as_of]
+    return shlex.join(words)
+
+
 def _say_persons(due: list[DueContact], persons: list[DuePerson], months: int, outcome: ErasureOutcome | None,
-                 today: dt.date) -> None:
+                 today: dt.date, again: str) -> None:
     """The contact persons' and individuals' part of ``person due``."""
     from kpdesk.admin import retention
     from kpdesk.common.norsk import format_date
@@ -242,13 +255,14 @@ def _say_persons(due: list[DueContact], persons: list[DuePerson], months: int, o
         _say_backups(outcome, "kpdesk person due --delete --backups purge")
     elif due or persons:
         print(f"Per {format_date(today)} skal {retention.who_due(len(due), len(persons))} slettes {why}. "
-              f"Slett dem med: kpdesk person due --delete")
+              f"Slett dem med: {again}")
     else:
-        print(f"Ingen personer skal slettes per {format_date(today)} ({retention.erasure_reason(months)}; "
-              "privatpersoner uten samtykke til lagring med en gang).")
+        print(f"Ingen kontaktpersoner eller privatpersoner skal slettes per {format_date(today)} "
+              f"({retention.erasure_reason(months)}; privatpersoner uten samtykke til lagring med en gang).")
 
 
-def _say_exams(exams: list[DueSitting], days: int, erased: ErasureOutcome | None, today: dt.date) -> None:
+def _say_exams(exams: list[DueSitting], days: int, erased: ErasureOutcome | None, today: dt.date,
+               again: str) -> None:
     """The exam candidates' part of ``person due``: one line per exam, never a candidate's name."""
     from kpdesk.common.norsk import format_date, plural
 
@@ -262,7 +276,7 @@ def _say_exams(exams: list[DueSitting], days: int, erased: ErasureOutcome | None
         count = sum(len(d.candidate_ids) for d in exams)
         print(f"Navn og e-post for {plural(count, 'eksamenskandidat', 'eksamenskandidater')} skal slettes etter "
               f"oppbevaringsregelen ({plural(days, 'dag', 'dager')} etter eksamen) per {format_date(today)}. "
-              f"Slett dem med: kpdesk person due --delete")
+              f"Slett dem med: {again}")
 
 
 def run(args: argparse.Namespace) -> int:

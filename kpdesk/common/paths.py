@@ -67,8 +67,17 @@ def is_server_address(text: str) -> bool:
 
 
 def location_of(text: str) -> Location:
-    """A --db value or $KPDESK_DB as a file path or a server address."""
-    return ServerAddress(text.strip()) if is_server_address(text) else Path(text).expanduser()
+    """A --db value or $KPDESK_DB as a file path or a server address; another kind of database
+    address (``mysql://…``) is a UserError rather than a file name."""
+    if is_server_address(text):
+        return ServerAddress(text.strip())
+    scheme, sep, _ = text.strip().partition("://")
+    if sep and scheme.replace("+", "").isalnum() and len(scheme) > 1:
+        from kpdesk.common.errors import UserError
+
+        raise UserError(f"kpdesk kan bruke en databasefil eller en PostgreSQL-server (postgresql://bruker@tjener/"
+                        f"database), ikke «{scheme}://…».")
+    return Path(text).expanduser()
 
 
 def resolve_location(cli_value: str | None) -> Location:

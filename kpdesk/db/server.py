@@ -35,7 +35,8 @@ def create_server_engine(address: ServerAddress) -> Engine:
 
     try:
         url = make_url(address.url).set(drivername=DRIVER)
-    except ArgumentError:
+        _ = url.port  # a port that is not a number fails here, not inside the driver
+    except (ArgumentError, ValueError):
         raise UserError(f"«{address.shown}» er ikke en databaseadresse kpdesk kan lese. Skriv den som "
                         "postgresql://bruker@tjener:5432/database.") from None
     from importlib.util import find_spec
@@ -65,6 +66,9 @@ def server_error(address: ServerAddress, exc: BaseException) -> UserError:
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return UserError(f"Databaseserveren godtok ikke innloggingen til {where}. Sjekk brukernavnet, og legg "
                          "passordet i ~/.pgpass (Windows: %APPDATA%\\postgresql\\pgpass.conf), ikke i kpdesk.")
+    if "role" in lowered and "does not exist" in lowered:
+        return UserError(f"Databaseserveren kjenner ikke brukeren i {where}. Sjekk brukernavnet, eller be den som "
+                         "drifter serveren om å opprette brukeren.")
     if "does not exist" in lowered and "database" in lowered:
         return UserError(f"Databasen i {where} finnes ikke på serveren. Be den som drifter serveren om å "
                          "opprette den (createdb), eller rett navnet.")

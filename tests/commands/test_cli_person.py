@@ -135,7 +135,7 @@ def test_due_lists_and_deletes_by_the_retention_rule(capsys: pytest.CaptureFixtu
     today = dt.date.today()
     code, out, err = run(capsys, "person", "due", "--db", str(db))
     assert (code, err) == (EXIT_OK, "")
-    assert out.startswith("Ingen personer skal slettes")  # everyone was edited today
+    assert out.startswith("Ingen kontaktpersoner eller privatpersoner skal slettes")  # everyone was edited today
     later = dt.date(today.year + 3, 1, 15)
     code, out, _ = run(capsys, "person", "due", "--db", str(db), "--as-of", later.strftime("%d.%m.%Y"))
     lines = out.strip().splitlines()
@@ -146,7 +146,7 @@ def test_due_lists_and_deletes_by_the_retention_rule(capsys: pytest.CaptureFixtu
     code, out, _ = run(capsys, "person", "due", "--db", str(db), "--as-of", later.isoformat(), "--delete")
     assert code == EXIT_OK and out.strip().splitlines()[-1].startswith("Slettet 1 kontaktperson")
     code, out, _ = run(capsys, "person", "due", "--db", str(db), "--as-of", later.isoformat())
-    assert out.startswith("Ingen personer skal slettes")
+    assert out.startswith("Ingen kontaktpersoner eller privatpersoner skal slettes")
 
 
 def test_due_names_a_withdrawn_consent_as_the_reason(capsys: pytest.CaptureFixture[str], db: Path) -> None:
@@ -164,7 +164,7 @@ def test_due_names_a_withdrawn_consent_as_the_reason(capsys: pytest.CaptureFixtu
     code, out, _ = run(capsys, "person", "due", "--db", str(db))
     assert code == EXIT_OK
     assert out.strip().splitlines()[-1] == (f"Per {today} skal 1 privatperson slettes fordi samtykket til lagring er "
-                                            "trukket. Slett dem med: kpdesk person due --delete")
+                                            f"trukket. Slett dem med: kpdesk person due --delete --db {db}")
     code, out, _ = run(capsys, "person", "due", "--db", str(db), "--delete")
     assert code == EXIT_OK and "Slettet 1 privatperson fordi samtykket til lagring er trukket." in out
     assert "oppbevaringsregelen" not in out

@@ -116,3 +116,10 @@ def test_the_window_says_it_does_not_open_a_server_yet(capsys) -> None:
     code, out, err = run_cli(capsys, "--db", "postgresql://kari@127.0.0.1:1/kpdesk")
     assert (code, out) == (1, "")
     assert "Vinduet åpner ennå ikke en databaseserver (postgresql://kari@127.0.0.1:1/kpdesk)" in err
+
+
+def test_an_address_kpdesk_cannot_use_is_said_before_anything_is_tried(capsys) -> None:
+    code, _, err = run_cli(capsys, "match", "--db", "postgresql://postgres@127.0.0.1:xx/t1")
+    assert code == 1 and "er ikke en databaseadresse kpdesk kan lese" in err
+    code, _, err = run_cli(capsys, "check", "--db", "mysql://kari@tjener/kpdesk")
+    assert code == 1 and "ikke «mysql://…»" in err and "finnes ikke" not in err
