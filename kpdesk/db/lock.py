@@ -97,7 +97,8 @@ class DatabaseLocked(UserError):
         self.lock_file = lock_file
         who = holder.describe() if holder else "et annet kpdesk-program (ukjent hvem)"
         message = (f"{path} er allerede åpen for skriving hos {who}. Bare én kan skrive i databasen om gangen: "
-                   f"åpne den skrivebeskyttet, eller vent til den andre lukker kpdesk.")
+                   f"vent til den andre lukker kpdesk (vinduet kan åpne den skrivebeskyttet, og kpdesk check "
+                   f"kan kontrollere den imens).")
         if holder is not None and not holder.on_this_host:
             hours = int(FOREIGN_MAX_AGE.total_seconds() // 3600)
             message += (f" Låsen er satt fra en annen maskin, så kpdesk kan ikke se om programmet fortsatt kjører "
