@@ -36,10 +36,17 @@ for candidate in python3.12 python3.11 python3; do
 done
 [ -n "$python_bin" ] || { echo "kpdesk trenger Python 3.11 eller nyere" >&2; exit 1; }
 [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 extras="postgres"
 [ "$mode" = test ] && extras="test,postgres"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
+# Installed once per pyproject.toml and set of extras (a stamp in .venv): opening the demo again does
+# not spend half a minute asking pip about what is there already.
+stamp=".venv/.kpdesk-installed"
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1) $extras"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
+  echo "$wanted" > "$stamp"
+fi
 [ "$mode" = install ] && exit 0
 
 if [ "$mode" = test ]; then
@@ -60,6 +67,12 @@ if [ "$mode" = test ]; then
 fi
 
 db="${KPDESK_DEMO_DB:-$HOME/kpdesk-demo.sqlite}"
+# A demo file from an older kpdesk lacks what came since (course runs, exams): make a new one beside it.
+if [ -s "$db" ] && ! .venv/bin/kpdesk check --db "$db" 2>/dev/null | grep -q "(nyeste)"; then
+  old="$db.eldre-$(date +%Y%m%d-%H%M%S)"
+  mv "$db" "$old"
+  echo "Demodatabasen var laget av en eldre kpdesk; den er flyttet til $old, og en ny lages." >&2
+fi
 [ -s "$db" ] || .venv/bin/kpdesk demo --db "$db" --scale small
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "Ingen skjerm funnet: kpdesk åpnes på en virtuell skjerm (Xvfb)." >&2
