@@ -24,6 +24,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+def file_slug(text: str, empty: str = "utskrift") -> str:
+    """A part of a file name: lower case ASCII words joined by '-' («Mo i Rana» → «mo-i-rana», «Næring» →
+    «naering»), at most 40 characters; ``empty`` when nothing is left."""
+    folded = text.casefold().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a", "á": "a", "š": "s"}))
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:40].strip("-") or empty
+
+
 def sort_key(text: str | None) -> str:
     """A key that sorts strings in Norwegian order, case-insensitively, Æ Ø Å last."""
     if not text:

@@ -32,6 +32,14 @@ Disclosure: every figure about needs is hidden (``:``) when fewer than 3 owners 
 holds more than 80 % (rule 2). The demand charts print their total, so they are parts of a printed
 total (rule 3, ``Partition``): at least two parts hidden and the total when needed; the shown
 parts come first by size, the hidden ones after them by name. The quarter chart prints no total.
+
+What a saved chart says about its filter: the PNG's title carries ``Picture.scope`` (the period and,
+where they apply, the municipality and industry: «Etterspørsel etter tema · 01.01.2027–31.12.2027 ·
+Rana»), the CSV has them as columns (``fra``, ``til``, ``kommune``, ``næring``) and the file name
+as words (``file_name``: ``regionbilde-tema-2027-rana.csv``).
+
+The default period (``default_year``): this year when a need was registered or a run starts in it,
+else the latest year in which one was (a coordinator in January, a database set in another year).
 """
 
 from __future__ import annotations
@@ -40,11 +48,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.codes import BOOKING_KINDS, RUN_STATUSES
-from kpdesk.common.norsk import sort_key
+from kpdesk.common.norsk import file_slug, format_date, sort_key
 from kpdesk.common.reference import industries, municipality_label
+from kpdesk.db.models import CourseRun, Need
 from kpdesk.motor.figures import hours_within
 from kpdesk.motor.picture_rows import NeedRow, PictureRows, RunRow, load_picture_rows
 from kpdesk.reports.annual import Shown
@@ -62,6 +72,11 @@ PERSONS = "Privatpersoner"
 COMMUNITIES = "Lokalsamfunn"
 TOTAL_LABEL = "I alt"
 NAMED_HIDDEN = 8  # hidden figures named under a chart; the CSV has every one
+FILE_WORDS = {"quarters": "behov-per-kvartal", "topics": "tema", "industries": "naering",
+              "municipalities": "kommune", "runs": "gjennomforinger", "rooms": "rombruk"}
+FILTER_COLUMNS = ("fra", "til", "kommune", "næring")
+ALL = "alle"
+SCOPE_SEPARATOR = " · "
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,16 @@ class Chart:
     series: tuple[Series, ...]
     total: Shown | None = None  # printed beside the chart (a part chart's sum)
     note: str = ""
+    filtered: bool = True  # False: municipality and industry do not apply (the rooms)
+
+    @property
+    def empty(self) -> bool:
+        """No figure at all: every value 0 (none hidden), so the chart has nothing to draw."""
+        return not any(v.hidden or v.value for s in self.series for v in s.values)
+
+    def hidden_at(self, index: int) -> bool:
+        """Whether any series' value for the category ``index`` is hidden."""
+        return any(s.values[index].hidden for s in self.series)
 
     @property
     def hidden(self) -> list[str]:
@@ -100,7 +125,7 @@ class Chart:
                 for s in self.series for c, v in zip(self.categories, s.values, strict=True) if v.hidden]
 
     def csv_columns(self) -> list[str]:
-        return [self.category_title, *(s.name for s in self.series)]
+        return [self.category_title, *(s.name.lower() for s in self.series)]
 
     def csv_rows(self) -> list[list[str]]:
         """One row per category; a part chart's total last; hidden values as ``:`` with the legend under."""
@@ -125,6 +150,44 @@ class Picture:
 
     def chart(self, key: str) -> Chart:
         return self.chart_by_key[key]
+
+    def _chosen_names(self) -> tuple[list[str], list[str]]:
+        municipalities = dict(self.municipalities)
+        industries = dict(self.industries)
+        return ([municipalities.get(m, m) for m in sorted(self.filter.municipalities)],
+                [industries.get(i, i) for i in sorted(self.filter.industries)])
+
+    def scope(self, chart: Chart) -> tuple[str, ...]:
+        """What the chart is of, for its saved title: the period, then the municipalities and industries
+        chosen (when they apply to the chart): («01.01.2027–31.12.2027», «Rana»)."""
+        period = f"{format_date(self.filter.first)}–{format_date(self.filter.last)}"
+        if not chart.filtered:
+            return (period,)
+        municipalities, industries = self._chosen_names()
+        return (period, *municipalities, *industries)
+
+    def csv_table(self, key: str) -> tuple[list[str], list[list[str]]]:
+        """The chart's CSV: its columns and rows, each row with the filter (period, municipality,
+        industry; «alle» when none is chosen or it does not apply) after them; the legend row as it is."""
+        chart = self.chart(key)
+        municipalities, industries = self._chosen_names() if chart.filtered else ([], [])
+        scope = [format_date(self.filter.first), format_date(self.filter.last),
+                 ", ".join(municipalities) or ALL, ", ".join(industries) or ALL]
+        width = len(chart.series) + 1
+        rows = [row if row == [LEGEND] else [*row, *[""] * (width - len(row)), *scope] for row in chart.csv_rows()]
+        return [*chart.csv_columns(), *FILTER_COLUMNS], rows
+
+    def file_name(self, key: str, suffix: str) -> str:
+        """``regionbilde-tema-2027-rana.csv``: the chart, the period (a calendar year as its number), and the
+        municipality and industry chosen where they apply."""
+        first, last = self.filter.first, self.filter.last
+        whole_year = (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year
+        period = str(first.year) if whole_year else f"{first.isoformat()}-{last.isoformat()}"
+        words = [FILE_WORDS.get(key, key), period]
+        if self.chart(key).filtered:
+            municipalities, industries = self._chosen_names()
+            words += [file_slug(name, "") for name in (*municipalities, *industries)]
+        return "-".join(["regionbilde", *(w for w in words if w)]) + suffix
 
 
 # ---------------------------------------------------------------- quarters
@@ -243,7 +306,8 @@ def rooms_chart(rows: PictureRows, chosen: PictureFilter) -> Chart:
     values = tuple(Shown(hours_within((b for b in rows.bookings if b.kind == code.key), first, after))
                    for code in BOOKING_KINDS)
     return Chart("rooms", "Rombruk etter type", "type", "timer", tuple(code.label for code in BOOKING_KINDS),
-                 (Series("Timer", values),), note="Rombruken gjelder hele senteret: kommune og næring brukes ikke.")
+                 (Series("Timer", values),), note="Rombruken gjelder hele senteret: kommune og næring brukes ikke.",
+                 filtered=False)
 
 
 # ---------------------------------------------------------------- the whole picture
@@ -271,6 +335,19 @@ def build_picture(rows: PictureRows, chosen: PictureFilter) -> Picture:
 
 def load_picture(session: Session, chosen: PictureFilter) -> Picture:
     return build_picture(load_picture_rows(session, chosen.first, chosen.last), chosen)
+
+
+def default_year(years: Iterable[int], today: dt.date) -> int:
+    """This year when it has figures, else the latest year that has, else this year."""
+    found = set(years)
+    return today.year if today.year in found or not found else max(found)
+
+
+def load_default_year(session: Session, today: dt.date) -> int:
+    """``default_year`` over the years in which a need was registered or a run starts."""
+    years = {day.year for (day,) in session.execute(select(Need.registered).distinct())}
+    years |= {day.year for (day,) in session.execute(select(CourseRun.start_date).distinct()) if day is not None}
+    return default_year(years, today)
 
 
 def hidden_note(chart: Chart) -> str:

@@ -11,13 +11,12 @@ makes the PDF bytes from plain data, without the database. ReportLab is not thre
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from kpdesk.common.errors import UserError
-from kpdesk.common.norsk import format_org_number, sort_key
+from kpdesk.common.norsk import file_slug, format_org_number, sort_key
 
 KINDS: tuple[tuple[str, str], ...] = (
     ("matching", "Matchingoppsummering for en arbeidsgiver"),
@@ -64,11 +63,6 @@ class LoadedReport:
     table: tuple[tuple[str, ...], list[tuple[str, str]]] | None = None  # annual: (columns, rows) of its CSV
 
 
-def _slug(text: str) -> str:
-    folded = text.casefold().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a", "á": "a", "š": "s"}))
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:40] or "utskrift"
-
-
 def load_report(session: Any, request: ReportRequest, progress: Progress | None = None,
                 run: Any = None) -> LoadedReport:
     """Read and check everything the report needs; ``progress(done, total)`` during matching.
@@ -90,14 +84,14 @@ def load_report(session: Any, request: ReportRequest, progress: Progress | None 
 
         offer = offer_summary.load(session, request.offer, as_of, run, progress)
         return LoadedReport(lambda: offer_summary.build(offer), f"oppsummeringen for kurstilbud {offer.offer.ref}",
-                            f"tilbud-{_slug(offer.offer.ref)}-{as_of.isoformat()}.pdf")
+                            f"tilbud-{file_slug(offer.offer.ref)}-{as_of.isoformat()}.pdf")
     if kind == "handout":
         from kpdesk.reports import handout
 
         scope = handout.resolve_scope(session, request.municipalities, request.region or None)
         figures = handout.load(session, scope, as_of, run, progress)
         return LoadedReport(lambda: handout.build(figures), f"møteunderlaget for {scope.label}",
-                            f"moteunderlag-{_slug(scope.label)}-{as_of.isoformat()}.pdf")
+                            f"moteunderlag-{file_slug(scope.label)}-{as_of.isoformat()}.pdf")
     if kind == "annual":
         from kpdesk.reports import annual
 
@@ -113,7 +107,7 @@ def load_report(session: Any, request: ReportRequest, progress: Progress | None 
             raise UserError("Oppgi uken, for eksempel 2027-W20.")
         week = schedule.load_week(session, request.week, request.room or None, request.weekend,
                                   request.site or None)
-        room = f"-{_slug(week.room.name)}" if week.room else f"-{_slug(week.site)}" if week.site else ""
+        room = f"-{file_slug(week.room.name)}" if week.room else f"-{file_slug(week.site)}" if week.site else ""
         return LoadedReport(lambda: schedule.build_week(week),
                             f"ukeplanen for uke {week.schedule.iso_week}, {week.schedule.iso_year}",
                             f"ukeplan-{week.schedule.iso_year}-uke{week.schedule.iso_week:02d}{room}.pdf")
@@ -123,7 +117,7 @@ def load_report(session: Any, request: ReportRequest, progress: Progress | None 
         raise UserError("Oppgi dagen dørskiltet gjelder.")
     sign = schedule.load_door_sign(session, request.room, request.day)
     return LoadedReport(lambda: schedule.build_door_sign(sign), f"dørskiltet for {sign.room.name}",
-                        f"dorskilt-{_slug(sign.room.name)}-{request.day.isoformat()}.pdf")
+                        f"dorskilt-{file_slug(sign.room.name)}-{request.day.isoformat()}.pdf")
 
 
 # ---------------------------------------------------------------- what can be chosen

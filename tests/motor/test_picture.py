@@ -13,7 +13,9 @@ from kpdesk.reports.motor_picture import (
     Chart,
     PictureFilter,
     build_picture,
+    default_year,
     hidden_note,
+    load_default_year,
     quarter_chart,
     quarters,
 )
@@ -180,3 +182,58 @@ def test_the_note_names_the_first_hidden_figures_and_counts_the_rest() -> None:
     assert len(chart.hidden) == 11 and chart.total is not None and chart.total.plain == "22"  # one employer each
     assert hidden_note(chart) == ("«:» skjult av personvernhensyn: Tema 01; Tema 02; Tema 03; Tema 04; Tema 05; "
                                   "Tema 06; Tema 07; Tema 08 og 3 til.")
+
+
+def test_a_saved_chart_names_its_period_municipality_and_industry() -> None:
+    needs = [*trio(D(2027, 3, 1), municipality="1833", industry="Q"),
+             *trio(D(2027, 3, 1), municipality="1804", industry="C")]
+    rows = PictureRows(needs, [], [])
+    whole = build_picture(rows, YEAR)
+    assert whole.file_name("topics", ".csv") == "regionbilde-tema-2027.csv"
+    assert whole.scope(whole.chart("topics")) == ("01.01.2027–31.12.2027",)
+    rana = build_picture(rows, PictureFilter(YEAR.first, YEAR.last, frozenset({"1833"}), frozenset({"Q"})))
+    assert rana.file_name("topics", ".csv") == "regionbilde-tema-2027-rana-q-helse-og-sosialtjenester.csv"
+    assert [rana.file_name(key, ".png").split("-2027")[0] for key in
+            ("quarters", "industries", "municipalities", "runs")] == [
+        "regionbilde-behov-per-kvartal", "regionbilde-naering", "regionbilde-kommune", "regionbilde-gjennomforinger"]
+    assert rana.file_name("rooms", ".png") == "regionbilde-rombruk-2027.png"  # rooms are the centre's
+    assert rana.scope(rana.chart("topics")) == ("01.01.2027–31.12.2027", "Rana", "Q Helse- og sosialtjenester")
+    assert rana.scope(rana.chart("rooms")) == ("01.01.2027–31.12.2027",)
+    spring = build_picture(rows, PictureFilter(D(2027, 1, 1), D(2027, 6, 30)))
+    assert spring.file_name("runs", ".csv") == "regionbilde-gjennomforinger-2027-01-01-2027-06-30.csv"
+
+    columns, table = rana.csv_table("topics")
+    assert columns == ["tema", "personer", "fra", "til", "kommune", "næring"]  # lower case, as other exports
+    assert table[0] == ["demens", "6", "01.01.2027", "31.12.2027", "Rana", "Q Helse- og sosialtjenester"]
+    assert table[-1] == ["I alt", "6", "01.01.2027", "31.12.2027", "Rana", "Q Helse- og sosialtjenester"]
+    assert build_picture(rows, YEAR).csv_table("rooms")[1][0][-2:] == ["alle", "alle"]
+
+
+def test_a_chart_knows_it_is_empty_and_where_a_value_is_hidden() -> None:
+    empty = build_picture(PictureRows([], [], []), YEAR)
+    assert all(chart.empty for chart in empty.charts)
+    two = [need(org, D(2027, 1, 10), status="rejected") for org in ("111111111", "222222222")]  # registered only
+    chart = quarter_chart(two, YEAR)
+    assert not chart.empty  # a hidden figure is a figure
+    assert [chart.hidden_at(i) for i in range(4)] == [True, False, False, False]
+
+
+def test_the_default_year_is_this_year_with_figures_else_the_latest(store) -> None:
+    assert default_year({2025, 2027}, D(2027, 5, 1)) == 2027
+    assert default_year({2025, 2026}, D(2027, 1, 5)) == 2026  # January: nothing yet this year
+    assert default_year({2027}, D(2026, 12, 7)) == 2027  # a database set in a later year
+    assert default_year((), D(2026, 12, 7)) == 2026
+    from kpdesk.db.models import CourseRun, Employer, Need, Offer, Provider
+
+    with store.session() as session:
+        employer = Employer(org_number="974760673", name="Rana kommune")
+        provider = Provider(name="Nord universitet")
+        session.add_all([employer, provider])
+        session.flush()
+        offer = Offer(ref="T1", provider_id=provider.id, title="Palliasjon")
+        session.add_all([Need(ref="B1", employer_id=employer.id, title="Palliasjon", registered=D(2025, 3, 1)), offer])
+        session.flush()
+        session.add(CourseRun(ref="G1", offer_id=offer.id, status="planned", start_date=D(2026, 9, 1)))
+        session.commit()
+    assert store.transaction(lambda s: load_default_year(s, D(2027, 1, 5))) == 2026  # the run's start counts
+    assert store.transaction(lambda s: load_default_year(s, D(2025, 6, 1))) == 2025

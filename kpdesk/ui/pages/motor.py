@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QCursor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QGraphicsSimpleTextItem,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.reports.motor_picture import Chart, Picture, PictureFilter, hidden_note
+from kpdesk.reports.motor_picture import FILE_WORDS, SCOPE_SEPARATOR, Chart, Picture, PictureFilter, hidden_note
 from kpdesk.reports.suppression import LEGEND
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
@@ -44,7 +45,13 @@ MAX_BARS = 15  # bars in a part chart; the CSV has them all
 PNG_SIZE = (1200, 700)
 SETTINGS_FOLDER = "motor/folder"
 COLOURS = ("#2f6f9f", "#d9822b", "#4f9a5a", "#a0a0a0")
-PERIODS = ("this_year", "last_year", "custom")
+CUSTOM = "custom"  # the period combo's last item; the others hold their year
+EMPTY_TEXT = "Ingen tall for dette utvalget"
+
+
+def today() -> dt.date:
+    """The day the period combo counts from (a test sets another)."""
+    return dt.date.today()
 
 
 def _year_span(year: int) -> tuple[dt.date, dt.date]:
@@ -71,6 +78,7 @@ class ChartPanel(QWidget):
         self.page = page
         self.key = key
         self.chart_data: Chart | None = None
+        self.empty_text: QGraphicsSimpleTextItem | None = None  # over the plot area when there is no figure
         self.view = QChartView()
         self.view.setObjectName(f"chart_{key}")
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -101,10 +109,12 @@ class ChartPanel(QWidget):
 
     # ------------------------------------------------------------ drawing
 
-    def show_chart(self, data: Chart) -> None:
+    def show_chart(self, data: Chart, scope: tuple[str, ...] = ()) -> None:
+        """Draw ``data``; ``scope`` (the period, the municipality …) goes in the title, so a saved PNG
+        says what it is of."""
         self.chart_data = data
         chart = QChart()
-        chart.setTitle(self._title(data))
+        chart.setTitle(SCOPE_SEPARATOR.join((self._title(data), *scope)))
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.setLocale(QLocale(QLocale.Language.NorwegianBokmal, QLocale.Country.Norway))
         chart.setLocalizeNumbers(True)  # «15 000» on the value axis
@@ -142,6 +152,7 @@ class ChartPanel(QWidget):
             chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(values)
+        self.empty_text = self._empty_text(chart) if data.empty else None
         old = self.view.chart()
         self.view.setChart(chart)
         if old is not None:
@@ -153,6 +164,22 @@ class ChartPanel(QWidget):
         self.note.setText(" ".join(n for n in notes if n))
         self.set_enabled(True)
 
+    def _empty_text(self, chart: QChart) -> QGraphicsSimpleTextItem:
+        """«Ingen tall for dette utvalget» in the middle of the plot area (kept there when it moves)."""
+        text = QGraphicsSimpleTextItem(self.tr(EMPTY_TEXT), chart)
+        font = text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        text.setFont(font)
+        text.setBrush(QColor("#555555"))
+
+        def centre(area: Any) -> None:
+            box = text.boundingRect()
+            text.setPos(area.center().x() - box.width() / 2, area.center().y() - box.height() / 2)
+
+        chart.plotAreaChanged.connect(centre)
+        centre(chart.plotArea())
+        return text
+
     def _title(self, data: Chart) -> str:
         if data.total is None:
             return data.title
@@ -162,10 +189,11 @@ class ChartPanel(QWidget):
     @staticmethod
     def _category(data: Chart, index: int, gap: str) -> str:
         """A category's axis label; with one series, its value too, after ``gap`` («Rana  (105)», «Bodø  (:)»;
-        under the label on a vertical chart)."""
+        under the label on a vertical chart); with more, «(:)» when one of its values is hidden, as the note
+        under the chart says."""
         label, first = data.categories[index], data.series[0]
         if len(data.series) > 1:
-            return label
+            return f"{label}{gap}(:)" if data.hidden_at(index) else label
         short = label if len(label) <= 40 else label[:39] + "…"
         return f"{short}{gap}({first.values[index].text})"
 
@@ -223,13 +251,13 @@ class ChartPanel(QWidget):
         self.page.saved(path)
 
     def save_csv(self, path: str) -> None:
-        data = self.chart_data
-        if data is None:
+        picture = self.page.picture
+        if picture is None:
             return
         from kpdesk.common import csvfile
         from kpdesk.common.errors import os_reason
 
-        columns, rows = data.csv_columns(), data.csv_rows()
+        columns, rows = picture.csv_table(self.key)
 
         def work(_task: Any) -> str:
             csvfile.write(path, columns, rows)
@@ -257,14 +285,11 @@ class MotorPage(Page):
         self.title = self.tr("Regionbilde")
         self.picture: Picture | None = None
         self._asked = 0  # the newest load asked for; older answers are dropped
-        today = dt.date.today()
+        self.default_year: int | None = None  # this year or the latest with figures (the service's choice)
         self.period = QComboBox()
         self.period.setObjectName("period")
-        for key, text in zip(PERIODS, (self.tr("I år ({year})").format(year=today.year),
-                                       self.tr("I fjor ({year})").format(year=today.year - 1),
-                                       self.tr("Egen periode")), strict=True):
-            self.period.addItem(text, key)
-        first, last = _year_span(today.year)
+        self._fill_periods(today().year)
+        first, last = _year_span(today().year)
         self.first = DateField(first)
         self.first.setObjectName("first")
         self.last = DateField(last)
@@ -279,6 +304,7 @@ class MotorPage(Page):
         self.industry.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.status = QLabel()
         self.status.setObjectName("motorStatus")
+        self.status.setWordWrap(True)  # a hint is never cut off at the window's edge
         row = QHBoxLayout()
         for label, widget in ((self.tr("Periode:"), self.period), (self.tr("fra"), self.first),
                               (self.tr("til"), self.last), (self.tr("Kommune:"), self.municipality),
@@ -307,14 +333,34 @@ class MotorPage(Page):
 
     # ------------------------------------------------------------ the filter
 
+    def _fill_periods(self, default: int) -> None:
+        """I år, i fjor, the default year when it is neither (marked as the latest with figures when it is
+        not this year), Egen periode; the default chosen."""
+        this_year = today().year
+        years = sorted({this_year, this_year - 1, default}, reverse=True)
+        self.period.blockSignals(True)
+        self.period.clear()
+        for year in years:
+            if year == this_year:
+                text = self.tr("I år ({year})")
+            elif year != default:
+                text = self.tr("I fjor ({year})")
+            elif year == this_year - 1:
+                text = self.tr("I fjor ({year}, siste år med tall)")
+            else:
+                text = self.tr("{year} (siste år med tall)")
+            self.period.addItem(text.format(year=year), year)
+        self.period.addItem(self.tr("Egen periode"), CUSTOM)
+        self.period.setCurrentIndex(self.period.findData(default))
+        self.period.blockSignals(False)
+
     def _period_changed(self, *, reload: bool = False) -> None:
         key = self.period.currentData()
-        custom = key == "custom"
+        custom = key == CUSTOM
         self.first.setEnabled(custom)
         self.last.setEnabled(custom)
         if not custom:
-            year = dt.date.today().year - (1 if key == "last_year" else 0)
-            first, last = _year_span(year)
+            first, last = _year_span(int(key))
             for field, day in ((self.first, first), (self.last, last)):
                 field.blockSignals(True)
                 field.setDate(day)
@@ -327,7 +373,7 @@ class MotorPage(Page):
         """The filter, or why it cannot be used (in bokmål)."""
         first, last = self.first.date(), self.last.date()
         if first is None or last is None:
-            return self.tr("Skriv inn første og siste dag i perioden (for eksempel 1.1.27 og 31.3.27).")
+            return self.tr("Skriv første og siste dag (som 1.1.27 og 31.3.27).")
         if first > last:
             return self.tr("Perioden slutter ({last}) før den begynner ({first}).").format(
                 first=first.strftime("%d.%m.%Y"), last=last.strftime("%d.%m.%Y"))
@@ -336,14 +382,30 @@ class MotorPage(Page):
                              frozenset({industry} if industry else ()))
 
     def file_name(self, key: str, suffix: str) -> str:
-        chosen = self.picture.filter if self.picture is not None else None
-        span = f"-{chosen.first.isoformat()}-{chosen.last.isoformat()}" if chosen else ""
-        return f"regionbilde-{key}{span}{suffix}"
+        if self.picture is None:
+            return f"regionbilde-{FILE_WORDS[key]}{suffix}"
+        return self.picture.file_name(key, suffix)
 
     # ------------------------------------------------------------ loading
 
     def load(self) -> None:
-        self.reload_picture()
+        """The first time, the default year first (this year, or the latest with figures), then the picture."""
+        if self.context.store is None:
+            return
+        if self.default_year is not None:
+            self.reload_picture()
+            return
+        from kpdesk.reports.motor_picture import load_default_year
+
+        day = today()
+        self.context.query(lambda session: load_default_year(session, day), self._default_found,
+                           lambda exc: self._failed(self._asked, exc))
+
+    def _default_found(self, year: int) -> None:
+        self.default_year = year
+        if self.period.currentData() != CUSTOM:
+            self._fill_periods(year)
+        self._period_changed(reload=True)
 
     def reload_picture(self) -> None:
         if self.context.store is None:
@@ -375,7 +437,7 @@ class MotorPage(Page):
         self._fill_choices(self.municipality, picture.municipalities)
         self._fill_choices(self.industry, picture.industries)
         for chart in picture.charts:
-            self.panels[chart.key].show_chart(chart)
+            self.panels[chart.key].show_chart(chart, picture.scope(chart))
         self.status.setText("")
         host = self.host()
         if host is not None:
