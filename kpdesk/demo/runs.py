@@ -31,6 +31,18 @@ def _status(offer: Row, roll: float) -> str:
     return "started" if start <= YEAR_END else "ordered"
 
 
+FORCED = ("completed", "started", "ordered", "planned", "cancelled")  # every status at every scale, first runs
+
+
+def _fits(status: str, offer: Row) -> bool:
+    """Do the offer's dates allow the status at the end of the year (completed: ended by then)?"""
+    if status == "completed":
+        return bool(offer["end_date"] <= YEAR_END)
+    if status == "started":
+        return bool(offer["start_date"] <= YEAR_END)
+    return True
+
+
 def add_runs(builder: DemoBuilder) -> None:
     rng = builder.run_rng
     rows = builder.rows
@@ -46,8 +58,8 @@ def add_runs(builder: DemoBuilder) -> None:
     offers = [o for o in rows["offer"] if o["id"] in served]
     for number, offer in enumerate(offers, 1):
         status = _status(offer, rng.random())
-        if number <= 5 and offer["start_date"] and offer["end_date"]:  # every status at every scale
-            status = ("completed", "started", "ordered", "planned", "cancelled")[number - 1]
+        if number <= len(FORCED) and offer["start_date"] and offer["end_date"] and _fits(FORCED[number - 1], offer):
+            status = FORCED[number - 1]  # unless the dates say otherwise (no run completed in the future)
         need_ids = sorted(served[offer["id"]])
         persons = sum(needs[i]["headcount"] for i in need_ids)
         participants = completed = credits = None

@@ -18,7 +18,7 @@ from kpdesk.common.norsk import plural
 from kpdesk.db import audit
 from kpdesk.db.models import Booking, CourseRun, Need, Offer, Room, course_run_booking, course_run_need
 from kpdesk.db.row_writing import existing_row, insert_rows, ref_key, row_dicts, row_exists
-from kpdesk.motor.runs import RUN, RunRow, list_runs, run_ids_by_ref, save_run
+from kpdesk.motor.runs import RUN, RunRow, list_runs, need_ids_by_ref, run_ids_by_ref, save_run
 from kpdesk.motor.validation import RunData
 from kpdesk.register.service import list_needs
 
@@ -159,6 +159,18 @@ def planned_runs(session: Session) -> list[RunRow]:
     """The runs that are still planned (a need may join one of its offer instead of a new run)."""
     ids = list(session.execute(select(CourseRun.id).where(CourseRun.status == "planned")).scalars())
     return list_runs(session, ids) if ids else []
+
+
+def runs_serving(session: Session, need_refs: Sequence[str]) -> list[RunRow]:
+    """The runs (not cancelled) that already serve any of these needs: a new run of the same offer
+    for them would be a second one."""
+    ids = need_ids_by_ref(session, need_refs).values()
+    if not ids:
+        return []
+    stmt = (select(course_run_need.c.run_id).join(CourseRun, CourseRun.id == course_run_need.c.run_id)
+            .where(course_run_need.c.need_id.in_(ids), CourseRun.status != "cancelled").distinct())
+    run_ids = list(session.execute(stmt).scalars())
+    return list_runs(session, run_ids) if run_ids else []
 
 
 def with_needs(row: RunRow, refs: Sequence[str]) -> RunData:

@@ -66,6 +66,16 @@ def allowed_moves(old: str) -> tuple[str, ...]:
     return (*later, "cancelled") if old in CANCELLABLE else later
 
 
+def status_choices(current: str) -> tuple[str, ...]:
+    """The statuses a run in ``current`` may have after an edit: itself and its allowed moves, in
+    the code list's order (what the form's status list offers); every status for a new run."""
+    order = RUN_STATUSES.keys()
+    if not current:
+        return tuple(order)
+    allowed = {current, *allowed_moves(current)}
+    return tuple(key for key in order if key in allowed)
+
+
 def transition_problem(old: str, new: str) -> str | None:
     """Why a run may not go from ``old`` to ``new``, or None."""
     if old == new or new in allowed_moves(old):
@@ -73,7 +83,7 @@ def transition_problem(old: str, new: str) -> str | None:
     moves = allowed_moves(old)
     if not moves:
         return (f"Statusen kan ikke endres fra «{RUN_STATUSES.label(old)}» til «{RUN_STATUSES.label(new)}»: "
-                f"en gjennomført gjennomføring er avsluttet")
+                f"et gjennomført kurs er avsluttet")
     words = " eller ".join(f"«{RUN_STATUSES.label(m)}»" for m in moves)
     return (f"Statusen kan ikke endres fra «{RUN_STATUSES.label(old)}» til «{RUN_STATUSES.label(new)}»; "
             f"herfra kan den bare bli {words}")
@@ -88,22 +98,39 @@ def rule_problems(data: RunData) -> list[Problem]:
                                          f"{format_date(data.start_date)}"))
     if data.status in STARTED:
         if data.start_date is None:
-            found.append(Problem("start_date", f"En gjennomføring som er {status}, må ha startdato"))
+            found.append(Problem("start_date", f"{_a_run(data.status)} må ha startdato"))
         if data.participants is None:
-            found.append(Problem("participants", f"En gjennomføring som er {status}, må ha antall deltakere ved start"))
+            found.append(Problem("participants", f"{_a_run(data.status)} må ha antall deltakere ved start"))
     if data.status == "completed":
         if data.end_date is None:
-            found.append(Problem("end_date", "En gjennomført gjennomføring må ha sluttdato"))
+            found.append(Problem("end_date", "Et gjennomført kurs må ha sluttdato"))
         if data.completed is None:
-            found.append(Problem("completed", "En gjennomført gjennomføring må ha antall som fullførte (0 om ingen)"))
+            found.append(Problem("completed", "Et gjennomført kurs må ha antall som fullførte (0 om ingen)"))
     else:
         for field, what in (("completed", "Antall som fullførte"), ("credits_passed", "Beståtte studiepoeng")):
             if getattr(data, field) is not None:
-                found.append(Problem(field, f"{what} oppgis først når gjennomføringen er gjennomført, ikke "
-                                            f"når den er {status}"))
+                found.append(Problem(field, f"{what} oppgis først når kurset er gjennomført, ikke "
+                                            f"når det er {status}"))
     if data.participants is not None and data.completed is not None and data.completed > data.participants:
         found.append(Problem("completed", f"{data.completed} fullførte, men bare {data.participants} startet; "
                                           f"flere kan ikke fullføre enn som startet"))
+    return found
+
+
+def _a_run(status: str) -> str:
+    """«Et startet kurs», «Et gjennomført kurs»: how the rules name a run by its status."""
+    return f"Et {RUN_STATUSES.label(status)} kurs"
+
+
+def date_warnings(data: RunData, today: dt.date) -> list[Problem]:
+    """Warnings, not refusals: a run said to have started or ended on a day not yet come."""
+    found: list[Problem] = []
+    if data.status in STARTED and data.start_date is not None and data.start_date > today:
+        found.append(Problem("start_date", f"Startdatoen {format_date(data.start_date)} er ennå ikke nådd; "
+                                           f"har kurset virkelig startet?", warning=True))
+    if data.status == "completed" and data.end_date is not None and data.end_date > today:
+        found.append(Problem("end_date", f"Sluttdatoen {format_date(data.end_date)} er ennå ikke nådd; "
+                                         f"er kurset virkelig gjennomført?", warning=True))
     return found
 
 

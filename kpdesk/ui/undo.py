@@ -50,7 +50,8 @@ def undoable_write(context: AppContext, text: str, do: Step, undo: Step, after: 
                    on_error: Callable[[BaseException], None] | None = None) -> None:
     """Run ``do(session, state)`` on the database thread and make it undoable.
 
-    ``after(result)`` runs on the GUI thread after the first run and every replay; ``on_done(result)``
+    ``after(result)`` runs on the GUI thread after the first run and every replay (a replay then says
+    in the status bar what was undone or done again: «Angret: endring av «G0001».»); ``on_done(result)``
     after the first run only; ``on_error`` when the first run is refused (default: the error dialog).
     """
     state: dict[str, Any] = {}
@@ -61,14 +62,20 @@ def undoable_write(context: AppContext, text: str, do: Step, undo: Step, after: 
         for command in commands:
             command.setObsolete(True)  # its data is not what the step expects any more
 
-    def replay(step: Step) -> Callable[[], None]:
+    def replay(step: Step, said: str) -> Callable[[], None]:
+        def done(result: Any) -> None:
+            after(result)
+            context.status_message.emit(said)
+
         def run() -> None:
-            context.query(lambda s: step(s, state), after, replay_failed)
+            context.query(lambda s: step(s, state), done, replay_failed)
 
         return run
 
     def first_done(result: Any) -> None:
-        commands.append(ActionCommand(text, replay(do), replay(undo)))
+        tr = context.tr
+        commands.append(ActionCommand(text, replay(do, tr("Gjort om: {what}.").format(what=text)),
+                                      replay(undo, tr("Angret: {what}.").format(what=text))))
         context.undo_stack.push(commands[0])
         after(result)
         if on_done is not None:

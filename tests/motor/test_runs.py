@@ -11,7 +11,14 @@ from sqlalchemy import select
 from kpdesk.common.errors import UserError
 from kpdesk.db.models import AuditEntry, CourseRun, Employer, Need, Offer, Provider
 from kpdesk.motor import runs
-from kpdesk.motor.validation import RunData, allowed_moves, transition_problem, validate_run
+from kpdesk.motor.validation import (
+    RunData,
+    allowed_moves,
+    date_warnings,
+    status_choices,
+    transition_problem,
+    validate_run,
+)
 
 
 def test_a_run_moves_forward_or_is_cancelled_and_a_cancelled_run_may_be_planned_again() -> None:
@@ -42,11 +49,12 @@ def test_the_fields_are_read_as_people_write_them() -> None:
     ({"participants": "5", "completed": "6", "status": "gjennomført", "start_date": "1.1.2027",
       "end_date": "2.1.2027"}, "completed", "6 fullførte, men bare 5 startet"),
     ({"start_date": "2.1.2027", "end_date": "1.1.2027"}, "end_date", "Sluttdatoen 01.01.2027 er før startdatoen"),
-    ({"status": "startet", "participants": "4"}, "start_date", "må ha startdato"),
+    ({"status": "startet", "participants": "4"}, "start_date", "Et startet kurs må ha startdato"),
     ({"status": "startet", "start_date": "1.1.2027"}, "participants", "må ha antall deltakere ved start"),
-    ({"status": "gjennomført", "start_date": "1.1.2027", "participants": "4"}, "end_date", "må ha sluttdato"),
+    ({"status": "gjennomført", "start_date": "1.1.2027", "participants": "4"}, "end_date",
+     "Et gjennomført kurs må ha sluttdato"),
     ({"status": "startet", "start_date": "1.1.2027", "participants": "4", "completed": "3"}, "completed",
-     "oppgis først når gjennomføringen er gjennomført"),
+     "oppgis først når kurset er gjennomført, ikke når det er startet"),
     ({"status": "ferdig"}, "status", "Ukjent status «ferdig»; bruk en av: planlagt, bestilt, startet, gjennomført"),
     ({"participants": "-2"}, "participants", "Antall deltakere kan ikke være negativt"),
     ({"offer": ""}, "offer", "Kurstilbudet mangler"),
@@ -55,6 +63,26 @@ def test_a_broken_rule_is_named_by_field(values: dict[str, str], field: str, mes
     data, problems = validate_run(raw(**values))
     assert data is None
     assert any(p.field == field and message in p.message for p in problems), problems
+
+
+def test_the_status_list_offers_only_the_allowed_moves() -> None:
+    assert status_choices("ordered") == ("ordered", "started", "completed", "cancelled")
+    assert status_choices("completed") == ("completed",)
+    assert status_choices("cancelled") == ("planned", "cancelled")
+    assert status_choices("") == ("planned", "ordered", "started", "completed", "cancelled")
+
+
+def test_a_start_or_end_not_yet_come_is_a_warning_not_a_refusal() -> None:
+    today = dt.date(2027, 9, 1)
+    data, problems = validate_run(raw(status="gjennomført", start_date="1.8.2027", end_date="13.9.2028",
+                                      participants="5", completed="5"))
+    assert data is not None and problems == []
+    warned = date_warnings(data, today)
+    assert [(p.field, p.message, p.warning) for p in warned] == [
+        ("end_date", "Sluttdatoen 13.09.2028 er ennå ikke nådd; er kurset virkelig gjennomført?", True)]
+    started = RunData("T1", status="started", start_date=dt.date(2027, 10, 1), participants=3)
+    assert [p.field for p in date_warnings(started, today)] == ["start_date"]
+    assert date_warnings(RunData("T1", status="ordered", start_date=dt.date(2028, 1, 1)), today) == []
 
 
 @pytest.fixture

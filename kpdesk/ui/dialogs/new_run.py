@@ -1,6 +1,7 @@
 """«Lag gjennomføring …» from an accepted proposal (Matching) or a demand group (Samordning): a run of
 an offer, planned, serving the needs, or those needs added to a planned run of the same offer; then
-the Gjennomføringer page shows it.
+the Gjennomføringer page shows it. A need already in a run of the offer (any status but cancelled) is
+said by name, and that run is proposed: a second run for it is made only on purpose.
 
 A run needs an offer: a group with none (a course to order) says so, and the coordinator picks one
 from the offers (filter by typing). The dates are read by the one run validator
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.common.codes import RUN_STATUSES
 from kpdesk.common.list_filter import Column
 from kpdesk.common.norsk import format_date, plural, ref_sort_key
 from kpdesk.ui.context import AppContext
@@ -30,7 +32,7 @@ from kpdesk.ui.pages.base import Page
 from kpdesk.ui.pages.runs import RUN_SERVICE, first_word
 from kpdesk.ui.record_actions import RecordActions
 from kpdesk.ui.widgets.date_field import DateField
-from kpdesk.ui.widgets.forms import ERROR_STYLE
+from kpdesk.ui.widgets.forms import ERROR_STYLE, WARNING_STYLE
 from kpdesk.ui.widgets.pick_list import PickList
 
 
@@ -40,13 +42,14 @@ class RunChoices:
 
     offers: Sequence[Any]  # offers.service.OfferRow
     planned: Sequence[Any]  # motor.runs.RunRow, still planned
+    serving: Sequence[Any] = ()  # motor.runs.RunRow, not cancelled, already serving some of the needs
 
 
-def _load_choices(session: Any) -> RunChoices:
-    from kpdesk.motor.run_details import planned_runs
+def load_choices(session: Any, need_refs: Sequence[str]) -> RunChoices:
+    from kpdesk.motor.run_details import planned_runs, runs_serving
     from kpdesk.offers.service import list_offers
 
-    return RunChoices(list_offers(session), planned_runs(session))
+    return RunChoices(list_offers(session), planned_runs(session), runs_serving(session, need_refs))
 
 
 SHOWN_REFS = 8  # a group of 200 needs is named by its first few; the run's page lists them all
@@ -94,6 +97,10 @@ class NewRunDialog(QDialog):
         self.end.setObjectName("newRunEnd")
         for field in (self.start, self.end):
             field.textChanged.connect(lambda *_a: self._check())
+        self.already = QLabel()
+        self.already.setObjectName("newRunAlready")
+        self.already.setWordWrap(True)
+        self.already.setStyleSheet(WARNING_STYLE)
         self.problem = QLabel()
         self.problem.setObjectName("newRunProblem")
         self.problem.setWordWrap(True)
@@ -116,6 +123,7 @@ class NewRunDialog(QDialog):
         layout.addWidget(self.offers, 1)
         layout.addLayout(form)
         layout.addWidget(needs)
+        layout.addWidget(self.already)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.offers.setVisible(self.fixed_offer is None)  # in its layout: alone it would open as a window
@@ -139,19 +147,51 @@ class NewRunDialog(QDialog):
                 "Ingen kurstilbud passer gruppen: dette er et kurs å bestille. En gjennomføring må ha et "
                 "kurstilbud, så velg tilbudet som skal bestilles under. Finnes det ikke ennå, registrer det under "
                 "Kurstilbud først."))
+        serving = self._serving(offer)
         self.into.blockSignals(True)
         self.into.clear()
         self.into.addItem(tr("en ny gjennomføring (planlagt)"), None)
-        if offer is not None:
-            for run in self.choices.planned:
-                if run.offer_ref.upper() == offer.ref.upper():
-                    self.into.addItem(tr("{ref}, planlagt, start {start} ({needs})").format(
-                        ref=run.ref, start=format_date(run.start_date) or tr("ikke satt"),
-                        needs=plural(len(run.need_refs), tr("behov"), tr("behov"))), run.ref)
+        for run in [*serving, *(r for r in self._runs(offer) if r not in serving)]:
+            self.into.addItem(tr("{ref}, {status}, start {start} ({needs})").format(
+                ref=run.ref, status=RUN_STATUSES.label(run.status),
+                start=format_date(run.start_date) or tr("ikke satt"),
+                needs=plural(len(run.need_refs), tr("behov"), tr("behov"))), run.ref)
+        if serving:  # the run they are in is proposed; a new one is a choice made on purpose
+            self.into.setCurrentIndex(1)
         self.into.blockSignals(False)
+        self.already.setText(self._already_text(serving))
+        self.already.setVisible(bool(serving))
         self.start.setText(format_date(offer.start_date) if offer is not None else "")
         self.end.setText(format_date(offer.end_date) if offer is not None else "")
         self._check()
+
+    def _runs(self, offer: Any) -> list[Any]:
+        """The planned runs of the offer (the needs may join one)."""
+        if offer is None:
+            return []
+        return [r for r in self.choices.planned if r.offer_ref.upper() == offer.ref.upper()]
+
+    def _serving(self, offer: Any) -> list[Any]:
+        """The offer's runs (not cancelled) that some of the needs are already in."""
+        if offer is None:
+            return []
+        wanted = {ref.upper() for ref in self.need_refs}
+        return [r for r in self.choices.serving if r.offer_ref.upper() == offer.ref.upper()
+                and wanted & {n.upper() for n in r.need_refs}]
+
+    def _already_text(self, serving: Sequence[Any]) -> str:
+        """«B0023 er allerede med i G0017 (gjennomført).» per need, and what to do about it."""
+        tr = self.tr
+        wanted = {ref.upper() for ref in self.need_refs}
+        said = [tr("{need} er allerede med i {run} ({status}).").format(
+                    need=need, run=run.ref, status=RUN_STATUSES.label(run.status))
+                for run in serving for need in run.need_refs if need.upper() in wanted]
+        if not said:
+            return ""
+        shown = said[:SHOWN_REFS] + ([tr("Og {n} til.").format(n=len(said) - SHOWN_REFS)]
+                                     if len(said) > SHOWN_REFS else [])
+        return " ".join([*shown, tr("Legg behovene til der (valgt over), eller velg «en ny gjennomføring» "
+                                    "om du med vilje vil lage en til.")])
 
     def _check(self) -> bool:
         """Is the choice complete and valid? Says why not, and enables the button."""
@@ -160,7 +200,8 @@ class NewRunDialog(QDialog):
 
         offer = self.offer()
         ref = self.into.currentData()
-        self.target = next((r for r in self.choices.planned if r.ref == ref), None) if ref else None
+        runs = [*self.choices.serving, *self.choices.planned]
+        self.target = next((r for r in runs if r.ref == ref), None) if ref else None
         for field in (self.start, self.end):
             field.setEnabled(self.target is None)
         message = ""
@@ -191,7 +232,7 @@ def create_run(page: Page, offer_ref: str | None, need_refs: Sequence[str]) -> N
             return
         _write(page, dialog.data, dialog.target)
 
-    context.query(_load_choices, ask)
+    context.query(lambda session: load_choices(session, need_refs), ask)
 
 
 def _write(page: Page, data: Any, target: Any) -> None:

@@ -24,6 +24,7 @@ class RecordPage(ListPage):
     new_text = ""  # "Ny arbeidsgiver"
     new_tooltip = ""
     record_commands = frozenset({"new", "save", "delete", "find"})
+    problems_in_one_place = False  # RecordForm's ``one_place``: the reasons in one fixed box
 
     def __init__(self, context: AppContext, columns: Sequence[Column[Any]], menus: Sequence[FilterMenu],
                  specs: Sequence[FieldSpec], service: RecordService) -> None:
@@ -39,7 +40,8 @@ class RecordPage(ListPage):
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.delete_button)
 
-        self.form: RecordForm = RecordForm(specs, self.validate_raw)  # a record page always has its form
+        self.form: RecordForm = RecordForm(specs, self.validate_raw,
+                                              one_place=self.problems_in_one_place)  # a record page always has its form
         self.form.save_requested.connect(self._save)
         self.form_box = QGroupBox(self.new_text)
         QVBoxLayout(self.form_box).addWidget(self.form)
@@ -95,6 +97,9 @@ class RecordPage(ListPage):
     def delete_question(self, row: Any) -> str:
         return self.tr("Slette «{name}»? Du kan angre med Ctrl+Z.").format(name=self.record_title(row))
 
+    def prepare_form(self, row: Any) -> None:
+        """Before a row (or None for a new record) is shown in the form: what its fields may offer."""
+
     def on_record_shown(self, row: Any) -> None:
         """After a row (or None for a new record) is shown in the form."""
 
@@ -108,6 +113,7 @@ class RecordPage(ListPage):
         self.current_id = row.id if row is not None else None
         self.delete_button.setEnabled(row is not None)
         self.form_box.setTitle(self.record_title(row) if row is not None else self.new_text)
+        self.prepare_form(row)
         self.form.load(self.raw_of(row) if row is not None else self.defaults())
         self.on_record_shown(row)
 
@@ -119,6 +125,7 @@ class RecordPage(ListPage):
         self.current_id = None
         self.delete_button.setEnabled(False)
         self.form_box.setTitle(self.new_text)
+        self.prepare_form(None)
         self.form.load(self.defaults())
         self.on_record_shown(None)
         self.form.editors[self.form.specs[0].key if not self.form.specs[0].read_only

@@ -7,6 +7,7 @@ may not make is said at the status field before anything is saved. Undo puts a r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,6 +78,9 @@ def booking_columns(tr: Any) -> list[Column[Any]]:
 
 
 class RunsPage(RecordPage):
+    problems_in_one_place = True  # a status gives several fields reasons at once: the fields stay put
+    today = staticmethod(dt.date.today)  # the day a start or an end «not yet come» is measured by
+
     def __init__(self, context: AppContext) -> None:
         tr = self.tr
         self.title = tr("Gjennomføringer")
@@ -302,9 +306,19 @@ class RunsPage(RecordPage):
 
     # ------------------------------------------------------------ form
 
+    def prepare_form(self, row: Any) -> None:
+        """The status list offers the run's status and the moves the rules allow from it (a new run: all)."""
+        if row is None:
+            keys: tuple[str, ...] = tuple(RUN_STATUSES.keys())
+        else:
+            from kpdesk.motor.validation import status_choices
+
+            keys = status_choices(row.run.status)
+        self.form.set_choices("status", [(key, RUN_STATUSES.label(key)) for key in keys])
+
     def validate_raw(self, raw: Mapping[str, str]) -> tuple[Any, list[Any]]:
         from kpdesk.common.fields import Problem
-        from kpdesk.motor.validation import transition_problem, validate_run
+        from kpdesk.motor.validation import date_warnings, transition_problem, validate_run
 
         values = dict(raw)
         values["offer"] = first_word(values.get("offer", ""))
@@ -323,7 +337,9 @@ class RunsPage(RecordPage):
         if missing:
             problems.append(Problem("needs", self.tr("Fant ikke behovet {refs}").format(
                 refs=", ".join(f"«{r}»" for r in missing))))
-        return (None if len(problems) > found else data), problems
+        if len(problems) > found:
+            return None, problems
+        return data, [*problems, *date_warnings(data, self.today())]
 
     def undo_payload(self, data: Any, raw: Mapping[str, str]) -> Any:
         from kpdesk.motor.run_details import PutBack

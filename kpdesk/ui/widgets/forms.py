@@ -7,6 +7,7 @@ validator's reason beside the field, and keeps Save disabled until the record is
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -35,6 +38,7 @@ Validator = Callable[[Mapping[str, str]], tuple[Any, list[Any]]]
 
 TYPED_KINDS = frozenset({"line", "date", "text", "completer"})
 ERROR_STYLE = "color: #b00020;"
+SUMMARY_LINES = 4  # the lines a form with its reasons in one place keeps for them
 WARNING_STYLE = "color: #8a5a00;"
 
 
@@ -109,9 +113,14 @@ class RecordForm(QWidget):
     discarded = Signal()
     """Emitted after the user chose to throw typed changes away (Escape, then «Forkast»)."""
 
-    def __init__(self, specs: Sequence[FieldSpec], validator: Validator, parent: QWidget | None = None) -> None:
+    def __init__(self, specs: Sequence[FieldSpec], validator: Validator, parent: QWidget | None = None, *,
+                 one_place: bool = False) -> None:
+        """``one_place``: the reasons show together in one box of fixed height under the fields (each
+        named by its field), not under each field, so a form whose one choice gives several fields
+        reasons at once (a run's status) never moves a field while the user aims at it."""
         super().__init__(parent)
         self.specs = list(specs)
+        self.one_place = one_place
         self.validator = validator
         self.data: Any = None
         self.problems: list[Any] = []
@@ -162,6 +171,20 @@ class RecordForm(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
+        self.summary = QLabel()
+        self.summary.setObjectName("formProblems")
+        self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        if one_place:
+            box = QScrollArea()  # the space is kept, empty or full; more reasons than it holds scroll
+            box.setObjectName("formProblemsBox")
+            box.setFrameShape(QFrame.Shape.NoFrame)
+            box.setWidgetResizable(True)
+            box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            box.setWidget(self.summary)
+            box.setFixedHeight(SUMMARY_LINES * self.summary.fontMetrics().lineSpacing() + 6)
+            layout.addWidget(box)
         layout.addLayout(self.buttons)
         layout.addStretch(1)
         self._loaded = self.raw()
@@ -281,6 +304,23 @@ class RecordForm(QWidget):
             raise ValueError(f"the field {key!r} has no completer")
         completer.setModel(QStringListModel(names, completer))
 
+    def set_choices(self, key: str, choices: Sequence[tuple[str, str]]) -> None:
+        """Replace what a combo field offers (stored text, shown label); the form is not marked changed."""
+        editor = self.editors[key]
+        if not isinstance(editor, QComboBox):
+            raise ValueError(f"the field {key!r} is not a combo")
+        if [(editor.itemData(i), editor.itemText(i)) for i in range(editor.count())] == list(choices):
+            return
+        was, self._loading = self._loading, True
+        try:
+            value = self._read(next(s for s in self.specs if s.key == key))
+            editor.clear()
+            for stored, shown in choices:
+                editor.addItem(shown, stored)
+            editor.setCurrentIndex(max(editor.findData(value), 0))
+        finally:
+            self._loading = was
+
     def _on_edit(self, key: str) -> None:
         if not self._loading:
             self.timing.edited(key, bool(self.problem_labels[key].text()))
@@ -292,20 +332,27 @@ class RecordForm(QWidget):
         by_field: dict[str, list[Any]] = {}
         for problem in self.problems:
             by_field.setdefault(problem.field, []).append(problem)
-        for key, label in self.problem_labels.items():
-            found = by_field.pop(key, [])
-            self._show_problems(label, found if self.timing.shows(key) else [])
+        shown: list[tuple[str, Any]] = []
+        for spec in self.specs:
+            found = by_field.pop(spec.key, [])
+            found = found if self.timing.shows(spec.key) else []
+            self._show_problems(self.problem_labels[spec.key], found, visible=not self.one_place)
+            shown += [(spec.label, p) for p in found]
         leftover = [p for problems in by_field.values() for p in problems]
         if leftover:  # a rule about the whole record: show it under the last field
             last = self.problem_labels[self.specs[-1].key]
-            self._show_problems(last, leftover)
+            self._show_problems(last, leftover, visible=not self.one_place)
+            shown += [("", p) for p in leftover]
+        self.summary.setText("<br>".join(
+            f'<span style="{WARNING_STYLE if getattr(p, "warning", False) else ERROR_STYLE}">'
+            f'{html.escape(f"{label}: {p.message}" if label else p.message)}</span>' for label, p in shown))
         dirty = self.is_dirty()
         self.save_button.setEnabled(self.data is not None and dirty)
         self.revert_button.setEnabled(dirty)
         return self.data is not None
 
     @staticmethod
-    def _show_problems(label: QLabel, problems: list[Any]) -> None:
+    def _show_problems(label: QLabel, problems: list[Any], *, visible: bool = True) -> None:
         if not problems:
             label.clear()
             label.setVisible(False)
@@ -313,7 +360,7 @@ class RecordForm(QWidget):
         errors = [p for p in problems if not getattr(p, "warning", False)]
         label.setStyleSheet(ERROR_STYLE if errors else WARNING_STYLE)
         label.setText("\n".join(p.message for p in problems))
-        label.setVisible(True)
+        label.setVisible(visible)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Escape asks before typed changes are thrown away; with none, it goes on to the window

@@ -3,6 +3,7 @@ written), undo, needs and session days; and «Lag gjennomføring …» from Matc
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from support import read_db
 
 from kpdesk.db.models import AuditEntry, CourseRun, Need, course_run_booking, course_run_need
-from kpdesk.ui.dialogs.new_run import NewRunDialog
+from kpdesk.ui.dialogs.new_run import NewRunDialog, load_choices
 from kpdesk.ui.main_window import section_row
 from kpdesk.ui.widgets.pick_list import PickDialog
 
@@ -79,26 +80,69 @@ def test_ordered_to_started_with_participants_is_saved_and_undone(page, qtbot) -
     form.save_button.click()
     qtbot.waitUntil(lambda: next(r for r in page.model.visible_rows() if r.run.ref == ref).run.status == "started")
     assert run_in_db(page, ref)["status"] == "started" and run_in_db(page, ref)["participants"] == 14
+    said: list[str] = []
+    page.context.status_message.connect(said.append)
     page.context.undo_stack.undo()  # back to bestilt, though the rules never let a run go back by hand
     qtbot.waitUntil(lambda: next(r for r in page.model.visible_rows() if r.run.ref == ref).run.status == "ordered")
+    qtbot.waitUntil(lambda: f"Angret: endring av «{ref}»." in said)
     assert run_in_db(page, ref)["participants"] is None
     page.context.undo_stack.redo()
     qtbot.waitUntil(lambda: next(r for r in page.model.visible_rows() if r.run.ref == ref).run.status == "started")
+    qtbot.waitUntil(lambda: f"Gjort om: endring av «{ref}»." in said)
 
 
-def test_a_refused_move_shows_its_reason_and_writes_nothing(page, qtbot) -> None:
+def status_items(page: Any) -> list[str]:
+    status = page.form.editors["status"]
+    return [status.itemText(i) for i in range(status.count())]
+
+
+def test_the_status_list_offers_only_the_moves_the_rules_allow(page, qtbot) -> None:
     ref = next(r for r in page.model.visible_rows() if r.run.status == "completed").run.ref
     page.select_where(lambda r: r.run.ref == ref)
+    assert status_items(page) == ["gjennomført"]  # a completed run is closed: nothing to pick that is refused
+    page.select_where(lambda r: r.run.status == "ordered")
+    assert status_items(page) == ["bestilt", "startet", "gjennomført", "avlyst"]
+    assert page.form.editors["status"].currentData() == "ordered" and not page.form.is_dirty()
+    page.select_where(lambda r: r.run.status == "cancelled")
+    assert status_items(page) == ["planlagt", "avlyst"] and page.form.editors["status"].currentData() == "cancelled"
     before = audit_count(page)
-    status = page.form.editors["status"]
-    status.setCurrentIndex(status.findData("planned"))
-    reason = page.form.problem_labels["status"]
-    assert reason.isVisibleTo(page)
-    assert reason.text() == ("Statusen kan ikke endres fra «gjennomført» til «planlagt»: en gjennomført "
-                             "gjennomføring er avsluttet")
-    assert not page.form.save_button.isEnabled()
-    page.save_form()  # Ctrl+S: the reasons again, nothing saved
-    assert audit_count(page) == before and run_in_db(page, ref)["status"] == "completed"
+    page.new_record()
+    assert status_items(page) == ["planlagt", "bestilt", "startet", "gjennomført", "avlyst"]
+    assert audit_count(page) == before
+
+
+def test_reasons_show_in_one_place_and_the_fields_stay_put(page, qtbot) -> None:
+    page.resize(1366, 728)
+    page.show()
+    row = next(r for r in page.model.visible_rows() if r.run.status == "ordered" and r.run.participants is None)
+    page.select_where(lambda r: r.run.ref == row.run.ref)
+    form = page.form
+    tops = {key: form.editors[key].mapTo(form, form.editors[key].rect().topLeft()).y() for key in form.editors}
+    form.editors["start_date"].clear()
+    status = form.editors["status"]
+    status.setCurrentIndex(status.findData("completed"))  # start, end, participants, completed: all wanting
+    assert not form.save_button.isEnabled()
+    said = form.summary.text()
+    assert "Deltakere ved start: Et gjennomført kurs må ha antall deltakere ved start" in said
+    assert "Start: Et gjennomført kurs må ha startdato" in said
+    assert not form.problem_labels["participants"].isVisible()
+    assert {key: form.editors[key].mapTo(form, form.editors[key].rect().topLeft()).y() for key in form.editors} == tops
+
+
+def test_a_completion_not_yet_come_is_warned_about_but_saved(page, qtbot) -> None:
+    page.today = lambda: dt.date(2027, 12, 31)
+    row = next(r for r in page.model.visible_rows()
+               if r.run.status == "started" and r.run.end_date is not None and r.run.end_date.year > 2027)
+    page.select_where(lambda r: r.run.ref == row.run.ref)
+    form = page.form
+    status = form.editors["status"]
+    status.setCurrentIndex(status.findData("completed"))
+    qtbot.keyClicks(form.editors["completed"], "1")
+    end = row.run.end_date.strftime("%d.%m.%Y")
+    assert f"Slutt: Sluttdatoen {end} er ennå ikke nådd; er kurset virkelig gjennomført?" in form.summary.text()
+    assert form.save_button.isEnabled()  # a warning, not a refusal
+    form.editors["end_date"].setText("20.12.2027")
+    assert "ennå ikke nådd" not in form.summary.text()
 
 
 def test_needs_show_their_owner_and_are_added_through_the_picker(page, qtbot, monkeypatch) -> None:
@@ -231,3 +275,22 @@ def test_run_from_a_course_to_order_picks_an_offer_and_links_every_need(open_win
     assert run_in_db(runs, run.ref)["needs"] == sorted(group.need_refs)
     runs.context.undo_stack.undo()  # the creation undone: the run is gone
     qtbot.waitUntil(lambda: all(r.run.ref != run.ref for r in runs.model.visible_rows()), timeout=10000)
+
+
+def test_a_need_already_in_a_run_of_the_offer_is_named_and_that_run_proposed(page, qtbot) -> None:
+    row = next(r for r in page.model.visible_rows() if r.run.status == "completed" and r.run.need_refs).run
+    need = row.need_refs[0]
+    choices = read_db(page.context, lambda s: load_choices(s, [need]))
+    dialog = NewRunDialog(choices, row.offer_ref, [need], page)
+    assert dialog.already.isVisibleTo(dialog)
+    assert dialog.already.text().startswith(f"{need} er allerede med i {row.ref} (gjennomført). ")
+    assert dialog.into.currentData() == row.ref and dialog.target.ref == row.ref
+    assert dialog.data.needs == row.need_refs and dialog.data.status == "completed"  # added there: no twin
+    dialog.into.setCurrentIndex(0)  # a new run after all, on purpose
+    assert dialog.target is None and dialog.data.status == "planned" and dialog.data.needs == (need,)
+    assert dialog.ok_button.isEnabled()
+    cancelled = next(r for r in page.model.visible_rows() if r.run.status == "cancelled" and r.run.need_refs).run
+    choices = read_db(page.context, lambda s: load_choices(s, cancelled.need_refs[:1]))
+    if not any(r.offer_ref == cancelled.offer_ref for r in choices.serving):
+        again = NewRunDialog(choices, cancelled.offer_ref, cancelled.need_refs[:1], page)
+        assert not again.already.isVisibleTo(again) and again.into.currentData() is None  # avlyst: no duplicate
