@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
 from kpdesk.common.fields import Problem
+from kpdesk.db.row_writing import ref_key
 
 CHUNK = 2000  # rows an apply step writes (and looks up) at a time
 T = TypeVar("T")
@@ -275,6 +276,17 @@ def duplicate_ref(line: int, ref: str, other: int) -> ImportProblem:
     """The problem of a ref an earlier line of the file has too, in any case ("X1" and "x1")."""
     return ImportProblem(line, "ref", f"Referansen «{ref}» står også på linje {other} (store og små bokstaver "
                                       f"regnes som like)")
+
+
+def repeated_ref(seen: dict[str, int], line: int, ref: str) -> ImportProblem | None:
+    """Note the first line a ref (any case) stands on in ``seen``; the ``duplicate_ref`` problem for a
+    later line with it, else None. Every importer with a ref column asks this before its other checks
+    of the row's references, so a repeated ref is said whatever else is wrong with the first line."""
+    key = ref_key(ref)
+    if key in seen:
+        return duplicate_ref(line, ref, seen[key])
+    seen[key] = line
+    return None
 
 
 def problems_at(line: int, found: Iterable[Problem], columns: Mapping[str, str] | None = None) -> list[ImportProblem]:

@@ -45,7 +45,7 @@ from kpdesk.common import csvfile
 from kpdesk.common.errors import UserError
 from kpdesk.db.models import ExamCandidate
 from kpdesk.db.row_writing import ref_key
-from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, duplicate_ref, problems_at, stale
+from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, problems_at, repeated_ref, stale
 from kpdesk.transfer.bookings import conflict_problems, within_file_clashes
 
 EXAM_COLUMNS = ("ref", "room", "institution", "course_code", "title", "start", "end", "fee_per_candidate",
@@ -89,11 +89,11 @@ def plan_exams(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> N
         plan.problems.extend(problems_at(row.line, found))
         if data is None:
             continue
-        key = ref_key(data.ref)
-        if key in seen:
-            plan.problems.append(duplicate_ref(row.line, data.ref, seen[key]))
+        repeated = repeated_ref(seen, row.line, data.ref)
+        if repeated is not None:
+            plan.problems.append(repeated)
             continue
-        seen[key] = row.line
+        key = ref_key(data.ref)
         if key in taken:
             plan.problems.append(ImportProblem(row.line, "ref", f"Eksamen «{data.ref}» finnes allerede"))
             continue

@@ -38,9 +38,9 @@ from kpdesk.transfer.base import (
     bulk_insert,
     bulk_update,
     chunks,
-    duplicate_ref,
     now,
     problems_at,
+    repeated_ref,
     stale,
 )
 
@@ -149,12 +149,11 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
                 continue
             target = None
             if data.ref:
-                key = ref_key(data.ref)
-                if key in seen:
-                    plan.problems.append(duplicate_ref(line, data.ref, seen[key]))
+                repeated = repeated_ref(seen, line, data.ref)
+                if repeated is not None:
+                    plan.problems.append(repeated)
                     continue
-                seen[key] = line
-                target = existing.get(key)
+                target = existing.get(ref_key(data.ref))
             if target and partial_window:  # the other date stays: check the window it makes
                 earliest = data.earliest_start if "earliest_start" in table.columns else windows[target][0]
                 latest = data.latest_start if "latest_start" in table.columns else windows[target][1]

@@ -55,9 +55,9 @@ from kpdesk.transfer.base import (
     bulk_update,
     chunks,
     count_words,
-    duplicate_ref,
     now,
     problems_at,
+    repeated_ref,
     stale,
 )
 
@@ -129,14 +129,11 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
                 plan.problems.append(problem)
             if data is None:
                 continue
-            target = None
-            if data.ref:
-                key = ref_key(data.ref)
-                if key in seen:
-                    plan.problems.append(duplicate_ref(row.line, data.ref, seen[key]))
-                    continue
-                seen[key] = row.line
-                target = existing.get(key)
+            repeated = repeated_ref(seen, row.line, data.ref) if data.ref else None
+            if repeated is not None:
+                plan.problems.append(repeated)
+                continue
+            target = existing.get(ref_key(data.ref)) if data.ref else None
             provider = name_key(data.provider)
             if provider not in providers:
                 providers[provider] = (None, infer_provider_kind(data.provider), data.provider)

@@ -33,8 +33,8 @@ from kpdesk.transfer.base import (
     ImportResult,
     Kind,
     PlannedRow,
-    duplicate_ref,
     problems_at,
+    repeated_ref,
     stale,
 )
 
@@ -71,12 +71,10 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
         if person is None or consent is None:
             continue
         target = existing.get(ref_key(person.ref)) if person.ref else None
-        if person.ref:
-            key = ref_key(person.ref)
-            if key in seen:
-                plan.problems.append(duplicate_ref(row.line, person.ref, seen[key]))
-                continue
-            seen[key] = row.line
+        repeated = repeated_ref(seen, row.line, person.ref) if person.ref else None
+        if repeated is not None:
+            plan.problems.append(repeated)
+            continue
         if person.employer and person.employer not in employers:
             plan.problems.append(ImportProblem(row.line, "employer", f"Ingen arbeidsgiver med organisasjonsnummer "
                                                f"{format_org_number(person.employer)} finnes i databasen; "

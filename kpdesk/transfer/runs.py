@@ -26,8 +26,8 @@ from kpdesk.transfer.base import (
     ImportResult,
     Kind,
     PlannedRow,
-    duplicate_ref,
     problems_at,
+    repeated_ref,
     stale,
 )
 
@@ -61,6 +61,10 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
     seen: dict[str, int] = {}
     for c in checked:
         data = c.data
+        repeated = repeated_ref(seen, c.line, data.ref) if data.ref else None
+        if repeated is not None:
+            plan.problems.append(repeated)
+            continue
         if ref_key(data.offer) not in offers:
             plan.problems.append(ImportProblem(c.line, "offer", f"Ingen kurstilbud har referansen «{data.offer}» i "
                                                                 f"databasen; importer kurstilbudene først"))
@@ -69,14 +73,7 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
         if problem:
             plan.problems.append(ImportProblem(c.line, "needs", problem))
             continue
-        target = None
-        if data.ref:
-            key = ref_key(data.ref)
-            if key in seen:
-                plan.problems.append(duplicate_ref(c.line, data.ref, seen[key]))
-                continue
-            seen[key] = c.line
-            target = existing.get(key)
+        target = existing.get(ref_key(data.ref)) if data.ref else None
         if target is not None:
             moved = transition_problem(target[2], data.status)
             if moved:

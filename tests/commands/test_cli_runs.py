@@ -38,6 +38,7 @@ def test_a_file_with_a_wrong_row_imports_nothing_and_names_line_and_column(capsy
         ("G3", "HO01", "bestilt", "", "", "", "", "", "HN01, HN77"),
         ("G4", "HO01", "gjennomført", "01.02.2027", "01.06.2027", "5", "7", "", ""),
         ("g1", "HO01", "planlagt", "", "", "", "", "", ""),
+        ("G2", "HO01", "planlagt", "", "", "", "", "", ""),  # the first G2 has an unknown offer
     ]))
     code, out, err = run_cli(capsys, "import", "runs", path, "--db", offers_db)
     assert (code, out) == (1, "")
@@ -45,6 +46,7 @@ def test_a_file_with_a_wrong_row_imports_nothing_and_names_line_and_column(capsy
     assert "linje 4, kolonne needs: Ingen behov har referansen «HN77» i databasen" in err
     assert "linje 5, kolonne completed: 7 fullførte, men bare 5 startet" in err
     assert "linje 6, kolonne ref: Referansen «g1» står også på linje 2" in err
+    assert "linje 7, kolonne ref: Referansen «G2» står også på linje 3" in err
     assert count_rows(offers_db, CourseRun) == 0
 
 
