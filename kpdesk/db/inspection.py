@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 from kpdesk.common.errors import SQLITE_CORRUPT, SQLITE_NOTADB, UserError, os_reason, sqlite_code
 from kpdesk.common.file_kinds import special_kind
+from kpdesk.db.held_files import read_header
 
 APPLICATION_ID = 0x4B504453  # "KPDS" in the SQLite header marks a kpdesk file
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -104,8 +105,7 @@ def inspect_file(path: Path, *, need_write: bool = True) -> FileState:
             raise UserError(f"Kan ikke lage database i {parent}: mappen er skrivebeskyttet.")
         return FileState(path, exists=False, revision=None, writable=True)
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
+        header = read_header(path)  # never an open()/close() that would drop this process's SQLite locks
     except OSError as exc:
         raise UserError(f"Kan ikke lese {path}: {os_reason(exc)}.") from None
     if not header.startswith(SQLITE_MAGIC):

@@ -45,6 +45,8 @@ from kpdesk.common.errors import (
     storage_error,
 )
 from kpdesk.common.paths import ServerAddress
+from kpdesk.db import held_files
+from kpdesk.db.held_files import FileKey
 from kpdesk.db.inspection import APPLICATION_ID, FileState, inspect_file, is_damage, quick_check
 
 if TYPE_CHECKING:
@@ -179,6 +181,7 @@ class Store:
         self.daily_backup: BackupInfo | None = None
         self.notices: list[str] = []
         self._closed = False
+        self._held: FileKey | None = None  # the file marked open through SQLite here (held_files)
         from sqlalchemy.orm import sessionmaker
 
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -217,6 +220,7 @@ class Store:
         from kpdesk.db.lock import acquire
 
         lock = acquire(target)  # creates a missing file (empty, 0600): the lock needs its identity
+        held = held_files.hold(target)  # before SQLite takes its locks on the file in this process
         engine = None
         try:
             state = inspect_file(target)  # again: it may have changed before the lock was ours
@@ -240,6 +244,7 @@ class Store:
             engine = create_engine(URL.create("sqlite", database=str(target)), hide_parameters=True)
             _configure_engine(engine, target)
             store = cls(target, engine, lock=lock)
+            store._held, held = held, None
             store.notices.extend(notices)
             if migrate:
                 store._migrate(state)
@@ -250,15 +255,14 @@ class Store:
         except BaseException:
             if engine is not None:
                 engine.dispose()
+            if held is not None:
+                held_files.release(held)
             lock.release()
             raise
 
     @classmethod
     def _open_read_only(cls, target: Path, *, migrate: bool) -> Store:
         """Open to look only: no lock, no copies, SQLite ``mode=ro`` and ``query_only``."""
-        from sqlalchemy import create_engine
-        from sqlalchemy.pool import QueuePool
-
         from kpdesk.db.migrate import head_revision
 
         state = inspect_file(target, need_write=False)
@@ -269,6 +273,19 @@ class Store:
                             f"Det gjøres når den åpnes for skriving.")
         uri = f"{target.resolve().as_uri()}?mode=ro"
         timeout = BUSY_TIMEOUT_MS / 1000
+        held = held_files.hold(target)
+        try:
+            store = cls._read_only_store(target, uri, timeout)
+        except BaseException:
+            held_files.release(held)
+            raise
+        store._held = held
+        return store
+
+    @classmethod
+    def _read_only_store(cls, target: Path, uri: str, timeout: float) -> Store:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import QueuePool
 
         def connect() -> sqlite3.Connection:
             return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=timeout)
@@ -434,5 +451,8 @@ class Store:
         try:
             self.engine.dispose()
         finally:
+            if self._held is not None:
+                held_files.release(self._held)
+                self._held = None
             if self.lock is not None:
                 self.lock.release()
