@@ -173,6 +173,43 @@ def runs_serving(session: Session, need_refs: Sequence[str]) -> list[RunRow]:
     return list_runs(session, run_ids) if run_ids else []
 
 
+@dataclass(frozen=True)
+class RunChoices:
+    """What «Lag gjennomføring …» offers for some needs: the offers, the planned runs and the runs
+    (not cancelled) already serving some of the needs; refs compare without regard to case."""
+
+    offers: Sequence[Any]  # offers.service.OfferRow
+    planned: Sequence[RunRow]
+    serving: Sequence[RunRow] = ()
+
+    def offer(self, ref: str | None) -> Any:
+        """The offer with this ref (None: none, or no ref)."""
+        wanted = (ref or "").upper()
+        return next((o for o in self.offers if o.ref.upper() == wanted), None) if wanted else None
+
+    def planned_of(self, offer_ref: str) -> list[RunRow]:
+        """The offer's planned runs (the needs may join one)."""
+        return [r for r in self.planned if r.offer_ref.upper() == offer_ref.upper()]
+
+    def serving_of(self, offer_ref: str, need_refs: Sequence[str]) -> list[RunRow]:
+        """The offer's runs (not cancelled) that some of these needs are already in."""
+        wanted = {ref.upper() for ref in need_refs}
+        return [r for r in self.serving if r.offer_ref.upper() == offer_ref.upper()
+                and wanted & {n.upper() for n in r.need_refs}]
+
+    @staticmethod
+    def already_in(runs: Sequence[RunRow], need_refs: Sequence[str]) -> list[tuple[str, RunRow]]:
+        """Each of these needs that one of ``runs`` serves, with the run."""
+        wanted = {ref.upper() for ref in need_refs}
+        return [(need, run) for run in runs for need in run.need_refs if need.upper() in wanted]
+
+
+def load_run_choices(session: Session, need_refs: Sequence[str]) -> RunChoices:
+    from kpdesk.offers.service import list_offers
+
+    return RunChoices(list_offers(session), planned_runs(session), runs_serving(session, need_refs))
+
+
 def with_needs(row: RunRow, refs: Sequence[str]) -> RunData:
     """The run with these needs added to those it serves (each once)."""
     known = {r.upper() for r in row.need_refs}

@@ -11,8 +11,7 @@ from the offers (filter by typing). The dates are read by the one run validator
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,21 +34,8 @@ from kpdesk.ui.widgets.date_field import DateField
 from kpdesk.ui.widgets.forms import ERROR_STYLE, WARNING_STYLE
 from kpdesk.ui.widgets.pick_list import PickList
 
-
-@dataclass(frozen=True)
-class RunChoices:
-    """What the dialog offers, read on the database thread before it opens."""
-
-    offers: Sequence[Any]  # offers.service.OfferRow
-    planned: Sequence[Any]  # motor.runs.RunRow, still planned
-    serving: Sequence[Any] = ()  # motor.runs.RunRow, not cancelled, already serving some of the needs
-
-
-def load_choices(session: Any, need_refs: Sequence[str]) -> RunChoices:
-    from kpdesk.motor.run_details import planned_runs, runs_serving
-    from kpdesk.offers.service import list_offers
-
-    return RunChoices(list_offers(session), planned_runs(session), runs_serving(session, need_refs))
+if TYPE_CHECKING:
+    from kpdesk.motor.run_details import RunChoices
 
 
 SHOWN_REFS = 8  # a group of 200 needs is named by its first few; the run's page lists them all
@@ -72,8 +58,7 @@ class NewRunDialog(QDialog):
         self.choices = choices
         self.data: Any = None  # the RunData to save, once accepted
         self.target: Any = None  # the planned run (RunRow) the needs join, or None for a new run
-        offers = {o.ref.upper(): o for o in choices.offers}
-        self.fixed_offer = offers.get((offer_ref or "").upper())
+        self.fixed_offer = choices.offer(offer_ref)
 
         self.heading = QLabel()
         self.heading.setObjectName("newRunHeading")
@@ -90,7 +75,7 @@ class NewRunDialog(QDialog):
         self.offers.chosen_changed.connect(self._offer_changed)
         self.into = QComboBox()
         self.into.setObjectName("newRunInto")
-        self.into.currentIndexChanged.connect(lambda *_a: self._check())
+        self.into.currentIndexChanged.connect(lambda *_a: self._into_changed())
         self.start = DateField(optional=True)
         self.start.setObjectName("newRunStart")
         self.end = DateField(optional=True)
@@ -139,14 +124,6 @@ class NewRunDialog(QDialog):
     def _offer_changed(self) -> None:
         tr = self.tr
         offer = self.offer()
-        if self.fixed_offer is not None:
-            self.heading.setText(tr("Gjennomføring av «{title}» ({ref}, {provider}), planlagt.").format(
-                title=offer.title, ref=offer.ref, provider=offer.provider_name))
-        else:
-            self.heading.setText(tr(
-                "Ingen kurstilbud passer gruppen: dette er et kurs å bestille. En gjennomføring må ha et "
-                "kurstilbud, så velg tilbudet som skal bestilles under. Finnes det ikke ennå, registrer det under "
-                "Kurstilbud først."))
         serving = self._serving(offer)
         self.into.blockSignals(True)
         self.into.clear()
@@ -163,29 +140,45 @@ class NewRunDialog(QDialog):
         self.already.setVisible(bool(serving))
         self.start.setText(format_date(offer.start_date) if offer is not None else "")
         self.end.setText(format_date(offer.end_date) if offer is not None else "")
+        self._into_changed()
+
+    def _into_changed(self) -> None:
         self._check()
+        self._say_heading()
+
+    def _say_heading(self) -> None:
+        """What will be made: a new planned run of the offer, the needs added to a run, or a course to
+        order that first needs its offer."""
+        tr = self.tr
+        offer = self.offer()
+        self.ok_button.setText(tr("Legg til i {run}").format(run=self.target.ref) if self.target is not None
+                               else tr("Lag gjennomføring"))
+        if self.fixed_offer is None or offer is None:  # the explanation stays while an offer is picked
+            self.heading.setText(tr(
+                "Ingen kurstilbud passer gruppen: dette er et kurs å bestille. En gjennomføring må ha et "
+                "kurstilbud, så velg tilbudet som skal bestilles under. Finnes det ikke ennå, registrer det under "
+                "Kurstilbud først."))
+        elif self.target is not None:
+            self.heading.setText(tr("Behovene legges til gjennomføringen {run} av «{title}» ({ref}, {provider}), "
+                                    "{status}.").format(run=self.target.ref, title=offer.title, ref=offer.ref,
+                                                        provider=offer.provider_name,
+                                                        status=RUN_STATUSES.label(self.target.status).lower()))
+        else:
+            self.heading.setText(tr("Ny gjennomføring av «{title}» ({ref}, {provider}), planlagt.").format(
+                title=offer.title, ref=offer.ref, provider=offer.provider_name))
 
     def _runs(self, offer: Any) -> list[Any]:
-        """The planned runs of the offer (the needs may join one)."""
-        if offer is None:
-            return []
-        return [r for r in self.choices.planned if r.offer_ref.upper() == offer.ref.upper()]
+        return self.choices.planned_of(offer.ref) if offer is not None else []
 
     def _serving(self, offer: Any) -> list[Any]:
-        """The offer's runs (not cancelled) that some of the needs are already in."""
-        if offer is None:
-            return []
-        wanted = {ref.upper() for ref in self.need_refs}
-        return [r for r in self.choices.serving if r.offer_ref.upper() == offer.ref.upper()
-                and wanted & {n.upper() for n in r.need_refs}]
+        return self.choices.serving_of(offer.ref, self.need_refs) if offer is not None else []
 
     def _already_text(self, serving: Sequence[Any]) -> str:
         """«B0023 er allerede med i G0017 (gjennomført).» per need, and what to do about it."""
         tr = self.tr
-        wanted = {ref.upper() for ref in self.need_refs}
         said = [tr("{need} er allerede med i {run} ({status}).").format(
                     need=need, run=run.ref, status=RUN_STATUSES.label(run.status))
-                for run in serving for need in run.need_refs if need.upper() in wanted]
+                for need, run in self.choices.already_in(serving, self.need_refs)]
         if not said:
             return ""
         shown = said[:SHOWN_REFS] + ([tr("Og {n} til.").format(n=len(said) - SHOWN_REFS)]
@@ -226,13 +219,15 @@ def create_run(page: Page, offer_ref: str | None, need_refs: Sequence[str]) -> N
     """Ask (``NewRunDialog``), write undoably, then show the run on the Gjennomføringer page."""
     context: AppContext = page.context
 
+    from kpdesk.motor.run_details import load_run_choices
+
     def ask(choices: RunChoices) -> None:
         dialog = NewRunDialog(choices, offer_ref, need_refs, page)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.data is None:
             return
         _write(page, dialog.data, dialog.target)
 
-    context.query(lambda session: load_choices(session, need_refs), ask)
+    context.query(lambda session: load_run_choices(session, need_refs), ask)
 
 
 def _write(page: Page, data: Any, target: Any) -> None:

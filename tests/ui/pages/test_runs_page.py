@@ -13,7 +13,8 @@ from sqlalchemy import select
 from support import read_db
 
 from kpdesk.db.models import AuditEntry, CourseRun, Need, course_run_booking, course_run_need
-from kpdesk.ui.dialogs.new_run import NewRunDialog, load_choices
+from kpdesk.motor.run_details import load_run_choices
+from kpdesk.ui.dialogs.new_run import NewRunDialog
 from kpdesk.ui.main_window import section_row
 from kpdesk.ui.widgets.pick_list import PickDialog
 
@@ -280,17 +281,22 @@ def test_run_from_a_course_to_order_picks_an_offer_and_links_every_need(open_win
 def test_a_need_already_in_a_run_of_the_offer_is_named_and_that_run_proposed(page, qtbot) -> None:
     row = next(r for r in page.model.visible_rows() if r.run.status == "completed" and r.run.need_refs).run
     need = row.need_refs[0]
-    choices = read_db(page.context, lambda s: load_choices(s, [need]))
+    choices = read_db(page.context, lambda s: load_run_choices(s, [need]))
     dialog = NewRunDialog(choices, row.offer_ref, [need], page)
     assert dialog.already.isVisibleTo(dialog)
     assert dialog.already.text().startswith(f"{need} er allerede med i {row.ref} (gjennomført). ")
     assert dialog.into.currentData() == row.ref and dialog.target.ref == row.ref
     assert dialog.data.needs == row.need_refs and dialog.data.status == "completed"  # added there: no twin
+    assert dialog.heading.text().startswith(f"Behovene legges til gjennomføringen {row.ref} av «")
+    assert dialog.heading.text().endswith(", gjennomført.") and "planlagt" not in dialog.heading.text()
+    assert dialog.ok_button.text() == f"Legg til i {row.ref}"
     dialog.into.setCurrentIndex(0)  # a new run after all, on purpose
     assert dialog.target is None and dialog.data.status == "planned" and dialog.data.needs == (need,)
+    assert dialog.heading.text().startswith("Ny gjennomføring av «") and dialog.heading.text().endswith("planlagt.")
+    assert dialog.ok_button.text() == "Lag gjennomføring"
     assert dialog.ok_button.isEnabled()
     cancelled = next(r for r in page.model.visible_rows() if r.run.status == "cancelled" and r.run.need_refs).run
-    choices = read_db(page.context, lambda s: load_choices(s, cancelled.need_refs[:1]))
+    choices = read_db(page.context, lambda s: load_run_choices(s, cancelled.need_refs[:1]))
     if not any(r.offer_ref == cancelled.offer_ref for r in choices.serving):
         again = NewRunDialog(choices, cancelled.offer_ref, cancelled.need_refs[:1], page)
         assert not again.already.isVisibleTo(again) and again.into.currentData() is None  # avlyst: no duplicate
