@@ -10,7 +10,8 @@ registered for the exam updates that candidate (the institution's list sent agai
 importers do: a column the file leaves out keeps what is stored, and an empty cell means empty, so
 an empty ``accommodation`` removes the extra time or separate room, said as a warning on the line
 («Kandidat 102: ekstra tid 30 min fjernes …»); an empty ``status`` keeps the stored status (check-in
-is not undone by the institution's list; a new candidate is påmeldt). The same
+is not undone by the institution's list; a new candidate is påmeldt). Møtt or ikke møtt before the
+exam day is refused on its line, as the window's check-in is (``exams.check_in_refusal``). The same
 number twice in the file, an unknown exam, extra time that runs into the room's next booking,
 more candidates than the room has places and a second room that is taken are refused, each on
 its line. A separate room without a room named is only warned about.
@@ -33,6 +34,7 @@ from kpdesk.booking.exams import (
     EXAM_SITTING,
     Attending,
     attending_in_room,
+    check_in_refusal,
     create_sitting,
     room_problems,
     save_candidate,
@@ -215,6 +217,18 @@ def _as_updated(session: Session, line: int, data: CandidateData, stored_id: int
                                                        f"{why}", warning=True)]
 
 
+def _check_in_problem(session: Session, line: int, sitting_id: int, data: CandidateData,
+                      stored_status: str | None) -> ImportProblem | None:
+    """Attendance the file sets before the exam day (a status already stored stands)."""
+    if data.status == stored_status:
+        return None
+    why = check_in_refusal(get_sitting(session, sitting_id).starts_at.date(), data.status)
+    if not why:
+        return None
+    return ImportProblem(line, "status", f"Kandidat {data.candidate_no}: {why}; skriv «påmeldt» eller la "
+                                         f"statusen stå tom til eksamen er holdt")
+
+
 def _room_rules(session: Session, plan: ImportPlan, rows: list[PlannedCandidate]) -> None:
     """Each sitting's main room with the file's candidates as they would be (extra time, places)."""
     by_sitting: dict[int, list[PlannedCandidate]] = {}
@@ -265,10 +279,16 @@ def plan_candidates(session: Session, plan: ImportPlan, table: csvfile.CsvTable)
                 "det er samme kandidat)"))
             continue
         stored = found_stored[0] if found_stored is not None else None
+        stored_status = None
         if stored is not None:
+            stored_status = stored_candidate(session, stored).status
             data, changes = _as_updated(session, row.line, data, stored, table.columns,
                                         row.values.get("status") or "")
             plan.problems.extend(changes)
+        early = _check_in_problem(session, row.line, sitting_id, data, stored_status)
+        if early is not None:
+            plan.problems.append(early)
+            continue
         problems, second = _second_room(session, row.line, sitting_id, data, stored)
         plan.problems.extend(problems)
         if second is not None:

@@ -3,6 +3,7 @@ coordinator runs them: exit codes, stdout and the Norwegian sentences on stderr.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,31 @@ def test_unknown_exam_and_duplicate_candidate_numbers_are_refused(capsys, exam_d
     assert count_rows(exam_db, ExamCandidate) == 0
 
 
+@pytest.fixture
+def after_the_exams(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock after the samples' exams (12 and 17 August 2027), so attendance may be recorded."""
+    monkeypatch.setattr("kpdesk.booking.exams.today", lambda: dt.date(2027, 8, 20))
+
+
+def test_attendance_before_the_exam_day_is_refused_on_its_line(capsys, exam_db: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing is not checking in: møtt or ikke møtt for an exam still to come is refused, as in the window."""
+    monkeypatch.setattr("kpdesk.booking.exams.today", lambda: dt.date(2027, 8, 11))
+    early = csv_file(tmp_path / "tidlig.csv", CANDIDATE_COLUMNS,
+                     ("EKS-2027-01", "101", "Aslak Nordli", "", "", "påmeldt"),
+                     ("EKS-2027-01", "102", "Berit Hansen", "", "", "ikke møtt"))
+    code, out, err = run_cli(capsys, "import", "candidates", early, "--db", exam_db)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "linje 3, kolonne status: Kandidat 102: Oppmøte registreres fra eksamensdagen 12.08.2027, ikke før; "
+        "skriv «påmeldt» eller la statusen stå tom til eksamen er holdt",
+        "kpdesk: tidlig.csv har 1 feil, så ingenting er importert."]
+    assert count_rows(exam_db, ExamCandidate) == 0
+    monkeypatch.setattr("kpdesk.booking.exams.today", lambda: dt.date(2027, 8, 12))  # the day itself
+    assert run_cli(capsys, "import", "candidates", early, "--db", exam_db)[0] == 0
+
+
+@pytest.mark.usefixtures("after_the_exams")
 def test_a_registered_number_on_another_candidate_is_refused_not_overwritten(capsys, exam_db: Path,
                                                                              tmp_path: Path) -> None:
     """The institution's list again updates its candidates; a number that is someone else's is refused,
@@ -218,6 +244,7 @@ def test_the_list_again_says_what_an_empty_accommodation_removes(capsys, candida
     assert sql_rows(candidates_db, "SELECT state FROM booking WHERE title LIKE '%eget rom%'") == [("cancelled",)]
 
 
+@pytest.mark.usefixtures("after_the_exams")
 def test_a_column_left_out_or_an_empty_status_keeps_what_is_stored(capsys, candidates_db: Path,
                                                                    tmp_path: Path) -> None:
     """The institution's list without the accommodation column keeps the extra time; an empty status
