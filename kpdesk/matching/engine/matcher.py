@@ -394,10 +394,9 @@ class Matcher:
         self._relevance: dict[frozenset[tuple[str, float, bool]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
         self._shared: dict[tuple[tuple[str, str], frozenset[tuple[str, float]]], tuple[str, ...]] = {}  # → words
-        # Offers whose terms weigh the same share any need's words: the shared words per need text and profile.
-        profiles: dict[frozenset[tuple[str, float]], int] = {}
-        self._profile = [profiles.setdefault(frozenset((k, t.weight) for k, t in terms.items()), len(profiles))
-                         for terms in self._offer_terms]
+        # Offers whose terms weigh the same share any need's words: the shared words per need text and
+        # profile (``_profiles``, made when first explaining).
+        self._profile: list[int] = []
         self._shared_by_profile: dict[tuple[tuple[str, str], int], tuple[str, ...]] = {}
         self._subjects: dict[tuple[str, str], frozenset[str]] = {}
         self._last_context: _NeedContext | None = None
@@ -631,6 +630,8 @@ class Matcher:
 
     def _shared_words(self, context: _NeedContext, i: int) -> tuple[str, ...]:
         """``shared_terms`` of the need and offer ``i``, remembered per need text and offer profile."""
+        if not self._profile:
+            self._profile = _profiles(self._offer_terms)
         by_profile = (context.text, self._profile[i])
         shared = self._shared_by_profile.get(by_profile)
         if shared is not None:
@@ -744,6 +745,13 @@ def _merged(fields: Iterable[Mapping[str, Term]]) -> dict[str, Term]:
             if current is None or term.weight > current.weight:
                 terms[key] = term
     return terms
+
+
+def _profiles(offer_terms: Sequence[Mapping[str, Term]]) -> list[int]:
+    """Each offer's term profile: offers whose terms and weights are the same get one number."""
+    profiles: dict[frozenset[tuple[str, float]], int] = {}
+    return [profiles.setdefault(frozenset((k, t.weight) for k, t in terms.items()), len(profiles))
+            for terms in offer_terms]
 
 
 def _minus_evidence(item: tuple[int, float]) -> float:
