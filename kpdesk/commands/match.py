@@ -34,6 +34,15 @@ def parse_as_of(text: str | None) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kpdesk.common.collector import collector_paused
+
+    # A run makes no garbage in cycles, and the process ends after it: the cycle collector is
+    # spared its passes over the modules, the engine's caches and the proposals (``collector``).
+    with collector_paused(then_freeze=True):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from kpdesk.commands import open_database
     from kpdesk.matching.run import run_matching
 

@@ -20,7 +20,7 @@ from kpdesk.common.collector import collector_paused
 from kpdesk.common.errors import UserError
 from kpdesk.matching.engine.aggregation import Commitment, DemandGroup, aggregate, commitments, owners_by_kind
 from kpdesk.matching.engine.explain import why_not_sentence
-from kpdesk.matching.engine.matcher import Matcher, NeedInput, NeedResult, OfferInput, Progress
+from kpdesk.matching.engine.matcher import Match, Matcher, NeedInput, NeedResult, OfferInput, Progress
 from kpdesk.matching.persistence import load_inputs
 
 Checkpoint = Progress
@@ -146,44 +146,48 @@ class MatchingRun:
     def _json_needs(self) -> Iterator[dict[str, Any]]:
         with collector_paused():
             for r in self.results:
-                matches = []
-                for m in r.matches:
-                    verdict, reasons = m.described()
-                    matches.append({"offer": m.offer_ref, "score": round(m.score, 2), "verdict": verdict,
-                                    "reasons": reasons})
+                matches = [{"offer": m.offer_ref, "score": round(m.score, 2), "verdict": verdict, "reasons": reasons}
+                           for m, (verdict, reasons) in zip(r.matches, Match.described_together(r.matches),
+                                                           strict=True)]
                 yield {"ref": r.need_ref, "chosen": list(r.chosen), "matches": matches,
                        **({"left_out": self.left_out(r.need_ref)} if r.unmet else {})}
+
+
+class _Encoded(dict[str, str]):
+    """Text → its JSON string (``json.dumps(text, ensure_ascii=False)``), each encoded once."""
+
+    def __missing__(self, text: str) -> str:
+        found = self[text] = encode_basestring(text)
+        return found
+
+
+class _Scores(dict[float, str]):
+    """Score → the number ``json.dumps`` writes for ``round(score, 2)``."""
+
+    def __missing__(self, score: float) -> str:
+        found = self[score] = repr(round(score, 2))
+        return found
 
 
 class _NeedLines:
     """The ``needs`` of ``MatchingRun.to_json`` as JSON lines, byte for byte what ``json.dumps(…,
     ensure_ascii=False)`` makes of each (its separators ", " and ": ", a float's ``repr``), with
-    every string encoded once."""
+    every string encoded once and a need's proposals described together (``Match.described_together``)."""
 
     def __init__(self, run: MatchingRun) -> None:
         self.run = run
-        self._encoded: dict[str, str] = {}
-
-    def _text(self, text: str) -> str:
-        found = self._encoded.get(text)
-        if found is None:
-            found = self._encoded[text] = encode_basestring(text)
-        return found
-
-    def _texts(self, texts: Iterable[str]) -> str:
-        return "[" + ", ".join(map(self._text, texts)) + "]"
 
     def lines(self) -> Iterator[str]:
-        text, texts = self._text, self._texts
+        text, scores = _Encoded(), _Scores()
+        texts = partial(map, text.__getitem__)
         with collector_paused():
             for r in self.run.results:
-                matches = []
-                for m in r.matches:
-                    verdict, reasons = m.described()
-                    matches.append(f'{{"offer": {text(m.offer_ref)}, "score": {round(m.score, 2)!r}, '
-                                   f'"verdict": {text(verdict)}, "reasons": {texts(reasons)}}}')
-                left_out = f', "left_out": {texts(self.run.left_out(r.need_ref))}' if r.unmet else ""
-                yield (f'{{"ref": {text(r.need_ref)}, "chosen": {texts(r.chosen)}, '
+                matches = [f'{{"offer": {text[m.offer_ref]}, "score": {scores[m.score]}, '
+                           f'"verdict": {text[verdict]}, "reasons": [{", ".join(texts(reasons))}]}}'
+                           for m, (verdict, reasons) in zip(r.matches, Match.described_together(r.matches),
+                                                           strict=True)]
+                left_out = f', "left_out": [{", ".join(texts(self.run.left_out(r.need_ref)))}]' if r.unmet else ""
+                yield (f'{{"ref": {text[r.need_ref]}, "chosen": [{", ".join(texts(r.chosen))}], '
                        f'"matches": [{", ".join(matches)}]{left_out}}}')
 
 

@@ -221,6 +221,18 @@ class Match:
             return matcher.described(need, index, as_of)
         return described(self._explanation) if self._explanation is not None else ("", [])
 
+    @staticmethod
+    def described_together(matches: Sequence[Match]) -> list[tuple[str, list[str]]]:
+        """``[m.described() for m in matches]`` for the proposals of one need: worked out together
+        when none was read before (the need's context once, no call per proposal to find it)."""
+        sources = [m._source for m in matches]
+        first = sources[0] if sources else None
+        if first is None or not all(s is not None and s[0] is first[0] and s[1] is first[1] and s[3] == first[3]
+                                    for s in sources):
+            return [m.described() for m in matches]
+        matcher, need, _, as_of = first
+        return matcher.described_many(need, [s[2] for s in sources if s is not None], as_of)
+
     @property
     def reasons(self) -> list[str]:
         """One marked sentence per factor: '✓ Er på fagskolenivå, som ønsket.' (``explain.reasons_of``)."""
@@ -382,8 +394,11 @@ class Matcher:
         self._relevance: dict[frozenset[tuple[str, float, bool]], _Relevance] = {}
         self._open: dict[dt.date, list[bool]] = {}
         self._shared: dict[tuple[tuple[str, str], frozenset[tuple[str, float]]], tuple[str, ...]] = {}  # → words
+        # Offers whose terms weigh the same share any need's words: the shared words per need text and
+        # profile (``_profiles``, made when first explaining).
+        self._profile: list[int] = []
+        self._shared_by_profile: dict[tuple[tuple[str, str], int], tuple[str, ...]] = {}
         self._subjects: dict[tuple[str, str], frozenset[str]] = {}
-        self._topic_facts: dict[tuple[tuple[str, str], int, dt.date], TopicFact] = {}
         self._last_context: _NeedContext | None = None
 
     @property
@@ -577,12 +592,21 @@ class Matcher:
         """``explain.described(self.explain(need, i, as_of))``: the verdict and the reasons as text,
         from what each factor's fact says, remembered per need side and offer value (a whole run's
         JSON says some 70 000 proposals)."""
+        return self.described_many(need, (i,), as_of)[0]
+
+    def described_many(self, need: NeedInput, indexes: Iterable[int], as_of: dt.date) -> list[tuple[str, list[str]]]:
+        """``described`` for several offers (by index) of one need."""
         context = self._context(need, as_of)
-        level, fmt, start, place, seats, far = context.fit.said(i, self.names)
-        offer = self._offers[i]
-        return verdict_and_reasons((said_topic(self._topic_fact(context, i)), level, fmt, start, place, seats), far,
-                                   said_condition(offer.seats_min, need.headcount),
-                                   said_deadline(offer.application_deadline, as_of))
+        said, names, offers, headcount, topic_fact = context.fit.said, self.names, self._offers, need.headcount, \
+            self._topic_fact
+        found: list[tuple[str, list[str]]] = []
+        for i in indexes:
+            level, fmt, start, place, seats, far = said(i, names)
+            offer = offers[i]
+            found.append(verdict_and_reasons((said_topic(topic_fact(context, i)), level, fmt, start, place, seats), far,
+                                             said_condition(offer.seats_min, headcount),
+                                             said_deadline(offer.application_deadline, as_of)))
+        return found
 
     def explain(self, need: NeedInput, i: int, as_of: dt.date) -> Explanation:
         """What was compared for offer number ``i`` and ``need``, factor by factor (``explain``)."""
@@ -600,14 +624,18 @@ class Matcher:
     def _topic_fact(self, context: _NeedContext, i: int) -> TopicFact:
         """The shared words, and whether the offer is as much about them as the best open offer
         (the same for every need with the need's text, on one date)."""
-        found = self._topic_facts.get((context.text, i, context.as_of))
-        if found is None:
-            if len(self._topic_facts) >= _CACHE_LIMIT:
-                self._topic_facts.clear()
-            found = self._topic_facts[context.text, i, context.as_of] = self._new_topic_fact(context, i)
-        return found
+        evidence = context.evidence.get(i, 0.0)
+        return TopicFact(Fit.YES if evidence > 0.0 and evidence >= context.focus_from else Fit.NO,
+                         self._shared_words(context, i))
 
-    def _new_topic_fact(self, context: _NeedContext, i: int) -> TopicFact:
+    def _shared_words(self, context: _NeedContext, i: int) -> tuple[str, ...]:
+        """``shared_terms`` of the need and offer ``i``, remembered per need text and offer profile."""
+        if not self._profile:
+            self._profile = _profiles(self._offer_terms)
+        by_profile = (context.text, self._profile[i])
+        shared = self._shared_by_profile.get(by_profile)
+        if shared is not None:
+            return shared
         need_terms, offer_terms = context.terms, self._offer_terms[i]
         # The shared words depend on the need's text and the weights of the offer's terms it shares:
         # offers on one subject often share the same ones.
@@ -618,8 +646,10 @@ class Matcher:
             if len(self._shared) >= _CACHE_LIMIT:
                 self._shared.clear()
             self._shared[key] = shared
-        evidence = context.evidence.get(i, 0.0)
-        return TopicFact(Fit.YES if evidence > 0.0 and evidence >= context.focus_from else Fit.NO, shared)
+        if len(self._shared_by_profile) >= _CACHE_LIMIT:
+            self._shared_by_profile.clear()
+        self._shared_by_profile[by_profile] = shared
+        return shared
 
     def left_out(self, need: NeedInput, as_of: dt.date, limit: int = 3) -> list[WhyNot]:
         """The offers about the need's subject that are closed on ``as_of`` (deadline passed or
@@ -715,6 +745,13 @@ def _merged(fields: Iterable[Mapping[str, Term]]) -> dict[str, Term]:
             if current is None or term.weight > current.weight:
                 terms[key] = term
     return terms
+
+
+def _profiles(offer_terms: Sequence[Mapping[str, Term]]) -> list[int]:
+    """Each offer's term profile: offers whose terms and weights are the same get one number."""
+    profiles: dict[frozenset[tuple[str, float]], int] = {}
+    return [profiles.setdefault(frozenset((k, t.weight) for k, t in terms.items()), len(profiles))
+            for terms in offer_terms]
 
 
 def _minus_evidence(item: tuple[int, float]) -> float:
