@@ -294,3 +294,58 @@ def test_the_recent_list_remembers_a_server_without_its_password(qapp, tmp_path:
     assert recent_files.remembered() == [ServerAddress("postgresql://kari@127.0.0.1:1/kpdesk"), gone]
     assert "hemmelig" not in str(QSettings().value(recent_files.KEY))
     assert recent_files.forget_missing() == [ServerAddress("postgresql://kari@127.0.0.1:1/kpdesk")]
+
+
+# ---------------------------------------------------------------- the runner's retry hook, without a server
+
+def test_held_jobs_run_again_in_order_or_fail_once_said(qtbot, alerts, monkeypatch) -> None:
+    """Two jobs meet a server that went away: one question; «Prøv igjen» runs both again (in the order
+    asked), «Avbryt» hands each to its on_error marked as said, so the error dialog stays silent."""
+    from kpdesk.db.server import ServerUnavailable
+    from kpdesk.ui import alerts as module
+    from kpdesk.ui.app import create_application
+    from kpdesk.ui.operations import Runner
+    from kpdesk.ui.server_retry import RetryOffer
+
+    create_application()
+    from PySide6.QtWidgets import QWidget
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    runner = Runner(widget)
+    runner.retry = RetryOffer(widget)
+    tries: dict[str, int] = {"a": 0, "b": 0}
+    ran: list[str] = []
+    results: list[object] = []
+
+    def job(name: str, fail_times: int) -> Any:
+        def work(_task: Any) -> str:
+            tries[name] += 1
+            if tries[name] <= fail_times:
+                raise ServerUnavailable("Databaseserveren svarer ikke (postgresql://kari@tjener/region): borte.")
+            ran.append(name)
+            return name
+        return work
+
+    answer_question = alerts.question
+
+    def user_takes_a_moment(*args: Any) -> bool:  # meanwhile the second job fails too, and joins
+        qtbot.waitUntil(lambda: len(runner.retry.held) == 2, timeout=10000)  # type: ignore[union-attr]
+        return answer_question(*args)
+
+    monkeypatch.setattr(module, "question", user_takes_a_moment)
+    for name in ("a", "b"):
+        runner.submit(job(name, 1), results.append, results.append)
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=10000)
+    assert results == ["a", "b"] and ran == ["a", "b"] and tries == {"a": 2, "b": 2}
+    assert [kind for kind, _t, _x in alerts.shown] == ["question"]  # one question for both
+
+    alerts.shown.clear()
+    monkeypatch.setattr(module, "question", answer_question)
+    alerts.answer = False  # «Avbryt»
+    failed: list[BaseException] = []
+    runner.submit(job("a", 99), results.append, lambda exc: (failed.append(exc), module.show_exception(None, exc)))
+    qtbot.waitUntil(lambda: bool(failed), timeout=10000)
+    assert isinstance(failed[0], ServerUnavailable) and failed[0].said
+    assert [kind for kind, _t, _x in alerts.shown] == ["question"]  # no error dialog after it
+    qtbot.waitUntil(lambda: not runner.is_busy(), timeout=5000)
