@@ -1,7 +1,8 @@
-"""``kpdesk [--db PATH]``: open the main window.
+"""``kpdesk [--db PATH|postgresql://…]``: open the main window.
 
-The file is checked with plain sqlite3 before any window appears, so a bad --db gives a message
-and exit 1, never a blank window. SQLAlchemy and Alembic are imported after the first paint.
+A file is checked with plain sqlite3 before any window appears, so a bad --db gives a message
+and exit 1, never a blank window. A server (a region's register) is opened by the window, which
+says so and offers «Prøv igjen» when it does not answer. SQLAlchemy and Alembic are imported after the first paint.
 """
 
 from __future__ import annotations
@@ -26,13 +27,10 @@ def run(args: argparse.Namespace) -> int:
     from kpdesk.common.paths import ServerAddress, resolve_location
     from kpdesk.db.inspection import inspect_file
 
-    path = resolve_location(args.db)
-    if isinstance(path, ServerAddress):
-        raise UserError(f"Vinduet åpner ennå ikke en databaseserver ({path.shown}); kommandoene gjør det "
-                        "(kpdesk import, match, report, export, check og demo med --db postgresql://…). Åpne en "
-                        "databasefil i vinduet.")
-    inspect_file(path)
+    location = resolve_location(args.db)
+    if not isinstance(location, ServerAddress):  # a server is tried in the window, which offers «Prøv igjen»
+        inspect_file(location)
     _check_display()
     from kpdesk.ui.app import run_app
 
-    return run_app(path)
+    return run_app(location)

@@ -14,6 +14,9 @@ from pathlib import Path
 class UserError(Exception):
     """A problem with the user's data or files, explained in plain words."""
 
+    said = False
+    """Already put to the user (the window's «Prøv igjen» offer): the error dialog does not repeat it."""
+
     def __init__(self, message: str, *, details: list[str] | None = None) -> None:
         super().__init__(message)
         self.message = message

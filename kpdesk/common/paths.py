@@ -56,8 +56,64 @@ class ServerAddress:
     def __str__(self) -> str:
         return self.shown
 
+    @property
+    def without_password(self) -> ServerAddress:
+        """The same address without a password: what the window remembers and shows."""
+        return ServerAddress(self.shown)
+
 
 Location = Path | ServerAddress
+
+
+def location_name(location: Location) -> str:
+    """A file's name or a server's address (no password): for titles and sentences."""
+    return location.shown if isinstance(location, ServerAddress) else location.name
+
+
+def location_text(location: Location) -> str:
+    """A file's whole path or a server's address (no password): for the status bar and lists."""
+    return location.shown if isinstance(location, ServerAddress) else str(location)
+
+
+def same_location(one: Location, other: Location) -> bool:
+    """The same file (by absolute path) or the same server database (passwords aside)."""
+    if isinstance(one, ServerAddress) or isinstance(other, ServerAddress):
+        return isinstance(one, ServerAddress) and isinstance(other, ServerAddress) and one.shown == other.shown
+    return one.absolute() == other.absolute()
+
+
+def read_server_address(text: str) -> ServerAddress:
+    """An address typed in the window («Koble til regionens register …»): ``postgresql://bruker@tjener:
+    port/database``, read strictly; a UserError says what is wrong with it. No password: libpq reads it
+    from ``~/.pgpass`` or a service file, and kpdesk remembers addresses without one."""
+    from urllib.parse import urlsplit
+
+    from kpdesk.common.errors import UserError
+
+    example = "postgresql://bruker@tjener:5432/database"
+    typed = text.strip()
+    if not typed:
+        raise UserError(f"Skriv adressen til databaseserveren, for eksempel {example}.")
+    if not is_server_address(typed):
+        raise UserError(f"Adressen må begynne med postgresql://, for eksempel {example}.")
+    try:
+        parts = urlsplit(typed)
+        port = parts.port
+    except ValueError:
+        raise UserError(f"Porten i «{ServerAddress(typed).shown}» må være et tall fra 1 til 65535, "
+                        f"for eksempel {example}.") from None
+    if parts.password is not None:
+        raise UserError("Skriv adressen uten passord: legg passordet i ~/.pgpass (Windows: "
+                        "%APPDATA%\\postgresql\\pgpass.conf) eller en tjenestefil, så finner kpdesk det der.")
+    if not parts.hostname and "host=" not in parts.query and "service=" not in parts.query:
+        raise UserError(f"Adressen mangler tjeneren (maskinnavnet eller IP-adressen), for eksempel {example}.")
+    if port == 0:
+        raise UserError(f"Porten må være et tall fra 1 til 65535, for eksempel {example}.")
+    if not parts.path.strip("/"):
+        raise UserError(f"Adressen mangler navnet på databasen etter tjeneren, for eksempel {example}.")
+    if "/" in parts.path.strip("/"):
+        raise UserError(f"Databasenavnet kan ikke inneholde «/», for eksempel {example}.")
+    return ServerAddress(typed)
 
 
 def is_server_address(text: str) -> bool:

@@ -26,6 +26,16 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 5
 MIGRATION_LOCK = 0x6B706465736B  # "kpdesk": the advisory lock a migration holds
 DRIVER = "postgresql+psycopg"
+NO_ANSWER = ("connection refused", "could not connect", "timeout", "timed out", "could not translate host name",
+             "name or service not known", "no route to host", "server closed the connection",
+             "terminating connection", "connection is lost", "connection is closed",
+             "the database system is shutting down", "the database system is starting up")
+"""What the driver says (first line, lower case) when the server does not answer or went away."""
+
+
+class ServerUnavailable(UserError):
+    """The server does not answer, or the connection to it broke: trying again later may work (the
+    window offers «Prøv igjen»). The message is the same sentence the command line prints."""
 
 
 def create_server_engine(address: ServerAddress) -> Engine:
@@ -72,11 +82,10 @@ def server_error(address: ServerAddress, exc: BaseException) -> UserError:
     if "does not exist" in lowered and "database" in lowered:
         return UserError(f"Databasen i {where} finnes ikke på serveren. Be den som drifter serveren om å "
                          "opprette den (createdb), eller rett navnet.")
-    if any(word in lowered for word in ("connection refused", "could not connect", "timeout", "timed out",
-                                        "could not translate host name", "name or service not known",
-                                        "no route to host", "server closed the connection")):
-        return UserError(f"Databaseserveren svarer ikke ({where}): {text}. Sjekk at du er koblet til "
-                         "nettverket og at serveren kjører, og prøv igjen.")
+    invalidated = isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if invalidated or any(words in lowered for words in NO_ANSWER):
+        return ServerUnavailable(f"Databaseserveren svarer ikke ({where}): {text}. Sjekk at du er koblet til "
+                                 "nettverket og at serveren kjører, og prøv igjen.")
     return UserError(f"Databaseserveren {where} svarte med en feil: {text}.")
 
 

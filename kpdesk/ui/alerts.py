@@ -50,8 +50,11 @@ def choose(parent: QWidget | None, title: str, text: str, options: list[str], ca
 
 
 def show_exception(parent: QWidget | None, exc: BaseException) -> None:
-    """A UserError shows its message; anything else is a bug: log it and say where the log is."""
+    """A UserError shows its message (unless already said); anything else is a bug: log it and say where
+    the log is."""
     if isinstance(exc, UserError):
+        if exc.said:
+            return
         error(parent, _tr("Det gikk ikke"), exc.message, "\n".join(exc.details))
         return
     from kpdesk.common.crashlog import write_crash_log

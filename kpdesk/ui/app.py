@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from kpdesk.common.paths import Location
 
 ORGANISATION = "kpdesk"
 APPLICATION = "kpdesk"
@@ -122,7 +125,8 @@ def install_error_hooks() -> None:
     threading.excepthook = thread_excepthook
 
 
-def run_app(db_path: Path) -> int:
+def run_app(location: Location) -> int:
+    """The window on ``location``: a database file, or a region's register on a PostgreSQL server."""
     import logging
 
     from kpdesk.common.logs import clean_exit, enable_native_crash_trace, setup_logging
@@ -134,7 +138,7 @@ def run_app(db_path: Path) -> int:
     install_error_hooks()
     from kpdesk.ui.main_window import MainWindow
 
-    window = MainWindow(db_path)
+    window = MainWindow(location)
     if os.environ.get(PROBE_ENV):
         window.first_data_shown.connect(lambda: _report_startup(window.first_paint_at))
     window.open_store_after_first_paint()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.common.paths import Location, ServerAddress, location_name, location_text, same_location
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
@@ -81,16 +82,20 @@ class MainWindow(QMainWindow):
 
     DEFAULT_SECTION = section_row("EmployersPage")
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, location: Location) -> None:
+        """``location``: a database file, or a region's register on a PostgreSQL server."""
         super().__init__()
-        self.db_path = db_path
+        self.location = location
         self.context = AppContext(self)
-        self.context.db_path = db_path
+        self.context.db_path = self.db_path  # read early from a file only
         self.runner = self.context.runner
         self._closing = False  # the close has begun: the store is being closed on the database thread
         self._closed = False
         self.runner.default_error_handler = lambda exc: alerts.show_exception(self, exc)
-        self.setWindowTitle(db_path.name)  # Qt adds « — kpdesk» (the application display name)
+        from kpdesk.ui.server_retry import RetryOffer
+
+        self.runner.retry = RetryOffer(self)  # a server that stops answering: «Prøv igjen», not an error
+        self.setWindowTitle(location_name(location))  # Qt adds « — kpdesk» (the application display name)
         self.setMinimumSize(760, 500)
 
         self.navigation = QListWidget()
@@ -154,8 +159,8 @@ class MainWindow(QMainWindow):
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
         self.busy.setVisible(False)
-        self.db_label = QLabel(str(self.db_path))
-        self.db_label.setToolTip(self.tr("Databasefilen som er åpen"))
+        self.db_label = QLabel()
+        self._show_location()
         bar.addPermanentWidget(self.count_label)
         bar.addPermanentWidget(self.busy)
         bar.addPermanentWidget(self.db_label)
@@ -167,6 +172,9 @@ class MainWindow(QMainWindow):
         self.shortcut_later(self.open_action, QKeySequence.StandardKey.Open, "Ctrl+O")
         self.open_action.triggered.connect(self.ask_open_database)
         menu_file.addAction(self.open_action)
+        self.server_action = QAction(self.tr("&Koble til regionens register …"), self)
+        self.server_action.triggered.connect(self.ask_open_server)
+        menu_file.addAction(self.server_action)
         self.recent_menu = menu_file.addMenu(self.tr("Nylig &brukte"))
         self.recent_menu.aboutToShow.connect(self.update_recent_menu)
         self.update_recent_menu()
@@ -347,14 +355,14 @@ class MainWindow(QMainWindow):
     def open_store(self, read_only: bool = False) -> None:
         """Open (and if needed migrate) the database on the worker thread."""
         self.show_message(self.tr("Åpner databasen …"))
-        path = self.db_path
+        location = self.location
 
         def work(_task: Task) -> Store:
             from kpdesk.db.store import Store
 
-            return Store.open(path, read_only=read_only)
+            return Store.open(location, read_only=read_only)
 
-        self.runner.submit(work, self._store_opened, self._store_failed)
+        self.runner.submit(work, self._store_opened, self._store_failed, may_retry=False)
 
     def _store_opened(self, store: Store) -> None:
         if self._closing:  # closed while it opened: let it go again
@@ -363,8 +371,7 @@ class MainWindow(QMainWindow):
         self.context.set_store(store)
         self._remember_path()
         if getattr(store, "read_only", False):
-            self.setWindowTitle(self.tr("{name} (skrivebeskyttet)").format(name=self.db_path.name))
-            self.db_label.setText(self.tr("{path} – skrivebeskyttet").format(path=self.db_path))
+            self._show_location(read_only=True)
             self.show_message(self.tr("Databasen er åpnet skrivebeskyttet: du kan se, men ikke endre."))
         else:
             self.show_message(self.tr("Databasen er åpen."))
@@ -372,6 +379,7 @@ class MainWindow(QMainWindow):
             alerts.info(self, self.tr("Databasen er åpnet"), "\n\n".join(store.notices))
 
     def _store_failed(self, exc: BaseException) -> None:
+        from kpdesk.common.errors import UserError
         from kpdesk.db.backup import DatabaseDamaged
         from kpdesk.db.lock import DatabaseLocked
 
@@ -384,6 +392,9 @@ class MainWindow(QMainWindow):
         elif isinstance(exc, DatabaseDamaged):
             if self._offer_way_out(exc):
                 return
+        elif isinstance(self.location, ServerAddress) and isinstance(exc, UserError):
+            self._offer_other_way(exc, self.open_store)
+            return
         else:
             alerts.show_exception(self, exc)
         self.close()
@@ -414,49 +425,102 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ other databases
 
-    def ask_open_database(self) -> None:
-        """Fil › Åpne database …: choose a kpdesk file and switch to it."""
+    def _offer_other_way(self, exc: UserError, retry: Callable[[], None]) -> None:
+        """The server did not answer (or refused): «Prøv igjen», «Åpne en fil …», or leave it — quit
+        when no database is open, else keep the one that is."""
+        from kpdesk.ui.server_retry import is_server_gone
+
+        title = (self.tr("Databaseserveren svarer ikke") if is_server_gone(exc)
+                 else self.tr("Kan ikke åpne regionens register"))
+        keep = self.context.store is not None
+        chosen = alerts.choose(self, title, exc.message, [self.tr("Prøv igjen"), self.tr("Åpne en fil …")],
+                               self.tr("Avbryt") if keep else self.tr("Avslutt"))
+        if chosen == 0:
+            retry()
+        elif chosen == 1:
+            if not self.ask_open_database():  # no file chosen: the question again
+                self._offer_other_way(exc, retry)
+        elif not keep:
+            self.close()
+
+    def ask_open_database(self) -> bool:
+        """Fil › Åpne database …: choose a kpdesk file and switch to it; False when none was chosen."""
         from PySide6.QtWidgets import QFileDialog
 
+        folder = self.db_path.parent if self.db_path is not None else Path.home()
         name, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Åpne database"), str(self.db_path.parent),
-            self.tr("kpdesk-databaser (*.sqlite);;Alle filer (*)"))
+            self, self.tr("Åpne database"), str(folder), self.tr("kpdesk-databaser (*.sqlite);;Alle filer (*)"))
         if name:
             self.switch_database(Path(name))
+        return bool(name)
 
-    def switch_database(self, path: Path) -> None:
-        """Open ``path`` and, once it is open, close the one in use and show the new one.
+    def ask_open_server(self) -> None:
+        """Fil › Koble til regionens register …: a server address, then switch to it."""
+        from kpdesk.ui.dialogs.server_address import ServerDialog
 
-        The new file opens on the database thread before the old one is let go, so a file that
-        cannot be opened (in use, damaged, another program's) leaves the window as it was."""
-        if path.absolute() == self.db_path.absolute():
-            self.show_message(self.tr("{name} er allerede åpen.").format(name=path.name))
+        shown = self.location.shown if isinstance(self.location, ServerAddress) else ""
+        address = ServerDialog.ask(self, shown)
+        if address is not None:
+            self.switch_database(address)
+
+    def switch_database(self, location: Location) -> None:
+        """Open ``location`` (a file or a server) and, once it is open, close the one in use and show the new one.
+
+        The new database opens on the database thread before the old one is let go, so one that
+        cannot be opened (in use, damaged, another program's, a server that does not answer) leaves
+        the window as it was."""
+        name = location_name(location)
+        if same_location(location, self.location) and self.context.store is not None:
+            self.show_message(self.tr("{name} er allerede åpen.").format(name=name))
             return
-        self.show_message(self.tr("Åpner {name} …").format(name=path.name))
+        self.show_message(self.tr("Åpner {name} …").format(name=name))
 
         def work(_task: Task) -> Store:
             from kpdesk.db.store import Store
 
-            return Store.open(path)
+            return Store.open(location)
 
         def opened(new: Store) -> None:
             old, self.context.store = self.context.store, None
             if old is not None:  # closed on the database thread, after the writes queued before
                 self.runner.submit(lambda _task: old.close())
-            self.db_path = path
-            self.context.db_path = path
-            self.setWindowTitle(self.tr("kpdesk – {name}").format(name=path.name))
-            self.db_label.setText(str(path))
-            self.context.undo_stack.clear()  # undo steps belong to the other file
+            self.location = location
+            self.context.db_path = self.db_path
+            self._show_location()
+            self.context.undo_stack.clear()  # undo steps belong to the other database
             self._retire_pages()
             self.context.set_store(new)
             self._remember_path()
             self._switch_to(self.navigation.currentRow())
-            self.show_message(self.tr("{name} er åpnet.").format(name=path.name))
+            self.show_message(self.tr("{name} er åpnet.").format(name=name))
             if new.notices:
                 alerts.info(self, self.tr("Databasen er åpnet"), "\n\n".join(new.notices))
 
-        self.runner.submit(work, opened, lambda exc: alerts.show_exception(self, exc))
+        def failed(exc: BaseException) -> None:
+            from kpdesk.common.errors import UserError
+
+            if isinstance(location, ServerAddress) and isinstance(exc, UserError):
+                self._offer_other_way(exc, lambda: self.switch_database(location))
+            else:
+                alerts.show_exception(self, exc)
+
+        self.runner.submit(work, opened, failed, may_retry=False)
+
+    @property
+    def db_path(self) -> Path | None:
+        """The database file; None when the window shows a region's register on a server."""
+        return self.location if isinstance(self.location, Path) else None
+
+    def _show_location(self, read_only: bool = False) -> None:
+        """The title and the status bar name the database: a file, or a server (without a password)."""
+        name, text = location_name(self.location), location_text(self.location)
+        if read_only:
+            name = self.tr("{name} (skrivebeskyttet)").format(name=name)
+            text = self.tr("{path} – skrivebeskyttet").format(path=text)
+        self.setWindowTitle(name)  # Qt adds « — kpdesk» (the application display name)
+        self.db_label.setText(text)
+        self.db_label.setToolTip(self.tr("Regionens register på databaseserveren som er åpen")
+                                 if isinstance(self.location, ServerAddress) else self.tr("Databasefilen som er åpen"))
 
     def _retire_pages(self) -> None:
         """Another file: the pages are built again for it, and the matching run of the old file is
@@ -478,31 +542,30 @@ class MainWindow(QMainWindow):
     def _remember_path(self) -> None:
         from kpdesk.ui import recent_files
 
-        recent_files.remember(self.db_path)
+        recent_files.remember(self.location)
         self.update_recent_menu()
 
     def update_recent_menu(self) -> None:
-        """Fil › Nylig brukte: the last five files; one that is gone is shown, disabled."""
+        """Fil › Nylig brukte: the last five files and servers; a file that is gone is shown, disabled."""
         from kpdesk.ui import recent_files
 
         menu = self.recent_menu
         menu.clear()
-        paths = recent_files.remembered()
-        current = self.db_path.absolute()
-        for path in paths:
-            action = menu.addAction(str(path))
-            if path == current:
+        locations = recent_files.remembered()
+        for location in locations:
+            action = menu.addAction(location_text(location))
+            if same_location(location, self.location):
                 action.setCheckable(True)
                 action.setChecked(True)
-            elif not path.exists():
-                action.setText(self.tr("{path} (finnes ikke)").format(path=path))
+            elif recent_files.is_missing(location):
+                action.setText(self.tr("{path} (finnes ikke)").format(path=location_text(location)))
                 action.setEnabled(False)
             else:
-                action.triggered.connect(lambda _checked=False, p=path: self.switch_database(p))
-        if any(not p.exists() for p in paths):
+                action.triggered.connect(lambda _checked=False, p=location: self.switch_database(p))
+        if any(recent_files.is_missing(location) for location in locations):
             menu.addSeparator()
             menu.addAction(self.tr("Fjern filer som ikke finnes"), self._forget_missing)
-        menu.setEnabled(bool(paths))
+        menu.setEnabled(bool(locations))
 
     def _forget_missing(self) -> None:
         from kpdesk.ui import recent_files
@@ -585,13 +648,25 @@ class MainWindow(QMainWindow):
             self.first_data_shown.emit()
 
     def show_backups(self) -> None:
-        from kpdesk.ui.dialogs.backups import BackupsDialog
+        """Fil › Sikkerhetskopier …: a file's copies beside it, or a copy of the server with pg_dump."""
+        from kpdesk.ui.dialogs.backups import BackupsDialog, ServerBackupDialog
 
-        BackupsDialog(self).exec()
+        if isinstance(self.location, ServerAddress):
+            ServerBackupDialog(self.context, self.location, self).exec()
+        else:
+            BackupsDialog(self).exec()
 
     def restore_database(self, source: Path, on_done: Callable[[], None] | None = None) -> None:
-        """Close the database, replace it with ``source`` (a copy of the current one is kept), reopen."""
+        """Close the database, replace it with ``source`` (a copy of the current one is kept), reopen.
+        Files only: a server's copy goes back with pg_restore (the server's backup dialog says so)."""
         path = self.db_path
+        if path is None:
+            from kpdesk.common.errors import UserError
+
+            alerts.show_exception(self, UserError(self.tr("{name} er en databaseserver: en kopi legges tilbake der "
+                                                          "med pg_restore, ikke fra vinduet.").format(
+                                                              name=location_name(self.location))))
+            return
         # Closed on the database thread, after the writes queued before; new work waits for the reopening.
         store, self.context.store = self.context.store, None
 

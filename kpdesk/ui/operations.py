@@ -12,6 +12,10 @@ Two pools, each with one thread, live as long as the application:
 the callbacks run on the GUI thread. ``work`` never touches widgets: it reports progress with
 ``task.progress(done, total, text)`` and checks ``task.cancelled``.
 
+A runner's ``retry`` hook (the window's ``server_retry.RetryOffer``) sees a failure before the job's
+``on_error``: when it takes it (a database server that stopped answering), the job stays under way
+until the hook runs it again on its pool or gives up, and only then reaches ``on_error``.
+
 Why one long-lived dispatcher instead of a QObject per job: a worker thread must never hold the
 last reference to a Python wrapper of a QObject. A per-job QObject whose wrapper died on the
 worker thread was deleted there while the GUI thread still had its ``deleteLater`` queued, and
@@ -25,7 +29,7 @@ import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
@@ -60,6 +64,14 @@ class Task:
         self._cancel.set()
 
 
+class RetryHook(Protocol):
+    """Decides about a failed job before its ``on_error`` does."""
+
+    def take(self, exc: BaseException, again: Callable[[], None], give_up: Callable[[], None]) -> bool:
+        """True: the hook will call ``again()`` (run the job once more) or ``give_up()`` (``on_error``)."""
+        ...
+
+
 class Handle(QObject):
     """A submitted job, on the GUI thread: cancel it, or wait for ``finished`` (after the callbacks ran)."""
 
@@ -84,6 +96,8 @@ class _Callbacks:
     on_error: Callable[[BaseException], None] | None
     on_progress: Callable[[int, int, str], None] | None
     later: list[tuple[str, Callable[[Any, Task], Any]]]  # stages still to run, each given the last result
+    pool: str  # where ``work`` runs
+    may_retry: bool  # the runner's retry hook may take its failure
 
 
 class _Dispatcher(QObject):
@@ -108,6 +122,7 @@ class _Dispatcher(QObject):
         if callbacks.later and not callbacks.handle.task.cancelled:
             pool, stage = callbacks.later.pop(0)
             callbacks.work = lambda task: stage(result, task)
+            callbacks.pool = pool
             pools().pools[pool].start(_Job(job_id, callbacks.work, callbacks.handle.task, self))
             return
         del self.jobs[job_id]
@@ -125,8 +140,27 @@ class _Dispatcher(QObject):
         callbacks = self.jobs.pop(job_id, None)
         if callbacks is None:
             return
+        runner = callbacks.runner
+        if isinstance(exc, Cancelled) or not runner.alive():
+            runner.finished(callbacks.handle)
+            return
+        hook = runner.retry if callbacks.may_retry else None
+        if hook is not None and hook.take(exc, lambda: self._again(job_id, callbacks),
+                                          lambda: self._give_up(callbacks, exc)):
+            return  # still under way: the hook runs it again or gives up
+        self._give_up(callbacks, exc)
+
+    def _again(self, job_id: int, callbacks: _Callbacks) -> None:
+        """Run a failed job (its current stage) once more, with the same handle and callbacks."""
+        if callbacks.handle.task.cancelled or not callbacks.runner.alive():
+            callbacks.runner.finished(callbacks.handle)
+            return
+        self.jobs[job_id] = callbacks
+        pools().pools[callbacks.pool].start(_Job(job_id, callbacks.work, callbacks.handle.task, self))
+
+    def _give_up(self, callbacks: _Callbacks, exc: BaseException) -> None:
         try:
-            if isinstance(exc, Cancelled) or not callbacks.runner.alive():
+            if not callbacks.runner.alive():
                 return
             handler = callbacks.on_error or callbacks.runner.default_error_handler
             if handler is None:
@@ -206,6 +240,7 @@ class Runner(QObject):
         super().__init__(parent)
         self._live: set[Handle] = set()
         self.default_error_handler: Callable[[BaseException], None] | None = None
+        self.retry: RetryHook | None = None
 
     def alive(self) -> bool:
         return shiboken6.isValid(self)
@@ -219,15 +254,17 @@ class Runner(QObject):
         *,
         pool: str = DATABASE,
         then: tuple[str, Callable[[Any, Task], Any]] | None = None,
+        may_retry: bool = True,
     ) -> Handle:
         """Run ``work(task)`` on ``pool``; with ``then=(pool, stage)``, ``stage(result, task)`` runs
-        next on that pool (the same job: one handle, one cancel) and its result reaches ``on_done``."""
+        next on that pool (the same job: one handle, one cancel) and its result reaches ``on_done``.
+        ``may_retry=False``: a failure goes straight to ``on_error`` (opening a database has its own offer)."""
         shared = pools()
         job_id = next(shared.ids)
         task = Task(job_id, shared.dispatcher)
         handle = Handle(task)
         shared.dispatcher.jobs[job_id] = _Callbacks(self, handle, work, on_done, on_error, on_progress,
-                                                    [then] if then else [])
+                                                    [then] if then else [], pool, may_retry)
         self._live.add(handle)
         if len(self._live) == 1:
             self.busy_changed.emit(True)

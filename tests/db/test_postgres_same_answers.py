@@ -112,10 +112,16 @@ def test_a_server_that_does_not_answer_is_said_in_bokmal(capsys, command: tuple[
     assert "hemmelig" not in err and "Traceback" not in err
 
 
-def test_the_window_says_it_does_not_open_a_server_yet(capsys) -> None:
-    code, out, err = run_cli(capsys, "--db", "postgresql://kari@127.0.0.1:1/kpdesk")
-    assert (code, out) == (1, "")
-    assert "Vinduet åpner ennå ikke en databaseserver (postgresql://kari@127.0.0.1:1/kpdesk)" in err
+def test_the_window_is_given_the_server(capsys, monkeypatch) -> None:
+    """``kpdesk --db postgresql://…`` opens the window on the server (which says it if it does not answer,
+    with «Prøv igjen»: tests/ui/test_server_window.py); no file is looked for."""
+    from kpdesk.ui import app
+
+    given: list[object] = []
+    monkeypatch.setattr(app, "run_app", lambda location: given.append(location) or 0)
+    code, _out, err = run_cli(capsys, "--db", "postgresql://kari@127.0.0.1:1/kpdesk")
+    assert (code, err) == (0, "")
+    assert given == [ServerAddress("postgresql://kari@127.0.0.1:1/kpdesk")]
 
 
 def test_an_address_kpdesk_cannot_use_is_said_before_anything_is_tried(capsys) -> None:

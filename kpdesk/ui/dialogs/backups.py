@@ -119,3 +119,67 @@ class BackupsDialog(QDialog):
         if not alerts.question(self, self.tr("Gjenopprett"), text, self.tr("Gjenopprett")):
             return
         self.window_.restore_database(source, on_done=self.refresh)
+
+
+class ServerBackupDialog(QDialog):
+    """Sikkerhetskopier for a region's register on a server: the server keeps its own backups; a copy
+    to a file is made with the server's pg_dump (``db/server_dump.py``, as ``kpdesk backup --out``)."""
+
+    def __init__(self, context: Any, address: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context, self.address = context, address
+        self.setWindowTitle(self.tr("Sikkerhetskopier"))
+        self.info = QLabel(self.tr(
+            "Regionens register ligger på databaseserveren {name}. Sikkerhetskopiene av den tas på serveren "
+            "(spør den som drifter serveren), ikke i en mappe ved siden av en fil, og kpdesk tar ingen daglig kopi "
+            "her.\n\nDu kan lagre en kopi i en fil selv: kpdesk kjører serverens pg_dump (PostgreSQL-klienten må "
+            "være installert), i pg_dumps eget format. Den som drifter serveren, legger en slik kopi tilbake med "
+            "pg_restore.").format(name=address.shown))
+        self.info.setWordWrap(True)
+        self.outcome = QLabel()
+        self.outcome.setObjectName("outcome")
+        self.outcome.setWordWrap(True)
+        self.dump_button = QPushButton(self.tr("Lagre en kopi i fil …"))
+        self.dump_button.setObjectName("dumpButton")
+        self.dump_button.clicked.connect(self.ask_dump)
+        close = QPushButton(self.tr("Lukk"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.dump_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addWidget(self.outcome)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(560)
+
+    def ask_dump(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Lagre en kopi av registeret"), "kpdesk-region.dump",
+                                              self.tr("pg_dump-kopier (*.dump);;Alle filer (*)"))
+        if name:
+            from pathlib import Path
+
+            self.dump(Path(name))
+
+    def dump(self, out: Any) -> None:
+        """pg_dump to ``out`` on the compute thread (a program of its own: the database thread stays free)."""
+        from kpdesk.db.server_dump import dump_server
+
+        address = self.address
+        self.dump_button.setEnabled(False)
+        self.outcome.setText(self.tr("Lagrer kopien …"))
+
+        def done(path: Any) -> None:
+            self.dump_button.setEnabled(True)
+            said = self.tr("Kopien er lagret i {path}.").format(path=path)
+            self.outcome.setText(said)
+            self.context.status_message.emit(said)
+
+        def failed(exc: BaseException) -> None:
+            self.dump_button.setEnabled(True)
+            self.outcome.setText("")
+            alerts.show_exception(self, exc)
+
+        self.context.compute(lambda _task: dump_server(address, out), done, failed)

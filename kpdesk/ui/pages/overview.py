@@ -161,7 +161,10 @@ class OverviewPage(Page):
         self.boxes["deadlines"].set_lines(deadlines or [self.tr("Ingen søknadsfrister de neste 14 dagene.")],
                                           self.tr("Gå til Kurstilbud"))
         backup = day.last_backup
-        if backup is None:
+        if getattr(self.context.store, "server", None) is not None:  # a region's register: no copies beside it
+            lines = [self.tr("Regionens register ligger på en databaseserver, som tar sine egne sikkerhetskopier. "
+                             "En kopi i fil lagres under Fil › Sikkerhetskopier …")]
+        elif backup is None:
             lines = [self.tr("Ingen sikkerhetskopi ennå. Ta en under Fil › Sikkerhetskopier …")]
         else:
             lines = [self.tr("{when} ({reason}): {name}").format(
