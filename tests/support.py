@@ -99,15 +99,29 @@ def pg_server() -> PgServer:
     return _server
 
 
-def new_location(folder: Path, name: str = "kpdesk.sqlite") -> Location:
+def new_location(folder: Path, name: str = "kpdesk.sqlite", *, lasting: bool = False) -> Location:
     """Where a new database goes: ``folder/name`` (nothing there yet), or on the PostgreSQL leg a new
     database on the test server with kpdesk's empty tables (on a server, the database is made by
-    whoever runs it; kpdesk makes the tables), dropped when the test ends. For tests not about files."""
+    whoever runs it; kpdesk makes the tables), dropped when the test ends; ``lasting`` for a module's
+    or session's fixture, which drops it itself (``drop_location``). For tests not about files."""
     if not ON_POSTGRES:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / name
-    made_here.append(pg_server().empty_kpdesk())
-    return made_here[-1]
+    location = pg_server().empty_kpdesk()
+    if not lasting:
+        made_here.append(location)
+    return location
+
+
+def drop_location(location: Location) -> None:
+    """A ``lasting`` database on the test server dropped (a file stays for pytest's temp folders)."""
+    if isinstance(location, ServerAddress):
+        pg_server().drop(location)
+
+
+def shown(location: Location) -> str:
+    """How kpdesk names the database in its sentences: the file's name, or the server's address."""
+    return location.shown if isinstance(location, ServerAddress) else location.name
 
 
 sqlite_only = pytest.mark.sqlite_only
@@ -306,13 +320,54 @@ def database_with(path: Path, revision: str, data: str) -> Path:
     return path
 
 
-def sql_rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    """What one SQL query gives on the file at ``path`` (opened and closed around it)."""
-    conn = sqlite3.connect(path)
+def sql_rows(path: Location, sql: str) -> list[tuple[Any, ...]]:
+    """What one SQL query gives on the database at ``path`` (opened and closed around it). On a server,
+    values come as SQLite gives them (dates and times as ISO text, booleans as 0/1): one expected list
+    serves both."""
+    if not isinstance(path, ServerAddress):
+        conn = sqlite3.connect(path)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+    from sqlalchemy import create_engine, make_url
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(make_url(path.url).set(drivername="postgresql+psycopg"), poolclass=NullPool)
     try:
-        return conn.execute(sql).fetchall()
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(sql.replace("%", "%%")).all()  # psycopg reads % as a placeholder
+            return [tuple(_as_sqlite_gives(v) for v in row) for row in rows]
     finally:
-        conn.close()
+        engine.dispose()
+
+
+def stored_bytes(db: Location) -> bytes:
+    """All a database holds, to look for a value in (``b"41414141" in stored_bytes(db)``) or to see that
+    nothing changed: the file's bytes (with its -wal), or on a server every row of every table as text
+    (what the server keeps of deleted rows is its own business: ``Store.compact`` vacuums it)."""
+    if not isinstance(db, ServerAddress):
+        wal = db.with_name(db.name + "-wal")
+        return db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    from kpdesk.db.base import Base
+
+    lines = [f"{table.name}: {row!r}" for table in Base.metadata.sorted_tables
+             for row in sql_rows(db, f'SELECT * FROM "{table.name}"')]
+    return "\n".join(sorted(lines)).encode()
+
+
+def _as_sqlite_gives(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S.%f")
+    return value
 
 
 def copy_database(template: Location, folder: Path) -> Location:

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
+from support import drop_location, new_location
 
 from kpdesk import transfer
 from kpdesk.booking import recurrence
@@ -76,7 +77,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The small demo database, opened once, with values to build plausible rows from."""
     from kpdesk.demo import create_demo
 
-    path = tmp_path_factory.mktemp("fuzz") / "kpdesk.sqlite"
+    path = new_location(tmp_path_factory.mktemp("fuzz"), lasting=True)
     create_demo(path)
     store = Store.open(path)
     with store.session() as s:
@@ -87,6 +88,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         }
     yield {"store": store, "path": path, **facts}
     store.close()
+    drop_location(path)
 
 
 def file_state(path: Path) -> tuple:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from support import SAMPLES, run_cli, run_kpdesk
+from support import SAMPLES, new_location, run_cli, run_kpdesk
 
 from kpdesk import transfer
 from kpdesk.common import csvfile
@@ -105,7 +105,7 @@ def test_export_import_export_of_hostile_values_is_byte_identical(store, tmp_pat
         assert not [c for c in cells if c and c[0] in STARTS], name
         assert "'" + HOSTILE[0] in cells and "'+4412345678" in _cells(tmp_path / "a-employers.csv")
 
-    copy = Store.open(tmp_path / "kopi.sqlite")
+    copy = Store.open(new_location(tmp_path, "kopi.sqlite"))
     try:
         run(copy, "employers", (tmp_path / "a-employers.csv").read_bytes())
         run(copy, "needs", (tmp_path / "a-needs.csv").read_bytes())
