@@ -342,10 +342,13 @@ def sql_rows(path: Location, sql: str) -> list[tuple[Any, ...]]:
         engine.dispose()
 
 
-def stored_bytes(db: Location) -> bytes:
+def stored_bytes(db: Location | Any) -> bytes:
     """All a database holds, to look for a value in (``b"41414141" in stored_bytes(db)``) or to see that
     nothing changed: the file's bytes (with its -wal), or on a server every row of every table as text
-    (what the server keeps of deleted rows is its own business: ``Store.compact`` vacuums it)."""
+    (what the server keeps of deleted rows is its own business: ``Store.compact`` vacuums it). ``db`` may
+    be an open ``Store``."""
+    if hasattr(db, "engine"):
+        db = db.path or db.server
     if not isinstance(db, ServerAddress):
         wal = db.with_name(db.name + "-wal")
         return db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")

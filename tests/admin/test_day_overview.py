@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from support import sqlite_only
+
 from kpdesk.admin.day_overview import day_overview, needs_without_proposal
 from kpdesk.db.backup import create_backup
 from kpdesk.db.models import Setting
@@ -43,6 +45,7 @@ def test_a_demo_file_takes_the_calendars_day_like_every_other_page(store: Store,
     assert store.transaction(lambda s: day_overview(s, db_path)).today == dt.date.today()
 
 
+@sqlite_only("copies of the file in the backups folder")
 def test_the_last_backup_is_the_newest(store: Store, db_path: Path) -> None:
     first = create_backup(db_path, "manual", now=dt.datetime(2027, 1, 10, 9, 0))
     newest = create_backup(db_path, "manual", now=dt.datetime(2027, 1, 11, 9, 0))

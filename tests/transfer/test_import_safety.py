@@ -263,7 +263,7 @@ def test_an_imported_phone_change_is_in_the_trail_like_an_edit_in_the_window(tmp
     start = lines(CONTACT_HEADER, "935112346;Fauske kommune;Ringer før 12;Marit Sandvik;marit@fauske.no;75600000")
     trails = []
     for how in ("window", "import"):
-        store = Store.open(tmp_path / f"{how}.sqlite")
+        store = Store.open(new_location(tmp_path, f"{how}.sqlite"))
         try:
             run(store, "employers", start)
             after = last_audit_id(store)
