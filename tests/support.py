@@ -124,6 +124,13 @@ def shown(location: Location) -> str:
     return location.shown if isinstance(location, ServerAddress) else location.name
 
 
+def where(store: Any) -> Location:
+    """Where an open ``Store`` is: its file, or its server's database (``Store.path`` is None there)."""
+    location = store.path or store.server
+    assert location is not None
+    return location
+
+
 sqlite_only = pytest.mark.sqlite_only
 """``@sqlite_only("why, in one line")``: a test about the SQLite file itself (its lock, -wal, backups
 in a folder, damage, permissions), skipped on the PostgreSQL leg with that reason."""
@@ -136,6 +143,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int,
     """``kpdesk …`` in this process: (exit code, stdout, stderr)."""
     from kpdesk.cli import main
 
+    assert None not in argv, "None as an argument (a server store's path?): use support.where(store)"
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
@@ -348,7 +356,7 @@ def stored_bytes(db: Location | Any) -> bytes:
     (what the server keeps of deleted rows is its own business: ``Store.compact`` vacuums it). ``db`` may
     be an open ``Store``."""
     if hasattr(db, "engine"):
-        db = db.path or db.server
+        db = where(db)
     if not isinstance(db, ServerAddress):
         wal = db.with_name(db.name + "-wal")
         return db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")

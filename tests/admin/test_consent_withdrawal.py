@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from support import run_cli, stored_bytes
+from support import run_cli, stored_bytes, where
 
 from kpdesk.admin import consent
 from kpdesk.db.models import AuditEntry, Consent, MatchDecision, Need, Person
@@ -91,7 +91,7 @@ def test_a_consent_that_keeps_storage_erases_nothing(store: Store, person: int) 
 
 
 def test_the_persons_import_takes_the_same_path(capsys, store: Store, person: int, tmp_path: Path) -> None:
-    path = store.path
+    path = where(store)
     store.close()
     withdrawn = tmp_path / "trukket.csv"
     withdrawn.write_text("ref;name;municipality;email;consent_stored\n"

@@ -32,7 +32,7 @@ from kpdesk.common import fields, orgnr
 from kpdesk.common.errors import UserError
 from kpdesk.common.fields import FieldError
 from kpdesk.common.norsk import parse_decimal
-from kpdesk.common.paths import ServerAddress
+from kpdesk.common.paths import Location, ServerAddress
 from kpdesk.db.models import Employer, Need, Room
 from kpdesk.db.store import Store
 from kpdesk.register import service as register
@@ -92,8 +92,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     drop_location(path)
 
 
-def file_state(path: Path) -> tuple:
-    """Sizes and times of the database and its log: any commit would change the log."""
+def file_state(path: Location) -> tuple:
+    """Sizes and times of the database and its log: any commit would change the log. On a server, its
+    audit entries: every write kpdesk commits records one."""
+    if isinstance(path, ServerAddress):
+        return tuple(sql_rows(path, "SELECT count(*), coalesce(max(id), 0) FROM audit_entry"))
     wal = path.with_name(path.name + "-wal")
     return tuple((p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None for p in (path, wal))
 
