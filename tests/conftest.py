@@ -8,9 +8,13 @@ import os
 if not os.environ.get("QT_QPA_PLATFORM"):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import ON_POSTGRES
+
+from kpdesk.common.paths import Location, ServerAddress
 
 
 @pytest.fixture(autouse=True)
@@ -23,14 +27,52 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     monkeypatch.delenv("KPDESK_DB", raising=False)
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """Where a test's database goes (not created yet)."""
-    return tmp_path / "kpdesk.sqlite"
+@pytest.fixture(autouse=True)
+def _drop_made_databases() -> Iterator[None]:
+    """On the PostgreSQL leg: drop the databases the test made (``new_location``, ``copy_database``)."""
+    if not ON_POSTGRES:
+        yield
+        return
+    from support import made_here, pg_server
+
+    before = len(made_here)
+    yield
+    while len(made_here) > before:
+        pg_server().drop(made_here.pop())
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("sqlite_only")
+    if marker is None:
+        return
+    if len(marker.args) != 1 or not str(marker.args[0]).strip():
+        raise pytest.UsageError(f"{item.nodeid}: sqlite_only needs its reason, in one line")
+    if ON_POSTGRES:
+        pytest.skip(f"bare SQLite: {marker.args[0]}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_server() -> Iterator[None]:
+    """On the PostgreSQL leg: the databases the session kept on the test server (templates) are
+    dropped when it ends."""
+    yield
+    if ON_POSTGRES:
+        from support import pg_server
+
+        pg_server().close()
 
 
 @pytest.fixture
-def store(db_path: Path):
+def db_path(tmp_path: Path) -> Location:
+    """Where a test's database goes: a file not created yet, or on the PostgreSQL leg a database on
+    the test server with kpdesk's empty tables (``support.new_location``)."""
+    from support import new_location
+
+    return new_location(tmp_path)
+
+
+@pytest.fixture
+def store(db_path: Location):
     """A fresh, migrated, empty database."""
     from kpdesk.db.store import Store
 
@@ -40,34 +82,50 @@ def store(db_path: Path):
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Location]:
     """The small demo database (one learning centre, seed 1), built once per test process: copy it
-    before use (``demo``, ``tests/ui``'s ``demo_db``), never write to it."""
+    before use (``demo``, ``tests/ui``'s ``demo_db``), never write to it. On the PostgreSQL leg a
+    database on the test server, copied with ``support.copy_database``."""
+    from support import pg_server
+
     from kpdesk.cli import main
 
-    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
+    location: Location = tmp_path_factory.mktemp("demo-template") / "demo.sqlite"
+    if ON_POSTGRES:
+        location = pg_server().create()
+    assert main(["demo", "--db", location.url if isinstance(location, ServerAddress) else str(location)]) == 0
+    yield location
+    if isinstance(location, ServerAddress):
+        pg_server().drop(location)
 
 
 @pytest.fixture(scope="module")
-def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(demo_template: Location, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Location]:
     """A copy of the small demo database for one test module."""
+    from support import pg_server
+
+    if isinstance(demo_template, ServerAddress):
+        copy = pg_server().create(demo_template)
+        yield copy
+        pg_server().drop(copy)
+        return
     from support import copy_database
 
-    return copy_database(demo_template, tmp_path_factory.mktemp("demo"))
+    yield copy_database(demo_template, tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture
 def pg_url():
     """A fresh, empty PostgreSQL database on the test server that ``KPDESK_TEST_PG`` names (a URL:
     ``scripts/setup.sh test`` starts one with ``scripts/pg_server.sh``), dropped afterwards; the test
-    is skipped where no server was given."""
+    is skipped where no server was given, and on the PostgreSQL leg (it ran on the first)."""
     import uuid
 
     server = os.environ.get("KPDESK_TEST_PG", "")
     if not server:
         pytest.skip("ingen PostgreSQL-server for testene (KPDESK_TEST_PG)")
+    if ON_POSTGRES:  # a test that sets a file beside the server gives the same answer on either leg
+        pytest.skip("compares a file with the server: run once, on the SQLite leg")
     from sqlalchemy import create_engine, make_url, text
 
     admin = create_engine(make_url(server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")

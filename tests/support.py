@@ -1,4 +1,5 @@
-"""What many test modules share: where the labelled eval set is, and running kpdesk's command line.
+"""What many test modules share: where the labelled eval set is, running kpdesk's command line, and
+where a test's database is (a file, or a database on the test server on the PostgreSQL leg).
 
 Imported as ``from support import …`` (pytest puts the tests folder on the path, beside conftest).
 """
@@ -17,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from kpdesk.common.paths import Location, ServerAddress
+
 ROOT = Path(__file__).resolve().parents[1]
 """The repository."""
 SAMPLES = ROOT / "resources" / "samples"
@@ -24,6 +27,113 @@ SAMPLES = ROOT / "resources" / "samples"
 
 EVAL = Path(os.environ.get("KPDESK_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared/eval/matching")
 """The shared labelled set (employers, needs, offers, labels), beside the repository unless KPDESK_EVAL_DIR says."""
+
+ON_POSTGRES = os.environ.get("KPDESK_TEST_STORE", "sqlite") == "postgresql"
+"""The suite's second leg (issue 17): ``KPDESK_TEST_STORE=postgresql`` beside ``KPDESK_TEST_PG=<server URL>``
+makes every database the fixtures and helpers below give a database on that server instead of a file."""
+
+
+class PgServer:
+    """The PostgreSQL server the tests were given (``KPDESK_TEST_PG``): makes and drops databases on it."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine, make_url
+        from sqlalchemy.pool import NullPool
+
+        self.url = make_url(url)
+        self.admin = create_engine(self.url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT",
+                                   poolclass=NullPool)
+        self._migrated: ServerAddress | None = None
+
+    def create(self, template: ServerAddress | None = None) -> ServerAddress:
+        """A new database: empty, or a copy of ``template`` (no one may be connected to it)."""
+        import uuid
+
+        name = f"kpdesk_test_{uuid.uuid4().hex[:12]}"
+        like = f' TEMPLATE "{database_name(template)}"' if template is not None else ""
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"{like}')
+        return ServerAddress(self.url.set(database=name).render_as_string(hide_password=False))
+
+    def drop(self, address: ServerAddress) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database_name(address)}" WITH (FORCE)')
+
+    def empty_kpdesk(self) -> ServerAddress:
+        """A new database with kpdesk's tables at head and no rows: a copy of one migrated once per
+        test process (``CREATE DATABASE … TEMPLATE``, a tenth of a migration's time)."""
+        if self._migrated is None:
+            from kpdesk.db.store import Store
+
+            self._migrated = self.create()
+            Store.open(self._migrated).close()
+        return self.create(self._migrated)
+
+    def close(self) -> None:
+        """Drop the migrated template (the session's end)."""
+        if self._migrated is not None:
+            self.drop(self._migrated)
+            self._migrated = None
+        self.admin.dispose()
+
+
+def database_name(address: ServerAddress) -> str:
+    from sqlalchemy import make_url
+
+    name = make_url(address.url).database
+    assert name
+    return name
+
+
+_server: PgServer | None = None
+made_here: list[ServerAddress] = []
+"""Databases a test made through ``new_location``/``copy_database``: dropped when it ends (conftest)."""
+
+
+def pg_server() -> PgServer:
+    global _server
+    if _server is None:
+        url = os.environ.get("KPDESK_TEST_PG", "")
+        assert url, "KPDESK_TEST_STORE=postgresql needs a server: KPDESK_TEST_PG=postgresql://…"
+        _server = PgServer(url)
+    return _server
+
+
+def new_location(folder: Path, name: str = "kpdesk.sqlite", *, lasting: bool = False) -> Location:
+    """Where a new database goes: ``folder/name`` (nothing there yet), or on the PostgreSQL leg a new
+    database on the test server with kpdesk's empty tables (on a server, the database is made by
+    whoever runs it; kpdesk makes the tables), dropped when the test ends; ``lasting`` for a module's
+    or session's fixture, which drops it itself (``drop_location``). For tests not about files."""
+    if not ON_POSTGRES:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+    location = pg_server().empty_kpdesk()
+    if not lasting:
+        made_here.append(location)
+    return location
+
+
+def drop_location(location: Location) -> None:
+    """A ``lasting`` database on the test server dropped (a file stays for pytest's temp folders)."""
+    if isinstance(location, ServerAddress):
+        pg_server().drop(location)
+
+
+def shown(location: Location) -> str:
+    """How kpdesk names the database in its sentences: the file's name, or the server's address."""
+    return location.shown if isinstance(location, ServerAddress) else location.name
+
+
+def where(store: Any) -> Location:
+    """Where an open ``Store`` is: its file, or its server's database (``Store.path`` is None there)."""
+    location = store.path or store.server
+    assert location is not None
+    return location
+
+
+sqlite_only = pytest.mark.sqlite_only
+"""``@sqlite_only("why, in one line")``: a test about the SQLite file itself (its lock, -wal, backups
+in a folder, damage, permissions), skipped on the PostgreSQL leg with that reason."""
 
 needs_eval = pytest.mark.skipif(not (EVAL / "offers.csv").exists(),
                                 reason=f"the shared eval files are not at {EVAL} (set KPDESK_EVAL_DIR)")
@@ -33,6 +143,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int,
     """``kpdesk …`` in this process: (exit code, stdout, stderr)."""
     from kpdesk.cli import main
 
+    assert None not in argv, "None as an argument (a server store's path?): use support.where(store)"
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
@@ -43,7 +154,7 @@ def run_kpdesk(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[
     return subprocess.run([sys.executable, "-m", "kpdesk", *args], capture_output=True, text=True, timeout=timeout)
 
 
-def with_session(path: Path, work: Any) -> Any:
+def with_session(path: Location, work: Any) -> Any:
     """``work(session)`` in one session of the database at ``path`` (opened and closed around it)."""
     from kpdesk.db.store import Store
 
@@ -82,7 +193,7 @@ def pdf_pages(data: bytes) -> list[str]:
     return [page.extract_text().replace("\u00a0", " ") for page in pypdf.PdfReader(io.BytesIO(data)).pages]
 
 
-def count_rows(db: Path, model: Any) -> int:
+def count_rows(db: Location, model: Any) -> int:
     """How many rows of ``model`` the database at ``db`` holds."""
     from sqlalchemy import func, select
 
@@ -176,7 +287,7 @@ def retype(qtbot: Any, field: Any, text: str, leave: bool = False) -> None:
         qtbot.keyClick(field, Qt.Key.Key_Tab)
 
 
-def one_employer_database(path: Path) -> Path:
+def one_employer_database(path: Location) -> Location:
     """A closed kpdesk database at head with one employer (a template to copy per test)."""
     from kpdesk.db.models import Employer
     from kpdesk.db.store import Store
@@ -217,17 +328,65 @@ def database_with(path: Path, revision: str, data: str) -> Path:
     return path
 
 
-def sql_rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    """What one SQL query gives on the file at ``path`` (opened and closed around it)."""
-    conn = sqlite3.connect(path)
+def sql_rows(path: Location, sql: str) -> list[tuple[Any, ...]]:
+    """What one SQL query gives on the database at ``path`` (opened and closed around it). On a server,
+    values come as SQLite gives them (dates and times as ISO text, booleans as 0/1): one expected list
+    serves both."""
+    if not isinstance(path, ServerAddress):
+        conn = sqlite3.connect(path)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+    from sqlalchemy import create_engine, make_url
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(make_url(path.url).set(drivername="postgresql+psycopg"), poolclass=NullPool)
     try:
-        return conn.execute(sql).fetchall()
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(sql.replace("%", "%%")).all()  # psycopg reads % as a placeholder
+            return [tuple(_as_sqlite_gives(v) for v in row) for row in rows]
     finally:
-        conn.close()
+        engine.dispose()
 
 
-def copy_database(template: Path, folder: Path) -> Path:
-    """``template`` copied to ``folder/kpdesk.sqlite`` (owner-only), the folder made if needed."""
+def stored_bytes(db: Location | Any) -> bytes:
+    """All a database holds, to look for a value in (``b"41414141" in stored_bytes(db)``) or to see that
+    nothing changed: the file's bytes (with its -wal), or on a server every row of every table as text
+    (what the server keeps of deleted rows is its own business: ``Store.compact`` vacuums it). ``db`` may
+    be an open ``Store``."""
+    if hasattr(db, "engine"):
+        db = where(db)
+    if not isinstance(db, ServerAddress):
+        wal = db.with_name(db.name + "-wal")
+        return db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    from kpdesk.db.base import Base
+
+    lines = [f"{table.name}: {row!r}" for table in Base.metadata.sorted_tables
+             for row in sql_rows(db, f'SELECT * FROM "{table.name}"')]
+    return "\n".join(sorted(lines)).encode()
+
+
+def _as_sqlite_gives(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S.%f")
+    return value
+
+
+def copy_database(template: Location, folder: Path) -> Location:
+    """``template`` copied to ``folder/kpdesk.sqlite`` (owner-only), the folder made if needed; on the
+    PostgreSQL leg a new database on the test server made from ``template`` (dropped when the test ends)."""
+    if isinstance(template, ServerAddress):
+        made_here.append(pg_server().create(template))
+        return made_here[-1]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "kpdesk.sqlite"
     shutil.copyfile(template, path)

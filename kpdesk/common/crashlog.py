@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 import traceback
 from pathlib import Path
 
 from kpdesk import __version__
 from kpdesk.common.paths import log_dir
+
+# A PostgreSQL server's error says the row's values on a DETAIL line («Key (org_number)=(988077917)
+# already exists», «Failing row contains (…)»); SQLite's never does. They may be personal data.
+_SERVER_DETAIL = re.compile(r"^(DETAIL:\s*).*$", re.MULTILINE)
 
 
 def crash_log_dir() -> Path:
@@ -22,7 +27,7 @@ def crash_log_dir() -> Path:
 def write_crash_log(exc: BaseException) -> Path:
     """Write the traceback (no data values, only code locations and the message) to a log file."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    text = "".join(traceback.format_exception(exc))
+    text = _SERVER_DETAIL.sub(r"\1[values left out]", "".join(traceback.format_exception(exc)))
     # A new file each time (two crashes in one second must not overwrite the first), owner only.
     fd, name = tempfile.mkstemp(prefix=f"kpdesk-crash-{stamp}-{os.getpid()}-", suffix=".log", dir=crash_log_dir())
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -65,8 +65,10 @@ def generate(session: Session, *, scale: str = "small", seed: int = 1) -> None:
     from kpdesk.db import models
     from kpdesk.db.server import catch_up_sequences
 
-    if any(_counts(lambda sql: session.execute(text(sql)).scalar_one()).values()):
-        raise UserError("Databasen har allerede data. Demodata legges bare i en ny eller tom database.")
+    counts = _counts(lambda sql: session.execute(text(sql)).scalar_one())
+    if any(counts.values()):  # said as for a file: what is there, and that nothing was changed
+        raise UserError(f"Databasen har allerede data ({_held(counts)}). Demodata legges bare i en ny eller tom "
+                        "database, så den er ikke endret.")
     first_ids = {t: session.execute(text(f"SELECT coalesce(max(id), 0) + 1 FROM {t}")).scalar_one()
                  for t in TABLES if t not in _LINK_TABLES}
     providers: dict[str, int] = dict(session.execute(text("SELECT name, id FROM provider")).all())
@@ -107,6 +109,13 @@ def _counts(scalar: Any) -> dict[str, int]:
     return {table: scalar(f"SELECT count(*) FROM {table}") for table in DATA_TABLES}
 
 
+def _held(counts: dict[str, int]) -> str:
+    """«7 arbeidsgivere, 15 behov»: the data tables that hold rows."""
+    from kpdesk.common.norsk import group_thousands
+
+    return ", ".join(f"{group_thousands(n)} {_LABELS[t][n != 1]}" for t, n in counts.items() if n)
+
+
 def data_counts(path: Path) -> dict[str, int]:
     """Rows in the data tables of an existing SQLite file, read without changing anything.
 
@@ -131,8 +140,6 @@ def data_counts(path: Path) -> dict[str, int]:
 
 def _refuse_if_used(path: Path) -> None:
     """Refuse a file that holds data before anything (Store.open, its checks) touches it."""
-    from kpdesk.common.norsk import group_thousands
-
     if not path.is_file() or path.stat().st_size == 0:
         return
     try:
@@ -140,9 +147,8 @@ def _refuse_if_used(path: Path) -> None:
     except sqlite3.DatabaseError:
         return  # not a readable database: Store.open says what is wrong with it
     if any(counts.values()):
-        found = ", ".join(f"{group_thousands(n)} {_LABELS[t][n != 1]}" for t, n in counts.items() if n)
         example = path.with_name(f"{path.stem}-demo{path.suffix or '.sqlite'}")
-        raise UserError(f"{path} har allerede data ({found}). Demodata legges bare i en ny eller tom database, "
+        raise UserError(f"{path} har allerede data ({_held(counts)}). Demodata legges bare i en ny eller tom database, "
                         f"så filen er ikke endret. Oppgi en ny fil, for eksempel {example}.")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from support import stored_bytes
 
 from kpdesk.admin import audit_log, privacy
 from kpdesk.admin.audit_log import AuditFilter, audit_rows, export_audit_csv
@@ -183,7 +184,7 @@ def test_an_erased_persons_values_leave_the_database_file(store, fauske: int, db
     with store.session() as s:
         privacy.person_erase(s, "kari@fauske.no")
     store.close()
-    data = db_path.read_bytes()
+    data = stored_bytes(db_path)
     for value in (b"Kari Nordmann", b"kari@fauske.no", b"75600000", b"91111111", b"Avdelingsleder"):
         assert value not in data
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from support import sqlite_only
+
 from kpdesk.admin.day_overview import day_overview, needs_without_proposal
 from kpdesk.db.backup import create_backup
 from kpdesk.db.models import Setting
@@ -31,7 +33,7 @@ def test_the_demo_day_has_its_bookings_and_a_deadline(demo: Path) -> None:
 
 
 def test_a_given_day_and_a_plain_file(store: Store, db_path: Path) -> None:
-    empty = store.transaction(lambda s: day_overview(s, db_path, today=dt.date(2027, 3, 1)))
+    empty = store.transaction(lambda s: day_overview(s, store.path, today=dt.date(2027, 3, 1)))
     assert empty.today == dt.date(2027, 3, 1)
     assert empty.bookings == [] and empty.deadlines == [] and empty.last_backup is None
     plain = store.transaction(lambda s: day_overview(s, None))
@@ -40,9 +42,10 @@ def test_a_given_day_and_a_plain_file(store: Store, db_path: Path) -> None:
 
 def test_a_demo_file_takes_the_calendars_day_like_every_other_page(store: Store, db_path: Path) -> None:
     store.transaction(lambda s: s.merge(Setting(key="demo_today", value="2027-01-11")))
-    assert store.transaction(lambda s: day_overview(s, db_path)).today == dt.date.today()
+    assert store.transaction(lambda s: day_overview(s, store.path)).today == dt.date.today()
 
 
+@sqlite_only("copies of the file in the backups folder")
 def test_the_last_backup_is_the_newest(store: Store, db_path: Path) -> None:
     first = create_backup(db_path, "manual", now=dt.datetime(2027, 1, 10, 9, 0))
     newest = create_backup(db_path, "manual", now=dt.datetime(2027, 1, 11, 9, 0))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, select
-from support import damage_index_page
+from support import damage_index_page, sqlite_only, stored_bytes
 
 from kpdesk.admin import erasure
 from kpdesk.db import backup
@@ -23,14 +24,11 @@ OLD_PHONE, NEW_PHONE = "41234567", "98765432"
 TRACES = ("Zyxwvu", "zyxwvu", "ZYXWVU", OLD_PHONE, NEW_PHONE, "412 34 567", "41 23 45 67")
 
 
-def traces_in(path: Path) -> list[str]:
-    """The person's values found anywhere in the file and its -wal, as raw bytes (free pages too)."""
-    found = []
-    for candidate in (path, path.with_name(path.name + "-wal")):
-        if candidate.exists():
-            data = candidate.read_bytes()
-            found += [f"{candidate.name}: {t}" for t in TRACES if t.encode() in data]
-    return found
+def traces_in(db: Any) -> list[str]:
+    """The person's values found anywhere in the database (a store, or a file and its -wal as raw bytes,
+    free pages too: ``support.stored_bytes``)."""
+    data = stored_bytes(db)
+    return [t for t in TRACES if t.encode() in data]
 
 
 @pytest.fixture
@@ -51,11 +49,11 @@ def person(store: Store) -> dict[str, int]:
 
 
 def test_erase_leaves_no_value_the_person_ever_had_in_the_file_or_its_log(store: Store, person) -> None:
-    assert traces_in(store.path)  # the test can see them before
+    assert traces_in(store)  # the test can see them before
     outcome = erasure.erase_person(store, " ZYXWVU@Fauske.no ")
     assert outcome.report.contacts == 1
     assert outcome.log_cleared
-    assert traces_in(store.path) == []
+    assert traces_in(store) == []
     with store.session() as s:
         notes = register.get_employer(s, person["fauske"]).notes
         assert notes.count("[slettet]") == 3, notes  # NBSP, the old phone with spaces, the line break
@@ -64,6 +62,7 @@ def test_erase_leaves_no_value_the_person_ever_had_in_the_file_or_its_log(store:
         assert [c.name for c in s.scalars(select(ContactPerson))] == ["Per Hansen"]
 
 
+@sqlite_only("the -wal emptied while another connection holds the file")
 def test_the_log_is_emptied_while_a_window_holds_the_database_open(store: Store, person) -> None:
     viewer = Store.open(store.path)  # a second store on the same file in this process: the window
     try:
@@ -73,7 +72,7 @@ def test_the_log_is_emptied_while_a_window_holds_the_database_open(store: Store,
         assert outcome.log_cleared
         wal = store.path.with_name(store.path.name + "-wal")
         assert not wal.exists() or wal.stat().st_size == 0
-        assert traces_in(store.path) == []
+        assert traces_in(store) == []
     finally:
         viewer.close()
 
@@ -86,6 +85,7 @@ def test_an_address_with_an_invisible_character_is_erased_by_its_plain_address(s
     assert outcome.report.contacts == 1
 
 
+@sqlite_only("copies of the file in the backups folder")
 def test_backups_holding_the_person_are_named_and_listed_in_the_erasure_record(store: Store, person) -> None:
     copy = backup.create_backup(store.path, "manual")
     outcome = erasure.erase_person(store, EMAIL)
@@ -98,6 +98,7 @@ def test_backups_holding_the_person_are_named_and_listed_in_the_erasure_record(s
     assert NAME not in record.backups_kept + record.contact_ids
 
 
+@sqlite_only("copies of the file in the backups folder")
 def test_purge_erases_the_person_from_the_backups_too(store: Store, person) -> None:
     copy = backup.create_backup(store.path, "manual")
     outcome = erasure.erase_person(store, EMAIL, backups="purge")
@@ -108,6 +109,7 @@ def test_purge_erases_the_person_from_the_backups_too(store: Store, person) -> N
         assert s.scalars(select(ErasureRecord.backups_kept)).one() == ""
 
 
+@sqlite_only("copies of the file in the backups folder")
 def test_purge_later_from_the_backups_the_record_lists(store: Store, person) -> None:
     copy = backup.create_backup(store.path, "manual")
     outcome = erasure.erase_person(store, EMAIL)
@@ -117,6 +119,7 @@ def test_purge_later_from_the_backups_the_record_lists(store: Store, person) -> 
     assert traces_in(copy.path) == []
 
 
+@sqlite_only("restoring a copy of the file")
 def test_restoring_a_copy_of_an_older_schema_leaves_no_backup_holding_an_erased_person(
         store: Store, person, monkeypatch: pytest.MonkeyPatch) -> None:
     copy = backup.create_backup(store.path, "manual")
@@ -136,6 +139,7 @@ def test_restoring_a_copy_of_an_older_schema_leaves_no_backup_holding_an_erased_
     assert holding == [], holding  # no «before-migration» copy of the restored file keeps them
 
 
+@sqlite_only("copies of the file in the backups folder")
 def test_a_backup_purge_leaves_alone_cannot_be_called_clean(store: Store, person, monkeypatch) -> None:
     """A copy from before an upgrade (an older schema) is not changed by a purge: it stays listed."""
     copy = backup.create_backup(store.path, "manual")
@@ -158,6 +162,7 @@ def test_a_phone_number_written_with_spaces_is_found_in_a_file(tmp_path: Path) -
     assert erasure.file_holds(path, ["91234567"]) and not erasure.file_holds(path, ["91234568"])
 
 
+@sqlite_only("restoring a copy of the file")
 def test_a_restore_of_an_older_copy_erases_the_person_again(store: Store, person) -> None:
     copy = backup.create_backup(store.path, "manual")
     outcome = erasure.erase_person(store, EMAIL)
@@ -177,6 +182,7 @@ def test_a_restore_of_an_older_copy_erases_the_person_again(store: Store, person
         again.close()
 
 
+@sqlite_only("restoring a copy of the file")
 def test_a_restore_without_erasures_since_changes_nothing_more(store: Store, person) -> None:
     copy = backup.create_backup(store.path, "manual")
     path = store.path
@@ -186,6 +192,7 @@ def test_a_restore_without_erasures_since_changes_nothing_more(store: Store, per
     assert traces_in(path)  # nobody was erased: the person is still there
 
 
+@sqlite_only("a damaged file and its copies in the backups folder")
 def test_a_damaged_database_s_erasures_are_found_in_the_newer_backups(store: Store, person) -> None:
     old = backup.create_backup(store.path, "manual", now=dt.datetime.now() - dt.timedelta(days=2))
     erasure.erase_person(store, EMAIL, backups="keep")

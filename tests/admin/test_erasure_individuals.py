@@ -3,10 +3,11 @@ and the file's bytes; an export hands out all of it; a restore of an older copy 
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from support import sqlite_only, stored_bytes
 
 from kpdesk.admin import erasure, privacy
 from kpdesk.common.errors import UserError
@@ -22,14 +23,11 @@ OLD_PHONE, NEW_PHONE = "47123456", "93456789"
 TRACES = ("Qwertzu", "qwertzu", "QWERTZU", "Privatsen", OLD_PHONE, NEW_PHONE, "Helsefagarbeider for Qwertzu")
 
 
-def traces_in(path: Path) -> list[str]:
-    """The person's values found anywhere in the file and its -wal, as raw bytes (free pages too)."""
-    found = []
-    for candidate in (path, path.with_name(path.name + "-wal")):
-        if candidate.exists():
-            data = candidate.read_bytes()
-            found += [f"{candidate.name}: {t}" for t in TRACES if t.encode() in data]
-    return found
+def traces_in(db: Any) -> list[str]:
+    """The person's values found anywhere in the database (a store, or a file and its -wal as raw bytes,
+    free pages too: ``support.stored_bytes``)."""
+    data = stored_bytes(db)
+    return [t for t in TRACES if t.encode() in data]
 
 
 @pytest.fixture
@@ -70,11 +68,11 @@ def test_export_holds_the_person_their_consents_and_their_needs(store: Store, in
 
 
 def test_erase_removes_the_person_their_needs_and_consent_and_leaves_no_trace(store: Store, individual) -> None:
-    assert traces_in(store.path)  # the test can see them before
+    assert traces_in(store)  # the test can see them before
     outcome = erasure.erase_individual(store, individual["person"])
     assert (outcome.report.persons, outcome.report.person_needs) == (1, 2)
     assert "1 privatperson med samtykke og 2 behov" in outcome.report.sentence()
-    assert traces_in(store.path) == []
+    assert traces_in(store) == []
     with store.session() as s:
         assert [p.name for p in s.scalars(select(Person))] == ["Ola Annen"]
         assert count(s, Consent) == 1 and count(s, NeedStatusChange) == 2
@@ -86,9 +84,10 @@ def test_erase_removes_the_person_their_needs_and_consent_and_leaves_no_trace(st
 def test_erase_by_e_mail_finds_the_individual(store: Store, individual) -> None:
     outcome = erasure.erase_person(store, f" {EMAIL.upper()} ")
     assert outcome.report.persons == 1 and outcome.report.contacts == 0
-    assert traces_in(store.path) == []
+    assert traces_in(store) == []
 
 
+@sqlite_only("restoring a copy of the file")
 def test_a_restore_of_an_older_copy_erases_the_individual_again(store: Store, individual) -> None:
     copy = backup.create_backup(store.path, "manual")
     erasure.erase_individual(store, individual["person"])
@@ -99,6 +98,7 @@ def test_a_restore_of_an_older_copy_erases_the_individual_again(store: Store, in
     assert traces_in(path) == []
 
 
+@sqlite_only("copies of the file in the backups folder")
 def test_purge_erases_the_individual_from_the_backups_too(store: Store, individual) -> None:
     copy = backup.create_backup(store.path, "manual")
     assert traces_in(copy.path)
@@ -124,9 +124,9 @@ def test_erase_also_clears_the_notes_of_decisions_on_the_persons_needs(store: St
         offer_id = s.scalars(select(Offer.id)).one()
         need_id = s.scalars(select(Need.id).where(Need.title == "Sykepleie")).one()
         persistence.decide(s, need_id, offer_id, "accepted", note="Qwertzu har angst, vil ha nettkurs")
-    assert any("Qwertzu" in t for t in traces_in(store.path))
+    assert any("Qwertzu" in t for t in traces_in(store))
     erasure.erase_individual(store, individual["person"])
-    assert traces_in(store.path) == []
+    assert traces_in(store) == []
 
 
 # ---------------------------------------------------------------- deleted first, erased later
@@ -173,7 +173,7 @@ def test_a_person_deleted_in_the_window_can_still_be_erased(store: Store, indivi
     decide_with_note(store, "Sykepleie", "Qwertzu har angst, vil ha nettkurs")
     delete_in_the_window(store, individual["person"])
     store.compact()  # the deletion's freed pages are gone: what is left is the audit log's
-    assert any("Qwertzu" in t for t in traces_in(store.path)) and NEW_PHONE in audit_text(store)
+    assert any("Qwertzu" in t for t in traces_in(store)) and NEW_PHONE in audit_text(store)
 
     if how == "ref":
         with store.session() as s:
@@ -185,7 +185,7 @@ def test_a_person_deleted_in_the_window_can_still_be_erased(store: Store, indivi
     assert (report.persons, report.earlier_persons) == (0, 1)
     assert report.sentence().startswith("Renset spor etter 1 privatperson som var slettet før: ")
     assert " oppføringer i endringsloggen" in report.sentence() and "; og " not in report.sentence()
-    assert traces_in(store.path) == []
+    assert traces_in(store) == []
     left = audit_text(store)
     assert EMAIL not in left and "sha256:" not in left and "P00001" not in left
     with store.session() as s:
@@ -203,10 +203,10 @@ def test_a_deleted_need_of_a_person_is_erased_with_them(store: Store, individual
         need_id = s.scalars(select(Need.id).where(Need.title == "Helsefagarbeider for Qwertzu")).one()
         register.delete_need(s, need_id)
     store.compact()
-    assert any("Helsefagarbeider for Qwertzu" in t for t in traces_in(store.path))  # the log's entries
+    assert any("Helsefagarbeider for Qwertzu" in t for t in traces_in(store))  # the log's entries
     outcome = erasure.erase_individual(store, individual["person"])
     assert (outcome.report.persons, outcome.report.person_needs) == (1, 1)
-    assert traces_in(store.path) == []
+    assert traces_in(store) == []
 
 
 def test_an_export_of_a_deleted_person_hands_out_what_the_log_holds(store: Store, individual) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from support import run_cli
+from support import run_cli, sqlite_only, stored_bytes
 
 from kpdesk.admin import erasure, exam_retention, privacy
 from kpdesk.booking import exam_reads, exams
@@ -79,7 +79,7 @@ def test_retention_blanks_names_and_emails_and_keeps_numbers_statuses_and_the_in
     record = store.transaction(lambda s: s.scalars(select(ErasureRecord)).one())
     assert record.candidate_ids == "1,2,3"
     assert store.transaction(lambda s: exam_retention.candidates_due(s, dt.date(2099, 1, 1))) == []  # done once
-    assert not erasure.file_holds(store.path, ["Bjørn Berg", "bjorn@example.no"])
+    assert not [v for v in ("Bjørn Berg", "bjorn@example.no") if v.encode() in stored_bytes(store)]
 
 
 # ---------------------------------------------------------------- export and erasure by e-mail
@@ -120,6 +120,7 @@ def test_person_due_lists_exams_without_names_and_deletes_on_request(capsys, sto
     assert code == 0 and "EKS-1" not in out
 
 
+@sqlite_only("restoring a copy of the file")
 def test_a_restored_older_copy_does_not_bring_candidates_back(store: Store, sitting: int) -> None:
     from kpdesk.db import backup
 
@@ -133,6 +134,7 @@ def test_a_restored_older_copy_does_not_bring_candidates_back(store: Store, sitt
     assert not erasure.file_holds(path, ["Bjørn Berg", "bjorn@example.no"])
 
 
+@sqlite_only("copies of the file in the backups folder")
 def test_purge_erases_the_candidates_from_the_backups_too(store: Store, sitting: int) -> None:
     from kpdesk.db import backup
 
@@ -167,7 +169,7 @@ def test_a_candidate_without_e_mail_is_exported_and_erased_by_exam_and_number(ca
                                                   ("103", privacy.ERASED)]
     finally:
         again.close()
-    assert not erasure.file_holds(db_path, ["Cato Carlsen"])
+    assert b"Cato Carlsen" not in stored_bytes(db_path)
 
     code, out, err = run_cli(capsys, "person", "erase", "--exam", "EKS-1", "--candidate", "103", "--db", db_path)
     assert (code, out) == (1, "")

@@ -11,6 +11,7 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sqlalchemy import select
+from support import new_location
 
 from kpdesk.booking.ical import build_calendar, export_ics
 from kpdesk.booking.inputs import BookingData
@@ -178,7 +179,7 @@ def test_demo_centre_round_trip(tmp_path: Path) -> None:
     from kpdesk.db.store import Store
     from kpdesk.demo import create_demo
 
-    path = tmp_path / "demo.sqlite"
+    path = new_location(tmp_path, "demo.sqlite")
     create_demo(path, scale="small")
     store = Store.open(path)
     try:

@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
-from support import run_cli
+from support import run_cli, sql_rows
 
 from kpdesk.cli import EXIT_DATA, EXIT_OK
 
 
 def an_employer(demo: Path) -> str:
-    with sqlite3.connect(demo) as conn:
-        return conn.execute("SELECT org_number FROM employer ORDER BY id LIMIT 1").fetchone()[0]
+    return sql_rows(demo, "SELECT org_number FROM employer ORDER BY id LIMIT 1")[0][0]
 
 
 REPORT_OPTIONS = [

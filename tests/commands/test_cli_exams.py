@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from support import SAMPLES, count_rows, pdf_pages, run_cli, sql_rows
+from support import SAMPLES, count_rows, new_location, pdf_pages, run_cli, sql_rows
 
 from kpdesk.common.csvfile import to_bytes
 from kpdesk.db.models import Booking, ExamCandidate, ExamInvigilator, ExamSitting
@@ -63,7 +63,7 @@ def test_the_samples_import_cleanly_into_a_fresh_demo_of_each_scale(capsys, tmp_
     """A new user runs ``kpdesk demo`` and then imports the sample exams and candidates: their times
     are free in the demo's rooms (they once clashed with the demo's own exams on 27.05 and 01.06.2027).
     The regional demo names a centre's rooms with the place, «Eksamensrom (Mo i Rana)»."""
-    db = tmp_path / f"{scale}.sqlite"
+    db = new_location(tmp_path, f"{scale}.sqlite")
     assert run_cli(capsys, "demo", "--db", db, "--scale", scale)[0] == 0
     rooms = {} if scale == "small" else {"Eksamensrom": "Eksamensrom (Mo i Rana)",
                                          "Grupperom Lundu": "Grupperom (Mo i Rana)"}

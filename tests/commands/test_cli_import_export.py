@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import EVAL, SAMPLES, count_rows, needs_eval, run_cli
+from support import EVAL, SAMPLES, count_rows, needs_eval, new_location, run_cli
 
 from kpdesk.db.models import Employer, Need
 
@@ -32,7 +32,7 @@ def test_import_export_reimport(capsys, tmp_path: Path, db_path: Path) -> None:
     assert (count_rows(db_path, Employer), count_rows(db_path, Need)) == (7, 15)
 
     # and into a new database: the same data comes out again
-    other = tmp_path / "annen.sqlite"
+    other = new_location(tmp_path, "annen.sqlite")
     assert run_cli(capsys, "import", "arbeidsgivere", employers_out, "--db", other)[0] == 0
     assert run_cli(capsys, "import", "behov", needs_out, "--db", other)[0] == 0
     again = tmp_path / "igjen.csv"
@@ -80,7 +80,8 @@ def test_unknown_encoding_and_missing_header(capsys, tmp_path: Path, db_path: Pa
     assert count_rows(db_path, Employer) == 0
 
 
-def test_missing_or_unreadable_files(capsys, tmp_path: Path, db_path: Path, monkeypatch) -> None:
+def test_missing_or_unreadable_files(capsys, tmp_path: Path, monkeypatch) -> None:
+    db_path = tmp_path / "kpdesk.sqlite"  # a file: it is not even created for a CSV file that is not there
     code, _, err = run_cli(capsys, "import", "employers", tmp_path / "mangler.csv", "--db", db_path)
     assert (code, err) == (1, f"kpdesk: Filen {tmp_path / 'mangler.csv'} finnes ikke.\n")
     assert not db_path.exists()  # the database is not even created for a file that is not there
@@ -101,8 +102,9 @@ def test_missing_or_unreadable_files(capsys, tmp_path: Path, db_path: Path, monk
 
 
 def test_export_problems(capsys, tmp_path: Path, db_path: Path) -> None:
-    code, _, err = run_cli(capsys, "export", "needs", "--db", db_path, "--out", tmp_path / "x.csv")
-    assert (code, err) == (1, f"kpdesk: {db_path} finnes ikke.\n")
+    missing = tmp_path / "mangler.sqlite"
+    code, _, err = run_cli(capsys, "export", "needs", "--db", missing, "--out", tmp_path / "x.csv")
+    assert (code, err) == (1, f"kpdesk: {missing} finnes ikke.\n")
     assert run_cli(capsys, "import", "employers", SAMPLES / "employers.csv", "--db", db_path)[0] == 0
     code, _, err = run_cli(capsys, "export", "needs", "--db", db_path, "--out", tmp_path / "nei" / "x.csv")
     assert (code, err) == (1, f"kpdesk: Mappen {tmp_path / 'nei'} finnes ikke, så x.csv kan ikke lagres der.\n")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from support import SAMPLES, run_cli
+from support import SAMPLES, run_cli, sql_rows
 
 
 def write(path: Path, *lines: str) -> Path:
@@ -17,14 +16,6 @@ PERSONS = ("ref;name;municipality;email;phone;employer;consent_stored;consent_co
            "consent_date")
 
 
-def rows(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def test_persons_and_their_needs_are_imported_with_consent(capsys, tmp_path: Path, db_path: Path) -> None:
     assert run_cli(capsys, "import", "employers", SAMPLES / "employers.csv", "--db", db_path)[0] == 0
     persons = write(tmp_path / "personer.csv", PERSONS,
@@ -32,7 +23,7 @@ def test_persons_and_their_needs_are_imported_with_consent(capsys, tmp_path: Pat
                     ";Ola Nordmann;1836;;952 00 000;;ja;nei;nei;")
     assert run_cli(capsys, "import", "persons", persons, "--db", db_path) == (
         0, "Importerte 2 personer: 2 nye, 0 oppdatert.\n", "")
-    assert rows(db_path, "SELECT p.ref, c.stored, c.contact, c.statistics, c.how FROM person p "
+    assert sql_rows(db_path, "SELECT p.ref, c.stored, c.contact, c.statistics, c.how FROM person p "
                          "JOIN consent c ON c.person_id = p.id ORDER BY p.id") == [
         ("P00001", 1, 1, 1, "import"), ("P00002", 1, 0, 0, "import")]
     # the same persons again, by ref: nothing changes, no new consent history
@@ -41,14 +32,14 @@ def test_persons_and_their_needs_are_imported_with_consent(capsys, tmp_path: Pat
                   "p00002;Ola Nordmann;1836;;952 00 000;;ja;nei;nei;")
     assert run_cli(capsys, "import", "personer", again, "--db", db_path)[1] == (
         "Importerte 2 personer: 0 nye, 0 oppdatert, 2 uendret.\n")
-    assert rows(db_path, "SELECT count(*) FROM consent") == [(2,)]
+    assert sql_rows(db_path, "SELECT count(*) FROM consent") == [(2,)]
 
     needs = write(tmp_path / "behov.csv", "ref;person;community;title;headcount;level;source;horizon",
                   "H1;P00001;;Helsefagarbeider;;fagbrev;;",
                   "H2;;Rødøy;Sykepleiere;5;bachelor;kompetansekartlegging 2026;2030",
                   "H3;;Helgeland;Barnehagelærere;4;bachelor;;innen 2031")
     assert run_cli(capsys, "import", "needs", needs, "--db", db_path)[0] == 0
-    assert rows(db_path, "SELECT ref, employer_id, person_id IS NOT NULL, community, headcount, source, horizon "
+    assert sql_rows(db_path, "SELECT ref, employer_id, person_id IS NOT NULL, community, headcount, source, horizon "
                          "FROM need ORDER BY ref") == [
         ("H1", None, 1, None, 1, "", None), ("H2", None, 0, "1836", 5, "kompetansekartlegging 2026", 2030),
         ("H3", None, 0, "Helgeland", 4, "", 2031)]
@@ -71,7 +62,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(capsys, tmp_path: Path, d
         "linje 5, kolonne employer: Ingen arbeidsgiver med organisasjonsnummer 974 112 345 finnes i databasen; "
         "importer arbeidsgiverne først",
         "linje 6, kolonne ref: Referansen «p00001» står også på linje 2 (store og små bokstaver regnes som like)"]
-    assert rows(db_path, "SELECT count(*) FROM person") == [(0,)]
+    assert sql_rows(db_path, "SELECT count(*) FROM person") == [(0,)]
 
 
 def test_a_need_for_a_person_without_consent_to_storage_is_refused(capsys, tmp_path: Path, db_path: Path) -> None:
@@ -98,7 +89,7 @@ def test_a_need_for_a_person_without_consent_to_storage_is_refused(capsys, tmp_p
         + err.splitlines()[4].split("Regionene er: ")[1],
         "linje 7, kolonne employer: Behovet mangler eier: oppgi en arbeidsgiver (organisasjonsnummer), en person "
         "(referanse som P00001) eller et lokalsamfunn (kommune eller region)"]
-    assert rows(db_path, "SELECT count(*) FROM need") == [(0,)]
+    assert sql_rows(db_path, "SELECT count(*) FROM need") == [(0,)]
 
 
 def test_a_file_without_consent_columns_leaves_consent_as_it_is(capsys, tmp_path: Path, db_path: Path) -> None:
@@ -111,8 +102,8 @@ def test_a_file_without_consent_columns_leaves_consent_as_it_is(capsys, tmp_path
     moved = write(tmp_path / "flyttet.csv", "ref;name;municipality;email", "P00001;Kari Nordmann;1804;kari@example.no")
     assert run_cli(capsys, "import", "persons", moved, "--db", db_path)[1] == (
         "Importerte 1 person: 0 nye, 1 oppdatert.\n")
-    assert rows(db_path, "SELECT municipality FROM person") == [("1804",)]
-    assert rows(db_path, "SELECT stored, contact, statistics FROM consent") == [(1, 1, 1)]  # still the one
+    assert sql_rows(db_path, "SELECT municipality FROM person") == [("1804",)]
+    assert sql_rows(db_path, "SELECT stored, contact, statistics FROM consent") == [(1, 1, 1)]  # still the one
 
 
 def test_a_file_that_withdraws_storage_says_it_erases_the_needs(capsys, tmp_path: Path, db_path: Path) -> None:
@@ -129,10 +120,10 @@ def test_a_file_that_withdraws_storage_says_it_erases_the_needs(capsys, tmp_path
     assert code == 0 and "Ingenting er lagret" in out
     assert err == ("linje 2, kolonne consent_stored: advarsel: P00001: samtykket til lagring trekkes, så personens "
                    "2 behov slettes for godt ved importen (sikkerhetskopier beholder dem til de roteres ut)\n")
-    assert rows(db_path, "SELECT count(*) FROM need") == [(2,)]
+    assert sql_rows(db_path, "SELECT count(*) FROM need") == [(2,)]
 
     code, out, err = run_cli(capsys, "import", "persons", withdrawn, "--db", db_path)
     assert code == 0 and "advarsel" in err
     assert out == ("Importerte 1 person: 0 nye, 1 oppdatert. "
                    "Slettet 2 behov for godt fordi samtykket til lagring er trukket.\n")
-    assert rows(db_path, "SELECT count(*) FROM need") == [(0,)]
+    assert sql_rows(db_path, "SELECT count(*) FROM need") == [(0,)]

@@ -5,24 +5,27 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text as sql_text
-from support import EVAL, run_cli, run_kpdesk, with_session
+from support import EVAL, drop_location, new_location, run_cli, run_kpdesk, with_session
 
 from kpdesk.common.norsk import sort_key
+from kpdesk.common.paths import Location
 
 
 @pytest.fixture(scope="module")
-def eval_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def eval_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Location]:
     if not (EVAL / "labels.csv").exists():
         pytest.skip(f"the shared eval files are not beside the repository ({EVAL})")
-    db = tmp_path_factory.mktemp("eval") / "eval.sqlite"
+    db = new_location(tmp_path_factory.mktemp("eval"), "eval.sqlite", lasting=True)
     for kind in ("employers", "offers", "needs"):
         result = run_kpdesk("import", kind, str(EVAL / f"{kind}.csv"), "--db", str(db))
         assert result.returncode == 0, result.stderr
-    return db
+    yield db
+    drop_location(db)
 
 
 def test_best_offer_first_and_no_match_where_none_fits(eval_db: Path) -> None:

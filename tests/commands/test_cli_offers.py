@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support import EVAL, SAMPLES, count_rows, needs_eval, run_cli
+from support import EVAL, SAMPLES, count_rows, needs_eval, new_location, run_cli
 
 from kpdesk.db.models import Offer, OfferSession, Provider
 
@@ -39,7 +39,7 @@ def test_export_and_reimport(capsys, tmp_path: Path, db_path: Path) -> None:
     assert (count_rows(db_path, Offer), count_rows(db_path, Provider)) == (16, 6)
 
     # into a new database: the same files come out again
-    other = tmp_path / "annen.sqlite"
+    other = new_location(tmp_path, "annen.sqlite")
     assert run_cli(capsys, "import", "providers", providers_out, "--db", other)[1] == (
         "Importerte 6 tilbydere: 6 nye, 0 oppdatert.\n")
     assert run_cli(capsys, "import", "offers", offers_out, "--db", other)[1] == (

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from support import stored_bytes
 
 from kpdesk.admin import audit_log
 from kpdesk.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
@@ -86,11 +87,11 @@ def test_export_of_an_unknown_or_bad_address_makes_no_file(capsys: pytest.Captur
 def test_export_to_a_missing_folder_is_refused_before_the_database_is_opened(
     capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
 ) -> None:
-    before = db.read_bytes()
+    before = stored_bytes(db)
     code, _, err = run(capsys, "person", "export", "--db", str(db), "--email", "marit@fauske.no",
                        "--out", str(tmp_path / "borte" / "innsyn.json"))
     assert code == EXIT_DATA and "finnes ikke" in err
-    assert db.read_bytes() == before
+    assert stored_bytes(db) == before
 
 
 def test_erase_deletes_and_scrubs_and_says_what_it_did(capsys: pytest.CaptureFixture[str], db: Path) -> None:
@@ -117,7 +118,7 @@ def test_erase_deletes_and_scrubs_and_says_what_it_did(capsys: pytest.CaptureFix
     assert entries[0].action == "erase"
     assert entries[0].summary.startswith("Slettet personopplysninger etter forespørsel")
     for value in (b"marit@fauske.no", b"91111111", b"Marit Sandvik"):  # gone from the file itself
-        assert value not in db.read_bytes()
+        assert value not in stored_bytes(db)
 
 
 def test_erase_of_an_unknown_address_erases_nothing(capsys: pytest.CaptureFixture[str], db: Path) -> None:
@@ -201,7 +202,7 @@ def test_an_individual_is_exported_and_erased_by_ref(capsys: pytest.CaptureFixtu
     code, stdout, err = run(capsys, "person", "erase", "--db", str(db), "--ref", "P00001")
     assert (code, err) == (EXIT_OK, "")
     assert stdout.startswith("P00001: Slettet 1 privatperson med samtykke og 1 behov; ")
-    assert b"Kari Privat" not in db.read_bytes() and b"41414141" not in db.read_bytes()
+    assert b"Kari Privat" not in stored_bytes(db) and b"41414141" not in stored_bytes(db)
     code, _stdout, err = run(capsys, "person", "erase", "--db", str(db), "--ref", "P00001")
     assert code == EXIT_DATA and "Ingen person har referansen «P00001»" in err
 
@@ -229,10 +230,10 @@ def test_a_person_deleted_in_the_window_is_erased_by_ref(capsys: pytest.CaptureF
         register.delete_person(s, person_id)
     store.compact()
     store.close()
-    assert b"41414141" in db.read_bytes() and b"Helsefagarbeider for Kari" in db.read_bytes()
+    assert b"41414141" in stored_bytes(db) and b"Helsefagarbeider for Kari" in stored_bytes(db)
     code, stdout, err = run(capsys, "person", "erase", "--db", str(db), "--ref", "P00001")
     assert (code, err) == (EXIT_OK, "")
     assert stdout.startswith("P00001: Renset ")
     assert "spor etter 1 privatperson som var slettet før" in stdout
     for trace in (b"41414141", b"42424242", b"Helsefagarbeider for Kari", b"P00001"):
-        assert trace not in db.read_bytes()
+        assert trace not in stored_bytes(db)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import SAMPLES, count_rows, run_cli, sql_rows
+from support import SAMPLES, count_rows, new_location, run_cli, sql_rows
 
 from kpdesk.common.csvfile import to_bytes
 from kpdesk.db.models import CourseRun
@@ -90,7 +90,7 @@ def test_export_runs_round_trips_through_import(capsys, offers_db: Path, tmp_pat
     assert run_cli(capsys, "import", "runs", out, "--db", offers_db)[1] == (
         "Importerte 5 gjennomføringer: 0 nye, 0 oppdatert, 5 uendret.\n")
     # into another database with the same register: the same file comes out again
-    other = tmp_path / "annen.sqlite"
+    other = new_location(tmp_path, "annen.sqlite")
     for kind in ("employers", "needs", "providers", "offers"):
         assert run_cli(capsys, "import", kind, SAMPLES / f"{kind}.csv", "--db", other)[0] == 0
     assert run_cli(capsys, "import", "runs", out, "--db", other)[1] == (

@@ -4,19 +4,22 @@ no file."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
 import pytest
-from support import run_cli
+from support import drop_location, new_location, run_cli
+
+from kpdesk.common.paths import Location
 
 
 @pytest.fixture(scope="module")
-def sites_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sites_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Location]:
     from kpdesk.booking.rooms import RoomData, save_room
     from kpdesk.db.store import Store
 
-    path = tmp_path_factory.mktemp("cli-sites") / "sites.sqlite"
+    path = new_location(tmp_path_factory.mktemp("cli-sites"), "sites.sqlite", lasting=True)
     store = Store.open(path)
     try:
         with store.session() as s:
@@ -25,7 +28,8 @@ def sites_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 save_room(s, RoomData(name, 20, site=site))
     finally:
         store.close()
-    return path
+    yield path
+    drop_location(path)
 
 
 def text_of(path: Path) -> str:

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from support import run_kpdesk
+from support import run_kpdesk, sql_rows
 
 
 def org_with_needs(demo: Path) -> str:
-    import sqlite3
-
-    with sqlite3.connect(demo) as conn:
-        return conn.execute("SELECT e.org_number FROM employer e JOIN need n ON n.employer_id = e.id "
-                            "GROUP BY e.id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    return sql_rows(demo, "SELECT e.org_number FROM employer e JOIN need n ON n.employer_id = e.id "
+                          "GROUP BY e.id ORDER BY count(*) DESC, e.id LIMIT 1")[0][0]
 
 
 def text_of(path: Path) -> str:

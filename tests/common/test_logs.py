@@ -143,3 +143,15 @@ def test_the_log_file_is_owner_only_and_holds_events(tmp_path: Path, monkeypatch
         for handler in root.handlers[len(before):]:
             handler.close()
             root.removeHandler(handler)
+
+
+def test_a_crash_log_leaves_out_the_values_a_servers_error_names() -> None:
+    """PostgreSQL's errors carry the row's values on a DETAIL line (SQLite's do not): never in a log."""
+    from kpdesk.common.crashlog import write_crash_log
+
+    error = RuntimeError('duplicate key value violates unique constraint "uq_employer_org_number"\n'
+                         "DETAIL:  Key (org_number)=(988077917) already exists.\n"
+                         "[SQL: INSERT INTO employer (org_number, name) VALUES (%(org_number)s, %(name)s)]")
+    log = write_crash_log(error).read_text(encoding="utf-8")
+    assert 'violates unique constraint "uq_employer_org_number"' in log and "[SQL: INSERT INTO employer" in log
+    assert "988077917" not in log and "DETAIL:  [values left out]" in log

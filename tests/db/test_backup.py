@@ -24,6 +24,8 @@ from kpdesk.db.migrate import head_revision
 from kpdesk.db.models import Employer, Setting
 from kpdesk.db.store import Store
 
+pytestmark = pytest.mark.sqlite_only("copies of the database file in the backups folder, and restoring one")
+
 # ---------------------------------------------------------------- helpers
 
 

@@ -26,7 +26,8 @@ from kpdesk.db import backup
 from kpdesk.db.models import Employer
 from kpdesk.db.store import Store
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and tmpfs are POSIX")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and tmpfs are POSIX"),
+              pytest.mark.sqlite_only("kills a writer and checks the file with PRAGMA integrity_check")]
 
 NEEDS = 20_000
 EMPLOYERS = 200

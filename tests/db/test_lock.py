@@ -23,6 +23,8 @@ from kpdesk.db.lock import DatabaseLocked, LockHolder, current_holder, lock_path
 from kpdesk.db.models import Employer
 from kpdesk.db.store import Store
 
+pytestmark = pytest.mark.sqlite_only("the lock file beside the database file")
+
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -15,7 +15,8 @@ from kpdesk.common.errors import UserError
 from kpdesk.db.lock import DatabaseLocked, current_holder, lock_path
 from kpdesk.db.store import Store
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symlinks and hard links as POSIX makes them")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="symlinks and hard links as POSIX makes them"),
+              pytest.mark.sqlite_only("the lock file, symlinks and hard links to the database file")]
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import URL, create_engine, inspect
 from support import database_with as build_at
 from support import sql_rows as rows
 
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.store import Store
+
+pytestmark = pytest.mark.sqlite_only("an older database file written with sqlite3, upgraded")
 
 DATA_0004 = """
 INSERT INTO room (id, name, capacity, opens_at, closes_at) VALUES (1, 'Storsalen', 40, '08:00:00', '16:00:00');

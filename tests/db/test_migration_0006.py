@@ -13,6 +13,8 @@ from support import sql_rows as rows
 from kpdesk.db.migrate import head_revision, upgrade
 from kpdesk.db.store import Store
 
+pytestmark = pytest.mark.sqlite_only("an older database file written with sqlite3, upgraded")
+
 DATA_0005 = """
 INSERT INTO employer (id, org_number, name, municipality) VALUES (1, '988077917', 'Hamarøy kommune', '1875');
 INSERT INTO need (id, ref, employer_id, title, headcount, status, status_changed_on)

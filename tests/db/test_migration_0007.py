@@ -15,6 +15,8 @@ from support import sql_rows as rows
 from kpdesk.db.migrate import alembic_config, head_revision
 from kpdesk.db.store import Store
 
+pytestmark = pytest.mark.sqlite_only("an older database file written with sqlite3, upgraded")
+
 DATA_0006 = """
 INSERT INTO room (id, name, capacity, opens_at, closes_at) VALUES (1, 'Eksamensrommet', 20, '08:00:00', '16:00:00');
 INSERT INTO booking (id, room_id, title, kind, starts_at, ends_at, arrival_buffer_minutes, invigilators)

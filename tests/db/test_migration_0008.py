@@ -15,6 +15,8 @@ from support import sql_rows as rows
 from kpdesk.db.migrate import alembic_config, head_revision
 from kpdesk.db.store import Store
 
+pytestmark = pytest.mark.sqlite_only("an older database file written with sqlite3, upgraded")
+
 DATA_0007 = """
 INSERT INTO employer (id, org_number, name) VALUES (1, '974760673', 'Helgelandssykehuset');
 INSERT INTO need (id, ref, employer_id, title, headcount, created_at, updated_at)

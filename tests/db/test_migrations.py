@@ -152,6 +152,7 @@ def test_regions_are_seeded_with_nordland_municipalities(store: Store) -> None:
     assert everything == nordland  # every Nordland municipality is in some region
 
 
+@pytest.mark.sqlite_only("the chain on a file's own engine (a server: test_postgres_schema)")
 def test_downgrade_and_upgrade_again(db_path: Path) -> None:
     build_at(db_path, "head")
     engine = create_engine(URL.create("sqlite", database=str(db_path)))
@@ -173,6 +174,7 @@ def test_downgrade_and_upgrade_again(db_path: Path) -> None:
 # ---------------------------------------------------------------- upgrading a 0001 database with data
 
 
+@pytest.mark.sqlite_only("a 0001 file written with sqlite3, upgraded, its copy in the backups folder")
 def test_upgrade_from_0001_keeps_the_data_seeds_regions_and_saves_a_copy(db_path: Path) -> None:
     build_at(db_path, "0001", DATA_0001)
     assert inspect_file(db_path).revision == "0001"
@@ -205,6 +207,7 @@ def test_upgrade_from_0001_keeps_the_data_seeds_regions_and_saves_a_copy(db_path
         conn.close()
 
 
+@pytest.mark.sqlite_only("a newer file refused and left byte for byte")
 def test_newer_database_is_refused_and_left_byte_for_byte(db_path: Path) -> None:
     build_at(db_path, "head", DATA_0001)
     conn = sqlite3.connect(db_path)
@@ -258,6 +261,7 @@ def with_migration_0003(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return install
 
 
+@pytest.mark.sqlite_only("SQLite's batch migrations and its foreign_keys pragma")
 def test_a_batch_migration_of_a_parent_table_keeps_rows_that_refer_to_it(db_path: Path, with_migration_0003) -> None:
     # SQLite rebuilds the table (copy, DROP, rename); with foreign keys on, the DROP would
     # cascade-delete every contact person and need.
@@ -281,6 +285,7 @@ def test_a_batch_migration_of_a_parent_table_keeps_rows_that_refer_to_it(db_path
     assert [row[:-1] for row in after["employer"]] == before["employer"]  # same rows, one new column
 
 
+@pytest.mark.sqlite_only("SQLite's batch migrations and its foreign_keys pragma")
 def test_a_migration_that_breaks_references_is_rolled_back(db_path: Path, with_migration_0003) -> None:
     build_at(db_path, HEAD, DATA_0001)
     before = dump(db_path, TABLES_0001)
@@ -300,6 +305,7 @@ def test_a_migration_that_breaks_references_is_rolled_back(db_path: Path, with_m
         conn.close()
 
 
+@pytest.mark.sqlite_only("SQLite's batch migrations and its foreign_keys pragma")
 def test_references_broken_before_the_upgrade_do_not_block_it(db_path: Path) -> None:
     # made with foreign keys off, outside kpdesk; `kpdesk check` reports these, the upgrade must not refuse
     build_at(db_path, "0001", DATA_0001)
@@ -316,6 +322,7 @@ def test_references_broken_before_the_upgrade_do_not_block_it(db_path: Path) -> 
         opened.close()
 
 
+@pytest.mark.sqlite_only("a failed upgrade of a file, its copy in the backups folder")
 def test_a_failing_migration_leaves_the_database_as_it_was(db_path: Path, with_migration_0003) -> None:
     build_at(db_path, HEAD, DATA_0001)
     before = dump(db_path, TABLES_0001)

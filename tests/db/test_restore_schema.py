@@ -18,6 +18,8 @@ from kpdesk.db.migrate import head_revision
 from kpdesk.db.models import ContactPerson, Employer
 from kpdesk.db.store import Store
 
+pytestmark = pytest.mark.sqlite_only("a file's schema read from sqlite_master before a restore")
+
 SPY = [
     "CREATE TABLE _skjult (name TEXT, email TEXT, phone TEXT)",
     "CREATE TRIGGER behold_slettede BEFORE DELETE ON contact_person "

@@ -26,6 +26,8 @@ from kpdesk.db.migrate import head_revision
 from kpdesk.db.models import ContactPerson, Employer, Need
 from kpdesk.db.store import BUSY_TIMEOUT_MS, Store
 
+pytestmark = pytest.mark.sqlite_only("opening, creating and refusing database files, SQLite's pragmas and locking")
+
 
 def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
     """The file's bytes and mtime, and any copies beside it: all must stay as they were.

@@ -31,6 +31,8 @@ from kpdesk.db.inspection import inspect_file
 from kpdesk.db.models import ContactPerson, Employer
 from kpdesk.db.store import Store
 
+pytestmark = pytest.mark.sqlite_only("damaged, odd and wide-open database files")
+
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes, owners, FIFOs and signals")
 
 

@@ -4,22 +4,26 @@ time, candidate numbers unique per sitting, and the invoice basis and sign-in sh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import drop_location, new_location
 
 from kpdesk.booking import exam_reads
 from kpdesk.cli import main
+from kpdesk.common.paths import Location
 from kpdesk.db.store import Store
 from kpdesk.demo import build
 from kpdesk.reports import exam_papers
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Location]:
+    path = new_location(tmp_path_factory.mktemp("demo"), "demo.sqlite", lasting=True)
     assert main(["demo", "--db", str(path)]) == 0
-    return path
+    yield path
+    drop_location(path)
 
 
 def test_the_small_demo_has_sittings_whose_bookings_hold_the_room_for_extra_time(demo_db: Path) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import new_location
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 AS_OF = "2027-01-10"
@@ -216,7 +217,7 @@ FLOORS = {"tuning": (0.96, 0.90), "heldout": (0.90, 0.82)}  # best-first, no-fit
 
 @pytest.mark.parametrize("split", SPLITS)
 def test_no_half_falls_below_todays_figures(tmp_path: Path, split: str) -> None:
-    score = evaluate(split, match_eval_set(tmp_path / "eval.sqlite"))
+    score = evaluate(split, match_eval_set(new_location(tmp_path, "eval.sqlite")))
     best_first, no_fit = FLOORS[split]
     assert score["best_first_rate"] >= best_first - 1e-9, score
     assert score["no_fit_rate"] >= no_fit - 1e-9, score
@@ -226,7 +227,7 @@ def test_no_half_falls_below_todays_figures(tmp_path: Path, split: str) -> None:
                                       "(goals 0.97 and 0.9); "
                                       "strict, so this marker must go when the engine reaches the goal")
 def test_heldout_half_meets_the_goal(tmp_path: Path) -> None:
-    score = evaluate("heldout", match_eval_set(tmp_path / "eval.sqlite"))
+    score = evaluate("heldout", match_eval_set(new_location(tmp_path, "eval.sqlite")))
     figures = (f"best-first {score['best_first_rate']:.1%}, acceptable-first {score['acceptable_first_rate']:.1%}, "
                f"no-fit {score['no_fit_rate']:.1%}")
     assert score["best_first_rate"] >= GOAL_BEST_FIRST, figures

@@ -6,6 +6,8 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+from support import sqlite_only
+
 from kpdesk.register import service as register
 from kpdesk.register.employer_list import read_early
 from kpdesk.register.validation import ContactData, EmployerData, NeedData
@@ -25,6 +27,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@sqlite_only("the early read opens the file with plain sqlite3")
 def test_the_early_read_gives_the_registers_rows(store, db_path: Path) -> None:
     seed(store)
     with store.session() as s:
@@ -39,6 +42,7 @@ def test_the_early_read_gives_the_registers_rows(store, db_path: Path) -> None:
     assert one == øksnes  # one employer, counted over its own needs and contacts
 
 
+@sqlite_only("the early read opens the file with plain sqlite3")
 def test_the_early_read_writes_nothing_and_leaves_no_side_files(store, db_path: Path) -> None:
     seed(store)
     store.close()

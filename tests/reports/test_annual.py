@@ -10,6 +10,7 @@ import pytest
 from support import pdf_pages, run_cli, sql_rows
 
 from kpdesk.common.csvfile import read_bytes
+from kpdesk.common.paths import Location, ServerAddress
 from kpdesk.db.store import Store
 from kpdesk.motor.figures import FIGURES, PERSON_FIGURES
 from kpdesk.motor.year_rows import load_year
@@ -23,7 +24,7 @@ WHERE n.person_id IS NULL OR (c.stored AND c.statistics)
 """
 
 
-def by_sql(db: Path, year: int) -> dict[str, object]:
+def by_sql(db: Location, year: int) -> dict[str, object]:
     first, after = f"{year}-01-01", f"{year + 1}-01-01"
 
     def one(sql: str, *args: str) -> object:
@@ -31,11 +32,13 @@ def by_sql(db: Path, year: int) -> dict[str, object]:
 
     started = f"status IN ('started', 'completed') AND start_date >= '{first}' AND start_date < '{after}'"
     completed = f"status = 'completed' AND end_date >= '{first}' AND end_date < '{after}'"
-    hours = one(f"""SELECT round(sum((julianday(min(ends_at, '{after}')) - julianday(max(starts_at, '{first}')))
-                                      * 24), 1) FROM booking
+    span = (f"extract(epoch FROM least(ends_at, TIMESTAMP '{after}') - greatest(starts_at, TIMESTAMP '{first}'))"
+            " / 3600" if isinstance(db, ServerAddress) else  # each dialect's own words for hours between
+            f"(julianday(min(ends_at, '{after}')) - julianday(max(starts_at, '{first}'))) * 24")
+    hours = one(f"""SELECT round(CAST(sum({span}) AS NUMERIC), 1) FROM booking
                     WHERE state = 'active' AND starts_at < '{after}' AND ends_at > '{first}'""")
     return {
-        "needs_registered": one(f"SELECT count(*) FROM ({COUNTED_NEEDS}) WHERE registered >= '{first}' "
+        "needs_registered": one(f"SELECT count(*) FROM ({COUNTED_NEEDS}) AS counted WHERE registered >= '{first}' "
                                 f"AND registered < '{after}'"),
         "runs_started": one(f"SELECT count(*) FROM course_run WHERE {started}"),
         "runs_completed": one(f"SELECT count(*) FROM course_run WHERE {completed}"),

@@ -7,15 +7,17 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pypdf
 import pytest
-from support import EVAL, with_session
+from support import EVAL, drop_location, new_location, with_session
 
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_org_number, format_phone
+from kpdesk.common.paths import Location
 from kpdesk.reports.suppression import TOTAL
 
 AS_OF = dt.date(2027, 1, 11)
@@ -375,15 +377,16 @@ def test_handout_refuses_unknown_municipality_and_region(demo: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def eval_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def eval_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Location]:
     if not (EVAL / "labels.csv").exists():
         pytest.skip(f"the shared eval files are not beside the repository ({EVAL})")
     from kpdesk.cli import main
 
-    db = tmp_path_factory.mktemp("eval") / "eval.sqlite"
+    db = new_location(tmp_path_factory.mktemp("eval"), "eval.sqlite", lasting=True)
     for kind in ("employers", "offers", "needs"):
         assert main(["import", kind, str(EVAL / f"{kind}.csv"), "--db", str(db)]) == 0
-    return db
+    yield db
+    drop_location(db)
 
 
 def test_eval_set_summaries_put_the_labelled_best_offer_first(eval_db: Path) -> None:

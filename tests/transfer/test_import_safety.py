@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from support import SAMPLES, run_cli, run_kpdesk
+from support import SAMPLES, new_location, run_cli, run_kpdesk
 
 from kpdesk import transfer
 from kpdesk.common import csvfile
@@ -105,7 +105,7 @@ def test_export_import_export_of_hostile_values_is_byte_identical(store, tmp_pat
         assert not [c for c in cells if c and c[0] in STARTS], name
         assert "'" + HOSTILE[0] in cells and "'+4412345678" in _cells(tmp_path / "a-employers.csv")
 
-    copy = Store.open(tmp_path / "kopi.sqlite")
+    copy = Store.open(new_location(tmp_path, "kopi.sqlite"))
     try:
         run(copy, "employers", (tmp_path / "a-employers.csv").read_bytes())
         run(copy, "needs", (tmp_path / "a-needs.csv").read_bytes())
@@ -263,7 +263,7 @@ def test_an_imported_phone_change_is_in_the_trail_like_an_edit_in_the_window(tmp
     start = lines(CONTACT_HEADER, "935112346;Fauske kommune;Ringer før 12;Marit Sandvik;marit@fauske.no;75600000")
     trails = []
     for how in ("window", "import"):
-        store = Store.open(tmp_path / f"{how}.sqlite")
+        store = Store.open(new_location(tmp_path, f"{how}.sqlite"))
         try:
             run(store, "employers", start)
             after = last_audit_id(store)

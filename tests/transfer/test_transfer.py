@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from support import EVAL, needs_eval
+from support import EVAL, needs_eval, new_location
 
 from kpdesk import transfer
 from kpdesk.admin.audit_log import history
@@ -135,7 +135,7 @@ def test_export_then_import_gives_the_same_data(store, tmp_path: Path) -> None:
         assert transfer.export(s, "employers", tmp_path / "a-employers.csv") == 7
         assert transfer.export(s, "needs", tmp_path / "a-needs.csv") == 15
         original = (register.list_employers(s), register.list_needs(s))
-    copy = Store.open(tmp_path / "copy.sqlite")
+    copy = Store.open(new_location(tmp_path, "copy.sqlite"))
     try:
         run(copy, "employers", (tmp_path / "a-employers.csv").read_bytes())
         run(copy, "needs", (tmp_path / "a-needs.csv").read_bytes())

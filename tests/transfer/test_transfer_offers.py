@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from support import EVAL, needs_eval
+from support import EVAL, needs_eval, new_location
 
 from kpdesk import transfer
 from kpdesk.admin.audit_log import history
@@ -128,7 +128,7 @@ def test_export_then_import_gives_the_same_data(store, tmp_path: Path) -> None:
         assert transfer.export(s, "providers", tmp_path / "a-providers.csv") == 6
         assert transfer.export(s, "offers", tmp_path / "a-offers.csv") == 16
     original = data_of(store)
-    copy = Store.open(tmp_path / "copy.sqlite")
+    copy = Store.open(new_location(tmp_path, "copy.sqlite"))
     try:
         run(copy, "providers", (tmp_path / "a-providers.csv").read_bytes())
         run(copy, "offers", (tmp_path / "a-offers.csv").read_bytes())
