@@ -186,8 +186,6 @@ def _finish(target: IO[bytes], last: bytes) -> None:
 def replace_from_dump(address: ServerAddress, dump: DumpInfo) -> None:
     """kpdesk's tables on the server replaced by the copy's, all in one transaction (see the module
     docstring); a UserError, with the database as it was, when that cannot be done."""
-    from kpdesk.db.server import server_error
-
     restore = _program("pg_restore", "leser sikkerhetskopier av en databaseserver")
     psql = _program("psql", "legger sikkerhetskopien inn på databaseserveren")
     env = client_environment(address)
@@ -221,16 +219,24 @@ def replace_from_dump(address: ServerAddress, dump: DumpInfo) -> None:
             return
         restore_err.seek(0)
         psql_err.seek(0)
-        psql_said = psql_err.read().decode("utf-8", errors="replace")
-        if not written and psql_said.startswith("psql: error: connection"):
-            raise server_error(address, RuntimeError(_first_error(psql_said.split("failed:", 1)[-1], "")))
-        if whole and reader.returncode != 0:  # pg_restore stopped first (psql may then have choked on half a row)
-            reason = _first_error(restore_err.read().decode("utf-8", errors="replace"),
-                                  f"pg_restore avsluttet med kode {reader.returncode}")
-            raise UserError(f"pg_restore kunne ikke lese hele {dump.path} ({reason}). Databasen er ikke endret.")
-        reason = _first_error(psql_said, f"psql avsluttet med kode {writer.returncode}")
-        if "lock timeout" in reason:
-            raise UserError(f"Andre holder på med {address.shown} akkurat nå (en lagring eller en import som ikke er "
-                            "ferdig), så tabellene kunne ikke byttes ut. Prøv igjen om litt. Databasen er ikke endret.")
-        raise UserError(f"Databaseserveren {address.shown} godtok ikke sikkerhetskopien: {reason}. "
-                        "Databasen er ikke endret.")
+        raise _failure(address, dump, restore_err.read().decode("utf-8", errors="replace") if whole else None,
+                       reader.returncode, psql_err.read().decode("utf-8", errors="replace"), writer.returncode)
+
+
+def _failure(address: ServerAddress, dump: DumpInfo, restore_said: str | None, restore_code: int, psql_said: str,
+             psql_code: int) -> UserError:
+    """Why the swap did not happen, in one sentence: the server would not let psql in, pg_restore
+    stopped (psql may then have choked on half a row), or the server refused a statement."""
+    from kpdesk.db.server import server_error
+
+    if psql_code != 0 and psql_said.startswith("psql: error: connection"):
+        return server_error(address, RuntimeError(_first_error(psql_said.split("failed:", 1)[-1], "")))
+    if restore_said is not None and restore_code != 0:  # None: psql stopped first, and pg_restore was ended
+        reason = _first_error(restore_said, f"pg_restore avsluttet med kode {restore_code}")
+        return UserError(f"pg_restore kunne ikke lese hele {dump.path} ({reason}). Databasen er ikke endret.")
+    reason = _first_error(psql_said, f"psql avsluttet med kode {psql_code}")
+    if "lock timeout" in reason:
+        return UserError(f"Andre holder på med {address.shown} akkurat nå (en lagring eller en import som ikke er "
+                         "ferdig), så tabellene kunne ikke byttes ut. Prøv igjen om litt. Databasen er ikke endret.")
+    return UserError(f"Databaseserveren {address.shown} godtok ikke sikkerhetskopien: {reason}. "
+                     "Databasen er ikke endret.")
