@@ -26,12 +26,14 @@ import bench_bundle
 import bench_check
 import bench_match
 import bench_needs
+import bench_server
 import bench_startup
 import regional_db
 from harness import REPO, Figure, grouped
 
-BENCHMARKS = ("startup", "check", "needs", "match", "bundle")
-DEFAULT_BENCHMARKS = ("startup", "check", "needs", "match")  # "bundle" needs packaging/build.sh first
+BENCHMARKS = ("startup", "check", "needs", "match", "bundle", "server")
+# "bundle" needs packaging/build.sh first; "server" a PostgreSQL server ($KPDESK_BENCH_PG, or one it starts)
+DEFAULT_BENCHMARKS = ("startup", "check", "needs", "match")
 
 
 # ---------------------------------------------------------------- formatting
@@ -71,6 +73,8 @@ def format_group(group: str, figures: list[Figure]) -> list[str]:
             shown = f.extra["rows_shown_by_text"]
             parts = [f"{text or '(empty)'} {_number(v, 'ms')} ({grouped(shown[text])})" for text, v in by_text.items()]
             lines.append("      by text, median ms (rows shown): " + " · ".join(parts))
+        if "vs_sqlite" in f.extra:
+            lines.append(f"      PostgreSQL ÷ SQLite: {f.extra['vs_sqlite']:.2f}×")
         if "output" in f.extra:
             lines.append(f"      kpdesk said: {f.extra['output']}")
     return lines
@@ -134,6 +138,7 @@ def _benchmarks(db: Path, runs: int, xcb: bool) -> dict[str, Callable[[], list[F
         "needs": lambda: bench_needs.measure(db, runs),
         "match": lambda: bench_match.measure(db, runs),
         "bundle": lambda: bench_bundle.measure(db, runs),
+        "server": lambda: bench_server.measure(db, runs),
     }
 
 

@@ -36,7 +36,9 @@ from kpdesk.register.service import NotFoundError, plural
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from kpdesk.common.paths import ServerAddress
     from kpdesk.db.backup import RestoreResult
+    from kpdesk.db.server_restore import DumpInfo
     from kpdesk.db.store import Store
 
 BackupChoice = Literal["keep", "purge"]
@@ -344,8 +346,6 @@ def _all_records(db_path: Path) -> list[_Record]:
 def restore_keeping_erasures(db_path: Path, source: Path) -> RestoreOutcome:
     """``backup.restore``, then every erasure recorded in the replaced database (or any backup) that
     the copy does not have is done again on it."""
-    import datetime as dt
-
     from kpdesk.db import backup
     from kpdesk.db.store import Store
 
@@ -362,30 +362,86 @@ def restore_keeping_erasures(db_path: Path, source: Path) -> RestoreOutcome:
         if info.path not in before and info.reason == "before-migration":
             info.path.unlink(missing_ok=True)
     try:
-        def again(session: Session) -> int:
-            present = set(session.scalars(select(ErasureRecord.token)))
-            count = 0
-            for record in records:
-                if record.token in present:
-                    continue
-                subject = privacy.find_subject(session, contact_ids=_ids(record.contact_ids),
-                                               person_ids=_ids(record.person_ids),
-                                               candidate_ids=_ids(record.candidate_ids))
-                report = privacy.erase_subject(session, subject, reason=AGAIN_AFTER_RESTORE, token=record.token)
-                if not report.token:  # nothing of them in the copy: keep the record all the same
-                    at = record.at if isinstance(record.at, dt.datetime) else dt.datetime.fromisoformat(str(record.at))
-                    session.add(ErasureRecord(token=record.token, at=at, contact_ids=record.contact_ids,
-                                              person_ids=record.person_ids, candidate_ids=record.candidate_ids,
-                                              backups_kept=record.backups_kept))
-                count += report.found
-            return count
-
-        erased = store.transaction(again)
-        if erased:
-            store.compact()
+        erased = _erase_again(store, records)
     finally:
         store.close()
-    again_text = plural(erased, "sletting", "slettinger")
-    notices = [f"Gjorde {again_text} på nytt som var gjort etter at sikkerhetskopien ble tatt: personene "
-               f"kommer ikke tilbake."] if erased else []
-    return RestoreOutcome(result, erased, notices)
+    return RestoreOutcome(result, erased, _again_notices(erased))
+
+
+
+@dataclass(frozen=True, slots=True)
+class ServerRestoreOutcome:
+    dump: DumpInfo  # the copy that was put back
+    revision: str  # the schema revision the database has now
+    erased_again: int = 0
+    notices: list[str] = field(default_factory=lambda: list[str]())
+
+
+def _server_records(session: Session) -> list[_Record]:
+    return [_Record(r.token, r.at, r.contact_ids, r.backups_kept, r.person_ids, r.candidate_ids)
+            for r in session.scalars(select(ErasureRecord))]
+
+
+def restore_server_keeping_erasures(address: ServerAddress, source: Path,
+                                    confirm: Callable[[DumpInfo], bool]) -> ServerRestoreOutcome | None:
+    """A ``kpdesk backup`` of a server put back on the server (``db/server_restore.py``), after the copy
+    is checked, the server answers and ``confirm(dump)`` says yes (None: it said no, nothing changed);
+    then the schema is brought up to date and every erasure recorded in the replaced database that the
+    copy does not have is done again, as for a file."""
+    from kpdesk.db import server_restore
+    from kpdesk.db.store import Store
+
+    dump = server_restore.read_dump(source)
+    store = Store.open(address, daily_backup=False)  # answers, and is not from a newer kpdesk
+    try:
+        records = store.transaction(_server_records)
+    finally:
+        store.close()
+    if not confirm(dump):
+        return None
+    server_restore.replace_from_dump(address, dump)
+    store = Store.open(address, daily_backup=False)  # an older copy is upgraded here
+    try:
+        erased = _erase_again(store, records)
+        revision = store.revision() or dump.revision
+    finally:
+        store.close()
+    return ServerRestoreOutcome(dump, revision, erased, _again_notices(erased))
+
+def _erase_again(store: Store, records: Iterable[_Record]) -> int:
+    """Every recorded erasure the restored database does not have done again on it, in one
+    transaction that also moves the id sequences on (on a server); how many were found there."""
+    import datetime as dt
+
+    from kpdesk.db.server import catch_up_sequences
+
+    def again(session: Session) -> int:
+        present = set(session.scalars(select(ErasureRecord.token)))
+        count = 0
+        for record in records:
+            if record.token in present:
+                continue
+            subject = privacy.find_subject(session, contact_ids=_ids(record.contact_ids),
+                                           person_ids=_ids(record.person_ids),
+                                           candidate_ids=_ids(record.candidate_ids))
+            report = privacy.erase_subject(session, subject, reason=AGAIN_AFTER_RESTORE, token=record.token)
+            if not report.token:  # nothing of them in the copy: keep the record all the same
+                at = record.at if isinstance(record.at, dt.datetime) else dt.datetime.fromisoformat(str(record.at))
+                session.add(ErasureRecord(token=record.token, at=at, contact_ids=record.contact_ids,
+                                          person_ids=record.person_ids, candidate_ids=record.candidate_ids,
+                                          backups_kept=record.backups_kept))
+            count += report.found
+        catch_up_sequences(session)
+        return count
+
+    erased = store.transaction(again)
+    if erased:
+        store.compact()
+    return erased
+
+
+def _again_notices(erased: int) -> list[str]:
+    if not erased:
+        return []
+    return [f"Gjorde {plural(erased, 'sletting', 'slettinger')} på nytt som var gjort etter at sikkerhetskopien "
+            f"ble tatt: personene kommer ikke tilbake."]

@@ -26,23 +26,40 @@ def _password(address: ServerAddress) -> str | None:
     return unquote(userinfo.split(":", 1)[1]) if ":" in userinfo else None
 
 
+def client_environment(address: ServerAddress) -> dict[str, str]:
+    """The environment a PostgreSQL client program (pg_dump, pg_restore, psql) runs in: a short
+    connect timeout, and the URL's password, if any, as ``PGPASSWORD`` (never on a command line)."""
+    env = {**os.environ, "PGCONNECT_TIMEOUT": "5"}
+    password = _password(address)
+    if password is not None:
+        env["PGPASSWORD"] = password
+    return env
+
+
+def client_url(address: ServerAddress) -> str:
+    """The address as libpq reads it, without the password (``client_environment`` carries that)."""
+    return address.shown.replace("postgresql+psycopg://", "postgresql://")
+
+
+def missing_client(program: str, what: str) -> UserError:
+    """A PostgreSQL client program is not installed: the one sentence that says so."""
+    return UserError(f"Fant ikke {program}, som {what}. Installer PostgreSQL-klienten (Debian/Ubuntu: "
+                     "postgresql-client; Windows/macOS: fra postgresql.org).")
+
+
 def dump_server(address: ServerAddress, out: Path) -> Path:
     """``pg_dump`` of the server's kpdesk schema to ``out``; a UserError that says why not."""
     program = shutil.which("pg_dump")
     if program is None:
-        raise UserError("Fant ikke pg_dump, som tar sikkerhetskopi av en databaseserver. Installer "
-                        "PostgreSQL-klienten (Debian/Ubuntu: postgresql-client; Windows/macOS: fra postgresql.org).")
+        raise missing_client("pg_dump", "tar sikkerhetskopi av en databaseserver")
     if out.is_dir():
         raise UserError(f"{out} er en mappe; oppgi et filnavn, for eksempel {out / 'kpdesk-region.dump'}.")
     if not out.parent.is_dir():
         raise UserError(f"Mappen {out.parent} finnes ikke, så {out.name} kan ikke lagres der.")
     partial = out.with_name(f".{out.name}.delvis")
-    env = {**os.environ, "PGCONNECT_TIMEOUT": "5"}
-    password = _password(address)
-    if password is not None:
-        env["PGPASSWORD"] = password
-    command = [program, "--format=custom", "--no-owner", "--no-privileges",
-               f"--file={partial}", f"--dbname={address.shown.replace('postgresql+psycopg://', 'postgresql://')}"]
+    env = client_environment(address)
+    command = [program, "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}",
+               f"--dbname={client_url(address)}"]
     try:
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
