@@ -21,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 TABLES = ("employer", "need", "room")
-FIRST_CENTRE_NAME = "Senteret"
+FIRST_CENTRE_NAME = "Senteret"  # the centre of a database whose profile had no name
 
 
 def upgrade() -> None:
