@@ -120,3 +120,18 @@ def test_utskrifter_makes_a_handout_for_one_centre(open_window, two_centres: Pat
     assert page.request().centre == "Mosjøen"
     text = "\n".join(pdf_pages(page.preview.path.read_bytes()))
     assert "Kompetansebehov i Mosjøen" in text
+
+
+def test_the_schedule_offers_the_rooms_of_the_centre_chosen(open_window, two_centres: Path, qtbot) -> None:
+    window = open_drained(open_window, two_centres, qtbot)
+    number = next(i for i, s in enumerate(SECTIONS) if s[2] == "SchedulePage")
+    window.navigation.setCurrentRow(number)
+    page = window.page(number)
+    qtbot.waitUntil(lambda: page.is_current() and len(page.schedule.rooms) == 5, timeout=30000)
+    assert page.centre_box.isVisible() and page.room_box.count() == 6  # «Alle rom» and five
+    page.centre_box.setFocus()
+    qtbot.keyClick(page.centre_box, Qt.Key.Key_End)  # Mosjøen comes last
+    assert page.centre_box.currentText() == "Mosjøen"
+    qtbot.waitUntil(lambda: page.is_current() and [r.name for r in page.schedule.rooms] == ["Møterom Tind"],
+                    timeout=30000)
+    assert [page.room_box.itemText(i) for i in range(page.room_box.count())] == ["Alle rom", "Møterom Tind"]
