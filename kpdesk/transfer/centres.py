@@ -37,7 +37,7 @@ class CentreCells:
             if own and own.strip():
                 raise
             self.no_default = (f"{exc} Skriv senteret i kolonnen «{CENTRE_COLUMN}», eller velg ditt senter "
-                               "(--centre i kommandolinjen).")
+                               "(i senterlisten over listene, eller med --centre på kommandolinjen).")
 
     def take(self, line: int, cell: str | None, create: bool) -> bool:
         """Note the centre of the row on ``line``; False, with the reason on the line, when it has none."""
