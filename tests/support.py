@@ -400,7 +400,7 @@ def big_database(path: Path, marker: str, rows: int = 12_000) -> Path:
 
     Store.open(path, daily_backup=False).close()
     conn = sqlite3.connect(path)
-    conn.executemany("INSERT INTO employer (org_number, name, notes) VALUES (?, ?, ?)",
+    conn.executemany("INSERT INTO employer (org_number, name, notes, centre_id) VALUES (?, ?, ?, 1)",
                      [(f"{i:09d}", f"{marker} {i}", marker * 250) for i in range(rows)])
     conn.commit()
     conn.close()

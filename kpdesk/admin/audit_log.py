@@ -75,7 +75,7 @@ FIELD_LABELS = {
     "sessions": "samlinger", "site": "sted", "source": "kilde", "start_date": "startdato", "starts_at": "starter",
     "state": "tilstand", "state_reason": "grunn", "status": "status", "status_changed_on": "status endret",
     "term": "ord", "title": "tittel", "value": "verdi", "web": "nettside", "person_id": "person",
-    "community": "lokalsamfunn", "horizon": "innen år", "employer_id": "arbeidsgiver",
+    "community": "lokalsamfunn", "horizon": "innen år", "employer_id": "arbeidsgiver", "centre_id": "senter",
     "registered": "registrert", "offer_id": "kurstilbud", "participants": "deltakere ved start",
     "completed": "fullført", "credits_passed": "studiepoeng bestått", "cofunding_source": "medfinansiering fra",
     "cofunding_nok": "medfinansiering (kr)", "needs": "behov", "bookings": "samlingsdager",

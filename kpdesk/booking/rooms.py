@@ -20,8 +20,9 @@ from kpdesk.common.errors import UserError
 from kpdesk.common.fields import Collector, FieldError, Problem, parse_line, parse_required_text, parse_text
 from kpdesk.common.norsk import fold, format_time, plural, sort_key
 from kpdesk.db import audit
-from kpdesk.db.models import Booking, BookingSeries, Equipment, Room, booking_equipment, room_equipment
+from kpdesk.db.models import Booking, BookingSeries, Centre, Equipment, Room, booking_equipment, room_equipment
 from kpdesk.db.row_writing import NotFoundError, create_row, existing_row
+from kpdesk.register.centres import centre_for_new
 
 ROOM, EQUIPMENT = "room", "equipment"
 MAX_ROOM_NAME = 100
@@ -147,6 +148,8 @@ class RoomRow:
     equipment: tuple[str, ...]
     bookings: int  # active bookings, past and future
     site: str = ""
+    centre_id: int = 0
+    centre: str = ""  # the centre's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,20 +177,21 @@ def _room_rows(session: Session, *where: Any) -> list[RoomRow]:
     counts = (select(Booking.room_id, func.count().label("n")).where(Booking.state == "active")
               .group_by(Booking.room_id).subquery())
     stmt = (select(Room.id, Room.name, Room.capacity, Room.opens_at, Room.closes_at, Room.notes,
-                   func.coalesce(counts.c.n, 0), Room.site)
+                   func.coalesce(counts.c.n, 0), Room.site, Room.centre_id, Centre.name)
+            .join(Centre, Centre.id == Room.centre_id)
             .outerjoin(counts, counts.c.room_id == Room.id).where(*where))
     rows = session.execute(stmt).all()
     equipment = _equipment_by_room(session, [r[0] for r in rows] if where else None)
     result = [RoomRow(id_, name, capacity, opens or DEFAULT_OPENS, closes or DEFAULT_CLOSES, notes or "",
-                      tuple(equipment.get(id_, ())), n, site or "")
-              for id_, name, capacity, opens, closes, notes, n, site in rows]
+                      tuple(equipment.get(id_, ())), n, site or "", centre_id, centre)
+              for id_, name, capacity, opens, closes, notes, n, site, centre_id, centre in rows]
     result.sort(key=lambda r: (sort_key(r.name), r.id))
     return result
 
 
-def list_rooms(session: Session) -> list[RoomRow]:
-    """All rooms in Norwegian alphabetical order."""
-    return _room_rows(session)
+def list_rooms(session: Session, centre_id: int | None = None) -> list[RoomRow]:
+    """All rooms (or one centre's; None: the whole region) in Norwegian alphabetical order."""
+    return _room_rows(session) if centre_id is None else _room_rows(session, Room.centre_id == centre_id)
 
 
 def get_room(session: Session, room_id: int) -> RoomRow:
@@ -359,11 +363,12 @@ def _set_equipment(session: Session, room_id: int, ids: list[int]) -> None:
 
 
 def save_room(session: Session, data: RoomData, room_id: int | None = None, *,
-              create_equipment: bool = False) -> int:
+              create_equipment: bool = False, centre_id: int | None = None) -> int:
     """Create (``room_id`` None) or update a room; returns its id.
 
     Equipment names must be on the equipment list unless ``create_equipment`` (the importer)
-    adds the unknown ones.
+    adds the unknown ones. A new room belongs to ``centre_id`` (else the only centre); an update
+    moves it there when given. Its bookings belong to the room's centre.
     """
     problem = opening_hours_problem(data.opens_at, data.closes_at)
     if problem:
@@ -376,6 +381,8 @@ def save_room(session: Session, data: RoomData, room_id: int | None = None, *,
               "closes_at": data.closes_at, "notes": data.notes}
     if data.site is not None:
         values["site"] = data.site
+    if room_id is None or centre_id is not None:
+        values["centre_id"] = centre_for_new(session, centre_id)
     if room_id is None:
         room = create_row(session, Room, values, ROOM, f"Nytt rom «{data.name}» ({data.capacity} plasser)")
         _set_equipment(session, room.id, ids)

@@ -127,9 +127,13 @@ def parse_week(text: str) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- reads
 
-def week_rooms(session: Session, room_id: int | None = None, site: str | None = None) -> tuple[WeekRoom, ...]:
-    """Every room, the room ``room_id``, or the rooms at ``site`` (as stored), by name."""
+def week_rooms(session: Session, room_id: int | None = None, site: str | None = None,
+               centre_id: int | None = None) -> tuple[WeekRoom, ...]:
+    """Every room, the room ``room_id``, or the rooms at ``site`` (as stored), by name; only those of
+    the centre ``centre_id`` when given."""
     stmt = select(Room.id, Room.name, Room.capacity, Room.opens_at, Room.closes_at, Room.site)
+    if centre_id is not None:
+        stmt = stmt.where(Room.centre_id == centre_id)
     if room_id is not None:
         stmt = stmt.where(Room.id == room_id)
     if site is not None:
@@ -190,9 +194,10 @@ def bookings_between(session: Session, start: dt.datetime, end: dt.datetime, roo
 
 
 def week_schedule(session: Session, iso_year: int, iso_week: int, room_id: int | None = None,
-                  include_weekend: bool = False, site: str | None = None) -> WeekSchedule:
+                  include_weekend: bool = False, site: str | None = None, centre_id: int | None = None) -> WeekSchedule:
     """Monday to Friday (to Sunday with ``include_weekend``) of an ISO week, for all rooms, one,
-    or those at one ``site``."""
+    or those at one ``site``; of one centre's rooms when ``centre_id`` is given (a booking belongs
+    to its room's centre)."""
     try:
         monday = dt.date.fromisocalendar(iso_year, iso_week, 1)
     except ValueError:
@@ -201,7 +206,7 @@ def week_schedule(session: Session, iso_year: int, iso_week: int, room_id: int |
     dates = [monday + dt.timedelta(days=i) for i in range(count)]
     holidays = holidays_between(dates[0], dates[-1])
     days = tuple(WeekDay(d, weekday_name(d), holidays.get(d)) for d in dates)
-    rooms = week_rooms(session, room_id, site)
+    rooms = week_rooms(session, room_id, site, centre_id)
     start = dt.datetime.combine(dates[0], dt.time(0))
     end = dt.datetime.combine(dates[-1] + dt.timedelta(days=1), dt.time(0))
     bookings = bookings_between(session, start, end, [r.id for r in rooms])

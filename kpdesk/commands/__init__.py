@@ -4,12 +4,16 @@
 pair of parsers in ``kpdesk.common.norsk`` (formats and the 1900–2100 range), so a wrong value
 stops each command the same way: a Norwegian sentence naming the option, exit code 1.
 
+``add_centre_option`` and ``centre_option`` are how a command learns the coordinator's own centre:
+--centre NAVN, else $KPDESK_CENTRE, else (in a database of one centre) that one.
+
 ``database`` and ``open_database`` are how every command finds and opens its database: --db or
 $KPDESK_DB, a file or a ``postgresql://`` server, and a missing file said the same way everywhere.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
@@ -42,6 +46,20 @@ def _parsed(parse: Callable[[str], _T], text: str, option: str) -> _T:
         return parse(text)
     except ValueError as exc:
         raise UserError(f"{option}: {exc}.") from None
+
+
+def add_centre_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--centre NAVN``: the coordinator's own centre; the default is $KPDESK_CENTRE (``centre_option``)."""
+    parser.add_argument("--centre", metavar="NAVN", default=None, help=f"{help_text} (standard: $KPDESK_CENTRE; "
+                                                                       "i en database med ett senter, det)")
+
+
+def centre_option(value: str | None) -> str | None:
+    """The coordinator's centre as --centre or $KPDESK_CENTRE names it; None when neither does."""
+    import os
+
+    chosen = value if value is not None else os.environ.get("KPDESK_CENTRE")
+    return chosen.strip() or None if chosen else None
 
 
 def database(db: str | None, *, must_exist: bool = True) -> Location:

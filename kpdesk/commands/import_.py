@@ -21,6 +21,7 @@ KIND_CHOICES = {"employers": "employers", "arbeidsgivere": "employers", "persons
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from kpdesk.cli import add_db_option
+    from kpdesk.commands import add_centre_option
 
     parser = subparsers.add_parser("import", help="importer arbeidsgivere, personer, behov, tilbydere, kurstilbud, "
                                                   "rom, bookinger, eksamener, eksamenskandidater eller "
@@ -31,6 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "candidates (kandidater) eller runs (gjennomføringer)")
     parser.add_argument("file", metavar="FIL", help="CSV-fil med overskriftsrad (; , eller tabulator)")
     parser.add_argument("--dry-run", action="store_true", help="bare kontroller filen; ingenting lagres")
+    add_centre_option(parser, "ditt senter: nye arbeidsgivere, behov og rom uten senter i filen havner der")
     add_db_option(parser)
 
 
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kpdesk import transfer
-    from kpdesk.commands import open_database
+    from kpdesk.commands import centre_option, open_database
     from kpdesk.common import csvfile
 
     kind = KIND_CHOICES[args.kind]
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_database(args.db, must_exist=False)  # an import may start a new file
     try:
         with store.session() as session:
-            plan = transfer.plan_bytes(session, kind, data, Path(args.file).name)
+            plan = transfer.plan_bytes(session, kind, data, Path(args.file).name, centre_option(args.centre))
             for problem in plan.problems:
                 print(problem, file=sys.stderr)
             if plan.has_errors:

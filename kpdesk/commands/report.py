@@ -55,6 +55,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sub.add_argument("--municipality", metavar="NR", action="append", default=[],
                      help="kommunenummer (eller navn); kan gjentas; uten: alle kommuner")
     sub.add_argument("--region", metavar="NAVN", help="alle kommunene i denne regionen")
+    sub.add_argument("--centre", metavar="NAVN", help="bare behovene til dette senteret (standard: hele regionen)")
     sub.add_argument("--as-of", metavar="DATO", help="referansedato (standard: i dag)")
 
     sub = common("schedule", "ukeplan for alle rom, rommene på ett sted eller ett rom (A4 liggende)")
@@ -119,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
         offer=getattr(args, "offer", "") or "",
         municipalities=tuple(getattr(args, "municipality", ()) or ()),
         region=getattr(args, "region", "") or "",
+        centre=getattr(args, "centre", "") or "",
         week=_week(args),
         room=getattr(args, "room", "") or "",
         site=getattr(args, "site", "") or "",

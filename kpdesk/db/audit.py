@@ -47,6 +47,7 @@ ENTITIES = {
     "booking_series": "bookingserie", "setting": "innstilling", "audit_entry": "endringslogg",
     "centre_profile": "senterprofil", "person": "person", "consent": "samtykke",
     "exam_sitting": "eksamen", "exam_candidate": "eksamenskandidat", "course_run": "gjennomføring",
+    "centre": "senter",
 }
 
 

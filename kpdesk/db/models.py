@@ -5,6 +5,8 @@ Conventions:
 - Dates are ``Date``; times of day in the meeting place are naive local times in Europe/Oslo
   (a booking at 09:00 is at 09:00 on the wall clock, summer or winter).
 - Money is whole kroner (``Integer``); credits are ``Numeric(5, 1)`` with their credit system.
+- A region's centres (``Centre``, revision 0009) share one register: every employer, need and room
+  belongs to one centre; a booking (and a booking series) belongs to its room's centre.
 - Personal data lives only in ``contact_person``, ``person``, ``consent``, exam candidates' names and
   e-mails and invigilators' names (and in audit entries about them).
 """
@@ -31,6 +33,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     func,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -52,6 +55,27 @@ class Timestamps:
     )
 
 
+# ---------------------------------------------------------------- centres
+
+class Centre(Base):
+    """A learning centre of the region (Mo i Rana, Mosjøen, …); employers, needs and rooms belong
+    to one, bookings to their room's. A database of one centre has exactly one row."""
+
+    __tablename__ = "centre"
+    __table_args__ = (AUTOINCREMENT,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    municipality: Mapped[str | None] = mapped_column(String(4))  # where it sits
+
+
+def _centre_column() -> Mapped[int]:
+    """A row's centre. Services always say which; a row written without one (tests, old scripts)
+    lands in the first centre, the one migration 0009 made."""
+    return mapped_column(ForeignKey("centre.id", ondelete="RESTRICT"), index=True,
+                         default=select(func.min(Centre.id)).scalar_subquery())
+
+
 # ---------------------------------------------------------------- broker register
 
 class Employer(Timestamps, Base):
@@ -69,6 +93,7 @@ class Employer(Timestamps, Base):
     may_be_named: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     source: Mapped[str] = mapped_column(String(200), default="", server_default="")  # where it came from
+    centre_id: Mapped[int] = _centre_column()
 
     parent: Mapped[Employer | None] = relationship(remote_side=[id], back_populates="sub_units")
     sub_units: Mapped[list[Employer]] = relationship(back_populates="parent")
@@ -183,6 +208,7 @@ class Need(Timestamps, Base):
     # the day the need was recorded (revision 0008; older needs: the day they were created)
     registered: Mapped[dt.date] = mapped_column(Date, default=dt.date.today, server_default=func.current_date(),
                                                 index=True)
+    centre_id: Mapped[int] = _centre_column()
 
     employer: Mapped[Employer | None] = relationship(back_populates="needs")
     person: Mapped[Person | None] = relationship(back_populates="needs")
@@ -339,6 +365,7 @@ class Room(Timestamps, Base):
     closes_at: Mapped[dt.time] = mapped_column(Time, default=dt.time(16, 0))
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     site: Mapped[str] = mapped_column(String(100), default="", server_default="")  # 'Mosjøen'; "" if one site
+    centre_id: Mapped[int] = _centre_column()
 
     equipment: Mapped[list[Equipment]] = relationship(secondary=room_equipment, order_by="Equipment.name")
 

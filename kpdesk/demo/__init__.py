@@ -64,6 +64,7 @@ def generate(session: Session, *, scale: str = "small", seed: int = 1) -> None:
 
     from kpdesk.db import models
     from kpdesk.db.server import catch_up_sequences
+    from kpdesk.demo.centres import demo_centres, first_municipalities, place_in_centres
 
     counts = _counts(lambda sql: session.execute(text(sql)).scalar_one())
     if any(counts.values()):  # said as for a file: what is there, and that nothing was changed
@@ -74,6 +75,7 @@ def generate(session: Session, *, scale: str = "small", seed: int = 1) -> None:
     providers: dict[str, int] = dict(session.execute(text("SELECT name, id FROM provider")).all())
     equipment: dict[str, int] = dict(session.execute(text("SELECT name, id FROM equipment")).all())
     builder = build(scale, seed, first_ids=first_ids, providers=providers, equipment=equipment)
+    place_in_centres(builder, demo_centres(session, scale), first_municipalities(session))
     targets = {table.name: table for table in models.Base.metadata.sorted_tables}
     for table in TABLES:
         rows = builder.rows[table]

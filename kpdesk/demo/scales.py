@@ -60,6 +60,16 @@ REGIONAL_PERIOD = (dt.date(2026, 8, 3), dt.date(2027, 6, 30))
 CHRISTMAS_BREAK = (dt.date(2026, 12, 21), dt.date(2027, 1, 1))
 REGIONAL_SITTINGS = 40  # exam bookings of the spring term that get a sitting with candidates
 REGIONAL_CENTRES = ("Mo i Rana", "Mosjøen", "Sandnessjøen", "Bodø", "Fauske", "Svolvær")  # the rooms' sites
+# Where each regional centre sits, and the municipalities it is nearest to (by road and ferry); its
+# employers' and needs' rows go there. A municipality not named here goes to the first centre.
+REGIONAL_CENTRE_AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Mo i Rana": ("1833", ("1833", "1832", "1828", "1826", "1834", "1835", "1836")),
+    "Mosjøen": ("1824", ("1824", "1825")),
+    "Sandnessjøen": ("1820", ("1820", "1822", "1827", "1818", "1816", "1815", "1813", "1812", "1811")),
+    "Bodø": ("1804", ("1804", "1838", "1837", "1839")),
+    "Fauske": ("1841", ("1841", "1840", "1845", "1848", "1875", "1806", "1853", "1851")),
+    "Svolvær": ("1865", ("1865", "1860", "1859", "1874", "1856", "1857", "1866", "1867", "1868", "1870", "1871")),
+}
 SMALL_SITE = "Mo i Rana"  # where the small centre's rooms are
 REGIONAL_HOURS = (dt.time(8), dt.time(22))
 # Length in half hours of the bookings that fill the regional grid, by kind.

@@ -36,29 +36,34 @@ class EmployerRow:
     needs: int
     open_needs: int
     contacts: int
+    centre_id: int = 0
+    centre: str = ""  # the centre's name
 
 
 _CLOSED = ", ".join(f"'{status}'" for status in sorted(CLOSED_NEED_STATUSES))
 
 
-def employer_sql(one: bool = False) -> str:
+def employer_sql(one: bool = False, centre: bool = False) -> str:
     """Employers with their counts of needs, open needs and contacts, in the columns of EmployerRow.
 
     ``one``: only the employer with id ``:id``, counted over its own needs and contacts (SQLite
-    would otherwise count every employer's before picking one).
+    would otherwise count every employer's before picking one). ``centre``: only the employers of
+    the centre with id ``:centre``.
     """
     own = "WHERE employer_id = :id " if one else ""
+    where = [*(["e.id = :id"] if one else []), *(["e.centre_id = :centre"] if centre else [])]
     return (
         "SELECT e.id, e.org_number, e.name, e.parent_id, p.name, e.municipality, e.industry, e.may_be_named,"
-        " e.notes, coalesce(n.needs, 0), coalesce(n.open_needs, 0), coalesce(c.contacts, 0)"
+        " e.notes, coalesce(n.needs, 0), coalesce(n.open_needs, 0), coalesce(c.contacts, 0), e.centre_id, ce.name"
         " FROM employer AS e"
+        " JOIN centre AS ce ON ce.id = e.centre_id"
         " LEFT JOIN employer AS p ON p.id = e.parent_id"
         " LEFT JOIN (SELECT employer_id, count(*) AS needs,"
         f" sum(CASE WHEN status NOT IN ({_CLOSED}) THEN 1 ELSE 0 END) AS open_needs"
         f" FROM need {own}GROUP BY employer_id) AS n ON n.employer_id = e.id"
         " LEFT JOIN (SELECT employer_id, count(*) AS contacts"
         f" FROM contact_person {own}GROUP BY employer_id) AS c ON c.employer_id = e.id"
-        + (" WHERE e.id = :id" if one else "")
+        + (" WHERE " + " AND ".join(where) if where else "")
     )
 
 
@@ -81,13 +86,13 @@ def employer_rows(records: Iterable[tuple[Any, ...]]) -> list[EmployerRow]:
     industries: dict[str | None, str] = {}
     rows = []
     for (id_, org, name, parent_id, parent_name, municipality, industry, may_be_named, notes,
-         needs, open_needs, contacts) in records:
+         needs, open_needs, contacts, centre_id, centre) in records:
         industry_label = industries.get(industry)
         if industry_label is None:
             industry_label = industries[industry] = industry_name(industry)
         rows.append(EmployerRow(
             id_, org, name, parent_id, parent_name or "", municipality, municipality_name(municipality, places),
-            industry, industry_label, bool(may_be_named), notes or "", needs, open_needs, contacts,
+            industry, industry_label, bool(may_be_named), notes or "", needs, open_needs, contacts, centre_id, centre,
         ))
     return rows
 
@@ -100,10 +105,10 @@ def by_name(rows: list[EmployerRow]) -> list[EmployerRow]:
     return rows
 
 
-def read_early(path: Path) -> list[EmployerRow] | None:
-    """Every employer, by name, read with plain sqlite3 and without writing anything; None when
-    the file is not a kpdesk database at the current schema revision, or cannot be read now
-    (the store's own opening then explains why)."""
+def read_early(path: Path, centre_name: str | None = None) -> list[EmployerRow] | None:
+    """Every employer (or the named centre's), by name, read with plain sqlite3 and without writing
+    anything; None when the file is not a kpdesk database at the current schema revision, or cannot
+    be read now (the store's own opening then explains why)."""
     from kpdesk.common.errors import UserError
     from kpdesk.db.inspection import connect_read_only, inspect_file
     from kpdesk.db.migrate import head_revision
@@ -117,6 +122,8 @@ def read_early(path: Path) -> list[EmployerRow] | None:
         conn = connect_read_only(path)  # immutable, without locks, when there is no log beside it
         try:
             rows = employer_rows(conn.execute(employer_sql()))
+            if centre_name is not None:
+                rows = [r for r in rows if r.centre == centre_name]
         finally:
             conn.close()
         # another kpdesk opened the file meanwhile: a read without locks may be torn; the store reads it

@@ -56,6 +56,7 @@ from kpdesk.db.row_writing import (
     row_exists,
 )
 from kpdesk.db.stored_values import stored_date
+from kpdesk.register.centres import centre_for_new, employer_centre, list_centres
 from kpdesk.register.employer_list import EmployerRow, by_name, employer_rows, employer_sql, municipality_name
 from kpdesk.register.validation import (
     ConsentData,
@@ -130,6 +131,8 @@ class NeedRow:
     community: str | None = None
     source: str = ""
     horizon: int | None = None
+    centre_id: int = 0
+    centre: str = ""  # the centre's name
 
 
 _build_need_row = fast_builder(NeedRow)
@@ -210,9 +213,11 @@ class EmployerSnapshot:
 
 # ---------------------------------------------------------------- reads
 
-def list_employers(session: Session) -> list[EmployerRow]:
-    """All employers, in Norwegian alphabetical order of name."""
-    return by_name(employer_rows(session.execute(text(employer_sql()))))
+def list_employers(session: Session, centre_id: int | None = None) -> list[EmployerRow]:
+    """All employers (or one centre's; None: the whole region), in Norwegian alphabetical order of name."""
+    if centre_id is None:
+        return by_name(employer_rows(session.execute(text(employer_sql()))))
+    return by_name(employer_rows(session.execute(text(employer_sql(centre=True)), {"centre": centre_id})))
 
 
 def get_employer(session: Session, employer_id: int) -> EmployerRow:
@@ -230,7 +235,7 @@ _NEED_COLUMNS = (
     # generic type processing, and the needs list is the register's hot path (20 000 rows).
     type_coerce(Need.earliest_start, String), type_coerce(Need.latest_start, String), Need.priority,
     Need.status, type_coerce(Need.status_changed_on, String), Need.funding_note,
-    Need.person_id, Person.ref, Need.community, Need.source, Need.horizon,
+    Need.person_id, Person.ref, Need.community, Need.source, Need.horizon, Need.centre_id,
 )
 
 
@@ -258,6 +263,7 @@ def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow
     """Need rows from a select of ``_NEED_COLUMNS`` (more columns than SQLAlchemy types)."""
     places: dict[str | None, str] = {}
     formats: dict[str, tuple[str, ...]] = {}
+    centres = {c.id: c.name for c in list_centres(session)}
     day = stored_date
     build = _build_need_row
     rows = []
@@ -266,7 +272,7 @@ def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow
     session.flush()
     for (id_, ref, employer_id, employer_name, org_number, municipality, industry, title, description,
          headcount, level, fmt, earliest, latest, priority, status, changed_on, funding_note, person_id, person_ref,
-         community, source, horizon) in session.connection().execute(stmt):
+         community, source, horizon, centre_id) in session.connection().execute(stmt):
         keys = formats.get(fmt)
         if keys is None:
             keys = formats[fmt] = tuple(k for k in (fmt or "").split(",") if k)
@@ -280,14 +286,19 @@ def _need_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[NeedRow
             id_, ref, employer_id, employer_name, org_number or "", municipality,
             municipality_name(municipality, places), industry, title, description or "", headcount, level, keys,
             day(earliest) if earliest else None, day(latest) if latest else None, priority, status, day(changed_on),
-            funding_note or "", kind, person_id, person_ref, community, source or "", horizon,
+            funding_note or "", kind, person_id, person_ref, community, source or "", horizon, centre_id,
+            centres.get(centre_id, ""),
         ))
     return rows
 
 
-def list_needs(session: Session, employer_id: int | None = None, person_id: int | None = None) -> list[NeedRow]:
-    """All needs (or one employer's, or one person's), whoever owns them, in the order they were registered."""
+def list_needs(session: Session, employer_id: int | None = None, person_id: int | None = None,
+               centre_id: int | None = None) -> list[NeedRow]:
+    """All needs (or one employer's, or one person's; of one centre, or None: the whole region),
+    whoever owns them, in the order they were registered."""
     stmt = with_owners(select(*_NEED_COLUMNS)).order_by(Need.id)
+    if centre_id is not None:
+        stmt = stmt.where(Need.centre_id == centre_id)
     if employer_id is not None:
         stmt = stmt.where(Need.employer_id == employer_id)
     if person_id is not None:
@@ -396,11 +407,13 @@ def _check_parent(session: Session, employer_id: int | None, parent_id: int) -> 
 
 
 def save_employer(session: Session, data: EmployerData, employer_id: int | None = None,
-                  parent_id: int | None = None) -> int:
+                  parent_id: int | None = None, *, centre_id: int | None = None) -> int:
     """Create (``employer_id`` None) or update an employer; returns its id.
 
     The parent (hovedenhet) is ``parent_id`` if given, else the employer with
-    ``data.parent_org_number``, else none: an update with neither removes the parent.
+    ``data.parent_org_number``, else none: an update with neither removes the parent. A new
+    employer belongs to ``centre_id`` (else the only centre, ``centres.centre_for_new``); an update
+    moves it there when given and keeps its centre otherwise.
     """
     if parent_id is None and data.parent_org_number:
         parent_id = employer_id_for_org(session, data.parent_org_number)
@@ -411,6 +424,8 @@ def save_employer(session: Session, data: EmployerData, employer_id: int | None 
         "org_number": data.org_number, "name": data.name, "municipality": data.municipality,
         "industry": data.industry, "notes": data.notes, "may_be_named": data.may_be_named, "parent_id": parent_id,
     }
+    if employer_id is None or centre_id is not None:
+        values["centre_id"] = centre_for_new(session, centre_id)
     if employer_id is None:
         return create_row(session, Employer, values, EMPLOYER,
                           f"Ny arbeidsgiver «{data.name}» ({format_org_number(data.org_number)})").id
@@ -567,10 +582,13 @@ def community_key(session: Session, community: str) -> str:
     raise UserError(f"Finner ingen kommune eller region som heter «{community.strip()}». Regionene er: {known}.")
 
 
-def save_need(session: Session, data: NeedData, need_id: int | None = None) -> int:
+def save_need(session: Session, data: NeedData, need_id: int | None = None, *, centre_id: int | None = None) -> int:
     """Create or update a need; its owner is the employer with ``data.employer`` as org number, the
     person with ``data.person`` as ref (who must have consented to storage, see ``need_owner``),
     or the community ``data.community``.
+
+    A new need belongs to ``centre_id``, else to its employer's centre, else to the only centre
+    (``centres.centre_for_new``); an update moves it when ``centre_id`` is given.
 
     A need without ref gets the next free "B00001"-style ref (an update keeps its ref). A
     status change is dated today in the need's status history.
@@ -592,6 +610,10 @@ def save_need(session: Session, data: NeedData, need_id: int | None = None) -> i
         values = {"ref": data.ref, **values}
     if data.registered:
         values["registered"] = data.registered
+    if need_id is None and centre_id is None and owner["employer_id"] is not None:
+        centre_id = employer_centre(session, owner["employer_id"])
+    if need_id is None or centre_id is not None:
+        values["centre_id"] = centre_for_new(session, centre_id)
     if need_id is None:
         values.setdefault("ref", next_need_ref(session))
         need = create_row(session, Need, {**values, "status_changed_on": today}, NEED,

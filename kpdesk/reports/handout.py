@@ -46,6 +46,7 @@ from kpdesk.common import reference
 from kpdesk.common.codes import LEVEL_RANK, LEVELS
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date, group_thousands, plural, sort_key
+from kpdesk.register.centres import WHOLE_REGION
 from kpdesk.reports import charts, style
 from kpdesk.reports.facts import (
     SOON_DAYS,
@@ -72,10 +73,14 @@ TOGETHER_NOTE = (f"«{TOGETHER}» = {EVERY_KIND} samlet; hvor mange det er av hv
 
 @dataclass(frozen=True)
 class Scope:
-    """Which municipalities the handout covers; none means the whole database."""
+    """Which municipalities the handout covers (none: the whole database), and whose needs: one
+    centre's (``centre_id``) or every centre's."""
 
     municipalities: tuple[str, ...] = ()  # four-digit numbers
     region: str = ""  # the region's name, when chosen by region
+    centre: str = ""  # the centre's name, when only its needs are counted
+    centre_id: int | None = None
+    several_centres: bool = False  # the database has more than one: «hele regionen» says all of them
 
     @property
     def whole_regions(self) -> bool:
@@ -84,6 +89,15 @@ class Scope:
 
     @property
     def label(self) -> str:
+        place = self._place
+        if self.centre:
+            return self.centre if place == "alle kommuner" else f"{place} ({self.centre})"
+        if self.several_centres and place == "alle kommuner":
+            return WHOLE_REGION.lower()
+        return place
+
+    @property
+    def _place(self) -> str:
         if self.region:
             return self.region
         if not self.municipalities:
@@ -132,9 +146,12 @@ class HandoutData:
         return self.needs_table.grand_value == 0
 
 
-def resolve_scope(session: Any, municipalities: Iterable[str] = (), region: str | None = None) -> Scope:
-    """The scope from municipality numbers or names and/or a region name; UserError for unknown ones."""
+def resolve_scope(session: Any, municipalities: Iterable[str] = (), region: str | None = None,
+                  centre: str | None = None) -> Scope:
+    """The scope from municipality numbers or names and/or a region name, and a centre's name (None:
+    every centre); UserError for unknown ones."""
     from kpdesk.matching.persistence import load_regions
+    from kpdesk.register.centres import find_centre, list_centres
 
     numbers: list[str] = []
     for text in municipalities:
@@ -156,7 +173,9 @@ def resolve_scope(session: Any, municipalities: Iterable[str] = (), region: str 
             raise UserError(f"Regionen «{region.strip()}» finnes ikke. Regionene er: {known}.")
         region_name = match
         numbers.extend(n for n in sorted(regions[match]) if n not in numbers)
-    return Scope(tuple(numbers), "" if explicit else region_name)
+    chosen = find_centre(session, centre) if centre and centre.strip() else None
+    return Scope(tuple(numbers), "" if explicit else region_name, chosen.name if chosen else "",
+                 chosen.id if chosen else None, len(list_centres(session)) > 1)
 
 
 def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: Any = None) -> HandoutData:
@@ -166,10 +185,14 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
     """
     from sqlalchemy import select
 
-    from kpdesk.db.models import Employer
+    from kpdesk.db.models import Employer, Need
 
     wanted = set(scope.municipalities)
     regions = (scope.region,) if scope.region else ()  # a region's own needs, when chosen by region
+    centre_refs: set[str] | None = None
+    if scope.centre_id is not None:  # one centre's needs only: matched afresh, as a run holds them all
+        centre_refs = set(session.execute(select(Need.ref).where(Need.centre_id == scope.centre_id)).scalars())
+        run = None
     if run is not None and run.as_of == as_of:
         needs, groups, commits = run.scoped(wanted, regions)
     else:  # match the needs in scope only, with the same engine inputs as a full run
@@ -177,7 +200,8 @@ def load(session: Any, scope: Scope, as_of: dt.date, run: Any = None, progress: 
         from kpdesk.matching.run import in_scope, match_inputs
 
         inputs = load_inputs(session)
-        scoped = [n for n in inputs.needs if in_scope(n, wanted, regions)]
+        scoped = [n for n in inputs.needs if in_scope(n, wanted, regions)
+                  and (centre_refs is None or n.ref in centre_refs)]
         run = match_inputs(scoped, inputs.offers, inputs.regions, inputs.matcher(), as_of, progress)
         needs, groups, commits = run.needs, run.groups, run.commitments
 

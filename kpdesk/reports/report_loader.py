@@ -42,6 +42,7 @@ class ReportRequest:
     offer: str = ""  # offer: reference
     municipalities: tuple[str, ...] = ()  # handout: numbers or names; none and no region = all
     region: str = ""  # handout
+    centre: str = ""  # handout: only this centre's needs ("" = every centre: the whole region)
     week: str = ""  # schedule: '2027-W20'
     room: str = ""  # schedule (optional), doorsign
     site: str = ""  # schedule (optional): only the rooms at this site
@@ -88,7 +89,7 @@ def load_report(session: Any, request: ReportRequest, progress: Progress | None 
     if kind == "handout":
         from kpdesk.reports import handout
 
-        scope = handout.resolve_scope(session, request.municipalities, request.region or None)
+        scope = handout.resolve_scope(session, request.municipalities, request.region or None, request.centre or None)
         figures = handout.load(session, scope, as_of, run, progress)
         return LoadedReport(lambda: handout.build(figures), f"møteunderlaget for {scope.label}",
                             f"moteunderlag-{file_slug(scope.label)}-{as_of.isoformat()}.pdf")
@@ -133,6 +134,7 @@ class ReportChoices:
     regions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> municipality numbers
     rooms: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()  # the rooms' sites (Room.site), for a week schedule of one site
+    centres: tuple[str, ...] = ()  # the centres' names, for a handout of one centre
 
 
 def load_choices(session: Any) -> ReportChoices:
@@ -142,6 +144,7 @@ def load_choices(session: Any) -> ReportChoices:
     from kpdesk.common import reference
     from kpdesk.db.models import Employer, Need, Offer, Person, Provider, Room
     from kpdesk.matching.persistence import load_regions
+    from kpdesk.register.centres import list_centres
 
     employers = sorted(((f"{name} ({format_org_number(org)})", org) for org, name in
                         session.execute(select(Employer.org_number, Employer.name))), key=lambda p: sort_key(p[0]))
@@ -161,6 +164,7 @@ def load_choices(session: Any) -> ReportChoices:
             regions.setdefault(name, []).append(number)
     rooms = sorted(session.execute(select(Room.name)).scalars(), key=sort_key)
     sites = list_sites(session)
+    centres = tuple(c.name for c in list_centres(session))
     return ReportChoices(tuple(employers), tuple(offers), tuple(municipalities),
                          {name: tuple(sorted(regions[name])) for name in sorted(regions, key=sort_key)}, tuple(rooms),
-                         tuple(sites))
+                         tuple(sites), centres)

@@ -38,6 +38,7 @@ from kpdesk.db import audit
 from kpdesk.db.backup import backup_before_import
 from kpdesk.transfer import bookings, employers, exams, needs, offers, persons, providers, rooms, runs
 from kpdesk.transfer.base import KIND_WORDS, ImportPlan, ImportProblem, ImportResult, Kind, PlannedRow, count_words
+from kpdesk.transfer.centres import centre_columns
 from kpdesk.transfer.employers import EMPLOYER_COLUMNS
 from kpdesk.transfer.needs import NEED_COLUMNS
 from kpdesk.transfer.offers import OFFER_COLUMNS, OFFER_EXPORT_COLUMNS
@@ -66,20 +67,22 @@ def kind_spec(kind: str) -> Kind:
         raise ValueError(f"unknown import kind {kind!r}") from None
 
 
-def plan_import(session: Session, kind: str, path: str | os.PathLike[str]) -> ImportPlan:
+def plan_import(session: Session, kind: str, path: str | os.PathLike[str], centre: str | None = None) -> ImportPlan:
     """Read and check a CSV file against the database; writes nothing.
 
     A file that cannot be read at all raises UserError; everything wrong inside it, down to
-    encoding and header, is in ``plan.problems``.
+    encoding and header, is in ``plan.problems``. ``centre`` is the importing coordinator's centre
+    by name: new employers, needs and rooms without a centre of their own go there (``transfer.centres``).
     """
     kind_spec(kind)
-    return plan_bytes(session, kind, csvfile.read_bytes(path), Path(path).name)
+    return plan_bytes(session, kind, csvfile.read_bytes(path), Path(path).name, centre)
 
 
-def plan_bytes(session: Session, kind: str, data: bytes, source: str = "filen") -> ImportPlan:
+def plan_bytes(session: Session, kind: str, data: bytes, source: str = "filen",
+               centre: str | None = None) -> ImportPlan:
     """``plan_import`` on a file's bytes (the command line reads the file before opening the database)."""
     spec = kind_spec(kind)
-    plan = ImportPlan(kind, source)
+    plan = ImportPlan(kind, source, own_centre=centre)
     try:
         table = csvfile.parse(data, spec.columns, required=spec.required, optional=spec.optional,
                               aliases=spec.aliases)
@@ -131,7 +134,10 @@ def export(session: Session, kind: str, path: str | os.PathLike[str]) -> int:
     if spec.export_rows is None:
         raise ValueError(f"{kind} is not exported as CSV")
     rows = spec.export_rows(session)
-    csvfile.write(path, spec.export_columns or spec.columns, rows)
+    columns = spec.export_columns or spec.columns
+    if spec.centre_column:
+        columns, rows = centre_columns(session, columns, rows)
+    csvfile.write(path, columns, rows)
     audit.record(session, "export", spec.entity, None, summary=f"Eksporterte {count_words(kind, len(rows))} til "
                                                                f"{Path(path).name}.")
     return len(rows)

@@ -188,6 +188,15 @@ class ImportPlan(PlanCounts):
     problems: list[ImportProblem] = field(default_factory=list)
     note: str = ""  # what else applying does, as a sentence ("2 nye tilbydere blir lagt til.")
     detail: str = ""  # replaces ", N nye og M finnes fra før" (bookings: " med 12 datoer")
+    # Centres (employers, needs, rooms; ``transfer.centres``): the importing coordinator's centre, which
+    # new rows without a centre cell get, and the centre of each line whose cell names one.
+    own_centre: str | None = None  # the coordinator's choice by name (None: the only centre)
+    centre_id: int | None = None
+    centres: dict[int, int] = field(default_factory=dict)
+
+    def centre_for(self, line: int, create: bool) -> int | None:
+        """The centre the row on ``line`` goes to; None for an update that keeps its centre."""
+        return self.centres.get(line, self.centre_id if create else None)
 
     def sentence(self) -> str:
         """What applying the plan would do, or why it cannot be applied."""
@@ -240,6 +249,7 @@ class Kind:
     apply: Callable[[Session, ImportPlan], ImportResult]
     export_rows: Callable[[Session], Sequence[Sequence[object]]] | None  # None: not exported as CSV
     export_columns: tuple[str, ...] = ()  # default: ``columns``
+    centre_column: bool = False  # reads an optional ``centre``; its export rows end with the centre's name
 
 
 # ---------------------------------------------------------------- helpers for the kinds

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kpdesk.common import csvfile
 from kpdesk.common.norsk import format_org_number, format_phone, sort_key
-from kpdesk.db.models import ContactPerson, Employer
+from kpdesk.db.models import Centre, ContactPerson, Employer
 from kpdesk.db.row_writing import AuditBatch, field_changes
 from kpdesk.register.service import CONTACT, EMPLOYER
 from kpdesk.register.validation import ContactData, EmployerData, validate_contact, validate_employer
@@ -35,18 +35,19 @@ from kpdesk.transfer.base import (
     problems_at,
     stale,
 )
+from kpdesk.transfer.centres import CENTRE_ALIASES, CENTRE_COLUMN, CentreCells
 
 EMPLOYER_COLUMNS = ("org_number", "name", "municipality", "industry", "contact_name", "contact_email",
                     "contact_phone", "notes")
 # Read when present, never written: the canonical files stay as the issue describes them.
-_OPTIONAL = ("may_be_named", "parent_org_number", "contact_role")
+_OPTIONAL = ("may_be_named", "parent_org_number", "contact_role", CENTRE_COLUMN)
 _ALIASES = {
     "orgnr": "org_number", "org.nr.": "org_number", "organisasjonsnummer": "org_number", "navn": "name",
     "arbeidsgiver": "name", "kommune": "municipality", "kommunenummer": "municipality",
     "næringskode": "industry", "kontaktperson": "contact_name", "e-post": "contact_email",
     "epost": "contact_email", "telefon": "contact_phone", "notat": "notes", "notater": "notes",
     "merknad": "notes", "kan navngis": "may_be_named", "hovedenhet": "parent_org_number",
-    "rolle": "contact_role",
+    "rolle": "contact_role", **CENTRE_ALIASES,
 }
 # Which data fields a header column controls on update (absent column: the database value stays).
 _FIELDS = {"name": "name", "municipality": "municipality", "industry": "industry", "notes": "notes",
@@ -82,7 +83,9 @@ def _checked(plan: ImportPlan, row: csvfile.CsvRow) -> tuple[EmployerData, Conta
 
 def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
     seen: dict[str, int] = {}
+    centres = CentreCells(session, plan)
     for chunk in chunks(table):
+        cells = {row.line: row.values.get(CENTRE_COLUMN) for row in chunk}
         checked = [(row.line, _checked(plan, row)) for row in chunk]
         existing = _ids_by_org(session, {item[0].org_number for _, item in checked if item})
         for line, item in checked:
@@ -96,7 +99,8 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
                 continue
             seen[data.org_number] = line
             target = existing.get(data.org_number)
-            plan.rows.append(PlannedRow(line, "update" if target else "create", data, contact, target))
+            if centres.take(line, cells[line], target is None):
+                plan.rows.append(PlannedRow(line, "update" if target else "create", data, contact, target))
     if "parent_org_number" in table.columns:
         _check_parents(session, plan)
 
@@ -137,6 +141,7 @@ class _Writer:
 
     def __init__(self, session: Session, plan: ImportPlan) -> None:
         columns = set(plan.columns)
+        self.plan = plan
         self.session = session
         self.fields = [f for c, f in _FIELDS.items() if c in columns]
         self.contact_fields = [f for c, f in _CONTACT_FIELDS.items() if c in columns]
@@ -157,7 +162,8 @@ class _Writer:
         if len(current) != len(updated):
             raise stale()  # an employer the file updates has been deleted since
         created = [r.data for r in chunk if r.action == "create"]
-        insert_new(self.session, Employer, [self._new(d) for d in created])
+        insert_new(self.session, Employer, [self._new(r.data, self.plan.centre_for(r.line, True))
+                                            for r in chunk if r.action == "create"])
         ids = {org: row["id"] for org, row in current.items()}
         ids.update(_ids_by_org(self.session, [d.org_number for d in created]))
         for d in created:
@@ -170,10 +176,10 @@ class _Writer:
         self.later_parents += [(employer_id, org, is_update, employer_id in touched)
                                for employer_id, org, is_update in later]
 
-    def _new(self, d: EmployerData) -> dict[str, Any]:
+    def _new(self, d: EmployerData, centre_id: int | None) -> dict[str, Any]:
         return {"org_number": d.org_number, "name": d.name, "municipality": d.municipality, "industry": d.industry,
                 "notes": d.notes, "may_be_named": d.may_be_named, "parent_id": None, "source": self.source,
-                "created_at": self.stamp, "updated_at": self.stamp}
+                "centre_id": centre_id, "created_at": self.stamp, "updated_at": self.stamp}
 
     def _employers(self, chunk: list[PlannedRow], ids: dict[str, int],
                    current: dict[str, RowMapping]) -> tuple[set[int], list[tuple[int, str, bool]]]:
@@ -189,6 +195,8 @@ class _Writer:
             d: EmployerData = r.data
             employer_id = ids[d.org_number]
             values = {f: getattr(d, f) for f in self.fields} if r.action == "update" else {}
+            if r.action == "update" and r.line in self.plan.centres:
+                values["centre_id"] = self.plan.centres[r.line]
             if self.with_parents:
                 if d.parent_org_number and d.parent_org_number not in parent_ids:
                     later.append((employer_id, d.parent_org_number, r.action == "update"))
@@ -282,14 +290,15 @@ def export_rows(session: Session) -> list[tuple[Any, ...]]:
              .group_by(ContactPerson.employer_id).subquery())
     stmt = (
         select(Employer.id, Employer.org_number, Employer.name, Employer.municipality, Employer.industry,
-               ContactPerson.name, ContactPerson.email, ContactPerson.phone, Employer.notes)
+               ContactPerson.name, ContactPerson.email, ContactPerson.phone, Employer.notes, Centre.name)
+        .join(Centre, Centre.id == Employer.centre_id)
         .outerjoin(first, first.c.employer_id == Employer.id)
         .outerjoin(ContactPerson, ContactPerson.id == first.c.contact_id)
     )
     rows = sorted(session.execute(stmt), key=lambda r: (sort_key(r[2]), r[0]))
-    return [(org, name, municipality, industry, contact, email, format_phone(phone), notes)
-            for _, org, name, municipality, industry, contact, email, phone, notes in rows]
+    return [(org, name, municipality, industry, contact, email, format_phone(phone), notes, centre)
+            for _, org, name, municipality, industry, contact, email, phone, notes, centre in rows]
 
 
 KIND = Kind("employers", EMPLOYER, EMPLOYER_COLUMNS, ("org_number", "name"), _OPTIONAL, _ALIASES, plan, apply,
-            export_rows)
+            export_rows, centre_column=True)

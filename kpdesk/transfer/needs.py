@@ -25,7 +25,7 @@ from kpdesk.common.codes import LEVELS, NEED_STATUSES, PRIORITIES
 from kpdesk.common.errors import UserError
 from kpdesk.common.fields import format_formats
 from kpdesk.common.norsk import format_org_number
-from kpdesk.db.models import Employer, Need, NeedStatusChange, Person
+from kpdesk.db.models import Centre, Employer, Need, NeedStatusChange, Person
 from kpdesk.db.row_writing import AuditBatch, field_changes, ref_key
 from kpdesk.register.service import NEED, NEED_REF_PREFIX, community_key, consents_in_force, next_need_ref
 from kpdesk.register.validation import NeedData, start_window_problem, validate_need
@@ -43,12 +43,13 @@ from kpdesk.transfer.base import (
     repeated_ref,
     stale,
 )
+from kpdesk.transfer.centres import CENTRE_ALIASES, CENTRE_COLUMN, CentreCells
 
 NEED_COLUMNS = ("ref", "employer", "title", "description", "headcount", "level", "formats", "earliest_start",
                 "latest_start", "priority", "status")
 OWNER_COLUMNS = ("employer", "person", "community")
 # Read when present; the export writes all but funding_note.
-_OPTIONAL = ("funding_note", "person", "community", "source", "horizon", "registered")
+_OPTIONAL = ("funding_note", "person", "community", "source", "horizon", "registered", CENTRE_COLUMN)
 EXPORT_COLUMNS = (*NEED_COLUMNS, "person", "community", "source", "horizon", "registered")
 _ALIASES = {
     "referanse": "ref", "arbeidsgiver": "employer", "orgnr": "employer", "organisasjonsnummer": "employer",
@@ -56,7 +57,7 @@ _ALIASES = {
     "format": "formats", "tidligste oppstart": "earliest_start", "seneste oppstart": "latest_start",
     "prioritet": "priority", "finansiering": "funding_note", "person": "person", "privatperson": "person",
     "lokalsamfunn": "community", "kilde": "source", "horisont": "horizon", "innen": "horizon",
-    "registrert": "registered", "registreringsdato": "registered",
+    "registrert": "registered", "registreringsdato": "registered", **CENTRE_ALIASES,
 }
 # Which data fields a header column controls on update (absent column: the database value stays).
 _FIELDS = {"title": "title", "description": "description", "headcount": "headcount",
@@ -127,8 +128,10 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
     existing = _need_ids(session)
     partial_window = not {"earliest_start", "latest_start"} <= set(table.columns)
     seen: dict[str, int] = {}
+    centres = CentreCells(session, plan)
     for chunk in chunks(table):
         checked: list[tuple[int, NeedData]] = []
+        cells = {row.line: row.values.get(CENTRE_COLUMN) for row in chunk}
         for row in chunk:
             data, found = validate_need(row.values)
             plan.problems.extend(problems_at(row.line, found))
@@ -161,7 +164,8 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
                 if problem:
                     plan.problems.append(ImportProblem(line, "latest_start", problem + " (i databasen)"))
                     continue
-            plan.rows.append(PlannedRow(line, "update" if target else "create", data, None, target))
+            if centres.take(line, cells[line], target is None):
+                plan.rows.append(PlannedRow(line, "update" if target else "create", data, None, target))
 
 
 def _windows(session: Session, ids: list[int]) -> dict[int, tuple[dt.date | None, dt.date | None]]:
@@ -206,17 +210,18 @@ class _Writer:
             key = ref_key(d.ref) if d.ref else None
             if (r.action == "create") == (key is not None and key in self.existing):
                 raise stale()
-        history = self._create([r.data for r in chunk if r.action == "create"], owners)
+        history = self._create([r for r in chunk if r.action == "create"], owners)
         history += self._update([r for r in chunk if r.action == "update"], owners)
         bulk_insert(self.session, NeedStatusChange, history)
 
-    def _create(self, created: list[NeedData], owners: _Owners) -> list[dict[str, Any]]:
+    def _create(self, created: list[PlannedRow], owners: _Owners) -> list[dict[str, Any]]:
         """Insert new needs (the next free "B00001"-style ref for those without); their first status."""
         rows = []
-        for d in created:
+        for r in created:
+            d: NeedData = r.data
             ref = d.ref or self._automatic_ref()
             rows.append({"ref": ref, **_values(d, owners.columns(d)), "registered": d.registered or self.today,
-                         "status_changed_on": self.today,
+                         "centre_id": self.plan.centre_for(r.line, True), "status_changed_on": self.today,
                          "created_at": self.stamp, "updated_at": self.stamp})
         bulk_insert(self.session, Need, rows)
         new_ids = dict(self.session.execute(select(Need.ref, Need.id).where(Need.ref.in_([r["ref"] for r in rows])))
@@ -249,6 +254,8 @@ class _Writer:
             registered = r.data.registered or row["registered"]  # an empty cell keeps the day
             all_values = {**_values(r.data, owners.columns(r.data)), "registered": registered}
             values = {f: all_values[f] for f in self.fields}
+            if r.line in self.plan.centres:
+                values["centre_id"] = self.plan.centres[r.line]
             changes = field_changes(row, values)
             if not changes:
                 continue
@@ -277,16 +284,18 @@ def export_rows(session: Session) -> list[tuple[Any, ...]]:
     stmt = (
         select(Need.ref, Employer.org_number, Need.title, Need.description, Need.headcount, Need.level,
                Need.formats, Need.earliest_start, Need.latest_start, Need.priority, Need.status, Person.ref,
-               Need.community, Need.source, Need.horizon, Need.registered)
+               Need.community, Need.source, Need.horizon, Need.registered, Centre.name)
+        .join(Centre, Centre.id == Need.centre_id)
         .outerjoin(Employer, Need.employer_id == Employer.id).outerjoin(Person, Need.person_id == Person.id)
         .order_by(Need.id)
     )
     return [(ref, org or "", title, description, headcount, LEVELS.label(level),
              format_formats(tuple(k for k in formats.split(",") if k)), earliest, latest,
              PRIORITIES.label(priority), NEED_STATUSES.label(status), person or "", community or "", source or "",
-             "" if horizon is None else str(horizon), registered)
+             "" if horizon is None else str(horizon), registered, centre)
             for ref, org, title, description, headcount, level, formats, earliest, latest, priority, status, person,
-            community, source, horizon, registered in session.execute(stmt)]
+            community, source, horizon, registered, centre in session.execute(stmt)]
 
 
-KIND = Kind("needs", NEED, NEED_COLUMNS, ("title",), _OPTIONAL, _ALIASES, plan, apply, export_rows, EXPORT_COLUMNS)
+KIND = Kind("needs", NEED, NEED_COLUMNS, ("title",), _OPTIONAL, _ALIASES, plan, apply, export_rows, EXPORT_COLUMNS,
+            centre_column=True)

@@ -1,4 +1,4 @@
-"""Rooms as CSV (``name;capacity;equipment;notes``, and ``opens_at;closes_at`` when present).
+"""Rooms as CSV (``name;capacity;equipment;notes``, and ``opens_at;closes_at;site;centre`` when present).
 
 A name that is already there updates that room; equipment names not on the list are added to it.
 """
@@ -15,13 +15,14 @@ from kpdesk.common import csvfile
 from kpdesk.common.norsk import fold
 from kpdesk.db.models import Equipment, Room
 from kpdesk.transfer.base import ImportPlan, ImportProblem, ImportResult, Kind, stale
+from kpdesk.transfer.centres import CENTRE_ALIASES, CENTRE_COLUMN, CentreCells
 
 ROOM_COLUMNS = ("name", "capacity", "equipment", "notes")
-_OPTIONAL = ("opens_at", "closes_at", "site")
+_OPTIONAL = ("opens_at", "closes_at", "site", CENTRE_COLUMN)
 _ALIASES = {"navn": "name", "rom": "name", "romnavn": "name", "kapasitet": "capacity", "plasser": "capacity",
             "utstyr": "equipment", "notat": "notes", "notater": "notes", "merknad": "notes",
             "åpner": "opens_at", "åpningstid": "opens_at", "stenger": "closes_at", "stengetid": "closes_at",
-            "sted": "site", "lokasjon": "site"}
+            "sted": "site", "lokasjon": "site", **CENTRE_ALIASES}
 # Room fields a header column controls on update (an absent column keeps the database value).
 _ROOM_FIELDS = ("capacity", "equipment", "notes", "opens_at", "closes_at", "site")
 
@@ -38,6 +39,7 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
     existing = {fold(" ".join(name.split())): id_ for id_, name in session.execute(select(Room.id, Room.name))}
     equipment = {fold(name): name for name in session.execute(select(Equipment.name)).scalars()}
     seen: dict[str, int] = {}
+    centres = CentreCells(session, plan)
     for row in table:
         data, found = validate_room(row.values)
         plan.problems.extend(ImportProblem(row.line, p.field, p.message, p.warning) for p in found)
@@ -51,7 +53,8 @@ def plan(session: Session, plan: ImportPlan, table: csvfile.CsvTable) -> None:
             continue
         seen[key] = row.line
         target = existing.get(key)
-        plan.rows.append(PlannedRoom(row.line, "update" if target else "create", data, target))
+        if centres.take(row.line, row.values.get(CENTRE_COLUMN), target is None):
+            plan.rows.append(PlannedRoom(row.line, "update" if target else "create", data, target))
 
 
 def _new_equipment(line: int, names: tuple[str, ...], known: dict[str, str]) -> list[ImportProblem]:
@@ -84,10 +87,11 @@ def apply(session: Session, plan: ImportPlan) -> ImportResult:
             kept = {"capacity": row.capacity, "equipment": row.equipment, "notes": row.notes,
                     "opens_at": row.opens_at, "closes_at": row.closes_at, "site": row.site}
             values = {f: getattr(data, f) if f in columns else kept[f] for f in _ROOM_FIELDS}
-            save_room(session, RoomData(data.name, **values), current.id, create_equipment=True)
+            save_room(session, RoomData(data.name, **values), current.id, create_equipment=True,
+                      centre_id=plan.centre_for(planned.line, False))
             updated += 1
         else:
-            save_room(session, data, create_equipment=True)
+            save_room(session, data, create_equipment=True, centre_id=plan.centre_for(planned.line, True))
             created += 1
     return ImportResult("rooms", created, updated)
 

@@ -22,10 +22,10 @@ def register_call(name: str) -> Callable[..., Any]:
     """``kpdesk.register.service.<name>``, imported on first call: pages are built before the first
     paint, and the register pulls in SQLAlchemy (~0.4 s) which must wait until after it."""
 
-    def call(*args: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
         from kpdesk.register import service as register
 
-        return getattr(register, name)(*args)
+        return getattr(register, name)(*args, **kwargs)
 
     return call
 

@@ -118,7 +118,7 @@ def test_backup_of_a_30_mb_database_is_quick(tmp_path: Path) -> None:
     path = tmp_path / "stor.sqlite"
     Store.open(path).close()
     conn = sqlite3.connect(path)
-    conn.executemany("INSERT INTO employer (org_number, name, notes) VALUES (?, ?, ?)",
+    conn.executemany("INSERT INTO employer (org_number, name, notes, centre_id) VALUES (?, ?, ?, 1)",
                      [(f"{i:09d}", f"Bedrift {i}", "notat " * 160) for i in range(30_000)])
     conn.commit()
     conn.close()

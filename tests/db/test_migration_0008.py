@@ -73,7 +73,7 @@ def test_a_run_keeps_its_numbers_in_order_and_its_links_go_with_it(db_path: Path
         assert conn.execute("SELECT count(*) FROM course_run_need").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM course_run_booking").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM need").fetchone() == (2,)  # the needs stay
-        conn.execute("INSERT INTO need (ref, employer_id, title, headcount) VALUES ('B3', 1, 'Ny', 1)")
+        conn.execute("INSERT INTO need (ref, employer_id, title, headcount, centre_id) VALUES ('B3', 1, 'Ny', 1, 1)")
         assert conn.execute("SELECT registered = date('now') FROM need WHERE ref = 'B3'").fetchone() == (1,)
     finally:
         conn.close()

@@ -393,7 +393,7 @@ def test_a_write_ahead_log_beside_a_short_file_is_recovered_not_refused(tmp_path
     writer.execute("PRAGMA wal_autocheckpoint = 0")
     writer.execute("BEGIN")
     writer.executemany(
-        "INSERT INTO employer (org_number, name) VALUES (?, ?)",
+        "INSERT INTO employer (org_number, name, centre_id) VALUES (?, ?, 1)",
         [(f"{i:09d}", f"Bedrift {i} " + "y" * 200) for i in range(400)],
     )
     writer.execute("COMMIT")

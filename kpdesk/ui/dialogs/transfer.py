@@ -22,6 +22,7 @@ from kpdesk.common.errors import os_reason
 from kpdesk.common.list_filter import Column
 from kpdesk.common.norsk import format_org_number, group_thousands
 from kpdesk.ui import alerts
+from kpdesk.ui.centres import centre_state
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.widgets.table_model import RowTableModel
 from kpdesk.ui.widgets.table_view import row_table_view
@@ -138,7 +139,9 @@ class ImportDialog(QDialog):
 
         from kpdesk.transfer import plan_import
 
-        self.context.query(lambda s: plan_import(s, kind, path), self._planned, self._failed)
+        state = centre_state(self.context)  # new rows without a centre of their own go to the coordinator's
+        centre = state.name_of(state.own_id) or None
+        self.context.query(lambda s: plan_import(s, kind, path, centre), self._planned, self._failed)
 
     @staticmethod
     def _table(model: RowTableModel, name: str) -> QTableView:

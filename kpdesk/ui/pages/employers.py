@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from kpdesk.common import reference
 from kpdesk.common.list_filter import Column, count_column
 from kpdesk.common.norsk import format_org_number, plural, sort_key
+from kpdesk.ui.centres import remembered_own_name
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.contacts import ContactsPanel
 from kpdesk.ui.pages.list_page import FilterMenu
@@ -44,6 +45,8 @@ def orgnr_in(text: str) -> str:
 
 
 class EmployersPage(RecordPage):
+    centre_filter = True
+
     def __init__(self, context: AppContext) -> None:
         tr = self.tr
         self.title = tr("Arbeidsgivere")
@@ -60,6 +63,7 @@ class EmployersPage(RecordPage):
             Column("industry", tr("Næring"), lambda r: reference.industry_label(r.industry), max_chars=26),
             count_column("open_needs", tr("Åpne behov"), lambda r: r.open_needs),
             count_column("contacts", tr("Kontakter"), lambda r: r.contacts, hidden=True),  # the form lists them
+            Column("centre", tr("Senter"), lambda r: r.centre, max_chars=16, hidden=True),
         ]
         menus = [
             FilterMenu("municipality", tr("Alle kommuner"), lambda r: r.municipality, reference.municipality_label),
@@ -82,7 +86,8 @@ class EmployersPage(RecordPage):
         save_employer = register_call("save_employer")
         service = RecordService(
             "employer",
-            save=lambda s, payload, rid: save_employer(s, payload[0], rid, payload[1]),
+            save=lambda s, payload, rid: save_employer(s, payload[0], rid, payload[1],
+                                                       centre_id=payload[2] if rid is None else None),
             delete=register_call("delete_employer"),
             restore=register_call("restore_employer"),
         )
@@ -96,14 +101,20 @@ class EmployersPage(RecordPage):
     def fetch(self, session: Any) -> list[Any]:
         from kpdesk.register.service import list_employers
 
-        return list_employers(session)
+        return list_employers(session, self.centre_id)
 
     def early_fetch(self, db_path: Path) -> list[Any] | None:
         from kpdesk.register.employer_list import read_early
 
-        return read_early(db_path)
+        own = remembered_own_name()
+        rows = read_early(db_path, own)
+        return None if own and not rows else rows  # a centre gone since: the store's read says which
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
+        if session is not None and self.centre_id is not None:  # a parent may be at another centre
+            from kpdesk.register.service import list_employers
+
+            rows = list_employers(session)
         by_orgnr = {r.org_number: r for r in rows}
         return by_orgnr, sorted((employer_text(r.name, r.org_number) for r in rows), key=sort_key)
 
@@ -140,7 +151,7 @@ class EmployersPage(RecordPage):
 
     def payload(self, data: Any, raw: Mapping[str, str]) -> Any:
         parent = self._rows_by_orgnr.get(self._plain(raw)["parent_org_number"])
-        return data, (parent.id if parent else None)
+        return data, (parent.id if parent else None), self.centre_for_new()
 
     def raw_of(self, row: Any) -> dict[str, str]:
         parent = next((r for r in self._rows_by_orgnr.values() if r.id == row.parent_id), None)

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 from kpdesk.common.list_filter import Column, RowIndex
 from kpdesk.common.norsk import group_thousands, sort_key
 from kpdesk.ui import alerts
+from kpdesk.ui.centres import centre_state
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
+from kpdesk.ui.widgets.centre_choice import CentreChoice
 from kpdesk.ui.widgets.columns import ColumnLayout
 from kpdesk.ui.widgets.focus import focus_chain, set_tab_order
 from kpdesk.ui.widgets.forms import RecordForm
@@ -67,6 +69,9 @@ class ListPage(Page):
     noun_plural = ""
     noun_singular = ""  # for a count of one; the plural when not set
     record_commands = frozenset({"find"})
+    # A centre box in the filter bar (``widgets/centre_choice.py``): the rows are fetched for the centre
+    # chosen (``self.centre_id``, None: the whole region), and a column keyed "centre" shows only then.
+    centre_filter = False
 
     def __init__(self, context: AppContext, columns: Sequence[Column[Any]], menus: Sequence[FilterMenu] = ()) -> None:
         super().__init__(context)
@@ -99,6 +104,12 @@ class ListPage(Page):
 
         self.toolbar = QHBoxLayout()
         self.toolbar.addWidget(self.filter_edit, 2)
+        self.centre_id: int | None = None  # the centre the rows were fetched for (None: the whole region)
+        self.centre_box: CentreChoice | None = None
+        if self.centre_filter:
+            self.centre_box = CentreChoice(centre_state(context))
+            self.centre_box.centre_changed.connect(self._centre_changed)
+            self.toolbar.addWidget(self.centre_box)
         for box in self.menu_boxes:
             self.toolbar.addWidget(box, 1)
 
@@ -169,7 +180,24 @@ class ListPage(Page):
         the list a coordinator starts on needs it."""
         return None
 
+    def centre_for_new(self) -> int | None:
+        """The centre a record made on this page goes to: the one shown, else the coordinator's own."""
+        if self.centre_box is None:
+            return None
+        return self.centre_box.chosen() or self.centre_box.state.own_id
+
+    def _centre_changed(self, centre_id: int | None) -> None:
+        assert self.centre_box is not None
+        if "centre" in self.column_layout.keys:
+            self.column_layout.set_hidden("centre", centre_id is not None or not self.centre_box.state.several)
+        self.reload()
+
     def load(self) -> None:
+        if self.centre_box is not None:
+            if not self.centre_box.state.loaded:  # the box fills (and reloads the list) once the centres are known
+                return
+            self.centre_id = self.centre_box.chosen()
+
         def work(session: Any) -> Loaded:
             rows = self.fetch(session)
             return self.prepare(rows, self.fetch_extra(session, rows))

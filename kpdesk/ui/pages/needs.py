@@ -32,6 +32,8 @@ def code_choices(codes: Any) -> list[tuple[str, str]]:
 
 
 class NeedsPage(RecordPage):
+    centre_filter = True
+
     def __init__(self, context: AppContext) -> None:
         tr = self.tr
         self.title = tr("Behov")
@@ -55,6 +57,7 @@ class NeedsPage(RecordPage):
                    sort_value=lambda r: r.earliest_start, searchable=False, hidden=True),
             Column("latest_start", tr("Start senest"), lambda r: format_date(r.latest_start),
                    sort_value=lambda r: r.latest_start, searchable=False, hidden=True),
+            Column("centre", tr("Senter"), lambda r: r.centre, max_chars=16, hidden=True),
         ]
         menus = [
             FilterMenu("municipality", tr("Alle kommuner"), lambda r: r.municipality, reference.municipality_label),
@@ -93,8 +96,10 @@ class NeedsPage(RecordPage):
                       tooltip=tr("Hvor behovet kommer fra: en strategiplan, en kompetansekartlegging 2026 …")),
             FieldSpec("horizon", tr("Innen år"), placeholder="2030"),
         ]
-        service = RecordService("need", save=register_call("save_need"), delete=register_call("delete_need"),
-                                restore=register_call("restore_need"))
+        save_need = register_call("save_need")
+        service = RecordService("need", save=lambda s, payload, rid: save_need(
+            s, payload[0], rid, centre_id=payload[1] if rid is None else None),
+            delete=register_call("delete_need"), restore=register_call("restore_need"))
         super().__init__(context, columns, menus, specs, service)
         combo = self.form.editors["owner_kind"]
         if isinstance(combo, QComboBox):
@@ -109,7 +114,7 @@ class NeedsPage(RecordPage):
     def fetch(self, session: Any) -> list[Any]:
         from kpdesk.register.service import list_needs
 
-        return list_needs(session)
+        return list_needs(session, centre_id=self.centre_id)
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
         from kpdesk.register.service import list_employers, list_persons
@@ -194,6 +199,11 @@ class NeedsPage(RecordPage):
             "status": row.status,
             "funding_note": row.funding_note,
         }
+
+    def payload(self, data: Any, raw: Mapping[str, str]) -> Any:
+        """The need and the centre a new one goes to: an employer's need goes to the employer's centre
+        (the register's rule), others to the centre shown or the coordinator's own."""
+        return data, (None if data.owner_kind == "employer" else self.centre_for_new())
 
     def defaults(self) -> dict[str, str]:
         return {"owner_kind": "employer", "headcount": "1", "level": "open", "priority": "medium", "status": "new"}

@@ -270,10 +270,17 @@ class ReportsPage(Page):
         self.municipality_list.setObjectName("municipalityList")
         self.municipality_list.setMinimumHeight(180)
         self.municipality_list.itemChanged.connect(self._municipality_toggled)
-        return self._form([(self.tr("Region"), self.region_box), (self.tr("Kommuner"), self.municipality_list)],
+        self.handout_centre_box = QComboBox()  # shown only when the database has several centres
+        self.handout_centre_box.setObjectName("handoutCentreBox")
+        self.handout_centre_box.setToolTip(self.tr("Bare behovene til ett senter, eller hele regionen"))
+        self.handout_centre_box.addItem(self.tr("Hele regionen"), "")
+        form = self._form([(self.tr("Senter"), self.handout_centre_box), (self.tr("Region"), self.region_box),
+                           (self.tr("Kommuner"), self.municipality_list)],
                           self.tr("Anonymt: ingen kontaktpersoner eller privatpersoner; tall som bygger på færre "
                                   "enn 3 arbeidsgivere, privatpersoner eller lokalsamfunn, vises som «:», og bare "
                                   "arbeidsgivere som har sagt ja, er navngitt. Ingen kommuner valgt: alle."))
+        self._show_row_of(self.handout_centre_box, False)  # until the database is known to have several centres
+        return form
 
     def _schedule_form(self) -> QWidget:
         year, week, _ = dt.date.today().isocalendar()
@@ -325,6 +332,14 @@ class ReportsPage(Page):
                           self.tr("Behov, kurs startet og gjennomført, deltakere, studiepoeng, eksamener og romtimer "
                                   "i året; tall som bygger på færre enn 3 arbeidsgivere eller privatpersoner, vises "
                                   "som «:». CSV-filen lagres ved siden av PDF-en, med samme navn."))
+
+    @staticmethod
+    def _show_row_of(field: QWidget, shown: bool) -> None:
+        """Show or hide a field's row in its form (label and field)."""
+        parent = field.parentWidget()
+        form = parent.layout() if parent is not None else None
+        if isinstance(form, QFormLayout):
+            form.setRowVisible(field, shown)
 
     def _form(self, rows: list[tuple[str, QWidget]], hint: str) -> QWidget:
         widget = QWidget()
@@ -430,7 +445,7 @@ class ReportsPage(Page):
     def _data_changed(self, kind: str) -> None:
         if kind != "centre_profile":  # any change to the register may change the matching
             self._run = None
-        if kind in ("employer", "offer", "room", "provider", "region"):
+        if kind in ("employer", "offer", "room", "provider", "region", "centre"):
             self.reload()
 
     def _show_choices(self, choices: Any) -> None:
@@ -456,6 +471,13 @@ class ReportsPage(Page):
             self.region_box.addItem(name, name)
         self.region_box.setCurrentIndex(max(self.region_box.findData(region), 0))
         self.region_box.blockSignals(False)
+        centre = self.handout_centre_box.currentData()
+        self.handout_centre_box.clear()
+        self.handout_centre_box.addItem(self.tr("Hele regionen"), "")
+        for name in choices.centres:
+            self.handout_centre_box.addItem(name, name)
+        self.handout_centre_box.setCurrentIndex(max(self.handout_centre_box.findData(centre), 0))
+        self._show_row_of(self.handout_centre_box, len(choices.centres) > 1)
         # The week schedule: all rooms, the rooms at one site, or one room; the door sign: one room.
         for box, sites in ((self.room_box, choices.sites), (self.door_room_box, None)):
             current = box.currentData()
@@ -493,6 +515,7 @@ class ReportsPage(Page):
         if day is None and kind == "doorsign":
             raise ValueError(self.date_edit.problem())
         return ReportRequest(kind, employer=employer, offer=offer, municipalities=municipalities, region=region,
+                             centre=self.handout_centre_box.currentData() or "",
                              week=self.week_edit.text().strip(), room="" if site else picked_room,
                              site=site, weekend=self.weekend_box.isChecked(), day=day or dt.date.today(),
                              as_of=as_of, year=self.year_box.value())

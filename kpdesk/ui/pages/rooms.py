@@ -33,10 +33,10 @@ from kpdesk.ui.widgets.forms import FieldSpec
 def rooms_call(name: str) -> Callable[..., Any]:
     """``kpdesk.booking.rooms.<name>``, imported on first call (after the window's first paint)."""
 
-    def call(*args: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
         from kpdesk.booking import rooms
 
-        return getattr(rooms, name)(*args)
+        return getattr(rooms, name)(*args, **kwargs)
 
     return call
 
@@ -46,6 +46,8 @@ def hours_text(row: Any) -> str:
 
 
 class RoomsPage(RecordPage):
+    centre_filter = True
+
     def __init__(self, context: AppContext) -> None:
         tr = self.tr
         self.title = tr("Rom")
@@ -61,6 +63,7 @@ class RoomsPage(RecordPage):
                    searchable=False),
             count_column("bookings", tr("Bookinger"), lambda r: r.bookings),
             Column("equipment", tr("Utstyr"), lambda r: ", ".join(r.equipment), stretch=True),
+            Column("centre", tr("Senter"), lambda r: r.centre, max_chars=16, hidden=True),
         ]
         specs = [
             FieldSpec("name", tr("Navn")),
@@ -74,8 +77,10 @@ class RoomsPage(RecordPage):
             FieldSpec("closes_at", tr("Stenger"), placeholder="16.00"),
             FieldSpec("notes", tr("Notater"), kind="text"),
         ]
-        service = RecordService("room", save=rooms_call("save_room"), delete=rooms_call("delete_room"),
-                                restore=rooms_call("restore_room"))
+        save_room = rooms_call("save_room")
+        service = RecordService("room", save=lambda s, payload, rid: save_room(
+            s, payload[0], rid, centre_id=payload[1] if rid is None else None),
+            delete=rooms_call("delete_room"), restore=rooms_call("restore_room"))
         self.equipment_button = QPushButton(tr("Rediger utstyrsliste …"))
         self.equipment_button.setObjectName("equipmentListButton")
         self.equipment_button.setToolTip(tr("Legg til, gi nytt navn til eller fjern utstyr rommene kan ha"))
@@ -88,7 +93,7 @@ class RoomsPage(RecordPage):
     def fetch(self, session: Any) -> list[Any]:
         from kpdesk.booking.rooms import list_rooms
 
-        return list_rooms(session)
+        return list_rooms(session, self.centre_id)
 
     def fetch_extra(self, session: Any, rows: list[Any]) -> Any:
         from kpdesk.booking.rooms import list_equipment, list_sites
@@ -140,6 +145,9 @@ class RoomsPage(RecordPage):
         return {"name": row.name, "capacity": str(row.capacity), "equipment": ",".join(row.equipment),
                 "opens_at": format_time(row.opens_at), "closes_at": format_time(row.closes_at), "notes": row.notes,
                 "site": row.site}
+
+    def payload(self, data: Any, raw: Mapping[str, str]) -> Any:
+        return data, self.centre_for_new()  # a new room goes to the centre shown, else the coordinator's own
 
     def defaults(self) -> dict[str, str]:
         return {"opens_at": "08.00", "closes_at": "16.00"}

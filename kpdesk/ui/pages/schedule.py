@@ -38,10 +38,13 @@ from kpdesk.ui import alerts
 from kpdesk.ui.booking.actions import BookingActions
 from kpdesk.ui.booking.week_layout import CALENDAR, GRID, holiday_text
 from kpdesk.ui.booking.week_widget import KIND_COLOURS, WeekView
+from kpdesk.ui.centres import centre_state
 from kpdesk.ui.context import AppContext
 from kpdesk.ui.pages.base import Page
+from kpdesk.ui.widgets.centre_choice import CentreChoice
 
-Key = tuple[int, int, int | None, bool, str | None]  # (ISO year, ISO week, room id, weekend shown, site)
+# (ISO year, ISO week, room id, weekend shown, site, centre id: None for the whole region)
+Key = tuple[int, int, int | None, bool, str | None, int | None]
 CACHE_WEEKS = 12
 SETTINGS_SITE, SETTINGS_ROOM, SETTINGS_ARRANGEMENT = "schedule/site", "schedule/room", "schedule/arrangement"
 
@@ -231,6 +234,10 @@ class SchedulePage(Page):
         bar.addLayout(mode_row)
         bar.addWidget(self.new_button)
         filters = QHBoxLayout()
+        self.centre_box = CentreChoice(centre_state(context))  # shown when the database has several centres
+        self.centre_id: int | None = self.centre_box.chosen()  # whose rooms are shown (None: the whole region)
+        self.centre_box.centre_changed.connect(self._centre_chosen)
+        filters.addWidget(self.centre_box)
         filters.addWidget(self.site_label)
         filters.addWidget(self.site_box)
         filters.addSpacing(6)
@@ -306,7 +313,7 @@ class SchedulePage(Page):
     # ------------------------------------------------------------ state and loading
 
     def key(self) -> Key:
-        return self.year, self.week, self.room_id, self.weekend_check.isChecked(), self.site
+        return self.year, self.week, self.room_id, self.weekend_check.isChecked(), self.site, self.centre_id
 
     def load(self) -> None:
         if not self._opened and not self._navigated:
@@ -352,14 +359,15 @@ class SchedulePage(Page):
             self._start(key)
 
     def _start(self, key: Key) -> None:
-        year, week, room_id, weekend, site = key
+        year, week, room_id, weekend, site, centre_id = key
         generation = self._generation
         self._in_flight = key
 
         def work(session: Any) -> tuple[Any, tuple[Any, ...]]:
             from kpdesk.booking.week import week_rooms, week_schedule
 
-            return week_schedule(session, year, week, room_id, weekend, site), week_rooms(session)
+            return (week_schedule(session, year, week, room_id, weekend, site, centre_id),
+                    week_rooms(session, centre_id=centre_id))
 
         self.context.query(work, lambda result: self._arrived(key, generation, result),
                            lambda exc: self._failed(key, exc))
@@ -574,6 +582,15 @@ class SchedulePage(Page):
 
     def _room_chosen(self) -> None:
         self.room_id = self.room_box.currentData()
+        self._remember()
+        self._request()
+
+    def _centre_chosen(self, centre_id: int | None) -> None:
+        """Another centre's rooms: the site and the room start over at all of them."""
+        if centre_id == self.centre_id:
+            return
+        self.centre_id = centre_id
+        self.site = self.room_id = None
         self._remember()
         self._request()
 
