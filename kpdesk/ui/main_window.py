@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
+from kpdesk.ui.others_changes import OthersChanges
 from kpdesk.ui.pages.base import Page
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self._closing = False  # the close has begun: the store is being closed on the database thread
         self._closed = False
         self.runner.default_error_handler = lambda exc: alerts.show_exception(self, exc)
+        self.others_changes = OthersChanges(self.context)  # others' changes appear without a restart
         self.setWindowTitle(db_path.name)  # Qt adds « — kpdesk» (the application display name)
         self.setMinimumSize(760, 500)
 

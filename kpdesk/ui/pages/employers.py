@@ -85,6 +85,7 @@ class EmployersPage(RecordPage):
             save=lambda s, payload, rid: save_employer(s, payload[0], rid, payload[1]),
             delete=register_call("delete_employer"),
             restore=register_call("restore_employer"),
+            table="employer",
         )
         super().__init__(context, columns, menus, specs, service)
 

@@ -94,7 +94,7 @@ class NeedsPage(RecordPage):
             FieldSpec("horizon", tr("Innen år"), placeholder="2030"),
         ]
         service = RecordService("need", save=register_call("save_need"), delete=register_call("delete_need"),
-                                restore=register_call("restore_need"))
+                                restore=register_call("restore_need"), table="need")
         super().__init__(context, columns, menus, specs, service)
         combo = self.form.editors["owner_kind"]
         if isinstance(combo, QComboBox):

@@ -75,7 +75,7 @@ class RoomsPage(RecordPage):
             FieldSpec("notes", tr("Notater"), kind="text"),
         ]
         service = RecordService("room", save=rooms_call("save_room"), delete=rooms_call("delete_room"),
-                                restore=rooms_call("restore_room"))
+                                restore=rooms_call("restore_room"), table="room")
         self.equipment_button = QPushButton(tr("Rediger utstyrsliste …"))
         self.equipment_button.setObjectName("equipmentListButton")
         self.equipment_button.setToolTip(tr("Legg til, gi nytt navn til eller fjern utstyr rommene kan ha"))
