@@ -137,9 +137,10 @@ def row_dicts(session: Session, model: type[Base], *where: Any) -> list[dict[str
 
 
 def insert_rows(session: Session, model: type, rows: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> None:
-    """Put rows back as they were, ids included (undo of a delete)."""
+    """Put rows back as they were, ids and versions included (undo of a delete): a Core insert into the
+    table, as the ORM's bulk insert would start a versioned row at 1 again."""
     if rows:
-        session.execute(insert(model).execution_options(render_nulls=True), list(rows))
+        session.execute(insert(cast(Table, model.__table__)).execution_options(render_nulls=True), list(rows))
 
 
 def row_exists(session: Session, model: type, row_id: int) -> bool:
