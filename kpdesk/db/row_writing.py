@@ -140,7 +140,8 @@ def insert_rows(session: Session, model: type, rows: list[dict[str, Any]] | tupl
     """Put rows back as they were, ids and versions included (undo of a delete): a Core insert into the
     table, as the ORM's bulk insert would start a versioned row at 1 again."""
     if rows:
-        session.execute(insert(cast(Table, model.__table__)).execution_options(render_nulls=True), list(rows))
+        table = cast(Table, getattr(model, "__table__"))  # noqa: B009 (a plain ``type``: pyright knows no __table__)
+        session.execute(insert(table).execution_options(render_nulls=True), list(rows))
 
 
 def row_exists(session: Session, model: type, row_id: int) -> bool:
