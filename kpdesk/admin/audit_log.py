@@ -36,6 +36,7 @@ class AuditRow:
     old_value: str | None
     new_value: str | None
     summary: str
+    origin: str = ""  # the open store that wrote it (revision 0010)
 
 
 def history(session: Session, entity: str | None = None, entity_id: int | None = None,

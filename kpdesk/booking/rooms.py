@@ -21,7 +21,7 @@ from kpdesk.common.fields import Collector, FieldError, Problem, parse_line, par
 from kpdesk.common.norsk import fold, format_time, plural, sort_key
 from kpdesk.db import audit
 from kpdesk.db.models import Booking, BookingSeries, Centre, Equipment, Room, booking_equipment, room_equipment
-from kpdesk.db.row_writing import NotFoundError, create_row, existing_row
+from kpdesk.db.row_writing import NotFoundError, create_row, existing_row, flush_checked
 from kpdesk.register.centres import centre_for_new
 
 ROOM, EQUIPMENT = "room", "equipment"
@@ -363,8 +363,10 @@ def _set_equipment(session: Session, room_id: int, ids: list[int]) -> None:
 
 
 def save_room(session: Session, data: RoomData, room_id: int | None = None, *,
-              create_equipment: bool = False, centre_id: int | None = None) -> int:
-    """Create (``room_id`` None) or update a room; returns its id.
+              create_equipment: bool = False, centre_id: int | None = None,
+              expected_version: int | None = None) -> int:
+    """Create (``room_id`` None) or update a room; returns its id (``expected_version``:
+    ``kpdesk.db.versions``).
 
     Equipment names must be on the equipment list unless ``create_equipment`` (the importer)
     adds the unknown ones. A new room belongs to ``centre_id`` (else the only centre); an update
@@ -387,7 +389,7 @@ def save_room(session: Session, data: RoomData, room_id: int | None = None, *,
         room = create_row(session, Room, values, ROOM, f"Nytt rom «{data.name}» ({data.capacity} plasser)")
         _set_equipment(session, room.id, ids)
         return room.id
-    room = existing_row(session, Room, room_id, "Rommet")
+    room = existing_row(session, Room, room_id, "Rommet", expected_version=expected_version)
     for name, new in values.items():
         old = getattr(room, name)
         if old != new:
@@ -398,7 +400,7 @@ def save_room(session: Session, data: RoomData, room_id: int | None = None, *,
     if [fold(n) for n in old_names] != [fold(n) for n in new_names]:
         _set_equipment(session, room_id, ids)
         audit.record(session, "update", ROOM, room_id, field="equipment", old=old_names, new=new_names)
-    session.flush()
+    flush_checked(session, room)
     return room_id
 
 

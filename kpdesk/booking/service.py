@@ -35,9 +35,9 @@ from kpdesk.booking.snapshots import BOOKING, SERIES, BookingSnapshot, capture
 from kpdesk.booking.times import format_span
 from kpdesk.common.errors import UserError
 from kpdesk.common.norsk import format_date
-from kpdesk.db import audit
+from kpdesk.db import audit, versions
 from kpdesk.db.models import Booking, BookingSeries, booking_equipment
-from kpdesk.db.row_writing import existing_row
+from kpdesk.db.row_writing import existing_row, flush_checked
 
 
 @dataclass(frozen=True)
@@ -213,14 +213,17 @@ def create_booking(session: Session, data: BookingData, *, override_reason: str 
 # ---------------------------------------------------------------- one booking or occurrence
 
 def update_booking(session: Session, booking_id: int, data: BookingData, *, override_reason: str = "",
-                   skip_clashes: bool = False, skip_holidays: bool = True) -> BookingWrite:
+                   skip_clashes: bool = False, skip_holidays: bool = True,
+                   expected_version: int | None = None) -> BookingWrite:
     """Change one booking, or one occurrence of a series (which becomes an exception).
 
     A single booking given a ``repeat`` rule becomes a series (its row is replaced). A booking
     kept where it was booked despite a clash keeps its reason without being asked again; a move,
-    or too many attendees or missing equipment, needs ``override_reason`` anew.
+    or too many attendees or missing equipment, needs ``override_reason`` anew. ``expected_version``:
+    the version the form loaded (``kpdesk.db.versions``).
     """
     row = _booking(session, booking_id)
+    versions.refuse_if_changed(session, BOOKING, booking_id, expected_version)
     if data.repeat and row.series_id is not None:
         raise UserError("Gjentakelsen endres for hele serien eller for denne og alle etterfølgende, "
                         "ikke for én forekomst.")
@@ -255,7 +258,7 @@ def update_booking(session: Session, booking_id: int, data: BookingData, *, over
             if name not in ("is_exception",):
                 audit.record(session, "update", BOOKING, booking_id, field=name, old=old, new=new)
     set_equipment_links(session, [booking_id], equipment_ids)
-    session.flush()
+    flush_checked(session, row)
     summary = f"Endret {_where(plan)}" + (" (bare denne datoen)." if row.series_id else ".")
     return BookingWrite(summary, (booking_id,), row.series_id, tracker.snapshot(summary))
 

@@ -20,6 +20,7 @@ from kpdesk.booking.conflicts import Clash, ConflictError, Conflicts, overlaps
 from kpdesk.common.errors import UserError
 from kpdesk.db import audit
 from kpdesk.db.models import Booking, BookingSeries, Equipment, Offer, OfferSession, Room, booking_equipment
+from kpdesk.db.row_writing import insert_rows
 
 BOOKING, SERIES = "booking", "booking_series"
 
@@ -85,9 +86,9 @@ def undo(session: Session, snapshot: BookingSnapshot) -> None:
                 for b in snapshot.bookings]
     equipment = _existing(session, Equipment.id, [link["equipment_id"] for link in snapshot.equipment])
     if series:
-        session.execute(insert(BookingSeries).execution_options(render_nulls=True), series)
+        insert_rows(session, BookingSeries, series)
     if bookings:
-        session.execute(insert(Booking).execution_options(render_nulls=True), bookings)
+        insert_rows(session, Booking, bookings)
     links = [link for link in snapshot.equipment if link["equipment_id"] in equipment]
     if links:
         session.execute(insert(booking_equipment), links)

@@ -57,6 +57,11 @@ def check_kind(action: str, entity: str) -> None:
         raise ValueError(f"Ukjent handling eller type i endringsloggen: {action!r}, {entity!r}")
 
 
+def origin(session: Session) -> str:
+    """The open store a session belongs to (``Store.origin``), as its audit entries record it."""
+    return str(session.info.get("origin", ""))
+
+
 def record(session: Session, action: str, entity: str, entity_id: int | None, *, field: str = "",
            old: object = None, new: object = None, summary: str = "") -> AuditEntry:
     """Add one audit entry to the caller's transaction (written when the caller commits)."""
@@ -71,6 +76,7 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, *,
         old_value=as_text(old),
         new_value=as_text(new),
         summary=summary,
+        origin=origin(session),
     )
     session.add(entry)
     return entry

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -33,10 +34,12 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     func,
+    literal_column,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from kpdesk.common.os_user import current_user
 from kpdesk.db.base import Base
 
 # Ids of deleted rows are never handed out again, so an undone delete can restore its rows
@@ -49,10 +52,25 @@ def _now() -> dt.datetime:
 
 
 class Timestamps:
+    """When a record a coordinator edits was made and last changed, by whom, and its version
+    (revision 0010): every ORM UPDATE checks the version it loaded and bumps it (``version_id_col``),
+    a Core UPDATE bumps it too (``onupdate``), so a save over someone else's change is refused
+    (``kpdesk.db.versions``). ``updated_by`` is the OS user; "" for rows older than revision 0010."""
+
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, default=_now, onupdate=_now, server_default=func.now()
     )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1",
+                                         onupdate=literal_column("version + 1", Integer()))
+    updated_by: Mapped[str] = mapped_column(String(100), default=current_user, onupdate=current_user,
+                                            server_default="")
+
+    @declared_attr.directive
+    @classmethod
+    def __mapper_args__(cls) -> dict[str, Any]:
+        table = cast(Table, getattr(cls, "__table__"))  # noqa: B009 (declarative sets it before this is read)
+        return {"version_id_col": table.c["version"]}
 
 
 # ---------------------------------------------------------------- centres
@@ -148,7 +166,7 @@ class Consent(Base):
     person: Mapped[Person] = relationship(back_populates="consents")
 
 
-class ContactPerson(Base):
+class ContactPerson(Timestamps, Base):
     """A named person at an employer. Personal data: exportable and erasable on request."""
 
     __tablename__ = "contact_person"
@@ -475,6 +493,8 @@ class AuditEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # which open store wrote it (``Store.origin``, revision 0010): the window tells others' changes from its own
+    origin: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 # ---------------------------------------------------------------- regions (revision 0002)

@@ -20,10 +20,11 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kpdesk.common.errors import UserError
 from kpdesk.common.os_user import current_user
-from kpdesk.db import audit
+from kpdesk.db import audit, versions
 from kpdesk.db.base import Base
 from kpdesk.db.models import AuditEntry
 
@@ -34,15 +35,29 @@ class NotFoundError(UserError):
     """The row is gone (deleted in another window, or never there)."""
 
 
-def existing_row(session: Session, model: type[Model], row_id: int, what: str) -> Model:
+def existing_row(session: Session, model: type[Model], row_id: int, what: str, *,
+                 expected_version: int | None = None) -> Model:
     """The row with id ``row_id``; NotFoundError "<what> finnes ikke lenger (id …)." if it is gone.
 
-    ``what`` names the record in the definite form: "Arbeidsgiveren", "Behovet".
+    ``what`` names the record in the definite form: "Arbeidsgiveren", "Behovet". ``expected_version``:
+    the version the caller's form loaded; another one is refused naming who changed it and when
+    (``versions.refuse_if_changed``; None: not checked).
     """
     row = session.get(model, row_id)
     if row is None:
         raise NotFoundError(f"{what} finnes ikke lenger (id {row_id}).")
+    versions.refuse_if_changed(session, model.__tablename__, row_id, expected_version)
     return row
+
+
+def flush_checked(session: Session, obj: Any) -> None:
+    """Flush ``obj``'s changes; an UPDATE that found another version (someone else's commit came in
+    between) is the refusal naming who and when, not a StaleDataError."""
+    table, row_id = obj.__tablename__, obj.id
+    try:
+        session.flush()
+    except StaleDataError:
+        raise versions.stale_refusal(session, table, row_id) from None
 
 
 def create_row(session: Session, model: type[Model], values: dict[str, Any], entity: str, summary: str) -> Model:
@@ -68,7 +83,10 @@ def apply_changes(session: Session, obj: Any, values: dict[str, Any], entity: st
     for name, old, new in changes:
         setattr(obj, name, new)
         audit.record(session, "update", entity, obj.id, field=name, old=old, new=new)
-    session.flush()
+    if changes and obj.__tablename__ in versions.RECORDS:
+        flush_checked(session, obj)
+    else:
+        session.flush()
     return [name for name, _, _ in changes]
 
 
@@ -85,13 +103,15 @@ class AuditBatch:
         self._pending: list[dict[str, Any]] = []
         self._at = dt.datetime.now().replace(microsecond=0)
         self._user = current_user()
+        self._origin = audit.origin(session)
 
     def add(self, action: str, entity: str, entity_id: int | None, *, field: str = "", old: object = None,
             new: object = None, summary: str = "") -> None:
         audit.check_kind(action, entity)
         self._pending.append({"at": self._at, "user": self._user, "action": action[:20], "entity": entity[:40],
                               "entity_id": entity_id, "field": field[:60], "old_value": audit.as_text(old),
-                              "new_value": audit.as_text(new), "summary": summary})
+                              "new_value": audit.as_text(new), "summary": summary,
+                              "origin": self._origin})
         if len(self._pending) >= self._chunk:
             self.flush()
 
@@ -117,9 +137,11 @@ def row_dicts(session: Session, model: type[Base], *where: Any) -> list[dict[str
 
 
 def insert_rows(session: Session, model: type, rows: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> None:
-    """Put rows back as they were, ids included (undo of a delete)."""
+    """Put rows back as they were, ids and versions included (undo of a delete): a Core insert into the
+    table, as the ORM's bulk insert would start a versioned row at 1 again."""
     if rows:
-        session.execute(insert(model).execution_options(render_nulls=True), list(rows))
+        table = cast(Table, getattr(model, "__table__"))  # noqa: B009 (a plain ``type``: pyright knows no __table__)
+        session.execute(insert(table).execution_options(render_nulls=True), list(rows))
 
 
 def row_exists(session: Session, model: type, row_id: int) -> bool:

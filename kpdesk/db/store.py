@@ -169,6 +169,8 @@ class Store:
     ``lock``: the write lock this store holds (None when read-only).
     ``daily_backup``: the automatic copy made when it was opened (None: there was one today).
     ``notices``: things the user should hear about that did not stop the opening.
+    ``origin``: this open store's own mark, written into every audit entry its sessions make
+    (``session.info["origin"]``), so a window tells others' changes from its own (``admin/changes.py``).
     """
 
     def __init__(self, path: Path | None, engine: Engine, *, read_only: bool = False,
@@ -182,9 +184,12 @@ class Store:
         self.notices: list[str] = []
         self._closed = False
         self._held: FileKey | None = None  # the file marked open through SQLite here (held_files)
+        import secrets
+
         from sqlalchemy.orm import sessionmaker
 
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.origin = secrets.token_hex(8)
+        self._sessions = sessionmaker(engine, expire_on_commit=False, info={"origin": self.origin})
 
     @property
     def name(self) -> str:
@@ -372,19 +377,20 @@ class Store:
         """A session in one transaction: committed on success, rolled back on any error."""
         if self.lock is not None:
             self.lock.touch()  # tells other hosts the lock is in use (at most once a minute)
-        if self.server is None:
-            with self._sessions() as session, session.begin():
-                yield session
-            return
         from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.orm.exc import StaleDataError
 
         from kpdesk.db import server
 
         try:
             with self._sessions() as session, session.begin():
                 yield session
+        except StaleDataError as exc:  # a write not flushed by ``row_writing.flush_checked``, at commit
+            from kpdesk.db.versions import ChangedMeanwhile, stale_sentence
+
+            raise ChangedMeanwhile(stale_sentence(str(exc))) from None
         except DBAPIError as exc:
-            if server.is_server_trouble(exc):
+            if self.server is not None and server.is_server_trouble(exc):
                 raise server.server_error(self.server, exc) from None
             raise
 

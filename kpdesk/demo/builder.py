@@ -236,6 +236,7 @@ class DemoBuilder:
                 "role": self.rng.choice(employer["_profile"].roles), "email": f"{slug(name, '.')}@{domain}",
                 "phone": self.phone(), "legal_basis": "berettiget interesse",
                 "registered_on": employer["created_at"].date(),
+                "created_at": employer["created_at"], "updated_at": employer["created_at"],
             })
 
     # ------------------------------------------------------------ providers, offers and samlinger

@@ -82,10 +82,12 @@ def unknown_needs_problem(refs: Sequence[str], found: dict[str, int]) -> str | N
     return f"Ingen behov har {'referansen' if len(missing) == 1 else 'referansene'} {named} i databasen"
 
 
-def save_run(session: Session, data: RunData, run_id: int | None = None, *, check_move: bool = True) -> int:
+def save_run(session: Session, data: RunData, run_id: int | None = None, *, check_move: bool = True,
+             expected_version: int | None = None) -> int:
     """Create or update a run (with its needs); UserError naming what is wrong: the rules of
     ``validation.rule_problems``, a move the status may not make, an unknown offer or need, a ref
-    another run has. ``check_move=False`` only to put a run back as it was (undo of an edit)."""
+    another run has, a version other than ``expected_version`` (``kpdesk.db.versions``).
+    ``check_move=False`` only to put a run back as it was (undo of an edit)."""
     found = rule_problems(data)
     if found:
         raise UserError(found[0].message + ".")
@@ -111,7 +113,7 @@ def save_run(session: Session, data: RunData, run_id: int | None = None, *, chec
         run = create_row(session, CourseRun, {"ref": ref, **values}, RUN, f"Ny gjennomføring {ref}")
         _link_needs(session, run.id, need_ids)
         return run.id
-    run = existing_row(session, CourseRun, run_id, "Gjennomføringen")
+    run = existing_row(session, CourseRun, run_id, "Gjennomføringen", expected_version=expected_version)
     problem = transition_problem(run.status, data.status) if check_move else None
     if problem:
         raise UserError(f"{run.ref}: {problem}.")

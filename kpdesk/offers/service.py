@@ -260,8 +260,9 @@ def _check_provider_name_free(session: Session, name: str, provider_id: int | No
             raise UserError(f"Tilbyderen «{existing}» er allerede registrert.")
 
 
-def save_provider(session: Session, data: ProviderData, provider_id: int | None = None) -> int:
-    """Create or update a provider; returns its id.
+def save_provider(session: Session, data: ProviderData, provider_id: int | None = None, *,
+                  expected_version: int | None = None) -> int:
+    """Create or update a provider; returns its id (``expected_version``: ``kpdesk.db.versions``).
 
     Without a kind, a new provider gets the kind its name suggests and an update keeps its kind.
     """
@@ -272,7 +273,7 @@ def save_provider(session: Session, data: ProviderData, provider_id: int | None 
     if provider_id is None:
         return create_row(session, Provider, {"kind": infer_provider_kind(data.name), **values}, PROVIDER,
                           f"Ny tilbyder «{data.name}»").id
-    provider = existing_row(session, Provider, provider_id, "Tilbyderen")
+    provider = existing_row(session, Provider, provider_id, "Tilbyderen", expected_version=expected_version)
     apply_changes(session, provider, values, PROVIDER)
     return provider_id
 
@@ -347,8 +348,8 @@ def offer_values(data: OfferData, provider_id: int, credit_system: str) -> dict[
 
 
 def save_offer(session: Session, data: OfferData, offer_id: int | None = None,
-               provider_id: int | None = None) -> int:
-    """Create or update an offer; returns its id.
+               provider_id: int | None = None, *, expected_version: int | None = None) -> int:
+    """Create or update an offer; returns its id (``expected_version``: ``kpdesk.db.versions``).
 
     The provider is ``provider_id`` if given, else the one named ``data.provider`` (created, with
     the kind its name suggests, when there is none: the same rule as the import). An offer
@@ -372,7 +373,7 @@ def save_offer(session: Session, data: OfferData, offer_id: int | None = None,
         if data.sessions:
             sync_sessions(session, {offer.id: data.sessions})
         return offer.id
-    offer = existing_row(session, Offer, offer_id, "Kurstilbudet")
+    offer = existing_row(session, Offer, offer_id, "Kurstilbudet", expected_version=expected_version)
     apply_changes(session, offer, values, OFFER)
     if data.sessions is not None:
         before = format_sessions([s.as_data() for s in list_sessions(session, offer_id)])

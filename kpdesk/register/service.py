@@ -407,8 +407,10 @@ def _check_parent(session: Session, employer_id: int | None, parent_id: int) -> 
 
 
 def save_employer(session: Session, data: EmployerData, employer_id: int | None = None,
-                  parent_id: int | None = None, *, centre_id: int | None = None) -> int:
-    """Create (``employer_id`` None) or update an employer; returns its id.
+                  parent_id: int | None = None, *, centre_id: int | None = None,
+                  expected_version: int | None = None) -> int:
+    """Create (``employer_id`` None) or update an employer; returns its id. ``expected_version``: the
+    version the form loaded (``kpdesk.db.versions``); another is refused naming who changed it and when.
 
     The parent (hovedenhet) is ``parent_id`` if given, else the employer with
     ``data.parent_org_number``, else none: an update with neither removes the parent. A new
@@ -429,7 +431,7 @@ def save_employer(session: Session, data: EmployerData, employer_id: int | None 
     if employer_id is None:
         return create_row(session, Employer, values, EMPLOYER,
                           f"Ny arbeidsgiver «{data.name}» ({format_org_number(data.org_number)})").id
-    employer = existing_row(session, Employer, employer_id, "Arbeidsgiveren")
+    employer = existing_row(session, Employer, employer_id, "Arbeidsgiveren", expected_version=expected_version)
     apply_changes(session, employer, values, EMPLOYER)
     return employer_id
 
@@ -501,8 +503,10 @@ def _employer_name(session: Session, employer_id: int) -> str:
     return name
 
 
-def save_contact(session: Session, employer_id: int, data: ContactData, contact_id: int | None = None) -> int:
-    """Create or update a contact person of an employer; returns its id."""
+def save_contact(session: Session, employer_id: int, data: ContactData, contact_id: int | None = None, *,
+                 expected_version: int | None = None) -> int:
+    """Create or update a contact person of an employer; returns its id (``expected_version``: as
+    ``save_employer``)."""
     employer_name = _employer_name(session, employer_id)
     values: dict[str, Any] = {
         "employer_id": employer_id, "name": data.name, "role": data.role, "email": data.email,
@@ -514,7 +518,7 @@ def save_contact(session: Session, employer_id: int, data: ContactData, contact_
         values.setdefault("registered_on", dt.date.today())
         # No personal data in the summary: it survives erasure of the person.
         return create_row(session, ContactPerson, values, CONTACT, f"Ny kontaktperson hos «{employer_name}»").id
-    contact = existing_row(session, ContactPerson, contact_id, "Kontaktpersonen")
+    contact = existing_row(session, ContactPerson, contact_id, "Kontaktpersonen", expected_version=expected_version)
     apply_changes(session, contact, values, CONTACT)
     return contact_id
 
@@ -582,7 +586,8 @@ def community_key(session: Session, community: str) -> str:
     raise UserError(f"Finner ingen kommune eller region som heter «{community.strip()}». Regionene er: {known}.")
 
 
-def save_need(session: Session, data: NeedData, need_id: int | None = None, *, centre_id: int | None = None) -> int:
+def save_need(session: Session, data: NeedData, need_id: int | None = None, *, centre_id: int | None = None,
+              expected_version: int | None = None) -> int:
     """Create or update a need; its owner is the employer with ``data.employer`` as org number, the
     person with ``data.person`` as ref (who must have consented to storage, see ``need_owner``),
     or the community ``data.community``.
@@ -591,7 +596,7 @@ def save_need(session: Session, data: NeedData, need_id: int | None = None, *, c
     (``centres.centre_for_new``); an update moves it when ``centre_id`` is given.
 
     A need without ref gets the next free "B00001"-style ref (an update keeps its ref). A
-    status change is dated today in the need's status history.
+    status change is dated today in the need's status history. ``expected_version``: as ``save_employer``.
     """
     problem = start_window_problem(data.earliest_start, data.latest_start)
     if problem:
@@ -621,7 +626,7 @@ def save_need(session: Session, data: NeedData, need_id: int | None = None, *, c
         session.add(NeedStatusChange(need_id=need.id, status=data.status, changed_on=today))
         session.flush()
         return need.id
-    need = existing_row(session, Need, need_id, "Behovet")
+    need = existing_row(session, Need, need_id, "Behovet", expected_version=expected_version)
     old_status = need.status
     apply_changes(session, need, values, NEED)
     if data.status != old_status:
@@ -767,8 +772,10 @@ def person_ref_in_summary(summary: str) -> str:
     return found.group(1) if found else ""
 
 
-def save_person(session: Session, data: PersonData, person_id: int | None = None) -> int:
+def save_person(session: Session, data: PersonData, person_id: int | None = None, *,
+                expected_version: int | None = None) -> int:
     """Create or update a person; returns its id. A new person without ref gets the next "P00001".
+    ``expected_version``: as ``save_employer``.
 
     The audit summary names the ref only: it survives erasure of the person.
     """
@@ -784,7 +791,7 @@ def save_person(session: Session, data: PersonData, person_id: int | None = None
     if person_id is None:
         values.setdefault("ref", next_person_ref(session))
         return create_row(session, Person, values, PERSON, f"Ny person {values['ref']}").id
-    person = existing_row(session, Person, person_id, "Personen")
+    person = existing_row(session, Person, person_id, "Personen", expected_version=expected_version)
     apply_changes(session, person, values, PERSON)
     return person_id
 

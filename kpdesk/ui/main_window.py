@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from kpdesk.common.paths import Location, ServerAddress, location_name, location_text, same_location
 from kpdesk.ui import alerts
 from kpdesk.ui.context import AppContext
+from kpdesk.ui.others_changes import OthersChanges
 from kpdesk.ui.pages.base import Page
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         from kpdesk.ui.server_retry import RetryOffer
 
         self.runner.retry = RetryOffer(self)  # a server that stops answering: «Prøv igjen», not an error
+        self.others_changes = OthersChanges(self.context)  # others' changes appear without a restart
         self.setWindowTitle(location_name(location))  # Qt adds « — kpdesk» (the application display name)
         self.setMinimumSize(760, 500)
 

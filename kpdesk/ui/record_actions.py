@@ -38,6 +38,21 @@ class RecordService:
     save: Callable[[Session, Any, int | None], int]  # (session, data, id or None) -> id
     delete: Callable[[Session, int], Any]  # -> snapshot
     restore: Callable[[Session, Any], int]  # (session, snapshot) -> id
+    table: str = ""  # the record's table when it has a version (``kpdesk.db.versions``): edits are checked
+
+
+def checked_save(svc: RecordService, s: Session, data: Any, record_id: int, state: dict[str, Any]) -> int:
+    """``svc.save`` of an edit, refused naming who and when if the row is not at ``state["version"]`` (what
+    the form loaded, or what this command's last step left); the version after it is kept for the next step
+    (undo, redo), so an undo over someone else's change is refused the same way."""
+    if not svc.table:
+        return svc.save(s, data, record_id)
+    from kpdesk.db import versions
+
+    versions.refuse_if_changed(s, svc.table, record_id, state.get("version"))
+    saved = svc.save(s, data, record_id)
+    state["version"] = versions.current_version(s, svc.table, record_id)
+    return saved
 
 
 class RecordActions:
@@ -53,6 +68,7 @@ class RecordActions:
         self.service = service
         self.widget = widget
         self.on_written = on_written  # called with the id to select after every write
+        self.versions_written: dict[int, int] = {}  # a record's version after this page's last write to it
 
     def _after(self, record_id: int | None) -> None:
         self.context.data_changed.emit(self.service.kind)
@@ -76,10 +92,21 @@ class RecordActions:
         self._undoable(text, do, undo, on_saved, on_error)
 
     def update(self, record_id: int, old: Any, new: Any, text: str, on_saved: Callable[[int], None] | None = None,
-               on_error: Callable[[BaseException], None] | None = None) -> None:
+               on_error: Callable[[BaseException], None] | None = None, *, version: int | None = None) -> None:
+        """An edit of the record the form loaded at ``version`` (None: not checked), undoable."""
         svc = self.service
-        self._undoable(text, lambda s, _state: svc.save(s, new, record_id),
-                       lambda s, _state: svc.save(s, old, record_id), on_saved, on_error)
+
+        def step(data: Any) -> Callable[[Session, dict[str, Any]], int]:
+            def run(s: Session, state: dict[str, Any]) -> int:
+                state.setdefault("version", version)
+                saved = checked_save(svc, s, data, record_id, state)
+                if state["version"] is not None:
+                    self.versions_written[record_id] = state["version"]  # read on the GUI thread after it
+                return saved
+
+            return run
+
+        self._undoable(text, step(new), step(old), on_saved, on_error)
 
     def delete(self, record_id: int, text: str, on_deleted: Callable[[], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None) -> None:

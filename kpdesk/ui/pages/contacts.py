@@ -72,6 +72,7 @@ class ContactsPanel(QGroupBox):
         self.setTitle(self.tr("Kontaktpersoner"))
         self.context = context
         self.employer_id: int | None = None
+        self.versions: dict[int, int] = {}  # the contacts' versions by id, read with them (kpdesk.db.versions)
         self.model = RowTableModel([
             Column("name", self.tr("Navn"), lambda r: r.name, max_chars=18),
             Column("role", self.tr("Rolle"), lambda r: r.role, max_chars=14),
@@ -119,6 +120,7 @@ class ContactsPanel(QGroupBox):
                 save=lambda s, data, rid: save_contact(s, data[0], data[1], rid),
                 delete=register_call("delete_contact"),
                 restore=register_call("restore_contact"),
+                table="contact_person",
             ),
             self,
             lambda _id: self.refresh(),
@@ -146,14 +148,16 @@ class ContactsPanel(QGroupBox):
             self.model.set_rows([])
             self._update_buttons()
             return
+        from kpdesk.db.versions import versions_of
         from kpdesk.register.service import list_contacts
 
-        def shown(rows: list[Any]) -> None:
+        def shown(loaded: tuple[dict[int, int], list[Any]]) -> None:
             if self.employer_id == employer_id:
+                self.versions, rows = loaded
                 self.model.set_rows(rows)
                 self._update_buttons()
 
-        self.context.query(lambda s: list_contacts(s, employer_id), shown)
+        self.context.query(lambda s: (versions_of(s, "contact_person"), list_contacts(s, employer_id)), shown)
 
     def selected(self) -> Any:
         index = self.view.selectionModel().currentIndex()
@@ -192,9 +196,13 @@ class ContactsPanel(QGroupBox):
         if data is None:
             return
         old, _ = validate_contact(old_values)
+        def refused(exc: BaseException) -> None:
+            alerts.show_exception(self, exc)
+            self.refresh()  # someone else's change (or deletion) is shown
+
         self.record_actions.update(row.id, (row.employer_id, old), (row.employer_id, data),
-                                   self.tr("endring av kontaktperson"),
-                                   on_error=lambda exc: alerts.show_exception(self, exc))
+                                   self.tr("endring av kontaktperson"), on_error=refused,
+                                   version=self.versions.get(row.id))
 
     def delete_selected(self) -> None:
         row = self.selected()

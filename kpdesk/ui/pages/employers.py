@@ -90,6 +90,7 @@ class EmployersPage(RecordPage):
                                                        centre_id=payload[2] if rid is None else None),
             delete=register_call("delete_employer"),
             restore=register_call("restore_employer"),
+            table="employer",
         )
         super().__init__(context, columns, menus, specs, service)
 

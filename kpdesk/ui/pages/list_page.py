@@ -6,8 +6,8 @@ which filter menus they offer; the list itself never touches the database or ORM
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ class Loaded:
     index: RowIndex[Any]
     menu_options: list[list[tuple[Any, str]]]
     extra: Any
+    versions: Mapping[Any, int] = field(default_factory=dict[Any, int])  # the rows' versions by id
 
 
 def menu_options(menu: FilterMenu, rows: Sequence[Any]) -> list[tuple[Any, str]]:
@@ -80,6 +81,7 @@ class ListPage(Page):
         self._pending_select: Callable[[Any], bool] | None = None
         self.form: RecordForm | None = None  # the detail form, if the page has one
         self.current_id: Any = None  # the record the form shows
+        self.row_versions: Mapping[Any, int] = {}  # the rows' versions by id, read with them (``fetch_versions``)
         self._restoring_selection = False
         self._from_store = False  # rows from the store are shown (not only the early read's)
         self._tab_order_set = False
@@ -163,6 +165,11 @@ class ListPage(Page):
         """Anything else the page needs with its rows (runs on the database thread)."""
         return None
 
+    def fetch_versions(self, session: Any) -> Mapping[Any, int]:
+        """The rows' versions by id (``kpdesk.db.versions``), read just before them: a change landing
+        in between makes a save refused, never a save over it. None by default."""
+        return {}
+
     def use_extra(self, extra: Any) -> None:
         """Take what ``fetch_extra`` returned (GUI thread), before the rows are shown."""
 
@@ -199,8 +206,9 @@ class ListPage(Page):
             self.centre_id = self.centre_box.chosen()
 
         def work(session: Any) -> Loaded:
+            versions = self.fetch_versions(session)
             rows = self.fetch(session)
-            return self.prepare(rows, self.fetch_extra(session, rows))
+            return replace(self.prepare(rows, self.fetch_extra(session, rows)), versions=versions)
 
         def show(loaded: Loaded) -> None:
             self._from_store = True
@@ -230,6 +238,7 @@ class ListPage(Page):
         return Loaded(index, [menu_options(menu, rows) for menu in self.menus], extra)
 
     def show_prepared(self, loaded: Loaded) -> None:
+        self.row_versions = loaded.versions
         self.use_extra(loaded.extra)
         self._fill_menus(loaded.menu_options)
         self.model.set_index(loaded.index)

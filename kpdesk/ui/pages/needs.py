@@ -99,7 +99,7 @@ class NeedsPage(RecordPage):
         save_need = register_call("save_need")
         service = RecordService("need", save=lambda s, payload, rid: save_need(
             s, payload[0], rid, centre_id=payload[1] if rid is None else None),
-            delete=register_call("delete_need"), restore=register_call("restore_need"))
+            delete=register_call("delete_need"), restore=register_call("restore_need"), table="need")
         super().__init__(context, columns, menus, specs, service)
         combo = self.form.editors["owner_kind"]
         if isinstance(combo, QComboBox):

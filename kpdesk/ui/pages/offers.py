@@ -103,7 +103,7 @@ class OffersPage(RecordPage):
                       tooltip=tr("Én samling per linje, for eksempel 23.08.2027 09:00–25.08.2027 15:00")),
         ]
         service = RecordService("offer", save=offers_call("save_offer"), delete=offers_call("delete_offer"),
-                                restore=offers_call("restore_offer"))
+                                restore=offers_call("restore_offer"), table="offer")
         super().__init__(context, columns, menus, specs, service)
 
     def extra_detail_widgets(self) -> list[QWidget]:
@@ -242,7 +242,8 @@ class ProvidersPage(RecordPage):
             FieldSpec("notes", tr("Notater"), kind="text"),
         ]
         service = RecordService("provider", save=offers_call("save_provider"),
-                                delete=offers_call("delete_provider"), restore=offers_call("restore_provider"))
+                                delete=offers_call("delete_provider"), restore=offers_call("restore_provider"),
+                                table="provider")
         super().__init__(context, columns, menus, specs, service)
 
     def entity_kinds(self) -> set[str]:

@@ -69,7 +69,8 @@ class PersonsPage(RecordPage):
                       placeholder=tr("hvis personen er ansatt: navn eller org.nr.")),
         ]
         service = RecordService("person", save=register_call("save_person"),
-                                delete=register_call("delete_person"), restore=register_call("restore_person"))
+                                delete=register_call("delete_person"), restore=register_call("restore_person"),
+                                table="person")
         # beside the e-mail and phone: whether the person said yes to being contacted about offers
         self.contact_consent = QLabel()
         self.contact_consent.setObjectName("contactConsent")

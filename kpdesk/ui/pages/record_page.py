@@ -59,6 +59,7 @@ class RecordPage(ListPage):
         self.set_detail(scroll)
 
         self.record_actions = RecordActions(context, service, self, self._after_write)
+        self.form_version: int | None = None  # the version of the record the form was loaded from
         self.selection_changed.connect(self._show_row)
         self._show_row(None)
 
@@ -103,14 +104,27 @@ class RecordPage(ListPage):
     def on_record_shown(self, row: Any) -> None:
         """After a row (or None for a new record) is shown in the form."""
 
+    def fetch_versions(self, session: Any) -> Mapping[Any, int]:
+        table = self.record_actions.service.table
+        if not table:
+            return {}
+        from kpdesk.db.versions import versions_of
+
+        return versions_of(session, table)
+
     # ------------------------------------------------------------ behaviour
 
     def _show_row(self, row: Any) -> None:
         if self.form.is_dirty() and (row is None or row.id == self.current_id):
             # keep unsaved typing when the list is filtered away from it, or reloaded under it
             # (the store's rows replacing the early read's, another write): same record, same form
+            if row is not None and self.row_versions.get(row.id, self.form_version) != self.form_version:
+                self.context.status_message.emit(self.tr(
+                    "«{name}» ble endret av en annen mens du redigerte. Endringene dine står i skjemaet; "
+                    "lagrer du, blir du bedt om å laste inn på nytt.").format(name=self.record_title(row)))
             return
         self.current_id = row.id if row is not None else None
+        self.form_version = self.row_versions.get(row.id) if row is not None else None
         self.delete_button.setEnabled(row is not None)
         self.form_box.setTitle(self.record_title(row) if row is not None else self.new_text)
         self.prepare_form(row)
@@ -151,12 +165,18 @@ class RecordPage(ListPage):
     def _save(self, data: Any) -> None:
         label = self.data_label(data)
 
-        def saved(_record_id: int) -> None:
+        def saved(record_id: int) -> None:
             self.form.mark_saved()
+            self.form_version = self.record_actions.versions_written.get(record_id, self.form_version)
             self.context.status_message.emit(self.tr("Lagret «{name}».").format(name=label))
 
         def failed(exc: BaseException) -> None:
-            alerts.show_exception(self, exc)
+            from kpdesk.db.versions import ChangedMeanwhile
+
+            if isinstance(exc, ChangedMeanwhile):
+                self._refused_as_changed(exc)
+            else:
+                alerts.show_exception(self, exc)
 
         if self.current_id is None:
             self.record_actions.create(self.payload(data, self.form.raw()), self.tr("ny «{name}»").format(name=label),
@@ -166,7 +186,25 @@ class RecordPage(ListPage):
             old, _ = self.validate_raw(old_raw)
             self.record_actions.update(self.current_id, self.undo_payload(old, old_raw),
                                        self.payload(data, self.form.raw()),
-                                       self.tr("endring av «{name}»").format(name=label), saved, failed)
+                                       self.tr("endring av «{name}»").format(name=label), saved, failed,
+                                       version=self.form_version)
+
+    def typed_values(self) -> list[str]:
+        """What the user typed that differs from the record as loaded: «Navn: Nordlaks ASA», one a field."""
+        typed, loaded = self.form.raw(), self.form.loaded_raw()
+        return [f"{spec.label}: {typed.get(spec.key, '') or self.tr('(tomt)')}" for spec in self.form.specs
+                if typed.get(spec.key, "") != loaded.get(spec.key, "")]
+
+    def _refused_as_changed(self, exc: BaseException) -> None:
+        """Someone else changed the record after the form loaded it: say who and when, name what the user
+        typed (it is not saved), and show the record as it is stored now."""
+        typed = self.typed_values()
+        text = str(exc)
+        if typed:
+            text += "\n\n" + self.tr("Det du skrev, som ikke er lagret:") + "\n" + "\n".join(f"• {t}" for t in typed)
+        alerts.error(self, self.tr("Endret av en annen"), text)
+        self.form.revert()
+        self.reload()  # the list and the form show the stored record and its version
 
     def delete_selected(self) -> None:
         row = self.selected_row()

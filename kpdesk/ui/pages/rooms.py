@@ -80,7 +80,7 @@ class RoomsPage(RecordPage):
         save_room = rooms_call("save_room")
         service = RecordService("room", save=lambda s, payload, rid: save_room(
             s, payload[0], rid, centre_id=payload[1] if rid is None else None),
-            delete=rooms_call("delete_room"), restore=rooms_call("restore_room"))
+            delete=rooms_call("delete_room"), restore=rooms_call("restore_room"), table="room")
         self.equipment_button = QPushButton(tr("Rediger utstyrsliste …"))
         self.equipment_button.setObjectName("equipmentListButton")
         self.equipment_button.setToolTip(tr("Legg til, gi nytt navn til eller fjern utstyr rommene kan ha"))

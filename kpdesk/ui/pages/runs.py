@@ -45,7 +45,7 @@ def motor_call(name: str) -> Any:
 
 
 RUN_SERVICE = RecordService(RUN_KIND, save=motor_call("save_or_put_back"), delete=motor_call("delete_run"),
-                            restore=motor_call("restore_run"))
+                            restore=motor_call("restore_run"), table="course_run")
 
 
 def offer_text(ref: str, title: str, provider: str) -> str:
