@@ -2,7 +2,7 @@
 centre moves its register onto the region's PostgreSQL server, or takes a copy home as a file.
 
 Both ends are brought to the same schema revision first (``Store.open`` migrates). The target must
-hold no data: only what a new database is born with (the seeded regions) is replaced. Every table is
+hold no data: only what a new database is born with (the seeded regions, its one centre) is replaced. Every table is
 copied in one transaction on the target, parents before children, rows with their own ids; the
 id sequences are moved past them (``server.catch_up_sequences``), and each table's row count is
 compared before the transaction commits, so a copy is whole or not there at all.
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from kpdesk.db.store import Store
 
 BATCH = 5000  # rows per insert: memory stays small at regional size (150 000 rows)
-# what a new database holds before anyone has typed anything (migration 0002's regions)
-BORN_WITH = frozenset({"region", "region_municipality"})
+# what a new database holds before anyone has typed anything (migration 0002's regions, 0009's one centre)
+BORN_WITH = frozenset({"region", "region_municipality", "centre"})
 
 
 @dataclass(frozen=True, slots=True)

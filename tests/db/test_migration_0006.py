@@ -47,15 +47,17 @@ def test_a_need_has_exactly_one_owner(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     try:
         conn.execute("INSERT INTO person (id, ref, name) VALUES (1, 'P0001', 'Ola')")
-        conn.execute("INSERT INTO need (ref, person_id, title, headcount) VALUES ('B0002', 1, 'Helsefagarbeider', 1)")
-        conn.execute("INSERT INTO need (ref, community, title, headcount) VALUES ('B0003', '1836', 'Sykepleiere', 5)")
+        conn.execute("INSERT INTO need (centre_id, ref, person_id, title, headcount) "
+                     "VALUES (1, 'B0002', 1, 'Helsefagarbeider', 1)")
+        conn.execute("INSERT INTO need (centre_id, ref, community, title, headcount) "
+                     "VALUES (1, 'B0003', '1836', 'Sykepleiere', 5)")
         for owners in ("employer_id, person_id", "employer_id, community", "person_id, community"):
             values = {"employer_id": "1", "person_id": "1", "community": "'1836'"}
             with pytest.raises(sqlite3.IntegrityError, match="one_owner"):
-                conn.execute(f"INSERT INTO need (ref, {owners}, title, headcount) VALUES ('B0009', "
+                conn.execute(f"INSERT INTO need (centre_id, ref, {owners}, title, headcount) VALUES (1, 'B0009', "
                              f"{', '.join(values[o.strip()] for o in owners.split(','))}, 'x', 1)")
         with pytest.raises(sqlite3.IntegrityError, match="one_owner"):
-            conn.execute("INSERT INTO need (ref, title, headcount) VALUES ('B0009', 'Uten eier', 1)")
+            conn.execute("INSERT INTO need (centre_id, ref, title, headcount) VALUES (1, 'B0009', 'Uten eier', 1)")
     finally:
         conn.close()
 
@@ -88,7 +90,7 @@ def test_downgrade_to_0005_keeps_employer_needs_and_drops_the_others(db_path: Pa
     def fill(connection) -> None:
         connection.exec_driver_sql("INSERT INTO person (id, ref, name) VALUES (1, 'P0001', 'Ola')")
         connection.exec_driver_sql(
-            "INSERT INTO need (id, ref, person_id, title, headcount) VALUES (2, 'B0002', 1, 'x', 1)")
+            "INSERT INTO need (id, centre_id, ref, person_id, title, headcount) VALUES (2, 1, 'B0002', 1, 'x', 1)")
         connection.exec_driver_sql(
             "INSERT INTO need_status_change (need_id, status, changed_on) VALUES (2, 'new', '2026-10-05')")
 
@@ -116,7 +118,7 @@ def test_downgrade_to_0005_removes_the_audit_entries_about_individuals(db_path: 
     def fill(connection) -> None:
         connection.exec_driver_sql("INSERT INTO person (id, ref, name) VALUES (1, 'P0001', 'Qwertzu')")
         connection.exec_driver_sql(
-            "INSERT INTO need (id, ref, person_id, title, headcount) VALUES (2, 'B0002', 1, 'x', 1)")
+            "INSERT INTO need (id, centre_id, ref, person_id, title, headcount) VALUES (2, 1, 'B0002', 1, 'x', 1)")
         for action, entity, entity_id, field, old, new in entries:
             summary = new if field in ("", "note") else ""
             connection.exec_driver_sql(

@@ -118,7 +118,10 @@ class RecordPage(ListPage):
         if self.form.is_dirty() and (row is None or row.id == self.current_id):
             # keep unsaved typing when the list is filtered away from it, or reloaded under it
             # (the store's rows replacing the early read's, another write): same record, same form
-            if row is not None and self.row_versions.get(row.id, self.form_version) != self.form_version:
+            if row is not None and self.form_version is None:
+                # loaded from the early read (no versions) moments before the store's rows: theirs is it
+                self.form_version = self.row_versions.get(row.id)
+            elif row is not None and self.row_versions.get(row.id, self.form_version) != self.form_version:
                 self.context.status_message.emit(self.tr(
                     "«{name}» ble endret av en annen mens du redigerte. Endringene dine står i skjemaet; "
                     "lagrer du, blir du bedt om å laste inn på nytt.").format(name=self.record_title(row)))
