@@ -38,21 +38,26 @@ def test_both_stores_give_the_lists_the_same_rows(capsys, bench_server, pg_url: 
         timings = [bench_server.list_timings(location) for location in (str(demo_template), url)]
     assert name not in _databases(pg_url)
     for kind, rows in (("employers", 38), ("needs", 92)):
-        assert [t[f"{kind}_rows"] for t in timings] == [rows, rows]
         assert [t[f"{kind}_floor_rows"] for t in timings] == [rows, rows]
-        assert timings[0][f"{kind}_matches"] == timings[1][f"{kind}_matches"]
-        assert all(t[f"{kind}_total"] >= t[f"{kind}_load"] > 0 for t in timings)
+        for scope in ("region", "centre"):  # the small demo has one centre: the same rows either way
+            key = f"{kind}_{scope}"
+            assert [t[f"{key}_rows"] for t in timings] == [rows, rows]
+            assert timings[0][f"{key}_matches"] == timings[1][f"{key}_matches"]
+            assert all(t[f"{key}_total"] >= t[f"{key}_load"] > 0 for t in timings)
 
 
 def test_each_server_figure_stands_beside_its_sqlite_twin(bench_server) -> None:
     lists = {f"{kind}_{part}": value for kind in ("employers", "needs")
-             for part, value in (("total", 10.0), ("floor", 2.0))}
+             for part, value in (("region_total", 10.0), ("centre_total", 4.0), ("floor", 2.0))}
     sqlite = bench_server.StoreRun(lists, 0.1, 1.0, 2.0, 3.0, "75 åpne behov")
     server = bench_server.StoreRun({k: v * 3 for k, v in lists.items()}, 0.2, 1.5, 3.0, 6.0, "75 åpne behov")
-    figures = bench_server.figures([(sqlite, server, 0.5)], {"employers": 38, "needs": 92}, 1.0)
+    rows = {"employers_region": 38, "employers_centre": 9, "needs_region": 92, "needs_centre": 20}
+    figures = bench_server.figures([(sqlite, server, 0.5)], rows, 1.0)
     names = [f.name for f in figures]
-    assert names[:2] == ["employer list (38 rows): SQLite", "employer list (38 rows): PostgreSQL"]
-    assert len(names) == 10 and all(n.endswith((": SQLite", ": PostgreSQL")) for n in names)
+    assert names[:4] == ["employer list, whole region (38 rows): SQLite",
+                         "employer list, whole region (38 rows): PostgreSQL",
+                         "employer list, Mosjøen (9 rows): SQLite", "employer list, Mosjøen (9 rows): PostgreSQL"]
+    assert len(names) == 14 and all(n.endswith((": SQLite", ": PostgreSQL")) for n in names)
     handout = figures[-1]
     assert (handout.stats.median, handout.floor and handout.floor.median) == (6000.0, 500.0)
     assert handout.extra["vs_sqlite"] == 2.0 and figures[1].extra["vs_sqlite"] == 3.0
