@@ -58,8 +58,9 @@ class NorwegianParser(argparse.ArgumentParser):
 def add_db_option(parser: argparse.ArgumentParser, *, required: str = "") -> None:
     """``--db``; ``required``: the help text when the command needs it (no default is then shown)."""
     # SUPPRESS: a subcommand without its own --db keeps the one given before it (kpdesk --db X check).
-    parser.add_argument("--db", metavar="FIL", required=bool(required), default=argparse.SUPPRESS,
-                        help=required or "databasefil (standard: $KPDESK_DB, ellers kpdesk.sqlite i datamappen)")
+    parser.add_argument("--db", metavar="FIL|URL", required=bool(required), default=argparse.SUPPRESS,
+                        help=required or "databasefil eller server (postgresql://bruker@tjener/database; standard: "
+                                         "$KPDESK_DB, ellers kpdesk.sqlite i datamappen)")
 
 
 def build_parser() -> argparse.ArgumentParser:

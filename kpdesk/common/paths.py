@@ -83,9 +83,10 @@ def same_location(one: Location, other: Location) -> bool:
 
 
 def read_server_address(text: str) -> ServerAddress:
-    """An address typed in the window («Koble til regionens register …»): ``postgresql://bruker@tjener:
-    port/database``, read strictly; a UserError says what is wrong with it. No password: libpq reads it
-    from ``~/.pgpass`` or a service file, and kpdesk remembers addresses without one."""
+    """A server address typed in the window («Koble til regionens register …»), on --db or in $KPDESK_DB:
+    ``postgresql://bruker@tjener:port/database``, read strictly; a UserError says what is wrong with it.
+    No password: libpq reads it from ``~/.pgpass`` or a service file, and kpdesk remembers addresses
+    without one."""
     from urllib.parse import urlsplit
 
     from kpdesk.common.errors import UserError
@@ -126,7 +127,7 @@ def location_of(text: str) -> Location:
     """A --db value or $KPDESK_DB as a file path or a server address; another kind of database
     address (``mysql://…``) is a UserError rather than a file name."""
     if is_server_address(text):
-        return ServerAddress(text.strip())
+        return read_server_address(text)  # read as strictly as the window's dialog: port, host, no password
     scheme, sep, _ = text.strip().partition("://")
     if sep and scheme.replace("+", "").isalnum() and len(scheme) > 1:
         from kpdesk.common.errors import UserError

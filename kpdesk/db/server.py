@@ -84,7 +84,8 @@ def server_error(address: ServerAddress, exc: BaseException) -> UserError:
                          "opprette den (createdb), eller rett navnet.")
     invalidated = isinstance(exc, DBAPIError) and exc.connection_invalidated
     if invalidated or any(words in lowered for words in NO_ANSWER):
-        return ServerUnavailable(f"Databaseserveren svarer ikke ({where}): {text}. Sjekk at du er koblet til "
+        log.info("server does not answer: %s", text)  # the driver's English goes to the log, not the user
+        return ServerUnavailable(f"Databaseserveren svarer ikke ({where}). Sjekk at du er koblet til "
                                  "nettverket og at serveren kjører, og prøv igjen.")
     return UserError(f"Databaseserveren {where} svarte med en feil: {text}.")
 

@@ -57,7 +57,7 @@ class AppContext(QObject):
 
     def _on_database(self, work: Callable[[Store, Task], Any], on_done: OnDone, on_error: OnError,
                      on_progress: OnProgress = None,
-                     then: tuple[str, Callable[[Any, Task], Any]] | None = None) -> Handle:
+                     then: tuple[str, Callable[[Any, Task], Any]] | None = None, may_retry: bool = True) -> Handle:
         """Queue ``work(store, task)`` on the database thread and return at once.
 
         While the store is still opening, the job fails the usual way (``on_error``, "Databasen åpnes
@@ -72,11 +72,15 @@ class AppContext(QObject):
 
             return self.runner.submit(refuse, on_done, on_error, pool=COMPUTE)
         return self.runner.submit(lambda task: work(store, task), on_done, on_error, on_progress, pool=DATABASE,
-                                  then=then)
+                                  then=then, may_retry=may_retry)
 
-    def query(self, work: Callable[[Session], Any], on_done: OnDone = None, on_error: OnError = None) -> Handle:
-        """Run ``work(session)`` in one transaction on the database thread (reads and writes alike)."""
-        return self._on_database(lambda store, _task: store.transaction(work), on_done, on_error)
+    def query(self, work: Callable[[Session], Any], on_done: OnDone = None, on_error: OnError = None, *,
+              may_retry: bool = True) -> Handle:
+        """Run ``work(session)`` in one transaction on the database thread (reads and writes alike).
+        ``may_retry=False``: a server that stops answering is not offered «Prøv igjen» for this job (a
+        background poll, which simply asks again later)."""
+        return self._on_database(lambda store, _task: store.transaction(work), on_done, on_error,
+                                 may_retry=may_retry)
 
     def with_store(self, work: Callable[[Store], Any], on_done: OnDone = None, on_error: OnError = None) -> Handle:
         """Run ``work(store)`` on the database thread, for work that makes its own transactions."""

@@ -69,7 +69,8 @@ class OthersChanges(QObject):
 
             return changes_since(session, since)
 
-        self.context.query(work, self._arrived, self._failed)
+        # may_retry=False: a poll that meets a server gone quiet asks no one; the next poll asks again
+        self.context.query(work, self._arrived, self._failed, may_retry=False)
 
     def _arrived(self, changes: Any) -> None:
         self._asking = False

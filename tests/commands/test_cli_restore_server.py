@@ -20,7 +20,7 @@ from kpdesk.register.validation import EmployerData
 
 needs_client = pytest.mark.skipif(shutil.which("pg_restore") is None or shutil.which("psql") is None,
                                   reason="PostgreSQL-klienten mangler")
-NO_SERVER = "postgresql://kari:hemmelig@127.0.0.1:1/kpdesk"
+NO_SERVER = "postgresql://kari@127.0.0.1:1/kpdesk"
 
 
 @pytest.fixture

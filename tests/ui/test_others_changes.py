@@ -113,3 +113,21 @@ def test_an_undo_over_someone_elses_change_is_refused(window, seeded_db, qtbot, 
     qtbot.waitUntil(lambda: bool(alerts.shown), timeout=5000)
     assert alerts.shown[-1][2].startswith("Arbeidsgiveren «Åsen Settefisk AS» ble endret av kari kl. ")
     assert stored(seeded_db, "123456785") == ("Åsen Settefisk AS", "Kari var her", 3)
+
+
+def test_a_poll_that_meets_a_server_gone_quiet_asks_no_one_and_polls_again(window, qtbot, monkeypatch,
+                                                                          alerts) -> None:
+    """The trial's finding: after «Avbryt» the «Prøv igjen» question came back every few seconds, raised
+    by the background poll. A poll is not the user's work: it fails quietly and asks again next time."""
+    from kpdesk.admin import changes
+    from kpdesk.db.server import ServerUnavailable
+
+    asked: list[int] = []
+
+    def quiet(session, since):  # type: ignore[no-untyped-def]
+        asked.append(1)
+        raise ServerUnavailable("Databaseserveren svarer ikke (postgresql://kari@tjener/region).")
+
+    monkeypatch.setattr(changes, "changes_since", quiet)
+    qtbot.waitUntil(lambda: len(asked) >= 3, timeout=5000)  # polled again and again, never stuck
+    assert alerts.shown == [] and window.runner.retry is not None and not window.runner.retry.held
