@@ -92,6 +92,7 @@ def test_a_missing_pg_restore_is_said(capsys, monkeypatch, tmp_path: Path) -> No
 
 
 @needs_client
+@pytest.mark.sqlite_only("a SQLite file given as the copy")
 def test_a_database_file_is_not_a_server_copy(capsys, demo_template: Path) -> None:
     code, out, err = run_cli(capsys, "restore", "--db", NO_SERVER, "--from", demo_template, "--yes")
     assert (code, out) == (EXIT_DATA, "")

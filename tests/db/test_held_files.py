@@ -16,7 +16,8 @@ from kpdesk.db.inspection import inspect_file
 from kpdesk.db.store import Store
 from kpdesk.register.employer_list import read_early
 
-pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX record locks")
+pytestmark = [pytest.mark.skipif(os.name == "nt", reason="POSIX record locks"),
+              pytest.mark.sqlite_only("SQLite's locks on the database file")]
 
 OTHER_PROCESS_READS = (
     "import sqlite3, sys\n"

@@ -15,6 +15,8 @@ from support import sql_rows as rows
 from kpdesk.db import migrate
 from kpdesk.db.migrate import alembic_config
 
+pytestmark = pytest.mark.sqlite_only("an older database file written with sqlite3, upgraded (PostgreSQL: its own test)")
+
 DATA_0008 = """
 INSERT INTO employer (id, org_number, name) VALUES (1, '974760673', 'Helgelandssykehuset');
 INSERT INTO need (id, ref, employer_id, title, headcount) VALUES (1, 'B1', 1, 'Sårbehandling', 4);
