@@ -66,7 +66,8 @@ if [ "$mode" = test ]; then
   # compare a file with the server use the server too); then again with every database the fixtures
   # give on the server (KPDESK_TEST_STORE=postgresql, tests/conftest.py), where a test about the SQLite
   # file itself is skipped with its reason (@sqlite_only). The second leg leaves out what opens no
-  # database: the window's tests (they open files only, until the window opens servers), packaging,
+  # database: the window's tests (not yet made store-neutral; the window on a server is tested on the first
+  # leg against this server: tests/ui/test_server_window.py), packaging,
   # desktop files and the layer contract. Either leg failing fails the run; both are summed up at the end.
   legs=()
   status=0
@@ -79,7 +80,7 @@ if [ "$mode" = test ]; then
     [ "$code" -eq 0 ] || status=1
   }
   run_leg "SQLite"
-  KPDESK_TEST_STORE=postgresql run_leg "PostgreSQL" --ignore=tests/ui --ignore=tests/test_packaging.py \
+  KPDESK_TEST_STORE=postgresql run_leg "PostgreSQL" -n 2 --ignore=tests/ui --ignore=tests/test_packaging.py \
     --ignore=tests/test_desktop_files.py --ignore=tests/test_architecture.py
   printf '%s\n' "${legs[@]}"
   exit "$status"
