@@ -52,12 +52,12 @@ def _table(table: str) -> Table:
 
 def changed_sentence(table: str, label: str, user: str, at: dt.datetime | None) -> str:
     """«Arbeidsgiveren «Nordlaks AS» ble endret av kari kl. 10.42 den 08.12.2026, etter at du åpnet den.
-    Endringen din er ikke lagret: last inn på nytt og gjør den igjen.»"""
+    Endringen din er ikke lagret: se posten slik den er nå, og gjør endringen igjen.»"""
     noun, pronoun, _column = RECORDS[table]
     who = user or "en annen"
     when = f" kl. {format_time(at)} den {format_date(at)}" if at is not None else ""
     return (f"{noun} «{label}» ble endret av {who}{when}, etter at du åpnet {pronoun}. "
-            "Endringen din er ikke lagret: last inn på nytt og gjør den igjen.")
+            "Endringen din er ikke lagret: se posten slik den er nå, og gjør endringen igjen.")
 
 
 def _gone_sentence(table: str, row_id: int) -> str:
@@ -122,5 +122,5 @@ def stale_sentence(message: str) -> str:
     """The refusal for a ``StaleDataError`` met only at commit, where the row is not known: the kind of
     record from SQLAlchemy's message («UPDATE statement on table 'employer' …»), nobody named."""
     noun = next((noun for table, (noun, _p, _c) in RECORDS.items() if f"'{table}'" in message), "Noe du endret")
-    return (f"{noun} ble endret av en annen samtidig. Endringen din er ikke lagret: last inn på nytt og gjør "
-            "den igjen.")
+    return (f"{noun} ble endret av en annen samtidig. Endringen din er ikke lagret: se posten slik den er nå, "
+            "og gjør endringen igjen.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpdesk.common.errors import UserError
@@ -22,6 +22,7 @@ from kpdesk.common.fields import parse_text
 from kpdesk.common.norsk import fold, sort_key
 from kpdesk.db import audit
 from kpdesk.db.models import Centre, Employer
+from kpdesk.db.row_writing import existing_row
 
 CENTRE = "centre"
 WHOLE_REGION = "Hele regionen"
@@ -42,17 +43,13 @@ def list_centres(session: Session) -> list[CentreRow]:
     return rows
 
 
-def _key(name: str) -> str:
-    return fold(" ".join(name.split()))
-
-
 def find_centre(session: Session, name: str) -> CentreRow:
     """The centre called ``name`` (case and spacing aside); an unknown name is a UserError that
     lists the centres there are."""
     centres = list_centres(session)
-    wanted = _key(name)
+    wanted = centre_key(name)
     for centre in centres:
-        if _key(centre.name) == wanted:
+        if centre_key(centre.name) == wanted:
             return centre
     raise UserError(unknown_centre(name, centres))
 
@@ -65,12 +62,12 @@ def unknown_centre(name: str, centres: list[CentreRow]) -> str:
 
 def centre_ids_by_key(session: Session) -> dict[str, int]:
     """Every centre's id by its folded name, for readers of many rows (the importers)."""
-    return {_key(name): id_ for id_, name in session.execute(select(Centre.id, Centre.name))}
+    return {centre_key(name): id_ for id_, name in session.execute(select(Centre.id, Centre.name))}
 
 
 def centre_key(name: str) -> str:
-    """How ``centre_ids_by_key`` keys a name."""
-    return _key(name)
+    """A centre's name as it is compared: case, ÆØÅ and spacing aside."""
+    return fold(" ".join(name.split()))
 
 
 def own_centre(session: Session, name: str | None = None) -> CentreRow:
@@ -85,13 +82,20 @@ def own_centre(session: Session, name: str | None = None) -> CentreRow:
     raise UserError(f"Databasen har flere sentre ({names}). Si hvilket som er ditt.")
 
 
+def known_own_centre(session: Session, name: str | None) -> CentreRow | None:
+    """The own centre when it can be told (``name`` known, else the only centre); None otherwise:
+    the window then opens on «Hele regionen» and asks no one."""
+    try:
+        return own_centre(session, name)
+    except UserError:
+        return own_centre(session) if len(list_centres(session)) == 1 else None
+
+
 def centre_for_new(session: Session, centre_id: int | None = None) -> int:
     """The centre a new row gets: ``centre_id`` if given (checked), else the only centre there is."""
     if centre_id is None:
         return own_centre(session).id
-    if session.get(Centre, centre_id) is None:
-        raise UserError(f"Senteret finnes ikke lenger (id {centre_id}).")
-    return centre_id
+    return existing_row(session, Centre, centre_id, "Senteret").id
 
 
 def employer_centre(session: Session, employer_id: int) -> int | None:
@@ -103,10 +107,7 @@ def centre_name(session: Session, centre_id: int | None) -> str:
     """A centre's name, or «Hele regionen» for None (the title of a list or a handout)."""
     if centre_id is None:
         return WHOLE_REGION
-    name = session.execute(select(Centre.name).where(Centre.id == centre_id)).scalar()
-    if name is None:
-        raise UserError(f"Senteret finnes ikke lenger (id {centre_id}).")
-    return name
+    return existing_row(session, Centre, centre_id, "Senteret").name
 
 
 def _checked_name(session: Session, name: str, centre_id: int | None) -> str:
@@ -116,7 +117,7 @@ def _checked_name(session: Session, name: str, centre_id: int | None) -> str:
         raise UserError("Senteret må ha et navn.")
     if len(clean) > 200:
         raise UserError(f"Navnet på senteret kan ha høyst 200 tegn, ikke {len(clean)}.")
-    taken = session.execute(select(Centre.id).where(func.lower(Centre.name) == clean.lower())).scalar()
+    taken = centre_ids_by_key(session).get(centre_key(clean))  # the same comparison as find_centre's
     if taken is not None and taken != centre_id:
         raise UserError(f"Det finnes allerede et senter som heter «{clean}».")
     return clean
@@ -134,9 +135,7 @@ def create_centre(session: Session, name: str, municipality: str | None = None) 
 
 def rename_centre(session: Session, centre_id: int, name: str) -> None:
     """Give a centre a new name (free, case aside); its rows stay with it."""
-    centre = session.get(Centre, centre_id)
-    if centre is None:
-        raise UserError(f"Senteret finnes ikke lenger (id {centre_id}).")
+    centre = existing_row(session, Centre, centre_id, "Senteret")
     clean = _checked_name(session, name, centre_id)
     if clean != centre.name:
         audit.record(session, "update", CENTRE, centre_id, field="name", old=centre.name, new=clean)

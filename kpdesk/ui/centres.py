@@ -33,17 +33,15 @@ class CentreState(QObject):
         context.data_changed.connect(lambda kind: self.load() if kind == "centre" else None)
 
     def load(self) -> None:
-        from kpdesk.register.centres import list_centres
+        from kpdesk.register.centres import known_own_centre, list_centres
 
-        self.context.query(list_centres, self._loaded, lambda _exc: None)
+        remembered = remembered_own_name()
+        self.context.query(lambda s: (list_centres(s), known_own_centre(s, remembered)), self._loaded,
+                           lambda _exc: None)
 
-    def _loaded(self, rows: list[Any]) -> None:
-        self.rows = rows
+    def _loaded(self, loaded: tuple[list[Any], Any]) -> None:
+        self.rows, own = loaded
         self.loaded = True
-        remembered = str(QSettings().value(OWN_KEY, "") or "")
-        own = next((r for r in rows if r.name == remembered), None)
-        if own is None and len(rows) == 1:
-            own = rows[0]
         self.own_id = own.id if own else None
         self.changed.emit()
 

@@ -71,7 +71,7 @@ def test_a_stale_save_is_refused_naming_who_and_when_and_writes_nothing(two_stor
     said = str(refused.value)
     assert said.startswith("Arbeidsgiveren «Nordlaks AS» ble endret av kari kl. ")
     assert WHEN.search(said) and dt.date.today().strftime("%d.%m.%Y") in said
-    assert said.endswith("Endringen din er ikke lagret: last inn på nytt og gjør den igjen.")
+    assert said.endswith("Endringen din er ikke lagret: se posten slik den er nå, og gjør endringen igjen.")
     row = kari.transaction(lambda s: s.get(Employer, employer_id))
     assert (row.name, row.notes, row.version, row.updated_by) == ("Nordlaks AS", "Kari var her", 2, "kari")
     assert kari.transaction(lambda s: s.query(AuditEntry).count()) == entries_before

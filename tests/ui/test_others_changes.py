@@ -91,7 +91,7 @@ def test_a_stale_save_is_refused_naming_who_and_what_was_typed_and_writes_nothin
     kind, title, text = alerts.shown[-1]
     assert (kind, title) == ("error", "Endret av en annen")
     assert text.startswith("Arbeidsgiveren «Åsen Smolt AS» ble endret av kari kl. ")
-    assert "Endringen din er ikke lagret: last inn på nytt og gjør den igjen." in text
+    assert "Endringen din er ikke lagret: se posten slik den er nå, og gjør endringen igjen." in text
     assert text.endswith("Det du skrev, som ikke er lagret:\n• Navn: Åsen Settefisk AS")
     assert stored(seeded_db, "123456785") == ("Åsen Smolt AS", "Kari var her", 2)
     # the form shows the record as stored now, and a save made again from it lands

@@ -83,7 +83,7 @@ def test_backups_of_a_server_are_made_with_pg_dump(open_window, pg_url: str, qtb
     monkeypatch.setattr(ServerBackupDialog, "exec", lambda self: opened.append(self) or 0)
     window.backups_action.trigger()
     dialog = opened[0]
-    assert "pg_dump" in dialog.info.text() and "pg_restore" in dialog.info.text()
+    assert "pg_dump" in dialog.info.text() and "kpdesk restore --db" in dialog.info.text()
     out = tmp_path / "region.dump"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(out), "")))
     dialog.dump_button.click()

@@ -133,8 +133,9 @@ class ServerBackupDialog(QDialog):
             "Regionens register ligger på databaseserveren {name}. Sikkerhetskopiene av den tas på serveren "
             "(spør den som drifter serveren), ikke i en mappe ved siden av en fil, og kpdesk tar ingen daglig kopi "
             "her.\n\nDu kan lagre en kopi i en fil selv: kpdesk kjører serverens pg_dump (PostgreSQL-klienten må "
-            "være installert), i pg_dumps eget format. Den som drifter serveren, legger en slik kopi tilbake med "
-            "pg_restore.").format(name=address.shown))
+            "være installert), i pg_dumps eget format. En slik kopi legges tilbake med «kpdesk restore --db "
+            "{name} --from FIL»; personer som er slettet etter at kopien ble tatt, slettes da på nytt.").format(
+                name=address.shown))
         self.info.setWordWrap(True)
         self.outcome = QLabel()
         self.outcome.setObjectName("outcome")

@@ -59,7 +59,8 @@ def test_the_lists_switch_between_a_centre_and_the_whole_region(open_window, two
     window = open_drained(open_window, two_centres, qtbot)
     employers = page_of(window, qtbot, "EmployersPage")
     box = employers.centre_box
-    assert box is not None and box.isVisible()
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)  # the centres load on the database thread after the store opens
     assert box.focusPolicy() & Qt.FocusPolicy.TabFocus  # reached with Tab, like the other filters
     # no centre of one's own yet: the whole region, with the centre as a column
     qtbot.waitUntil(lambda: employers.model.total_count() == everyone)
